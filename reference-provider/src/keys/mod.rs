@@ -1,0 +1,1 @@
+//! Signing keys: generation, PKCS#8 persistence, compact JWS signing, JWKS, rotation.

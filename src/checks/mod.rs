@@ -1,0 +1,5 @@
+//! The check catalog: pure functions over evidence, each with a stable id, spec tag and level.
+
+mod model;
+
+pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};

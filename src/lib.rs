@@ -1,0 +1,10 @@
+//! oidc-harness: drives complete OpenID Connect authorization-code flows against a provider,
+//! checks every step against the specifications and reports findings.
+//!
+//! Data flows one way: target profile → discovery/JWKS → test modules acting through the
+//! [`http`] agent and the [`form`] driver → typed evidence → pure [`checks`] → [`report`].
+
+pub mod checks;
+pub mod http;
+pub mod report;
+pub mod spec;
