@@ -1,7 +1,135 @@
 //! The reference OpenID provider: a complete, persistent, fault-injectable OP built on axum.
 //!
-//! axum sits at the edge (`routes`); protocol decisions live in plain Rust (`protocol`);
-//! storage is SQLite (`store`); keys and JWS signing in `keys`.
+//! - [`routes`] is the HTTP edge (thin axum handlers); [`protocol`] holds the decisions in
+//!   plain Rust; [`store`] is SQLite; [`keys`] signs with aws-lc-rs (keys parsed once).
+//! - [`app`] returns the `Router` (tests drive it with `oneshot`); [`start`] binds a socket and
+//!   serves it in the background (the harness embeds the provider this way).
+//! - [`faults`] lets one run break exactly one rule, to prove the harness's checks.
 
+pub mod clock;
+pub mod config;
+pub mod faults;
+pub mod html;
 pub mod keys;
+pub mod paths;
+pub mod protocol;
+pub mod provider;
+pub mod random;
+mod routes;
 pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use config::Config;
+pub use faults::{Fault, FaultSet};
+pub use provider::{Provider, StartError};
+pub use routes::MAX_BODY;
+
+/// The provider's router over a shared [`Provider`].
+pub fn app(provider: Arc<Provider>) -> axum::Router {
+    routes::router(provider)
+}
+
+/// Where the provider keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    /// SQLite `:memory:` (tests, throw-away runs).
+    Memory,
+    /// `provider.sqlite3` in this directory (created if missing).
+    Dir(PathBuf),
+}
+
+/// How to start a provider in-process.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Seed configuration.
+    pub config: Config,
+    /// Active faults.
+    pub faults: FaultSet,
+    /// Storage location.
+    pub storage: Storage,
+    /// Time source.
+    pub clock: Arc<dyn clock::Clock>,
+}
+
+impl Options {
+    /// The demo configuration, in memory, no faults, system clock.
+    pub fn demo() -> Self {
+        Options { config: Config::demo(), faults: FaultSet::none(), storage: Storage::Memory, clock: Arc::new(clock::SystemClock) }
+    }
+}
+
+/// A provider serving on a socket in the background; stops when dropped or on [`Running::stop`].
+#[derive(Debug)]
+pub struct Running {
+    /// Bound address.
+    pub addr: SocketAddr,
+    /// The provider (issuer, keys, store).
+    pub provider: Arc<Provider>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// The issuer URL.
+    pub fn issuer(&self) -> &str {
+        self.provider.issuer()
+    }
+
+    /// Stops serving and waits for the server task to end.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Opens the store for `storage`.
+pub fn open_store(storage: &Storage) -> Result<store::Store, StartError> {
+    Ok(match storage {
+        Storage::Memory => store::Store::open_in_memory()?,
+        Storage::Dir(dir) => store::Store::open(&dir.join("provider.sqlite3"))?,
+    })
+}
+
+/// Binds `options.config.listen` (port 0 picks a free port), builds the provider (issuer defaults
+/// to `http://<bound address>`) and serves it on a background task.
+pub async fn start(options: Options) -> Result<Running, StartError> {
+    let listener = tokio::net::TcpListener::bind(&options.config.listen)
+        .await
+        .map_err(|e| StartError::Io(format!("cannot listen on {}: {e}", options.config.listen)))?;
+    let addr = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
+    let issuer = options.config.issuer.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let store = open_store(&options.storage)?;
+    // Key generation and password hashing are CPU-bound: keep them off the async workers.
+    let provider = tokio::task::spawn_blocking(move || {
+        Provider::new(options.config, issuer, store, options.faults, options.clock, Arc::new(random::SystemRandom))
+    })
+    .await
+    .map_err(|e| StartError::Io(format!("startup task failed: {e}")))??;
+    let provider = Arc::new(provider);
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let router = app(Arc::clone(&provider));
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+            let _ = rx.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "server stopped");
+        }
+    });
+    Ok(Running { addr, provider, shutdown: Some(tx), task: Some(task) })
+}

@@ -1,0 +1,163 @@
+//! Fault injection: each fault makes the provider break exactly one rule, so that the harness can
+//! prove every check fails when it should. Faults are off unless named with `--fault NAME`.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! faults {
+    ($( $variant:ident => $name:literal, $desc:literal; )*) => {
+        /// One deliberate misbehaviour.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Fault {
+            $( #[doc = $desc] $variant, )*
+        }
+
+        impl Fault {
+            /// Every fault, in a stable order.
+            pub const ALL: &'static [Fault] = &[$(Fault::$variant),*];
+
+            /// The command-line name (`--fault NAME`).
+            pub fn name(self) -> &'static str {
+                match self { $(Fault::$variant => $name,)* }
+            }
+
+            /// One line saying which rule the fault breaks.
+            pub fn description(self) -> &'static str {
+                match self { $(Fault::$variant => $desc,)* }
+            }
+        }
+    };
+}
+
+faults! {
+    IdTokenWrongIss => "id-token-wrong-iss", "ID token iss differs from the issuer (OIDC Core 3.1.3.7 step 2)";
+    IdTokenNoAud => "id-token-no-aud", "ID token has no aud claim (OIDC Core 2)";
+    IdTokenWrongAud => "id-token-wrong-aud", "ID token aud is another client, not the requesting one (OIDC Core 3.1.3.7 step 3)";
+    IdTokenExpired => "id-token-expired", "ID token exp is in the past (OIDC Core 3.1.3.7 step 9)";
+    IdTokenIatFuture => "id-token-iat-future", "ID token iat is an hour in the future (OIDC Core 3.1.3.7 step 10)";
+    IdTokenNoNonce => "id-token-no-nonce", "ID token omits the nonce sent in the request (OIDC Core 3.1.3.7 step 11)";
+    IdTokenWrongNonce => "id-token-wrong-nonce", "ID token nonce differs from the one sent (OIDC Core 3.1.3.7 step 11)";
+    IdTokenBadAtHash => "id-token-bad-at-hash", "ID token at_hash does not match the access token (OIDC Core 3.2.2.9)";
+    IdTokenUnknownKid => "id-token-unknown-kid", "ID token header kid is not in the JWKS (OIDC Core 10.1)";
+    IdTokenAlgNone => "id-token-alg-none", "ID token is unsigned, alg none (OIDC Core 3.1.3.7 step 7)";
+    IdTokenBadSignature => "id-token-bad-signature", "ID token signature does not verify (OIDC Core 3.1.3.7 step 6)";
+    IdTokenTypAtJwt => "id-token-typ-at-jwt", "ID token header typ is at+jwt, confusable with an access token (RFC 9068 2.1)";
+    IdTokenNoAuthTime => "id-token-no-auth-time", "ID token omits auth_time even when max_age was requested (OIDC Core 3.1.2.1)";
+    IdTokenLongSub => "id-token-long-sub", "ID token and userinfo sub is longer than 255 ASCII characters (OIDC Core 2)";
+    CodeReusable => "code-reusable", "an authorization code can be redeemed more than once (RFC 6749 4.1.2)";
+    CodeNotBoundToClient => "code-not-bound-to-client", "a code issued to one client is redeemable by another (RFC 6749 4.1.3)";
+    ExpiredCodeAccepted => "expired-code-accepted", "expired authorization codes are still redeemed (RFC 6749 4.1.2)";
+    RedirectUriNotChecked => "redirect-uri-not-checked", "the authorization endpoint accepts any redirect_uri (RFC 6749 3.1.2.3)";
+    RedirectUriNotCheckedAtToken => "redirect-uri-not-checked-at-token", "the token endpoint ignores a redirect_uri mismatch (RFC 6749 4.1.3)";
+    ErrorRedirectUnregistered => "error-redirect-unregistered", "authorization errors for an unregistered redirect_uri are redirected to it (RFC 6749 4.1.2.1)";
+    PkceNotVerified => "pkce-not-verified", "the code_verifier is not checked against the code_challenge (RFC 7636 4.6)";
+    PkcePlainAccepted => "pkce-plain-accepted", "code_challenge_method=plain is accepted though only S256 is advertised (RFC 7636 4.4.1)";
+    PublicClientWithoutPkce => "public-client-without-pkce", "public clients may omit PKCE (RFC 9700 2.1.1)";
+    StateNotEchoed => "state-not-echoed", "the authorization response omits state (RFC 6749 4.1.2)";
+    IssParamMissing => "iss-param-missing", "the authorization response omits iss though it is advertised (RFC 9207 2)";
+    ConsentSkippedThirdParty => "consent-skipped-third-party", "third-party clients get a code without a consent page (OIDC Core 3.1.2.4)";
+    PromptNoneShowsLogin => "prompt-none-shows-login", "prompt=none without a session shows the login page instead of login_required (OIDC Core 3.1.2.1)";
+    MaxAgeIgnored => "max-age-ignored", "max_age is ignored: an old session is reused without re-authentication (OIDC Core 3.1.2.1)";
+    ScopeWidened => "scope-widened", "tokens carry a scope that was not requested (RFC 6749 3.3)";
+    TokenTypeWrong => "token-type-wrong", "token_type is \"mac\" instead of Bearer (RFC 6750 4)";
+    NoCacheControl => "no-cache-control", "token responses lack Cache-Control: no-store (RFC 6749 5.1)";
+    ClientSecretNotChecked => "client-secret-not-checked", "any client secret is accepted (RFC 6749 2.3.1)";
+    RefreshNotRotated => "refresh-not-rotated", "a used refresh token stays valid after a new one was issued (RFC 9700 4.14.2)";
+    RefreshNotBoundToClient => "refresh-not-bound-to-client", "a refresh token is usable by another client (RFC 6749 6)";
+    RefreshScopeWidening => "refresh-scope-widening", "a refresh request may widen the original scope (RFC 6749 6)";
+    UserinfoWrongSub => "userinfo-wrong-sub", "userinfo returns a sub different from the ID token's (OIDC Core 5.3.2)";
+    UserinfoNoWwwAuthenticate => "userinfo-no-www-authenticate", "userinfo errors lack WWW-Authenticate (RFC 6750 3)";
+    UserinfoAcceptsIdToken => "userinfo-accepts-id-token", "userinfo accepts an ID token as a bearer access token (RFC 9068 4)";
+    JwksPrivateMaterial => "jwks-private-material", "the JWKS publishes private key members (RFC 7517 9.2)";
+    DiscoveryWrongIssuer => "discovery-wrong-issuer", "the discovery document's issuer differs from the URL it is served under (OIDC Discovery 4.3)";
+    RevocationNoop => "revocation-noop", "revocation answers 200 but the token stays valid (RFC 7009 2.2)";
+    LogoutOpenRedirect => "logout-open-redirect", "logout redirects to any post_logout_redirect_uri (OIDC RP-Initiated Logout 3)";
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A fault name that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown fault {name:?} (see --list-faults){}", suggestion.map(|s| format!("; did you mean {s:?}?")).unwrap_or_default())]
+pub struct UnknownFault {
+    /// What was asked for.
+    pub name: String,
+    /// The closest existing name, if any is close.
+    pub suggestion: Option<&'static str>,
+}
+
+impl FromStr for Fault {
+    type Err = UnknownFault;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Fault::ALL.iter().copied().find(|f| f.name() == s).ok_or_else(|| UnknownFault {
+            name: s.to_owned(),
+            suggestion: Fault::ALL
+                .iter()
+                .map(|f| f.name())
+                .find(|n| n.contains(s) || (s.len() > 6 && s.contains(n))),
+        })
+    }
+}
+
+/// The set of active faults (usually empty; tests switch on one at a time).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FaultSet(BTreeSet<Fault>);
+
+impl FaultSet {
+    /// No faults: a correct provider.
+    pub fn none() -> Self {
+        FaultSet::default()
+    }
+
+    /// Exactly these faults.
+    pub fn of(faults: impl IntoIterator<Item = Fault>) -> Self {
+        FaultSet(faults.into_iter().collect())
+    }
+
+    /// Whether `fault` is on.
+    pub fn has(&self, fault: Fault) -> bool {
+        self.0.contains(&fault)
+    }
+
+    /// Whether any fault is on.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The active faults in order.
+    pub fn iter(&self) -> impl Iterator<Item = Fault> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_parse_back() {
+        let mut seen = BTreeSet::new();
+        for f in Fault::ALL {
+            assert!(seen.insert(f.name()), "duplicate {}", f.name());
+            assert!(f.name().bytes().all(|c| c.is_ascii_lowercase() || c == b'-'));
+            assert_eq!(f.name().parse::<Fault>(), Ok(*f));
+            assert!(!f.description().is_empty());
+        }
+        assert!(Fault::ALL.len() >= 25);
+    }
+
+    #[test]
+    fn unknown_fault_suggests() {
+        let err = "code-reuse".parse::<Fault>().unwrap_err();
+        assert_eq!(err.suggestion, Some("code-reusable"));
+        assert!(err.to_string().contains("did you mean"));
+        assert_eq!("zzz".parse::<Fault>().unwrap_err().suggestion, None);
+    }
+}

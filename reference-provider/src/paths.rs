@@ -1,0 +1,29 @@
+//! Route paths: the one source for both the router and the discovery document.
+
+/// OpenID Provider configuration (OIDC Discovery §4).
+pub const DISCOVERY: &str = "/.well-known/openid-configuration";
+/// OAuth 2.0 Authorization Server Metadata (RFC 8414), same document.
+pub const OAUTH_METADATA: &str = "/.well-known/oauth-authorization-server";
+/// JSON Web Key Set.
+pub const JWKS: &str = "/jwks";
+/// Authorization endpoint (GET and POST).
+pub const AUTHORIZE: &str = "/authorize";
+/// Login page (GET shows the form, POST submits it).
+pub const LOGIN: &str = "/login";
+/// Consent page (GET shows it, POST allows or denies).
+pub const CONSENT: &str = "/consent";
+/// Token endpoint.
+pub const TOKEN: &str = "/token";
+/// UserInfo endpoint (GET and POST).
+pub const USERINFO: &str = "/userinfo";
+/// Token revocation (RFC 7009).
+pub const REVOKE: &str = "/revoke";
+/// Token introspection (RFC 7662).
+pub const INTROSPECT: &str = "/introspect";
+/// RP-initiated logout (end-session endpoint).
+pub const LOGOUT: &str = "/logout";
+
+/// Name of the browser-session cookie.
+pub const SESSION_COOKIE: &str = "op_session";
+/// Name of the cookie binding a browser to a pending interaction (login/consent).
+pub const INTERACTION_COOKIE: &str = "op_interaction";

@@ -1,0 +1,123 @@
+//! Login and consent interactions: a pending authorization request bound to the browser by a
+//! cookie and protected by a CSRF token, then a session once the user has logged in.
+
+use super::ProtocolError;
+use super::authorize::AuthRequest;
+use crate::provider::Provider;
+use crate::random::{self, constant_time_eq};
+use crate::store::{ClientRecord, InteractionRecord, SessionRecord, UserRecord};
+
+/// Why an interaction form submission is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InteractionError {
+    /// Unknown or expired interaction (the user should start over at the client).
+    Expired,
+    /// The browser's interaction cookie or CSRF token does not match.
+    Forged,
+}
+
+/// A pending interaction with its decoded request and client.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    /// The stored interaction.
+    pub record: InteractionRecord,
+    /// The authorization request waiting for the user.
+    pub request: AuthRequest,
+    /// The requesting client.
+    pub client: ClientRecord,
+}
+
+/// Creates an interaction for `req` (the caller sets its id as a cookie and shows the login page).
+pub fn start(provider: &Provider, req: &AuthRequest) -> Result<InteractionRecord, ProtocolError> {
+    let now = provider.now();
+    let record = InteractionRecord {
+        id: provider.token(18),
+        csrf: provider.token(24),
+        request: serde_json::to_value(req).map_err(|e| ProtocolError::Internal(e.to_string()))?,
+        user_sub: None,
+        auth_time: None,
+        created_at: now,
+        expires_at: now + provider.config.lifetimes.interaction_secs,
+    };
+    provider.store.insert_interaction(&record)?;
+    Ok(record)
+}
+
+/// Loads an interaction for display (GET): only the cookie must match.
+pub fn load(provider: &Provider, id: &str, cookie: Option<&str>) -> Result<Result<Pending, InteractionError>, ProtocolError> {
+    let Some(record) = provider.store.interaction(id, provider.now())? else {
+        return Ok(Err(InteractionError::Expired));
+    };
+    if !cookie.is_some_and(|c| constant_time_eq(c.as_bytes(), record.id.as_bytes())) {
+        return Ok(Err(InteractionError::Forged));
+    }
+    let request: AuthRequest =
+        serde_json::from_value(record.request.clone()).map_err(|e| ProtocolError::Internal(e.to_string()))?;
+    let Some(client) = provider.store.client(&request.client_id)? else {
+        return Ok(Err(InteractionError::Expired));
+    };
+    Ok(Ok(Pending { record, request, client }))
+}
+
+/// Loads an interaction for a form submission (POST): cookie and CSRF token must both match.
+pub fn load_for_post(
+    provider: &Provider,
+    id: &str,
+    cookie: Option<&str>,
+    csrf: Option<&str>,
+) -> Result<Result<Pending, InteractionError>, ProtocolError> {
+    let pending = match load(provider, id, cookie)? {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    if !csrf.is_some_and(|t| constant_time_eq(t.as_bytes(), pending.record.csrf.as_bytes())) {
+        return Ok(Err(InteractionError::Forged));
+    }
+    Ok(Ok(pending))
+}
+
+/// Checks credentials; on success records the login on the interaction and opens a session.
+/// Returns the session cookie value and the user, or `None` for wrong credentials.
+pub fn login(
+    provider: &Provider,
+    pending: &Pending,
+    username: &str,
+    password: &str,
+) -> Result<Option<(String, SessionRecord, UserRecord)>, ProtocolError> {
+    let Some(user) = provider.authenticate(username, password)? else {
+        return Ok(None);
+    };
+    let now = provider.now();
+    provider.store.set_interaction_user(&pending.record.id, &user.sub, now)?;
+    let cookie = provider.token(32);
+    let session = SessionRecord {
+        id_hash: random::fingerprint(&cookie),
+        user_sub: user.sub.clone(),
+        auth_time: now,
+        created_at: now,
+        expires_at: now + provider.config.lifetimes.session_secs,
+    };
+    provider.store.insert_session(&session)?;
+    Ok(Some((cookie, session, user)))
+}
+
+/// The session behind a session cookie, if valid.
+pub fn session(provider: &Provider, cookie: Option<&str>) -> Result<Option<SessionRecord>, ProtocolError> {
+    match cookie {
+        None => Ok(None),
+        Some(c) => Ok(provider.store.session(&random::fingerprint(c), provider.now())?),
+    }
+}
+
+/// Records a granted consent.
+pub fn grant_consent(provider: &Provider, pending: &Pending, user_sub: &str) -> Result<(), ProtocolError> {
+    let scopes: Vec<String> = pending.request.scopes.iter().filter(|s| *s != "openid").cloned().collect();
+    provider.store.add_consent(user_sub, &pending.client.client_id, &scopes, provider.now())?;
+    Ok(())
+}
+
+/// Ends an interaction.
+pub fn finish(provider: &Provider, pending: &Pending) -> Result<(), ProtocolError> {
+    provider.store.delete_interaction(&pending.record.id)?;
+    Ok(())
+}

@@ -1,0 +1,200 @@
+//! Minting tokens: the ID token (OIDC Core 2, 3.1.3.6), the access token as a JWT (RFC 9068,
+//! `typ: at+jwt`) and the refresh token. Fault injection for token contents lives here.
+
+use serde_json::{Map, Value, json};
+
+use super::{ProtocolError, claims};
+use crate::config::SCOPES;
+use crate::faults::Fault;
+use crate::keys::{self, SigningAlg};
+use crate::provider::Provider;
+use crate::random;
+use crate::store::{ClientRecord, RefreshRecord, UserRecord};
+
+/// Tokens issued by one grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    /// Access token (a JWT).
+    pub access_token: String,
+    /// ID token, when `openid` was granted to a user.
+    pub id_token: Option<String>,
+    /// Refresh token, when the client may refresh.
+    pub refresh_token: Option<String>,
+    /// Access token lifetime.
+    pub expires_in: i64,
+    /// Granted scope (space separated).
+    pub scope: String,
+}
+
+/// What a grant issues tokens for.
+#[derive(Debug)]
+pub struct Grant<'a> {
+    /// The client receiving the tokens.
+    pub client: &'a ClientRecord,
+    /// The user (None for client_credentials).
+    pub user: Option<&'a UserRecord>,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// Token family id.
+    pub grant_id: &'a str,
+    /// Original authentication time.
+    pub auth_time: Option<i64>,
+    /// nonce to echo in the ID token.
+    pub nonce: Option<&'a str>,
+    /// `claims` request parameter.
+    pub claims_request: Option<&'a Value>,
+    /// Whether to issue a refresh token.
+    pub with_refresh: bool,
+}
+
+/// The `sub` the provider shows for a user (the long-sub fault stretches it everywhere).
+pub fn public_sub(provider: &Provider, sub: &str) -> String {
+    if provider.fault(Fault::IdTokenLongSub) { format!("{sub}{}", "x".repeat(300)) } else { sub.to_owned() }
+}
+
+/// The ID token alg for a client: its registered alg, else the provider default.
+pub fn id_token_alg(provider: &Provider, client: &ClientRecord) -> SigningAlg {
+    client
+        .id_token_signed_response_alg
+        .as_deref()
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(provider.config.default_alg)
+}
+
+/// Mints the access token, ID token and refresh token of a grant.
+pub fn mint(provider: &Provider, grant: &Grant<'_>) -> Result<Issued, ProtocolError> {
+    let now = provider.now();
+    let lifetime = grant.client.token_lifetime_secs.unwrap_or(provider.config.lifetimes.token_secs);
+    let mut scopes = grant.scopes.clone();
+    if provider.fault(Fault::ScopeWidened) {
+        if let Some(extra) = SCOPES.iter().find(|s| !scopes.iter().any(|g| g == *s)) {
+            scopes.push((*extra).to_owned());
+        }
+    }
+    let scope = scopes.join(" ");
+    let sub = grant.user.map_or_else(|| grant.client.client_id.clone(), |u| public_sub(provider, &u.sub));
+    let ring = provider.keys();
+    let at_alg = provider.config.default_alg;
+    let at_key = ring.active(at_alg).ok_or_else(|| ProtocolError::Internal(format!("no active {at_alg} key")))?;
+    let mut at = json!({
+        "iss": provider.issuer,
+        "sub": sub,
+        "aud": provider.issuer,
+        "client_id": grant.client.client_id,
+        "iat": now,
+        "exp": now + lifetime,
+        "jti": format!("{}.{}", grant.grant_id, provider.token(12)),
+        "scope": scope,
+    });
+    if let (Some(t), Some(obj)) = (grant.auth_time, at.as_object_mut()) {
+        obj.insert("auth_time".into(), t.into());
+        let wanted = claims::requested(grant.claims_request, "userinfo");
+        if !wanted.is_empty() {
+            obj.insert("userinfo_claims".into(), wanted.into());
+        }
+    }
+    let access_token = keys::encode_jws(at_key, Some("at+jwt"), &at)?;
+
+    let id_token = match grant.user {
+        Some(user) if scopes.iter().any(|s| s == "openid") => {
+            Some(id_token(provider, grant, user, &access_token, &sub, now, lifetime)?)
+        }
+        _ => None,
+    };
+
+    let refresh_token = if grant.with_refresh && grant.client.grant_types.iter().any(|g| g == "refresh_token") {
+        let token = provider.token(32);
+        provider.store.insert_refresh(&RefreshRecord {
+            token_hash: random::fingerprint(&token),
+            grant_id: grant.grant_id.to_owned(),
+            client_id: grant.client.client_id.clone(),
+            user_sub: grant.user.map(|u| u.sub.clone()).unwrap_or_default(),
+            scope: grant.scopes.join(" "),
+            auth_time: grant.auth_time.unwrap_or(now),
+            claims_request: grant.claims_request.cloned(),
+            created_at: now,
+            expires_at: now + provider.config.lifetimes.refresh_secs,
+            used_at: None,
+            revoked_at: None,
+        })?;
+        Some(token)
+    } else {
+        None
+    };
+    Ok(Issued { access_token, id_token, refresh_token, expires_in: lifetime, scope })
+}
+
+fn id_token(
+    provider: &Provider,
+    grant: &Grant<'_>,
+    user: &UserRecord,
+    access_token: &str,
+    sub: &str,
+    now: i64,
+    lifetime: i64,
+) -> Result<String, ProtocolError> {
+    let alg = id_token_alg(provider, grant.client);
+    let ring = provider.keys();
+    let key = ring.active(alg).ok_or_else(|| ProtocolError::Internal(format!("no active {alg} key")))?;
+    let f = |fault| provider.fault(fault);
+    let mut c = Map::new();
+    let iss = if f(Fault::IdTokenWrongIss) { format!("{}/wrong", provider.issuer) } else { provider.issuer.clone() };
+    c.insert("iss".into(), iss.into());
+    c.insert("sub".into(), sub.into());
+    if !f(Fault::IdTokenNoAud) {
+        let aud = if f(Fault::IdTokenWrongAud) { format!("{}-other", grant.client.client_id) } else { grant.client.client_id.clone() };
+        c.insert("aud".into(), aud.into());
+    }
+    let exp = if f(Fault::IdTokenExpired) { now - 300 } else { now + lifetime };
+    c.insert("exp".into(), exp.into());
+    c.insert("iat".into(), (if f(Fault::IdTokenIatFuture) { now + 3600 } else { now }).into());
+    if let Some(t) = grant.auth_time.filter(|_| !f(Fault::IdTokenNoAuthTime)) {
+        c.insert("auth_time".into(), t.into());
+    }
+    match grant.nonce {
+        Some(_) if f(Fault::IdTokenNoNonce) => {}
+        Some(n) if f(Fault::IdTokenWrongNonce) => {
+            c.insert("nonce".into(), format!("{n}-wrong").into());
+        }
+        Some(n) => {
+            c.insert("nonce".into(), n.into());
+        }
+        None => {}
+    }
+    c.insert("azp".into(), grant.client.client_id.clone().into());
+    let at_hash = keys::left_half_hash(alg, access_token);
+    let at_hash = if f(Fault::IdTokenBadAtHash) { keys::left_half_hash(alg, "not-the-access-token") } else { at_hash };
+    c.insert("at_hash".into(), at_hash.into());
+    c.insert("amr".into(), json!(["pwd"]));
+    c.insert("acr".into(), "urn:reference-provider:acr:password".into());
+    let extra = claims::requested(grant.claims_request, "id_token");
+    for (k, v) in claims::user_claims(user, &[], &extra) {
+        c.entry(k).or_insert(v);
+    }
+    let claims = Value::Object(c);
+    if f(Fault::IdTokenAlgNone) {
+        return Ok(keys::insecure_encode_unsigned(&claims, Some("JWT")));
+    }
+    let typ = if f(Fault::IdTokenTypAtJwt) { "at+jwt" } else { "JWT" };
+    let mut header = json!({"alg": alg.as_str(), "kid": key.kid(), "typ": typ});
+    if f(Fault::IdTokenUnknownKid) {
+        header["kid"] = "kid-not-in-jwks".into();
+    }
+    let token = keys::encode_jws_with_header(key, &header, &claims)?;
+    if f(Fault::IdTokenBadSignature) {
+        return Ok(corrupt_signature(&token));
+    }
+    Ok(token)
+}
+
+/// Changes the first signature character so the signature no longer verifies.
+fn corrupt_signature(token: &str) -> String {
+    match token.rfind('.') {
+        Some(dot) if dot + 1 < token.len() => {
+            let (head, sig) = token.split_at(dot + 1);
+            let first = if sig.starts_with('A') { 'B' } else { 'A' };
+            format!("{head}{first}{}", &sig[1..])
+        }
+        _ => token.to_owned(),
+    }
+}

@@ -1,0 +1,113 @@
+//! Protocol decisions in plain Rust: what to answer to each request. No axum types here; the
+//! handlers in `routes` translate HTTP to these calls and their results back to HTTP.
+
+pub mod authorize;
+pub mod claims;
+pub mod client_auth;
+pub mod discovery;
+pub mod interaction;
+pub mod introspect;
+pub mod logout;
+pub mod mint;
+pub mod token;
+pub mod userinfo;
+
+use crate::store::StoreError;
+
+/// An OAuth/OIDC error answer (RFC 6749 5.2, RFC 6750 3.1, RFC 7009, RFC 7662).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthError {
+    /// HTTP status.
+    pub status: u16,
+    /// Registered error code.
+    pub error: &'static str,
+    /// Human-readable description (printable ASCII only).
+    pub description: String,
+    /// `WWW-Authenticate` header value, when the spec demands one.
+    pub www_authenticate: Option<String>,
+}
+
+impl OAuthError {
+    /// A 400 error.
+    pub fn bad_request(error: &'static str, description: impl Into<String>) -> Self {
+        OAuthError { status: 400, error, description: description.into(), www_authenticate: None }
+    }
+}
+
+/// Why a protocol step failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// A client error, answered as OAuth error JSON.
+    #[error("{}: {}", .0.error, .0.description)]
+    OAuth(OAuthError),
+    /// The provider itself failed (storage, signing); answered with an opaque 500.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<OAuthError> for ProtocolError {
+    fn from(e: OAuthError) -> Self {
+        ProtocolError::OAuth(e)
+    }
+}
+
+impl From<StoreError> for ProtocolError {
+    fn from(e: StoreError) -> Self {
+        ProtocolError::Internal(e.to_string())
+    }
+}
+
+impl From<crate::keys::KeyError> for ProtocolError {
+    fn from(e: crate::keys::KeyError) -> Self {
+        ProtocolError::Internal(e.to_string())
+    }
+}
+
+/// Longest accepted value of any request parameter, in bytes.
+pub const MAX_PARAM_LEN: usize = 4096;
+/// Most parameters accepted in one request.
+pub const MAX_PARAMS: usize = 64;
+
+/// Request parameters as received (order kept, repeats kept).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params(pub Vec<(String, String)>);
+
+impl Params {
+    /// The value of `name`; `Err` when the parameter is repeated (RFC 6749 3.1: parameters MUST
+    /// NOT be included more than once). Empty values count as absent (RFC 6749 3.1).
+    pub fn get(&self, name: &str) -> Result<Option<&str>, String> {
+        let mut found = None;
+        for (k, v) in &self.0 {
+            if k == name {
+                if found.is_some() {
+                    return Err(format!("parameter {name} is repeated"));
+                }
+                found = Some(v.as_str());
+            }
+        }
+        Ok(found.filter(|v| !v.is_empty()))
+    }
+
+    /// The first oversized value or a too-long list, described.
+    pub fn size_problem(&self) -> Option<String> {
+        if self.0.len() > MAX_PARAMS {
+            return Some(format!("too many parameters (at most {MAX_PARAMS})"));
+        }
+        self.0
+            .iter()
+            .find(|(k, v)| k.len() + v.len() > MAX_PARAM_LEN)
+            .map(|(k, _)| format!("parameter {k} is longer than {MAX_PARAM_LEN} bytes"))
+    }
+}
+
+/// Space-separated list helpers.
+pub(crate) fn split_scope(scope: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in scope.split(' ').filter(|s| !s.is_empty()) {
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_owned());
+        }
+    }
+    out
+}

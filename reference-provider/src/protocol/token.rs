@@ -1,0 +1,220 @@
+//! The token endpoint's grants (RFC 6749 4.1.3, 6, 4.4): authorization_code with PKCE,
+//! refresh_token with rotation and reuse detection, client_credentials.
+//!
+//! Single use is enforced by the store's atomic conditional update: of N parallel redemptions of
+//! one code (or one refresh token) exactly one wins. A replayed code or a reused rotated refresh
+//! token revokes the whole grant (every token issued from it).
+
+use aws_lc_rs::digest;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use super::client_auth::{self, Presented};
+use super::mint::{self, Grant, Issued};
+use super::{OAuthError, Params, ProtocolError, split_scope};
+use crate::faults::Fault;
+use crate::provider::Provider;
+use crate::random::{self, constant_time_eq};
+use crate::store::{ClientRecord, Redemption};
+
+fn err(error: &'static str, description: impl Into<String>) -> ProtocolError {
+    OAuthError::bad_request(error, description).into()
+}
+
+fn param<'a>(params: &'a Params, name: &str) -> Result<Option<&'a str>, ProtocolError> {
+    params.get(name).map_err(|m| err("invalid_request", m))
+}
+
+/// Handles a token request: authenticates the client and runs the grant.
+pub fn exchange(provider: &Provider, authorization: Option<&str>, params: &Params) -> Result<Issued, ProtocolError> {
+    if let Some(problem) = params.size_problem() {
+        return Err(err("invalid_request", problem));
+    }
+    let presented = client_auth::presented(authorization, params)?;
+    let client = client_auth::authenticate(provider, &presented)?;
+    let grant_type = param(params, "grant_type")?.ok_or_else(|| err("invalid_request", "grant_type is missing"))?;
+    if !matches!(grant_type, "authorization_code" | "refresh_token" | "client_credentials") {
+        return Err(err("unsupported_grant_type", format!("grant_type {grant_type:?} is not supported")));
+    }
+    if !client.grant_types.iter().any(|g| g == grant_type) {
+        return Err(err("unauthorized_client", format!("this client may not use {grant_type}")));
+    }
+    match grant_type {
+        "authorization_code" => authorization_code(provider, &client, params),
+        "refresh_token" => refresh(provider, &client, params),
+        _ => client_credentials(provider, &client, &presented, params),
+    }
+}
+
+fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Params) -> Result<Issued, ProtocolError> {
+    let code = param(params, "code")?.ok_or_else(|| err("invalid_request", "code is missing"))?;
+    let redirect_uri = param(params, "redirect_uri")?;
+    let verifier = param(params, "code_verifier")?;
+    let now = provider.now();
+    let code_hash = random::fingerprint(code);
+    let record = if provider.fault(Fault::CodeReusable) {
+        match provider.store.redeem_code(&code_hash, now)? {
+            Redemption::Won(r) | Redemption::AlreadyUsed(r) => r,
+            Redemption::Unknown => return Err(err("invalid_grant", "unknown authorization code")),
+        }
+    } else {
+        match provider.store.redeem_code(&code_hash, now)? {
+            Redemption::Won(r) => r,
+            Redemption::AlreadyUsed(r) => {
+                // RFC 6749 4.1.2: SHOULD revoke all tokens previously issued from this code.
+                provider.store.revoke_grant(&r.grant_id, now)?;
+                return Err(err("invalid_grant", "authorization code was already used; tokens issued from it are revoked"));
+            }
+            Redemption::Unknown => return Err(err("invalid_grant", "unknown authorization code")),
+        }
+    };
+    if record.expires_at <= now && !provider.fault(Fault::ExpiredCodeAccepted) {
+        return Err(err("invalid_grant", "authorization code expired"));
+    }
+    if record.client_id != client.client_id && !provider.fault(Fault::CodeNotBoundToClient) {
+        return Err(err("invalid_grant", "authorization code was issued to another client"));
+    }
+    if redirect_uri != Some(record.redirect_uri.as_str()) && !provider.fault(Fault::RedirectUriNotCheckedAtToken) {
+        return Err(err("invalid_grant", "redirect_uri does not match the authorization request"));
+    }
+    if !provider.fault(Fault::PkceNotVerified) {
+        check_pkce(record.code_challenge.as_deref(), record.code_challenge_method.as_deref(), verifier)?;
+    }
+    let Some(user) = provider.store.user_by_sub(&record.user_sub)? else {
+        return Err(err("invalid_grant", "the user no longer exists"));
+    };
+    let scopes = split_scope(&record.scope);
+    mint::mint(provider, &Grant {
+        client,
+        user: Some(&user),
+        scopes,
+        grant_id: &record.grant_id,
+        auth_time: Some(record.auth_time),
+        nonce: record.nonce.as_deref(),
+        claims_request: record.claims_request.as_ref(),
+        with_refresh: true,
+    })
+}
+
+/// RFC 7636 4.6: the verifier must match the challenge; a verifier without a challenge is refused.
+pub fn check_pkce(challenge: Option<&str>, method: Option<&str>, verifier: Option<&str>) -> Result<(), ProtocolError> {
+    match (challenge, verifier) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(err("invalid_grant", "code_verifier sent but the authorization request had no code_challenge")),
+        (Some(_), None) => Err(err("invalid_grant", "code_verifier is missing")),
+        (Some(challenge), Some(v)) => {
+            let well_formed = (43..=128).contains(&v.len())
+                && v.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~'));
+            if !well_formed {
+                return Err(err("invalid_grant", "code_verifier must be 43 to 128 unreserved characters"));
+            }
+            let derived = match method.unwrap_or("plain") {
+                "S256" => URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, v.as_bytes())),
+                _ => v.to_owned(),
+            };
+            if constant_time_eq(derived.as_bytes(), challenge.as_bytes()) {
+                Ok(())
+            } else {
+                Err(err("invalid_grant", "code_verifier does not match code_challenge"))
+            }
+        }
+    }
+}
+
+fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Result<Issued, ProtocolError> {
+    let token = param(params, "refresh_token")?.ok_or_else(|| err("invalid_request", "refresh_token is missing"))?;
+    let now = provider.now();
+    let hash = random::fingerprint(token);
+    let record = match provider.store.use_refresh(&hash, now)? {
+        Redemption::Won(r) => r,
+        Redemption::AlreadyUsed(r) if provider.fault(Fault::RefreshNotRotated) && r.revoked_at.is_none() => r,
+        Redemption::AlreadyUsed(r) => {
+            // RFC 9700 4.14.2: reuse of a rotated refresh token revokes the family.
+            if r.client_id == client.client_id {
+                provider.store.revoke_grant(&r.grant_id, now)?;
+            }
+            return Err(err("invalid_grant", "refresh token was already used"));
+        }
+        Redemption::Unknown => return Err(err("invalid_grant", "unknown refresh token")),
+    };
+    if record.client_id != client.client_id && !provider.fault(Fault::RefreshNotBoundToClient) {
+        return Err(err("invalid_grant", "refresh token was issued to another client"));
+    }
+    if record.revoked_at.is_some() || provider.store.grant_revoked(&record.grant_id)? {
+        return Err(err("invalid_grant", "refresh token was revoked"));
+    }
+    if record.expires_at <= now {
+        return Err(err("invalid_grant", "refresh token expired"));
+    }
+    let original = split_scope(&record.scope);
+    let scopes = match param(params, "scope")? {
+        None => original.clone(),
+        Some(s) => {
+            let asked = split_scope(s);
+            if let Some(extra) = asked.iter().find(|a| !original.contains(a)) {
+                if !provider.fault(Fault::RefreshScopeWidening) {
+                    return Err(err("invalid_scope", format!("scope {extra:?} was not granted originally")));
+                }
+            }
+            asked
+        }
+    };
+    let Some(user) = provider.store.user_by_sub(&record.user_sub)? else {
+        return Err(err("invalid_grant", "the user no longer exists"));
+    };
+    mint::mint(provider, &Grant {
+        client,
+        user: Some(&user),
+        scopes,
+        grant_id: &record.grant_id,
+        auth_time: Some(record.auth_time),
+        nonce: None,
+        claims_request: record.claims_request.as_ref(),
+        with_refresh: true,
+    })
+}
+
+fn client_credentials(provider: &Provider, client: &ClientRecord, presented: &Presented, params: &Params) -> Result<Issued, ProtocolError> {
+    if matches!(presented, Presented::IdOnly(_)) {
+        return Err(err("unauthorized_client", "client_credentials needs a confidential client"));
+    }
+    let asked = split_scope(param(params, "scope")?.unwrap_or(""));
+    if let Some(bad) = asked.iter().find(|s| *s == "openid" || !client.allowed_scopes.contains(s)) {
+        return Err(err("invalid_scope", format!("scope {bad:?} is not available to client_credentials")));
+    }
+    let grant_id = provider.token(12);
+    mint::mint(provider, &Grant {
+        client,
+        user: None,
+        scopes: asked,
+        grant_id: &grant_id,
+        auth_time: None,
+        nonce: None,
+        claims_request: None,
+        with_refresh: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_pkce;
+
+    #[test]
+    fn pkce_rfc7636_appendix_b_vector() {
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+        assert!(check_pkce(Some(challenge), Some("S256"), Some(verifier)).is_ok());
+        assert!(check_pkce(Some(challenge), Some("S256"), Some(&verifier.replace('d', "e"))).is_err());
+    }
+
+    #[test]
+    fn pkce_missing_extra_and_malformed_verifiers() {
+        assert!(check_pkce(None, None, None).is_ok());
+        assert!(check_pkce(None, None, Some("x".repeat(43).as_str())).is_err());
+        assert!(check_pkce(Some("c"), Some("S256"), None).is_err());
+        assert!(check_pkce(Some("short"), Some("plain"), Some("short")).is_err());
+        let plain = "a".repeat(43);
+        assert!(check_pkce(Some(&plain), Some("plain"), Some(&plain)).is_ok());
+        assert!(check_pkce(Some(&plain), Some("plain"), Some(&"a".repeat(44))).is_err());
+    }
+}

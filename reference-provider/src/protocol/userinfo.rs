@@ -1,0 +1,110 @@
+//! The UserInfo endpoint (OIDC Core 5.3) with RFC 6750 bearer-token errors, and the access-token
+//! validation shared with introspection and revocation.
+
+use serde_json::{Map, Value};
+
+use super::{OAuthError, ProtocolError, claims, split_scope};
+use crate::faults::Fault;
+use crate::provider::Provider;
+
+/// A validated access token issued by this provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessToken {
+    /// All claims.
+    pub claims: Map<String, Value>,
+    /// Token family id (from the jti).
+    pub grant_id: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+}
+
+impl AccessToken {
+    /// A string claim.
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.claims.get(name).and_then(Value::as_str)
+    }
+}
+
+/// Why a bearer token was refused (RFC 6750 3.1).
+fn bearer_error(provider: &Provider, status: u16, error: &'static str, description: &str) -> ProtocolError {
+    let challenge = if error.is_empty() {
+        "Bearer realm=\"reference-provider\"".to_owned()
+    } else {
+        format!("Bearer realm=\"reference-provider\", error=\"{error}\", error_description=\"{description}\"")
+    };
+    ProtocolError::OAuth(OAuthError {
+        status,
+        error: if error.is_empty() { "invalid_request" } else { error },
+        description: description.to_owned(),
+        www_authenticate: (!provider.fault(Fault::UserinfoNoWwwAuthenticate)).then_some(challenge),
+    })
+}
+
+/// Validates an access token: signature by a published key, `typ: at+jwt`, issuer, expiry, and
+/// that its grant was not revoked. `None` when the token is not a valid, live access token.
+pub fn validate_access_token(provider: &Provider, token: &str) -> Result<Option<AccessToken>, ProtocolError> {
+    let Ok((header, claims)) = provider.keys().verify(token) else {
+        return Ok(None);
+    };
+    let Value::Object(claims) = claims else { return Ok(None) };
+    let is_at = header.get("typ").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("at+jwt"));
+    let id_token_ok = provider.fault(Fault::UserinfoAcceptsIdToken);
+    if !is_at && !id_token_ok {
+        return Ok(None);
+    }
+    if claims.get("iss").and_then(Value::as_str) != Some(provider.issuer.as_str()) {
+        return Ok(None);
+    }
+    if claims.get("exp").and_then(Value::as_i64).is_none_or(|e| e <= provider.now()) {
+        return Ok(None);
+    }
+    let scopes = match claims.get("scope").and_then(Value::as_str) {
+        Some(s) => split_scope(s),
+        None if !is_at => vec!["openid".to_owned()],
+        None => Vec::new(),
+    };
+    let grant_id = claims
+        .get("jti")
+        .and_then(Value::as_str)
+        .and_then(|j| j.split_once('.'))
+        .map(|(g, _)| g.to_owned())
+        .unwrap_or_default();
+    if is_at && (grant_id.is_empty() || provider.store.grant_revoked(&grant_id)?) {
+        return Ok(None);
+    }
+    Ok(Some(AccessToken { claims, grant_id, scopes }))
+}
+
+/// Answers a UserInfo request made with `token` (None: no token presented).
+pub fn userinfo(provider: &Provider, token: Option<&str>) -> Result<Value, ProtocolError> {
+    let Some(token) = token else {
+        return Err(bearer_error(provider, 401, "", "no access token"));
+    };
+    let Some(at) = validate_access_token(provider, token)? else {
+        return Err(bearer_error(provider, 401, "invalid_token", "the access token is invalid, expired or revoked"));
+    };
+    if !at.scopes.iter().any(|s| s == "openid") {
+        return Err(bearer_error(provider, 403, "insufficient_scope", "the access token lacks the openid scope"));
+    }
+    let shown_sub = at.str("sub").unwrap_or_default().to_owned();
+    let stored_sub = if provider.fault(Fault::IdTokenLongSub) && shown_sub.len() > 300 {
+        shown_sub[..shown_sub.len() - 300].to_owned()
+    } else {
+        shown_sub.clone()
+    };
+    let Some(user) = provider.store.user_by_sub(&stored_sub)? else {
+        return Err(bearer_error(provider, 401, "invalid_token", "the token's user no longer exists"));
+    };
+    let scopes: Vec<&str> = at.scopes.iter().map(String::as_str).collect();
+    let extra: Vec<String> = at
+        .claims
+        .get("userinfo_claims")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default();
+    let mut out = Map::new();
+    let sub = if provider.fault(Fault::UserinfoWrongSub) { format!("{shown_sub}-other") } else { shown_sub };
+    out.insert("sub".into(), sub.into());
+    out.extend(claims::user_claims(&user, &scopes, &extra));
+    Ok(Value::Object(out))
+}

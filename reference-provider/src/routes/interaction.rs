@@ -1,0 +1,143 @@
+//! Login and consent pages: `GET|POST /login`, `GET|POST /consent`.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+use super::authorize::{callback, failure, redirect};
+use super::{AppState, WebError, cookie, form_params, html, query_params, set_cookie};
+use crate::html as pages;
+use crate::paths;
+use crate::protocol::authorize::{self, Next};
+use crate::protocol::interaction::{self, InteractionError, Pending};
+use crate::protocol::{Params, ProtocolError};
+use crate::provider::Provider;
+
+fn refused(e: &InteractionError) -> Response {
+    match e {
+        InteractionError::Expired => html(
+            StatusCode::BAD_REQUEST,
+            pages::error("This sign-in request has expired or is unknown. Start again from the application."),
+        ),
+        InteractionError::Forged => html(
+            StatusCode::FORBIDDEN,
+            pages::error("This form was not issued to this browser (CSRF protection). Start again from the application."),
+        ),
+    }
+}
+
+fn id(params: &Params) -> &str {
+    params.get("interaction").ok().flatten().unwrap_or("")
+}
+
+fn field<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
+    params.get(name).ok().flatten()
+}
+
+/// `GET /login?interaction=ID`.
+pub(crate) async fn login_get(State(p): State<AppState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
+    let params = query_params(q.as_deref());
+    match interaction::load(&p, id(&params), cookie(&headers, paths::INTERACTION_COOKIE)) {
+        Ok(Ok(pending)) => login_page(&pending, None),
+        Ok(Err(e)) => refused(&e),
+        Err(e) => WebError(e).into_response(),
+    }
+}
+
+fn login_page(pending: &Pending, error: Option<&str>) -> Response {
+    let body = pages::login(&pending.record.id, &pending.record.csrf, &pending.client.name, pending.request.login_hint.as_deref(), error);
+    let mut res = html(StatusCode::OK, body);
+    if error.is_some() {
+        res.headers_mut().insert("x-login-error", HeaderValue::from_static("invalid_credentials"));
+    }
+    res
+}
+
+/// `POST /login`.
+pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let params = match form_params(&headers, &body) {
+        Ok(params) => params,
+        Err(e) => return html(StatusCode::BAD_REQUEST, pages::error(&e.description)),
+    };
+    let run = || -> Result<Response, ProtocolError> {
+        let pending = match interaction::load_for_post(&p, id(&params), cookie(&headers, paths::INTERACTION_COOKIE), field(&params, "csrf_token"))? {
+            Ok(pending) => pending,
+            Err(e) => return Ok(refused(&e)),
+        };
+        let username = field(&params, "username").unwrap_or("");
+        let password = field(&params, "password").unwrap_or("");
+        let Some((session_cookie, session, _user)) = interaction::login(&p, &pending, username, password)? else {
+            return Ok(login_page(&pending, Some("Wrong username or password.")));
+        };
+        let next = authorize::after_login(&p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
+        let mut res = proceed(&p, &pending, next)?;
+        let ttl = p.config.lifetimes.session_secs;
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(&p, paths::SESSION_COOKIE, &session_cookie, ttl));
+        Ok(res)
+    };
+    run().unwrap_or_else(|e| WebError(e).into_response())
+}
+
+/// Continues a pending interaction after login or consent.
+fn proceed(p: &Provider, pending: &Pending, next: Next) -> Result<Response, ProtocolError> {
+    Ok(match next {
+        Next::Issue { user_sub, auth_time } => {
+            let cb = authorize::issue_code(p, &pending.request, &pending.client, &user_sub, auth_time)?;
+            interaction::finish(p, pending)?;
+            clear_interaction(p, callback(&cb))
+        }
+        Next::Consent { .. } => redirect(&format!("{}?interaction={}", paths::CONSENT, pending.record.id)),
+        Next::Login => redirect(&format!("{}?interaction={}", paths::LOGIN, pending.record.id)),
+        Next::Fail(f) => {
+            interaction::finish(p, pending)?;
+            clear_interaction(p, failure(&f))
+        }
+    })
+}
+
+fn clear_interaction(p: &Provider, mut res: Response) -> Response {
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(p, paths::INTERACTION_COOKIE, "", 0));
+    res
+}
+
+/// `GET /consent?interaction=ID`.
+pub(crate) async fn consent_get(State(p): State<AppState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
+    let params = query_params(q.as_deref());
+    match interaction::load(&p, id(&params), cookie(&headers, paths::INTERACTION_COOKIE)) {
+        Ok(Ok(pending)) if pending.record.user_sub.is_some() => html(
+            StatusCode::OK,
+            pages::consent(&pending.record.id, &pending.record.csrf, &pending.client.name, &pending.request.scopes),
+        ),
+        Ok(Ok(pending)) => redirect(&format!("{}?interaction={}", paths::LOGIN, pending.record.id)),
+        Ok(Err(e)) => refused(&e),
+        Err(e) => WebError(e).into_response(),
+    }
+}
+
+/// `POST /consent` with `decision=allow|deny`.
+pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let params = match form_params(&headers, &body) {
+        Ok(params) => params,
+        Err(e) => return html(StatusCode::BAD_REQUEST, pages::error(&e.description)),
+    };
+    let run = || -> Result<Response, ProtocolError> {
+        let pending = match interaction::load_for_post(&p, id(&params), cookie(&headers, paths::INTERACTION_COOKIE), field(&params, "csrf_token"))? {
+            Ok(pending) => pending,
+            Err(e) => return Ok(refused(&e)),
+        };
+        let (Some(user_sub), Some(auth_time)) = (pending.record.user_sub.clone(), pending.record.auth_time) else {
+            return Ok(redirect(&format!("{}?interaction={}", paths::LOGIN, pending.record.id)));
+        };
+        match field(&params, "decision") {
+            Some("allow") => {
+                interaction::grant_consent(&p, &pending, &user_sub)?;
+                proceed(&p, &pending, Next::Issue { user_sub, auth_time })
+            }
+            Some("deny") => proceed(&p, &pending, Next::Fail(authorize::denied(&p, &pending.request))),
+            _ => Ok(html(StatusCode::BAD_REQUEST, pages::error("decision must be allow or deny"))),
+        }
+    };
+    run().unwrap_or_else(|e| WebError(e).into_response())
+}

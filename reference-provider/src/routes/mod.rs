@@ -1,0 +1,155 @@
+//! HTTP edge: the axum router and thin handlers that translate requests into `protocol` calls
+//! and protocol results back into responses. Shared request/response helpers live here.
+
+mod authorize;
+mod interaction;
+mod logout;
+mod metadata;
+mod token;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::paths;
+use crate::protocol::{OAuthError, Params, ProtocolError};
+use crate::provider::Provider;
+
+/// Shared state of every handler.
+pub(crate) type AppState = Arc<Provider>;
+
+/// Largest request body accepted (bytes); larger bodies get 413.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// Builds the provider's router.
+pub fn router(provider: Arc<Provider>) -> Router {
+    Router::new()
+        .route(paths::DISCOVERY, get(metadata::discovery_get))
+        .route(paths::OAUTH_METADATA, get(metadata::discovery_get))
+        .route(paths::JWKS, get(metadata::jwks_get))
+        .route(paths::AUTHORIZE, get(authorize::authorize_get).post(authorize::authorize_post))
+        .route(paths::LOGIN, get(interaction::login_get).post(interaction::login_post))
+        .route(paths::CONSENT, get(interaction::consent_get).post(interaction::consent_post))
+        .route(paths::TOKEN, post(token::token_post))
+        .route(paths::USERINFO, get(token::userinfo_get).post(token::userinfo_post))
+        .route(paths::REVOKE, post(token::revoke_post))
+        .route(paths::INTROSPECT, post(token::introspect_post))
+        .route(paths::LOGOUT, get(logout::logout_get).post(logout::logout_post))
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(provider)
+}
+
+/// Security headers on every response (unless a handler set its own).
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    let defaults: [(HeaderName, &str); 5] = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    for (name, value) in defaults {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    res
+}
+
+/// Parameters from a query string.
+pub(crate) fn query_params(query: Option<&str>) -> Params {
+    Params(url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect())
+}
+
+/// Parameters from an `application/x-www-form-urlencoded` body; other content types are refused.
+pub(crate) fn form_params(headers: &HeaderMap, body: &Bytes) -> Result<Params, OAuthError> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mime = ct.split(';').next().unwrap_or("").trim();
+    if !body.is_empty() && !mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
+        return Err(OAuthError::bad_request("invalid_request", "the body must be application/x-www-form-urlencoded"));
+    }
+    Ok(Params(url::form_urlencoded::parse(body).into_owned().collect()))
+}
+
+/// A cookie's value from the request.
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure when the issuer is https.
+pub(crate) fn set_cookie(provider: &Provider, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if provider.issuer().starts_with("https://") { "; Secure" } else { "" };
+    let v = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    HeaderValue::from_str(&v).unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+}
+
+/// The `Authorization` header as text.
+pub(crate) fn authorization(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
+}
+
+/// A JSON response with `Cache-Control: no-store` (RFC 6749 5.1).
+pub(crate) fn json(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")],
+        body,
+    )
+        .into_response()
+}
+
+/// An HTML page.
+pub(crate) fn html(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+/// A protocol error as an HTTP response: OAuth error JSON, or an opaque 500 that is logged.
+pub(crate) struct WebError(pub ProtocolError);
+
+impl From<ProtocolError> for WebError {
+    fn from(e: ProtocolError) -> Self {
+        WebError(e)
+    }
+}
+
+impl From<OAuthError> for WebError {
+    fn from(e: OAuthError) -> Self {
+        WebError(ProtocolError::OAuth(e))
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self.0 {
+            ProtocolError::OAuth(e) => {
+                let body = serde_json::json!({"error": e.error, "error_description": e.description}).to_string();
+                let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+                let mut res = json(status, body);
+                if let Some(challenge) = e.www_authenticate.and_then(|c| HeaderValue::from_str(&c).ok()) {
+                    res.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
+                }
+                res
+            }
+            ProtocolError::Internal(msg) => {
+                tracing::error!(error = %msg, "internal error");
+                json(StatusCode::INTERNAL_SERVER_ERROR, r#"{"error":"server_error","error_description":"internal error"}"#.into())
+            }
+        }
+    }
+}
+

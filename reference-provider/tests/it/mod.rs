@@ -1,0 +1,8 @@
+//! Integration test modules.
+
+mod concurrency;
+mod endpoints;
+mod faults;
+mod flows;
+mod persistence;
+mod support;

@@ -1,0 +1,91 @@
+//! Users, clients, keys, grants and refresh tokens survive a restart, including `kill -9`.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use reference_provider::Storage;
+
+use super::support::*;
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+        let p = std::env::temp_dir().join(format!("rp-test-{tag}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&p).unwrap();
+        TempDir(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[tokio::test]
+async fn state_survives_a_graceful_restart() {
+    let dir = TempDir::new("restart");
+    let op = start_with(test_config(), &[], Storage::Dir(dir.0.clone())).await;
+    let b = browser(&op);
+    let t = b.tokens(CONFIDENTIAL).await;
+    let jwks1 = b.http.get(b.url("/jwks")).send().await.unwrap().text().await.unwrap();
+    op.stop().await;
+
+    let op = start_with(test_config(), &[], Storage::Dir(dir.0.clone())).await;
+    let b = browser(&op);
+    let jwks2 = b.http.get(b.url("/jwks")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(jwks1, jwks2, "keys are persisted, not regenerated");
+    assert!(op.provider.keys().verify(t["id_token"].as_str().unwrap()).is_ok());
+    let (status, _, r) = b.token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", t["refresh_token"].as_str().unwrap())]).await;
+    assert_eq!(status, 200, "{r}");
+}
+
+/// Starts the real binary; returns the child and its ISSUER line.
+fn spawn_binary(dir: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reference-provider"))
+        .args(["--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut issuer = None;
+    for line in BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        if let Some(i) = line.strip_prefix("ISSUER=") {
+            issuer = Some(i.to_owned());
+        }
+        if line == "READY=1" {
+            break;
+        }
+    }
+    (child, issuer.expect("ISSUER line"))
+}
+
+#[tokio::test]
+async fn refresh_tokens_and_keys_survive_kill_9() {
+    let dir = TempDir::new("kill9");
+    let (mut child, issuer) = spawn_binary(&dir.0);
+    let b = Browser {
+        http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap(),
+        issuer,
+    };
+    let t = b.tokens(CONFIDENTIAL).await;
+    let jwks1 = b.http.get(b.url("/jwks")).send().await.unwrap().text().await.unwrap();
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let (mut child, issuer) = spawn_binary(&dir.0);
+    let b = Browser { http: b.http, issuer };
+    let jwks2 = b.http.get(b.url("/jwks")).send().await.unwrap().text().await.unwrap();
+    let (status, _, r) = b.token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", t["refresh_token"].as_str().unwrap())]).await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(jwks1, jwks2);
+    assert_eq!(status, 200, "{r}");
+}

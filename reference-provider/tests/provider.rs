@@ -1,0 +1,3 @@
+//! The reference provider's integration tests (one binary; modules under `it/`).
+
+mod it;
