@@ -1,0 +1,13 @@
+//! The provider under test: target profiles (`scenarios/targets/*.toml`, `${ENV}` secrets) or
+//! ad-hoc flags, validated into a [`Target`] before any network call.
+
+mod interpolate;
+mod profile;
+#[cfg(test)]
+mod tests;
+
+pub use interpolate::{InterpolateError, interpolate};
+pub use profile::{AdHoc, ClientAuth, ClientProfile, Features, Hints, Profile, ProfileError, Secret, UserProfile};
+
+/// A validated target: what the harness needs to drive flows against one provider.
+pub type Target = Profile;

@@ -1,0 +1,361 @@
+//! Target profile model: issuer, TLS, clients, users, form hints and claimed features.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::interpolate::{InterpolateError, interpolate_toml};
+
+/// A secret value (client secret, password): never printed by `Debug` or `Display`.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+
+    /// The secret itself — only for sending it to the provider.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+/// How a client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientAuth {
+    /// HTTP Basic.
+    ClientSecretBasic,
+    /// Secret in the form body.
+    ClientSecretPost,
+    /// Public client (PKCE).
+    None,
+}
+
+impl ClientAuth {
+    /// Registered name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientAuth::ClientSecretBasic => "client_secret_basic",
+            ClientAuth::ClientSecretPost => "client_secret_post",
+            ClientAuth::None => "none",
+        }
+    }
+}
+
+/// A client registered at the provider for the harness.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientProfile {
+    /// Short label used in module ids and reports (default: the client_id).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// client_id.
+    pub client_id: String,
+    /// client_secret (confidential clients).
+    #[serde(default)]
+    pub client_secret: Option<Secret>,
+    /// Token endpoint auth method.
+    #[serde(default = "default_auth")]
+    pub auth_method: ClientAuth,
+    /// Registered redirect URI (the harness never serves it; it stops when redirected there).
+    pub redirect_uri: String,
+    /// First-party clients get no consent page.
+    #[serde(default)]
+    pub first_party: bool,
+    /// Registered ID token signing alg, if any.
+    #[serde(default)]
+    pub id_token_signed_response_alg: Option<String>,
+    /// Scope to request (default `openid profile email`).
+    #[serde(default = "default_scope")]
+    pub scope: String,
+}
+
+impl ClientProfile {
+    /// The label of this client.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.client_id)
+    }
+}
+
+fn default_auth() -> ClientAuth {
+    ClientAuth::ClientSecretBasic
+}
+
+fn default_scope() -> String {
+    "openid profile email".into()
+}
+
+/// A test user.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserProfile {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: Secret,
+}
+
+/// Form-driving hints for providers whose pages defeat auto-detection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hints {
+    /// Name of the username field.
+    #[serde(default)]
+    pub username_field: Option<String>,
+    /// Name of the password field.
+    #[serde(default)]
+    pub password_field: Option<String>,
+    /// Name, value or label of the login submit button.
+    #[serde(default)]
+    pub submit: Option<String>,
+    /// Name, value or label of the consent "allow" button.
+    #[serde(default)]
+    pub consent_allow: Option<String>,
+    /// Name, value or label of the consent "deny" button.
+    #[serde(default)]
+    pub consent_deny: Option<String>,
+}
+
+/// Optional features the provider claims (modules for absent features are skipped).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Features {
+    /// Refresh tokens are issued to the clients above.
+    pub refresh_token: bool,
+    /// The provider rotates refresh tokens.
+    pub refresh_rotation: bool,
+}
+
+impl Default for Features {
+    fn default() -> Self {
+        Features { refresh_token: true, refresh_rotation: true }
+    }
+}
+
+/// A target profile.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Profile name (default: file stem).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Issuer URL (exact, as the provider advertises it).
+    pub issuer: String,
+    /// PEM file with an extra root CA (private CAs).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
+    /// # Security Warning: turns off TLS certificate verification. For throw-away test setups only.
+    #[serde(default)]
+    pub insecure_skip_tls_verify: bool,
+    /// Per-request timeout in seconds.
+    #[serde(default = "default_timeout")]
+    pub timeout_secs: u64,
+    /// Clients (the first one drives the basic flow).
+    pub clients: Vec<ClientProfile>,
+    /// Test users (the first one logs in).
+    pub users: Vec<UserProfile>,
+    /// Form hints.
+    #[serde(default)]
+    pub hints: Hints,
+    /// Claimed optional features.
+    #[serde(default)]
+    pub features: Features,
+}
+
+fn default_timeout() -> u64 {
+    10
+}
+
+/// Why a profile cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProfileError {
+    /// The file could not be read.
+    #[error("cannot read target profile {path}: {source}")]
+    Read {
+        /// File.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
+    /// Not valid TOML, or not the profile schema.
+    #[error("invalid target profile {path}: {message}")]
+    Parse {
+        /// File.
+        path: PathBuf,
+        /// Parser message.
+        message: String,
+    },
+    /// `${NAME}` names an unset environment variable.
+    #[error("target profile {path}: {field} uses ${{{name}}}, but the environment variable {name} is not set")]
+    MissingVariable {
+        /// File.
+        path: PathBuf,
+        /// Field path, e.g. `clients[0].client_secret`.
+        field: String,
+        /// Variable name.
+        name: String,
+    },
+    /// Values are inconsistent.
+    #[error("invalid target profile {path}: {message}")]
+    Invalid {
+        /// File (or `ad-hoc flags`).
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A profile built from command-line flags.
+#[derive(Debug, Clone, Default)]
+pub struct AdHoc {
+    /// --issuer.
+    pub issuer: String,
+    /// --client-id.
+    pub client_id: String,
+    /// --client-secret (absent: public client).
+    pub client_secret: Option<String>,
+    /// --auth-method (default basic with a secret, none without).
+    pub auth_method: Option<ClientAuth>,
+    /// --redirect-uri.
+    pub redirect_uri: String,
+    /// --username.
+    pub username: String,
+    /// --password.
+    pub password: String,
+    /// --ca-file.
+    pub ca_file: Option<PathBuf>,
+    /// --insecure-skip-tls-verify.
+    pub insecure_skip_tls_verify: bool,
+}
+
+impl Profile {
+    /// Reads a profile file, interpolating `${ENV}` from the process environment.
+    pub fn load(path: &Path) -> Result<Profile, ProfileError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read { path: path.to_owned(), source })?;
+        Self::parse(&text, path, &|name| std::env::var(name).ok())
+    }
+
+    /// Parses profile text with an injected environment.
+    pub fn parse(text: &str, path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Profile, ProfileError> {
+        let parse_err = |message: String| ProfileError::Parse { path: path.to_owned(), message };
+        let mut value: toml::Value = toml::from_str(text).map_err(|e| parse_err(e.to_string()))?;
+        interpolate_toml(&mut value, env, "").map_err(|(field, e)| match e {
+            InterpolateError::Missing(name) => ProfileError::MissingVariable { path: path.to_owned(), field, name },
+            InterpolateError::Malformed(m) => parse_err(format!("{field}: {m}")),
+        })?;
+        let mut profile: Profile = value.try_into().map_err(|e: toml::de::Error| parse_err(e.to_string()))?;
+        if profile.name.is_none() {
+            profile.name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        }
+        if let Some(ca) = &profile.ca_file {
+            if ca.is_relative() {
+                if let Some(dir) = path.parent() {
+                    profile.ca_file = Some(dir.join(ca));
+                }
+            }
+        }
+        profile.validate(path)?;
+        Ok(profile)
+    }
+
+    /// Builds a profile from ad-hoc flags.
+    pub fn ad_hoc(a: AdHoc) -> Result<Profile, ProfileError> {
+        let auth = a.auth_method.unwrap_or(if a.client_secret.is_some() { ClientAuth::ClientSecretBasic } else { ClientAuth::None });
+        let profile = Profile {
+            name: Some("ad-hoc".into()),
+            issuer: a.issuer,
+            ca_file: a.ca_file,
+            insecure_skip_tls_verify: a.insecure_skip_tls_verify,
+            timeout_secs: default_timeout(),
+            clients: vec![ClientProfile {
+                name: None,
+                client_id: a.client_id,
+                client_secret: a.client_secret.map(Secret::new),
+                auth_method: auth,
+                redirect_uri: a.redirect_uri,
+                first_party: false,
+                id_token_signed_response_alg: None,
+                scope: default_scope(),
+            }],
+            users: vec![UserProfile { username: a.username, password: Secret::new(a.password) }],
+            hints: Hints::default(),
+            features: Features::default(),
+        };
+        profile.validate(Path::new("ad-hoc flags"))?;
+        Ok(profile)
+    }
+
+    /// The profile's name.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or("target")
+    }
+
+    /// Every secret in the profile (for transcript redaction).
+    pub fn secrets(&self) -> Vec<String> {
+        let clients = self.clients.iter().filter_map(|c| c.client_secret.as_ref().map(|s| s.expose().to_owned()));
+        let users = self.users.iter().map(|u| u.password.expose().to_owned());
+        clients.chain(users).filter(|s| !s.is_empty()).collect()
+    }
+
+    fn validate(&self, path: &Path) -> Result<(), ProfileError> {
+        let bad = |message: String| Err(ProfileError::Invalid { path: path.to_owned(), message });
+        match url::Url::parse(&self.issuer) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+            _ => return bad(format!("issuer must be an absolute http(s) URL (found {:?})", self.issuer)),
+        }
+        if self.clients.is_empty() {
+            return bad("at least one client is needed ([[clients]])".into());
+        }
+        if self.users.is_empty() {
+            return bad("at least one test user is needed ([[users]])".into());
+        }
+        let mut labels = BTreeSet::new();
+        for c in &self.clients {
+            if c.client_id.is_empty() {
+                return bad("a client has an empty client_id".into());
+            }
+            if !labels.insert(c.label().to_owned()) {
+                return bad(format!("client label {:?} is used twice", c.label()));
+            }
+            match (c.auth_method, &c.client_secret) {
+                (ClientAuth::None, Some(_)) => return bad(format!("client {:?}: auth_method none takes no client_secret", c.label())),
+                (ClientAuth::ClientSecretBasic | ClientAuth::ClientSecretPost, None) => {
+                    return bad(format!("client {:?}: auth_method {} needs client_secret", c.label(), c.auth_method.as_str()));
+                }
+                _ => {}
+            }
+            match url::Url::parse(&c.redirect_uri) {
+                Ok(u) if u.fragment().is_none() => {}
+                _ => return bad(format!("client {:?}: redirect_uri must be an absolute URL without fragment (found {:?})", c.label(), c.redirect_uri)),
+            }
+            if !c.scope.split(' ').any(|s| s == "openid") {
+                return bad(format!("client {:?}: scope must include openid", c.label()));
+            }
+        }
+        if self.users.iter().any(|u| u.username.is_empty()) {
+            return bad("a user has an empty username".into());
+        }
+        if let Some(ca) = &self.ca_file {
+            if !ca.is_file() {
+                return bad(format!("ca_file {} does not exist", ca.display()));
+            }
+        }
+        if self.timeout_secs == 0 {
+            return bad("timeout_secs must be positive".into());
+        }
+        Ok(())
+    }
+}

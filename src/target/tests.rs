@@ -1,0 +1,76 @@
+//! Profile parsing, interpolation and validation.
+
+use std::path::Path;
+
+use super::*;
+
+const GOOD: &str = r#"
+issuer = "https://op.example"
+[[clients]]
+client_id = "app"
+client_secret = "${APP_SECRET}"
+redirect_uri = "http://127.0.0.1:8765/callback"
+[[users]]
+username = "alice"
+password = "${ALICE_PW}"
+"#;
+
+fn env(name: &str) -> Option<String> {
+    match name {
+        "APP_SECRET" => Some("s3cret".into()),
+        "ALICE_PW" => Some("pw".into()),
+        _ => None,
+    }
+}
+
+#[test]
+fn interpolates_secrets_and_defaults() {
+    let p = Profile::parse(GOOD, Path::new("scenarios/targets/op.toml"), &env).unwrap();
+    assert_eq!(p.name(), "op");
+    assert_eq!(p.clients[0].client_secret.as_ref().unwrap().expose(), "s3cret");
+    assert_eq!(p.clients[0].auth_method, ClientAuth::ClientSecretBasic);
+    assert_eq!(p.users[0].password.expose(), "pw");
+    assert_eq!(p.secrets(), vec!["s3cret".to_owned(), "pw".to_owned()]);
+    assert!(!format!("{p:?}").contains("s3cret"), "Debug must not print secrets");
+}
+
+#[test]
+fn missing_variable_is_named_with_its_field() {
+    let err = Profile::parse(GOOD, Path::new("op.toml"), &|_| None).unwrap_err().to_string();
+    assert!(err.contains("APP_SECRET") && err.contains("clients[0].client_secret"), "{err}");
+}
+
+#[test]
+fn interpolation_escapes_and_errors() {
+    let lookup = |n: &str| (n == "A").then(|| "x".to_owned());
+    assert_eq!(interpolate("a${A}b$${A}c$d", &lookup).unwrap(), "axb${A}c$d");
+    assert_eq!(interpolate("${B}", &lookup), Err(InterpolateError::Missing("B".into())));
+    assert_eq!(interpolate("${B:-dflt}/${A:-no}", &lookup).unwrap(), "dflt/x");
+    assert!(matches!(interpolate("${A", &lookup), Err(InterpolateError::Malformed(_))));
+}
+
+#[test]
+fn unknown_fields_and_bad_values_are_refused() {
+    let e = Profile::parse(&format!("{GOOD}\nbogus = 1\n"), Path::new("p.toml"), &env).unwrap_err().to_string();
+    assert!(e.contains("bogus"), "{e}");
+    let e = Profile::parse(&GOOD.replace("https://op.example", "not a url"), Path::new("p.toml"), &env).unwrap_err().to_string();
+    assert!(e.contains("issuer"), "{e}");
+    let public_with_secret = GOOD.replace("redirect_uri =", "auth_method = \"none\"\nredirect_uri =");
+    assert!(Profile::parse(&public_with_secret, Path::new("p.toml"), &env).is_err());
+}
+
+#[test]
+fn ad_hoc_flags_build_a_profile() {
+    let p = Profile::ad_hoc(AdHoc {
+        issuer: "http://127.0.0.1:9400".into(),
+        client_id: "c".into(),
+        client_secret: None,
+        redirect_uri: "http://127.0.0.1:8765/callback".into(),
+        username: "u".into(),
+        password: "p".into(),
+        ..AdHoc::default()
+    })
+    .unwrap();
+    assert_eq!(p.clients[0].auth_method, ClientAuth::None);
+    assert!(Profile::ad_hoc(AdHoc::default()).is_err());
+}
