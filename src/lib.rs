@@ -5,6 +5,8 @@
 //! [`http`] agent and the [`form`] driver → typed evidence → pure [`checks`] → [`report`].
 
 pub mod checks;
+pub mod flow;
+pub mod form;
 pub mod http;
 pub mod report;
 pub mod spec;

@@ -1,5 +1,14 @@
-//! HTTP at the edge: the agent (reqwest, cookie jar, no automatic redirects) and its transcript.
+//! HTTP at the edge: the agent (reqwest, cookie jar, no automatic redirects), the plain
+//! request/response values it exchanges, redaction, and its transcript.
 
+mod agent;
+mod message;
+mod redact;
+#[cfg(test)]
+mod tests;
 mod transcript;
 
+pub use agent::{Agent, AgentConfig, AgentError};
+pub use message::{HttpRequest, HttpResponse};
+pub use redact::{MAX_EXCERPT_BYTES, Redactor, fingerprint, is_sensitive_name};
 pub use transcript::Exchange;

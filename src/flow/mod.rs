@@ -1,0 +1,3 @@
+//! The authorization flow: interpreting what comes back to the redirect_uri.
+
+pub mod callback;

@@ -1,0 +1,221 @@
+//! Page classification: is this a login page, a consent page, an auto-submitting
+//! `form_post` page, or something else?
+//!
+//! Detection relies on structure (password inputs, `autocomplete`, hidden fields, button
+//! `name`/`value` attributes) before visible labels, so it works whatever the page language.
+
+use scraper::Html;
+use serde::Deserialize;
+use url::Url;
+
+use super::parse::{Field, Form, FormMethod, Submit, parse_forms, sel};
+
+/// Words meaning "allow" in a consent button's name, value or label.
+const ALLOW_WORDS: &[&str] =
+    &["allow", "accept", "approve", "authorize", "authorise", "consent", "continue", "yes", "grant", "confirm"];
+/// Words meaning "deny" in a consent button's name, value or label.
+const DENY_WORDS: &[&str] = &["deny", "reject", "cancel", "decline", "abort", "no", "refuse"];
+/// Words in a username field's name or id.
+const USERNAME_WORDS: &[&str] = &["user", "login", "email", "identifier", "mail"];
+
+/// Per-provider overrides for page detection (from the target profile).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+pub struct FormHints {
+    /// Name of the username field.
+    pub username_field: Option<String>,
+    /// Name of the password field.
+    pub password_field: Option<String>,
+    /// Name, value or label of the login button.
+    pub submit: Option<String>,
+    /// Name, value or label of the consent "allow" button.
+    pub consent_allow: Option<String>,
+    /// Name, value or label of the consent "deny" button.
+    pub consent_deny: Option<String>,
+}
+
+/// What kind of page a response is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Page {
+    /// A page with a login form.
+    Login(LoginForm),
+    /// A consent page with allow (and maybe deny) buttons.
+    Consent(ConsentForm),
+    /// A `form_post` response page: a POST form with only hidden fields, submitted by script.
+    AutoPost(Form),
+    /// Anything else (error page, unknown page).
+    Other,
+}
+
+/// A login form and the fields to fill.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginForm {
+    /// The form.
+    pub form: Form,
+    /// Name of the detected username field (absent on a password-only step).
+    pub username_field: Option<String>,
+    /// Name of the password field.
+    pub password_field: String,
+}
+
+/// A consent form and its buttons.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentForm {
+    /// The form.
+    pub form: Form,
+    /// The button that grants consent.
+    pub allow: Submit,
+    /// The button that refuses consent, when the form has one.
+    pub deny: Option<Submit>,
+}
+
+/// Classifies a page by its forms.
+pub fn classify(html: &str, page_url: &Url, hints: &FormHints) -> Page {
+    let forms = parse_forms(html, page_url);
+    if let Some(login) = forms.iter().find_map(|f| login_form(f, hints)) {
+        return Page::Login(login);
+    }
+    let consents: Vec<ConsentForm> = forms
+        .iter()
+        .filter(|f| !f.fields.iter().any(Field::is_text_like))
+        .filter_map(|f| consent_form(f, hints))
+        .collect();
+    // A form with both an allow and a deny button (or hinted) is a consent page even if a
+    // script submits it; otherwise a hidden-only POST form with a submitting script is form_post.
+    if let Some(c) = consents.iter().find(|c| c.deny.is_some() || hints.consent_allow.is_some()) {
+        return Page::Consent(c.clone());
+    }
+    if let Some(f) = forms.iter().find(|f| is_auto_post(f, html)) {
+        return Page::AutoPost(f.clone());
+    }
+    match consents.into_iter().next() {
+        Some(c) => Page::Consent(c),
+        None => Page::Other,
+    }
+}
+
+/// A login form: one with a password field (or the hinted one).
+fn login_form(form: &Form, hints: &FormHints) -> Option<LoginForm> {
+    let password = match &hints.password_field {
+        Some(h) => form.fields.iter().find(|f| &f.name == h),
+        None => None,
+    }
+    .or_else(|| form.fields.iter().find(|f| f.kind == "password"))?;
+    let candidates: Vec<&Field> = form
+        .fields
+        .iter()
+        .filter(|f| f.name != password.name && f.kind != "password" && f.kind != "hidden")
+        .collect();
+    let has_token = |f: &Field, words: &[&str]| {
+        f.autocomplete
+            .as_deref()
+            .is_some_and(|a| a.split_whitespace().any(|t| words.contains(&t)))
+    };
+    let named_like_user = |f: &Field| {
+        let name = f.name.to_ascii_lowercase();
+        let id = f.id.as_deref().unwrap_or_default().to_ascii_lowercase();
+        USERNAME_WORDS.iter().any(|w| name.contains(w) || id.contains(w))
+    };
+    let username = hints
+        .username_field
+        .as_ref()
+        .and_then(|h| form.fields.iter().find(|f| &f.name == h))
+        .or_else(|| candidates.iter().copied().find(|f| has_token(f, &["username", "email"])))
+        .or_else(|| candidates.iter().copied().find(|f| f.kind == "email"))
+        .or_else(|| candidates.iter().copied().find(|f| f.is_text_like() && named_like_user(f)))
+        .or_else(|| candidates.iter().copied().find(|f| f.is_text_like()));
+    Some(LoginForm {
+        form: form.clone(),
+        username_field: username.map(|f| f.name.clone()),
+        password_field: password.name.clone(),
+    })
+}
+
+/// Whether a hint names this button (by name, value or label, case-insensitively).
+pub(crate) fn hint_matches(hint: &str, s: &Submit) -> bool {
+    let hint = hint.trim();
+    [s.name.as_deref(), s.value.as_deref(), Some(s.label.as_str())]
+        .into_iter()
+        .flatten()
+        .any(|v| v.trim().eq_ignore_ascii_case(hint))
+}
+
+/// Whether any alphanumeric word of `s` is in `words`.
+fn has_word(s: &str, words: &[&str]) -> bool {
+    s.split(|c: char| !c.is_alphanumeric())
+        .any(|t| words.iter().any(|w| t.eq_ignore_ascii_case(w)))
+}
+
+/// Whether a button means `words`, judged on its attributes or, failing those, its label.
+fn button_means(s: &Submit, words: &[&str], use_label: bool) -> bool {
+    if use_label {
+        has_word(&s.label, words)
+    } else {
+        s.value.as_deref().is_some_and(|v| has_word(v, words))
+            || s.name.as_deref().is_some_and(|n| has_word(n, words))
+    }
+}
+
+/// Picks the button meaning `words`, preferring attributes over labels, never one meaning `not`.
+fn pick<'a>(submits: &'a [Submit], words: &[&str], not: &[&str]) -> Option<&'a Submit> {
+    [false, true].into_iter().find_map(|use_label| {
+        submits.iter().find(|s| {
+            button_means(s, words, use_label)
+                && !button_means(s, not, false)
+                && !button_means(s, not, true)
+        })
+    })
+}
+
+/// A consent form: no password field, and buttons meaning allow (and maybe deny).
+fn consent_form(form: &Form, hints: &FormHints) -> Option<ConsentForm> {
+    if form.fields.iter().any(|f| f.kind == "password") {
+        return None;
+    }
+    let hinted = |h: &Option<String>| {
+        h.as_deref().and_then(|h| form.submits.iter().find(|s| hint_matches(h, s)))
+    };
+    let deny = hinted(&hints.consent_deny).or_else(|| pick(&form.submits, DENY_WORDS, ALLOW_WORDS));
+    let prompt_consent = form
+        .fields
+        .iter()
+        .any(|f| f.kind == "hidden" && f.name == "prompt" && f.value == "consent");
+    let allow = hinted(&hints.consent_allow)
+        .or_else(|| pick(&form.submits, ALLOW_WORDS, DENY_WORDS))
+        .or_else(|| {
+            // node oidc-provider style: a hidden prompt=consent and a single other button.
+            let others: Vec<&Submit> = form.submits.iter().filter(|s| Some(*s) != deny).collect();
+            match others.as_slice() {
+                [only] if prompt_consent => Some(*only),
+                _ => None,
+            }
+        })?;
+    Some(ConsentForm { form: form.clone(), allow: allow.clone(), deny: deny.cloned() })
+}
+
+/// A `form_post` page: a POST form with only hidden fields, submitted by script (`onload`,
+/// a script calling `submit`) or offering its buttons only inside `<noscript>`.
+fn is_auto_post(form: &Form, html: &str) -> bool {
+    if form.method != FormMethod::Post
+        || form.fields.is_empty()
+        || form.fields.iter().any(|f| f.kind != "hidden")
+    {
+        return false;
+    }
+    let doc = Html::parse_document(html);
+    let (Some(script_sel), Some(onload_sel), Some(noscript_sel)) =
+        (sel("script"), sel("[onload]"), sel("noscript"))
+    else {
+        return false;
+    };
+    let script_submits = doc
+        .select(&script_sel)
+        .any(|s| s.text().collect::<String>().contains("submit"));
+    let onload_submits =
+        doc.select(&onload_sel).any(|e| e.attr("onload").is_some_and(|o| o.contains("submit")));
+    // html5ever parses <noscript> content as raw text (scripting enabled), so read it as text.
+    let noscript_submit = doc.select(&noscript_sel).any(|n| {
+        let inner = n.text().collect::<String>().to_ascii_lowercase();
+        inner.contains("submit") || inner.contains("<button")
+    });
+    script_submits || onload_submits || noscript_submit
+}

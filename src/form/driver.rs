@@ -1,0 +1,220 @@
+//! The headless browser loop: drives an authorization request through redirects, login and
+//! consent pages until the provider sends the user agent to the redirect_uri.
+//!
+//! Progress is judged by redirects and forms only, never by status codes or page text: some
+//! providers answer login and error pages with 200, others with 400.
+
+use url::Url;
+
+use super::detect::{FormHints, Page, classify};
+use super::fill::{fill_login, press};
+use crate::flow::callback::{
+    AuthorizationResponse, matches_redirect_uri, parse_form_post, parse_redirect,
+};
+use crate::http::{Agent, AgentError, HttpRequest, HttpResponse};
+
+/// The end-user's credentials.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// Username or e-mail.
+    pub username: String,
+    /// Password (never printed: `Debug` redacts it).
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+/// What to answer on a consent page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentChoice {
+    /// Press the allow button.
+    Allow,
+    /// Press the deny button.
+    Deny,
+}
+
+/// How to drive one authorization request.
+#[derive(Debug, Clone)]
+pub struct DriveOptions<'a> {
+    /// The client's redirect_uri: reaching it ends the drive (it is never requested).
+    pub redirect_uri: &'a Url,
+    /// Credentials to log in with; `None` never logs in (for `prompt=none` tests).
+    pub credentials: Option<&'a Credentials>,
+    /// Page detection overrides.
+    pub hints: &'a FormHints,
+    /// Answer on consent pages.
+    pub consent: ConsentChoice,
+    /// Most HTTP requests to make before giving up.
+    pub max_steps: usize,
+}
+
+/// How a drive ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DriveOutcome {
+    /// The provider sent the user agent to the redirect_uri with these parameters.
+    Callback(AuthorizationResponse),
+    /// Credentials were submitted and a login form came back.
+    LoginRejected {
+        /// Redacted URL of the returned login page.
+        url: String,
+    },
+    /// A login form appeared but no credentials were given.
+    LoginRequired {
+        /// Redacted URL of the login page.
+        url: String,
+    },
+    /// No way forward: an error or unknown page, a missing control, or too many steps.
+    Stuck {
+        /// Redacted URL of the last response.
+        url: String,
+        /// Status of the last response.
+        status: u16,
+        /// Why the drive stopped.
+        reason: String,
+    },
+}
+
+/// The outcome plus what was seen on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DriveReport {
+    /// How the drive ended.
+    pub outcome: DriveOutcome,
+    /// Login pages seen (the rejected one included).
+    pub login_forms_seen: usize,
+    /// Consent pages seen.
+    pub consent_pages_seen: usize,
+    /// HTTP requests made.
+    pub steps: usize,
+}
+
+/// Drives `start` (usually a GET of the authorization URL) to the redirect_uri.
+///
+/// Errors are transport failures only; every provider behaviour is a [`DriveOutcome`].
+pub async fn drive(
+    agent: &Agent,
+    start: HttpRequest,
+    opts: &DriveOptions<'_>,
+) -> Result<DriveReport, AgentError> {
+    let mut report = DriveReport {
+        outcome: DriveOutcome::Stuck { url: String::new(), status: 0, reason: String::new() },
+        login_forms_seen: 0,
+        consent_pages_seen: 0,
+        steps: 0,
+    };
+    let mut req = start;
+    let mut login_submitted = false;
+    let mut last: Option<(String, u16)> = None;
+    while report.steps < opts.max_steps {
+        report.steps += 1;
+        let resp = agent.send(req.clone()).await?;
+        let red_url = agent.redactor().url(&resp.url);
+        last = Some((red_url.clone(), resp.status));
+        match next_step(&resp, &req, opts, login_submitted, &red_url) {
+            Step::Done(outcome) => {
+                report.outcome = outcome;
+                return Ok(report);
+            }
+            Step::Next { request, login, consent } => {
+                report.login_forms_seen += usize::from(login);
+                report.consent_pages_seen += usize::from(consent);
+                if login {
+                    login_submitted = true;
+                } else if consent {
+                    login_submitted = false;
+                }
+                req = request;
+            }
+            Step::Stop { outcome, login } => {
+                report.login_forms_seen += usize::from(login);
+                report.outcome = outcome;
+                return Ok(report);
+            }
+        }
+    }
+    let (url, status) = last.unwrap_or_default();
+    report.outcome = DriveOutcome::Stuck {
+        url,
+        status,
+        reason: format!("expected to reach the redirect_uri within {} requests (found no end)", opts.max_steps),
+    };
+    Ok(report)
+}
+
+/// What to do after one response.
+enum Step {
+    /// The redirect_uri was reached.
+    Done(DriveOutcome),
+    /// Send this request next; `login`/`consent` say which page was answered.
+    Next { request: HttpRequest, login: bool, consent: bool },
+    /// Stop without a callback; `login` says whether a login page was seen.
+    Stop { outcome: DriveOutcome, login: bool },
+}
+
+/// Decides the next request from one response (pure: no I/O).
+fn next_step(
+    resp: &HttpResponse,
+    sent: &HttpRequest,
+    opts: &DriveOptions<'_>,
+    login_submitted: bool,
+    red_url: &str,
+) -> Step {
+    let url = || red_url.to_owned();
+    let stuck = |reason: &str| Step::Stop {
+        outcome: DriveOutcome::Stuck { url: url(), status: resp.status, reason: reason.to_owned() },
+        login: false,
+    };
+    if resp.is_redirect() {
+        let Some(location) = resp.location() else {
+            return stuck("expected a valid Location on the redirect (found an unparsable one)");
+        };
+        if let Some(callback) = parse_redirect(&location, opts.redirect_uri) {
+            return Step::Done(DriveOutcome::Callback(callback));
+        }
+        // 307/308 repeat the request as is; the others become a GET, as browsers do.
+        let request = if matches!(resp.status, 307 | 308) {
+            HttpRequest { url: location, ..sent.clone() }
+        } else {
+            HttpRequest::get(location)
+        };
+        return Step::Next { request, login: false, consent: false };
+    }
+    match classify(&resp.text(), &resp.url, opts.hints) {
+        Page::Login(login) => {
+            let Some(creds) = opts.credentials else {
+                return Step::Stop { outcome: DriveOutcome::LoginRequired { url: url() }, login: true };
+            };
+            if login_submitted {
+                return Step::Stop { outcome: DriveOutcome::LoginRejected { url: url() }, login: true };
+            }
+            let sub = fill_login(&login, &creds.username, &creds.password, opts.hints);
+            Step::Next { request: sub.into_request(), login: true, consent: false }
+        }
+        Page::Consent(consent) => {
+            let button = match opts.consent {
+                ConsentChoice::Allow => Some(&consent.allow),
+                ConsentChoice::Deny => consent.deny.as_ref(),
+            };
+            match button {
+                Some(b) => Step::Next { request: press(&consent.form, Some(b)).into_request(), login: false, consent: true },
+                None => stuck("expected a deny button on the consent page (found none)"),
+            }
+        }
+        Page::AutoPost(form) => {
+            if let Some(callback) = parse_form_post(&form, opts.redirect_uri) {
+                return Step::Done(DriveOutcome::Callback(callback));
+            }
+            if matches_redirect_uri(&form.action, opts.redirect_uri) {
+                return stuck("expected a POST form to the redirect_uri (found a GET form)");
+            }
+            Step::Next { request: press(&form, form.submits.first()).into_request(), login: false, consent: false }
+        }
+        Page::Other => stuck("expected a redirect, a login, consent or auto-submit form (found none)"),
+    }
+}

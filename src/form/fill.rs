@@ -1,0 +1,81 @@
+//! Filling and submitting forms: what a browser would send when a button is pressed.
+
+use url::Url;
+
+use super::detect::{FormHints, LoginForm, hint_matches};
+use super::parse::{Form, FormMethod, Submit};
+use crate::http::HttpRequest;
+
+/// Words that mark a login-form button as not the sign-in button.
+const NOT_SIGN_IN: &[&str] = &["cancel", "back", "forgot", "register", "signup", "reset"];
+
+/// A form submission ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    /// Method to use.
+    pub method: FormMethod,
+    /// Target URL; for GET the fields are already in its query.
+    pub url: Url,
+    /// Submitted fields in order.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Submission {
+    /// The HTTP request a browser would send for this submission.
+    pub fn into_request(self) -> HttpRequest {
+        match self.method {
+            FormMethod::Get => HttpRequest::get(self.url),
+            FormMethod::Post => HttpRequest::post_form(self.url, self.fields),
+        }
+    }
+}
+
+/// Submits `form` as is, pressing `submit` (its `name=value` is added when it has a name).
+pub fn press(form: &Form, submit: Option<&Submit>) -> Submission {
+    let mut fields: Vec<(String, String)> =
+        form.fields.iter().map(|f| (f.name.clone(), f.value.clone())).collect();
+    if let Some(Submit { name: Some(name), value, .. }) = submit {
+        fields.push((name.clone(), value.clone().unwrap_or_default()));
+    }
+    let mut url = form.action.clone();
+    if form.method == FormMethod::Get {
+        // HTML: a GET submission replaces the action URL's query with the form data.
+        url.set_query(None);
+        if !fields.is_empty() {
+            url.query_pairs_mut().extend_pairs(fields.iter());
+        }
+    }
+    Submission { method: form.method, url, fields }
+}
+
+/// Fills the username and password of a login form and presses its sign-in button.
+///
+/// Every other field (hidden CSRF tokens, `next`, …) keeps its value.
+pub fn fill_login(login: &LoginForm, username: &str, password: &str, hints: &FormHints) -> Submission {
+    let mut form = login.form.clone();
+    for field in &mut form.fields {
+        if field.name == login.password_field {
+            field.value = password.to_owned();
+        } else if login.username_field.as_deref() == Some(field.name.as_str()) {
+            field.value = username.to_owned();
+        }
+    }
+    let submit = hints
+        .submit
+        .as_deref()
+        .and_then(|h| form.submits.iter().find(|s| hint_matches(h, s)))
+        .or_else(|| form.submits.iter().find(|s| !is_side_button(s)))
+        .or_else(|| form.submits.first());
+    press(&form, submit)
+}
+
+/// Whether a button is a side action (cancel, forgot password, …) rather than sign-in.
+fn is_side_button(s: &Submit) -> bool {
+    [s.name.as_deref(), s.value.as_deref(), Some(s.label.as_str())]
+        .into_iter()
+        .flatten()
+        .any(|t| {
+            t.split(|c: char| !c.is_alphanumeric())
+                .any(|w| NOT_SIGN_IN.iter().any(|n| w.eq_ignore_ascii_case(n)))
+        })
+}

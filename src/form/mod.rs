@@ -1,0 +1,14 @@
+//! HTML forms: parsing, page classification (login, consent, form_post), filling, and the
+//! driver loop that walks an authorization request through them.
+
+mod detect;
+mod driver;
+mod fill;
+mod parse;
+#[cfg(test)]
+mod tests;
+
+pub use detect::{ConsentForm, FormHints, LoginForm, Page, classify};
+pub use driver::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};
+pub use fill::{Submission, fill_login, press};
+pub use parse::{Field, Form, FormMethod, Submit, parse_forms};

@@ -1,0 +1,207 @@
+//! HTML form extraction: every `<form>` of a page with its resolved action, method, the
+//! successful controls a browser would submit, and its submit buttons.
+
+use scraper::{ElementRef, Html, Selector};
+use url::Url;
+
+/// How a form is submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormMethod {
+    /// Fields go into the query of the action URL (the HTML default).
+    Get,
+    /// Fields go into an `application/x-www-form-urlencoded` body.
+    Post,
+}
+
+/// One HTML form as a browser would see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    /// Absolute action URL: a missing, empty or `#` action is the page URL (without fragment).
+    pub action: Url,
+    /// Submission method (GET unless `method="post"`).
+    pub method: FormMethod,
+    /// Successful controls in document order (unchecked checkboxes/radios and disabled or
+    /// unnamed controls excluded).
+    pub fields: Vec<Field>,
+    /// Submit buttons (`<button>` of type submit, `<input type=submit|image>`).
+    pub submits: Vec<Submit>,
+    /// Position of the form in the page, from 0.
+    pub index: usize,
+}
+
+/// A named control and the value it would submit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The `name` attribute.
+    pub name: String,
+    /// Current value (a select's selected or first option, a textarea's text).
+    pub value: String,
+    /// Input type lower-cased (`text`, `hidden`, `password`, …), or `textarea` / `select`.
+    pub kind: String,
+    /// The `autocomplete` attribute, if any.
+    pub autocomplete: Option<String>,
+    /// The `id` attribute, if any.
+    pub id: Option<String>,
+}
+
+impl Field {
+    /// Whether the user would see and type into this field (text-like input).
+    pub fn is_text_like(&self) -> bool {
+        matches!(self.kind.as_str(), "text" | "email" | "tel" | "search" | "url")
+    }
+}
+
+/// A submit button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submit {
+    /// The `name` attribute, if any (only named buttons add a field when pressed).
+    pub name: Option<String>,
+    /// The `value` attribute, if any.
+    pub value: Option<String>,
+    /// Visible text: the button's text, else its value (or `alt` of an image input).
+    pub label: String,
+}
+
+/// Extracts every form of `html`, resolving actions against `page_url` (or `<base href>`).
+pub fn parse_forms(html: &str, page_url: &Url) -> Vec<Form> {
+    let doc = Html::parse_document(html);
+    let (Some(form_sel), Some(control_sel), Some(base_sel)) = (
+        sel("form"),
+        sel("input, button, select, textarea"),
+        sel("base[href]"),
+    ) else {
+        return Vec::new();
+    };
+    let base = doc
+        .select(&base_sel)
+        .next()
+        .and_then(|b| b.attr("href"))
+        .and_then(|h| page_url.join(h.trim()).ok())
+        .unwrap_or_else(|| page_url.clone());
+
+    let form_elems: Vec<ElementRef<'_>> = doc.select(&form_sel).collect();
+    let mut forms: Vec<Form> = form_elems
+        .iter()
+        .enumerate()
+        .map(|(index, f)| Form {
+            action: resolve_action(f.attr("action"), page_url, &base),
+            method: match f.attr("method") {
+                Some(m) if m.trim().eq_ignore_ascii_case("post") => FormMethod::Post,
+                _ => FormMethod::Get,
+            },
+            fields: Vec::new(),
+            submits: Vec::new(),
+            index,
+        })
+        .collect();
+
+    for control in doc.select(&control_sel) {
+        let Some(owner) = owner_form(control, &form_elems) else { continue };
+        let Some(form) = forms.get_mut(owner) else { continue };
+        if control.attr("disabled").is_some() {
+            continue;
+        }
+        add_control(form, control);
+    }
+    forms
+}
+
+/// Parses a CSS selector known to be valid.
+pub(crate) fn sel(s: &str) -> Option<Selector> {
+    Selector::parse(s).ok()
+}
+
+/// Resolves a form action the way a browser does (empty or missing: the document URL).
+fn resolve_action(action: Option<&str>, page_url: &Url, base: &Url) -> Url {
+    let mut url = match action.map(str::trim) {
+        None | Some("") => page_url.clone(),
+        Some(a) => base.join(a).unwrap_or_else(|_| page_url.clone()),
+    };
+    url.set_fragment(None);
+    url
+}
+
+/// Index of the form owning a control: its `form` attribute, else its nearest form ancestor.
+fn owner_form(control: ElementRef<'_>, forms: &[ElementRef<'_>]) -> Option<usize> {
+    if let Some(id) = control.attr("form") {
+        return forms.iter().position(|f| f.attr("id") == Some(id));
+    }
+    let ancestor = control
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|a| a.value().name() == "form")?;
+    forms.iter().position(|f| f.id() == ancestor.id())
+}
+
+/// Adds one control to its form as a field or a submit button.
+fn add_control(form: &mut Form, el: ElementRef<'_>) {
+    let name = el.attr("name").map(str::to_owned).filter(|n| !n.is_empty());
+    let field = |name: String, value: String, kind: &str| Field {
+        name,
+        value,
+        kind: kind.to_owned(),
+        autocomplete: el.attr("autocomplete").map(|a| a.trim().to_ascii_lowercase()),
+        id: el.attr("id").map(str::to_owned),
+    };
+    match el.value().name() {
+        "button" => {
+            let kind = el.attr("type").map_or("submit".to_owned(), |t| t.trim().to_ascii_lowercase());
+            if kind == "submit" {
+                let text = collapse(&el.text().collect::<String>());
+                let value = el.attr("value").map(str::to_owned);
+                let label = if text.is_empty() { value.clone().unwrap_or_default() } else { text };
+                form.submits.push(Submit { name, value, label });
+            }
+        }
+        "textarea" => {
+            if let Some(name) = name {
+                form.fields.push(field(name, el.text().collect(), "textarea"));
+            }
+        }
+        "select" => {
+            let Some(name) = name else { return };
+            let Some(opt_sel) = sel("option") else { return };
+            let options: Vec<ElementRef<'_>> = el.select(&opt_sel).collect();
+            let chosen = options
+                .iter()
+                .find(|o| o.attr("selected").is_some())
+                .or_else(|| options.first());
+            if let Some(o) = chosen {
+                let value = o
+                    .attr("value")
+                    .map_or_else(|| collapse(&o.text().collect::<String>()), str::to_owned);
+                form.fields.push(field(name, value, "select"));
+            }
+        }
+        _ => {
+            let kind = el.attr("type").map_or("text".to_owned(), |t| t.trim().to_ascii_lowercase());
+            let value = el.attr("value").map(str::to_owned);
+            match kind.as_str() {
+                "submit" => {
+                    let label = value.clone().unwrap_or_else(|| "Submit".to_owned());
+                    form.submits.push(Submit { name, value, label });
+                }
+                "image" => {
+                    let label = el.attr("alt").or(value.as_deref()).unwrap_or("Submit").to_owned();
+                    form.submits.push(Submit { name, value, label });
+                }
+                "button" | "reset" | "file" => {}
+                "checkbox" | "radio" => {
+                    if let (Some(name), true) = (name, el.attr("checked").is_some()) {
+                        form.fields.push(field(name, value.unwrap_or_else(|| "on".to_owned()), &kind));
+                    }
+                }
+                _ => {
+                    if let Some(name) = name {
+                        form.fields.push(field(name, value.unwrap_or_default(), &kind));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Trims and collapses inner whitespace of visible text.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

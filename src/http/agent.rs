@@ -1,0 +1,349 @@
+//! The HTTP agent: one reqwest client with its own cookie jar, no automatic redirects, a body
+//! size cap, and a shared, redacted transcript of every exchange.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::cookie::{CookieStore, Jar};
+use url::Url;
+
+use super::message::{HttpRequest, HttpResponse};
+use super::redact::Redactor;
+use super::transcript::Exchange;
+
+/// How the agent talks HTTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentConfig {
+    /// Time limit for one exchange, body included (default 10 s).
+    pub timeout: Duration,
+    /// Largest response body accepted (default 2 MiB).
+    pub max_body_bytes: usize,
+    /// Most redirects a caller should follow for one logical request (default 20). The agent
+    /// itself never follows redirects; drivers use this as their bound.
+    pub max_redirects: usize,
+    /// Extra trusted root certificates (PEM bundle), added to the built-in roots.
+    pub ca_file: Option<PathBuf>,
+    /// Accept any TLS certificate.
+    ///
+    /// # Security Warning
+    /// Disables server authentication entirely; only for throw-away test deployments.
+    pub insecure_skip_tls_verify: bool,
+    /// `User-Agent` header value.
+    pub user_agent: String,
+}
+
+impl Default for AgentConfig {
+    fn default() -> Self {
+        AgentConfig {
+            timeout: Duration::from_secs(10),
+            max_body_bytes: 2 * 1024 * 1024,
+            max_redirects: 20,
+            ca_file: None,
+            insecure_skip_tls_verify: false,
+            user_agent: concat!("oidc-harness/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+/// Why the agent could not produce a response.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AgentError {
+    /// The CA file could not be read.
+    #[error("cannot read CA file {path}: {source}")]
+    CaFileRead {
+        /// The configured path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The CA file holds no usable certificate.
+    #[error("expected PEM certificates in CA file {path} (found {found})")]
+    CaFileInvalid {
+        /// The configured path.
+        path: PathBuf,
+        /// What was wrong.
+        found: String,
+    },
+    /// The HTTP client (TLS configuration) could not be built.
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
+    /// The request could not be built (e.g. an invalid header value).
+    #[error("cannot build request {method} {url}: {message}")]
+    InvalidRequest {
+        /// HTTP method.
+        method: String,
+        /// Redacted URL.
+        url: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// No response arrived in time.
+    #[error("expected a response within {timeout_ms} ms (found none) for {method} {url}")]
+    Timeout {
+        /// HTTP method.
+        method: String,
+        /// Redacted URL.
+        url: String,
+        /// The configured limit.
+        timeout_ms: u64,
+    },
+    /// Connecting, TLS or the HTTP exchange failed.
+    #[error("transport error for {method} {url}: {message}")]
+    Transport {
+        /// HTTP method.
+        method: String,
+        /// Redacted URL.
+        url: String,
+        /// The error chain, redacted.
+        message: String,
+    },
+    /// The response body exceeded the configured cap.
+    #[error("expected a body of at most {limit} bytes (found more) for {method} {url}")]
+    BodyTooLarge {
+        /// HTTP method.
+        method: String,
+        /// Redacted URL.
+        url: String,
+        /// The configured limit.
+        limit: usize,
+    },
+}
+
+/// A headless HTTP client: cookie jar, no automatic redirects, redacted transcript.
+///
+/// Cloning is cheap and shares the jar and the transcript.
+#[derive(Debug, Clone)]
+pub struct Agent {
+    client: reqwest::Client,
+    jar: Arc<Jar>,
+    cfg: Arc<AgentConfig>,
+    redactor: Redactor,
+    transcript: Arc<Mutex<Vec<Exchange>>>,
+    seq: Arc<AtomicU32>,
+}
+
+impl Agent {
+    /// Builds an agent with an empty cookie jar and an empty transcript.
+    pub fn new(cfg: &AgentConfig, redactor: Redactor) -> Result<Agent, AgentError> {
+        let jar = Arc::new(Jar::default());
+        let client = build_client(cfg, jar.clone())?;
+        Ok(Agent {
+            client,
+            jar,
+            cfg: Arc::new(cfg.clone()),
+            redactor,
+            transcript: Arc::default(),
+            seq: Arc::default(),
+        })
+    }
+
+    /// The same configuration and transcript with a new, empty cookie jar (a "new browser").
+    pub fn with_fresh_cookies(&self) -> Result<Agent, AgentError> {
+        let jar = Arc::new(Jar::default());
+        let client = build_client(&self.cfg, jar.clone())?;
+        Ok(Agent { client, jar, ..self.clone() })
+    }
+
+    /// The agent's configuration.
+    pub fn config(&self) -> &AgentConfig {
+        &self.cfg
+    }
+
+    /// The redactor used for the transcript (also useful to redact URLs in outcomes).
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Drains the transcript recorded so far (shared by clones and fresh-cookie agents).
+    pub fn take_transcript(&self) -> Vec<Exchange> {
+        match self.transcript.lock() {
+            Ok(mut t) => std::mem::take(&mut *t),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The `Cookie` header the jar would send to `url`.
+    pub fn cookie_header_for(&self, url: &Url) -> Option<String> {
+        self.jar.cookies(url).and_then(|v| v.to_str().ok().map(str::to_owned))
+    }
+
+    /// Sends exactly one request, never follows a redirect, and records the exchange.
+    pub async fn send(&self, req: HttpRequest) -> Result<HttpResponse, AgentError> {
+        let method = req.method.to_string();
+        let red_url = self.redactor.url(&req.url);
+        let mut exchange = Exchange {
+            seq: self.seq.fetch_add(1, Ordering::Relaxed).saturating_add(1),
+            method: method.clone(),
+            url: red_url.clone(),
+            request_headers: self.request_headers(&req),
+            request_body: req.form.as_deref().map(|f| self.redactor.form(f)),
+            status: None,
+            response_headers: Vec::new(),
+            response_body: None,
+            elapsed_ms: 0,
+            error: None,
+        };
+        let started = Instant::now();
+        let result = self.exchange(req, &method, &red_url).await;
+        exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        match &result {
+            Ok(resp) => {
+                exchange.status = Some(resp.status);
+                exchange.response_headers = resp
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.clone(), self.redactor.header(n, v)))
+                    .collect();
+                if !resp.body.is_empty() {
+                    exchange.response_body = Some(self.redactor.text(&resp.text()));
+                }
+            }
+            Err(e) => exchange.error = Some(e.to_string()),
+        }
+        if let Ok(mut t) = self.transcript.lock() {
+            t.push(exchange);
+        }
+        result
+    }
+
+    /// The network part of [`Agent::send`].
+    async fn exchange(
+        &self,
+        req: HttpRequest,
+        method: &str,
+        red_url: &str,
+    ) -> Result<HttpResponse, AgentError> {
+        let url = req.url.clone();
+        let mut builder = self.client.request(req.method, req.url);
+        for (k, v) in &req.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        if let Some((id, secret)) = &req.basic_auth {
+            builder = builder.basic_auth(id, Some(secret));
+        }
+        if let Some(token) = &req.bearer {
+            builder = builder.bearer_auth(token);
+        }
+        if let Some(form) = &req.form {
+            builder = builder.form(form);
+        }
+        let request = builder.build().map_err(|e| AgentError::InvalidRequest {
+            method: method.to_owned(),
+            url: red_url.to_owned(),
+            message: self.redactor.text(&error_chain(&e.without_url())),
+        })?;
+        let timeout_err = || AgentError::Timeout {
+            method: method.to_owned(),
+            url: red_url.to_owned(),
+            timeout_ms: u64::try_from(self.cfg.timeout.as_millis()).unwrap_or(u64::MAX),
+        };
+        let transport_err = |e: reqwest::Error| {
+            if e.is_timeout() {
+                timeout_err()
+            } else {
+                AgentError::Transport {
+                    method: method.to_owned(),
+                    url: red_url.to_owned(),
+                    message: self.redactor.text(&error_chain(&e.without_url())),
+                }
+            }
+        };
+        let too_large = || AgentError::BodyTooLarge {
+            method: method.to_owned(),
+            url: red_url.to_owned(),
+            limit: self.cfg.max_body_bytes,
+        };
+        let read = async {
+            let mut resp = self.client.execute(request).await.map_err(transport_err)?;
+            let status = resp.status().as_u16();
+            let headers: Vec<(String, String)> = resp
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect();
+            let limit = self.cfg.max_body_bytes;
+            if resp.content_length().is_some_and(|n| n > limit as u64) {
+                return Err(too_large());
+            }
+            let mut body = Vec::new();
+            while let Some(chunk) = resp.chunk().await.map_err(transport_err)? {
+                if body.len().saturating_add(chunk.len()) > limit {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(HttpResponse { status, url, headers, body })
+        };
+        // reqwest's own timeout covers the body too; this outer bound is a safety net.
+        match tokio::time::timeout(self.cfg.timeout + Duration::from_millis(250), read).await {
+            Ok(r) => r,
+            Err(_) => Err(timeout_err()),
+        }
+    }
+
+    /// The request headers worth recording, redacted.
+    fn request_headers(&self, req: &HttpRequest) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = req
+            .headers
+            .iter()
+            .map(|(n, v)| (n.to_ascii_lowercase(), self.redactor.header(n, v)))
+            .collect();
+        if req.basic_auth.is_some() {
+            out.push(("authorization".to_owned(), "Basic [redacted]".to_owned()));
+        }
+        if req.bearer.is_some() {
+            out.push(("authorization".to_owned(), "Bearer [redacted]".to_owned()));
+        }
+        if req.form.is_some() {
+            out.push((
+                "content-type".to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            ));
+        }
+        if let Some(c) = self.cookie_header_for(&req.url) {
+            out.push(("cookie".to_owned(), self.redactor.header("cookie", &c)));
+        }
+        out
+    }
+}
+
+/// Builds the reqwest client: no redirects, the given jar, TLS roots as configured.
+fn build_client(cfg: &AgentConfig, jar: Arc<Jar>) -> Result<reqwest::Client, AgentError> {
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_provider(jar)
+        .timeout(cfg.timeout)
+        .user_agent(cfg.user_agent.clone());
+    if let Some(path) = &cfg.ca_file {
+        let pem = std::fs::read(path)
+            .map_err(|source| AgentError::CaFileRead { path: path.clone(), source })?;
+        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            AgentError::CaFileInvalid { path: path.clone(), found: error_chain(&e) }
+        })?;
+        if certs.is_empty() {
+            return Err(AgentError::CaFileInvalid {
+                path: path.clone(),
+                found: "no certificate".to_owned(),
+            });
+        }
+        builder = builder.tls_certs_merge(certs);
+    }
+    if cfg.insecure_skip_tls_verify {
+        builder = builder.tls_danger_accept_invalid_certs(true);
+    }
+    builder.build().map_err(|e| AgentError::Client(error_chain(&e)))
+}
+
+/// The error and its sources joined with ": ", without the URL reqwest embeds.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}

@@ -1,0 +1,253 @@
+//! Redaction of secrets before anything reaches the transcript.
+//!
+//! Two kinds of secret are handled:
+//! - configured secrets (client secret, user password): every occurrence becomes `[redacted]`;
+//! - protocol values (codes, tokens, verifiers): the values of parameters with a sensitive name
+//!   become a fingerprint `[redacted:xxxxxxxx]` (first 8 hex digits of their SHA-256), so two
+//!   occurrences of the same code can still be correlated in a report. Values seen once (in a
+//!   URL, a form, a JSON body or a hidden HTML input) are remembered and redacted wherever they
+//!   show up later, e.g. in a page body that echoes the code.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use aws_lc_rs::digest;
+use url::{Url, form_urlencoded};
+
+/// Parameter names whose values are always redacted (compared case-insensitively).
+const SENSITIVE_PARAMS: &[&str] = &[
+    "code",
+    "access_token",
+    "refresh_token",
+    "id_token",
+    "id_token_hint",
+    "client_secret",
+    "client_assertion",
+    "password",
+    "code_verifier",
+    "token",
+    "logout_token",
+];
+
+/// Longest body excerpt kept in a transcript, in bytes.
+pub const MAX_EXCERPT_BYTES: usize = 4096;
+
+/// Shortest remembered value: shorter strings would redact unrelated text.
+const MIN_LEARNED_LEN: usize = 4;
+
+/// Whether a parameter or JSON member with this name carries a secret.
+pub fn is_sensitive_name(name: &str) -> bool {
+    SENSITIVE_PARAMS.iter().any(|s| s.eq_ignore_ascii_case(name))
+}
+
+/// The fingerprint that replaces a sensitive value: `[redacted:` + 8 hex digits + `]`.
+pub fn fingerprint(value: &str) -> String {
+    let d = digest::digest(&digest::SHA256, value.as_bytes());
+    let hex: String = d.as_ref().iter().take(4).map(|b| format!("{b:02x}")).collect();
+    format!("[redacted:{hex}]")
+}
+
+/// Replaces secrets by markers. Cheap to clone; clones share the values learned so far.
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    /// Configured secrets, longest first so that a secret containing another is replaced whole.
+    secrets: Arc<Vec<String>>,
+    /// Sensitive values seen so far (code, tokens), replaced by their fingerprint.
+    learned: Arc<Mutex<BTreeSet<String>>>,
+}
+
+impl Redactor {
+    /// A redactor for these configured secrets (empty strings are ignored).
+    pub fn new(secrets: Vec<String>) -> Self {
+        let mut secrets: Vec<String> = secrets.into_iter().filter(|s| !s.is_empty()).collect();
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        Redactor { secrets: Arc::new(secrets), learned: Arc::default() }
+    }
+
+    /// A URL with sensitive query and fragment parameters fingerprinted and secrets removed.
+    pub fn url(&self, u: &Url) -> String {
+        let mut out = String::with_capacity(u.as_str().len());
+        out.push_str(&u[..url::Position::AfterPath]);
+        if let Some(q) = u.query() {
+            out.push('?');
+            out.push_str(&self.urlencoded(q));
+        }
+        if let Some(f) = u.fragment() {
+            out.push('#');
+            out.push_str(&self.urlencoded(f));
+        }
+        self.replace_known(&out)
+    }
+
+    /// A form body rendered as `k=v&…` with sensitive values fingerprinted and secrets removed.
+    pub fn form(&self, f: &[(String, String)]) -> String {
+        let parts: Vec<String> = f
+            .iter()
+            .map(|(k, v)| {
+                let key = encode_component(k);
+                if is_sensitive_name(k) {
+                    self.learn(v);
+                    format!("{key}={}", fingerprint(v))
+                } else {
+                    format!("{key}={}", encode_component(v))
+                }
+            })
+            .collect();
+        self.replace_known(&parts.join("&"))
+    }
+
+    /// Free text (a body, an error message): sensitive JSON members and hidden HTML inputs are
+    /// fingerprinted, known secrets removed, and the result truncated to [`MAX_EXCERPT_BYTES`].
+    pub fn text(&self, s: &str) -> String {
+        self.learn_from_text(s);
+        truncate(&self.replace_known(s), MAX_EXCERPT_BYTES)
+    }
+
+    /// A header value: `Authorization` keeps its scheme only, `Cookie` and `Set-Cookie` keep
+    /// cookie names only, anything else is treated as a URL-ish text.
+    pub fn header(&self, name: &str, value: &str) -> String {
+        match name.to_ascii_lowercase().as_str() {
+            "authorization" | "proxy-authorization" => match value.split_once(' ') {
+                Some((scheme, _)) => format!("{scheme} [redacted]"),
+                None => "[redacted]".to_owned(),
+            },
+            "cookie" => value
+                .split(';')
+                .map(|c| match c.trim().split_once('=') {
+                    Some((n, _)) => format!("{n}=[redacted]"),
+                    None => "[redacted]".to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            "set-cookie" => {
+                let (pair, attrs) = value.split_once(';').unwrap_or((value, ""));
+                let name = pair.split_once('=').map_or("", |(n, _)| n.trim());
+                if attrs.is_empty() {
+                    format!("{name}=[redacted]")
+                } else {
+                    format!("{name}=[redacted];{attrs}")
+                }
+            }
+            "location" | "content-location" | "refresh" => match Url::parse(value) {
+                Ok(u) => self.url(&u),
+                Err(_) => self.replace_known(&self.urlencoded(value)),
+            },
+            _ => self.replace_known(value),
+        }
+    }
+
+    /// Redacts an `application/x-www-form-urlencoded` string, keeping its original encoding.
+    fn urlencoded(&self, raw: &str) -> String {
+        raw.split('&')
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                let name: String =
+                    form_urlencoded::parse(k.as_bytes()).map(|(n, _)| n.into_owned()).collect();
+                if is_sensitive_name(&name) {
+                    let value: String = form_urlencoded::parse(format!("x={v}").as_bytes())
+                        .map(|(_, v)| v.into_owned())
+                        .collect();
+                    self.learn(&value);
+                    format!("{k}={}", fingerprint(&value))
+                } else {
+                    pair.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Remembers a sensitive value so later occurrences anywhere are redacted too.
+    fn learn(&self, value: &str) {
+        if value.len() < MIN_LEARNED_LEN {
+            return;
+        }
+        if let Ok(mut set) = self.learned.lock() {
+            set.insert(value.to_owned());
+        }
+    }
+
+    /// Learns sensitive values from a JSON document or from hidden inputs of an HTML page.
+    fn learn_from_text(&self, s: &str) {
+        let trimmed = s.trim_start();
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(trimmed) {
+                self.learn_json(&v);
+            }
+        } else if trimmed.starts_with('<') {
+            let doc = scraper::Html::parse_document(s);
+            if let Ok(sel) = scraper::Selector::parse("input[name][value]") {
+                for el in doc.select(&sel) {
+                    let (Some(n), Some(v)) = (el.attr("name"), el.attr("value")) else { continue };
+                    if is_sensitive_name(n) {
+                        self.learn(v);
+                    }
+                }
+            }
+        } else if s.contains('=') && !s.contains(char::is_whitespace) {
+            // A form-encoded body.
+            for (k, v) in form_urlencoded::parse(s.as_bytes()) {
+                if is_sensitive_name(&k) {
+                    self.learn(&v);
+                }
+            }
+        }
+    }
+
+    fn learn_json(&self, v: &serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match v {
+                        serde_json::Value::String(s) if is_sensitive_name(k) => self.learn(s),
+                        other => self.learn_json(other),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| self.learn_json(i)),
+            _ => {}
+        }
+    }
+
+    /// Replaces configured secrets (raw and form-encoded) and every learned value.
+    fn replace_known(&self, s: &str) -> String {
+        let mut out = s.to_owned();
+        for secret in self.secrets.iter() {
+            out = out.replace(secret.as_str(), "[redacted]");
+            let encoded = encode_component(secret);
+            if encoded != *secret {
+                out = out.replace(encoded.as_str(), "[redacted]");
+            }
+        }
+        let learned: Vec<String> = match self.learned.lock() {
+            Ok(set) => set.iter().cloned().collect(),
+            Err(_) => Vec::new(),
+        };
+        let mut learned = learned;
+        learned.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        for value in learned {
+            if out.contains(value.as_str()) {
+                out = out.replace(value.as_str(), &fingerprint(&value));
+            }
+        }
+        out
+    }
+}
+
+/// Form-encodes one component (`application/x-www-form-urlencoded`).
+fn encode_component(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Cuts `s` to at most `max` bytes on a character boundary, saying how much was dropped.
+fn truncate(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…[truncated {} bytes]", &s[..end], s.len() - end)
+}
