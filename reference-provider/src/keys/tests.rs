@@ -88,7 +88,8 @@ fn at_hash_and_c_hash_match_oidc_core_examples() {
         assert_eq!(left_half_hash(alg, at), "77QmUPtjPfzWtF2AnpK9RQ");
         assert_eq!(left_half_hash(alg, code), "LDktKdoQak3Pk0cnXxCltA");
     }
-    // EdDSA uses SHA-512: python3 base64url(hashlib.sha512(at).digest()[:32]) without padding.
+    // EdDSA uses SHA-512: python3 base64url(hashlib.sha512(at).digest()[:32]) without padding;
+    // the same value appears as the SHA-512 at_hash in doorkeeper-openid_connect PR 246.
     assert_eq!(
         left_half_hash(SigningAlg::EdDsa, at),
         "q7nS86GgvvFaZkzALLWqJYaJIKw2wCDAVfCAsm5CrBM"
