@@ -70,8 +70,9 @@ impl fmt::Display for SigningAlg {
 /// hash of the token's `alg`, keep the left-most half, base64url-encode it without padding.
 ///
 /// RS256, PS256 and ES256 use SHA-256 (16 bytes kept). EdDSA with Ed25519 uses SHA-512
-/// (32 bytes kept): Ed25519 hashes with SHA-512 internally (RFC 8032 section 5.1), and that is
-/// the reading of OIDC Core errata set 2 and of the OpenID Foundation conformance suite.
+/// (32 bytes kept): OIDC Core names no hash for EdDSA, but Ed25519 hashes with SHA-512
+/// (RFC 8032 section 5.1) and that is the consensus of the OpenID Connect WG (bitbucket
+/// openid/connect issue 1125), also followed by openidconnect-rs and zitadel/oidc.
 #[must_use]
 pub fn left_half_hash(alg: SigningAlg, value: &str) -> String {
     let algorithm = match alg {

@@ -21,11 +21,7 @@ struct Header<'a> {
 ///
 /// # Errors
 /// [`KeyError::Json`] if serialisation fails; [`KeyError::SigningFailed`] if signing fails.
-pub fn encode_jws(
-    key: &SigningKey,
-    typ: Option<&str>,
-    claims: &Value,
-) -> Result<String, KeyError> {
+pub fn encode_jws(key: &SigningKey, typ: Option<&str>, claims: &Value) -> Result<String, KeyError> {
     let header = serde_json::to_vec(&Header {
         alg: key.alg().as_str(),
         kid: key.kid(),

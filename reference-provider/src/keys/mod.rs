@@ -109,7 +109,9 @@ pub enum KeyError {
         found: String,
     },
     /// The signature does not verify under the key named by `kid`.
-    #[error("expected a valid {alg} signature by kid {kid:?} (found a signature that does not verify)")]
+    #[error(
+        "expected a valid {alg} signature by kid {kid:?} (found a signature that does not verify)"
+    )]
     BadSignature {
         /// Key id named by the header.
         kid: String,

@@ -101,7 +101,10 @@ impl SigningKey {
                 if len < MIN_RSA_MODULUS_LEN {
                     return Err(KeyError::BadKey {
                         alg,
-                        reason: format!("expected an RSA modulus of at least 2048 bits (found {} bits)", len * 8),
+                        reason: format!(
+                            "expected an RSA modulus of at least 2048 bits (found {} bits)",
+                            len * 8
+                        ),
                     });
                 }
                 PrivateKey::Rsa(key)
@@ -133,24 +136,31 @@ impl SigningKey {
                 (Pkcs8::Der(key.as_der().map_err(unserialisable)?), jwk)
             }
             PrivateKey::Ecdsa(key) => {
-                let (x, y) = split_uncompressed_point(key.public_key().as_ref()).ok_or_else(|| {
-                    KeyError::BadKey {
-                        alg,
-                        reason: "expected an uncompressed P-256 public point".to_owned(),
-                    }
-                })?;
+                let (x, y) =
+                    split_uncompressed_point(key.public_key().as_ref()).ok_or_else(|| {
+                        KeyError::BadKey {
+                            alg,
+                            reason: "expected an uncompressed P-256 public point".to_owned(),
+                        }
+                    })?;
                 let jwk = json!({
                     "kty": "EC", "kid": kid, "alg": alg.as_str(), "use": "sig",
                     "crv": "P-256", "x": b64(x), "y": b64(y),
                 });
-                (Pkcs8::Document(key.to_pkcs8v1().map_err(unserialisable)?), jwk)
+                (
+                    Pkcs8::Document(key.to_pkcs8v1().map_err(unserialisable)?),
+                    jwk,
+                )
             }
             PrivateKey::Ed25519(key) => {
                 let jwk = json!({
                     "kty": "OKP", "kid": kid, "alg": alg.as_str(), "use": "sig",
                     "crv": "Ed25519", "x": b64(key.public_key().as_ref()),
                 });
-                (Pkcs8::Document(key.to_pkcs8v1().map_err(unserialisable)?), jwk)
+                (
+                    Pkcs8::Document(key.to_pkcs8v1().map_err(unserialisable)?),
+                    jwk,
+                )
             }
         };
         let verifier = verifier_from_jwk(alg, &public_jwk).ok_or_else(|| KeyError::BadKey {
@@ -220,9 +230,11 @@ impl SigningKey {
                 .map_err(failed)?
                 .as_ref()
                 .to_vec()),
-            PrivateKey::Ed25519(key) => {
-                Ok(key.try_sign(signing_input).map_err(failed)?.as_ref().to_vec())
-            }
+            PrivateKey::Ed25519(key) => Ok(key
+                .try_sign(signing_input)
+                .map_err(failed)?
+                .as_ref()
+                .to_vec()),
         }
     }
 

@@ -1,5 +1,7 @@
 //! Unit tests for the keys module: algorithms, signing keys, compact JWS, key ring, rotation.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // tests: a failed expectation is a failed test
+
 use std::sync::{Arc, OnceLock};
 
 use base64::Engine as _;
@@ -17,7 +19,9 @@ fn base_key(alg: SigningAlg) -> &'static SigningKey {
             .map(|&a| SigningKey::generate(a, format!("base-{a}")).expect("generate"))
             .collect()
     });
-    keys.iter().find(|k| k.alg() == alg).expect("one key per alg")
+    keys.iter()
+        .find(|k| k.alg() == alg)
+        .expect("one key per alg")
 }
 
 /// A fresh `SigningKey` with the cached material of `alg` under another kid.
@@ -67,7 +71,10 @@ fn alg_names_parse_display_and_serde_agree() {
         assert_eq!(back, alg);
     }
     for bad in ["rs256", "none", "HS256", "EDDSA", ""] {
-        assert!(matches!(bad.parse::<SigningAlg>(), Err(KeyError::UnknownAlg { .. })), "{bad}");
+        assert!(
+            matches!(bad.parse::<SigningAlg>(), Err(KeyError::UnknownAlg { .. })),
+            "{bad}"
+        );
     }
 }
 
@@ -81,7 +88,8 @@ fn at_hash_and_c_hash_match_oidc_core_examples() {
         assert_eq!(left_half_hash(alg, at), "77QmUPtjPfzWtF2AnpK9RQ");
         assert_eq!(left_half_hash(alg, code), "LDktKdoQak3Pk0cnXxCltA");
     }
-    // EdDSA uses SHA-512: python3 base64url(hashlib.sha512(at).digest()[:32]) without padding.
+    // EdDSA uses SHA-512: python3 base64url(hashlib.sha512(at).digest()[:32]) without padding;
+    // the same value appears as the SHA-512 at_hash in doorkeeper-openid_connect PR 246.
     assert_eq!(
         left_half_hash(SigningAlg::EdDsa, at),
         "q7nS86GgvvFaZkzALLWqJYaJIKw2wCDAVfCAsm5CrBM"
@@ -98,10 +106,17 @@ fn signing_key_is_send_sync_and_debug_hides_material() {
     for alg in SigningAlg::ALL {
         let k = base_key(alg);
         let debug = format!("{k:?}");
-        assert!(debug.contains(k.kid()) && debug.contains(&format!("{alg:?}")), "{debug}");
+        assert!(
+            debug.contains(k.kid()) && debug.contains(&format!("{alg:?}")),
+            "{debug}"
+        );
         let pkcs8_b64 = URL_SAFE_NO_PAD.encode(k.pkcs8_der());
         assert!(!debug.contains(&pkcs8_b64[..16]), "{debug}");
-        let x_or_n = k.public_jwk().get("n").or(k.public_jwk().get("x")).expect("member");
+        let x_or_n = k
+            .public_jwk()
+            .get("n")
+            .or(k.public_jwk().get("x"))
+            .expect("member");
         assert!(!debug.contains(x_or_n.as_str().expect("str")), "{debug}");
     }
 }
@@ -109,13 +124,23 @@ fn signing_key_is_send_sync_and_debug_hides_material() {
 #[test]
 fn public_jwks_carry_expected_members_and_sizes() {
     let expect_members = |jwk: &Value, names: &[&str]| {
-        let mut got: Vec<&str> = jwk.as_object().expect("obj").keys().map(String::as_str).collect();
+        let mut got: Vec<&str> = jwk
+            .as_object()
+            .expect("obj")
+            .keys()
+            .map(String::as_str)
+            .collect();
         got.sort_unstable();
         let mut want = names.to_vec();
         want.sort_unstable();
         assert_eq!(got, want, "{jwk}");
     };
-    let len = |v: &Value| URL_SAFE_NO_PAD.decode(v.as_str().expect("str")).expect("b64").len();
+    let len = |v: &Value| {
+        URL_SAFE_NO_PAD
+            .decode(v.as_str().expect("str"))
+            .expect("b64")
+            .len()
+    };
     for alg in SigningAlg::ALL {
         let jwk = base_key(alg).public_jwk();
         assert_eq!(jwk["kid"], json!(format!("base-{alg}")));
@@ -135,7 +160,10 @@ fn public_jwks_carry_expected_members_and_sizes() {
             }
             SigningAlg::EdDsa => {
                 expect_members(jwk, &["kty", "kid", "alg", "use", "crv", "x"]);
-                assert_eq!((&jwk["kty"], &jwk["crv"]), (&json!("OKP"), &json!("Ed25519")));
+                assert_eq!(
+                    (&jwk["kty"], &jwk["crv"]),
+                    (&json!("OKP"), &json!("Ed25519"))
+                );
                 assert_eq!(len(&jwk["x"]), 32);
             }
         }
@@ -150,7 +178,11 @@ fn signature_sizes_follow_jose() {
         (SigningAlg::Es256, 64),
         (SigningAlg::EdDsa, 64),
     ] {
-        assert_eq!(base_key(alg).sign(b"input").expect("sign").len(), size, "{alg}");
+        assert_eq!(
+            base_key(alg).sign(b"input").expect("sign").len(),
+            size,
+            "{alg}"
+        );
     }
 }
 
@@ -203,7 +235,11 @@ fn new_kid_is_random_url_safe_text() {
     let (a, b) = (new_kid(), new_kid());
     assert_eq!(a.len(), 22);
     assert_ne!(a, b);
-    assert!(a.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{a}");
+    assert!(
+        a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        "{a}"
+    );
     assert_eq!(URL_SAFE_NO_PAD.decode(&a).expect("b64").len(), 16);
 }
 
@@ -216,7 +252,10 @@ fn every_alg_round_trips_through_the_ring() {
         let signer = ring.active(alg).expect("active");
         let token = encode_jws(signer, Some("JWT"), &claims()).expect("encode");
         let (header, got) = ring.verify(&token).expect("verify");
-        assert_eq!(header, json!({"alg": alg.as_str(), "kid": format!("k-{alg}"), "typ": "JWT"}));
+        assert_eq!(
+            header,
+            json!({"alg": alg.as_str(), "kid": format!("k-{alg}"), "typ": "JWT"})
+        );
         assert_eq!(got, claims());
         let no_typ = encode_jws(signer, None, &claims()).expect("encode");
         let (header, _) = ring.verify(&no_typ).expect("verify");
@@ -233,18 +272,27 @@ fn tampered_payload_or_signature_fails() {
         let forged = URL_SAFE_NO_PAD.encode(br#"{"sub":"mallory"}"#);
         let tampered_payload = format!("{}.{forged}.{}", p[0], p[2]);
         assert!(
-            matches!(ring.verify(&tampered_payload), Err(KeyError::BadSignature { .. })),
+            matches!(
+                ring.verify(&tampered_payload),
+                Err(KeyError::BadSignature { .. })
+            ),
             "{alg}"
         );
         let mut sig = URL_SAFE_NO_PAD.decode(&p[2]).expect("b64");
         sig[10] ^= 0x01;
         let tampered_sig = format!("{}.{}.{}", p[0], p[1], URL_SAFE_NO_PAD.encode(&sig));
         assert!(
-            matches!(ring.verify(&tampered_sig), Err(KeyError::BadSignature { .. })),
+            matches!(
+                ring.verify(&tampered_sig),
+                Err(KeyError::BadSignature { .. })
+            ),
             "{alg}"
         );
         let empty_sig = format!("{}.{}.", p[0], p[1]);
-        assert!(matches!(ring.verify(&empty_sig), Err(KeyError::BadSignature { .. })), "{alg}");
+        assert!(
+            matches!(ring.verify(&empty_sig), Err(KeyError::BadSignature { .. })),
+            "{alg}"
+        );
     }
 }
 
@@ -258,7 +306,10 @@ fn header_alg_must_equal_the_keys_alg() {
         Err(KeyError::AlgMismatch { expected: SigningAlg::Es256, ref found, .. }) if found == "RS256"
     ));
     let token = encode_jws_with_header(es, &json!({"alg": "HS256"}), &claims()).expect("enc");
-    assert!(matches!(ring.verify(&token), Err(KeyError::UnknownAlg { .. })));
+    assert!(matches!(
+        ring.verify(&token),
+        Err(KeyError::UnknownAlg { .. })
+    ));
 }
 
 #[test]
@@ -266,14 +317,17 @@ fn rs256_and_ps256_paddings_are_not_interchangeable() {
     // Same RSA material published twice: as RS256 (kid "rs") and PS256 (kid "ps").
     let rs = key(SigningAlg::Rs256, "rs");
     let pem_ps = key(SigningAlg::Rs256, "ps");
-    let ps = SigningKey::from_pkcs8(SigningAlg::Ps256, "ps".to_owned(), pem_ps.pkcs8_der())
-        .expect("ps");
+    let ps =
+        SigningKey::from_pkcs8(SigningAlg::Ps256, "ps".to_owned(), pem_ps.pkcs8_der()).expect("ps");
     let ring = KeyRing::new(vec![entry(rs, 1), entry(ps, 1)], 1);
     let signer = ring.active(SigningAlg::Rs256).expect("rs");
     // A PKCS#1 v1.5 signature presented as PS256 under the PS256 kid must not verify.
     let token = encode_jws_with_header(signer, &json!({"alg": "PS256", "kid": "ps"}), &claims())
         .expect("enc");
-    assert!(matches!(ring.verify(&token), Err(KeyError::BadSignature { .. })));
+    assert!(matches!(
+        ring.verify(&token),
+        Err(KeyError::BadSignature { .. })
+    ));
 }
 
 #[test]
@@ -281,17 +335,27 @@ fn unknown_or_missing_kid_fails() {
     let ring = ring_all();
     let rs = ring.active(SigningAlg::Rs256).expect("rs");
     let token = encode_jws_with_header(rs, &json!({"kid": "not-published"}), &claims()).expect("e");
-    assert!(matches!(ring.verify(&token), Err(KeyError::UnknownKid { ref kid }) if kid == "not-published"));
+    assert!(
+        matches!(ring.verify(&token), Err(KeyError::UnknownKid { ref kid }) if kid == "not-published")
+    );
     // A key that was never in the ring, with a correct header.
     let outsider = key(SigningAlg::EdDsa, "outsider");
     let token = encode_jws(&outsider, None, &claims()).expect("enc");
-    assert!(matches!(ring.verify(&token), Err(KeyError::UnknownKid { .. })));
+    assert!(matches!(
+        ring.verify(&token),
+        Err(KeyError::UnknownKid { .. })
+    ));
     // `null` removes the member from the header.
     let token = encode_jws_with_header(rs, &json!({"kid": null}), &claims()).expect("enc");
     assert!(decode_json(&parts(&token)[0]).get("kid").is_none());
-    assert!(matches!(ring.verify(&token), Err(KeyError::MissingKid { .. })));
+    assert!(matches!(
+        ring.verify(&token),
+        Err(KeyError::MissingKid { .. })
+    ));
     let token = encode_jws_with_header(rs, &json!({"kid": 7}), &claims()).expect("enc");
-    assert!(matches!(ring.verify(&token), Err(KeyError::MissingKid { ref found }) if found == "number"));
+    assert!(
+        matches!(ring.verify(&token), Err(KeyError::MissingKid { ref found }) if found == "number")
+    );
 }
 
 #[test]
@@ -303,12 +367,20 @@ fn unsigned_tokens_are_built_as_specified_and_rejected() {
     assert_eq!(p[2], "", "an unsecured JWS has an empty signature part");
     assert_eq!(decode_json(&p[0]), json!({"alg": "none", "typ": "JWT"}));
     assert_eq!(decode_json(&p[1]), claims());
-    assert!(matches!(ring.verify(&token), Err(KeyError::UnsignedToken { .. })));
+    assert!(matches!(
+        ring.verify(&token),
+        Err(KeyError::UnsignedToken { .. })
+    ));
     // Case variants of "none", even carrying a real signature and kid, are rejected too.
     let rs = ring.active(SigningAlg::Rs256).expect("rs");
     let token = encode_jws_with_header(rs, &json!({"alg": "None"}), &claims()).expect("enc");
-    assert!(matches!(ring.verify(&token), Err(KeyError::UnsignedToken { ref found }) if found == "None"));
-    assert!(decode_json(&parts(&insecure_encode_unsigned(&claims(), None))[0]) == json!({"alg": "none"}));
+    assert!(
+        matches!(ring.verify(&token), Err(KeyError::UnsignedToken { ref found }) if found == "None")
+    );
+    assert!(
+        decode_json(&parts(&insecure_encode_unsigned(&claims(), None))[0])
+            == json!({"alg": "none"})
+    );
 }
 
 #[test]
@@ -317,7 +389,10 @@ fn crit_headers_are_rejected() {
     let es = ring.active(SigningAlg::Es256).expect("es");
     let header = json!({"crit": ["exp"], "exp": 1});
     let token = encode_jws_with_header(es, &header, &claims()).expect("enc");
-    assert!(matches!(ring.verify(&token), Err(KeyError::CriticalHeader { .. })));
+    assert!(matches!(
+        ring.verify(&token),
+        Err(KeyError::CriticalHeader { .. })
+    ));
 }
 
 #[test]
@@ -327,7 +402,10 @@ fn header_overrides_are_merged_over_the_defaults() {
     let header = json!({"typ": "at+jwt", "x-test": true});
     let token = encode_jws_with_header(ed, &header, &claims()).expect("enc");
     let (got, _) = ring.verify(&token).expect("verify");
-    assert_eq!(got, json!({"alg": "EdDSA", "kid": "k-EdDSA", "typ": "at+jwt", "x-test": true}));
+    assert_eq!(
+        got,
+        json!({"alg": "EdDSA", "kid": "k-EdDSA", "typ": "at+jwt", "x-test": true})
+    );
     assert!(matches!(
         encode_jws_with_header(ed, &json!(["alg"]), &claims()),
         Err(KeyError::HeaderNotObject { found: "array" })
@@ -352,20 +430,35 @@ fn malformed_tokens_are_rejected_before_any_key_lookup() {
         format!("{}.{}.{}", p[0], p[1], "*"),
     ];
     for token in &cases {
-        assert!(matches!(ring.verify(token), Err(KeyError::MalformedToken { .. })), "{token}");
+        assert!(
+            matches!(ring.verify(token), Err(KeyError::MalformedToken { .. })),
+            "{token}"
+        );
     }
     // Claims that are valid JSON but not an object are refused after the signature check.
-    let token = encode_jws(ring.active(SigningAlg::Es256).expect("es"), None, &json!([1])).expect("e");
-    assert!(matches!(ring.verify(&token), Err(KeyError::MalformedToken { .. })));
+    let token = encode_jws(
+        ring.active(SigningAlg::Es256).expect("es"),
+        None,
+        &json!([1]),
+    )
+    .expect("e");
+    assert!(matches!(
+        ring.verify(&token),
+        Err(KeyError::MalformedToken { .. })
+    ));
 }
 
 #[test]
 fn malformed_token_errors_do_not_echo_the_token() {
     let ring = ring_all();
     let secretish = "c2VjcmV0LXBheWxvYWQtdGV4dA";
-    let err = ring.verify(&format!("{secretish}.{secretish}")).expect_err("two parts");
+    let err = ring
+        .verify(&format!("{secretish}.{secretish}"))
+        .expect_err("two parts");
     assert!(!err.to_string().contains(secretish), "{err}");
-    let err = ring.verify(&format!("{secretish}.{secretish}.{secretish}")).expect_err("bad");
+    let err = ring
+        .verify(&format!("{secretish}.{secretish}.{secretish}"))
+        .expect_err("bad");
     assert!(!err.to_string().contains(secretish), "{err}");
 }
 
@@ -382,7 +475,10 @@ fn jwks_lists_every_published_key_without_private_members() {
             assert!(jwk.get(private).is_none(), "{private} leaked in {jwk}");
         }
         for member in ["kty", "kid", "alg", "use"] {
-            assert!(jwk.get(member).and_then(Value::as_str).is_some(), "{member} in {jwk}");
+            assert!(
+                jwk.get(member).and_then(Value::as_str).is_some(),
+                "{member} in {jwk}"
+            );
         }
         let kid = jwk["kid"].as_str().expect("kid");
         assert_eq!(ring.entry(kid).expect("entry").key.public_jwk(), jwk);
@@ -404,7 +500,10 @@ fn expired_entries_are_dropped_and_duplicates_keep_the_first() {
     assert_eq!(kids, ["grace", "dup"]);
     assert_eq!(ring.entry("dup").expect("dup").key.alg(), SigningAlg::EdDsa);
     assert!(!ring.jwks_json().contains("\"gone\""));
-    assert!(ring.active(SigningAlg::Es256).is_none(), "only a retired ES256 key remains");
+    assert!(
+        ring.active(SigningAlg::Es256).is_none(),
+        "only a retired ES256 key remains"
+    );
 }
 
 #[test]
@@ -428,14 +527,22 @@ fn active_is_the_newest_non_retired_key_of_the_alg() {
 #[test]
 fn rotation_publishes_old_and_new_and_switches_the_signer() {
     let ring = ring_all();
-    let old_token = encode_jws(ring.active(SigningAlg::Es256).expect("es"), None, &claims())
-        .expect("enc");
-    let (rotated, new_entry, retired) =
-        ring.rotate(SigningAlg::Es256, "es-2".to_owned(), 1_000, 600).expect("rotate");
+    let old_token =
+        encode_jws(ring.active(SigningAlg::Es256).expect("es"), None, &claims()).expect("enc");
+    let (rotated, new_entry, retired) = ring
+        .rotate(SigningAlg::Es256, "es-2".to_owned(), 1_000, 600)
+        .expect("rotate");
     assert_eq!(retired.as_deref(), Some("k-ES256"));
     assert_eq!(new_entry.key.kid(), "es-2");
     assert_eq!(new_entry.key.alg(), SigningAlg::Es256);
-    assert_eq!((new_entry.created_at, new_entry.retired_at, new_entry.expires_at), (1_000, None, None));
+    assert_eq!(
+        (
+            new_entry.created_at,
+            new_entry.retired_at,
+            new_entry.expires_at
+        ),
+        (1_000, None, None)
+    );
     assert_eq!(rotated.active(SigningAlg::Es256).expect("es").kid(), "es-2");
     let old = rotated.entry("k-ES256").expect("old still published");
     assert_eq!((old.retired_at, old.expires_at), (Some(1_000), Some(1_600)));
@@ -443,25 +550,36 @@ fn rotation_publishes_old_and_new_and_switches_the_signer() {
     assert_eq!(jwks["keys"].as_array().expect("keys").len(), 5);
     // Tokens from the old key still verify during the grace period; new ones verify too.
     assert!(rotated.verify(&old_token).is_ok());
-    let new_token = encode_jws(rotated.active(SigningAlg::Es256).expect("es"), None, &claims())
-        .expect("enc");
+    let new_token = encode_jws(
+        rotated.active(SigningAlg::Es256).expect("es"),
+        None,
+        &claims(),
+    )
+    .expect("enc");
     assert!(rotated.verify(&new_token).is_ok());
     // Other algorithms are untouched, and the original ring is unchanged.
-    assert_eq!(rotated.active(SigningAlg::Rs256).expect("rs").kid(), "k-RS256");
+    assert_eq!(
+        rotated.active(SigningAlg::Rs256).expect("rs").kid(),
+        "k-RS256"
+    );
     assert_eq!(ring.active(SigningAlg::Es256).expect("es").kid(), "k-ES256");
     assert!(ring.entry("es-2").is_none());
     // Once the grace period ends, a ring rebuilt from the entries drops the old key.
     let later = KeyRing::new(rotated.entries().to_vec(), 1_600);
     assert!(later.entry("k-ES256").is_none());
-    assert!(matches!(later.verify(&old_token), Err(KeyError::UnknownKid { .. })));
+    assert!(matches!(
+        later.verify(&old_token),
+        Err(KeyError::UnknownKid { .. })
+    ));
     assert!(later.verify(&new_token).is_ok());
 }
 
 #[test]
 fn rotation_without_a_previous_key_and_rotation_errors() {
     let ring = KeyRing::new(vec![entry(key(SigningAlg::Es256, "es"), 1)], 1);
-    let (rotated, _, retired) =
-        ring.rotate(SigningAlg::EdDsa, "ed".to_owned(), 5, 60).expect("rotate");
+    let (rotated, _, retired) = ring
+        .rotate(SigningAlg::EdDsa, "ed".to_owned(), 5, 60)
+        .expect("rotate");
     assert_eq!(retired, None);
     assert_eq!(rotated.active(SigningAlg::EdDsa).expect("ed").kid(), "ed");
     assert_eq!(rotated.active(SigningAlg::Es256).expect("es").kid(), "es");
@@ -475,7 +593,10 @@ fn rotation_without_a_previous_key_and_rotation_errors() {
     ));
     assert!(matches!(
         ring.rotate_to(key(SigningAlg::EdDsa, "x"), SigningAlg::Es256, 5, 60),
-        Err(KeyError::RotationAlgMismatch { expected: SigningAlg::Es256, found: SigningAlg::EdDsa })
+        Err(KeyError::RotationAlgMismatch {
+            expected: SigningAlg::Es256,
+            found: SigningAlg::EdDsa
+        })
     ));
     // Zero grace unpublishes the retired key at once.
     let (now_only, _, retired) = ring
