@@ -10,3 +10,4 @@ pub mod form;
 pub mod http;
 pub mod report;
 pub mod spec;
+pub mod target;

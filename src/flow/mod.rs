@@ -1,3 +1,10 @@
-//! The authorization flow: interpreting what comes back to the redirect_uri.
+//! The authorization-code flow as the harness acts it out: building requests, interpreting what
+//! comes back to the redirect_uri, and the back-channel calls. One driver serves conformance and
+//! load alike; judging happens elsewhere (`checks`).
 
+pub mod authorize;
 pub mod callback;
+pub mod token;
+
+pub use authorize::{AuthParams, Pkce, authorization_url, random_token};
+pub use callback::{AuthorizationResponse, ResponseSource};

@@ -7,7 +7,7 @@ mod profile;
 mod tests;
 
 pub use interpolate::{InterpolateError, interpolate};
-pub use profile::{AdHoc, ClientAuth, ClientProfile, Features, Hints, Profile, ProfileError, Secret, UserProfile};
+pub use profile::{AdHoc, ClientAuth, ClientProfile, Features, Profile, ProfileError, Secret, UserProfile};
 
 /// A validated target: what the harness needs to drive flows against one provider.
 pub type Target = Profile;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::interpolate::{InterpolateError, interpolate_toml};
+use crate::form::FormHints;
 
 /// A secret value (client secret, password): never printed by `Debug` or `Display`.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -107,27 +108,6 @@ pub struct UserProfile {
     pub password: Secret,
 }
 
-/// Form-driving hints for providers whose pages defeat auto-detection.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Hints {
-    /// Name of the username field.
-    #[serde(default)]
-    pub username_field: Option<String>,
-    /// Name of the password field.
-    #[serde(default)]
-    pub password_field: Option<String>,
-    /// Name, value or label of the login submit button.
-    #[serde(default)]
-    pub submit: Option<String>,
-    /// Name, value or label of the consent "allow" button.
-    #[serde(default)]
-    pub consent_allow: Option<String>,
-    /// Name, value or label of the consent "deny" button.
-    #[serde(default)]
-    pub consent_deny: Option<String>,
-}
-
 /// Optional features the provider claims (modules for absent features are skipped).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -168,7 +148,7 @@ pub struct Profile {
     pub users: Vec<UserProfile>,
     /// Form hints.
     #[serde(default)]
-    pub hints: Hints,
+    pub hints: FormHints,
     /// Claimed optional features.
     #[serde(default)]
     pub features: Features,
@@ -291,7 +271,7 @@ impl Profile {
                 scope: default_scope(),
             }],
             users: vec![UserProfile { username: a.username, password: Secret::new(a.password) }],
-            hints: Hints::default(),
+            hints: FormHints::default(),
             features: Features::default(),
         };
         profile.validate(Path::new("ad-hoc flags"))?;
