@@ -108,7 +108,7 @@ fn issues(s: &mut String, rows: &[IssueRow<'_>]) {
         let _ = writeln!(
             s,
             "<tr class=\"f-{w}\"><td><a href=\"#{}\"><code>{}</code></a></td><td>{}</td><td>{}</td>\
-             <td><span class=\"badge s-{w}\">{w}</span></td><td>{}</td></tr>",
+             <td><span class=\"badge s-{w}\">{w}</span></td><td class=\"msg\">{}</td></tr>",
             anchor(r.module),
             h(r.module),
             check_cell(r.check_id, r.spec, r.spec_url.as_deref()),

@@ -127,7 +127,7 @@ fn suite(x: &mut String, report: &RunReport, m: &ModuleResult) {
             esc(&m.id),
             seconds(m.duration_ms),
             esc(msg),
-            esc(msg),
+            esc_text(msg),
         );
     } else if module_skipped_empty(m) {
         let _ = writeln!(
@@ -163,7 +163,7 @@ fn case(x: &mut String, module: &str, f: &Finding) {
                 ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
                 esc(message),
                 f.level.as_str(),
-                esc(&details(f)),
+                esc_text(&details(f)),
             );
         }
         Status::Skip => {
@@ -172,7 +172,7 @@ fn case(x: &mut String, module: &str, f: &Finding) {
         Status::Warn | Status::Info => {
             let word = if f.status == Status::Warn { "WARNING" } else { "INFO" };
             let text = format!("{word} ({}): {message}\n{}", f.level.as_str(), details(f));
-            let _ = write!(x, ">\n      <system-out>{}</system-out>\n", esc(&text));
+            let _ = write!(x, ">\n      <system-out>{}</system-out>\n", esc_text(&text));
         }
     }
     x.push_str("    </testcase>\n");
@@ -193,11 +193,19 @@ fn details(f: &Finding) -> String {
     s
 }
 
-/// Escapes text for XML content and double-quoted attributes. Characters XML 1.0 forbids
-/// (control characters other than tab, newline, carriage return; U+FFFE, U+FFFF) are dropped;
-/// tab, newline and carriage return are written as character references so attribute values
-/// keep them.
+/// Escapes text for a double-quoted XML attribute. Characters XML 1.0 forbids (control
+/// characters other than tab, newline, carriage return; U+FFFE, U+FFFF) are dropped; tab,
+/// newline and carriage return are written as character references so the value keeps them.
 fn esc(s: &str) -> String {
+    escape(s, true)
+}
+
+/// Escapes text for XML element content: like [`esc`], but tab and newline stay literal.
+fn esc_text(s: &str) -> String {
+    escape(s, false)
+}
+
+fn escape(s: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     for c in s.chars() {
         match c {
@@ -206,6 +214,7 @@ fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\t' | '\n' if !attribute => out.push(c),
             '\t' => out.push_str("&#9;"),
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
@@ -219,11 +228,12 @@ fn esc(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::esc;
+    use super::{esc, esc_text};
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {
         assert_eq!(esc("a&b<c>\"d'\u{0}\u{1b}e\u{FFFF}"), "a&amp;b&lt;c&gt;&quot;d&apos;e");
         assert_eq!(esc("l1\nl2\tx\r"), "l1&#10;l2&#9;x&#13;");
+        assert_eq!(esc_text("l1\nl2\tx\r<"), "l1\nl2\tx&#13;&lt;");
     }
 }

@@ -47,7 +47,7 @@ fn render(report: &RunReport) -> String {
         human_duration(report.duration_ms),
         cell(&report.tool_version),
     );
-    let _ = writeln!(s, "**Result:** {verdict} — {}\n", cell(&summary_line(report)));
+    let _ = writeln!(s, "**Result:** {verdict} · {}\n", cell(&summary_line(report)));
     issues_table(&mut s, &issue_rows(report));
     s.push_str("## Modules\n\n");
     for m in &report.modules {
