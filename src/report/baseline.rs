@@ -55,8 +55,15 @@ impl Baseline {
         let mut baseline = Baseline::default();
         for m in &report.modules {
             if m.failed_without_finding() {
-                let reason = m.note.clone().unwrap_or_else(|| "module did not complete".into());
-                baseline.insert(&m.id, MODULE_CHECK_ID, format!("{reason} (run {})", report.run_name));
+                let reason = m
+                    .note
+                    .clone()
+                    .unwrap_or_else(|| "module did not complete".into());
+                baseline.insert(
+                    &m.id,
+                    MODULE_CHECK_ID,
+                    format!("{reason} (run {})", report.run_name),
+                );
             }
             for f in &m.findings {
                 let kind = match f.status {
@@ -81,7 +88,10 @@ impl Baseline {
         let mut baseline = Baseline::default();
         for (index, e) in wire.expected_failures.into_iter().enumerate() {
             if e.module.trim().is_empty() || e.check.trim().is_empty() {
-                return Err(ReportError::BaselineEntry { index, found: (e.module, e.check) });
+                return Err(ReportError::BaselineEntry {
+                    index,
+                    found: (e.module, e.check),
+                });
             }
             baseline.insert(&e.module, &e.check, e.reason);
         }
@@ -109,7 +119,8 @@ impl Baseline {
 
     /// True when `(module, check)` is an expected failure.
     pub fn contains(&self, module: &str, check: &str) -> bool {
-        self.expected.contains(&(module.to_owned(), check.to_owned()))
+        self.expected
+            .contains(&(module.to_owned(), check.to_owned()))
     }
 
     fn insert(&mut self, module: &str, check: &str, reason: String) {
@@ -138,7 +149,11 @@ impl GateResult {
     /// Process exit code: 0 when no unexpected failures; 1 when there are unexpected MUST
     /// failures, or, when `strict`, any unexpected warning. (2, "could not run", is main's.)
     pub fn exit_code(&self, strict: bool) -> u8 {
-        if !self.new_failures.is_empty() || (strict && self.warnings > 0) { 1 } else { 0 }
+        if !self.new_failures.is_empty() || (strict && self.warnings > 0) {
+            1
+        } else {
+            0
+        }
     }
 }
 

@@ -65,7 +65,11 @@ fn render(report: &RunReport) -> String {
 
 fn header(s: &mut String, report: &RunReport, title: &str) {
     let t = report.totals();
-    let failed = t.fail > 0 || report.modules.iter().any(ModuleResult::failed_without_finding);
+    let failed = t.fail > 0
+        || report
+            .modules
+            .iter()
+            .any(ModuleResult::failed_without_finding);
     let verdict = if failed {
         "v-fail"
     } else if t.warn > 0 {
@@ -75,7 +79,10 @@ fn header(s: &mut String, report: &RunReport, title: &str) {
     };
     let _ = write!(s, "<header>\n<h1>{}</h1>\n<dl class=\"meta\">\n", h(title));
     let rows = [
-        ("Target", format!("{} — {}", report.target.name, report.target.issuer)),
+        (
+            "Target",
+            format!("{} — {}", report.target.name, report.target.issuer),
+        ),
         ("Plan", report.plan.clone()),
         ("Started", report.started_at.clone()),
         ("Duration", human_duration(report.duration_ms)),
@@ -84,11 +91,23 @@ fn header(s: &mut String, report: &RunReport, title: &str) {
     for (k, v) in rows {
         let _ = writeln!(s, "<dt>{k}</dt><dd>{}</dd>", h(&v));
     }
-    let _ = writeln!(s, "</dl>\n<p class=\"summary {verdict}\">{}</p>", h(&summary_line(report)));
+    let _ = writeln!(
+        s,
+        "</dl>\n<p class=\"summary {verdict}\">{}</p>",
+        h(&summary_line(report))
+    );
     s.push_str("<ul class=\"totals\">");
-    for (n, word) in [(t.pass, "pass"), (t.fail, "fail"), (t.warn, "warn"), (t.info, "info"), (t.skip, "skip")]
-    {
-        let _ = write!(s, "<li><span class=\"badge s-{word}\">{n} {word}</span></li>");
+    for (n, word) in [
+        (t.pass, "pass"),
+        (t.fail, "fail"),
+        (t.warn, "warn"),
+        (t.info, "info"),
+        (t.skip, "skip"),
+    ] {
+        let _ = write!(
+            s,
+            "<li><span class=\"badge s-{word}\">{n} {word}</span></li>"
+        );
     }
     s.push_str("</ul>\n</header>\n");
 }
@@ -148,7 +167,11 @@ fn module(s: &mut String, m: &ModuleResult) {
             s,
             "<details class=\"transcript\"><summary>Transcript ({} {}, redacted)</summary>",
             m.transcript.len(),
-            if m.transcript.len() == 1 { "exchange" } else { "exchanges" },
+            if m.transcript.len() == 1 {
+                "exchange"
+            } else {
+                "exchanges"
+            },
         );
         for x in &m.transcript {
             exchange(s, x);
@@ -206,14 +229,21 @@ fn exchange(s: &mut String, x: &Exchange) {
     ];
     for (label, text) in parts {
         if !text.is_empty() {
-            let _ = writeln!(s, "<div><small>{label}</small><pre>{}</pre></div>", h(&text));
+            let _ = writeln!(
+                s,
+                "<div><small>{label}</small><pre>{}</pre></div>",
+                h(&text)
+            );
         }
     }
     s.push_str("</div>\n");
 }
 
 fn headers(list: &[(String, String)]) -> String {
-    list.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("\n")
+    list.iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Check id as code, plus the spec tag linked to its section when the tag resolves.
@@ -230,7 +260,13 @@ fn check_cell(id: &str, spec: &str, url: Option<&str>) -> String {
 fn anchor(id: &str) -> String {
     let safe: String = id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("m-{safe}")
 }

@@ -22,7 +22,10 @@ struct WireReport<'a> {
 
 impl ReportWriter for JsonWriter {
     fn render(&self, report: &RunReport) -> Result<Vec<u8>, ReportError> {
-        let wire = WireReport { report, totals: report.totals() };
+        let wire = WireReport {
+            report,
+            totals: report.totals(),
+        };
         let mut bytes = serde_json::to_vec_pretty(&wire).map_err(ReportError::Encode)?;
         bytes.push(b'\n');
         Ok(bytes)
@@ -53,16 +56,36 @@ pub(super) fn check_schema_version(
     supported: u32,
 ) -> Result<(), ReportError> {
     let found = match value.get("schema_version") {
-        None => return Err(ReportError::MissingSchemaVersion { what, found: "nothing" }),
+        None => {
+            return Err(ReportError::MissingSchemaVersion {
+                what,
+                found: "nothing",
+            });
+        }
         Some(Value::Number(n)) => n.as_u64(),
         Some(Value::String(_)) => {
-            return Err(ReportError::MissingSchemaVersion { what, found: "a string" });
+            return Err(ReportError::MissingSchemaVersion {
+                what,
+                found: "a string",
+            });
         }
-        Some(_) => return Err(ReportError::MissingSchemaVersion { what, found: "a non-number" }),
+        Some(_) => {
+            return Err(ReportError::MissingSchemaVersion {
+                what,
+                found: "a non-number",
+            });
+        }
     };
     match found {
         Some(v) if v == u64::from(supported) => Ok(()),
-        Some(v) => Err(ReportError::UnsupportedSchemaVersion { what, found: v, supported }),
-        None => Err(ReportError::MissingSchemaVersion { what, found: "a negative or fractional number" }),
+        Some(v) => Err(ReportError::UnsupportedSchemaVersion {
+            what,
+            found: v,
+            supported,
+        }),
+        None => Err(ReportError::MissingSchemaVersion {
+            what,
+            found: "a negative or fractional number",
+        }),
     }
 }

@@ -36,7 +36,10 @@ struct Counts {
 
 impl Counts {
     fn of(m: &ModuleResult) -> Self {
-        let mut c = Counts { tests: m.findings.len(), ..Counts::default() };
+        let mut c = Counts {
+            tests: m.findings.len(),
+            ..Counts::default()
+        };
         for f in &m.findings {
             match f.status {
                 Status::Fail => c.failures += 1,
@@ -73,13 +76,20 @@ fn seconds(ms: u64) -> String {
 }
 
 fn render(report: &RunReport) -> String {
-    let total = report.modules.iter().map(Counts::of).fold(Counts::default(), Counts::add);
+    let total = report
+        .modules
+        .iter()
+        .map(Counts::of)
+        .fold(Counts::default(), Counts::add);
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     // Writing to a String cannot fail; `let _ =` keeps the library free of unwraps.
     let _ = writeln!(
         x,
         "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\">",
-        esc(&format!("oidc-harness {} ({})", report.run_name, report.plan)),
+        esc(&format!(
+            "oidc-harness {} ({})",
+            report.run_name, report.plan
+        )),
         total.tests,
         total.failures,
         total.skipped,
@@ -114,7 +124,11 @@ fn suite(x: &mut String, report: &RunReport, m: &ModuleResult) {
         props.push(("note", note));
     }
     for (name, value) in props {
-        let _ = writeln!(x, "      <property name=\"{name}\" value=\"{}\"/>", esc(value));
+        let _ = writeln!(
+            x,
+            "      <property name=\"{name}\" value=\"{}\"/>",
+            esc(value)
+        );
     }
     x.push_str("    </properties>\n");
     let note = m.note.as_deref();
@@ -170,7 +184,11 @@ fn case(x: &mut String, module: &str, f: &Finding) {
             let _ = write!(x, ">\n      <skipped message=\"{}\"/>\n", esc(message));
         }
         Status::Warn | Status::Info => {
-            let word = if f.status == Status::Warn { "WARNING" } else { "INFO" };
+            let word = if f.status == Status::Warn {
+                "WARNING"
+            } else {
+                "INFO"
+            };
             let text = format!("{word} ({}): {message}\n{}", f.level.as_str(), details(f));
             let _ = write!(x, ">\n      <system-out>{}</system-out>\n", esc_text(&text));
         }
@@ -232,7 +250,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(esc("a&b<c>\"d'\u{0}\u{1b}e\u{FFFF}"), "a&amp;b&lt;c&gt;&quot;d&apos;e");
+        assert_eq!(
+            esc("a&b<c>\"d'\u{0}\u{1b}e\u{FFFF}"),
+            "a&amp;b&lt;c&gt;&quot;d&apos;e"
+        );
         assert_eq!(esc("l1\nl2\tx\r"), "l1&#10;l2&#9;x&#13;");
         assert_eq!(esc_text("l1\nl2\tx\r<"), "l1\nl2\tx&#13;&lt;");
     }

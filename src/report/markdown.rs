@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::markup::{IssueRow, html_escape, human_duration, issue_rows, module_status_word, status_word};
+use super::markup::{
+    IssueRow, html_escape, human_duration, issue_rows, module_status_word, status_word,
+};
 use super::summary::summary_line;
 use super::{ModuleResult, ModuleStatus, ReportError, ReportWriter, RunReport};
 use crate::checks::{Finding, Status};
@@ -27,7 +29,11 @@ impl ReportWriter for MarkdownWriter {
 fn render(report: &RunReport) -> String {
     let mut s = String::new();
     let totals = report.totals();
-    let verdict = if totals.fail > 0 || report.modules.iter().any(ModuleResult::failed_without_finding)
+    let verdict = if totals.fail > 0
+        || report
+            .modules
+            .iter()
+            .any(ModuleResult::failed_without_finding)
     {
         "❌ failures"
     } else if totals.warn > 0 {
@@ -47,7 +53,11 @@ fn render(report: &RunReport) -> String {
         human_duration(report.duration_ms),
         cell(&report.tool_version),
     );
-    let _ = writeln!(s, "**Result:** {verdict} · {}\n", cell(&summary_line(report)));
+    let _ = writeln!(
+        s,
+        "**Result:** {verdict} · {}\n",
+        cell(&summary_line(report))
+    );
     issues_table(&mut s, &issue_rows(report));
     s.push_str("## Modules\n\n");
     for m in &report.modules {
@@ -86,7 +96,11 @@ fn module_details(s: &mut String, m: &ModuleResult) {
         html_escape(&m.id),
         module_status_word(m.status),
         m.findings.len(),
-        if m.findings.len() == 1 { "finding" } else { "findings" },
+        if m.findings.len() == 1 {
+            "finding"
+        } else {
+            "findings"
+        },
         human_duration(m.duration_ms),
     );
     let _ = writeln!(s, "{}\n", cell(&m.description));
@@ -146,7 +160,11 @@ fn module_icon(s: ModuleStatus) -> &'static str {
 fn linked_check(id: &str, url: Option<&str>) -> String {
     match url {
         // Spec URLs come from the fixed prefix table; only `)` and spaces could break the link.
-        Some(u) => format!("[{}]({})", code(id), u.replace(' ', "%20").replace(')', "%29")),
+        Some(u) => format!(
+            "[{}]({})",
+            code(id),
+            u.replace(' ', "%20").replace(')', "%29")
+        ),
         None => code(id),
     }
 }
@@ -190,6 +208,9 @@ mod tests {
     #[test]
     fn cells_escape_pipes_newlines_and_markup() {
         assert_eq!(cell("a|b\r\nc"), "a\\|b<br>c");
-        assert_eq!(cell("<b>*x*</b> & [y](z)"), "&lt;b&gt;\\*x\\*&lt;/b&gt; &amp; \\[y\\](z)");
+        assert_eq!(
+            cell("<b>*x*</b> & [y](z)"),
+            "&lt;b&gt;\\*x\\*&lt;/b&gt; &amp; \\[y\\](z)"
+        );
     }
 }

@@ -116,7 +116,8 @@ impl ModuleResult {
     /// True when the module failed although none of its findings failed: it could not complete
     /// its flow. Reports and the gate treat this as a failure of [`MODULE_CHECK_ID`].
     pub fn failed_without_finding(&self) -> bool {
-        self.status == ModuleStatus::Failed && !self.findings.iter().any(|f| f.status == Status::Fail)
+        self.status == ModuleStatus::Failed
+            && !self.findings.iter().any(|f| f.status == Status::Fail)
     }
 
     /// Derives a module status from its findings (used when the module completed its flow).

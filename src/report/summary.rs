@@ -34,9 +34,16 @@ impl ModuleCounts {
 pub fn summary_line(report: &RunReport) -> String {
     let m = ModuleCounts::of(report);
     let t = report.totals();
-    let mut modules = vec![format!("{} passed", m.passed), format!("{} failed", m.failed)];
+    let mut modules = vec![
+        format!("{} passed", m.passed),
+        format!("{} failed", m.failed),
+    ];
     if m.warning > 0 {
-        modules.push(format!("{} {}", m.warning, plural(m.warning, "warning", "warnings")));
+        modules.push(format!(
+            "{} {}",
+            m.warning,
+            plural(m.warning, "warning", "warnings")
+        ));
     }
     if m.skipped > 0 {
         modules.push(format!("{} skipped", m.skipped));

@@ -88,13 +88,22 @@ pub fn write_all(
         let writer = format.writer();
         rendered.push((writer.file_name(), writer.render(report)?));
     }
-    std::fs::create_dir_all(dir)
-        .map_err(|source| ReportError::CreateDir { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::CreateDir {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let mut written = Vec::with_capacity(rendered.len());
     for (name, bytes) in rendered {
         let path = dir.join(name);
-        write_atomically(&path, &dir.join(format!(".{name}.tmp-{}", std::process::id())), &bytes)
-            .map_err(|source| ReportError::Write { path: path.clone(), source })?;
+        write_atomically(
+            &path,
+            &dir.join(format!(".{name}.tmp-{}", std::process::id())),
+            &bytes,
+        )
+        .map_err(|source| ReportError::Write {
+            path: path.clone(),
+            source,
+        })?;
         written.push(path);
     }
     Ok(written)

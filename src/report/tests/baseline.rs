@@ -9,9 +9,10 @@ fn key(m: &str, c: &str) -> (String, String) {
 }
 
 fn baseline(entries: &[(&str, &str)]) -> Baseline {
-    let mut b = Baseline::default();
-    b.expected = entries.iter().map(|(m, c)| key(m, c)).collect();
-    b
+    Baseline {
+        expected: entries.iter().map(|(m, c)| key(m, c)).collect(),
+        ..Baseline::default()
+    }
 }
 
 #[test]
@@ -19,7 +20,10 @@ fn new_failure_fails_the_gate() {
     let g = gate(&fixture(), None, false);
     assert_eq!(
         g.new_failures,
-        vec![key("code-flow-basic", "idtoken.nonce.matches"), key("pkce-wrong-verifier", MODULE_CHECK_ID)]
+        vec![
+            key("code-flow-basic", "idtoken.nonce.matches"),
+            key("pkce-wrong-verifier", MODULE_CHECK_ID)
+        ]
     );
     assert!(g.expected_failures.is_empty() && g.fixed.is_empty());
     assert_eq!(g.warnings, 1);
@@ -28,7 +32,10 @@ fn new_failure_fails_the_gate() {
 
 #[test]
 fn expected_failures_only_pass_the_gate_and_are_listed() {
-    let b = baseline(&[("code-flow-basic", "idtoken.nonce.matches"), ("pkce-wrong-verifier", MODULE_CHECK_ID)]);
+    let b = baseline(&[
+        ("code-flow-basic", "idtoken.nonce.matches"),
+        ("pkce-wrong-verifier", MODULE_CHECK_ID),
+    ]);
     let g = gate(&fixture(), Some(&b), false);
     assert!(g.new_failures.is_empty(), "{g:?}");
     assert_eq!(g.expected_failures.len(), 2);
@@ -47,7 +54,10 @@ fn fixed_lists_baseline_entries_that_now_pass_only() {
     let g = gate(&fixture(), Some(&b), false);
     assert_eq!(
         g.fixed,
-        vec![key("code-flow-basic", "token.response.content_type"), key("discovery-metadata", MODULE_CHECK_ID)]
+        vec![
+            key("code-flow-basic", "token.response.content_type"),
+            key("discovery-metadata", MODULE_CHECK_ID)
+        ]
     );
     assert_eq!(g.exit_code(false), 1, "the unexpected failures still count");
 }
@@ -58,7 +68,13 @@ fn a_check_failing_in_a_repeat_is_not_fixed() {
         "m",
         vec![
             finding("c.d", "OIDCC-2", Level::Must, Status::Pass, ""),
-            finding("c.d", "OIDCC-2", Level::Must, Status::Fail, "second run failed"),
+            finding(
+                "c.d",
+                "OIDCC-2",
+                Level::Must,
+                Status::Fail,
+                "second run failed",
+            ),
         ],
     )]);
     let g = gate(&r, Some(&baseline(&[("m", "c.d")])), false);
@@ -102,22 +118,45 @@ fn baseline_from_report_round_trips_through_json_and_passes_the_gate() {
     );
     let bytes = b.to_json().expect("json");
     let text = String::from_utf8(bytes.clone()).expect("utf-8");
-    assert!(text.contains("\"reason\": \"token endpoint unreachable: connection refused (run fixture-run)\""), "{text}");
+    assert!(
+        text.contains(
+            "\"reason\": \"token endpoint unreachable: connection refused (run fixture-run)\""
+        ),
+        "{text}"
+    );
     let back = Baseline::from_json(&bytes).expect("read back");
     assert_eq!(back, b);
     let g = gate(&report, Some(&back), true);
-    assert_eq!((g.new_failures.len(), g.warnings, g.exit_code(true)), (0, 0, 0));
+    assert_eq!(
+        (g.new_failures.len(), g.warnings, g.exit_code(true)),
+        (0, 0, 0)
+    );
 }
 
 #[test]
 fn baseline_file_format_is_checked() {
     let ok = br#"{"schema_version":1,"expected_failures":[{"module":"m","check":"c"}]}"#;
-    assert!(Baseline::from_json(ok).expect("reason is optional").contains("m", "c"));
+    assert!(
+        Baseline::from_json(ok)
+            .expect("reason is optional")
+            .contains("m", "c")
+    );
     let newer = br#"{"schema_version":2,"expected_failures":[]}"#;
     let err = Baseline::from_json(newer).expect_err("version 2");
-    assert!(err.to_string().contains("unsupported baseline schema_version: expected 1 (found 2)"), "{err}");
-    let empty = br#"{"schema_version":1,"expected_failures":[{"module":" ","check":"c","reason":""}]}"#;
-    assert!(matches!(Baseline::from_json(empty), Err(ReportError::BaselineEntry { index: 0, .. })));
+    assert!(
+        err.to_string()
+            .contains("unsupported baseline schema_version: expected 1 (found 2)"),
+        "{err}"
+    );
+    let empty =
+        br#"{"schema_version":1,"expected_failures":[{"module":" ","check":"c","reason":""}]}"#;
+    assert!(matches!(
+        Baseline::from_json(empty),
+        Err(ReportError::BaselineEntry { index: 0, .. })
+    ));
     let typo = br#"{"schema_version":1,"expected_failures":[{"module":"m","chek":"c"}]}"#;
-    assert!(matches!(Baseline::from_json(typo), Err(ReportError::BaselineDecode(_))));
+    assert!(matches!(
+        Baseline::from_json(typo),
+        Err(ReportError::BaselineDecode(_))
+    ));
 }

@@ -67,7 +67,10 @@ pub(super) fn report_with(modules: Vec<ModuleResult>) -> RunReport {
         run_name: "fixture-run".into(),
         started_at: "2026-11-27T18:00:00Z".into(),
         duration_ms: 4321,
-        target: TargetSummary { name: "embedded".into(), issuer: "http://127.0.0.1:8080".into() },
+        target: TargetSummary {
+            name: "embedded".into(),
+            issuer: "http://127.0.0.1:8080".into(),
+        },
         plan: "basic".into(),
         modules,
     }
@@ -93,7 +96,13 @@ pub(super) fn fixture() -> RunReport {
     let mut discovery = module(
         "discovery-metadata",
         vec![
-            finding("discovery.issuer.matches", "OIDCD-4.3", Level::Must, Status::Pass, ""),
+            finding(
+                "discovery.issuer.matches",
+                "OIDCD-4.3",
+                Level::Must,
+                Status::Pass,
+                "",
+            ),
             finding(
                 "discovery.scopes_supported.present",
                 "OIDCD-3",
@@ -110,7 +119,12 @@ pub(super) fn fixture() -> RunReport {
             ),
         ],
     );
-    let mut get = exchange(1, "GET", "http://127.0.0.1:8080/.well-known/openid-configuration", Some(200));
+    let mut get = exchange(
+        1,
+        "GET",
+        "http://127.0.0.1:8080/.well-known/openid-configuration",
+        Some(200),
+    );
     get.response_headers = vec![("content-type".into(), "application/json".into())];
     get.response_body = Some(r#"{"issuer":"http://127.0.0.1:8080"}"#.into());
     discovery.transcript = vec![get];
@@ -127,10 +141,28 @@ pub(super) fn fixture() -> RunReport {
     let mut code_flow = module(
         "code-flow-basic",
         vec![
-            finding("token.response.content_type", "RFC6749-5.1", Level::Must, Status::Pass, ""),
+            finding(
+                "token.response.content_type",
+                "RFC6749-5.1",
+                Level::Must,
+                Status::Pass,
+                "",
+            ),
             nonce,
-            finding("pkce.s256.enforced", "RFC7636-4.6", Level::Must, Status::Skip, "PKCE not offered"),
-            finding("idtoken.aud.contains_client", "OIDCC-3.1.3.7-3", Level::Must, Status::Pass, ""),
+            finding(
+                "pkce.s256.enforced",
+                "RFC7636-4.6",
+                Level::Must,
+                Status::Skip,
+                "PKCE not offered",
+            ),
+            finding(
+                "idtoken.aud.contains_client",
+                "OIDCC-3.1.3.7-3",
+                Level::Must,
+                Status::Pass,
+                "",
+            ),
         ],
     );
     let mut post = exchange(2, "POST", "http://127.0.0.1:8080/token", Some(200));

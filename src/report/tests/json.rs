@@ -18,7 +18,9 @@ fn validate(instance: &serde_json::Value) -> Result<(), String> {
     let index = compiler
         .compile(path.to_str().expect("utf-8 path"), &mut schemas)
         .map_err(|e| format!("schema does not compile: {e:#}"))?;
-    schemas.validate(instance, index).map_err(|e| format!("{e}"))
+    schemas
+        .validate(instance, index)
+        .map_err(|e| format!("{e}"))
 }
 
 fn rendered() -> serde_json::Value {
@@ -39,10 +41,16 @@ fn rendered_json_validates_against_the_schema() {
 fn schema_rejects_what_the_writer_never_writes() {
     let mut extra = rendered();
     extra["modules"][0]["findings"][0]["surprise"] = serde_json::json!(1);
-    assert!(validate(&extra).is_err(), "additional finding property accepted");
+    assert!(
+        validate(&extra).is_err(),
+        "additional finding property accepted"
+    );
     let mut bad_status = rendered();
     bad_status["modules"][0]["status"] = serde_json::json!("exploded");
-    assert!(validate(&bad_status).is_err(), "unknown module status accepted");
+    assert!(
+        validate(&bad_status).is_err(),
+        "unknown module status accepted"
+    );
     let mut no_totals = rendered();
     no_totals.as_object_mut().expect("object").remove("totals");
     assert!(validate(&no_totals).is_err(), "missing totals accepted");
@@ -57,7 +65,10 @@ fn json_has_totals_and_is_pretty() {
     let text = String::from_utf8(bytes).expect("utf-8");
     assert!(text.starts_with("{\n  \"schema_version\": 1,"), "{text}");
     let v: serde_json::Value = serde_json::from_str(&text).expect("json");
-    assert_eq!(v["totals"], serde_json::json!({"pass":3,"fail":1,"warn":1,"info":1,"skip":1}));
+    assert_eq!(
+        v["totals"],
+        serde_json::json!({"pass":3,"fail":1,"warn":1,"info":1,"skip":1})
+    );
     assert_eq!(JsonWriter.file_name(), "report.json");
 }
 
@@ -73,7 +84,14 @@ fn read_json_rejects_a_newer_schema_version_clearly() {
     let mut v = rendered();
     v["schema_version"] = serde_json::json!(99);
     let err = read_json(&serde_json::to_vec(&v).expect("bytes")).expect_err("version 99");
-    assert!(matches!(err, ReportError::UnsupportedSchemaVersion { found: 99, supported: 1, .. }));
+    assert!(matches!(
+        err,
+        ReportError::UnsupportedSchemaVersion {
+            found: 99,
+            supported: 1,
+            ..
+        }
+    ));
     let msg = err.to_string();
     assert!(msg.contains("expected 1 (found 99)"), "{msg}");
     assert!(msg.contains("newer oidc-harness"), "{msg}");
@@ -91,7 +109,10 @@ fn read_json_rejects_missing_or_odd_versions_and_garbage() {
     v["schema_version"] = serde_json::json!(0);
     let err = read_json(&serde_json::to_vec(&v).expect("bytes")).expect_err("version 0");
     assert!(err.to_string().contains("older oidc-harness"), "{err}");
-    assert!(matches!(read_json(b"not json"), Err(ReportError::Decode(_))));
+    assert!(matches!(
+        read_json(b"not json"),
+        Err(ReportError::Decode(_))
+    ));
     let mut broken = rendered();
     broken["modules"][0]["status"] = serde_json::json!("exploded");
     let bytes = serde_json::to_vec(&broken).expect("bytes");
@@ -105,5 +126,8 @@ fn summary_line_counts_modules_and_checks() {
         "4 modules: 0 passed, 2 failed, 1 warning, 1 skipped — \
          7 checks: 3 pass, 1 fail, 1 warn, 1 info, 1 skip"
     );
-    assert_eq!(summary_line(&report_with(Vec::new())), "0 modules: 0 passed, 0 failed — 0 checks: 0 pass, 0 fail");
+    assert_eq!(
+        summary_line(&report_with(Vec::new())),
+        "0 modules: 0 passed, 0 failed — 0 checks: 0 pass, 0 fail"
+    );
 }

@@ -12,8 +12,14 @@ fn header_names_target_plan_and_totals() {
     let report = fixture();
     let md = render(&report);
     assert!(md.starts_with("# OIDC conformance: fixture-run\n"), "{md}");
-    assert!(md.contains("**Target:** embedded (http://127.0.0.1:8080) · **Plan:** basic"), "{md}");
-    assert!(md.contains(&format!("**Result:** ❌ failures · {}", summary_line(&report))));
+    assert!(
+        md.contains("**Target:** embedded (http://127.0.0.1:8080) · **Plan:** basic"),
+        "{md}"
+    );
+    assert!(md.contains(&format!(
+        "**Result:** ❌ failures · {}",
+        summary_line(&report)
+    )));
     assert_eq!(MarkdownWriter.file_name(), "summary.md");
 }
 
@@ -34,10 +40,14 @@ fn failures_table_links_checks_and_escapes_cells() {
         "| `code-flow-basic` | [`idtoken.nonce.matches`](https://openid.net/specs/openid-connect-core-1_0.html#rfc.section.3.1.3.7) \
          | MUST | ❌ fail | expected the nonce sent \\| in the ID token<br>(found another) &lt;script&gt;alert(1)&lt;/script&gt; |"
     );
-    assert!(table[3].starts_with("| `pkce-wrong-verifier` | `(module)` | MUST | ❌ fail | token endpoint unreachable"));
+    assert!(table[3].starts_with(
+        "| `pkce-wrong-verifier` | `(module)` | MUST | ❌ fail | token endpoint unreachable"
+    ));
     assert!(table[4].contains("[`discovery.scopes_supported.present`](https://openid.net/specs/openid-connect-discovery-1_0.html#rfc.section.3) | SHOULD | ⚠️ warn"));
     for row in &table {
-        let unescaped = row.char_indices().filter(|&(i, c)| c == '|' && !row[..i].ends_with('\\'));
+        let unescaped = row
+            .char_indices()
+            .filter(|&(i, c)| c == '|' && !row[..i].ends_with('\\'));
         assert_eq!(unescaped.count(), 6, "five cells in {row}");
     }
 }
@@ -49,11 +59,18 @@ fn every_module_gets_a_collapsible_section_with_all_findings() {
     assert_eq!(md.matches("<details>").count(), report.modules.len());
     assert_eq!(md.matches("</details>").count(), report.modules.len());
     for f in report.modules.iter().flat_map(|m| &m.findings) {
-        assert!(md.contains(&format!("`{}`", f.check_id)), "{} missing", f.check_id);
+        assert!(
+            md.contains(&format!("`{}`", f.check_id)),
+            "{} missing",
+            f.check_id
+        );
     }
     assert!(md.contains("<summary>⏭️ <code>refresh-rotation</code> — skipped"));
     assert!(md.contains("> **Note:** refresh\\_token grant not offered"));
-    assert!(md.contains("expected: n-0S6\\_WzA2Mj<br>actual: n-&lt;b&gt;&amp;\"other\"'"), "{md}");
+    assert!(
+        md.contains("expected: n-0S6\\_WzA2Mj<br>actual: n-&lt;b&gt;&amp;\"other\"'"),
+        "{md}"
+    );
 }
 
 #[test]

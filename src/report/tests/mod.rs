@@ -1,5 +1,8 @@
 //! Tests of the report layer, one file per concern, over the shared [`fixture`] report.
 
+// Tests may panic on unexpected errors (the workspace has no clippy.toml `allow-expect-in-tests`).
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod baseline;
 mod fixture;
 mod html;

@@ -17,7 +17,10 @@ fn committed_samples_are_up_to_date() {
             (w.file_name(), w.render(&report).expect("render"))
         })
         .collect();
-    expected.push(("baseline.json", Baseline::from_report(&report).to_json().expect("baseline")));
+    expected.push((
+        "baseline.json",
+        Baseline::from_report(&report).to_json().expect("baseline"),
+    ));
     let update = std::env::var_os("UPDATE_SAMPLES").is_some();
     let mut stale = Vec::new();
     for (name, bytes) in expected {
