@@ -106,3 +106,23 @@ pub(super) fn html_escape(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{html_escape, human_duration};
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(human_duration(850), "850 ms");
+        assert_eq!(human_duration(4321), "4.3 s");
+        assert_eq!(human_duration(245_000), "4 min 05 s");
+    }
+
+    #[test]
+    fn html_escape_covers_text_and_attributes() {
+        assert_eq!(
+            html_escape("<a href='x'>\"&\u{0}</a>\n"),
+            "&lt;a href=&#39;x&#39;&gt;&quot;&amp;&lt;/a&gt;\n"
+        );
+    }
+}

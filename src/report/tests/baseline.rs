@@ -124,6 +124,8 @@ fn baseline_from_report_round_trips_through_json_and_passes_the_gate() {
         ),
         "{text}"
     );
+    let value: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+    super::json::validate_with("baseline.v1.json", &value).expect("baseline schema");
     let back = Baseline::from_json(&bytes).expect("read back");
     assert_eq!(back, b);
     let g = gate(&report, Some(&back), true);
@@ -155,6 +157,8 @@ fn baseline_file_format_is_checked() {
         Err(ReportError::BaselineEntry { index: 0, .. })
     ));
     let typo = br#"{"schema_version":1,"expected_failures":[{"module":"m","chek":"c"}]}"#;
+    let typo_value = serde_json::from_slice(typo).expect("json");
+    assert!(super::json::validate_with("baseline.v1.json", &typo_value).is_err());
     assert!(matches!(
         Baseline::from_json(typo),
         Err(ReportError::BaselineDecode(_))

@@ -5,16 +5,23 @@ use std::path::Path;
 use super::fixture::{fixture, report_with};
 use crate::report::{JsonWriter, ReportError, ReportWriter, read_json, summary_line};
 
-fn schema_path() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/schema/run-report.v1.json")
+fn schema_path(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("reports/schema")
+        .join(name)
 }
 
-/// Validates `instance` against the committed schema with `boon` (format assertions on).
+/// Validates `instance` against the committed report schema.
 fn validate(instance: &serde_json::Value) -> Result<(), String> {
+    validate_with("run-report.v1.json", instance)
+}
+
+/// Validates `instance` against a committed schema with `boon` (format assertions on).
+pub(super) fn validate_with(schema: &str, instance: &serde_json::Value) -> Result<(), String> {
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     compiler.enable_format_assertions();
-    let path = schema_path();
+    let path = schema_path(schema);
     let index = compiler
         .compile(path.to_str().expect("utf-8 path"), &mut schemas)
         .map_err(|e| format!("schema does not compile: {e:#}"))?;
