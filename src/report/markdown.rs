@@ -60,11 +60,28 @@ fn render(report: &RunReport) -> String {
     );
     issues_table(&mut s, &issue_rows(report));
     s.push_str("## Modules\n\n");
-    for m in &report.modules {
-        module_details(&mut s, m);
+    for (i, m) in report.modules.iter().enumerate() {
+        let mut section = String::new();
+        module_details(&mut section, m);
+        if s.len() + section.len() > BUDGET {
+            let _ = writeln!(
+                s,
+                "_{} more modules omitted: the summary would exceed GitHub's step summary limit; \
+                 see report.html._",
+                report.modules.len() - i
+            );
+            break;
+        }
+        s.push_str(&section);
     }
     s
 }
+
+/// Size the summary stays under: GitHub rejects a step summary over 1 MiB; keep some margin.
+const BUDGET: usize = 1_000_000;
+
+/// Room kept for the module sections when the failures table is long.
+const TABLE_BUDGET: usize = 900_000;
 
 fn issues_table(s: &mut String, rows: &[IssueRow<'_>]) {
     s.push_str("## Failures and warnings\n\n");
@@ -73,10 +90,9 @@ fn issues_table(s: &mut String, rows: &[IssueRow<'_>]) {
         return;
     }
     s.push_str("| Module | Check | Level | Status | Message |\n|---|---|---|---|---|\n");
-    for r in rows {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} {} | {} |",
+    for (i, r) in rows.iter().enumerate() {
+        let row = format!(
+            "| {} | {} | {} | {} {} | {} |\n",
             code(r.module),
             linked_check(r.check_id, r.spec_url.as_deref()),
             r.level.as_str(),
@@ -84,6 +100,15 @@ fn issues_table(s: &mut String, rows: &[IssueRow<'_>]) {
             status_word(r.status),
             cell(r.message),
         );
+        if s.len() + row.len() > TABLE_BUDGET {
+            let _ = writeln!(
+                s,
+                "\n_{} more rows omitted; see report.html._",
+                rows.len() - i
+            );
+            break;
+        }
+        s.push_str(&row);
     }
     s.push('\n');
 }

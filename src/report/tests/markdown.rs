@@ -79,3 +79,25 @@ fn a_clean_run_says_so() {
     assert!(md.contains("**Result:** ✅ conformant"));
     assert!(md.contains("No failures or warnings."));
 }
+
+#[test]
+fn a_huge_run_stays_under_the_step_summary_limit() {
+    use crate::checks::{Level, Status};
+    let long = "x".repeat(2_000);
+    let modules = (0..40)
+        .map(|i| {
+            let findings = (0..20)
+                .map(|j| {
+                    let id = format!("c.{j}");
+                    super::fixture::finding(&id, "OIDCC-2", Level::Must, Status::Fail, &long)
+                })
+                .collect();
+            module(&format!("m{i}"), findings)
+        })
+        .collect();
+    let md = render(&report_with(modules));
+    assert!(md.len() <= 1_000_000, "{} bytes", md.len());
+    assert!(md.contains("more rows omitted; see report.html."));
+    assert!(md.contains("more modules omitted"));
+    assert!(md.starts_with("# OIDC conformance: fixture-run\n"));
+}
