@@ -1,5 +1,41 @@
-//! Run reports: the domain value and one writer per format.
+//! Run reports: the domain value, one writer per format, the file manager and the CI gate.
+//!
+//! Writers only serialise: each [`ReportWriter`] turns a [`RunReport`] into bytes. [`write_all`]
+//! is the manager that puts them on disk (atomically, one file per [`Format`]). The JSON form is
+//! the versioned contract ([`SCHEMA_VERSION`], schema in `reports/schema/run-report.v1.json`),
+//! read back by [`read_json`]. A [`Baseline`] of expected failures lets CI [`gate`] on new
+//! failures only.
 
+mod baseline;
+mod error;
+mod html;
+mod json;
+mod junit;
+mod markdown;
+mod markup;
 mod model;
+mod summary;
+mod write;
 
-pub use model::{ModuleResult, ModuleStatus, RunReport, SCHEMA_VERSION, TargetSummary, Totals};
+#[cfg(test)]
+mod tests;
+
+pub use baseline::{BASELINE_SCHEMA_VERSION, Baseline, GateResult, gate};
+pub use error::ReportError;
+pub use html::HtmlWriter;
+pub use json::{JsonWriter, read_json};
+pub use junit::JunitWriter;
+pub use markdown::MarkdownWriter;
+pub use model::{
+    MODULE_CHECK_ID, ModuleResult, ModuleStatus, RunReport, SCHEMA_VERSION, TargetSummary, Totals,
+};
+pub use summary::summary_line;
+pub use write::{Format, write_all};
+
+/// One writer per format; each returns bytes (managers such as [`write_all`] write files).
+pub trait ReportWriter {
+    /// Renders the whole report in this writer's format.
+    fn render(&self, report: &RunReport) -> Result<Vec<u8>, ReportError>;
+    /// The file name this format is written to inside a run directory, e.g. `report.json`.
+    fn file_name(&self) -> &'static str;
+}

@@ -11,6 +11,10 @@ use crate::http::Exchange;
 /// Version of the JSON report format. Bump on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Pseudo check id standing for a module that failed without a failing finding (it could not
+/// complete its flow). Used by JUnit, the markup tables and the baseline gate.
+pub const MODULE_CHECK_ID: &str = "(module)";
+
 /// A whole conformance run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunReport {
@@ -109,6 +113,13 @@ impl RunReport {
 }
 
 impl ModuleResult {
+    /// True when the module failed although none of its findings failed: it could not complete
+    /// its flow. Reports and the gate treat this as a failure of [`MODULE_CHECK_ID`].
+    pub fn failed_without_finding(&self) -> bool {
+        self.status == ModuleStatus::Failed
+            && !self.findings.iter().any(|f| f.status == Status::Fail)
+    }
+
     /// Derives a module status from its findings (used when the module completed its flow).
     pub fn status_from_findings(findings: &[Finding]) -> ModuleStatus {
         if findings.iter().any(|f| f.status == Status::Fail) {

@@ -1,0 +1,241 @@
+//! The Markdown summary (`summary.md`), sized and shaped for GitHub's `$GITHUB_STEP_SUMMARY`:
+//! header, totals line, a table of failures and warnings, then one collapsible `<details>`
+//! section per module with all its findings. Transcripts stay in the HTML and JSON reports.
+
+use std::fmt::Write as _;
+
+use super::markup::{
+    IssueRow, html_escape, human_duration, issue_rows, module_status_word, status_word,
+};
+use super::summary::summary_line;
+use super::{ModuleResult, ModuleStatus, ReportError, ReportWriter, RunReport};
+use crate::checks::{Finding, Status};
+use crate::spec::url_for;
+
+/// Writes `summary.md`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MarkdownWriter;
+
+impl ReportWriter for MarkdownWriter {
+    fn render(&self, report: &RunReport) -> Result<Vec<u8>, ReportError> {
+        Ok(render(report).into_bytes())
+    }
+
+    fn file_name(&self) -> &'static str {
+        "summary.md"
+    }
+}
+
+fn render(report: &RunReport) -> String {
+    let mut s = String::new();
+    let totals = report.totals();
+    let verdict = if totals.fail > 0
+        || report
+            .modules
+            .iter()
+            .any(ModuleResult::failed_without_finding)
+    {
+        "❌ failures"
+    } else if totals.warn > 0 {
+        "⚠️ warnings"
+    } else {
+        "✅ conformant"
+    };
+    // Writing to a String cannot fail; `let _ =` keeps the library free of unwraps.
+    let _ = writeln!(s, "# OIDC conformance: {}\n", cell(&report.run_name));
+    let _ = writeln!(
+        s,
+        "**Target:** {} ({}) · **Plan:** {} · **Started:** {} · **Duration:** {} · **oidc-harness** {}\n",
+        cell(&report.target.name),
+        cell(&report.target.issuer),
+        cell(&report.plan),
+        cell(&report.started_at),
+        human_duration(report.duration_ms),
+        cell(&report.tool_version),
+    );
+    let _ = writeln!(
+        s,
+        "**Result:** {verdict} · {}\n",
+        cell(&summary_line(report))
+    );
+    issues_table(&mut s, &issue_rows(report));
+    s.push_str("## Modules\n\n");
+    for (i, m) in report.modules.iter().enumerate() {
+        let mut section = String::new();
+        module_details(&mut section, m);
+        if s.len() + section.len() > BUDGET {
+            let _ = writeln!(
+                s,
+                "_{} more modules omitted: the summary would exceed GitHub's step summary limit; \
+                 see report.html._",
+                report.modules.len() - i
+            );
+            break;
+        }
+        s.push_str(&section);
+    }
+    s
+}
+
+/// Size the summary stays under: GitHub rejects a step summary over 1 MiB; keep some margin.
+const BUDGET: usize = 1_000_000;
+
+/// Room kept for the module sections when the failures table is long.
+const TABLE_BUDGET: usize = 900_000;
+
+fn issues_table(s: &mut String, rows: &[IssueRow<'_>]) {
+    s.push_str("## Failures and warnings\n\n");
+    if rows.is_empty() {
+        s.push_str("No failures or warnings.\n\n");
+        return;
+    }
+    s.push_str("| Module | Check | Level | Status | Message |\n|---|---|---|---|---|\n");
+    for (i, r) in rows.iter().enumerate() {
+        let row = format!(
+            "| {} | {} | {} | {} {} | {} |\n",
+            code(r.module),
+            linked_check(r.check_id, r.spec_url.as_deref()),
+            r.level.as_str(),
+            status_icon(r.status),
+            status_word(r.status),
+            cell(r.message),
+        );
+        if s.len() + row.len() > TABLE_BUDGET {
+            let _ = writeln!(
+                s,
+                "\n_{} more rows omitted; see report.html._",
+                rows.len() - i
+            );
+            break;
+        }
+        s.push_str(&row);
+    }
+    s.push('\n');
+}
+
+fn module_details(s: &mut String, m: &ModuleResult) {
+    let _ = writeln!(
+        s,
+        "<details><summary>{} <code>{}</code> — {} ({} {}, {})</summary>\n",
+        module_icon(m.status),
+        html_escape(&m.id),
+        module_status_word(m.status),
+        m.findings.len(),
+        if m.findings.len() == 1 {
+            "finding"
+        } else {
+            "findings"
+        },
+        human_duration(m.duration_ms),
+    );
+    let _ = writeln!(s, "{}\n", cell(&m.description));
+    if let Some(note) = &m.note {
+        let _ = writeln!(s, "> **Note:** {}\n", cell(note));
+    }
+    if !m.findings.is_empty() {
+        s.push_str("| Status | Check | Level | Title | Message |\n|---|---|---|---|---|\n");
+        for f in &m.findings {
+            finding_row(s, f);
+        }
+        s.push('\n');
+    }
+    s.push_str("</details>\n\n");
+}
+
+fn finding_row(s: &mut String, f: &Finding) {
+    let mut message = f.message.clone().unwrap_or_default();
+    if let Some(e) = &f.expected {
+        let _ = write!(message, "\nexpected: {e}");
+    }
+    if let Some(a) = &f.actual {
+        let _ = write!(message, "\nactual: {a}");
+    }
+    let _ = writeln!(
+        s,
+        "| {} {} | {} | {} | {} | {} |",
+        status_icon(f.status),
+        status_word(f.status),
+        linked_check(&f.check_id, url_for(&f.spec).as_deref()),
+        f.level.as_str(),
+        cell(&f.title),
+        cell(message.trim_start_matches('\n')),
+    );
+}
+
+fn status_icon(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "✅",
+        Status::Fail => "❌",
+        Status::Warn => "⚠️",
+        Status::Info => "ℹ️",
+        Status::Skip => "⏭️",
+    }
+}
+
+fn module_icon(s: ModuleStatus) -> &'static str {
+    match s {
+        ModuleStatus::Passed => "✅",
+        ModuleStatus::Failed => "❌",
+        ModuleStatus::Warning => "⚠️",
+        ModuleStatus::Skipped => "⏭️",
+    }
+}
+
+/// A check id as code, linked to its spec section when the tag resolves.
+fn linked_check(id: &str, url: Option<&str>) -> String {
+    match url {
+        // Spec URLs come from the fixed prefix table; only `)` and spaces could break the link.
+        Some(u) => format!(
+            "[{}]({})",
+            code(id),
+            u.replace(' ', "%20").replace(')', "%29")
+        ),
+        None => code(id),
+    }
+}
+
+/// Inline code for an id; falls back to escaped text when the id contains a backtick.
+fn code(s: &str) -> String {
+    if s.contains('`') || s.contains('\n') || s.contains('|') {
+        cell(s)
+    } else {
+        format!("`{s}`")
+    }
+}
+
+/// Text safe inside a table cell (and inline HTML): no raw HTML, no Markdown syntax, no `|`,
+/// newlines as `<br>`.
+pub(super) fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("\\|"),
+            '\n' => out.push_str("<br>"),
+            '\r' => {}
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_escape_pipes_newlines_and_markup() {
+        assert_eq!(cell("a|b\r\nc"), "a\\|b<br>c");
+        assert_eq!(
+            cell("<b>*x*</b> & [y](z)"),
+            "&lt;b&gt;\\*x\\*&lt;/b&gt; &amp; \\[y\\](z)"
+        );
+    }
+}
