@@ -2,4 +2,9 @@
 
 mod model;
 
+mod discovery;
+#[cfg(test)]
+mod test_support;
+
+pub use discovery::{CHECKS as DISCOVERY_CHECKS, DiscoveryEvidence};
 pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
