@@ -6,6 +6,7 @@ mod authorization;
 mod discovery;
 mod scopes;
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod test_support;
 mod userinfo;
 

@@ -6,6 +6,7 @@ use super::discovery::is_scope_token;
 use super::{Check, CheckDef, Level, Verdict};
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;
 
 /// Standard claims requested by each OIDC scope value (OIDC Core §5.4).
@@ -69,26 +70,94 @@ const fn c(
     title: &'static str,
     run: fn(&ScopeEvidence) -> Verdict,
 ) -> Check<ScopeEvidence> {
-    Check { def: CheckDef { id, title, spec, level }, run }
+    Check {
+        def: CheckDef {
+            id,
+            title,
+            spec,
+            level,
+        },
+        run,
+    }
 }
 
 use Level::{May, Must, Should};
 
 /// Every scope check, in report order.
 pub const CHECKS: &[Check<ScopeEvidence>] = &[
-    c("scope.openid.granted", Must, "OIDCC-3.1.2.1", "the openid scope is granted", openid_granted),
-    c("scope.granted.subset_of_requested", Must, "RFC6749-3.3", "no scope is granted beyond those requested", subset_of_requested),
-    c("scope.granted.syntax", Must, "RFC6749-3.3", "granted scopes are valid scope tokens", granted_syntax),
-    c("scope.returned_when_changed", Must, "RFC6749-3.3", "scope is returned when the grant differs from the request", returned_when_changed),
-    c("scope.profile.claims_released", Should, "OIDCC-5.4", "profile scope releases profile claims", profile_released),
-    c("scope.email.claims_released", Should, "OIDCC-5.4", "email scope releases the email claim", email_released),
-    c("scope.address.claims_released", Should, "OIDCC-5.4", "address scope releases the address claim", address_released),
-    c("scope.phone.claims_released", Should, "OIDCC-5.4", "phone scope releases the phone_number claim", phone_released),
-    c("scope.requested.advertised", May, "OIDCD-3", "requested scopes are listed in scopes_supported", requested_advertised),
+    c(
+        "scope.openid.granted",
+        Must,
+        "OIDCC-3.1.2.1",
+        "the openid scope is granted",
+        openid_granted,
+    ),
+    c(
+        "scope.granted.subset_of_requested",
+        Must,
+        "RFC6749-3.3",
+        "no scope is granted beyond those requested",
+        subset_of_requested,
+    ),
+    c(
+        "scope.granted.syntax",
+        Must,
+        "RFC6749-3.3",
+        "granted scopes are valid scope tokens",
+        granted_syntax,
+    ),
+    c(
+        "scope.returned_when_changed",
+        Must,
+        "RFC6749-3.3",
+        "scope is returned when the grant differs from the request",
+        returned_when_changed,
+    ),
+    c(
+        "scope.profile.claims_released",
+        Should,
+        "OIDCC-5.4",
+        "profile scope releases profile claims",
+        profile_released,
+    ),
+    c(
+        "scope.email.claims_released",
+        Should,
+        "OIDCC-5.4",
+        "email scope releases the email claim",
+        email_released,
+    ),
+    c(
+        "scope.address.claims_released",
+        Should,
+        "OIDCC-5.4",
+        "address scope releases the address claim",
+        address_released,
+    ),
+    c(
+        "scope.phone.claims_released",
+        Should,
+        "OIDCC-5.4",
+        "phone scope releases the phone_number claim",
+        phone_released,
+    ),
+    c(
+        "scope.requested.advertised",
+        May,
+        "OIDCD-3",
+        "requested scopes are listed in scopes_supported",
+        requested_advertised,
+    ),
 ];
 
 fn openid_granted(ev: &ScopeEvidence) -> Verdict {
-    Verdict::check(ev.was_granted("openid"), format!("expected openid among granted scopes (found {:?})", ev.granted))
+    Verdict::check(
+        ev.was_granted("openid"),
+        format!(
+            "expected openid among granted scopes (found {:?})",
+            ev.granted
+        ),
+    )
 }
 
 fn subset_of_requested(ev: &ScopeEvidence) -> Verdict {
@@ -96,12 +165,18 @@ fn subset_of_requested(ev: &ScopeEvidence) -> Verdict {
     // widened grant is a MUST failure: the client gets authority it never asked the user for, which
     // breaks least privilege and the consent the user saw.
     let extra: Vec<&String> = ev.granted.iter().filter(|g| !ev.was_requested(g)).collect();
-    Verdict::check(extra.is_empty(), format!("granted scopes not requested: {extra:?}"))
+    Verdict::check(
+        extra.is_empty(),
+        format!("granted scopes not requested: {extra:?}"),
+    )
 }
 
 fn granted_syntax(ev: &ScopeEvidence) -> Verdict {
     let bad: Vec<&String> = ev.granted.iter().filter(|g| !is_scope_token(g)).collect();
-    Verdict::check(bad.is_empty(), format!("expected scope tokens of NQCHAR (found {bad:?})"))
+    Verdict::check(
+        bad.is_empty(),
+        format!("expected scope tokens of NQCHAR (found {bad:?})"),
+    )
 }
 
 fn returned_when_changed(ev: &ScopeEvidence) -> Verdict {
@@ -109,10 +184,14 @@ fn returned_when_changed(ev: &ScopeEvidence) -> Verdict {
     if ev.scope_returned {
         return Verdict::Pass;
     }
-    let same = ev.granted.iter().all(|g| ev.was_requested(g)) && ev.requested.iter().all(|r| ev.was_granted(r));
+    let same = ev.granted.iter().all(|g| ev.was_requested(g))
+        && ev.requested.iter().all(|r| ev.was_granted(r));
     Verdict::check(
         same,
-        format!("scope not returned although the grant {:?} differs from the request {:?}", ev.granted, ev.requested),
+        format!(
+            "scope not returned although the grant {:?} differs from the request {:?}",
+            ev.granted, ev.requested
+        ),
     )
 }
 
@@ -131,7 +210,10 @@ fn released(ev: &ScopeEvidence, scope: &str, names: &[&str]) -> Verdict {
         .into_iter()
         .flatten()
         .any(|m| names.iter().any(|n| m.contains_key(*n)));
-    Verdict::check(found, format!("expected at least one of {names:?} for scope {scope} (found none)"))
+    Verdict::check(
+        found,
+        format!("expected at least one of {names:?} for scope {scope} (found none)"),
+    )
 }
 
 fn profile_released(ev: &ScopeEvidence) -> Verdict {
@@ -152,7 +234,16 @@ fn phone_released(ev: &ScopeEvidence) -> Verdict {
 
 fn requested_advertised(ev: &ScopeEvidence) -> Verdict {
     // OIDCD-3: scopes_supported may omit scopes the server supports, hence information only.
-    let Some(supported) = &ev.scopes_supported else { return Verdict::skip("scopes_supported not advertised") };
-    let missing: Vec<&String> = ev.requested.iter().filter(|r| !supported.contains(r)).collect();
-    Verdict::check(missing.is_empty(), format!("requested scopes not in scopes_supported: {missing:?}"))
+    let Some(supported) = &ev.scopes_supported else {
+        return Verdict::skip("scopes_supported not advertised");
+    };
+    let missing: Vec<&String> = ev
+        .requested
+        .iter()
+        .filter(|r| !supported.contains(r))
+        .collect();
+    Verdict::check(
+        missing.is_empty(),
+        format!("requested scopes not in scopes_supported: {missing:?}"),
+    )
 }

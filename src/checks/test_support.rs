@@ -10,20 +10,37 @@ pub(crate) fn run_cases<E>(catalog: &[Check<E>], cases: Vec<(&'static str, E, E)
     let mut seen = BTreeSet::new();
     for (id, pass, fail) in &cases {
         assert!(seen.insert(*id), "{id}: more than one case");
-        let check = catalog.iter().find(|c| c.def.id == *id).unwrap_or_else(|| panic!("{id}: no such check"));
+        let check = catalog
+            .iter()
+            .find(|c| c.def.id == *id)
+            .unwrap_or_else(|| panic!("{id}: no such check"));
         assert_eq!((check.run)(pass), Verdict::Pass, "{id}: expected pass");
         let v = (check.run)(fail);
-        assert!(matches!(v, Verdict::Fail(_)), "{id}: expected fail (found {v:?})");
+        assert!(
+            matches!(v, Verdict::Fail(_)),
+            "{id}: expected fail (found {v:?})"
+        );
     }
-    let missing: Vec<&str> = catalog.iter().map(|c| c.def.id).filter(|id| !seen.contains(id)).collect();
-    assert!(missing.is_empty(), "checks without a pass/fail case: {missing:?}");
+    let missing: Vec<&str> = catalog
+        .iter()
+        .map(|c| c.def.id)
+        .filter(|id| !seen.contains(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "checks without a pass/fail case: {missing:?}"
+    );
 }
 
 /// Whether `id` matches `^[a-z0-9_]+(\.[a-z0-9_]+)+$`.
 pub(crate) fn is_dotted_id(id: &str) -> bool {
     let parts: Vec<&str> = id.split('.').collect();
     parts.len() >= 2
-        && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        })
 }
 
 /// Ids unique and dotted, titles present, every spec tag resolving to a URL.
@@ -33,7 +50,12 @@ pub(crate) fn assert_defs_well_formed<'a>(defs: impl IntoIterator<Item = &'a Che
         assert!(ids.insert(d.id), "duplicate check id {}", d.id);
         assert!(is_dotted_id(d.id), "malformed check id {}", d.id);
         assert!(!d.title.is_empty(), "{}: empty title", d.id);
-        assert!(crate::spec::url_for(d.spec).is_some(), "{}: spec tag {} does not resolve", d.id, d.spec);
+        assert!(
+            crate::spec::url_for(d.spec).is_some(),
+            "{}: spec tag {} does not resolve",
+            d.id,
+            d.spec
+        );
     }
 }
 

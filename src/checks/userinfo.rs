@@ -12,6 +12,7 @@ use super::{Check, CheckDef, Level, Verdict};
 use crate::discovery::json_type;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;
 
 /// A UserInfo call made with a valid access token.
@@ -36,7 +37,10 @@ pub struct UserInfoEvidence {
 impl UserInfoEvidence {
     /// The first header named `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -56,48 +60,148 @@ const fn c<E>(
     title: &'static str,
     run: fn(&E) -> Verdict,
 ) -> Check<E> {
-    Check { def: CheckDef { id, title, spec, level }, run }
+    Check {
+        def: CheckDef {
+            id,
+            title,
+            spec,
+            level,
+        },
+        run,
+    }
 }
 
 use Level::{Must, Should};
 
 /// Checks for a UserInfo call with a valid access token.
 pub const CHECKS: &[Check<UserInfoEvidence>] = &[
-    c("userinfo.status_200", Must, "OIDCC-5.3.2", "UserInfo answers 200 OK", status_200),
-    c("userinfo.content_type", Must, "OIDCC-5.3.2", "UserInfo served as application/json (application/jwt when signed)", content_type),
-    c("userinfo.body.json_object", Must, "OIDCC-5.3.2", "UserInfo body is a JSON object", body_json_object),
-    c("userinfo.sub.present", Must, "OIDCC-5.3.2", "UserInfo returns sub", sub_present),
-    c("userinfo.sub.matches_id_token", Must, "OIDCC-5.3.2", "UserInfo sub equals the ID token sub", sub_matches),
-    c("userinfo.claims.types", Must, "OIDCC-5.1", "standard claims have their defined JSON types", claim_types),
-    c("userinfo.claims.scope_bound", Should, "OIDCC-5.4", "no claims of scopes that were not granted", scope_bound),
+    c(
+        "userinfo.status_200",
+        Must,
+        "OIDCC-5.3.2",
+        "UserInfo answers 200 OK",
+        status_200,
+    ),
+    c(
+        "userinfo.content_type",
+        Must,
+        "OIDCC-5.3.2",
+        "UserInfo served as application/json (application/jwt when signed)",
+        content_type,
+    ),
+    c(
+        "userinfo.body.json_object",
+        Must,
+        "OIDCC-5.3.2",
+        "UserInfo body is a JSON object",
+        body_json_object,
+    ),
+    c(
+        "userinfo.sub.present",
+        Must,
+        "OIDCC-5.3.2",
+        "UserInfo returns sub",
+        sub_present,
+    ),
+    c(
+        "userinfo.sub.matches_id_token",
+        Must,
+        "OIDCC-5.3.2",
+        "UserInfo sub equals the ID token sub",
+        sub_matches,
+    ),
+    c(
+        "userinfo.claims.types",
+        Must,
+        "OIDCC-5.1",
+        "standard claims have their defined JSON types",
+        claim_types,
+    ),
+    c(
+        "userinfo.claims.scope_bound",
+        Should,
+        "OIDCC-5.4",
+        "no claims of scopes that were not granted",
+        scope_bound,
+    ),
 ];
 
 /// Checks for a UserInfo call without any access token.
 pub const NO_TOKEN_CHECKS: &[Check<UserInfoErrorEvidence>] = &[
-    c("userinfo.no_token.status_401", Must, "RFC6750-3", "a call without a token is answered 401", no_token_401),
-    c("userinfo.no_token.www_authenticate", Must, "RFC6750-3", "a 401 without a token carries WWW-Authenticate", no_token_header),
-    c("userinfo.no_token.bearer_scheme", Must, "RFC6750-3", "the challenge uses the Bearer scheme", no_token_bearer),
+    c(
+        "userinfo.no_token.status_401",
+        Must,
+        "RFC6750-3",
+        "a call without a token is answered 401",
+        no_token_401,
+    ),
+    c(
+        "userinfo.no_token.www_authenticate",
+        Must,
+        "RFC6750-3",
+        "a 401 without a token carries WWW-Authenticate",
+        no_token_header,
+    ),
+    c(
+        "userinfo.no_token.bearer_scheme",
+        Must,
+        "RFC6750-3",
+        "the challenge uses the Bearer scheme",
+        no_token_bearer,
+    ),
 ];
 
 /// Checks for a UserInfo call with an invalid access token.
 pub const INVALID_TOKEN_CHECKS: &[Check<UserInfoErrorEvidence>] = &[
-    c("userinfo.invalid_token.rejected", Must, "RFC6750-3.1", "an invalid token is refused", invalid_rejected),
-    c("userinfo.invalid_token.status_401", Should, "RFC6750-3.1", "an invalid token is answered 401", invalid_401),
-    c("userinfo.invalid_token.www_authenticate", Must, "RFC6750-3", "refusal carries a Bearer WWW-Authenticate challenge", invalid_header),
-    c("userinfo.invalid_token.error_code", Should, "RFC6750-3", "challenge says error=\"invalid_token\"", invalid_error_code),
+    c(
+        "userinfo.invalid_token.rejected",
+        Must,
+        "RFC6750-3.1",
+        "an invalid token is refused",
+        invalid_rejected,
+    ),
+    c(
+        "userinfo.invalid_token.status_401",
+        Should,
+        "RFC6750-3.1",
+        "an invalid token is answered 401",
+        invalid_401,
+    ),
+    c(
+        "userinfo.invalid_token.www_authenticate",
+        Must,
+        "RFC6750-3",
+        "refusal carries a Bearer WWW-Authenticate challenge",
+        invalid_header,
+    ),
+    c(
+        "userinfo.invalid_token.error_code",
+        Should,
+        "RFC6750-3",
+        "challenge says error=\"invalid_token\"",
+        invalid_error_code,
+    ),
 ];
 
 fn status_200(ev: &UserInfoEvidence) -> Verdict {
     if ev.status == 200 {
         Verdict::Pass
     } else {
-        Verdict::mismatch(format!("expected status 200 (found {})", ev.status), "200", ev.status.to_string())
+        Verdict::mismatch(
+            format!("expected status 200 (found {})", ev.status),
+            "200",
+            ev.status.to_string(),
+        )
     }
 }
 
 /// Skips body checks when the call did not succeed (reported once, by `userinfo.status_200`).
 fn succeeded(ev: &UserInfoEvidence) -> Result<(), Verdict> {
-    if (200..300).contains(&ev.status) { Ok(()) } else { Err(Verdict::skip(format!("status {}", ev.status))) }
+    if (200..300).contains(&ev.status) {
+        Ok(())
+    } else {
+        Err(Verdict::skip(format!("status {}", ev.status)))
+    }
 }
 
 fn content_type(ev: &UserInfoEvidence) -> Verdict {
@@ -105,7 +209,11 @@ fn content_type(ev: &UserInfoEvidence) -> Verdict {
     if let Err(v) = succeeded(ev) {
         return v;
     }
-    let want = if ev.registered_signed { "application/jwt" } else { "application/json" };
+    let want = if ev.registered_signed {
+        "application/jwt"
+    } else {
+        "application/json"
+    };
     match ev.header("content-type") {
         Some(ct) if media_type_is(ct, want) => Verdict::Pass,
         Some(ct) => Verdict::mismatch(format!("expected {want} (found {ct})"), want, ct),
@@ -118,7 +226,9 @@ fn claims(ev: &UserInfoEvidence) -> Result<&Map<String, Value>, Verdict> {
     succeeded(ev)?;
     match &ev.body_json {
         Some(Value::Object(m)) => Ok(m),
-        _ => Err(Verdict::skip("body is not a JSON object (see userinfo.body.json_object)")),
+        _ => Err(Verdict::skip(
+            "body is not a JSON object (see userinfo.body.json_object)",
+        )),
     }
 }
 
@@ -128,7 +238,10 @@ fn body_json_object(ev: &UserInfoEvidence) -> Verdict {
     }
     match &ev.body_json {
         Some(Value::Object(_)) => Verdict::Pass,
-        Some(other) => Verdict::fail(format!("expected a JSON object (found {})", json_type(other))),
+        Some(other) => Verdict::fail(format!(
+            "expected a JSON object (found {})",
+            json_type(other)
+        )),
         None => Verdict::fail("expected a JSON object (found a body that is not JSON)"),
     }
 }
@@ -139,7 +252,10 @@ fn sub_present(ev: &UserInfoEvidence) -> Verdict {
         Err(v) => v,
         Ok(m) => match m.get("sub") {
             Some(Value::String(s)) if !s.is_empty() => Verdict::Pass,
-            Some(other) => Verdict::fail(format!("expected sub as a non-empty string (found {})", json_type(other))),
+            Some(other) => Verdict::fail(format!(
+                "expected sub as a non-empty string (found {})",
+                json_type(other)
+            )),
             None => Verdict::fail("expected sub (found none)"),
         },
     }
@@ -151,7 +267,9 @@ fn sub_matches(ev: &UserInfoEvidence) -> Verdict {
         Err(v) => return v,
         Ok(m) => m,
     };
-    let Some(want) = ev.id_token_sub.as_deref() else { return Verdict::skip("no ID token sub to compare") };
+    let Some(want) = ev.id_token_sub.as_deref() else {
+        return Verdict::skip("no ID token sub to compare");
+    };
     match m.get("sub").and_then(Value::as_str) {
         None => Verdict::skip("no sub (see userinfo.sub.present)"),
         Some(s) if s == want => Verdict::Pass,
@@ -178,8 +296,14 @@ const STRING_CLAIMS: &[&str] = &[
     "phone_number",
 ];
 const BOOL_CLAIMS: &[&str] = &["email_verified", "phone_number_verified"];
-const ADDRESS_MEMBERS: &[&str] =
-    &["formatted", "street_address", "locality", "region", "postal_code", "country"];
+const ADDRESS_MEMBERS: &[&str] = &[
+    "formatted",
+    "street_address",
+    "locality",
+    "region",
+    "postal_code",
+    "country",
+];
 
 /// Type problems among the standard claims of OIDC Core §5.1, one line each.
 pub(crate) fn claim_type_errors(m: &Map<String, Value>) -> Vec<String> {
@@ -230,10 +354,16 @@ fn scope_bound(ev: &UserInfoEvidence) -> Verdict {
         .iter()
         .filter(|(scope, _)| !ev.scopes_granted.iter().any(|g| g == scope))
         .flat_map(|(scope, names)| {
-            names.iter().filter(|n| m.contains_key(**n)).map(move |n| format!("{n} (scope {scope})"))
+            names
+                .iter()
+                .filter(|n| m.contains_key(**n))
+                .map(move |n| format!("{n} (scope {scope})"))
         })
         .collect();
-    Verdict::check(leaked.is_empty(), format!("claims of scopes not granted: {}", leaked.join(", ")))
+    Verdict::check(
+        leaked.is_empty(),
+        format!("claims of scopes not granted: {}", leaked.join(", ")),
+    )
 }
 
 /// One challenge of a `WWW-Authenticate` header.
@@ -247,83 +377,93 @@ pub(crate) struct Challenge {
 
 /// Parses a `WWW-Authenticate` value into challenges (RFC 9110 §11.6.1), leniently.
 pub(crate) fn parse_www_authenticate(h: &str) -> Vec<Challenge> {
-    let s: Vec<char> = h.chars().collect();
-    let mut i = 0;
+    let mut chars = h.chars().peekable();
     let mut out: Vec<Challenge> = Vec::new();
-    let skip = |i: &mut usize, set: &[char]| {
-        while *i < s.len() && set.contains(&s[*i]) {
-            *i += 1;
+    let is_ws = |c: &char| *c == ' ' || *c == '\t';
+    loop {
+        while chars.next_if(|c| is_ws(c) || *c == ',').is_some() {}
+        if chars.peek().is_none() {
+            return out;
         }
-    };
-    while i < s.len() {
-        skip(&mut i, &[' ', '\t', ',']);
-        let start = i;
-        while i < s.len() && !matches!(s[i], ' ' | '\t' | ',' | '=') {
-            i += 1;
+        let mut token = String::new();
+        while let Some(c) = chars.next_if(|c| !is_ws(c) && *c != ',' && *c != '=') {
+            token.push(c);
         }
-        let token: String = s[start..i].iter().collect();
-        skip(&mut i, &[' ', '\t']);
-        if i < s.len() && s[i] == '=' {
-            i += 1;
-            skip(&mut i, &[' ', '\t']);
+        while chars.next_if(is_ws).is_some() {}
+        if chars.next_if_eq(&'=').is_some() {
+            while chars.next_if(is_ws).is_some() {}
             let mut value = String::new();
-            if i < s.len() && s[i] == '"' {
-                i += 1;
-                while i < s.len() && s[i] != '"' {
-                    if s[i] == '\\' && i + 1 < s.len() {
-                        i += 1;
+            if chars.next_if_eq(&'"').is_some() {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => value.extend(chars.next()),
+                        c => value.push(c),
                     }
-                    value.push(s[i]);
-                    i += 1;
                 }
-                i += 1;
             } else {
-                while i < s.len() && !matches!(s[i], ' ' | '\t' | ',') {
-                    value.push(s[i]);
-                    i += 1;
+                while let Some(c) = chars.next_if(|c| !is_ws(c) && *c != ',') {
+                    value.push(c);
                 }
             }
             if let Some(ch) = out.last_mut() {
                 ch.params.push((token.to_ascii_lowercase(), value));
             }
         } else if !token.is_empty() {
-            out.push(Challenge { scheme: token, params: Vec::new() });
+            out.push(Challenge {
+                scheme: token,
+                params: Vec::new(),
+            });
         }
     }
-    out
 }
 
 /// The Bearer challenge of the header, if any.
 fn bearer(ev: &UserInfoErrorEvidence) -> Option<Challenge> {
     let h = ev.www_authenticate.as_deref()?;
-    parse_www_authenticate(h).into_iter().find(|c| c.scheme.eq_ignore_ascii_case("Bearer"))
+    parse_www_authenticate(h)
+        .into_iter()
+        .find(|c| c.scheme.eq_ignore_ascii_case("Bearer"))
 }
 
 fn no_token_401(ev: &UserInfoErrorEvidence) -> Verdict {
     if ev.status == 401 {
         Verdict::Pass
     } else {
-        Verdict::mismatch(format!("expected status 401 (found {})", ev.status), "401", ev.status.to_string())
+        Verdict::mismatch(
+            format!("expected status 401 (found {})", ev.status),
+            "401",
+            ev.status.to_string(),
+        )
     }
 }
 
 fn no_token_header(ev: &UserInfoErrorEvidence) -> Verdict {
     // RFC 6750 §3: the resource server MUST include WWW-Authenticate when credentials are missing.
-    Verdict::check(ev.www_authenticate.is_some(), "expected a WWW-Authenticate header (found none)")
+    Verdict::check(
+        ev.www_authenticate.is_some(),
+        "expected a WWW-Authenticate header (found none)",
+    )
 }
 
 fn no_token_bearer(ev: &UserInfoErrorEvidence) -> Verdict {
     // RFC 6750 §3: "All challenges defined by this specification MUST use the auth-scheme value Bearer."
     match &ev.www_authenticate {
         None => Verdict::skip("no WWW-Authenticate header"),
-        Some(h) => Verdict::check(bearer(ev).is_some(), format!("expected a Bearer challenge (found {h:?})")),
+        Some(h) => Verdict::check(
+            bearer(ev).is_some(),
+            format!("expected a Bearer challenge (found {h:?})"),
+        ),
     }
 }
 
 fn invalid_rejected(ev: &UserInfoErrorEvidence) -> Verdict {
     Verdict::check(
         !(200..300).contains(&ev.status),
-        format!("expected the invalid token to be refused (found status {})", ev.status),
+        format!(
+            "expected the invalid token to be refused (found status {})",
+            ev.status
+        ),
     )
 }
 
@@ -334,16 +474,25 @@ fn invalid_401(ev: &UserInfoErrorEvidence) -> Verdict {
 fn invalid_header(ev: &UserInfoErrorEvidence) -> Verdict {
     match &ev.www_authenticate {
         None => Verdict::fail("expected a Bearer WWW-Authenticate header (found none)"),
-        Some(h) => Verdict::check(bearer(ev).is_some(), format!("expected a Bearer challenge (found {h:?})")),
+        Some(h) => Verdict::check(
+            bearer(ev).is_some(),
+            format!("expected a Bearer challenge (found {h:?})"),
+        ),
     }
 }
 
 fn invalid_error_code(ev: &UserInfoErrorEvidence) -> Verdict {
     // RFC 6750 §3: a request with a token that failed authentication SHOULD get an error attribute.
-    let Some(ch) = bearer(ev) else { return Verdict::skip("no Bearer challenge") };
+    let Some(ch) = bearer(ev) else {
+        return Verdict::skip("no Bearer challenge");
+    };
     match ch.params.iter().find(|(k, _)| k == "error") {
         Some((_, v)) if v == "invalid_token" => Verdict::Pass,
-        Some((_, v)) => Verdict::mismatch(format!("expected error=\"invalid_token\" (found {v:?})"), "invalid_token", v.clone()),
+        Some((_, v)) => Verdict::mismatch(
+            format!("expected error=\"invalid_token\" (found {v:?})"),
+            "invalid_token",
+            v.clone(),
+        ),
         None => Verdict::fail("expected error=\"invalid_token\" (found no error attribute)"),
     }
 }

@@ -7,6 +7,7 @@
 mod model;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;
 
 pub use model::ProviderMetadata;

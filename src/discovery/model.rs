@@ -126,7 +126,10 @@ impl ProviderMetadata {
     /// Parses a configuration document; `None` when `v` is not a JSON object.
     pub fn from_json(v: &Value) -> Option<Self> {
         let raw = v.as_object()?.clone();
-        let mut p = Parser { raw: &raw, errors: Vec::new() };
+        let mut p = Parser {
+            raw: &raw,
+            errors: Vec::new(),
+        };
         let mut m = ProviderMetadata {
             issuer: p.string("issuer"),
             authorization_endpoint: p.string("authorization_endpoint"),
@@ -177,7 +180,10 @@ impl ProviderMetadata {
 
     /// Advertised response modes, or the spec default `["query", "fragment"]` when absent.
     pub fn response_modes(&self) -> Vec<&str> {
-        or_default(self.response_modes_supported.as_deref(), DEFAULT_RESPONSE_MODES)
+        or_default(
+            self.response_modes_supported.as_deref(),
+            DEFAULT_RESPONSE_MODES,
+        )
     }
 
     /// Advertised grant types, or the spec default `["authorization_code", "implicit"]`.
@@ -187,7 +193,10 @@ impl ProviderMetadata {
 
     /// Advertised token endpoint client authentication methods, or `["client_secret_basic"]`.
     pub fn token_endpoint_auth_methods(&self) -> Vec<&str> {
-        or_default(self.token_endpoint_auth_methods_supported.as_deref(), DEFAULT_TOKEN_AUTH_METHODS)
+        or_default(
+            self.token_endpoint_auth_methods_supported.as_deref(),
+            DEFAULT_TOKEN_AUTH_METHODS,
+        )
     }
 
     /// Whether `mode` is supported, applying the default when the field is absent.
@@ -207,12 +216,15 @@ impl ProviderMetadata {
 
     /// Whether `scope` is advertised; `None` when `scopes_supported` is absent (no default).
     pub fn advertises_scope(&self, scope: &str) -> Option<bool> {
-        self.scopes_supported.as_ref().map(|s| s.iter().any(|x| x == scope))
+        self.scopes_supported
+            .as_ref()
+            .map(|s| s.iter().any(|x| x == scope))
     }
 
     /// RFC 9207: the provider promises `iss` in authorization responses (default false).
     pub fn iss_parameter_supported(&self) -> bool {
-        self.authorization_response_iss_parameter_supported.unwrap_or(false)
+        self.authorization_response_iss_parameter_supported
+            .unwrap_or(false)
     }
 
     /// `request_uri_parameter_supported` with its default (true).
@@ -232,11 +244,17 @@ impl ProviderMetadata {
             ("introspection_endpoint", &self.introspection_endpoint),
             ("end_session_endpoint", &self.end_session_endpoint),
         ];
-        typed.into_iter().filter_map(|(name, v)| v.as_deref().map(|v| (name, v))).collect()
+        typed
+            .into_iter()
+            .filter_map(|(name, v)| v.as_deref().map(|v| (name, v)))
+            .collect()
     }
 }
 
-fn or_default<'a>(advertised: Option<&'a [String]>, default: &'static [&'static str]) -> Vec<&'a str> {
+fn or_default<'a>(
+    advertised: Option<&'a [String]>,
+    default: &'static [&'static str],
+) -> Vec<&'a str> {
     match advertised {
         Some(v) => v.iter().map(String::as_str).collect(),
         None => default.to_vec(),
@@ -259,7 +277,8 @@ impl Parser<'_> {
             Value::String(s) => Some(s.clone()),
             other => {
                 let found = json_type(other);
-                self.errors.push(format!("field {field}: expected string (found {found})"));
+                self.errors
+                    .push(format!("field {field}: expected string (found {found})"));
                 None
             }
         }
@@ -268,8 +287,10 @@ impl Parser<'_> {
     fn strings(&mut self, field: &str) -> Option<Vec<String>> {
         match self.present(field)? {
             Value::Array(items) => {
-                let strings: Vec<String> =
-                    items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect();
+                let strings: Vec<String> = items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .collect();
                 if let Some(bad) = items.iter().find(|i| !i.is_string()) {
                     let found = json_type(bad);
                     self.errors.push(format!(
@@ -280,7 +301,9 @@ impl Parser<'_> {
             }
             other => {
                 let found = json_type(other);
-                self.errors.push(format!("field {field}: expected array of strings (found {found})"));
+                self.errors.push(format!(
+                    "field {field}: expected array of strings (found {found})"
+                ));
                 None
             }
         }
@@ -291,7 +314,8 @@ impl Parser<'_> {
             Value::Bool(b) => Some(*b),
             other => {
                 let found = json_type(other);
-                self.errors.push(format!("field {field}: expected boolean (found {found})"));
+                self.errors
+                    .push(format!("field {field}: expected boolean (found {found})"));
                 None
             }
         }

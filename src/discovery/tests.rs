@@ -23,8 +23,14 @@ fn discovery_url_appends_well_known_to_host_root() {
 #[test]
 fn discovery_url_keeps_path_component_and_drops_trailing_slash() {
     let want = "https://op.example/tenant/.well-known/openid-configuration";
-    assert_eq!(discovery_url(&url("https://op.example/tenant")).as_str(), want);
-    assert_eq!(discovery_url(&url("https://op.example/tenant/")).as_str(), want);
+    assert_eq!(
+        discovery_url(&url("https://op.example/tenant")).as_str(),
+        want
+    );
+    assert_eq!(
+        discovery_url(&url("https://op.example/tenant/")).as_str(),
+        want
+    );
     assert_eq!(
         discovery_url(&url("http://127.0.0.1:9301/realms/a/b")).as_str(),
         "http://127.0.0.1:9301/realms/a/b/.well-known/openid-configuration"
@@ -67,7 +73,10 @@ fn wrong_types_are_recorded_not_fatal() {
     });
     let m = ProviderMetadata::from_json(&doc).unwrap();
     assert_eq!(m.issuer, None);
-    assert_eq!(m.token_endpoint.as_deref(), Some("https://op.example/token"));
+    assert_eq!(
+        m.token_endpoint.as_deref(),
+        Some("https://op.example/token")
+    );
     assert_eq!(m.scopes_supported, None);
     assert_eq!(m.response_types_supported, Some(vec!["code".to_owned()]));
     assert_eq!(m.claims_parameter_supported, None);
@@ -144,7 +153,10 @@ fn fief_shaped_fixture_parses_cleanly() {
     assert_eq!(m.type_errors, Vec::<String>::new());
     assert_eq!(m.issuer.as_deref(), Some("https://localhost:9380"));
     assert_eq!(m.acr_values_supported, None, "null is absent");
-    assert_eq!(m.code_challenge_methods_supported, Some(vec!["plain".into(), "S256".into()]));
+    assert_eq!(
+        m.code_challenge_methods_supported,
+        Some(vec!["plain".into(), "S256".into()])
+    );
     assert_eq!(m.request_uri_parameter_supported, Some(false));
 }
 
@@ -152,7 +164,10 @@ fn fief_shaped_fixture_parses_cleanly() {
 fn node_oidc_provider_shaped_fixture_parses_cleanly() {
     let m = fixture(include_str!("fixtures/node-oidc-provider.json"));
     assert_eq!(m.type_errors, Vec::<String>::new());
-    assert_eq!(m.userinfo_endpoint.as_deref(), Some("http://127.0.0.1:9301/me"));
+    assert_eq!(
+        m.userinfo_endpoint.as_deref(),
+        Some("http://127.0.0.1:9301/me")
+    );
     assert!(m.iss_parameter_supported());
     assert!(m.supports_response_mode("form_post"));
 }
@@ -161,7 +176,10 @@ fn node_oidc_provider_shaped_fixture_parses_cleanly() {
 fn keycloak_shaped_fixture_parses_cleanly() {
     let m = fixture(include_str!("fixtures/keycloak.json"));
     assert_eq!(m.type_errors, Vec::<String>::new());
-    assert_eq!(m.subject_types_supported, Some(vec!["public".into(), "pairwise".into()]));
+    assert_eq!(
+        m.subject_types_supported,
+        Some(vec!["public".into(), "pairwise".into()])
+    );
     assert_eq!(m.prompt_values_supported.as_ref().map(Vec::len), Some(3));
     assert!(m.raw.contains_key("mtls_endpoint_aliases"));
     assert_eq!(m.endpoints().len(), 8);

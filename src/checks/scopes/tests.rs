@@ -41,26 +41,72 @@ fn without_userinfo_claim(name: &str) -> ScopeEvidence {
 
 fn cases() -> Vec<(&'static str, ScopeEvidence, ScopeEvidence)> {
     vec![
-        ("scope.openid.granted", good(), ScopeEvidence { granted: strings(&["profile"]), ..good() }),
+        (
+            "scope.openid.granted",
+            good(),
+            ScopeEvidence {
+                granted: strings(&["profile"]),
+                ..good()
+            },
+        ),
         (
             "scope.granted.subset_of_requested",
             good(),
-            ScopeEvidence { granted: strings(&["openid", "profile", "admin"]), ..good() },
+            ScopeEvidence {
+                granted: strings(&["openid", "profile", "admin"]),
+                ..good()
+            },
         ),
-        ("scope.granted.syntax", good(), ScopeEvidence { granted: strings(&["openid", "a\\b"]), ..good() }),
+        (
+            "scope.granted.syntax",
+            good(),
+            ScopeEvidence {
+                granted: strings(&["openid", "a\\b"]),
+                ..good()
+            },
+        ),
         (
             "scope.returned_when_changed",
-            ScopeEvidence { scope_returned: false, ..good() },
-            ScopeEvidence { scope_returned: false, granted: strings(&["openid"]), ..good() },
+            ScopeEvidence {
+                scope_returned: false,
+                ..good()
+            },
+            ScopeEvidence {
+                scope_returned: false,
+                granted: strings(&["openid"]),
+                ..good()
+            },
         ),
-        ("scope.profile.claims_released", good(), ScopeEvidence { id_token_claims: claims(json!({"sub": "u1"})), ..good() }),
-        ("scope.email.claims_released", good(), without_userinfo_claim("email")),
-        ("scope.address.claims_released", good(), without_userinfo_claim("address")),
-        ("scope.phone.claims_released", good(), without_userinfo_claim("phone_number")),
+        (
+            "scope.profile.claims_released",
+            good(),
+            ScopeEvidence {
+                id_token_claims: claims(json!({"sub": "u1"})),
+                ..good()
+            },
+        ),
+        (
+            "scope.email.claims_released",
+            good(),
+            without_userinfo_claim("email"),
+        ),
+        (
+            "scope.address.claims_released",
+            good(),
+            without_userinfo_claim("address"),
+        ),
+        (
+            "scope.phone.claims_released",
+            good(),
+            without_userinfo_claim("phone_number"),
+        ),
         (
             "scope.requested.advertised",
             good(),
-            ScopeEvidence { scopes_supported: Some(strings(&["openid", "profile"])), ..good() },
+            ScopeEvidence {
+                scopes_supported: Some(strings(&["openid", "profile"])),
+                ..good()
+            },
         ),
     ]
 }
@@ -77,19 +123,39 @@ fn catalog_is_well_formed() {
 
 #[test]
 fn claim_checks_skip_when_scope_not_requested_or_not_granted() {
-    let check = CHECKS.iter().find(|c| c.def.id == "scope.email.claims_released").unwrap();
-    let not_requested = ScopeEvidence { requested: strings(&["openid"]), granted: strings(&["openid"]), ..good() };
+    let check = CHECKS
+        .iter()
+        .find(|c| c.def.id == "scope.email.claims_released")
+        .unwrap();
+    let not_requested = ScopeEvidence {
+        requested: strings(&["openid"]),
+        granted: strings(&["openid"]),
+        ..good()
+    };
     assert!(matches!((check.run)(&not_requested), Verdict::Skip(_)));
-    let narrowed = ScopeEvidence { granted: strings(&["openid", "profile"]), ..good() };
+    let narrowed = ScopeEvidence {
+        granted: strings(&["openid", "profile"]),
+        ..good()
+    };
     assert!(matches!((check.run)(&narrowed), Verdict::Skip(_)));
-    let no_claims = ScopeEvidence { id_token_claims: None, userinfo_claims: None, ..good() };
+    let no_claims = ScopeEvidence {
+        id_token_claims: None,
+        userinfo_claims: None,
+        ..good()
+    };
     assert!(matches!((check.run)(&no_claims), Verdict::Skip(_)));
 }
 
 #[test]
 fn narrowing_is_allowed_when_scope_is_returned() {
-    let ev = ScopeEvidence { granted: strings(&["openid", "email"]), ..good() };
-    for id in ["scope.granted.subset_of_requested", "scope.returned_when_changed"] {
+    let ev = ScopeEvidence {
+        granted: strings(&["openid", "email"]),
+        ..good()
+    };
+    for id in [
+        "scope.granted.subset_of_requested",
+        "scope.returned_when_changed",
+    ] {
         let check = CHECKS.iter().find(|c| c.def.id == id).unwrap();
         assert_eq!((check.run)(&ev), Verdict::Pass, "{id}");
     }
