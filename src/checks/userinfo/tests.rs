@@ -227,7 +227,11 @@ fn www_authenticate_parser_handles_several_challenges_and_quoting() {
     assert!(parse_www_authenticate("").is_empty());
     // Malformed input terminates and yields what it can.
     assert_eq!(
-        parse_www_authenticate("=,= Bearer error=\"unterminated").len(),
-        1
+        parse_www_authenticate("=, Bearer error=\"unterminated"),
+        vec![super::Challenge {
+            scheme: "Bearer".into(),
+            params: vec![("error".into(), "unterminated".into())]
+        }]
     );
+    assert!(parse_www_authenticate("=,= ,").is_empty());
 }
