@@ -109,7 +109,7 @@ pub const CHECKS: &[Check<ScopeEvidence>] = &[
     c(
         "scope.returned_when_changed",
         Must,
-        "RFC6749-3.3",
+        "RFC6749-5.1",
         "scope is returned when the grant differs from the request",
         returned_when_changed,
     ),
@@ -180,7 +180,7 @@ fn granted_syntax(ev: &ScopeEvidence) -> Verdict {
 }
 
 fn returned_when_changed(ev: &ScopeEvidence) -> Verdict {
-    // RFC 6749 §3.3/§5.1: if the issued scope differs from the requested one, the AS MUST return scope.
+    // RFC 6749 §5.1 (and §3.3): if the issued scope differs from the requested one, the AS MUST return scope.
     if ev.scope_returned {
         return Verdict::Pass;
     }

@@ -129,8 +129,15 @@ pub const CHECKS: &[Check<UserInfoEvidence>] = &[
 /// Checks for a UserInfo call without any access token.
 pub const NO_TOKEN_CHECKS: &[Check<UserInfoErrorEvidence>] = &[
     c(
-        "userinfo.no_token.status_401",
+        "userinfo.no_token.rejected",
         Must,
+        "RFC6750-3",
+        "a call without a token is refused",
+        refused,
+    ),
+    c(
+        "userinfo.no_token.status_401",
+        Should,
         "RFC6750-3",
         "a call without a token is answered 401",
         no_token_401,
@@ -158,7 +165,7 @@ pub const INVALID_TOKEN_CHECKS: &[Check<UserInfoErrorEvidence>] = &[
         Must,
         "RFC6750-3.1",
         "an invalid token is refused",
-        invalid_rejected,
+        refused,
     ),
     c(
         "userinfo.invalid_token.status_401",
@@ -427,6 +434,7 @@ fn bearer(ev: &UserInfoErrorEvidence) -> Option<Challenge> {
 }
 
 fn no_token_401(ev: &UserInfoErrorEvidence) -> Verdict {
+    // RFC 6750 §3 and §3.1 (invalid_token): the refusal SHOULD be 401 with a challenge.
     if ev.status == 401 {
         Verdict::Pass
     } else {
@@ -457,7 +465,8 @@ fn no_token_bearer(ev: &UserInfoErrorEvidence) -> Verdict {
     }
 }
 
-fn invalid_rejected(ev: &UserInfoErrorEvidence) -> Verdict {
+/// Shared by the no-token and invalid-token catalogs: any 2xx answer is a failure.
+fn refused(ev: &UserInfoErrorEvidence) -> Verdict {
     Verdict::check(
         !(200..300).contains(&ev.status),
         format!(

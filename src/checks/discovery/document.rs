@@ -92,6 +92,11 @@ pub(super) fn issuer_matches_url(ev: &DiscoveryEvidence) -> Verdict {
         let Some(iss) = m.issuer.as_deref() else {
             return Verdict::skip("no issuer");
         };
+        if !ev.fetched_from.ends_with(WELL_KNOWN_SUFFIX) {
+            return Verdict::skip(
+                "configuration fetched from a custom URL, not the well-known path",
+            );
+        }
         let rebuilt = format!("{}{WELL_KNOWN_SUFFIX}", iss.trim_end_matches('/'));
         if rebuilt == ev.fetched_from {
             Verdict::Pass

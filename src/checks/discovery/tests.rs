@@ -423,4 +423,43 @@ fn fixture_shaped_documents_have_no_must_failures_except_known_ones() {
             "disc.endpoints.https_loopback"
         ]
     );
+
+    let keycloak: Value =
+        serde_json::from_str(include_str!("../../discovery/fixtures/keycloak.json")).unwrap();
+    let ev = evidence_for("https://sso.example.test/realms/harness", &keycloak);
+    let failed: Vec<&str> = CHECKS
+        .iter()
+        .filter(|c| matches!((c.run)(&ev), crate::checks::Verdict::Fail(_)))
+        .map(|c| c.def.id)
+        .collect();
+    assert_eq!(failed, Vec::<&str>::new());
+}
+
+#[test]
+fn issuer_prefix_rule_skips_for_a_custom_discovery_url() {
+    let ev = DiscoveryEvidence {
+        fetched_from: "https://op.example/config.json".into(),
+        ..good()
+    };
+    let c = CHECKS
+        .iter()
+        .find(|c| c.def.id == "disc.issuer.matches_url")
+        .unwrap();
+    assert!(matches!((c.run)(&ev), crate::checks::Verdict::Skip(_)));
+}
+
+#[test]
+fn evidence_from_a_non_json_response_has_no_metadata() {
+    let url = Url::parse("https://op.example/.well-known/openid-configuration").unwrap();
+    let ev = DiscoveryEvidence::from_response(
+        &url,
+        "https://op.example",
+        500,
+        Some("text/html"),
+        b"<h1>oops</h1>",
+    );
+    assert_eq!(ev.body, None);
+    assert_eq!(ev.metadata, None);
+    assert!(!ev.loopback);
+    assert_eq!(ev.fetched_from, url.as_str());
 }

@@ -91,6 +91,11 @@ fn no_token_cases() -> Vec<(&'static str, UserInfoErrorEvidence, UserInfoErrorEv
     let good = refusal(401, Some(r#"Bearer realm="op""#));
     vec![
         (
+            "userinfo.no_token.rejected",
+            good.clone(),
+            refusal(200, None),
+        ),
+        (
             "userinfo.no_token.status_401",
             good.clone(),
             refusal(400, Some("Bearer")),
