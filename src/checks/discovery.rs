@@ -390,3 +390,11 @@ fn with_meta(ev: &DiscoveryEvidence, f: impl FnOnce(&ProviderMetadata) -> Verdic
         None => Verdict::skip("no metadata: the body was not a JSON object"),
     }
 }
+
+/// What stands in a field the typed view found absent: `none`, or the wrong JSON type.
+fn found_instead(m: &ProviderMetadata, field: &str) -> String {
+    match m.raw.get(field) {
+        None => "none".to_owned(),
+        Some(v) => format!("a {}", crate::discovery::json_type(v)),
+    }
+}

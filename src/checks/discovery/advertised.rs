@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{DiscoveryEvidence, is_scope_token, with_meta};
+use super::{DiscoveryEvidence, found_instead, is_scope_token, with_meta};
 use crate::checks::Verdict;
 use crate::discovery::{ProviderMetadata, json_type};
 
@@ -27,17 +27,21 @@ fn contains(list: &[String], v: &str) -> bool {
 pub(super) fn response_types_present(ev: &DiscoveryEvidence) -> Verdict {
     with_meta(ev, |m| {
         present_list(
+            m,
             "response_types_supported",
             m.response_types_supported.as_ref(),
         )
     })
 }
 
-fn present_list(name: &str, v: Option<&Vec<String>>) -> Verdict {
+fn present_list(m: &ProviderMetadata, name: &str, v: Option<&Vec<String>>) -> Verdict {
     match v {
         Some(l) if !l.is_empty() => Verdict::Pass,
         Some(_) => Verdict::fail(format!("expected non-empty {name} (found [])")),
-        None => Verdict::fail(format!("expected {name} (found none)")),
+        None => Verdict::fail(format!(
+            "expected {name} array (found {})",
+            found_instead(m, name)
+        )),
     }
 }
 
@@ -59,6 +63,7 @@ pub(super) fn response_types_code(ev: &DiscoveryEvidence) -> Verdict {
 pub(super) fn subject_types_present(ev: &DiscoveryEvidence) -> Verdict {
     with_meta(ev, |m| {
         present_list(
+            m,
             "subject_types_supported",
             m.subject_types_supported.as_ref(),
         )
@@ -86,6 +91,7 @@ pub(super) fn subject_types_valid(ev: &DiscoveryEvidence) -> Verdict {
 pub(super) fn id_token_algs_present(ev: &DiscoveryEvidence) -> Verdict {
     with_meta(ev, |m| {
         present_list(
+            m,
             "id_token_signing_alg_values_supported",
             m.id_token_signing_alg_values_supported.as_ref(),
         )
@@ -124,7 +130,7 @@ pub(super) fn id_token_algs_not_only_none(ev: &DiscoveryEvidence) -> Verdict {
 pub(super) fn scopes_present(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-3: scopes_supported is RECOMMENDED.
     with_meta(ev, |m| {
-        present_list("scopes_supported", m.scopes_supported.as_ref())
+        present_list(m, "scopes_supported", m.scopes_supported.as_ref())
     })
 }
 
@@ -204,7 +210,7 @@ pub(super) fn token_auth_methods_known(ev: &DiscoveryEvidence) -> Verdict {
 pub(super) fn claims_supported_present(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-3: claims_supported is RECOMMENDED.
     with_meta(ev, |m| {
-        present_list("claims_supported", m.claims_supported.as_ref())
+        present_list(m, "claims_supported", m.claims_supported.as_ref())
     })
 }
 

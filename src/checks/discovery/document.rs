@@ -3,7 +3,7 @@
 use serde_json::Value;
 use url::Url;
 
-use super::{DiscoveryEvidence, media_type_is, with_meta};
+use super::{DiscoveryEvidence, found_instead, media_type_is, with_meta};
 use crate::checks::Verdict;
 use crate::discovery::{ProviderMetadata, WELL_KNOWN_SUFFIX, is_loopback, json_type};
 
@@ -58,9 +58,7 @@ pub(super) fn no_type_errors(ev: &DiscoveryEvidence) -> Verdict {
 }
 
 pub(super) fn issuer_present(ev: &DiscoveryEvidence) -> Verdict {
-    with_meta(ev, |m| {
-        Verdict::check(m.issuer.is_some(), "expected issuer string (found none)")
-    })
+    with_meta(ev, |m| present(m, "issuer", m.issuer.as_ref()))
 }
 
 /// The issuer parsed as a URL, or the verdict to return instead.
@@ -174,8 +172,14 @@ pub(super) fn issuer_no_query_fragment(ev: &DiscoveryEvidence) -> Verdict {
     })
 }
 
-fn present(name: &str, v: Option<&String>) -> Verdict {
-    Verdict::check(v.is_some(), format!("expected {name} (found none)"))
+fn present(m: &ProviderMetadata, name: &str, v: Option<&String>) -> Verdict {
+    if v.is_some() {
+        return Verdict::Pass;
+    }
+    Verdict::fail(format!(
+        "expected {name} string (found {})",
+        found_instead(m, name)
+    ))
 }
 
 /// MUST-level https check for one endpoint; loopback hosts are left to the loopback check.
@@ -196,7 +200,11 @@ fn endpoint_https(name: &str, v: Option<&String>) -> Verdict {
 
 pub(super) fn authz_present(ev: &DiscoveryEvidence) -> Verdict {
     with_meta(ev, |m| {
-        present("authorization_endpoint", m.authorization_endpoint.as_ref())
+        present(
+            m,
+            "authorization_endpoint",
+            m.authorization_endpoint.as_ref(),
+        )
     })
 }
 
@@ -218,7 +226,7 @@ pub(super) fn token_present(ev: &DiscoveryEvidence) -> Verdict {
         if m.token_endpoint.is_none() && implicit_only {
             return Verdict::skip("implicit-only provider: token_endpoint not required");
         }
-        present("token_endpoint", m.token_endpoint.as_ref())
+        present(m, "token_endpoint", m.token_endpoint.as_ref())
     })
 }
 
@@ -229,7 +237,7 @@ pub(super) fn token_https(ev: &DiscoveryEvidence) -> Verdict {
 }
 
 pub(super) fn jwks_present(ev: &DiscoveryEvidence) -> Verdict {
-    with_meta(ev, |m| present("jwks_uri", m.jwks_uri.as_ref()))
+    with_meta(ev, |m| present(m, "jwks_uri", m.jwks_uri.as_ref()))
 }
 
 pub(super) fn jwks_https(ev: &DiscoveryEvidence) -> Verdict {
@@ -239,7 +247,7 @@ pub(super) fn jwks_https(ev: &DiscoveryEvidence) -> Verdict {
 pub(super) fn userinfo_present(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-3: userinfo_endpoint is RECOMMENDED.
     with_meta(ev, |m| {
-        present("userinfo_endpoint", m.userinfo_endpoint.as_ref())
+        present(m, "userinfo_endpoint", m.userinfo_endpoint.as_ref())
     })
 }
 

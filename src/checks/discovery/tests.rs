@@ -463,3 +463,27 @@ fn evidence_from_a_non_json_response_has_no_metadata() {
     assert!(!ev.loopback);
     assert_eq!(ev.fetched_from, url.as_str());
 }
+
+#[test]
+fn absent_and_mistyped_fields_are_told_apart() {
+    let by_id = |id: &str| CHECKS.iter().find(|c| c.def.id == id).unwrap();
+    let msg = |v: crate::checks::Verdict| match v {
+        crate::checks::Verdict::Fail(d) => d.message,
+        other => panic!("expected a failure (found {other:?})"),
+    };
+    let missing = msg((by_id("disc.issuer.present").run)(&with(
+        "issuer",
+        Value::Null,
+    )));
+    assert_eq!(missing, "expected issuer string (found none)");
+    let number = msg((by_id("disc.issuer.present").run)(&with(
+        "issuer",
+        json!(7),
+    )));
+    assert_eq!(number, "expected issuer string (found a number)");
+    let list = msg((by_id("disc.scopes.present").run)(&with(
+        "scopes_supported",
+        json!("openid"),
+    )));
+    assert_eq!(list, "expected scopes_supported array (found a string)");
+}
