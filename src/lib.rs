@@ -5,6 +5,7 @@
 //! [`http`] agent and the [`form`] driver → typed evidence → pure [`checks`] → [`report`].
 
 pub mod checks;
+pub mod discovery;
 pub mod flow;
 pub mod form;
 pub mod http;

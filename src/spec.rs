@@ -6,6 +6,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("OIDCD", "https://openid.net/specs/openid-connect-discovery-1_0.html#"),
     ("OIDCRPL", "https://openid.net/specs/openid-connect-rpinitiated-1_0.html#"),
     ("OAUTH2FP", "https://openid.net/specs/oauth-v2-form-post-response-mode-1_0.html#"),
+    ("OAUTH2MRT", "https://openid.net/specs/oauth-v2-multiple-response-types-1_0.html#"),
     ("RFC6749", "https://www.rfc-editor.org/rfc/rfc6749#section-"),
     ("RFC6750", "https://www.rfc-editor.org/rfc/rfc6750#section-"),
     ("RFC7009", "https://www.rfc-editor.org/rfc/rfc7009#section-"),

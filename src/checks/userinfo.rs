@@ -1,0 +1,507 @@
+//! Checks over UserInfo responses (OIDC Core §5.3) and over the endpoint's refusals when it is
+//! called without a token or with an invalid one (RFC 6750 §3).
+//!
+//! [`CHECKS`] judge a normal call; [`NO_TOKEN_CHECKS`] and [`INVALID_TOKEN_CHECKS`] judge the two
+//! negative calls, which share [`UserInfoErrorEvidence`].
+
+use serde_json::{Map, Value};
+
+use super::discovery::media_type_is;
+use super::scopes::SCOPE_CLAIMS;
+use super::{Check, CheckDef, Level, Verdict};
+use crate::discovery::json_type;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests;
+
+/// A UserInfo call made with a valid access token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserInfoEvidence {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers (names in any case).
+    pub headers: Vec<(String, String)>,
+    /// The JSON body, or the payload claims when the body is a signed JWT; `None` if neither.
+    pub body_json: Option<Value>,
+    /// Whether the body was a JWT (signed UserInfo).
+    pub body_is_jwt: bool,
+    /// `sub` of the ID token issued in the same flow.
+    pub id_token_sub: Option<String>,
+    /// Scopes granted with the access token used.
+    pub scopes_granted: Vec<String>,
+    /// Whether the client registered `userinfo_signed_response_alg` (signed responses expected).
+    pub registered_signed: bool,
+}
+
+impl UserInfoEvidence {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A UserInfo call made without a token or with an invalid one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserInfoErrorEvidence {
+    /// HTTP status.
+    pub status: u16,
+    /// The `WWW-Authenticate` header, when present.
+    pub www_authenticate: Option<String>,
+}
+
+const fn c<E>(
+    id: &'static str,
+    level: Level,
+    spec: &'static str,
+    title: &'static str,
+    run: fn(&E) -> Verdict,
+) -> Check<E> {
+    Check {
+        def: CheckDef {
+            id,
+            title,
+            spec,
+            level,
+        },
+        run,
+    }
+}
+
+use Level::{Must, Should};
+
+/// Checks for a UserInfo call with a valid access token.
+pub const CHECKS: &[Check<UserInfoEvidence>] = &[
+    c(
+        "userinfo.status_200",
+        Must,
+        "OIDCC-5.3.2",
+        "UserInfo answers 200 OK",
+        status_200,
+    ),
+    c(
+        "userinfo.content_type",
+        Must,
+        "OIDCC-5.3.2",
+        "UserInfo served as application/json (application/jwt when signed)",
+        content_type,
+    ),
+    c(
+        "userinfo.body.json_object",
+        Must,
+        "OIDCC-5.3.2",
+        "UserInfo body is a JSON object",
+        body_json_object,
+    ),
+    c(
+        "userinfo.sub.present",
+        Must,
+        "OIDCC-5.3.2",
+        "UserInfo returns sub",
+        sub_present,
+    ),
+    c(
+        "userinfo.sub.matches_id_token",
+        Must,
+        "OIDCC-5.3.2",
+        "UserInfo sub equals the ID token sub",
+        sub_matches,
+    ),
+    c(
+        "userinfo.claims.types",
+        Must,
+        "OIDCC-5.1",
+        "standard claims have their defined JSON types",
+        claim_types,
+    ),
+    c(
+        "userinfo.claims.scope_bound",
+        Should,
+        "OIDCC-5.4",
+        "no claims of scopes that were not granted",
+        scope_bound,
+    ),
+];
+
+/// Checks for a UserInfo call without any access token.
+pub const NO_TOKEN_CHECKS: &[Check<UserInfoErrorEvidence>] = &[
+    c(
+        "userinfo.no_token.rejected",
+        Must,
+        "RFC6750-3",
+        "a call without a token is refused",
+        refused,
+    ),
+    c(
+        "userinfo.no_token.status_401",
+        Should,
+        "RFC6750-3",
+        "a call without a token is answered 401",
+        no_token_401,
+    ),
+    c(
+        "userinfo.no_token.www_authenticate",
+        Must,
+        "RFC6750-3",
+        "a 401 without a token carries WWW-Authenticate",
+        no_token_header,
+    ),
+    c(
+        "userinfo.no_token.bearer_scheme",
+        Must,
+        "RFC6750-3",
+        "the challenge uses the Bearer scheme",
+        no_token_bearer,
+    ),
+];
+
+/// Checks for a UserInfo call with an invalid access token.
+pub const INVALID_TOKEN_CHECKS: &[Check<UserInfoErrorEvidence>] = &[
+    c(
+        "userinfo.invalid_token.rejected",
+        Must,
+        "RFC6750-3.1",
+        "an invalid token is refused",
+        refused,
+    ),
+    c(
+        "userinfo.invalid_token.status_401",
+        Should,
+        "RFC6750-3.1",
+        "an invalid token is answered 401",
+        invalid_401,
+    ),
+    c(
+        "userinfo.invalid_token.www_authenticate",
+        Must,
+        "RFC6750-3",
+        "refusal carries a Bearer WWW-Authenticate challenge",
+        invalid_header,
+    ),
+    c(
+        "userinfo.invalid_token.error_code",
+        Should,
+        "RFC6750-3",
+        "challenge says error=\"invalid_token\"",
+        invalid_error_code,
+    ),
+];
+
+fn status_200(ev: &UserInfoEvidence) -> Verdict {
+    if ev.status == 200 {
+        Verdict::Pass
+    } else {
+        Verdict::mismatch(
+            format!("expected status 200 (found {})", ev.status),
+            "200",
+            ev.status.to_string(),
+        )
+    }
+}
+
+/// Skips body checks when the call did not succeed (reported once, by `userinfo.status_200`).
+fn succeeded(ev: &UserInfoEvidence) -> Result<(), Verdict> {
+    if (200..300).contains(&ev.status) {
+        Ok(())
+    } else {
+        Err(Verdict::skip(format!("status {}", ev.status)))
+    }
+}
+
+fn content_type(ev: &UserInfoEvidence) -> Verdict {
+    // OIDCC-5.3.2: application/json, or application/jwt when the client registered signing.
+    if let Err(v) = succeeded(ev) {
+        return v;
+    }
+    let want = if ev.registered_signed {
+        "application/jwt"
+    } else {
+        "application/json"
+    };
+    match ev.header("content-type") {
+        Some(ct) if media_type_is(ct, want) => Verdict::Pass,
+        Some(ct) => Verdict::mismatch(format!("expected {want} (found {ct})"), want, ct),
+        None => Verdict::fail(format!("expected {want} (found no Content-Type header)")),
+    }
+}
+
+/// The claims object, or the verdict to return instead.
+fn claims(ev: &UserInfoEvidence) -> Result<&Map<String, Value>, Verdict> {
+    succeeded(ev)?;
+    match &ev.body_json {
+        Some(Value::Object(m)) => Ok(m),
+        _ => Err(Verdict::skip(
+            "body is not a JSON object (see userinfo.body.json_object)",
+        )),
+    }
+}
+
+fn body_json_object(ev: &UserInfoEvidence) -> Verdict {
+    if let Err(v) = succeeded(ev) {
+        return v;
+    }
+    match &ev.body_json {
+        Some(Value::Object(_)) => Verdict::Pass,
+        Some(other) => Verdict::fail(format!(
+            "expected a JSON object (found {})",
+            json_type(other)
+        )),
+        None => Verdict::fail("expected a JSON object (found a body that is not JSON)"),
+    }
+}
+
+fn sub_present(ev: &UserInfoEvidence) -> Verdict {
+    // OIDCC-5.3.2: "The sub (subject) Claim MUST always be returned in the UserInfo Response."
+    match claims(ev) {
+        Err(v) => v,
+        Ok(m) => match m.get("sub") {
+            Some(Value::String(s)) if !s.is_empty() => Verdict::Pass,
+            Some(other) => Verdict::fail(format!(
+                "expected sub as a non-empty string (found {})",
+                json_type(other)
+            )),
+            None => Verdict::fail("expected sub (found none)"),
+        },
+    }
+}
+
+fn sub_matches(ev: &UserInfoEvidence) -> Verdict {
+    // OIDCC-5.3.2: the sub MUST exactly match the sub in the ID token; if not, values MUST NOT be used.
+    let m = match claims(ev) {
+        Err(v) => return v,
+        Ok(m) => m,
+    };
+    let Some(want) = ev.id_token_sub.as_deref() else {
+        return Verdict::skip("no ID token sub to compare");
+    };
+    match m.get("sub").and_then(Value::as_str) {
+        None => Verdict::skip("no sub (see userinfo.sub.present)"),
+        Some(s) if s == want => Verdict::Pass,
+        Some(s) => Verdict::mismatch(format!("expected sub {want:?} (found {s:?})"), want, s),
+    }
+}
+
+const STRING_CLAIMS: &[&str] = &[
+    "sub",
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "email",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "phone_number",
+];
+const BOOL_CLAIMS: &[&str] = &["email_verified", "phone_number_verified"];
+const ADDRESS_MEMBERS: &[&str] = &[
+    "formatted",
+    "street_address",
+    "locality",
+    "region",
+    "postal_code",
+    "country",
+];
+
+/// Type problems among the standard claims of OIDC Core §5.1, one line each.
+pub(crate) fn claim_type_errors(m: &Map<String, Value>) -> Vec<String> {
+    let mut errors = Vec::new();
+    let mut expect = |name: &str, want: &str, ok: bool, v: &Value| {
+        if !ok {
+            errors.push(format!("{name}: expected {want} (found {})", json_type(v)));
+        }
+    };
+    for (name, v) in m {
+        let n = name.as_str();
+        if STRING_CLAIMS.contains(&n) {
+            expect(n, "string", v.is_string(), v);
+        } else if BOOL_CLAIMS.contains(&n) {
+            expect(n, "boolean", v.is_boolean(), v);
+        } else if n == "updated_at" {
+            expect(n, "number", v.is_number(), v);
+        } else if n == "address" {
+            expect(n, "object", v.is_object(), v);
+            for (k, av) in v.as_object().into_iter().flatten() {
+                if ADDRESS_MEMBERS.contains(&k.as_str()) {
+                    expect(&format!("address.{k}"), "string", av.is_string(), av);
+                }
+            }
+        }
+    }
+    errors
+}
+
+fn claim_types(ev: &UserInfoEvidence) -> Verdict {
+    match claims(ev) {
+        Err(v) => v,
+        Ok(m) => {
+            let errors = claim_type_errors(m);
+            Verdict::check(errors.is_empty(), errors.join("; "))
+        }
+    }
+}
+
+fn scope_bound(ev: &UserInfoEvidence) -> Verdict {
+    // OIDCC-5.4: scopes request sets of claims; claims of ungranted scopes should not be released.
+    // (A `claims` request parameter can legitimately ask for more, hence SHOULD level.)
+    let m = match claims(ev) {
+        Err(v) => return v,
+        Ok(m) => m,
+    };
+    let leaked: Vec<String> = SCOPE_CLAIMS
+        .iter()
+        .filter(|(scope, _)| !ev.scopes_granted.iter().any(|g| g == scope))
+        .flat_map(|(scope, names)| {
+            names
+                .iter()
+                .filter(|n| m.contains_key(**n))
+                .map(move |n| format!("{n} (scope {scope})"))
+        })
+        .collect();
+    Verdict::check(
+        leaked.is_empty(),
+        format!("claims of scopes not granted: {}", leaked.join(", ")),
+    )
+}
+
+/// One challenge of a `WWW-Authenticate` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Challenge {
+    /// Auth scheme as sent.
+    pub(crate) scheme: String,
+    /// Auth parameters, names lower-cased, quoted values unescaped.
+    pub(crate) params: Vec<(String, String)>,
+}
+
+/// Parses a `WWW-Authenticate` value into challenges (RFC 9110 §11.6.1), leniently.
+pub(crate) fn parse_www_authenticate(h: &str) -> Vec<Challenge> {
+    let mut chars = h.chars().peekable();
+    let mut out: Vec<Challenge> = Vec::new();
+    let is_ws = |c: &char| *c == ' ' || *c == '\t';
+    loop {
+        while chars.next_if(|c| is_ws(c) || *c == ',').is_some() {}
+        if chars.peek().is_none() {
+            return out;
+        }
+        let mut token = String::new();
+        while let Some(c) = chars.next_if(|c| !is_ws(c) && *c != ',' && *c != '=') {
+            token.push(c);
+        }
+        while chars.next_if(is_ws).is_some() {}
+        if chars.next_if_eq(&'=').is_some() {
+            while chars.next_if(is_ws).is_some() {}
+            let mut value = String::new();
+            if chars.next_if_eq(&'"').is_some() {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => value.extend(chars.next()),
+                        c => value.push(c),
+                    }
+                }
+            } else {
+                while let Some(c) = chars.next_if(|c| !is_ws(c) && *c != ',') {
+                    value.push(c);
+                }
+            }
+            if let Some(ch) = out.last_mut() {
+                ch.params.push((token.to_ascii_lowercase(), value));
+            }
+        } else if !token.is_empty() {
+            out.push(Challenge {
+                scheme: token,
+                params: Vec::new(),
+            });
+        }
+    }
+}
+
+/// The Bearer challenge of the header, if any.
+fn bearer(ev: &UserInfoErrorEvidence) -> Option<Challenge> {
+    let h = ev.www_authenticate.as_deref()?;
+    parse_www_authenticate(h)
+        .into_iter()
+        .find(|c| c.scheme.eq_ignore_ascii_case("Bearer"))
+}
+
+fn no_token_401(ev: &UserInfoErrorEvidence) -> Verdict {
+    // RFC 6750 §3 and §3.1 (invalid_token): the refusal SHOULD be 401 with a challenge.
+    if ev.status == 401 {
+        Verdict::Pass
+    } else {
+        Verdict::mismatch(
+            format!("expected status 401 (found {})", ev.status),
+            "401",
+            ev.status.to_string(),
+        )
+    }
+}
+
+fn no_token_header(ev: &UserInfoErrorEvidence) -> Verdict {
+    // RFC 6750 §3: the resource server MUST include WWW-Authenticate when credentials are missing.
+    Verdict::check(
+        ev.www_authenticate.is_some(),
+        "expected a WWW-Authenticate header (found none)",
+    )
+}
+
+fn no_token_bearer(ev: &UserInfoErrorEvidence) -> Verdict {
+    // RFC 6750 §3: "All challenges defined by this specification MUST use the auth-scheme value Bearer."
+    match &ev.www_authenticate {
+        None => Verdict::skip("no WWW-Authenticate header"),
+        Some(h) => Verdict::check(
+            bearer(ev).is_some(),
+            format!("expected a Bearer challenge (found {h:?})"),
+        ),
+    }
+}
+
+/// Shared by the no-token and invalid-token catalogs: any 2xx answer is a failure.
+fn refused(ev: &UserInfoErrorEvidence) -> Verdict {
+    Verdict::check(
+        !(200..300).contains(&ev.status),
+        format!(
+            "expected the invalid token to be refused (found status {})",
+            ev.status
+        ),
+    )
+}
+
+fn invalid_401(ev: &UserInfoErrorEvidence) -> Verdict {
+    no_token_401(ev)
+}
+
+fn invalid_header(ev: &UserInfoErrorEvidence) -> Verdict {
+    match &ev.www_authenticate {
+        None => Verdict::fail("expected a Bearer WWW-Authenticate header (found none)"),
+        Some(h) => Verdict::check(
+            bearer(ev).is_some(),
+            format!("expected a Bearer challenge (found {h:?})"),
+        ),
+    }
+}
+
+fn invalid_error_code(ev: &UserInfoErrorEvidence) -> Verdict {
+    // RFC 6750 §3: a request with a token that failed authentication SHOULD get an error attribute.
+    let Some(ch) = bearer(ev) else {
+        return Verdict::skip("no Bearer challenge");
+    };
+    match ch.params.iter().find(|(k, _)| k == "error") {
+        Some((_, v)) if v == "invalid_token" => Verdict::Pass,
+        Some((_, v)) => Verdict::mismatch(
+            format!("expected error=\"invalid_token\" (found {v:?})"),
+            "invalid_token",
+            v.clone(),
+        ),
+        None => Verdict::fail("expected error=\"invalid_token\" (found no error attribute)"),
+    }
+}
