@@ -6,5 +6,6 @@
 
 pub mod checks;
 pub mod http;
+pub mod jose;
 pub mod report;
 pub mod spec;
