@@ -2,22 +2,10 @@
 
 /// Tag prefixes and the document URL each stands for. A tag is `PREFIX-SECTION[-STEP]`.
 pub const PREFIXES: &[(&str, &str)] = &[
-    (
-        "OIDCC",
-        "https://openid.net/specs/openid-connect-core-1_0.html#",
-    ),
-    (
-        "OIDCD",
-        "https://openid.net/specs/openid-connect-discovery-1_0.html#",
-    ),
-    (
-        "OIDCRPL",
-        "https://openid.net/specs/openid-connect-rpinitiated-1_0.html#",
-    ),
-    (
-        "OAUTH2FP",
-        "https://openid.net/specs/oauth-v2-form-post-response-mode-1_0.html#",
-    ),
+    ("OIDCC", "https://openid.net/specs/openid-connect-core-1_0.html#"),
+    ("OIDCD", "https://openid.net/specs/openid-connect-discovery-1_0.html#"),
+    ("OIDCRPL", "https://openid.net/specs/openid-connect-rpinitiated-1_0.html#"),
+    ("OAUTH2FP", "https://openid.net/specs/oauth-v2-form-post-response-mode-1_0.html#"),
     ("RFC6749", "https://www.rfc-editor.org/rfc/rfc6749#section-"),
     ("RFC6750", "https://www.rfc-editor.org/rfc/rfc6750#section-"),
     ("RFC7009", "https://www.rfc-editor.org/rfc/rfc7009#section-"),
@@ -39,10 +27,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
 /// OIDC documents use `#rfc.section.X` anchors; RFCs use `#section-X`.
 pub fn url_for(tag: &str) -> Option<String> {
     let (prefix, rest) = tag.split_once('-')?;
-    let base = PREFIXES
-        .iter()
-        .find(|(p, _)| *p == prefix)
-        .map(|(_, u)| *u)?;
+    let base = PREFIXES.iter().find(|(p, _)| *p == prefix).map(|(_, u)| *u)?;
     let section = rest.split('-').next().unwrap_or(rest);
     if base.ends_with('#') {
         Some(format!("{base}rfc.section.{section}"))

@@ -73,11 +73,7 @@ pub enum Verdict {
 impl Verdict {
     /// A failure with a message only.
     pub fn fail(message: impl Into<String>) -> Self {
-        Verdict::Fail(FailDetail {
-            message: message.into(),
-            expected: None,
-            actual: None,
-        })
+        Verdict::Fail(FailDetail { message: message.into(), expected: None, actual: None })
     }
 
     /// A failure with what was expected and what was found.
@@ -100,11 +96,7 @@ impl Verdict {
 
     /// Pass when `ok`, otherwise a failure with `message`.
     pub fn check(ok: bool, message: impl Into<String>) -> Self {
-        if ok {
-            Verdict::Pass
-        } else {
-            Verdict::fail(message)
-        }
+        if ok { Verdict::Pass } else { Verdict::fail(message) }
     }
 }
 
