@@ -3,3 +3,5 @@
 mod model;
 
 pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
+
+pub mod jwks;

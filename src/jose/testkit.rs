@@ -121,3 +121,53 @@ pub(crate) fn sign(header: &Value, claims: &Value) -> String {
 pub(crate) fn signed(header: &Value, claims: &Value) -> UnverifiedJwt {
     UnverifiedJwt::parse(&sign(header, claims)).expect("own token parses")
 }
+
+/// Asserts a table of `(check id, passing evidence, failing evidence)` against a check group:
+/// every check of the group has exactly one row, the pass row passes and the fail row fails.
+pub(crate) fn assert_check_table<E>(group: &[crate::checks::Check<E>], cases: Vec<(&str, E, E)>) {
+    use crate::checks::Verdict;
+    let mut covered = std::collections::HashSet::new();
+    for (id, pass, fail) in &cases {
+        assert!(covered.insert(*id), "{id}: two rows");
+        let check = group
+            .iter()
+            .find(|c| c.def.id == *id)
+            .unwrap_or_else(|| panic!("{id}: no such check"));
+        assert_eq!((check.run)(pass), Verdict::Pass, "{id}: pass case");
+        let verdict = (check.run)(fail);
+        assert!(
+            matches!(verdict, Verdict::Fail(_)),
+            "{id}: fail case gave {verdict:?}"
+        );
+    }
+    for check in group {
+        assert!(
+            covered.contains(check.def.id),
+            "{}: no test row",
+            check.def.id
+        );
+    }
+}
+
+/// Asserts ids are unique and dotted lower-case, and every spec tag resolves to a URL.
+pub(crate) fn assert_group_well_formed<E>(group: &[crate::checks::Check<E>]) {
+    let mut ids = std::collections::HashSet::new();
+    for check in group {
+        let id = check.def.id;
+        assert!(ids.insert(id), "{id}: duplicate id");
+        let segments: Vec<&str> = id.split('.').collect();
+        assert!(segments.len() >= 2, "{id}: needs at least two segments");
+        assert!(
+            segments.iter().all(|s| !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')),
+            "{id}: must match ^[a-z0-9_]+(\\.[a-z0-9_]+)+$"
+        );
+        assert!(
+            crate::spec::url_for(check.def.spec).is_some(),
+            "{id}: spec {} unresolved",
+            check.def.spec
+        );
+        assert!(!check.def.title.is_empty(), "{id}: empty title");
+    }
+}
