@@ -5,3 +5,4 @@ mod model;
 pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
 
 pub mod jwks;
+pub mod token_response;
