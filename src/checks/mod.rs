@@ -4,5 +4,6 @@ mod model;
 
 pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
 
+pub mod id_token;
 pub mod jwks;
 pub mod token_response;
