@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod flow;
 pub mod form;
 pub mod http;
+pub mod jose;
 pub mod report;
 pub mod spec;
 pub mod target;

@@ -10,6 +10,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("RFC6749", "https://www.rfc-editor.org/rfc/rfc6749#section-"),
     ("RFC6750", "https://www.rfc-editor.org/rfc/rfc6750#section-"),
     ("RFC7009", "https://www.rfc-editor.org/rfc/rfc7009#section-"),
+    ("RFC7515", "https://www.rfc-editor.org/rfc/rfc7515#section-"),
     ("RFC7517", "https://www.rfc-editor.org/rfc/rfc7517#section-"),
     ("RFC7518", "https://www.rfc-editor.org/rfc/rfc7518#section-"),
     ("RFC7519", "https://www.rfc-editor.org/rfc/rfc7519#section-"),

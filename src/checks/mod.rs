@@ -18,3 +18,7 @@ pub use userinfo::{
     NO_TOKEN_CHECKS as USERINFO_NO_TOKEN_CHECKS, UserInfoErrorEvidence, UserInfoEvidence,
 };
 pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
+
+pub mod id_token;
+pub mod jwks;
+pub mod token_response;

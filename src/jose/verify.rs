@@ -1,0 +1,115 @@
+//! Signature verification over an [`UnverifiedJwt`] with a pre-parsed [`PublicKey`] or an HMAC
+//! secret, and the OIDC left-half hashes (`at_hash`, `c_hash`).
+
+use aws_lc_rs::{digest, hmac};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+use super::{JoseError, PublicKey, UnverifiedJwt};
+
+/// Smallest RSA modulus accepted for verification (RFC 7518 section 3.3).
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// Verifies `jwt`'s signature with `key`.
+///
+/// Supports RS256/384/512, PS256/384/512, ES256/384/512 (JOSE fixed-width `r||s`) and EdDSA
+/// (Ed25519). `alg: none` is always refused, as is an algorithm that does not fit the key (other
+/// `kty`, other curve, or another `alg` declared by the JWK) and an RSA key under 2048 bits.
+pub fn verify_signature(jwt: &UnverifiedJwt, key: &PublicKey) -> Result<(), JoseError> {
+    let alg = signed_alg(jwt)?;
+    if let Some(declared) = key.declared_alg() {
+        if declared != alg {
+            return Err(JoseError::AlgKeyMismatch {
+                alg: alg.to_owned(),
+                key: format!("a key declared for {declared}"),
+            });
+        }
+    }
+    if !is_asymmetric_alg(alg) {
+        return Err(JoseError::UnsupportedAlg(alg.to_owned()));
+    }
+    let Some(verifier) = key.verifier(alg) else {
+        let described = match key.crv() {
+            Some(crv) => format!("a {} key on {crv}", key.kty()),
+            None => format!("an {} key", key.kty()),
+        };
+        return Err(JoseError::AlgKeyMismatch {
+            alg: alg.to_owned(),
+            key: described,
+        });
+    };
+    if key.kty() == "RSA" && key.bits() < MIN_RSA_BITS {
+        return Err(JoseError::AlgKeyMismatch {
+            alg: alg.to_owned(),
+            key: format!(
+                "an RSA key of {} bits (at least {MIN_RSA_BITS} required)",
+                key.bits()
+            ),
+        });
+    }
+    verifier
+        .verify_sig(jwt.signing_input(), jwt.signature())
+        .map_err(|_| JoseError::BadSignature)
+}
+
+/// Verifies an HS256/HS384/HS512 signature with `secret` (for ID tokens signed with the client
+/// secret, OIDC Core section 10.1). Comparison is constant-time.
+pub fn verify_hmac(jwt: &UnverifiedJwt, secret: &[u8]) -> Result<(), JoseError> {
+    let alg = signed_alg(jwt)?;
+    let algorithm = match alg {
+        "HS256" => hmac::HMAC_SHA256,
+        "HS384" => hmac::HMAC_SHA384,
+        "HS512" => hmac::HMAC_SHA512,
+        other if is_asymmetric_alg(other) => {
+            return Err(JoseError::AlgKeyMismatch {
+                alg: other.to_owned(),
+                key: "a shared secret".to_owned(),
+            });
+        }
+        other => return Err(JoseError::UnsupportedAlg(other.to_owned())),
+    };
+    let key = hmac::Key::new(algorithm, secret);
+    hmac::verify(&key, jwt.signing_input(), jwt.signature()).map_err(|_| JoseError::BadSignature)
+}
+
+/// `at_hash` / `c_hash` (OIDC Core 3.1.3.6, 3.3.2.11): hash `value` with the hash of the JWS
+/// `alg` (…256 → SHA-256, …384 → SHA-384, …512 and EdDSA → SHA-512), keep the left half,
+/// base64url-encode it. `None` for `none` or an algorithm without a defined hash.
+pub fn left_half_hash(alg: &str, value: &str) -> Option<String> {
+    let algorithm = match alg {
+        "HS256" | "RS256" | "PS256" | "ES256" | "ES256K" => &digest::SHA256,
+        "HS384" | "RS384" | "PS384" | "ES384" => &digest::SHA384,
+        "HS512" | "RS512" | "PS512" | "ES512" | "EdDSA" | "Ed25519" => &digest::SHA512,
+        _ => return None,
+    };
+    let hash = digest::digest(algorithm, value.as_bytes());
+    let bytes = hash.as_ref();
+    let half = bytes.get(..bytes.len() / 2)?;
+    Some(URL_SAFE_NO_PAD.encode(half))
+}
+
+/// Whether `alg` is one of the asymmetric JWS algorithms [`verify_signature`] handles.
+pub(crate) fn is_asymmetric_alg(alg: &str) -> bool {
+    matches!(
+        alg,
+        "RS256"
+            | "RS384"
+            | "RS512"
+            | "PS256"
+            | "PS384"
+            | "PS512"
+            | "ES256"
+            | "ES384"
+            | "ES512"
+            | "EdDSA"
+    )
+}
+
+/// The header `alg`, refusing a missing one and `none`.
+fn signed_alg(jwt: &UnverifiedJwt) -> Result<&str, JoseError> {
+    match jwt.alg() {
+        None => Err(JoseError::MissingAlg),
+        Some(alg) if alg.eq_ignore_ascii_case("none") => Err(JoseError::AlgNone),
+        Some(alg) => Ok(alg),
+    }
+}
