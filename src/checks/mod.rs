@@ -1,24 +1,60 @@
 //! The check catalog: pure functions over evidence, each with a stable id, spec tag and level.
+//!
+//! One file per evidence group; each exposes a `CHECKS` table. [`catalog`] lists every check
+//! definition (for `oidc-harness checks` and for validating `--only`/`--skip`).
 
 mod model;
 
 mod authorization;
 mod discovery;
+mod flow;
+mod id_token;
+mod jwks;
 mod scopes;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod test_support;
+mod token_response;
 mod userinfo;
 
 pub use authorization::{AuthorizationEvidence, CHECKS as AUTHORIZATION_CHECKS};
 pub use discovery::{CHECKS as DISCOVERY_CHECKS, DiscoveryEvidence};
+pub use flow::{CHECKS as FLOW_CHECKS, FlowEvidence};
+pub use id_token::{CHECKS as ID_TOKEN_CHECKS, IdTokenEvidence};
+pub use jwks::{CHECKS as JWKS_CHECKS, JwksEvidence};
+pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
 pub use scopes::{CHECKS as SCOPE_CHECKS, ScopeEvidence};
+pub use token_response::{CHECKS as TOKEN_RESPONSE_CHECKS, TokenResponseEvidence};
 pub use userinfo::{
     CHECKS as USERINFO_CHECKS, INVALID_TOKEN_CHECKS as USERINFO_INVALID_TOKEN_CHECKS,
     NO_TOKEN_CHECKS as USERINFO_NO_TOKEN_CHECKS, UserInfoErrorEvidence, UserInfoEvidence,
 };
-pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
 
-pub mod id_token;
-pub mod jwks;
-pub mod token_response;
+/// Runs every check of a table over one piece of evidence.
+pub fn evaluate<E: ?Sized>(checks: &[Check<E>], evidence: &E) -> Vec<Finding> {
+    checks.iter().map(|c| c.evaluate(evidence)).collect()
+}
+
+/// Every check definition, grouped as the tables are, in a stable order.
+pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
+    fn defs<E: ?Sized>(t: &[Check<E>]) -> Vec<CheckDef> {
+        t.iter().map(|c| c.def).collect()
+    }
+    vec![
+        ("discovery", defs(DISCOVERY_CHECKS)),
+        ("jwks", defs(JWKS_CHECKS)),
+        ("flow", defs(FLOW_CHECKS)),
+        ("authorization response", defs(AUTHORIZATION_CHECKS)),
+        ("token response", defs(TOKEN_RESPONSE_CHECKS)),
+        ("id token", defs(ID_TOKEN_CHECKS)),
+        ("userinfo", defs(USERINFO_CHECKS)),
+        ("userinfo without token", defs(USERINFO_NO_TOKEN_CHECKS)),
+        ("userinfo with invalid token", defs(USERINFO_INVALID_TOKEN_CHECKS)),
+        ("scopes", defs(SCOPE_CHECKS)),
+    ]
+}
+
+/// Finds a check definition by id.
+pub fn find(id: &str) -> Option<CheckDef> {
+    catalog().into_iter().flat_map(|(_, d)| d).find(|d| d.id == id)
+}

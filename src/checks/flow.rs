@@ -1,0 +1,122 @@
+//! Checks over how an authorization request ended: whether the provider brought the user agent
+//! back to the redirect_uri, and whether login and consent pages appeared when they must.
+
+use super::{Check, CheckDef, Level, Verdict};
+
+/// How a driven authorization request ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowEvidence {
+    /// `callback`, `login_rejected`, `login_required` or `stuck`.
+    pub outcome: String,
+    /// Human-readable detail of where the drive stopped (redacted URL, reason).
+    pub detail: String,
+    /// Whether the callback carried an `error` parameter.
+    pub callback_error: Option<String>,
+    /// Login forms seen on the way.
+    pub login_forms_seen: usize,
+    /// Consent pages seen on the way.
+    pub consent_pages_seen: usize,
+    /// Whether this client is first-party (a consent page is not expected).
+    pub first_party: bool,
+    /// Whether the client is third-party and the user had not consented before in this run.
+    pub consent_expected: bool,
+}
+
+const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&FlowEvidence) -> Verdict) -> Check<FlowEvidence> {
+    Check { def: CheckDef { id, title, spec, level }, run }
+}
+
+/// OIDC Core 3.1.2.5: a successful authentication ends with a redirect to the redirect_uri.
+fn callback_reached(e: &FlowEvidence) -> Verdict {
+    match e.outcome.as_str() {
+        "callback" => Verdict::Pass,
+        "login_rejected" => Verdict::mismatch(
+            "the provider rejected the profile's credentials (it showed the login form again); check the user in the target profile",
+            "a redirect to the redirect_uri",
+            e.detail.clone(),
+        ),
+        _ => Verdict::mismatch("the authorization request did not come back to the redirect_uri", "a redirect to the redirect_uri", e.detail.clone()),
+    }
+}
+
+/// OIDC Core 3.1.2.5: the response to a valid request for a consenting user carries a code, not an error.
+fn no_error(e: &FlowEvidence) -> Verdict {
+    if e.outcome != "callback" {
+        return Verdict::skip("no callback was reached");
+    }
+    match &e.callback_error {
+        None => Verdict::Pass,
+        Some(err) => Verdict::mismatch("a valid request was answered with an error", "a code", format!("error={err}")),
+    }
+}
+
+/// OIDC Core 3.1.2.3: the provider authenticates the end-user (a login form for a fresh browser).
+fn login_shown(e: &FlowEvidence) -> Verdict {
+    if e.outcome != "callback" {
+        return Verdict::skip("no callback was reached");
+    }
+    Verdict::check(e.login_forms_seen > 0, "a browser without a session got a code without any login page")
+}
+
+/// OIDC Core 3.1.2.4: consent must be obtained for a third-party client the user has not approved yet.
+fn consent_for_third_party(e: &FlowEvidence) -> Verdict {
+    if !e.consent_expected {
+        return Verdict::skip("not a third-party client seen for the first time");
+    }
+    if e.outcome != "callback" {
+        return Verdict::skip("no callback was reached");
+    }
+    Verdict::check(e.consent_pages_seen > 0, "a third-party client got a code without a consent page")
+}
+
+/// The flow checks.
+pub const CHECKS: &[Check<FlowEvidence>] = &[
+    c("flow.callback.reached", Level::Must, "OIDCC-3.1.2.5", "the authorization request ends with a redirect to the redirect_uri", callback_reached),
+    c("flow.callback.no_error", Level::Must, "OIDCC-3.1.2.5", "a valid request from a consenting user is answered with a code", no_error),
+    c("flow.login.shown", Level::Must, "OIDCC-3.1.2.3", "a browser without a session is asked to log in", login_shown),
+    c("flow.consent.third_party", Level::Should, "OIDCC-3.1.2.4", "a third-party client is shown a consent page on first use", consent_for_third_party),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok() -> FlowEvidence {
+        FlowEvidence {
+            outcome: "callback".into(),
+            detail: "redirected".into(),
+            callback_error: None,
+            login_forms_seen: 1,
+            consent_pages_seen: 1,
+            first_party: false,
+            consent_expected: true,
+        }
+    }
+
+    fn verdict(id: &str, e: &FlowEvidence) -> Verdict {
+        (CHECKS.iter().find(|c| c.def.id == id).unwrap().run)(e)
+    }
+
+    #[test]
+    fn every_check_passes_on_a_good_flow() {
+        for c in CHECKS {
+            assert_eq!((c.run)(&ok()), Verdict::Pass, "{}", c.def.id);
+        }
+    }
+
+    #[test]
+    fn each_check_fails_on_its_bad_flow() {
+        let stuck = FlowEvidence { outcome: "stuck".into(), ..ok() };
+        assert!(matches!(verdict("flow.callback.reached", &stuck), Verdict::Fail(_)));
+        let rejected = FlowEvidence { outcome: "login_rejected".into(), ..ok() };
+        assert!(matches!(verdict("flow.callback.reached", &rejected), Verdict::Fail(d) if d.message.contains("credentials")));
+        let error = FlowEvidence { callback_error: Some("server_error".into()), ..ok() };
+        assert!(matches!(verdict("flow.callback.no_error", &error), Verdict::Fail(_)));
+        let no_login = FlowEvidence { login_forms_seen: 0, ..ok() };
+        assert!(matches!(verdict("flow.login.shown", &no_login), Verdict::Fail(_)));
+        let no_consent = FlowEvidence { consent_pages_seen: 0, ..ok() };
+        assert!(matches!(verdict("flow.consent.third_party", &no_consent), Verdict::Fail(_)));
+        let first_party = FlowEvidence { consent_expected: false, consent_pages_seen: 0, ..ok() };
+        assert!(matches!(verdict("flow.consent.third_party", &first_party), Verdict::Skip(_)));
+    }
+}
