@@ -1,8 +1,248 @@
 //! Persistent storage for the provider: SQLite (file or `:memory:`), schema with migrations.
+//!
+//! [`Store`] wraps one `rusqlite::Connection` behind a mutex. Everything is written through to
+//! SQLite at once (WAL journal, `synchronous=NORMAL`), so nothing lives only in memory: a killed
+//! process loses at most the transactions of its last moments, never a half-written one.
+//!
+//! Single-use values (authorization codes, refresh tokens) are consumed by one conditional
+//! `UPDATE … WHERE … IS NULL`, so exactly one of N concurrent redemptions wins, even across
+//! several connections or processes sharing the same database file.
+//!
+//! The operations live in sibling files, one `impl Store` block per area: `users_clients`,
+//! `signing_keys`, `sessions` (sessions, interactions, consent) and `tokens` (codes, grants,
+//! refresh tokens, housekeeping). The schema and its migrations are in `schema`.
 
 mod records;
+mod schema;
+mod sessions;
+mod signing_keys;
+mod tokens;
+mod users_clients;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use rusqlite::Connection;
 
 pub use records::{
     ClientRecord, CodeRecord, InteractionRecord, KeyRecord, Redemption, RefreshRecord,
     SessionRecord, UserRecord,
 };
+pub use tokens::REVOKED_GRANT_RETENTION_SECS;
+
+/// Result of a store operation.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// How long a connection waits for another connection's write lock before failing.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
+
+/// Capacity of the per-connection prepared statement cache (the store uses about 35 statements).
+const STATEMENT_CACHE_CAPACITY: usize = 64;
+
+/// Errors from the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// SQLite reported an error (I/O, constraint violation, lock timeout, ...).
+    #[error("sqlite error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A JSON column could not be decoded: the row was written by something else or is damaged.
+    #[error("corrupt row in table {table}: expected valid JSON in column {column} ({source})")]
+    CorruptJson {
+        /// Table of the damaged row.
+        table: &'static str,
+        /// Column holding the bad JSON.
+        column: &'static str,
+        /// The decoding error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A value could not be encoded to JSON before writing.
+    #[error("expected a JSON-encodable value for {table}.{column} ({source})")]
+    Encode {
+        /// Target table.
+        table: &'static str,
+        /// Target column.
+        column: &'static str,
+        /// The encoding error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The database was created by a newer build with a schema this build does not know.
+    #[error(
+        "database schema is too new: expected schema version {supported} or lower (found {found}); \
+         use a newer reference-provider or another database file"
+    )]
+    NewerSchema {
+        /// `PRAGMA user_version` of the database.
+        found: u32,
+        /// Highest schema version this build knows.
+        supported: u32,
+    },
+    /// The directory that should hold the database file could not be created.
+    #[error("expected to create the database directory {path} ({source})")]
+    CreateDir {
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database file could not be pre-created with owner-only permissions.
+    #[error("expected to create the database file {path} ({source})")]
+    CreateFile {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An update targeted a record that does not exist (or has expired and been purged).
+    #[error("expected an existing {what} (found none)")]
+    NotFound {
+        /// Kind of record, e.g. `"signing key"`.
+        what: &'static str,
+    },
+}
+
+/// The provider's persistent store. Cheap to share behind an `Arc`; `Send + Sync`.
+///
+/// All calls are synchronous and short; from async code call them directly for single-row
+/// operations or through `spawn_blocking` for bulk work such as [`Store::purge_expired`].
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file at `path` and migrates it to the current
+    /// schema. Parent directories are created; a new file is created readable by its owner only
+    /// (it holds private signing keys).
+    pub fn open(path: &Path) -> Result<Store> {
+        Self::open_with_busy_timeout(path, DEFAULT_BUSY_TIMEOUT)
+    }
+
+    /// Like [`Store::open`], waiting at most `busy_timeout` for locks held by other connections.
+    pub fn open_with_busy_timeout(path: &Path, busy_timeout: Duration) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        create_private_file(path)?;
+        let conn = Connection::open(path)?;
+        Self::init(conn, Some(path.to_path_buf()), busy_timeout)
+    }
+
+    /// Opens a fresh private in-memory database (lost when the `Store` is dropped).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?, None, DEFAULT_BUSY_TIMEOUT)
+    }
+
+    /// The schema version recorded in the database (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<u32> {
+        schema::user_version(&self.lock())
+    }
+
+    /// The database file, or `None` for an in-memory store.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn init(mut conn: Connection, path: Option<PathBuf>, busy_timeout: Duration) -> Result<Store> {
+        conn.busy_timeout(busy_timeout)?;
+        // In-memory databases answer "memory"; both are fine, so the answer is not checked.
+        let _mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
+        schema::migrate(&mut conn)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+            path,
+        })
+    }
+
+    /// Locks the connection. A panic in another thread while it held the lock leaves SQLite
+    /// consistent (statements are reset and open transactions rolled back on unwind), so a
+    /// poisoned mutex is recovered rather than propagated.
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Creates `path` as an empty owner-only file if it does not exist yet (SQLite treats an empty
+/// file as an empty database). Existing files are left untouched.
+fn create_private_file(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::CreateFile {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Decodes a JSON column, mapping failures to [`StoreError::CorruptJson`].
+fn decode_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    table: &'static str,
+    column: &'static str,
+) -> Result<T> {
+    serde_json::from_str(text).map_err(|source| StoreError::CorruptJson {
+        table,
+        column,
+        source,
+    })
+}
+
+/// Encodes a value for a JSON column, mapping failures to [`StoreError::Encode`].
+fn encode_json<T: serde::Serialize + ?Sized>(
+    value: &T,
+    table: &'static str,
+    column: &'static str,
+) -> Result<String> {
+    serde_json::to_string(value).map_err(|source| StoreError::Encode {
+        table,
+        column,
+        source,
+    })
+}
+
+/// Decodes an optional JSON column.
+fn decode_json_opt(
+    text: Option<String>,
+    table: &'static str,
+    column: &'static str,
+) -> Result<Option<serde_json::Value>> {
+    text.map(|t| decode_json(&t, table, column)).transpose()
+}
+
+/// Encodes an optional JSON column.
+fn encode_json_opt(
+    value: Option<&serde_json::Value>,
+    table: &'static str,
+    column: &'static str,
+) -> Result<Option<String>> {
+    value.map(|v| encode_json(v, table, column)).transpose()
+}

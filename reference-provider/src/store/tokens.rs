@@ -1,0 +1,315 @@
+//! Authorization codes, refresh tokens, grant (token family) revocation and housekeeping.
+//!
+//! Single use is enforced by SQLite, not by the mutex: redemption is one conditional
+//! `UPDATE … SET redeemed_at = ?now WHERE code_hash = ? AND redeemed_at IS NULL RETURNING …`.
+//! The statement returns the row exactly when it changed it (`changes() == 1`), and SQLite runs
+//! writes to one database file one at a time, so across any number of threads, connections or
+//! processes exactly one caller sees the row come back. Refresh-token rotation works the same
+//! way on `used_at`.
+//!
+//! Expiry is not judged here for codes and refresh tokens: the caller compares `expires_at`
+//! (and `revoked_at`) with its clock, so that an expired or revoked value can still be told apart
+//! from an unknown one.
+
+use rusqlite::{OptionalExtension, Row, Rows, TransactionBehavior, params};
+
+use super::{
+    CodeRecord, Redemption, RefreshRecord, Result, Store, decode_json_opt, encode_json_opt,
+};
+
+/// How long [`Store::purge_expired`] keeps a grant revocation at least, in seconds (7 days).
+///
+/// Access tokens are not stored, so a revocation must outlive every access token issued under
+/// the grant: this must exceed the longest access-token lifetime the provider hands out. A
+/// revocation is also kept as long as any code or refresh token of its grant remains stored.
+pub const REVOKED_GRANT_RETENTION_SECS: i64 = 7 * 24 * 3600;
+
+/// Column list shared by every code query (order matters for [`RawCode::from_row`]).
+macro_rules! code_columns {
+    () => {
+        "code_hash, grant_id, client_id, redirect_uri, user_sub, scope, nonce, code_challenge,
+         code_challenge_method, auth_time, claims_request, created_at, expires_at, redeemed_at"
+    };
+}
+
+/// Column list shared by every refresh-token query (order matters for [`RawRefresh::from_row`]).
+macro_rules! refresh_columns {
+    () => {
+        "token_hash, grant_id, client_id, user_sub, scope, auth_time, claims_request,
+         created_at, expires_at, used_at, revoked_at"
+    };
+}
+
+/// A code row; `claims_request` is still JSON text.
+struct RawCode(CodeRecord, Option<String>);
+
+impl RawCode {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<RawCode> {
+        Ok(RawCode(
+            CodeRecord {
+                code_hash: row.get(0)?,
+                grant_id: row.get(1)?,
+                client_id: row.get(2)?,
+                redirect_uri: row.get(3)?,
+                user_sub: row.get(4)?,
+                scope: row.get(5)?,
+                nonce: row.get(6)?,
+                code_challenge: row.get(7)?,
+                code_challenge_method: row.get(8)?,
+                auth_time: row.get(9)?,
+                claims_request: None,
+                created_at: row.get(11)?,
+                expires_at: row.get(12)?,
+                redeemed_at: row.get(13)?,
+            },
+            row.get(10)?,
+        ))
+    }
+
+    fn decode(self) -> Result<CodeRecord> {
+        let RawCode(mut record, claims) = self;
+        record.claims_request = decode_json_opt(claims, "codes", "claims_request")?;
+        Ok(record)
+    }
+}
+
+/// A refresh-token row; `claims_request` is still JSON text.
+struct RawRefresh(RefreshRecord, Option<String>);
+
+impl RawRefresh {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<RawRefresh> {
+        Ok(RawRefresh(
+            RefreshRecord {
+                token_hash: row.get(0)?,
+                grant_id: row.get(1)?,
+                client_id: row.get(2)?,
+                user_sub: row.get(3)?,
+                scope: row.get(4)?,
+                auth_time: row.get(5)?,
+                claims_request: None,
+                created_at: row.get(7)?,
+                expires_at: row.get(8)?,
+                used_at: row.get(9)?,
+                revoked_at: row.get(10)?,
+            },
+            row.get(6)?,
+        ))
+    }
+
+    fn decode(self) -> Result<RefreshRecord> {
+        let RawRefresh(mut record, claims) = self;
+        record.claims_request = decode_json_opt(claims, "refresh_tokens", "claims_request")?;
+        Ok(record)
+    }
+}
+
+/// Reads the first row (if any), then steps the statement to completion so that an
+/// `UPDATE … RETURNING` is finished and committed here, with any error reported, rather than
+/// silently when the statement is reset.
+fn first_row_then_finish<T>(
+    mut rows: Rows<'_>,
+    f: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Option<T>> {
+    let first = match rows.next()? {
+        Some(row) => Some(f(row)?),
+        None => return Ok(None),
+    };
+    while rows.next()?.is_some() {}
+    Ok(first)
+}
+
+impl Store {
+    /// Stores a new authorization code. Fails with a constraint error if the hash is taken.
+    pub fn insert_code(&self, c: &CodeRecord) -> Result<()> {
+        let claims = encode_json_opt(c.claims_request.as_ref(), "codes", "claims_request")?;
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(concat!(
+            "INSERT INTO codes (",
+            code_columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+        ))?;
+        stmt.execute(params![
+            c.code_hash,
+            c.grant_id,
+            c.client_id,
+            c.redirect_uri,
+            c.user_sub,
+            c.scope,
+            c.nonce,
+            c.code_challenge,
+            c.code_challenge_method,
+            c.auth_time,
+            claims,
+            c.created_at,
+            c.expires_at,
+            c.redeemed_at
+        ])?;
+        Ok(())
+    }
+
+    /// Redeems a code: exactly one caller ever gets [`Redemption::Won`] (with `redeemed_at`
+    /// set to `now`); later callers get [`Redemption::AlreadyUsed`] with the record, so that
+    /// they can revoke its grant. Expiry is judged by the caller from `expires_at`.
+    pub fn redeem_code(&self, code_hash: &str, now: i64) -> Result<Redemption<CodeRecord>> {
+        let conn = self.lock();
+        let won = {
+            let mut stmt = conn.prepare_cached(concat!(
+                "UPDATE codes SET redeemed_at = ?2 WHERE code_hash = ?1 AND redeemed_at IS NULL
+                 RETURNING ",
+                code_columns!()
+            ))?;
+            first_row_then_finish(stmt.query(params![code_hash, now])?, RawCode::from_row)?
+        };
+        if let Some(raw) = won {
+            return Ok(Redemption::Won(raw.decode()?));
+        }
+        let mut stmt = conn.prepare_cached(concat!(
+            "SELECT ",
+            code_columns!(),
+            " FROM codes WHERE code_hash = ?1"
+        ))?;
+        match stmt.query_row([code_hash], RawCode::from_row).optional()? {
+            Some(raw) => Ok(Redemption::AlreadyUsed(raw.decode()?)),
+            None => Ok(Redemption::Unknown),
+        }
+    }
+
+    /// Revokes a grant: records the revocation (the first revocation time is kept) and marks
+    /// every not-yet-revoked refresh token of the grant revoked at `now`, in one transaction.
+    /// Revoking an unknown grant records it anyway (tokens may still be issued under it).
+    pub fn revoke_grant(&self, grant_id: &str, now: i64) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO revoked_grants (grant_id, revoked_at) VALUES (?1, ?2)
+                 ON CONFLICT (grant_id) DO NOTHING",
+            )?;
+            stmt.execute(params![grant_id, now])?;
+            let mut stmt = tx.prepare_cached(
+                "UPDATE refresh_tokens SET revoked_at = ?2
+                 WHERE grant_id = ?1 AND revoked_at IS NULL",
+            )?;
+            stmt.execute(params![grant_id, now])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Whether the grant has been revoked.
+    pub fn grant_revoked(&self, grant_id: &str) -> Result<bool> {
+        let conn = self.lock();
+        let mut stmt =
+            conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM revoked_grants WHERE grant_id = ?1)")?;
+        Ok(stmt.query_row([grant_id], |row| row.get(0))?)
+    }
+
+    /// Stores a new refresh token. Fails with a constraint error if the hash is taken.
+    ///
+    /// If its grant is already revoked, the token is stored as revoked (at the grant's
+    /// revocation time): this closes the race where a rotation and a grant revocation overlap.
+    pub fn insert_refresh(&self, r: &RefreshRecord) -> Result<()> {
+        let claims =
+            encode_json_opt(r.claims_request.as_ref(), "refresh_tokens", "claims_request")?;
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(concat!(
+            "INSERT INTO refresh_tokens (",
+            refresh_columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+               COALESCE(?11, (SELECT revoked_at FROM revoked_grants WHERE grant_id = ?2)))"
+        ))?;
+        stmt.execute(params![
+            r.token_hash,
+            r.grant_id,
+            r.client_id,
+            r.user_sub,
+            r.scope,
+            r.auth_time,
+            claims,
+            r.created_at,
+            r.expires_at,
+            r.used_at,
+            r.revoked_at
+        ])?;
+        Ok(())
+    }
+
+    /// The refresh token with this hash, whatever its state (used, revoked, expired).
+    pub fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshRecord>> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(concat!(
+            "SELECT ",
+            refresh_columns!(),
+            " FROM refresh_tokens WHERE token_hash = ?1"
+        ))?;
+        let raw = stmt.query_row([token_hash], RawRefresh::from_row).optional()?;
+        raw.map(RawRefresh::decode).transpose()
+    }
+
+    /// Marks a refresh token used (rotated away): exactly one caller ever gets
+    /// [`Redemption::Won`]; later callers get [`Redemption::AlreadyUsed`] (reuse: the caller
+    /// should revoke the grant). Revocation and expiry are judged by the caller from the record.
+    pub fn use_refresh(&self, token_hash: &str, now: i64) -> Result<Redemption<RefreshRecord>> {
+        let conn = self.lock();
+        let won = {
+            let mut stmt = conn.prepare_cached(concat!(
+                "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL
+                 RETURNING ",
+                refresh_columns!()
+            ))?;
+            first_row_then_finish(stmt.query(params![token_hash, now])?, RawRefresh::from_row)?
+        };
+        if let Some(raw) = won {
+            return Ok(Redemption::Won(raw.decode()?));
+        }
+        let mut stmt = conn.prepare_cached(concat!(
+            "SELECT ",
+            refresh_columns!(),
+            " FROM refresh_tokens WHERE token_hash = ?1"
+        ))?;
+        match stmt.query_row([token_hash], RawRefresh::from_row).optional()? {
+            Some(raw) => Ok(Redemption::AlreadyUsed(raw.decode()?)),
+            None => Ok(Redemption::Unknown),
+        }
+    }
+
+    /// Revokes one refresh token (RFC 7009). The first revocation time is kept; unknown tokens
+    /// are not an error.
+    pub fn revoke_refresh(&self, token_hash: &str, now: i64) -> Result<()> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(
+            "UPDATE refresh_tokens SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL",
+        )?;
+        stmt.execute(params![token_hash, now])?;
+        Ok(())
+    }
+
+    /// Deletes everything expired at `now` (`expires_at <= now`): codes, sessions, interactions
+    /// and refresh tokens (used or not). Grant revocations are deleted once they are older than
+    /// [`REVOKED_GRANT_RETENTION_SECS`] and no code or refresh token of the grant is left.
+    /// Runs in one transaction; returns the number of rows deleted.
+    pub fn purge_expired(&self, now: i64) -> Result<u64> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut deleted: u64 = 0;
+        for sql in [
+            "DELETE FROM codes WHERE expires_at <= ?1",
+            "DELETE FROM sessions WHERE expires_at <= ?1",
+            "DELETE FROM interactions WHERE expires_at <= ?1",
+            "DELETE FROM refresh_tokens WHERE expires_at <= ?1",
+        ] {
+            let n = tx.prepare_cached(sql)?.execute([now])?;
+            deleted = deleted.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+        }
+        let n = tx
+            .prepare_cached(
+                "DELETE FROM revoked_grants AS g WHERE g.revoked_at <= ?1
+                 AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.grant_id)
+                 AND NOT EXISTS (SELECT 1 FROM codes c WHERE c.grant_id = g.grant_id)",
+            )?
+            .execute([now.saturating_sub(REVOKED_GRANT_RETENTION_SECS)])?;
+        deleted = deleted.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+        tx.commit()?;
+        Ok(deleted)
+    }
+}
