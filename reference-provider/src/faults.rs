@@ -98,12 +98,20 @@ impl FromStr for Fault {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Fault::ALL.iter().copied().find(|f| f.name() == s).ok_or_else(|| UnknownFault {
             name: s.to_owned(),
-            suggestion: Fault::ALL
-                .iter()
-                .map(|f| f.name())
-                .find(|n| n.contains(s) || (s.len() > 6 && s.contains(n))),
+            suggestion: closest(s),
         })
     }
+}
+
+/// The fault name sharing the longest prefix with `s` (at least 6 characters), or containing it.
+fn closest(s: &str) -> Option<&'static str> {
+    let prefix = |n: &str| n.bytes().zip(s.bytes()).take_while(|(a, b)| a == b).count();
+    Fault::ALL
+        .iter()
+        .map(|f| f.name())
+        .max_by_key(|n| prefix(n))
+        .filter(|n| prefix(n) >= 6)
+        .or_else(|| Fault::ALL.iter().map(|f| f.name()).find(|n| s.len() >= 4 && n.contains(s)))
 }
 
 /// The set of active faults (usually empty; tests switch on one at a time).

@@ -125,20 +125,19 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
     let token = param(params, "refresh_token")?.ok_or_else(|| err("invalid_request", "refresh_token is missing"))?;
     let now = provider.now();
     let hash = random::fingerprint(token);
-    let record = match provider.store.use_refresh(&hash, now)? {
-        Redemption::Won(r) => r,
-        Redemption::AlreadyUsed(r) if provider.fault(Fault::RefreshNotRotated) && r.revoked_at.is_none() => r,
-        Redemption::AlreadyUsed(r) => {
-            // RFC 9700 4.14.2: reuse of a rotated refresh token revokes the family.
-            if r.client_id == client.client_id {
-                provider.store.revoke_grant(&r.grant_id, now)?;
-            }
-            return Err(err("invalid_grant", "refresh token was already used"));
-        }
-        Redemption::Unknown => return Err(err("invalid_grant", "unknown refresh token")),
+    // Validate first (read only), so that a refused request does not burn a valid token; then
+    // use it by the atomic conditional update.
+    let Some(record) = provider.store.refresh_token(&hash)? else {
+        return Err(err("invalid_grant", "unknown refresh token"));
     };
     if record.client_id != client.client_id && !provider.fault(Fault::RefreshNotBoundToClient) {
         return Err(err("invalid_grant", "refresh token was issued to another client"));
+    }
+    let reuse_allowed = provider.fault(Fault::RefreshNotRotated);
+    if record.used_at.is_some() && !reuse_allowed {
+        // RFC 9700 4.14.2: reuse of a rotated refresh token revokes the family.
+        provider.store.revoke_grant(&record.grant_id, now)?;
+        return Err(err("invalid_grant", "refresh token was already used; the grant is revoked"));
     }
     if record.revoked_at.is_some() || provider.store.grant_revoked(&record.grant_id)? {
         return Err(err("invalid_grant", "refresh token was revoked"));
@@ -159,6 +158,16 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
             asked
         }
     };
+    match provider.store.use_refresh(&hash, now)? {
+        Redemption::Won(_) => {}
+        Redemption::AlreadyUsed(_) if reuse_allowed => {}
+        Redemption::AlreadyUsed(r) => {
+            // Lost a race with a parallel use of the same token: that is reuse too.
+            provider.store.revoke_grant(&r.grant_id, now)?;
+            return Err(err("invalid_grant", "refresh token was already used; the grant is revoked"));
+        }
+        Redemption::Unknown => return Err(err("invalid_grant", "unknown refresh token")),
+    }
     let Some(user) = provider.store.user_by_sub(&record.user_sub)? else {
         return Err(err("invalid_grant", "the user no longer exists"));
     };

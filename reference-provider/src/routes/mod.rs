@@ -28,7 +28,7 @@ pub(crate) type AppState = Arc<Provider>;
 pub const MAX_BODY: usize = 64 * 1024;
 
 /// Builds the provider's router.
-pub fn router(provider: Arc<Provider>) -> Router {
+pub(crate) fn router(provider: Arc<Provider>) -> Router {
     Router::new()
         .route(paths::DISCOVERY, get(metadata::discovery_get))
         .route(paths::OAUTH_METADATA, get(metadata::discovery_get))
