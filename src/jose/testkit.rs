@@ -1,6 +1,8 @@
 //! Test-only key material and token signing on aws-lc-rs: generated RSA-2048, P-256 and Ed25519
 //! keys, their public JWKs, and compact JWS built from JSON header and claims.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::OnceLock;
 
 use aws_lc_rs::hmac;

@@ -123,7 +123,7 @@ pub(crate) fn numeric_date(value: &Value) -> Option<i64> {
     }
     let f = value.as_f64()?;
     // i64 range as f64 (exclusive upper bound 2^63).
-    if f.is_finite() && f >= -9.2e18 && f < 9.2e18 {
+    if f.is_finite() && (-9.2e18..9.2e18).contains(&f) {
         #[allow(clippy::cast_possible_truncation)]
         Some(f.floor() as i64)
     } else {

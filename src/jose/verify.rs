@@ -17,13 +17,13 @@ pub const MIN_RSA_BITS: usize = 2048;
 /// `kty`, other curve, or another `alg` declared by the JWK) and an RSA key under 2048 bits.
 pub fn verify_signature(jwt: &UnverifiedJwt, key: &PublicKey) -> Result<(), JoseError> {
     let alg = signed_alg(jwt)?;
-    if let Some(declared) = key.declared_alg() {
-        if declared != alg {
-            return Err(JoseError::AlgKeyMismatch {
-                alg: alg.to_owned(),
-                key: format!("a key declared for {declared}"),
-            });
-        }
+    if let Some(declared) = key.declared_alg()
+        && declared != alg
+    {
+        return Err(JoseError::AlgKeyMismatch {
+            alg: alg.to_owned(),
+            key: format!("a key declared for {declared}"),
+        });
     }
     if !is_asymmetric_alg(alg) {
         return Err(JoseError::UnsupportedAlg(alg.to_owned()));

@@ -1,6 +1,8 @@
 //! Tests for the ID token checks: one passing and one failing piece of evidence per check id,
 //! with tokens signed by keys generated with aws-lc-rs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::{Value, json};
 
 use super::{CHECKS, IdTokenEvidence};

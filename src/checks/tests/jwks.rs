@@ -1,6 +1,8 @@
 //! Tests for the JWKS checks: one passing and one failing JWK Set per check id, built from keys
 //! generated with aws-lc-rs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::{Value, json};
 
 use super::{CHECKS, JwksEvidence};

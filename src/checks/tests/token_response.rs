@@ -1,5 +1,7 @@
 //! Tests for the token response checks: one passing and one failing response per check id.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::{Value, json};
 
 use super::{CHECKS, TokenResponseEvidence};
