@@ -108,6 +108,14 @@ pub const ACCESS_TOKEN: C = check(
     Level::Must,
     access_token,
 );
+/// access_token character set.
+pub const ACCESS_TOKEN_CHARSET: C = check(
+    "token.access_token.charset",
+    "access_token uses only printable ASCII (%x20-7E)",
+    "RFC6749-A.12",
+    Level::Must,
+    access_token_charset,
+);
 /// token_type present.
 pub const TOKEN_TYPE_PRESENT: C = check(
     "token.token_type.present",
@@ -188,6 +196,14 @@ pub const REFRESH_TOKEN_VALID: C = check(
     Level::Must,
     refresh_token_valid,
 );
+/// refresh_token character set.
+pub const REFRESH_TOKEN_CHARSET: C = check(
+    "token.refresh_token.charset",
+    "refresh_token uses only printable ASCII (%x20-7E)",
+    "RFC6749-A.17",
+    Level::Must,
+    refresh_token_charset,
+);
 /// No error member on success.
 pub const SUCCESS_NO_ERROR: C = check(
     "token.success.no_error_field",
@@ -251,6 +267,7 @@ pub const CHECKS: &[C] = &[
     CONTENT_TYPE_JSON,
     BODY_OBJECT,
     ACCESS_TOKEN,
+    ACCESS_TOKEN_CHARSET,
     TOKEN_TYPE_PRESENT,
     TOKEN_TYPE_BEARER,
     EXPIRES_IN_VALID,
@@ -261,6 +278,7 @@ pub const CHECKS: &[C] = &[
     CACHE_CONTROL,
     PRAGMA,
     REFRESH_TOKEN_VALID,
+    REFRESH_TOKEN_CHARSET,
     SUCCESS_NO_ERROR,
     ERROR_STATUS,
     ERROR_CODE_PRESENT,
@@ -392,6 +410,25 @@ fn non_empty_string(body: &Map<String, Value>, name: &str) -> Verdict {
 
 fn access_token(e: &TokenResponseEvidence) -> Verdict {
     on_success(e, |b| non_empty_string(b, "access_token"))
+}
+
+/// RFC 6749 A.12 / A.17: `1*VSCHAR`, VSCHAR = %x20-7E.
+fn vschar_only(e: &TokenResponseEvidence, name: &str) -> Verdict {
+    on_success(e, |b| match b.get(name).and_then(Value::as_str) {
+        None => Verdict::skip(format!("no string {name}")),
+        Some(t) => Verdict::check(
+            t.bytes().all(|c| (0x20..=0x7E).contains(&c)),
+            format!("expected {name} in printable ASCII (found other characters)"),
+        ),
+    })
+}
+
+fn access_token_charset(e: &TokenResponseEvidence) -> Verdict {
+    vschar_only(e, "access_token")
+}
+
+fn refresh_token_charset(e: &TokenResponseEvidence) -> Verdict {
+    vschar_only(e, "refresh_token")
 }
 
 fn token_type_present(e: &TokenResponseEvidence) -> Verdict {

@@ -103,6 +103,16 @@ fn every_token_check_has_a_pass_and_a_fail_case() {
             ok(),
             body(|b| b["access_token"] = json!("")),
         ),
+        (
+            "token.access_token.charset",
+            ok(),
+            body(|b| b["access_token"] = json!("at\n123")),
+        ),
+        (
+            "token.refresh_token.charset",
+            ok(),
+            body(|b| b["refresh_token"] = json!("rt-ü")),
+        ),
         ("token.token_type.present", ok(), body(remove("token_type"))),
         (
             "token.token_type.bearer",
