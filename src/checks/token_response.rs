@@ -1,12 +1,14 @@
 //! Checks over token endpoint responses, successful (RFC 6749 section 5.1, OIDC Core 3.1.3.3)
 //! and error (RFC 6749 section 5.2), for every grant the harness uses.
 
+use std::fmt;
+
 use serde_json::{Map, Value};
 
 use super::{Check, CheckDef, Level, Verdict};
 
-/// What the harness saw from one token request.
-#[derive(Debug, Clone, Default)]
+/// What the harness saw from one token request. `Debug` redacts the tokens in the body.
+#[derive(Clone, Default)]
 pub struct TokenResponseEvidence {
     /// HTTP status.
     pub status: u16,
@@ -20,6 +22,30 @@ pub struct TokenResponseEvidence {
     pub openid_requested: bool,
     /// `authorization_code`, `refresh_token` or `client_credentials`.
     pub grant: String,
+}
+
+/// Body members holding credentials, redacted by `Debug`.
+const SECRET_MEMBERS: &[&str] = &["access_token", "refresh_token", "id_token"];
+
+impl fmt::Debug for TokenResponseEvidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut body = self.body.clone();
+        if let Some(Value::Object(map)) = &mut body {
+            for name in SECRET_MEMBERS {
+                if let Some(v) = map.get_mut(*name) {
+                    *v = Value::String("<redacted>".to_owned());
+                }
+            }
+        }
+        f.debug_struct("TokenResponseEvidence")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &body)
+            .field("requested_scope", &self.requested_scope)
+            .field("openid_requested", &self.openid_requested)
+            .field("grant", &self.grant)
+            .finish()
+    }
 }
 
 impl TokenResponseEvidence {

@@ -233,3 +233,13 @@ fn success_checks_skip_on_errors_and_error_checks_skip_on_success() {
         );
     }
 }
+
+#[test]
+fn debug_redacts_tokens() {
+    let shown = format!("{:?}", ok());
+    assert!(
+        !shown.contains("at-123") && !shown.contains("rt-1") && !shown.contains("a.b.c"),
+        "{shown}"
+    );
+    assert!(shown.contains("token_type"));
+}
