@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::{Check, CheckDef, Level, Verdict};
-use crate::jose::{JoseError, JwkEntry, Jwks, MIN_RSA_BITS, curve_for_alg, key_types_for_alg};
+use crate::jose::{
+    JoseError, JwkEntry, Jwks, MIN_RSA_BITS, curve_for_alg, is_signature_alg, key_types_for_alg,
+};
 
 /// What the harness saw when fetching `jwks_uri`.
 #[derive(Debug, Clone, Default)]
@@ -183,11 +185,6 @@ pub const CHECKS: &[Check<JwksEvidence>] = &[
 
 /// Members that only private or symmetric keys have (RFC 7518 sections 6.2.2, 6.3.2, 6.4).
 const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
-
-/// Signature algorithms (a key carrying one of these must not be an encryption key).
-fn is_signature_alg(alg: &str) -> bool {
-    matches!(alg.get(..2), Some("RS" | "PS" | "ES" | "HS")) || alg == "EdDSA" || alg == "Ed25519"
-}
 
 /// "key #2 (kid \"k1\")" for messages.
 fn label(index: usize, key: &JwkEntry) -> String {

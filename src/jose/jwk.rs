@@ -34,6 +34,29 @@ pub fn key_types_for_alg(alg: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// Whether `alg` is a JWS (signature or MAC) algorithm rather than a key-management one.
+pub fn is_signature_alg(alg: &str) -> bool {
+    matches!(
+        alg,
+        "RS256"
+            | "RS384"
+            | "RS512"
+            | "PS256"
+            | "PS384"
+            | "PS512"
+            | "ES256"
+            | "ES384"
+            | "ES512"
+            | "ES256K"
+            | "EdDSA"
+            | "Ed25519"
+            | "Ed448"
+            | "HS256"
+            | "HS384"
+            | "HS512"
+    )
+}
+
 /// The curve an ECDSA algorithm requires (`ES256` → `P-256`), if the algorithm pins one.
 pub fn curve_for_alg(alg: &str) -> Option<&'static str> {
     match alg {

@@ -14,7 +14,9 @@ pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 
-pub use jwk::{JwkEntry, Jwks, KeyLookup, PublicKey, curve_for_alg, key_types_for_alg};
+pub use jwk::{
+    JwkEntry, Jwks, KeyLookup, PublicKey, curve_for_alg, is_signature_alg, key_types_for_alg,
+};
 pub use unverified::UnverifiedJwt;
 pub use verify::{MIN_RSA_BITS, left_half_hash, verify_hmac, verify_signature};
 

@@ -28,7 +28,6 @@ impl UnverifiedJwt {
     /// Splits and decodes `header.payload.signature`. Fails on a wrong segment count, bad
     /// base64url or a header/payload that is not a JSON object. The signature is not checked.
     pub fn parse(compact: &str) -> Result<Self, JoseError> {
-        let compact = compact.trim();
         let parts: Vec<&str> = compact.split('.').collect();
         let [h, p, s] = parts.as_slice() else {
             return Err(JoseError::Segments(parts.len()));
@@ -49,7 +48,7 @@ impl UnverifiedJwt {
 
     /// True when `compact` has the five segments of a compact JWE (an encrypted token).
     pub fn is_jwe(compact: &str) -> bool {
-        compact.trim().split('.').count() == 5
+        compact.split('.').count() == 5
     }
 
     /// The `alg` header, when it is a string.

@@ -157,3 +157,16 @@ fn unknown_key_types_are_not_parse_failures() {
     let odd = with(json!({"keys": [rsa_jwk("a"), {"kty":"oct-ish","kid":"b"}]}));
     assert_eq!((super::PARSEABLE.run)(&odd), crate::checks::Verdict::Pass);
 }
+
+#[test]
+fn keys_with_an_encryption_alg_count_as_encryption_keys() {
+    use crate::checks::Verdict;
+    let mut enc = rsa_jwk("enc");
+    enc.as_object_mut().unwrap().remove("use");
+    enc["alg"] = json!("RSA-OAEP");
+    let mixed = with(json!({"keys": [rsa_jwk("sig"), enc.clone()]}));
+    assert!(matches!((super::USE_WHEN_MIXED.run)(&mixed), Verdict::Fail(_)));
+    assert!(matches!((super::KID_WHEN_SEVERAL.run)(&mixed), Verdict::Skip(_)));
+    enc["use"] = json!("enc");
+    assert_eq!((super::USE_VALID.run)(&with(json!({"keys": [enc]}))), Verdict::Pass);
+}
