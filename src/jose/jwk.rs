@@ -243,11 +243,12 @@ impl Jwks {
         }
     }
 
-    /// Entries that may sign (their `use` is absent or `sig`).
+    /// Entries that may sign: `use` absent or `sig`, and `alg` absent or a signature alg.
     pub fn signing_keys(&self) -> impl Iterator<Item = &JwkEntry> {
-        self.keys
-            .iter()
-            .filter(|k| k.use_.as_deref().is_none_or(|u| u == "sig"))
+        self.keys.iter().filter(|k| {
+            k.use_.as_deref().is_none_or(|u| u == "sig")
+                && k.alg.as_deref().is_none_or(is_signature_alg)
+        })
     }
 }
 
