@@ -443,5 +443,4 @@ fn covers_advertised_algs(e: &JwksEvidence) -> Verdict {
 }
 
 #[cfg(test)]
-#[path = "tests/jwks.rs"]
 mod tests;

@@ -202,7 +202,7 @@ fn id_token_is_not_required_for_refresh_or_client_credentials() {
         };
         assert!(
             matches!(
-                (super::ID_TOKEN_PRESENT.run)(&e),
+                (super::success::ID_TOKEN_PRESENT.run)(&e),
                 crate::checks::Verdict::Skip(_)
             ),
             "{grant}"
