@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
 use super::{Check, CheckDef, Level, Verdict};
@@ -139,6 +141,14 @@ pub const NO_PRIVATE_MEMBERS: Check<JwksEvidence> = check(
     Level::Must,
     no_private_members,
 );
+/// RSA integers use the minimum number of octets.
+pub const RSA_MINIMAL_INTEGERS: Check<JwksEvidence> = check(
+    "jwks.keys.rsa_minimal_integers",
+    "RSA n and e are Base64urlUInt without leading zero octets",
+    "RFC7518-2",
+    Level::Must,
+    rsa_minimal_integers,
+);
 /// RSA keys are at least 2048 bits.
 pub const RSA_MIN_SIZE: Check<JwksEvidence> = check(
     "jwks.keys.rsa_min_2048",
@@ -178,6 +188,7 @@ pub const CHECKS: &[Check<JwksEvidence>] = &[
     USE_WHEN_MIXED,
     ALG_MATCHES_KTY,
     NO_PRIVATE_MEMBERS,
+    RSA_MINIMAL_INTEGERS,
     RSA_MIN_SIZE,
     CURVE_SUPPORTED,
     COVERS_ADVERTISED_ALGS,
@@ -379,6 +390,25 @@ fn no_private_members(e: &JwksEvidence) -> Verdict {
             .filter(|m| k.raw.contains_key(*m))
             .collect();
         (!found.is_empty()).then(|| format!("publishes private/symmetric members {found:?}"))
+    })
+}
+
+fn rsa_minimal_integers(e: &JwksEvidence) -> Verdict {
+    each_key(e, |k| {
+        if k.kty.as_deref() != Some("RSA") {
+            return None;
+        }
+        let padded: Vec<&str> = ["n", "e"]
+            .into_iter()
+            .filter(|m| {
+                let value = k.raw.get(*m).and_then(Value::as_str).unwrap_or_default();
+                URL_SAFE_NO_PAD
+                    .decode(value)
+                    .is_ok_and(|b| b.len() > 1 && b.first() == Some(&0))
+            })
+            .collect();
+        (!padded.is_empty())
+            .then(|| format!("expected minimal octets (found a leading zero in {padded:?})"))
     })
 }
 

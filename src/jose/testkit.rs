@@ -38,6 +38,10 @@ pub(crate) fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+pub(crate) fn b64_decode(text: &str) -> Vec<u8> {
+    URL_SAFE_NO_PAD.decode(text).expect("base64url")
+}
+
 /// Public JWK of the RSA test key.
 pub(crate) fn rsa_jwk(kid: &str) -> Value {
     let public = keys().rsa.public_key();

@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use super::{CHECKS, JwksEvidence};
 use crate::jose::Jwks;
-use crate::jose::testkit::{assert_check_table, assert_group_well_formed, jwks_json, rsa_jwk};
+use crate::jose::testkit::{
+    assert_check_table, assert_group_well_formed, b64, b64_decode, jwks_json, rsa_jwk,
+};
 
 /// A 200 JSON answer with `body`, parsed like the fetcher does.
 fn with(body: Value) -> JwksEvidence {
@@ -105,6 +107,15 @@ fn every_jwks_check_has_a_pass_and_a_fail_case() {
             first_key(|k| k["d"] = json!("AQAB")),
         ),
         (
+            "jwks.keys.rsa_minimal_integers",
+            good(),
+            first_key(|k| {
+                let mut n = b64_decode(k["n"].as_str().unwrap());
+                n.insert(0, 0);
+                k["n"] = json!(b64(&n));
+            }),
+        ),
+        (
             "jwks.keys.rsa_min_2048",
             good(),
             with(json!({"keys": [small]})),
@@ -165,8 +176,17 @@ fn keys_with_an_encryption_alg_count_as_encryption_keys() {
     enc.as_object_mut().unwrap().remove("use");
     enc["alg"] = json!("RSA-OAEP");
     let mixed = with(json!({"keys": [rsa_jwk("sig"), enc.clone()]}));
-    assert!(matches!((super::USE_WHEN_MIXED.run)(&mixed), Verdict::Fail(_)));
-    assert!(matches!((super::KID_WHEN_SEVERAL.run)(&mixed), Verdict::Skip(_)));
+    assert!(matches!(
+        (super::USE_WHEN_MIXED.run)(&mixed),
+        Verdict::Fail(_)
+    ));
+    assert!(matches!(
+        (super::KID_WHEN_SEVERAL.run)(&mixed),
+        Verdict::Skip(_)
+    ));
     enc["use"] = json!("enc");
-    assert_eq!((super::USE_VALID.run)(&with(json!({"keys": [enc]}))), Verdict::Pass);
+    assert_eq!(
+        (super::USE_VALID.run)(&with(json!({"keys": [enc]}))),
+        Verdict::Pass
+    );
 }
