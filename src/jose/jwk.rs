@@ -231,16 +231,20 @@ impl Jwks {
     /// Finds the key for a JWS with header `kid` and `alg`: entries with that `kid` (any, when
     /// `kid` is `None`) that are [`JwkEntry::usable_for`] the algorithm.
     pub fn find(&self, kid: Option<&str>, alg: &str) -> KeyLookup<'_> {
-        let mut fits = self
-            .keys
-            .iter()
-            .filter(|k| kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
-            .filter(|k| k.usable_for(alg));
+        let mut fits = self.candidates(kid, alg);
         match (fits.next(), fits.next()) {
             (Some(one), None) => KeyLookup::Found(one),
             (None, _) => KeyLookup::NotFound,
             (Some(_), Some(_)) => KeyLookup::Ambiguous,
         }
+    }
+
+    /// Entries with that `kid` (any, when `None`) that are [`JwkEntry::usable_for`] `alg`.
+    pub fn candidates(&self, kid: Option<&str>, alg: &str) -> impl Iterator<Item = &JwkEntry> {
+        self.keys
+            .iter()
+            .filter(move |k| kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
+            .filter(move |k| k.usable_for(alg))
     }
 
     /// Entries that may sign: `use` absent or `sig`, and `alg` absent or a signature alg.

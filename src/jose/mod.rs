@@ -75,6 +75,14 @@ pub enum JoseError {
     /// The signature does not verify.
     #[error("expected a valid signature (found one that does not verify)")]
     BadSignature,
+    /// No JWK Set entry fits the token's `kid` and `alg`.
+    #[error("expected a JWK Set key with kid {kid:?} usable for {alg} (found none)")]
+    NoMatchingKey {
+        /// The token's `kid`, if any.
+        kid: Option<String>,
+        /// The token's `alg`.
+        alg: String,
+    },
     /// The JWK Set is not `{"keys":[...]}`.
     #[error("expected a JWK Set object with a `keys` array (found {0})")]
     NotJwkSet(String),

@@ -287,3 +287,32 @@ fn at_hash_matches_the_oidc_core_example() {
     assert_eq!(left_half_hash("none", "x"), None);
     assert_eq!(left_half_hash("XX256", "x"), None);
 }
+
+#[test]
+fn jwks_verify_selects_by_kid_and_alg_and_tries_every_candidate() {
+    let set = jwks();
+    let with_kid = signed(&json!({"alg":"EdDSA","kid":"ed"}), &claims());
+    assert_eq!(set.verify(&with_kid), Ok(()));
+    // No kid: both RSA entries fit RS256; the one that verifies wins.
+    let other = Jwks::parse(
+        &json!({"keys": [testkit::p256_jwk("x"), testkit::rsa_jwk("a"), testkit::rsa_jwk("b")]}),
+    )
+    .unwrap();
+    let no_kid = signed(&json!({"alg":"RS256"}), &claims());
+    assert_eq!(other.verify(&no_kid), Ok(()));
+    let unknown = signed(&json!({"alg":"RS256","kid":"gone"}), &claims());
+    assert!(matches!(
+        set.verify(&unknown),
+        Err(JoseError::NoMatchingKey { .. })
+    ));
+    let es384 = signed(&json!({"alg":"ES384"}), &claims());
+    assert!(matches!(
+        set.verify(&es384),
+        Err(JoseError::NoMatchingKey { .. })
+    ));
+    let mut forged = sign(&json!({"alg":"ES256","kid":"ec"}), &claims());
+    forged.truncate(forged.len() - 4);
+    forged.push_str("AAAA");
+    let forged = UnverifiedJwt::parse(&forged).unwrap();
+    assert_eq!(set.verify(&forged), Err(JoseError::BadSignature));
+}
