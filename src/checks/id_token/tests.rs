@@ -385,3 +385,15 @@ fn debug_redacts_secrets() {
     assert!(!shown.contains("secret\""), "{shown}");
     assert!(!shown.contains(ACCESS_TOKEN) && !shown.contains(CODE));
 }
+
+#[test]
+fn ids_are_unique_across_the_jose_check_groups() {
+    let mut ids: Vec<&str> = CHECKS.iter().map(|c| c.def.id).collect();
+    ids.extend(crate::checks::jwks::CHECKS.iter().map(|c| c.def.id));
+    ids.extend(crate::checks::token_response::CHECKS.iter().map(|c| c.def.id));
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), total);
+    assert!(total >= 45, "{total} checks");
+}
