@@ -3,10 +3,14 @@
 
 use std::collections::HashSet;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
 use super::{Check, CheckDef, Level, Verdict};
-use crate::jose::{JoseError, JwkEntry, Jwks, MIN_RSA_BITS, curve_for_alg, key_types_for_alg};
+use crate::jose::{
+    JoseError, JwkEntry, Jwks, MIN_RSA_BITS, curve_for_alg, is_signature_alg, key_types_for_alg,
+};
 
 /// What the harness saw when fetching `jwks_uri`.
 #[derive(Debug, Clone, Default)]
@@ -137,6 +141,14 @@ pub const NO_PRIVATE_MEMBERS: Check<JwksEvidence> = check(
     Level::Must,
     no_private_members,
 );
+/// RSA integers use the minimum number of octets.
+pub const RSA_MINIMAL_INTEGERS: Check<JwksEvidence> = check(
+    "jwks.keys.rsa_minimal_integers",
+    "RSA n and e are Base64urlUInt without leading zero octets",
+    "RFC7518-2",
+    Level::Must,
+    rsa_minimal_integers,
+);
 /// RSA keys are at least 2048 bits.
 pub const RSA_MIN_SIZE: Check<JwksEvidence> = check(
     "jwks.keys.rsa_min_2048",
@@ -176,6 +188,7 @@ pub const CHECKS: &[Check<JwksEvidence>] = &[
     USE_WHEN_MIXED,
     ALG_MATCHES_KTY,
     NO_PRIVATE_MEMBERS,
+    RSA_MINIMAL_INTEGERS,
     RSA_MIN_SIZE,
     CURVE_SUPPORTED,
     COVERS_ADVERTISED_ALGS,
@@ -183,11 +196,6 @@ pub const CHECKS: &[Check<JwksEvidence>] = &[
 
 /// Members that only private or symmetric keys have (RFC 7518 sections 6.2.2, 6.3.2, 6.4).
 const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
-
-/// Signature algorithms (a key carrying one of these must not be an encryption key).
-fn is_signature_alg(alg: &str) -> bool {
-    matches!(alg.get(..2), Some("RS" | "PS" | "ES" | "HS")) || alg == "EdDSA" || alg == "Ed25519"
-}
 
 /// "key #2 (kid \"k1\")" for messages.
 fn label(index: usize, key: &JwkEntry) -> String {
@@ -385,6 +393,25 @@ fn no_private_members(e: &JwksEvidence) -> Verdict {
     })
 }
 
+fn rsa_minimal_integers(e: &JwksEvidence) -> Verdict {
+    each_key(e, |k| {
+        if k.kty.as_deref() != Some("RSA") {
+            return None;
+        }
+        let padded: Vec<&str> = ["n", "e"]
+            .into_iter()
+            .filter(|m| {
+                let value = k.raw.get(*m).and_then(Value::as_str).unwrap_or_default();
+                URL_SAFE_NO_PAD
+                    .decode(value)
+                    .is_ok_and(|b| b.len() > 1 && b.first() == Some(&0))
+            })
+            .collect();
+        (!padded.is_empty())
+            .then(|| format!("expected minimal octets (found a leading zero in {padded:?})"))
+    })
+}
+
 fn rsa_min_size(e: &JwksEvidence) -> Verdict {
     each_key(e, |k| {
         let key = k.verifier.as_ref().ok().filter(|key| key.kty() == "RSA")?;
@@ -446,5 +473,4 @@ fn covers_advertised_algs(e: &JwksEvidence) -> Verdict {
 }
 
 #[cfg(test)]
-#[path = "tests/jwks.rs"]
 mod tests;

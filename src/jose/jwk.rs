@@ -34,6 +34,29 @@ pub fn key_types_for_alg(alg: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// Whether `alg` is a JWS (signature or MAC) algorithm rather than a key-management one.
+pub fn is_signature_alg(alg: &str) -> bool {
+    matches!(
+        alg,
+        "RS256"
+            | "RS384"
+            | "RS512"
+            | "PS256"
+            | "PS384"
+            | "PS512"
+            | "ES256"
+            | "ES384"
+            | "ES512"
+            | "ES256K"
+            | "EdDSA"
+            | "Ed25519"
+            | "Ed448"
+            | "HS256"
+            | "HS384"
+            | "HS512"
+    )
+}
+
 /// The curve an ECDSA algorithm requires (`ES256` → `P-256`), if the algorithm pins one.
 pub fn curve_for_alg(alg: &str) -> Option<&'static str> {
     match alg {
@@ -208,11 +231,7 @@ impl Jwks {
     /// Finds the key for a JWS with header `kid` and `alg`: entries with that `kid` (any, when
     /// `kid` is `None`) that are [`JwkEntry::usable_for`] the algorithm.
     pub fn find(&self, kid: Option<&str>, alg: &str) -> KeyLookup<'_> {
-        let mut fits = self
-            .keys
-            .iter()
-            .filter(|k| kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
-            .filter(|k| k.usable_for(alg));
+        let mut fits = self.candidates(kid, alg);
         match (fits.next(), fits.next()) {
             (Some(one), None) => KeyLookup::Found(one),
             (None, _) => KeyLookup::NotFound,
@@ -220,11 +239,20 @@ impl Jwks {
         }
     }
 
-    /// Entries that may sign (their `use` is absent or `sig`).
-    pub fn signing_keys(&self) -> impl Iterator<Item = &JwkEntry> {
+    /// Entries with that `kid` (any, when `None`) that are [`JwkEntry::usable_for`] `alg`.
+    pub fn candidates(&self, kid: Option<&str>, alg: &str) -> impl Iterator<Item = &JwkEntry> {
         self.keys
             .iter()
-            .filter(|k| k.use_.as_deref().is_none_or(|u| u == "sig"))
+            .filter(move |k| kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
+            .filter(move |k| k.usable_for(alg))
+    }
+
+    /// Entries that may sign: `use` absent or `sig`, and `alg` absent or a signature alg.
+    pub fn signing_keys(&self) -> impl Iterator<Item = &JwkEntry> {
+        self.keys.iter().filter(|k| {
+            k.use_.as_deref().is_none_or(|u| u == "sig")
+                && k.alg.as_deref().is_none_or(is_signature_alg)
+        })
     }
 }
 

@@ -14,7 +14,9 @@ pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 
-pub use jwk::{JwkEntry, Jwks, KeyLookup, PublicKey, curve_for_alg, key_types_for_alg};
+pub use jwk::{
+    JwkEntry, Jwks, KeyLookup, PublicKey, curve_for_alg, is_signature_alg, key_types_for_alg,
+};
 pub use unverified::UnverifiedJwt;
 pub use verify::{MIN_RSA_BITS, left_half_hash, verify_hmac, verify_signature};
 
@@ -73,6 +75,14 @@ pub enum JoseError {
     /// The signature does not verify.
     #[error("expected a valid signature (found one that does not verify)")]
     BadSignature,
+    /// No JWK Set entry fits the token's `kid` and `alg`.
+    #[error("expected a JWK Set key with kid {kid:?} usable for {alg} (found none)")]
+    NoMatchingKey {
+        /// The token's `kid`, if any.
+        kid: Option<String>,
+        /// The token's `alg`.
+        alg: String,
+    },
     /// The JWK Set is not `{"keys":[...]}`.
     #[error("expected a JWK Set object with a `keys` array (found {0})")]
     NotJwkSet(String),

@@ -1,6 +1,8 @@
 //! Test-only key material and token signing on aws-lc-rs: generated RSA-2048, P-256 and Ed25519
 //! keys, their public JWKs, and compact JWS built from JSON header and claims.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::OnceLock;
 
 use aws_lc_rs::hmac;
@@ -34,6 +36,10 @@ pub(crate) fn keys() -> &'static TestKeys {
 
 pub(crate) fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub(crate) fn b64_decode(text: &str) -> Vec<u8> {
+    URL_SAFE_NO_PAD.decode(text).expect("base64url")
 }
 
 /// Public JWK of the RSA test key.

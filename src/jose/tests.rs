@@ -1,6 +1,8 @@
 //! Unit tests for the JOSE layer: parsing, JWK Set leniency, key lookup, signature verification
 //! (real keys generated with aws-lc-rs, then tampered) and the left-half hashes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::{Value, json};
 
 use super::testkit::{self, b64, jwks, sign, sign_with_secret, signed};
@@ -34,7 +36,7 @@ fn parse_reads_header_claims_and_signing_input() {
     assert_eq!(jwt.claim_i64("sub"), None);
     assert_eq!(jwt.audiences(), Some(vec!["rp"]));
     let dot = token.rfind('.').unwrap();
-    assert_eq!(jwt.signing_input(), token[..dot].as_bytes());
+    assert_eq!(jwt.signing_input(), &token.as_bytes()[..dot]);
     assert_eq!(jwt.signature().len(), 256);
     assert!(
         !format!("{jwt:?}").contains(&token[..20]),
@@ -284,4 +286,33 @@ fn at_hash_matches_the_oidc_core_example() {
     assert_eq!(left_half_hash("EdDSA", "x").unwrap().len(), 43); // 32 bytes → 43 chars
     assert_eq!(left_half_hash("none", "x"), None);
     assert_eq!(left_half_hash("XX256", "x"), None);
+}
+
+#[test]
+fn jwks_verify_selects_by_kid_and_alg_and_tries_every_candidate() {
+    let set = jwks();
+    let with_kid = signed(&json!({"alg":"EdDSA","kid":"ed"}), &claims());
+    assert_eq!(set.verify(&with_kid), Ok(()));
+    // No kid: both RSA entries fit RS256; the one that verifies wins.
+    let other = Jwks::parse(
+        &json!({"keys": [testkit::p256_jwk("x"), testkit::rsa_jwk("a"), testkit::rsa_jwk("b")]}),
+    )
+    .unwrap();
+    let no_kid = signed(&json!({"alg":"RS256"}), &claims());
+    assert_eq!(other.verify(&no_kid), Ok(()));
+    let unknown = signed(&json!({"alg":"RS256","kid":"gone"}), &claims());
+    assert!(matches!(
+        set.verify(&unknown),
+        Err(JoseError::NoMatchingKey { .. })
+    ));
+    let es384 = signed(&json!({"alg":"ES384"}), &claims());
+    assert!(matches!(
+        set.verify(&es384),
+        Err(JoseError::NoMatchingKey { .. })
+    ));
+    let mut forged = sign(&json!({"alg":"ES256","kid":"ec"}), &claims());
+    forged.truncate(forged.len() - 4);
+    forged.push_str("AAAA");
+    let forged = UnverifiedJwt::parse(&forged).unwrap();
+    assert_eq!(set.verify(&forged), Err(JoseError::BadSignature));
 }

@@ -28,7 +28,6 @@ impl UnverifiedJwt {
     /// Splits and decodes `header.payload.signature`. Fails on a wrong segment count, bad
     /// base64url or a header/payload that is not a JSON object. The signature is not checked.
     pub fn parse(compact: &str) -> Result<Self, JoseError> {
-        let compact = compact.trim();
         let parts: Vec<&str> = compact.split('.').collect();
         let [h, p, s] = parts.as_slice() else {
             return Err(JoseError::Segments(parts.len()));
@@ -49,7 +48,7 @@ impl UnverifiedJwt {
 
     /// True when `compact` has the five segments of a compact JWE (an encrypted token).
     pub fn is_jwe(compact: &str) -> bool {
-        compact.trim().split('.').count() == 5
+        compact.split('.').count() == 5
     }
 
     /// The `alg` header, when it is a string.
@@ -123,7 +122,7 @@ pub(crate) fn numeric_date(value: &Value) -> Option<i64> {
     }
     let f = value.as_f64()?;
     // i64 range as f64 (exclusive upper bound 2^63).
-    if f.is_finite() && f >= -9.2e18 && f < 9.2e18 {
+    if f.is_finite() && (-9.2e18..9.2e18).contains(&f) {
         #[allow(clippy::cast_possible_truncation)]
         Some(f.floor() as i64)
     } else {

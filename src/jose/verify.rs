@@ -5,7 +5,7 @@ use aws_lc_rs::{digest, hmac};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::{JoseError, PublicKey, UnverifiedJwt};
+use super::{JoseError, Jwks, PublicKey, UnverifiedJwt};
 
 /// Smallest RSA modulus accepted for verification (RFC 7518 section 3.3).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -17,13 +17,13 @@ pub const MIN_RSA_BITS: usize = 2048;
 /// `kty`, other curve, or another `alg` declared by the JWK) and an RSA key under 2048 bits.
 pub fn verify_signature(jwt: &UnverifiedJwt, key: &PublicKey) -> Result<(), JoseError> {
     let alg = signed_alg(jwt)?;
-    if let Some(declared) = key.declared_alg() {
-        if declared != alg {
-            return Err(JoseError::AlgKeyMismatch {
-                alg: alg.to_owned(),
-                key: format!("a key declared for {declared}"),
-            });
-        }
+    if let Some(declared) = key.declared_alg()
+        && declared != alg
+    {
+        return Err(JoseError::AlgKeyMismatch {
+            alg: alg.to_owned(),
+            key: format!("a key declared for {declared}"),
+        });
     }
     if !is_asymmetric_alg(alg) {
         return Err(JoseError::UnsupportedAlg(alg.to_owned()));
@@ -50,6 +50,28 @@ pub fn verify_signature(jwt: &UnverifiedJwt, key: &PublicKey) -> Result<(), Jose
     verifier
         .verify_sig(jwt.signing_input(), jwt.signature())
         .map_err(|_| JoseError::BadSignature)
+}
+
+impl Jwks {
+    /// Verifies `jwt` with this JWK Set: every entry that fits the header `kid` (when present)
+    /// and `alg` is tried, and the first that verifies wins. Keys were parsed when the set was.
+    pub fn verify(&self, jwt: &UnverifiedJwt) -> Result<(), JoseError> {
+        let alg = signed_alg(jwt)?;
+        let mut outcome = Err(JoseError::NoMatchingKey {
+            kid: jwt.kid().map(str::to_owned),
+            alg: alg.to_owned(),
+        });
+        for entry in self.candidates(jwt.kid(), alg) {
+            outcome = match &entry.verifier {
+                Ok(key) => verify_signature(jwt, key),
+                Err(err) => Err(err.clone()),
+            };
+            if outcome.is_ok() {
+                break;
+            }
+        }
+        outcome
+    }
 }
 
 /// Verifies an HS256/HS384/HS512 signature with `secret` (for ID tokens signed with the client

@@ -3,7 +3,7 @@
 
 use super::{IdTokenEvidence, check, with_jwt};
 use crate::checks::{Check, Level, Verdict};
-use crate::jose::{JwkEntry, UnverifiedJwt, verify_hmac, verify_signature};
+use crate::jose::{UnverifiedJwt, verify_hmac};
 
 type C = Check<IdTokenEvidence>;
 
@@ -203,22 +203,9 @@ fn kid_when_several(e: &IdTokenEvidence) -> Verdict {
     })
 }
 
-/// JWK Set entries that may have signed this token: same `kid` (when given), fit for `alg`.
-fn candidates<'a>(
-    jwks: &'a crate::jose::Jwks,
-    jwt: &UnverifiedJwt,
-    alg: &str,
-) -> Vec<&'a JwkEntry> {
-    jwks.keys
-        .iter()
-        .filter(|k| jwt.kid().is_none_or(|kid| k.kid.as_deref() == Some(kid)))
-        .filter(|k| k.usable_for(alg))
-        .collect()
-}
-
 fn kid_resolves(e: &IdTokenEvidence) -> Verdict {
     with_jwks_alg(e, |jwt, alg, jwks| {
-        let found = candidates(jwks, jwt, alg).len();
+        let found = jwks.candidates(jwt.kid(), alg).count();
         match (jwt.kid(), found) {
             (_, 1) => Verdict::Pass,
             (None, 0) => Verdict::fail(format!("expected a key usable for {alg} (found none)")),
@@ -258,18 +245,9 @@ fn signature_valid(e: &IdTokenEvidence) -> Verdict {
         let Some(jwks) = &e.jwks else {
             return Verdict::skip("no JWK Set available");
         };
-        let keys = candidates(jwks, jwt, alg);
-        let mut last_error = format!("expected a JWK Set key usable for {alg} (found none)");
-        for entry in keys {
-            let outcome = match &entry.verifier {
-                Ok(key) => verify_signature(jwt, key),
-                Err(err) => Err(err.clone()),
-            };
-            match outcome {
-                Ok(()) => return Verdict::Pass,
-                Err(err) => last_error = err.to_string(),
-            }
+        match jwks.verify(jwt) {
+            Ok(()) => Verdict::Pass,
+            Err(err) => Verdict::fail(err.to_string()),
         }
-        Verdict::fail(last_error)
     })
 }

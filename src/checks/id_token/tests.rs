@@ -1,6 +1,8 @@
 //! Tests for the ID token checks: one passing and one failing piece of evidence per check id,
 //! with tokens signed by keys generated with aws-lc-rs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::{Value, json};
 
 use super::{CHECKS, IdTokenEvidence};
@@ -382,4 +384,16 @@ fn debug_redacts_secrets() {
     let shown = format!("{:?}", good());
     assert!(!shown.contains("secret\""), "{shown}");
     assert!(!shown.contains(ACCESS_TOKEN) && !shown.contains(CODE));
+}
+
+#[test]
+fn ids_are_unique_across_the_jose_check_groups() {
+    let mut ids: Vec<&str> = CHECKS.iter().map(|c| c.def.id).collect();
+    ids.extend(crate::checks::jwks::CHECKS.iter().map(|c| c.def.id));
+    ids.extend(crate::checks::token_response::CHECKS.iter().map(|c| c.def.id));
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), total);
+    assert!(total >= 45, "{total} checks");
 }

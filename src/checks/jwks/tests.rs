@@ -1,11 +1,15 @@
 //! Tests for the JWKS checks: one passing and one failing JWK Set per check id, built from keys
 //! generated with aws-lc-rs.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::{Value, json};
 
 use super::{CHECKS, JwksEvidence};
 use crate::jose::Jwks;
-use crate::jose::testkit::{assert_check_table, assert_group_well_formed, jwks_json, rsa_jwk};
+use crate::jose::testkit::{
+    assert_check_table, assert_group_well_formed, b64, b64_decode, jwks_json, rsa_jwk,
+};
 
 /// A 200 JSON answer with `body`, parsed like the fetcher does.
 fn with(body: Value) -> JwksEvidence {
@@ -103,6 +107,15 @@ fn every_jwks_check_has_a_pass_and_a_fail_case() {
             first_key(|k| k["d"] = json!("AQAB")),
         ),
         (
+            "jwks.keys.rsa_minimal_integers",
+            good(),
+            first_key(|k| {
+                let mut n = b64_decode(k["n"].as_str().unwrap());
+                n.insert(0, 0);
+                k["n"] = json!(b64(&n));
+            }),
+        ),
+        (
             "jwks.keys.rsa_min_2048",
             good(),
             with(json!({"keys": [small]})),
@@ -154,4 +167,26 @@ fn key_checks_skip_without_a_jwk_set() {
 fn unknown_key_types_are_not_parse_failures() {
     let odd = with(json!({"keys": [rsa_jwk("a"), {"kty":"oct-ish","kid":"b"}]}));
     assert_eq!((super::PARSEABLE.run)(&odd), crate::checks::Verdict::Pass);
+}
+
+#[test]
+fn keys_with_an_encryption_alg_count_as_encryption_keys() {
+    use crate::checks::Verdict;
+    let mut enc = rsa_jwk("enc");
+    enc.as_object_mut().unwrap().remove("use");
+    enc["alg"] = json!("RSA-OAEP");
+    let mixed = with(json!({"keys": [rsa_jwk("sig"), enc.clone()]}));
+    assert!(matches!(
+        (super::USE_WHEN_MIXED.run)(&mixed),
+        Verdict::Fail(_)
+    ));
+    assert!(matches!(
+        (super::KID_WHEN_SEVERAL.run)(&mixed),
+        Verdict::Skip(_)
+    ));
+    enc["use"] = json!("enc");
+    assert_eq!(
+        (super::USE_VALID.run)(&with(json!({"keys": [enc]}))),
+        Verdict::Pass
+    );
 }

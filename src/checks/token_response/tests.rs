@@ -1,5 +1,7 @@
 //! Tests for the token response checks: one passing and one failing response per check id.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::{Value, json};
 
 use super::{CHECKS, TokenResponseEvidence};
@@ -101,6 +103,16 @@ fn every_token_check_has_a_pass_and_a_fail_case() {
             ok(),
             body(|b| b["access_token"] = json!("")),
         ),
+        (
+            "token.access_token.charset",
+            ok(),
+            body(|b| b["access_token"] = json!("at\n123")),
+        ),
+        (
+            "token.refresh_token.charset",
+            ok(),
+            body(|b| b["refresh_token"] = json!("rt-ü")),
+        ),
         ("token.token_type.present", ok(), body(remove("token_type"))),
         (
             "token.token_type.bearer",
@@ -190,7 +202,7 @@ fn id_token_is_not_required_for_refresh_or_client_credentials() {
         };
         assert!(
             matches!(
-                (super::ID_TOKEN_PRESENT.run)(&e),
+                (super::success::ID_TOKEN_PRESENT.run)(&e),
                 crate::checks::Verdict::Skip(_)
             ),
             "{grant}"
@@ -220,4 +232,14 @@ fn success_checks_skip_on_errors_and_error_checks_skip_on_success() {
             c.def.id
         );
     }
+}
+
+#[test]
+fn debug_redacts_tokens() {
+    let shown = format!("{:?}", ok());
+    assert!(
+        !shown.contains("at-123") && !shown.contains("rt-1") && !shown.contains("a.b.c"),
+        "{shown}"
+    );
+    assert!(shown.contains("token_type"));
 }
