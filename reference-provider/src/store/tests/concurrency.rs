@@ -166,3 +166,39 @@ fn long_refresh_rotation_chain_on_file() {
         None
     );
 }
+
+#[test]
+fn concurrent_first_opens_of_a_new_file_migrate_once() {
+    let dir = TempDir::new();
+    let path = Arc::new(dir.db());
+    let barrier = Arc::new(Barrier::new(8));
+    let handles: Vec<_> = (0..8)
+        .map(|_| {
+            let path = Arc::clone(&path);
+            let barrier = Arc::clone(&barrier);
+            thread::spawn(move || {
+                barrier.wait();
+                let store = Store::open_with_busy_timeout(&path, Duration::from_secs(60))?;
+                store.schema_version()
+            })
+        })
+        .collect();
+    for handle in handles {
+        assert_eq!(handle.join().expect("thread panicked").unwrap(), 1);
+    }
+}
+
+#[test]
+fn a_panic_while_holding_the_connection_does_not_break_the_store() {
+    let store = Arc::new(Store::open_in_memory().unwrap());
+    let poisoner = Arc::clone(&store);
+    let joined = thread::spawn(move || {
+        let _conn = poisoner.lock();
+        panic!("simulated handler panic while holding the connection");
+    })
+    .join();
+    assert!(joined.is_err());
+    assert!(store.conn.is_poisoned());
+    seed(&store);
+    assert!(matches!(redeem(&store, 1), Redemption::Won(_)));
+}
