@@ -6,7 +6,9 @@
 
 use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 
-use super::{InteractionRecord, Result, SessionRecord, Store, StoreError, decode_json, encode_json};
+use super::{
+    InteractionRecord, Result, SessionRecord, Store, StoreError, decode_json, encode_json,
+};
 
 fn session_from_row(row: &Row<'_>) -> rusqlite::Result<SessionRecord> {
     Ok(SessionRecord {
@@ -130,8 +132,9 @@ impl Store {
     /// [`StoreError::NotFound`] if the interaction does not exist.
     pub fn set_interaction_user(&self, id: &str, user_sub: &str, auth_time: i64) -> Result<()> {
         let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached("UPDATE interactions SET user_sub = ?2, auth_time = ?3 WHERE id = ?1")?;
+        let mut stmt = conn.prepare_cached(
+            "UPDATE interactions SET user_sub = ?2, auth_time = ?3 WHERE id = ?1",
+        )?;
         match stmt.execute(params![id, user_sub, auth_time])? {
             0 => Err(StoreError::NotFound {
                 what: "interaction",

@@ -199,8 +199,8 @@ impl Store {
     /// Whether the grant has been revoked.
     pub fn grant_revoked(&self, grant_id: &str) -> Result<bool> {
         let conn = self.lock();
-        let mut stmt =
-            conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM revoked_grants WHERE grant_id = ?1)")?;
+        let mut stmt = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM revoked_grants WHERE grant_id = ?1)")?;
         Ok(stmt.query_row([grant_id], |row| row.get(0))?)
     }
 
@@ -209,8 +209,11 @@ impl Store {
     /// If its grant is already revoked, the token is stored as revoked (at the grant's
     /// revocation time): this closes the race where a rotation and a grant revocation overlap.
     pub fn insert_refresh(&self, r: &RefreshRecord) -> Result<()> {
-        let claims =
-            encode_json_opt(r.claims_request.as_ref(), "refresh_tokens", "claims_request")?;
+        let claims = encode_json_opt(
+            r.claims_request.as_ref(),
+            "refresh_tokens",
+            "claims_request",
+        )?;
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(concat!(
             "INSERT INTO refresh_tokens (",
@@ -242,7 +245,9 @@ impl Store {
             refresh_columns!(),
             " FROM refresh_tokens WHERE token_hash = ?1"
         ))?;
-        let raw = stmt.query_row([token_hash], RawRefresh::from_row).optional()?;
+        let raw = stmt
+            .query_row([token_hash], RawRefresh::from_row)
+            .optional()?;
         raw.map(RawRefresh::decode).transpose()
     }
 
@@ -267,7 +272,10 @@ impl Store {
             refresh_columns!(),
             " FROM refresh_tokens WHERE token_hash = ?1"
         ))?;
-        match stmt.query_row([token_hash], RawRefresh::from_row).optional()? {
+        match stmt
+            .query_row([token_hash], RawRefresh::from_row)
+            .optional()?
+        {
             Some(raw) => Ok(Redemption::AlreadyUsed(raw.decode()?)),
             None => Ok(Redemption::Unknown),
         }

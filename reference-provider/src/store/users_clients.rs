@@ -60,8 +60,9 @@ impl Store {
     /// Looks a user up by subject identifier.
     pub fn user_by_sub(&self, sub: &str) -> Result<Option<UserRecord>> {
         let conn = self.lock();
-        let mut stmt = conn
-            .prepare_cached("SELECT sub, username, password_hash, claims FROM users WHERE sub = ?1")?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT sub, username, password_hash, claims FROM users WHERE sub = ?1",
+        )?;
         let raw = stmt.query_row([sub], RawUser::from_row).optional()?;
         raw.map(RawUser::decode).transpose()
     }

@@ -1,0 +1,249 @@
+//! Reopening a database file: durability, migrations, version checks, file handling and
+//! corrupt rows.
+
+use super::{TempDir, client, code, interaction, key, refresh, session, user};
+use crate::store::{Redemption, Store, StoreError};
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// Writes one of everything into `s`.
+fn populate(s: &Store) {
+    s.upsert_user(&user("sub-ada", "ada")).unwrap();
+    s.upsert_client(&client("rp")).unwrap();
+    s.insert_key(&key("k-1", 100)).unwrap();
+    s.insert_key(&key("k-2", 200)).unwrap();
+    s.retire_key("k-1", 200, 900).unwrap();
+    s.insert_session(&session("sess-1", 5000)).unwrap();
+    s.insert_interaction(&interaction("ia-1", 5000)).unwrap();
+    s.set_interaction_user("ia-1", "sub-ada", 30).unwrap();
+    s.add_consent("sub-ada", "rp", &strings(&["openid", "email"]), 30)
+        .unwrap();
+    s.insert_code(&code("code-1", "grant-1", 5000)).unwrap();
+    assert!(matches!(
+        s.redeem_code("code-1", 40).unwrap(),
+        Redemption::Won(_)
+    ));
+    s.insert_refresh(&refresh("rt-1", "grant-1", 5000)).unwrap();
+    s.insert_refresh(&refresh("rt-2", "grant-2", 5000)).unwrap();
+    assert!(matches!(
+        s.use_refresh("rt-2", 45).unwrap(),
+        Redemption::Won(_)
+    ));
+    s.revoke_grant("grant-1", 50).unwrap();
+}
+
+/// Checks that everything [`populate`] wrote is there.
+fn assert_populated(s: &Store) {
+    assert_eq!(
+        s.user_by_username("ada").unwrap(),
+        Some(user("sub-ada", "ada"))
+    );
+    assert_eq!(s.client("rp").unwrap(), Some(client("rp")));
+    let keys = s.keys().unwrap();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(
+        (keys[0].kid.as_str(), keys[0].retired_at, keys[0].expires_at),
+        ("k-1", Some(200), Some(900))
+    );
+    assert_eq!(keys[1], key("k-2", 200));
+    assert_eq!(
+        s.session("sess-1", 0).unwrap(),
+        Some(session("sess-1", 5000))
+    );
+    assert_eq!(
+        s.interaction("ia-1", 0)
+            .unwrap()
+            .unwrap()
+            .user_sub
+            .as_deref(),
+        Some("sub-ada")
+    );
+    assert_eq!(
+        s.consented_scopes("sub-ada", "rp").unwrap(),
+        strings(&["email", "openid"])
+    );
+    match s.redeem_code("code-1", 99).unwrap() {
+        Redemption::AlreadyUsed(c) => assert_eq!(c.redeemed_at, Some(40)),
+        other => panic!("expected the code to stay redeemed (found {other:?})"),
+    }
+    assert!(s.grant_revoked("grant-1").unwrap());
+    assert_eq!(
+        s.refresh_token("rt-1").unwrap().unwrap().revoked_at,
+        Some(50)
+    );
+    assert_eq!(s.refresh_token("rt-2").unwrap().unwrap().used_at, Some(45));
+}
+
+#[test]
+fn everything_survives_reopening() {
+    let dir = TempDir::new();
+    let s = Store::open(&dir.db()).unwrap();
+    populate(&s);
+    drop(s);
+    let s = Store::open(&dir.db()).unwrap();
+    assert_populated(&s);
+}
+
+#[test]
+fn committed_writes_are_on_disk_without_a_clean_close() {
+    // Leak the first handle: its connection is never closed, so no checkpoint runs and the
+    // data lives only in the WAL file, as after a crash. A second connection must see it all.
+    let dir = TempDir::new();
+    let s = Store::open(&dir.db()).unwrap();
+    populate(&s);
+    std::mem::forget(s);
+    let wal = dir.path().join("provider.sqlite-wal");
+    assert!(
+        std::fs::metadata(&wal).unwrap().len() > 0,
+        "the writes are in the WAL"
+    );
+    let again = Store::open(&dir.db()).unwrap();
+    assert_populated(&again);
+}
+
+#[test]
+fn opening_is_idempotent_and_sets_user_version() {
+    let dir = TempDir::new();
+    let s = Store::open(&dir.db()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 1);
+    s.upsert_user(&user("sub-ada", "ada")).unwrap();
+    drop(s);
+    let s = Store::open(&dir.db()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.user_count().unwrap(), 1);
+    // Two live handles on the same file are fine too.
+    let other = Store::open(&dir.db()).unwrap();
+    assert_eq!(other.schema_version().unwrap(), 1);
+    assert_eq!(
+        Store::open_in_memory().unwrap().schema_version().unwrap(),
+        1
+    );
+}
+
+#[test]
+fn newer_schema_is_refused_with_a_clear_error() {
+    let dir = TempDir::new();
+    let s = Store::open(&dir.db()).unwrap();
+    s.lock().pragma_update(None, "user_version", 99).unwrap();
+    drop(s);
+    let err = Store::open(&dir.db()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerSchema {
+                found: 99,
+                supported: 1
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("expected schema version 1 or lower (found 99)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn file_mode_and_journal() {
+    let dir = TempDir::new();
+    let path = dir.path().join("nested").join("deeper").join("op.sqlite");
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.path(), Some(path.as_path()));
+    assert!(path.is_file(), "parent directories are created");
+    let mode: String = s
+        .lock()
+        .pragma_query_value(None, "journal_mode", |row| row.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = s
+        .lock()
+        .pragma_query_value(None, "foreign_keys", |row| row.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the file holds private keys");
+    }
+    assert_eq!(Store::open_in_memory().unwrap().path(), None);
+}
+
+#[test]
+fn unusable_directory_is_an_error() {
+    let dir = TempDir::new();
+    let blocker = dir.path().join("not-a-dir");
+    std::fs::write(&blocker, b"file").unwrap();
+    let err = Store::open(&blocker.join("op.sqlite")).unwrap_err();
+    assert!(matches!(err, StoreError::CreateDir { .. }), "{err:?}");
+}
+
+#[test]
+fn corrupt_json_is_an_error_not_a_panic() {
+    let s = Store::open_in_memory().unwrap();
+    s.upsert_client(&client("rp")).unwrap();
+    s.upsert_client(&client("rp-shape")).unwrap();
+    s.upsert_user(&user("sub-ada", "ada")).unwrap();
+    s.insert_interaction(&interaction("ia-1", 5000)).unwrap();
+    s.insert_code(&code("code-1", "grant-1", 5000)).unwrap();
+    let mut rt = refresh("rt-1", "grant-1", 5000);
+    rt.claims_request = Some(serde_json::json!({}));
+    s.insert_refresh(&rt).unwrap();
+    {
+        let conn = s.lock();
+        conn.execute_batch(
+            "UPDATE clients SET doc = '{\"client_id\": \"rp\", ' WHERE client_id = 'rp';
+             UPDATE clients SET doc = '[1, 2]' WHERE client_id = 'rp-shape';
+             UPDATE users SET claims = 'not json';
+             UPDATE interactions SET request = '{';
+             UPDATE codes SET claims_request = '{';
+             UPDATE refresh_tokens SET claims_request = '}';",
+        )
+        .unwrap();
+    }
+    let corrupt = |r: Result<(), StoreError>, table: &str, column: &str| match r {
+        Err(StoreError::CorruptJson {
+            table: t,
+            column: c,
+            ..
+        }) => {
+            assert_eq!((t, c), (table, column));
+        }
+        other => panic!("expected CorruptJson in {table}.{column} (found {other:?})"),
+    };
+    corrupt(s.client("rp").map(drop), "clients", "doc");
+    corrupt(s.client("rp-shape").map(drop), "clients", "doc");
+    corrupt(s.user_by_sub("sub-ada").map(drop), "users", "claims");
+    corrupt(s.user_by_username("ada").map(drop), "users", "claims");
+    corrupt(
+        s.interaction("ia-1", 0).map(drop),
+        "interactions",
+        "request",
+    );
+    corrupt(
+        s.redeem_code("code-1", 0).map(drop),
+        "codes",
+        "claims_request",
+    );
+    corrupt(
+        s.redeem_code("code-1", 0).map(drop),
+        "codes",
+        "claims_request",
+    );
+    corrupt(
+        s.refresh_token("rt-1").map(drop),
+        "refresh_tokens",
+        "claims_request",
+    );
+    let msg = s.client("rp").unwrap_err().to_string();
+    assert!(
+        msg.starts_with("corrupt row in table clients: expected valid JSON in column doc"),
+        "{msg}"
+    );
+    // The store stays usable.
+    s.upsert_client(&client("rp")).unwrap();
+    assert_eq!(s.client("rp").unwrap(), Some(client("rp")));
+}
