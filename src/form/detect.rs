@@ -150,8 +150,12 @@ fn button_means(s: &Submit, words: &[&str], use_label: bool) -> bool {
     if use_label {
         has_word(&s.label, words)
     } else {
-        s.value.as_deref().is_some_and(|v| has_word(v, words))
-            || s.name.as_deref().is_some_and(|n| has_word(n, words))
+        // The value says what a button does; the name only when there is no value
+        // (`name=consent value=No` is a deny button).
+        match s.value.as_deref().filter(|v| !v.trim().is_empty()) {
+            Some(v) => has_word(v, words),
+            None => s.name.as_deref().is_some_and(|n| has_word(n, words)),
+        }
     }
 }
 
