@@ -218,3 +218,6 @@ fn next_step(
         Page::Other => stuck("expected a redirect, a login, consent or auto-submit form (found none)"),
     }
 }
+
+#[cfg(test)]
+mod tests;
