@@ -11,8 +11,18 @@ use url::Url;
 use super::parse::{Field, Form, FormMethod, Submit, parse_forms, sel};
 
 /// Words meaning "allow" in a consent button's name, value or label.
-const ALLOW_WORDS: &[&str] =
-    &["allow", "accept", "approve", "authorize", "authorise", "consent", "continue", "yes", "grant", "confirm"];
+const ALLOW_WORDS: &[&str] = &[
+    "allow",
+    "accept",
+    "approve",
+    "authorize",
+    "authorise",
+    "consent",
+    "continue",
+    "yes",
+    "grant",
+    "confirm",
+];
 /// Words meaning "deny" in a consent button's name, value or label.
 const DENY_WORDS: &[&str] = &["deny", "reject", "cancel", "decline", "abort", "no", "refuse"];
 /// Words in a username field's name or id.
@@ -106,9 +116,7 @@ fn login_form(form: &Form, hints: &FormHints) -> Option<LoginForm> {
         .filter(|f| f.name != password.name && f.kind != "password" && f.kind != "hidden")
         .collect();
     let has_token = |f: &Field, words: &[&str]| {
-        f.autocomplete
-            .as_deref()
-            .is_some_and(|a| a.split_whitespace().any(|t| words.contains(&t)))
+        f.autocomplete.as_deref().is_some_and(|a| a.split_whitespace().any(|t| words.contains(&t)))
     };
     let named_like_user = |f: &Field| {
         let name = f.name.to_ascii_lowercase();
@@ -141,8 +149,7 @@ pub(crate) fn hint_matches(hint: &str, s: &Submit) -> bool {
 
 /// Whether any alphanumeric word of `s` is in `words`.
 fn has_word(s: &str, words: &[&str]) -> bool {
-    s.split(|c: char| !c.is_alphanumeric())
-        .any(|t| words.iter().any(|w| t.eq_ignore_ascii_case(w)))
+    s.split(|c: char| !c.is_alphanumeric()).any(|t| words.iter().any(|w| t.eq_ignore_ascii_case(w)))
 }
 
 /// Whether a button means `words`, judged on its attributes or, failing those, its label.
@@ -211,9 +218,8 @@ fn is_auto_post(form: &Form, html: &str) -> bool {
     else {
         return false;
     };
-    let script_submits = doc
-        .select(&script_sel)
-        .any(|s| s.text().collect::<String>().contains("submit"));
+    let script_submits =
+        doc.select(&script_sel).any(|s| s.text().collect::<String>().contains("submit"));
     let onload_submits =
         doc.select(&onload_sel).any(|e| e.attr("onload").is_some_and(|o| o.contains("submit")));
     // html5ever parses <noscript> content as raw text (scripting enabled), so read it as text.

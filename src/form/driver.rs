@@ -142,7 +142,10 @@ pub async fn drive(
     report.outcome = DriveOutcome::Stuck {
         url,
         status,
-        reason: format!("expected to reach the redirect_uri within {} requests (found no end)", opts.max_steps),
+        reason: format!(
+            "expected to reach the redirect_uri within {} requests (found no end)",
+            opts.max_steps
+        ),
     };
     Ok(report)
 }
@@ -188,10 +191,16 @@ fn next_step(
     match classify(&resp.text(), &resp.url, opts.hints) {
         Page::Login(login) => {
             let Some(creds) = opts.credentials else {
-                return Step::Stop { outcome: DriveOutcome::LoginRequired { url: url() }, login: true };
+                return Step::Stop {
+                    outcome: DriveOutcome::LoginRequired { url: url() },
+                    login: true,
+                };
             };
             if login_submitted {
-                return Step::Stop { outcome: DriveOutcome::LoginRejected { url: url() }, login: true };
+                return Step::Stop {
+                    outcome: DriveOutcome::LoginRejected { url: url() },
+                    login: true,
+                };
             }
             let sub = fill_login(&login, &creds.username, &creds.password, opts.hints);
             Step::Next { request: sub.into_request(), login: true, consent: false }
@@ -202,7 +211,11 @@ fn next_step(
                 ConsentChoice::Deny => consent.deny.as_ref(),
             };
             match button {
-                Some(b) => Step::Next { request: press(&consent.form, Some(b)).into_request(), login: false, consent: true },
+                Some(b) => Step::Next {
+                    request: press(&consent.form, Some(b)).into_request(),
+                    login: false,
+                    consent: true,
+                },
                 None => stuck("expected a deny button on the consent page (found none)"),
             }
         }
@@ -213,9 +226,15 @@ fn next_step(
             if matches_redirect_uri(&form.action, opts.redirect_uri) {
                 return stuck("expected a POST form to the redirect_uri (found a GET form)");
             }
-            Step::Next { request: press(&form, form.submits.first()).into_request(), login: false, consent: false }
+            Step::Next {
+                request: press(&form, form.submits.first()).into_request(),
+                login: false,
+                consent: false,
+            }
         }
-        Page::Other => stuck("expected a redirect, a login, consent or auto-submit form (found none)"),
+        Page::Other => {
+            stuck("expected a redirect, a login, consent or auto-submit form (found none)")
+        }
     }
 }
 

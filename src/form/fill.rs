@@ -51,7 +51,12 @@ pub fn press(form: &Form, submit: Option<&Submit>) -> Submission {
 /// Fills the username and password of a login form and presses its sign-in button.
 ///
 /// Every other field (hidden CSRF tokens, `next`, …) keeps its value.
-pub fn fill_login(login: &LoginForm, username: &str, password: &str, hints: &FormHints) -> Submission {
+pub fn fill_login(
+    login: &LoginForm,
+    username: &str,
+    password: &str,
+    hints: &FormHints,
+) -> Submission {
     let mut form = login.form.clone();
     for field in &mut form.fields {
         if field.name == login.password_field {
@@ -71,11 +76,8 @@ pub fn fill_login(login: &LoginForm, username: &str, password: &str, hints: &For
 
 /// Whether a button is a side action (cancel, forgot password, …) rather than sign-in.
 fn is_side_button(s: &Submit) -> bool {
-    [s.name.as_deref(), s.value.as_deref(), Some(s.label.as_str())]
-        .into_iter()
-        .flatten()
-        .any(|t| {
-            t.split(|c: char| !c.is_alphanumeric())
-                .any(|w| NOT_SIGN_IN.iter().any(|n| w.eq_ignore_ascii_case(n)))
-        })
+    [s.name.as_deref(), s.value.as_deref(), Some(s.label.as_str())].into_iter().flatten().any(|t| {
+        t.split(|c: char| !c.is_alphanumeric())
+            .any(|w| NOT_SIGN_IN.iter().any(|n| w.eq_ignore_ascii_case(n)))
+    })
 }

@@ -217,9 +217,16 @@ fn script_submitted_form_post_is_auto_post() {
 #[test]
 fn pages_without_forms_or_with_search_only_are_other() {
     let u = url("https://idp.test/error");
-    assert_eq!(classify("<html><body><h1>400 invalid_request</h1></body></html>", &u, &no_hints()), Page::Other);
+    assert_eq!(
+        classify("<html><body><h1>400 invalid_request</h1></body></html>", &u, &no_hints()),
+        Page::Other
+    );
     let search = r#"<form action="/s"><input name="q"><button>Continue</button></form>"#;
-    assert_eq!(classify(search, &u, &no_hints()), Page::Other, "a text input is not a consent form");
+    assert_eq!(
+        classify(search, &u, &no_hints()),
+        Page::Other,
+        "a text input is not a consent form"
+    );
 }
 
 #[test]

@@ -262,7 +262,9 @@ impl Agent {
             let headers: Vec<(String, String)> = resp
                 .headers()
                 .iter()
-                .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(n, v)| {
+                    (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())
+                })
                 .collect();
             let limit = self.cfg.max_body_bytes;
             if resp.content_length().is_some_and(|n| n > limit as u64) {
@@ -298,10 +300,7 @@ impl Agent {
             out.push(("authorization".to_owned(), "Bearer [redacted]".to_owned()));
         }
         if req.form.is_some() {
-            out.push((
-                "content-type".to_owned(),
-                "application/x-www-form-urlencoded".to_owned(),
-            ));
+            out.push(("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned()));
         }
         if let Some(c) = self.cookie_header_for(&req.url) {
             out.push(("cookie".to_owned(), self.redactor.header("cookie", &c)));

@@ -249,5 +249,6 @@ fn truncate(s: &str, max: usize) -> String {
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…[truncated {} bytes]", &s[..end], s.len() - end)
+    let kept = s.get(..end).unwrap_or_default();
+    format!("{kept}…[truncated {} bytes]", s.len() - end)
 }

@@ -37,7 +37,11 @@ async fn redirects_are_returned_not_followed() {
         .respond_with(ResponseTemplate::new(302).insert_header("location", "next?x=1"))
         .mount(&server)
         .await;
-    Mock::given(path("/next")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    Mock::given(path("/next"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
     let a = agent();
     let resp = a.send(HttpRequest::get(at(&server, "/start"))).await.unwrap();
     assert_eq!(resp.status, 302);
@@ -116,7 +120,8 @@ async fn slow_response_times_out() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&server)
         .await;
-    let a = agent_with(AgentConfig { timeout: Duration::from_millis(200), ..AgentConfig::default() });
+    let a =
+        agent_with(AgentConfig { timeout: Duration::from_millis(200), ..AgentConfig::default() });
     let started = Instant::now();
     let err = a.send(HttpRequest::get(at(&server, "/slow"))).await.unwrap_err();
     assert!(matches!(err, AgentError::Timeout { timeout_ms: 200, .. }), "{err}");
@@ -170,7 +175,9 @@ async fn transcript_never_holds_secrets_codes_or_tokens() {
     a.send(HttpRequest::get(at(&server, "/userinfo")).bearer("at-7f3a9c1e55")).await.unwrap();
 
     let json = serde_json::to_string(&a.take_transcript()).unwrap();
-    for secret in [CLIENT_SECRET, PASSWORD, "hunter2", CODE, "at-7f3a9c1e55", "sig-Qx", "verifier-0123"] {
+    for secret in
+        [CLIENT_SECRET, PASSWORD, "hunter2", CODE, "at-7f3a9c1e55", "sig-Qx", "verifier-0123"]
+    {
         assert!(!json.contains(secret), "{secret} leaked: {json}");
     }
     let fp = fingerprint(CODE);
@@ -183,11 +190,16 @@ async fn transcript_never_holds_secrets_codes_or_tokens() {
 #[test]
 fn redactor_url_keeps_encoding_and_fingerprints_sensitive_params() {
     let r = Redactor::new(vec![]);
-    let u = Url::parse("https://rp.test/cb?state=a%20b&code=xyz123#access_token=tok-999&x=1").unwrap();
+    let u =
+        Url::parse("https://rp.test/cb?state=a%20b&code=xyz123#access_token=tok-999&x=1").unwrap();
     let out = r.url(&u);
     assert_eq!(
         out,
-        format!("https://rp.test/cb?state=a%20b&code={}#access_token={}&x=1", fingerprint("xyz123"), fingerprint("tok-999"))
+        format!(
+            "https://rp.test/cb?state=a%20b&code={}#access_token={}&x=1",
+            fingerprint("xyz123"),
+            fingerprint("tok-999")
+        )
     );
     assert_eq!(fingerprint("xyz123").len(), "[redacted:".len() + 8 + 1);
     // Learned values are redacted in later free text.
@@ -199,21 +211,34 @@ fn redactor_headers_and_truncation() {
     let r = Redactor::new(vec!["pw".into(), String::new()]);
     assert_eq!(r.header("Authorization", "Basic Y2xpZW50OnNlY3JldA=="), "Basic [redacted]");
     assert_eq!(r.header("cookie", "a=1; b=2"), "a=[redacted]; b=[redacted]");
-    assert_eq!(r.header("set-cookie", "sid=9; Path=/; HttpOnly"), "sid=[redacted]; Path=/; HttpOnly");
-    assert_eq!(r.form(&[("password".into(), "pw".into()), ("u".into(), "a b".into())]), format!("password={}&u=a+b", fingerprint("pw")));
+    assert_eq!(
+        r.header("set-cookie", "sid=9; Path=/; HttpOnly"),
+        "sid=[redacted]; Path=/; HttpOnly"
+    );
+    assert_eq!(
+        r.form(&[("password".into(), "pw".into()), ("u".into(), "a b".into())]),
+        format!("password={}&u=a+b", fingerprint("pw"))
+    );
     let long = "é".repeat(3000);
     let out = r.text(&long);
     assert!(out.len() < MAX_EXCERPT_BYTES + 40);
     assert!(out.ends_with("bytes]"));
-    assert_eq!(r.text(r#"{"refresh_token":"rt-abcdef","n":1}"#), format!(r#"{{"refresh_token":"{}","n":1}}"#, fingerprint("rt-abcdef")));
+    assert_eq!(
+        r.text(r#"{"refresh_token":"rt-abcdef","n":1}"#),
+        format!(r#"{{"refresh_token":"{}","n":1}}"#, fingerprint("rt-abcdef"))
+    );
     assert!(is_sensitive_name("ID_TOKEN"));
     assert!(!is_sensitive_name("csrf_token"));
 }
 
 #[test]
 fn bad_ca_files_are_reported_and_insecure_mode_builds() {
-    let missing = AgentConfig { ca_file: Some("/nonexistent/ca.pem".into()), ..AgentConfig::default() };
-    assert!(matches!(Agent::new(&missing, Redactor::default()), Err(AgentError::CaFileRead { .. })));
+    let missing =
+        AgentConfig { ca_file: Some("/nonexistent/ca.pem".into()), ..AgentConfig::default() };
+    assert!(matches!(
+        Agent::new(&missing, Redactor::default()),
+        Err(AgentError::CaFileRead { .. })
+    ));
     let dir = std::env::temp_dir().join(format!("oidc-harness-ca-{}", std::process::id()));
     std::fs::write(&dir, "not a certificate").unwrap();
     let garbage = AgentConfig { ca_file: Some(dir.clone()), ..AgentConfig::default() };
@@ -229,7 +254,11 @@ fn response_helpers() {
     let resp = HttpResponse {
         status: 303,
         url: Url::parse("https://op.test/a/b").unwrap(),
-        headers: vec![("location".into(), " ../c?d=1 ".into()), ("x".into(), "1".into()), ("x".into(), "2".into())],
+        headers: vec![
+            ("location".into(), " ../c?d=1 ".into()),
+            ("x".into(), "1".into()),
+            ("x".into(), "2".into()),
+        ],
         body: br#"{"k":"v"}"#.to_vec(),
     };
     assert!(resp.is_redirect());

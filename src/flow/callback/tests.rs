@@ -13,7 +13,10 @@ fn url(s: &str) -> Url {
 fn matching_compares_scheme_host_port_path_and_registered_query() {
     let r = url("https://rp.test/cb?tenant=a");
     assert!(matches_redirect_uri(&url("https://RP.test:443/cb?code=x&tenant=a"), &r));
-    assert!(!matches_redirect_uri(&url("https://rp.test/cb?code=x"), &r), "registered query missing");
+    assert!(
+        !matches_redirect_uri(&url("https://rp.test/cb?code=x"), &r),
+        "registered query missing"
+    );
     assert!(!matches_redirect_uri(&url("http://rp.test/cb?tenant=a"), &r));
     assert!(!matches_redirect_uri(&url("https://rp.test:8443/cb?tenant=a"), &r));
     assert!(!matches_redirect_uri(&url("https://rp.test/cb/?tenant=a"), &r));
@@ -38,7 +41,8 @@ fn query_response_keeps_order_and_repeats_without_registered_params() {
 #[test]
 fn error_response_is_parsed() {
     let r = url("https://rp.test/cb");
-    let loc = url("https://rp.test/cb?error=access_denied&error_description=User+said+no&state=xyz");
+    let loc =
+        url("https://rp.test/cb?error=access_denied&error_description=User+said+no&state=xyz");
     let resp = parse_redirect(&loc, &r).unwrap();
     assert_eq!(resp.error(), Some("access_denied"));
     assert_eq!(resp.error_description(), Some("User said no"));
@@ -49,7 +53,8 @@ fn error_response_is_parsed() {
 #[test]
 fn fragment_response_is_parsed_when_query_adds_nothing() {
     let r = url("https://rp.test/cb");
-    let resp = parse_redirect(&url("https://rp.test/cb#code=c&id_token=a.b.c&state=s"), &r).unwrap();
+    let resp =
+        parse_redirect(&url("https://rp.test/cb#code=c&id_token=a.b.c&state=s"), &r).unwrap();
     assert_eq!(resp.source, ResponseSource::Fragment);
     assert_eq!(resp.get("id_token"), Some("a.b.c"));
     // Query parameters win over a decorative fragment.
@@ -60,7 +65,9 @@ fn fragment_response_is_parsed_when_query_adds_nothing() {
 
 #[test]
 fn redirect_elsewhere_is_not_a_response() {
-    assert!(parse_redirect(&url("https://op.test/login?code=x"), &url("https://rp.test/cb")).is_none());
+    assert!(
+        parse_redirect(&url("https://op.test/login?code=x"), &url("https://rp.test/cb")).is_none()
+    );
 }
 
 #[test]

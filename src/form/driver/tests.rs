@@ -64,7 +64,9 @@ async fn fake_provider() -> MockServer {
     // Anything else posted to /login: back to the login page (post/redirect/get).
     Mock::given(method("POST"))
         .and(path("/login"))
-        .respond_with(ResponseTemplate::new(302).insert_header("location", "/login?ticket=t1&error=1"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("location", "/login?ticket=t1&error=1"),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -146,7 +148,10 @@ async fn logs_in_consents_and_stops_at_the_callback() {
     assert_eq!((report.login_forms_seen, report.consent_pages_seen, report.steps), (1, 1, 5));
     let exchanges = a.take_transcript();
     assert_eq!(exchanges.len(), 5);
-    assert!(exchanges.iter().all(|e| !e.url.contains("rp.test")), "the callback is never requested");
+    assert!(
+        exchanges.iter().all(|e| !e.url.contains("rp.test")),
+        "the callback is never requested"
+    );
     let t = serde_json::to_string(&exchanges).unwrap();
     assert!(!t.contains(PASSWORD) && !t.contains("correct+horse") && !t.contains(CODE), "{t}");
 }
@@ -169,7 +174,10 @@ async fn wrong_password_is_login_rejected() {
     let s = setup("wrong");
     let start = HttpRequest::get(at(&server, "/authorize"));
     let report = drive(&agent(), start, &opts(&s, true, ConsentChoice::Allow)).await.unwrap();
-    assert!(matches!(&report.outcome, DriveOutcome::LoginRejected { url } if url.contains("/login")), "{report:?}");
+    assert!(
+        matches!(&report.outcome, DriveOutcome::LoginRejected { url } if url.contains("/login")),
+        "{report:?}"
+    );
     assert_eq!(report.login_forms_seen, 2);
     assert_eq!(report.consent_pages_seen, 0);
 }
@@ -188,16 +196,20 @@ async fn without_credentials_a_login_page_is_login_required() {
 async fn immediate_error_redirect_is_a_callback() {
     let server = MockServer::start().await;
     Mock::given(path("/authorize"))
-        .respond_with(ResponseTemplate::new(302).insert_header(
-            "location",
-            "https://rp.test/cb?error=login_required&state=st-9",
-        ))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", "https://rp.test/cb?error=login_required&state=st-9"),
+        )
         .mount(&server)
         .await;
     let s = setup(PASSWORD);
-    let report = drive(&agent(), HttpRequest::get(at(&server, "/authorize")), &opts(&s, false, ConsentChoice::Allow))
-        .await
-        .unwrap();
+    let report = drive(
+        &agent(),
+        HttpRequest::get(at(&server, "/authorize")),
+        &opts(&s, false, ConsentChoice::Allow),
+    )
+    .await
+    .unwrap();
     let DriveOutcome::Callback(cb) = &report.outcome else { panic!("{report:?}") };
     assert_eq!(cb.error(), Some("login_required"));
     assert_eq!(cb.state(), Some("st-9"));
@@ -228,9 +240,13 @@ async fn form_post_callback_is_read_not_submitted() {
         .mount(&server)
         .await;
     let s = setup(PASSWORD);
-    let report = drive(&agent(), HttpRequest::get(at(&server, "/authorize")), &opts(&s, true, ConsentChoice::Allow))
-        .await
-        .unwrap();
+    let report = drive(
+        &agent(),
+        HttpRequest::get(at(&server, "/authorize")),
+        &opts(&s, true, ConsentChoice::Allow),
+    )
+    .await
+    .unwrap();
     let DriveOutcome::Callback(cb) = &report.outcome else { panic!("{report:?}") };
     assert_eq!(cb.source, ResponseSource::FormPost);
     assert_eq!(cb.code(), Some(CODE));
@@ -262,16 +278,20 @@ async fn redirect_loop_is_stuck_after_max_steps() {
 async fn error_page_is_stuck_whatever_its_status() {
     let server = MockServer::start().await;
     Mock::given(path("/authorize"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw("<html><h1>Oops</h1><p>invalid redirect_uri</p></html>".as_bytes(), "text/html"),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            "<html><h1>Oops</h1><p>invalid redirect_uri</p></html>".as_bytes(),
+            "text/html",
+        ))
         .mount(&server)
         .await;
     let s = setup(PASSWORD);
-    let report = drive(&agent(), HttpRequest::get(at(&server, "/authorize?x=1")), &opts(&s, true, ConsentChoice::Allow))
-        .await
-        .unwrap();
+    let report = drive(
+        &agent(),
+        HttpRequest::get(at(&server, "/authorize?x=1")),
+        &opts(&s, true, ConsentChoice::Allow),
+    )
+    .await
+    .unwrap();
     let DriveOutcome::Stuck { url, status, .. } = &report.outcome else { panic!("{report:?}") };
     assert_eq!(*status, 200);
     assert!(url.ends_with("/authorize?x=1"), "{url}");
@@ -289,9 +309,16 @@ async fn deny_without_a_deny_button_is_stuck() {
         .mount(&server)
         .await;
     let s = setup(PASSWORD);
-    let report = drive(&agent(), HttpRequest::get(at(&server, "/consent")), &opts(&s, true, ConsentChoice::Deny))
-        .await
-        .unwrap();
-    assert!(matches!(&report.outcome, DriveOutcome::Stuck { reason, .. } if reason.contains("deny")), "{report:?}");
+    let report = drive(
+        &agent(),
+        HttpRequest::get(at(&server, "/consent")),
+        &opts(&s, true, ConsentChoice::Deny),
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(&report.outcome, DriveOutcome::Stuck { reason, .. } if reason.contains("deny")),
+        "{report:?}"
+    );
     assert_eq!(report.consent_pages_seen, 0, "the page was seen but not answered");
 }
