@@ -8,9 +8,7 @@ use url::Url;
 
 use super::detect::{FormHints, Page, classify};
 use super::fill::{fill_login, press};
-use crate::flow::callback::{
-    AuthorizationResponse, matches_redirect_uri, parse_form_post, parse_redirect,
-};
+use crate::flow::callback::{AuthorizationResponse, parse_form_post, parse_redirect};
 use crate::http::{Agent, AgentError, HttpRequest, HttpResponse};
 
 /// The end-user's credentials.
@@ -121,13 +119,19 @@ pub async fn drive(
                 report.outcome = outcome;
                 return Ok(report);
             }
-            Step::Next { request, login, consent } => {
-                report.login_forms_seen += usize::from(login);
-                report.consent_pages_seen += usize::from(consent);
-                if login {
-                    login_submitted = true;
-                } else if consent {
-                    login_submitted = false;
+            Step::Next { request, answered } => {
+                match answered {
+                    Answered::Login => {
+                        report.login_forms_seen += 1;
+                        login_submitted = true;
+                    }
+                    Answered::Consent => {
+                        report.consent_pages_seen += 1;
+                        login_submitted = false;
+                    }
+                    Answered::AutoPost => login_submitted = false,
+                    // Redirects keep the flag: a rejected login usually comes back via one.
+                    Answered::Redirect => {}
                 }
                 req = request;
             }
@@ -154,10 +158,22 @@ pub async fn drive(
 enum Step {
     /// The redirect_uri was reached.
     Done(DriveOutcome),
-    /// Send this request next; `login`/`consent` say which page was answered.
-    Next { request: HttpRequest, login: bool, consent: bool },
+    /// Send this request next, having answered this kind of response.
+    Next { request: HttpRequest, answered: Answered },
     /// Stop without a callback; `login` says whether a login page was seen.
     Stop { outcome: DriveOutcome, login: bool },
+}
+
+/// What kind of response a [`Step::Next`] answers.
+enum Answered {
+    /// A redirect to follow.
+    Redirect,
+    /// A login form, filled and submitted.
+    Login,
+    /// A consent form, answered.
+    Consent,
+    /// An auto-submitting form elsewhere than the redirect_uri.
+    AutoPost,
 }
 
 /// Decides the next request from one response (pure: no I/O).
@@ -180,13 +196,19 @@ fn next_step(
         if let Some(callback) = parse_redirect(&location, opts.redirect_uri) {
             return Step::Done(DriveOutcome::Callback(callback));
         }
+        if !matches!(location.scheme(), "http" | "https") {
+            let scheme = location.scheme();
+            return stuck(&format!(
+                "expected a redirect to the redirect_uri or an http(s) URL (found scheme {scheme}:)"
+            ));
+        }
         // 307/308 repeat the request as is; the others become a GET, as browsers do.
         let request = if matches!(resp.status, 307 | 308) {
             HttpRequest { url: location, ..sent.clone() }
         } else {
             HttpRequest::get(location)
         };
-        return Step::Next { request, login: false, consent: false };
+        return Step::Next { request, answered: Answered::Redirect };
     }
     match classify(&resp.text(), &resp.url, opts.hints) {
         Page::Login(login) => {
@@ -203,7 +225,7 @@ fn next_step(
                 };
             }
             let sub = fill_login(&login, &creds.username, &creds.password, opts.hints);
-            Step::Next { request: sub.into_request(), login: true, consent: false }
+            Step::Next { request: sub.into_request(), answered: Answered::Login }
         }
         Page::Consent(consent) => {
             let button = match opts.consent {
@@ -213,8 +235,7 @@ fn next_step(
             match button {
                 Some(b) => Step::Next {
                     request: press(&consent.form, Some(b)).into_request(),
-                    login: false,
-                    consent: true,
+                    answered: Answered::Consent,
                 },
                 None => stuck("expected a deny button on the consent page (found none)"),
             }
@@ -223,13 +244,9 @@ fn next_step(
             if let Some(callback) = parse_form_post(&form, opts.redirect_uri) {
                 return Step::Done(DriveOutcome::Callback(callback));
             }
-            if matches_redirect_uri(&form.action, opts.redirect_uri) {
-                return stuck("expected a POST form to the redirect_uri (found a GET form)");
-            }
             Step::Next {
                 request: press(&form, form.submits.first()).into_request(),
-                login: false,
-                consent: false,
+                answered: Answered::AutoPost,
             }
         }
         Page::Other => {

@@ -114,8 +114,8 @@ pub enum AgentError {
 
 /// A headless HTTP client: cookie jar, no automatic redirects, redacted transcript.
 ///
-/// Cloning is cheap and shares the jar and the transcript.
-#[derive(Debug, Clone)]
+/// Cloning is cheap and shares the jar and the transcript. `Debug` shows no cookie.
+#[derive(Clone)]
 pub struct Agent {
     client: reqwest::Client,
     jar: Arc<Jar>,
@@ -123,6 +123,12 @@ pub struct Agent {
     redactor: Redactor,
     transcript: Arc<Mutex<Vec<Exchange>>>,
     seq: Arc<AtomicU32>,
+}
+
+impl std::fmt::Debug for Agent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Agent").field("cfg", &self.cfg).field("redactor", &self.redactor).finish()
+    }
 }
 
 impl Agent {

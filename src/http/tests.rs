@@ -222,13 +222,37 @@ fn redactor_headers_and_truncation() {
     let long = "é".repeat(3000);
     let out = r.text(&long);
     assert!(out.len() < MAX_EXCERPT_BYTES + 40);
-    assert!(out.ends_with("bytes]"));
+    assert!(out.ends_with("[truncated; 6000 bytes in all]"), "{out}");
     assert_eq!(
         r.text(r#"{"refresh_token":"rt-abcdef","n":1}"#),
         format!(r#"{{"refresh_token":"{}","n":1}}"#, fingerprint("rt-abcdef"))
     );
     assert!(is_sensitive_name("ID_TOKEN"));
     assert!(!is_sensitive_name("csrf_token"));
+}
+
+#[test]
+fn excerpts_never_show_part_of_a_secret_whatever_the_cut() {
+    let secret = "SECRETPASSWORD-XYZ";
+    let r = Redactor::new(vec![secret.into()]);
+    let (a, b) = ("a".repeat(3000), "b".repeat(3000));
+    for pad in (1000..9000).step_by(97) {
+        let body = format!(
+            r#"{{"id_token":"{a}","access_token":"{b}","n":"{}{secret}"}}"#,
+            "c".repeat(pad)
+        );
+        let out = r.text(&body);
+        assert!(out.len() <= MAX_EXCERPT_BYTES + 64);
+        assert!(!out.contains("SECRETPAS") && !out.contains("aaaa"), "pad {pad}: {out}");
+    }
+}
+
+#[test]
+fn redactor_debug_shows_no_secret() {
+    let r = Redactor::new(vec!["topsecret".into()]);
+    r.form(&[("code".into(), "code-value-1".into())]);
+    let dbg = format!("{r:?}");
+    assert!(!dbg.contains("topsecret") && !dbg.contains("code-value-1"), "{dbg}");
 }
 
 #[test]
@@ -268,4 +292,22 @@ fn response_helpers() {
     assert_eq!(resp.json().unwrap()["k"], "v");
     let not = HttpResponse { status: 200, ..resp };
     assert!(!not.is_redirect());
+}
+
+#[test]
+fn request_debug_shows_no_secret() {
+    let req = HttpRequest::post_form(
+        Url::parse("https://op.test/token?code=c-123456").unwrap(),
+        vec![("client_secret".into(), "cs-98765".into())],
+    )
+    .basic("client-1", "bs-55555")
+    .bearer("tok-44444")
+    .header("x-api-key", "k-33333");
+    let dbg = format!("{req:?}");
+    for s in ["c-123456", "cs-98765", "bs-55555", "tok-44444", "k-33333"] {
+        assert!(!dbg.contains(s), "{s} in {dbg}");
+    }
+    assert!(dbg.contains("client-1") && dbg.contains("client_secret") && dbg.contains("x-api-key"));
+    let a = Agent::new(&AgentConfig::default(), Redactor::new(vec!["zz-secret".into()])).unwrap();
+    assert!(!format!("{a:?}").contains("zz-secret"));
 }

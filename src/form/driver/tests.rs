@@ -322,3 +322,64 @@ async fn deny_without_a_deny_button_is_stuck() {
     );
     assert_eq!(report.consent_pages_seen, 0, "the page was seen but not answered");
 }
+
+#[tokio::test]
+async fn redirect_to_another_app_scheme_is_stuck_not_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(path("/authorize"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("location", "com.other.app:/cb?code=x"),
+        )
+        .mount(&server)
+        .await;
+    let s = setup(PASSWORD);
+    let o = opts(&s, true, ConsentChoice::Allow);
+    let report = drive(&agent(), HttpRequest::get(at(&server, "/authorize")), &o).await.unwrap();
+    let DriveOutcome::Stuck { reason, status, .. } = &report.outcome else { panic!("{report:?}") };
+    assert_eq!(*status, 302);
+    assert!(reason.contains("com.other.app"), "{reason}");
+}
+
+#[tokio::test]
+async fn custom_scheme_redirect_uri_is_reached() {
+    let server = MockServer::start().await;
+    Mock::given(path("/authorize"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", "com.example.app:/oauth2redirect?code=x1&state=s"),
+        )
+        .mount(&server)
+        .await;
+    let s = Setup {
+        redirect_uri: Url::parse("com.example.app:/oauth2redirect").unwrap(),
+        ..setup(PASSWORD)
+    };
+    let o = opts(&s, true, ConsentChoice::Allow);
+    let report = drive(&agent(), HttpRequest::get(at(&server, "/authorize")), &o).await.unwrap();
+    let DriveOutcome::Callback(cb) = &report.outcome else { panic!("{report:?}") };
+    assert_eq!(cb.code(), Some("x1"));
+}
+
+#[tokio::test]
+async fn post_redirected_with_307_is_replayed_as_post() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/old"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", "/new"))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/new"))
+        .and(|r: &Request| form_has(r, "k", "v"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("location", "https://rp.test/cb?code=z9"),
+        )
+        .mount(&server)
+        .await;
+    let s = setup(PASSWORD);
+    let start = HttpRequest::post_form(at(&server, "/old"), vec![("k".into(), "v".into())]);
+    let report = drive(&agent(), start, &opts(&s, true, ConsentChoice::Allow)).await.unwrap();
+    let DriveOutcome::Callback(cb) = &report.outcome else { panic!("{report:?}") };
+    assert_eq!(cb.code(), Some("z9"));
+    assert_eq!(report.steps, 2);
+}
