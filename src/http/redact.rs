@@ -162,10 +162,27 @@ impl Redactor {
             }
             "location" | "content-location" | "refresh" => match Url::parse(value) {
                 Ok(u) => self.url(&u),
-                Err(_) => self.replace_known(&self.urlencoded(value)),
+                Err(_) => self.relative_url(value),
             },
             _ => self.replace_known(value),
         }
+    }
+
+    /// Redacts a URL that does not parse alone (a relative reference): its query and fragment.
+    fn relative_url(&self, raw: &str) -> String {
+        let (before_fragment, fragment) = match raw.split_once('#') {
+            Some((b, f)) => (b, Some(f)),
+            None => (raw, None),
+        };
+        let mut out = match before_fragment.split_once('?') {
+            Some((path, query)) => format!("{path}?{}", self.urlencoded(query)),
+            None => before_fragment.to_owned(),
+        };
+        if let Some(f) = fragment {
+            out.push('#');
+            out.push_str(&self.urlencoded(f));
+        }
+        self.replace_known(&out)
     }
 
     /// Redacts an `application/x-www-form-urlencoded` string, keeping its original encoding.

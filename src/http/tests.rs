@@ -227,6 +227,10 @@ fn redactor_headers_and_truncation() {
         r.text(r#"{"refresh_token":"rt-abcdef","n":1}"#),
         format!(r#"{{"refresh_token":"{}","n":1}}"#, fingerprint("rt-abcdef"))
     );
+    assert_eq!(
+        r.header("Location", "/cb?state=s&code=rel-code-1#id_token=t0k3n"),
+        format!("/cb?state=s&code={}#id_token={}", fingerprint("rel-code-1"), fingerprint("t0k3n"))
+    );
     assert!(is_sensitive_name("ID_TOKEN"));
     assert!(!is_sensitive_name("csrf_token"));
 }
@@ -310,4 +314,46 @@ fn request_debug_shows_no_secret() {
     assert!(dbg.contains("client-1") && dbg.contains("client_secret") && dbg.contains("x-api-key"));
     let a = Agent::new(&AgentConfig::default(), Redactor::new(vec!["zz-secret".into()])).unwrap();
     assert!(!format!("{a:?}").contains("zz-secret"));
+}
+
+/// A one-shot HTTP/1.1 server streaming an endless chunked body (no Content-Length), so the
+/// cap can only be enforced while reading. Gives up after 64 MiB so a bug cannot hang the test.
+fn endless_chunked_server() -> Url {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 4096];
+        let mut seen = Vec::new();
+        while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = conn.read(&mut buf).unwrap();
+            if n == 0 {
+                return;
+            }
+            seen.extend_from_slice(&buf[..n]);
+        }
+        let head =
+            "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\n\r\n";
+        if conn.write_all(head.as_bytes()).is_err() {
+            return;
+        }
+        let chunk = format!("1000\r\n{}\r\n", "z".repeat(0x1000));
+        for _ in 0..(64 * 1024 * 1024 / 0x1000) {
+            if conn.write_all(chunk.as_bytes()).is_err() {
+                return;
+            }
+        }
+    });
+    Url::parse(&format!("http://{addr}/stream")).unwrap()
+}
+
+#[tokio::test]
+async fn endless_chunked_body_stops_at_the_cap() {
+    let url = endless_chunked_server();
+    let a = agent_with(AgentConfig { max_body_bytes: 64 * 1024, ..AgentConfig::default() });
+    let started = Instant::now();
+    let err = a.send(HttpRequest::get(url)).await.unwrap_err();
+    assert!(matches!(err, AgentError::BodyTooLarge { limit: 65536, .. }), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5));
 }
