@@ -211,12 +211,12 @@ impl Redactor {
         if value.len() < MIN_LEARNED_LEN {
             return;
         }
-        if let Ok(mut learned) = self.learned.lock() {
-            if !learned.iter().any(|l| l == value) {
-                learned.push_back(value.to_owned());
-                if learned.len() > MAX_LEARNED {
-                    learned.pop_front();
-                }
+        if let Ok(mut learned) = self.learned.lock()
+            && !learned.iter().any(|l| l == value)
+        {
+            learned.push_back(value.to_owned());
+            if learned.len() > MAX_LEARNED {
+                learned.pop_front();
             }
         }
     }
