@@ -229,3 +229,24 @@ fn is_auto_post(form: &Form, html: &str) -> bool {
     });
     script_submits || onload_submits || noscript_submit
 }
+
+/// The target of a `<meta http-equiv="refresh" content="N; url=…">`, resolved against the page.
+///
+/// Some providers hand the browser to the redirect_uri this way instead of with a 302.
+pub fn meta_refresh(html: &str, page_url: &Url) -> Option<Url> {
+    let doc = Html::parse_document(html);
+    let selector = sel("meta[http-equiv][content]")?;
+    let content = doc
+        .select(&selector)
+        .find(|m| m.attr("http-equiv").is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh")))?
+        .attr("content")?;
+    let (_, after) = content.split_once([';', ','])?;
+    let after = after.trim_start();
+    let eq = after.find('=')?;
+    let (key, value) = (after.get(..eq)?, after.get(eq + 1..)?);
+    if !key.trim().eq_ignore_ascii_case("url") {
+        return None;
+    }
+    let value = value.trim().trim_matches(|c| c == '\'' || c == '"');
+    page_url.join(value).ok()
+}

@@ -6,7 +6,7 @@
 
 use url::Url;
 
-use super::detect::{FormHints, Page, classify};
+use super::detect::{FormHints, Page, classify, meta_refresh};
 use super::fill::{fill_login, press};
 use crate::flow::callback::{AuthorizationResponse, parse_form_post, parse_redirect};
 use crate::http::{Agent, AgentError, HttpRequest, HttpResponse};
@@ -193,24 +193,12 @@ fn next_step(
         let Some(location) = resp.location() else {
             return stuck("expected a valid Location on the redirect (found an unparsable one)");
         };
-        if let Some(callback) = parse_redirect(&location, opts.redirect_uri) {
-            return Step::Done(DriveOutcome::Callback(callback));
-        }
-        if !matches!(location.scheme(), "http" | "https") {
-            let scheme = location.scheme();
-            return stuck(&format!(
-                "expected a redirect to the redirect_uri or an http(s) URL (found scheme {scheme}:)"
-            ));
-        }
         // 307/308 repeat the request as is; the others become a GET, as browsers do.
-        let request = if matches!(resp.status, 307 | 308) {
-            HttpRequest { url: location, ..sent.clone() }
-        } else {
-            HttpRequest::get(location)
-        };
-        return Step::Next { request, answered: Answered::Redirect };
+        let replay = matches!(resp.status, 307 | 308).then_some(sent);
+        return follow(location, replay, opts, stuck);
     }
-    match classify(&resp.text(), &resp.url, opts.hints) {
+    let html = resp.text();
+    match classify(&html, &resp.url, opts.hints) {
         Page::Login(login) => {
             let Some(creds) = opts.credentials else {
                 return Step::Stop {
@@ -249,10 +237,35 @@ fn next_step(
                 answered: Answered::AutoPost,
             }
         }
-        Page::Other => {
-            stuck("expected a redirect, a login, consent or auto-submit form (found none)")
-        }
+        Page::Other => match meta_refresh(&html, &resp.url) {
+            Some(target) => follow(target, None, opts, stuck),
+            None => stuck("expected a redirect, a login, consent or auto-submit form (found none)"),
+        },
     }
+}
+
+/// Goes to `location`: the callback when it is the redirect_uri, else the next request
+/// (`replay` repeats a request at the new URL, for 307/308).
+fn follow(
+    location: Url,
+    replay: Option<&HttpRequest>,
+    opts: &DriveOptions<'_>,
+    stuck: impl Fn(&str) -> Step,
+) -> Step {
+    if let Some(callback) = parse_redirect(&location, opts.redirect_uri) {
+        return Step::Done(DriveOutcome::Callback(callback));
+    }
+    if !matches!(location.scheme(), "http" | "https") {
+        let scheme = location.scheme();
+        return stuck(&format!(
+            "expected a redirect to the redirect_uri or an http(s) URL (found scheme {scheme}:)"
+        ));
+    }
+    let request = match replay {
+        Some(sent) => HttpRequest { url: location, ..sent.clone() },
+        None => HttpRequest::get(location),
+    };
+    Step::Next { request, answered: Answered::Redirect }
 }
 
 #[cfg(test)]

@@ -247,3 +247,13 @@ fn base_href_is_used_for_relative_actions() {
     let forms = parse_forms(html, &url("https://idp.test/p"));
     assert_eq!(forms[0].action.as_str(), "https://cdn.test/app/login");
 }
+
+#[test]
+fn meta_refresh_targets_are_resolved() {
+    let page = url("https://idp.test/a/b");
+    let m = |c: &str| meta_refresh(&format!(r#"<meta http-equiv="refresh" content="{c}">"#), &page);
+    assert_eq!(m("0; url=/cb?x=1").unwrap().as_str(), "https://idp.test/cb?x=1");
+    assert_eq!(m("3;URL='next'").unwrap().as_str(), "https://idp.test/a/next");
+    assert_eq!(m("5"), None);
+    assert_eq!(meta_refresh("<p>no refresh</p>", &page), None);
+}

@@ -383,3 +383,28 @@ async fn post_redirected_with_307_is_replayed_as_post() {
     assert_eq!(cb.code(), Some("z9"));
     assert_eq!(report.steps, 2);
 }
+
+#[tokio::test]
+async fn meta_refresh_pages_are_followed_to_the_callback() {
+    let server = MockServer::start().await;
+    Mock::given(path("/authorize"))
+        .respond_with(html(
+            r#"<html><head><meta http-equiv="Refresh" content="0; URL='/hop'"></head></html>"#
+                .to_owned(),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(path("/hop"))
+        .respond_with(html(
+            r#"<meta http-equiv="refresh" content="0;url=https://rp.test/cb?code=m1&amp;state=s">"#
+                .to_owned(),
+        ))
+        .mount(&server)
+        .await;
+    let s = setup(PASSWORD);
+    let o = opts(&s, true, ConsentChoice::Allow);
+    let report = drive(&agent(), HttpRequest::get(at(&server, "/authorize")), &o).await.unwrap();
+    let DriveOutcome::Callback(cb) = &report.outcome else { panic!("{report:?}") };
+    assert_eq!((cb.code(), cb.state()), (Some("m1"), Some("s")));
+    assert_eq!(report.steps, 2);
+}
