@@ -12,6 +12,9 @@ use super::parse::{Field, Form, FormMethod, Submit, parse_forms, sel};
 
 /// Words meaning "allow" in a consent button's name, value or label.
 const ALLOW_WORDS: &[&str] = &[
+    "approved",
+    "allowed",
+    "granted",
     "allow",
     "accept",
     "approve",
@@ -24,7 +27,11 @@ const ALLOW_WORDS: &[&str] = &[
     "confirm",
 ];
 /// Words meaning "deny" in a consent button's name, value or label.
-const DENY_WORDS: &[&str] = &["deny", "reject", "cancel", "decline", "abort", "no", "refuse"];
+const DENY_WORDS: &[&str] =
+    &["deny", "denied", "reject", "rejected", "cancel", "decline", "abort", "no", "refuse"];
+/// Fragments of hidden field names that carry a consent decision (`approval`, `prompt`, …).
+const DECISION_FIELDS: &[&str] =
+    &["approv", "consent", "decision", "action", "prompt", "allow", "grant", "accept"];
 /// Words in a username field's name or id.
 const USERNAME_WORDS: &[&str] = &["user", "login", "email", "identifier", "mail"];
 
@@ -74,8 +81,10 @@ pub struct ConsentForm {
     pub form: Form,
     /// The button that grants consent.
     pub allow: Submit,
-    /// The button that refuses consent, when the form has one.
+    /// The button that refuses consent, when the page has one.
     pub deny: Option<Submit>,
+    /// The form holding `deny` when it is a separate form (Dex style), else `None`.
+    pub deny_form: Option<Form>,
 }
 
 /// Classifies a page by its forms.
@@ -84,23 +93,17 @@ pub fn classify(html: &str, page_url: &Url, hints: &FormHints) -> Page {
     if let Some(login) = forms.iter().find_map(|f| login_form(f, hints)) {
         return Page::Login(login);
     }
-    let consents: Vec<ConsentForm> = forms
-        .iter()
-        .filter(|f| !f.fields.iter().any(Field::is_text_like))
-        .filter_map(|f| consent_form(f, hints))
-        .collect();
-    // A form with both an allow and a deny button (or hinted) is a consent page even if a
+    let consent = consent_page(&forms, hints);
+    // A page with both an allow and a deny button (or hinted) is a consent page even if a
     // script submits it; otherwise a hidden-only POST form with a submitting script is form_post.
-    if let Some(c) = consents.iter().find(|c| c.deny.is_some() || hints.consent_allow.is_some()) {
+    if let Some(c) = consent.as_ref().filter(|c| c.deny.is_some() || hints.consent_allow.is_some())
+    {
         return Page::Consent(c.clone());
     }
     if let Some(f) = forms.iter().find(|f| is_auto_post(f, html)) {
         return Page::AutoPost(f.clone());
     }
-    match consents.into_iter().next() {
-        Some(c) => Page::Consent(c),
-        None => Page::Other,
-    }
+    consent.map_or(Page::Other, Page::Consent)
 }
 
 /// A login form: one with a password field (or the hinted one).
@@ -152,55 +155,99 @@ fn has_word(s: &str, words: &[&str]) -> bool {
     s.split(|c: char| !c.is_alphanumeric()).any(|t| words.iter().any(|w| t.eq_ignore_ascii_case(w)))
 }
 
-/// Whether a button means `words`, judged on its attributes or, failing those, its label.
-fn button_means(s: &Submit, words: &[&str], use_label: bool) -> bool {
-    if use_label {
-        has_word(&s.label, words)
-    } else {
-        // The value says what a button does; the name only when there is no value
-        // (`name=consent value=No` is a deny button).
-        match s.value.as_deref().filter(|v| !v.trim().is_empty()) {
-            Some(v) => has_word(v, words),
-            None => s.name.as_deref().is_some_and(|n| has_word(n, words)),
+/// Whether a button's attributes mean `words` rather than `not`: its value decides when it
+/// means either (`name=consent value=No` is a deny button), else its name (`name=accept
+/// value=Ja` is an allow button).
+fn attrs_mean(s: &Submit, words: &[&str], not: &[&str]) -> bool {
+    if let Some(v) = s.value.as_deref() {
+        if has_word(v, not) {
+            return false;
+        }
+        if has_word(v, words) {
+            return true;
         }
     }
+    s.name.as_deref().is_some_and(|n| has_word(n, words) && !has_word(n, not))
 }
 
-/// Picks the button meaning `words`, preferring attributes over labels, never one meaning `not`.
-fn pick<'a>(submits: &'a [Submit], words: &[&str], not: &[&str]) -> Option<&'a Submit> {
-    [false, true].into_iter().find_map(|use_label| {
-        submits.iter().find(|s| {
-            button_means(s, words, use_label)
-                && !button_means(s, not, false)
-                && !button_means(s, not, true)
-        })
+/// Picks the button meaning `words`, judged on attributes or (weaker) on labels; a label
+/// counts only when neither the attributes nor the label also mean `not`.
+fn pick<'a>(
+    submits: &'a [Submit],
+    words: &[&str],
+    not: &[&str],
+    use_label: bool,
+) -> Option<&'a Submit> {
+    submits.iter().find(|s| {
+        if use_label {
+            has_word(&s.label, words) && !has_word(&s.label, not) && !attrs_mean(s, not, words)
+        } else {
+            attrs_mean(s, words, not)
+        }
     })
 }
 
-/// A consent form: no password field, and buttons meaning allow (and maybe deny).
-fn consent_form(form: &Form, hints: &FormHints) -> Option<ConsentForm> {
-    if form.fields.iter().any(|f| f.kind == "password") {
-        return None;
-    }
+/// The consent form of a page: the first form with an allow button; its deny button, or the
+/// first other form offering only a deny button.
+fn consent_page(forms: &[Form], hints: &FormHints) -> Option<ConsentForm> {
+    let buttons: Vec<(&Form, Option<&Submit>, Option<&Submit>)> = forms
+        .iter()
+        .filter(|f| !f.fields.iter().any(|x| x.kind == "password" || x.is_text_like()))
+        .map(|f| {
+            let (allow, deny) = decision_buttons(f, hints);
+            (f, allow, deny)
+        })
+        .collect();
+    let (form, allow, own_deny) = buttons.iter().find(|(_, allow, _)| allow.is_some())?;
+    let allow = (*allow)?;
+    let (deny, deny_form) = match own_deny {
+        Some(d) => (Some((*d).clone()), None),
+        None => match buttons
+            .iter()
+            .find(|(f, a, d)| f.index != form.index && a.is_none() && d.is_some())
+        {
+            Some((f, _, d)) => (d.cloned(), Some((*f).clone())),
+            None => (None, None),
+        },
+    };
+    Some(ConsentForm { form: (*form).clone(), allow: allow.clone(), deny, deny_form })
+}
+
+/// The allow and deny buttons of one form. Signals, strongest first: hints, button values or
+/// names, a hidden decision field of a single-button form (`approval=approve`,
+/// `prompt=consent`), button labels.
+fn decision_buttons<'a>(
+    form: &'a Form,
+    hints: &FormHints,
+) -> (Option<&'a Submit>, Option<&'a Submit>) {
     let hinted = |h: &Option<String>| {
         h.as_deref().and_then(|h| form.submits.iter().find(|s| hint_matches(h, s)))
     };
-    let deny = hinted(&hints.consent_deny).or_else(|| pick(&form.submits, DENY_WORDS, ALLOW_WORDS));
-    let prompt_consent = form
-        .fields
-        .iter()
-        .any(|f| f.kind == "hidden" && f.name == "prompt" && f.value == "consent");
+    let hidden_means = |words: &[&str]| match form.submits.as_slice() {
+        [only] => form
+            .fields
+            .iter()
+            .filter(|f| f.kind == "hidden")
+            .filter(|f| {
+                let name = f.name.to_ascii_lowercase();
+                DECISION_FIELDS.iter().any(|d| name.contains(d))
+            })
+            .any(|f| has_word(&f.value, words))
+            .then_some(only),
+        _ => None,
+    };
+    let by_attrs = |words, not| pick(&form.submits, words, not, false);
+    let by_label = |words, not| pick(&form.submits, words, not, true);
     let allow = hinted(&hints.consent_allow)
-        .or_else(|| pick(&form.submits, ALLOW_WORDS, DENY_WORDS))
-        .or_else(|| {
-            // node oidc-provider style: a hidden prompt=consent and a single other button.
-            let others: Vec<&Submit> = form.submits.iter().filter(|s| Some(*s) != deny).collect();
-            match others.as_slice() {
-                [only] if prompt_consent => Some(*only),
-                _ => None,
-            }
-        })?;
-    Some(ConsentForm { form: form.clone(), allow: allow.clone(), deny: deny.cloned() })
+        .or_else(|| by_attrs(ALLOW_WORDS, DENY_WORDS))
+        .or_else(|| hidden_means(ALLOW_WORDS))
+        .or_else(|| by_label(ALLOW_WORDS, DENY_WORDS));
+    let deny = hinted(&hints.consent_deny)
+        .or_else(|| by_attrs(DENY_WORDS, ALLOW_WORDS))
+        .or_else(|| hidden_means(DENY_WORDS))
+        .or_else(|| by_label(DENY_WORDS, ALLOW_WORDS))
+        .filter(|d| Some(*d) != allow);
+    (allow, deny)
 }
 
 /// A `form_post` page: a POST form with only hidden fields, submitted by script (`onload`,

@@ -216,15 +216,14 @@ fn next_step(
             Step::Next { request: sub.into_request(), answered: Answered::Login }
         }
         Page::Consent(consent) => {
-            let button = match opts.consent {
-                ConsentChoice::Allow => Some(&consent.allow),
-                ConsentChoice::Deny => consent.deny.as_ref(),
+            let submission = match opts.consent {
+                ConsentChoice::Allow => Some(consent.allow_submission()),
+                ConsentChoice::Deny => consent.deny_submission(),
             };
-            match button {
-                Some(b) => Step::Next {
-                    request: press(&consent.form, Some(b)).into_request(),
-                    answered: Answered::Consent,
-                },
+            match submission {
+                Some(sub) => {
+                    Step::Next { request: sub.into_request(), answered: Answered::Consent }
+                }
                 None => stuck("expected a deny button on the consent page (found none)"),
             }
         }

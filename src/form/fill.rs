@@ -2,7 +2,7 @@
 
 use url::Url;
 
-use super::detect::{FormHints, LoginForm, hint_matches};
+use super::detect::{ConsentForm, FormHints, LoginForm, hint_matches};
 use super::parse::{Form, FormMethod, Submit};
 use crate::http::HttpRequest;
 
@@ -27,6 +27,20 @@ impl Submission {
             FormMethod::Get => HttpRequest::get(self.url),
             FormMethod::Post => HttpRequest::post_form(self.url, self.fields),
         }
+    }
+}
+
+impl ConsentForm {
+    /// The submission that grants consent.
+    pub fn allow_submission(&self) -> Submission {
+        press(&self.form, Some(&self.allow))
+    }
+
+    /// The submission that refuses consent (from the deny button's own form), if the page
+    /// has a deny button.
+    pub fn deny_submission(&self) -> Option<Submission> {
+        let deny = self.deny.as_ref()?;
+        Some(press(self.deny_form.as_ref().unwrap_or(&self.form), Some(deny)))
     }
 }
 

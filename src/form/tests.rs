@@ -257,3 +257,37 @@ fn meta_refresh_targets_are_resolved() {
     assert_eq!(m("5"), None);
     assert_eq!(meta_refresh("<p>no refresh</p>", &page), None);
 }
+
+const DEX_CONSENT: &str = include_str!("fixtures/dex_consent.html");
+const KEYCLOAK_CONSENT: &str = include_str!("fixtures/keycloak_consent.html");
+
+#[test]
+fn dex_consent_uses_hidden_decisions_and_a_separate_deny_form() {
+    let page = "https://dex.test/approval?req=rk5ycfa3bzxxdtrazu6vlg7ju";
+    let c = consent(DEX_CONSENT, page, &no_hints());
+    assert_eq!(c.form.index, 0);
+    assert_eq!(c.deny_form.as_ref().map(|f| f.index), Some(1));
+    let allow = c.allow_submission();
+    assert_eq!(allow.url.as_str(), page);
+    assert_eq!(field(&allow, "approval"), ["approve"]);
+    let deny = c.deny_submission().unwrap();
+    assert_eq!(field(&deny, "approval"), ["rejected"]);
+    assert_eq!(field(&deny, "req"), ["rk5ycfa3bzxxdtrazu6vlg7ju"]);
+}
+
+#[test]
+fn keycloak_consent_is_judged_by_button_names_not_its_script() {
+    // Localised values (Ja/Nein) mean nothing; the names accept/cancel decide, and the
+    // submit-related script does not make this hidden-only POST form a form_post page.
+    let c = consent(KEYCLOAK_CONSENT, "https://kc.test/realms/demo/auth", &no_hints());
+    assert_eq!(c.allow.name.as_deref(), Some("accept"));
+    assert_eq!(c.deny.as_ref().and_then(|d| d.name.as_deref()), Some("cancel"));
+    assert!(c.deny_form.is_none());
+    let sub = c.allow_submission();
+    assert_eq!(
+        sub.url.as_str(),
+        "https://kc.test/realms/demo/login-actions/consent?client_id=harness&tab_id=Jq1"
+    );
+    assert_eq!(sub.fields.len(), 2);
+    assert_eq!(field(&sub, "accept"), ["Ja"]);
+}
