@@ -84,7 +84,7 @@ pub struct ConsentForm {
     /// The button that refuses consent, when the page has one.
     pub deny: Option<Submit>,
     /// The form holding `deny` when it is a separate form (Dex style), else `None`.
-    pub deny_form: Option<Form>,
+    pub deny_form: Option<Box<Form>>,
 }
 
 /// Classifies a page by its forms.
@@ -206,7 +206,7 @@ fn consent_page(forms: &[Form], hints: &FormHints) -> Option<ConsentForm> {
             .iter()
             .find(|(f, a, d)| f.index != form.index && a.is_none() && d.is_some())
         {
-            Some((f, _, d)) => (d.cloned(), Some((*f).clone())),
+            Some((f, _, d)) => (d.cloned(), Some(Box::new((*f).clone()))),
             None => (None, None),
         },
     };

@@ -40,7 +40,7 @@ impl ConsentForm {
     /// has a deny button.
     pub fn deny_submission(&self) -> Option<Submission> {
         let deny = self.deny.as_ref()?;
-        Some(press(self.deny_form.as_ref().unwrap_or(&self.form), Some(deny)))
+        Some(press(self.deny_form.as_deref().unwrap_or(&self.form), Some(deny)))
     }
 }
 
