@@ -108,6 +108,7 @@ pub async fn drive(
     };
     let mut req = start;
     let mut login_submitted = false;
+    let mut redirects_in_a_row = 0usize;
     let mut last: Option<(String, u16)> = None;
     while report.steps < opts.max_steps {
         report.steps += 1;
@@ -132,6 +133,22 @@ pub async fn drive(
                     Answered::AutoPost => login_submitted = false,
                     // Redirects keep the flag: a rejected login usually comes back via one.
                     Answered::Redirect => {}
+                }
+                if matches!(answered, Answered::Redirect) {
+                    redirects_in_a_row += 1;
+                    let max = agent.config().max_redirects;
+                    if redirects_in_a_row > max {
+                        report.outcome = DriveOutcome::Stuck {
+                            url: red_url,
+                            status: resp.status,
+                            reason: format!(
+                                "expected at most {max} redirects in a row (found more)"
+                            ),
+                        };
+                        return Ok(report);
+                    }
+                } else {
+                    redirects_in_a_row = 0;
                 }
                 req = request;
             }

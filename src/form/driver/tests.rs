@@ -408,3 +408,23 @@ async fn meta_refresh_pages_are_followed_to_the_callback() {
     assert_eq!((cb.code(), cb.state()), (Some("m1"), Some("s")));
     assert_eq!(report.steps, 2);
 }
+
+#[tokio::test]
+async fn redirect_chains_are_bounded_by_max_redirects() {
+    let server = MockServer::start().await;
+    Mock::given(path("/a"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/a"))
+        .mount(&server)
+        .await;
+    let a = Agent::new(
+        &AgentConfig { max_redirects: 3, ..AgentConfig::default() },
+        Redactor::default(),
+    )
+    .unwrap();
+    let s = setup(PASSWORD);
+    let o = DriveOptions { max_steps: 50, ..opts(&s, true, ConsentChoice::Allow) };
+    let report = drive(&a, HttpRequest::get(at(&server, "/a")), &o).await.unwrap();
+    assert_eq!(report.steps, 4);
+    let DriveOutcome::Stuck { reason, .. } = &report.outcome else { panic!("{report:?}") };
+    assert!(reason.contains("at most 3 redirects"), "{reason}");
+}
