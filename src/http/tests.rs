@@ -357,3 +357,21 @@ async fn endless_chunked_body_stops_at_the_cap() {
     assert!(matches!(err, AgentError::BodyTooLarge { limit: 65536, .. }), "{err}");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+#[tokio::test]
+async fn transport_errors_carry_a_redacted_url() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url =
+        Url::parse(&format!("http://127.0.0.1:{port}/cb?code=conn-code-777&state=s")).unwrap();
+    let a = agent();
+    let err = a.send(HttpRequest::get(url)).await.unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, AgentError::Transport { .. }), "{msg}");
+    assert!(!msg.contains("conn-code-777") && msg.contains("state=s"), "{msg}");
+    let t = a.take_transcript();
+    assert_eq!(t[0].status, None);
+    assert!(!t[0].error.as_deref().unwrap().contains("conn-code-777"));
+}
