@@ -37,6 +37,7 @@ const USERNAME_WORDS: &[&str] = &["user", "login", "email", "identifier", "mail"
 
 /// Per-provider overrides for page detection (from the target profile).
 #[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FormHints {
     /// Name of the username field.
     pub username_field: Option<String>,

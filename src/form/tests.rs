@@ -291,3 +291,12 @@ fn keycloak_consent_is_judged_by_button_names_not_its_script() {
     assert_eq!(sub.fields.len(), 2);
     assert_eq!(field(&sub, "accept"), ["Ja"]);
 }
+
+#[test]
+fn hints_deserialise_and_reject_unknown_keys() {
+    let h: FormHints = serde_json::from_str(r#"{"username_field":"login","consent_allow":"Yes"}"#)
+        .unwrap();
+    assert_eq!(h.username_field.as_deref(), Some("login"));
+    assert_eq!(h.password_field, None);
+    assert!(serde_json::from_str::<FormHints>(r#"{"usernme_field":"x"}"#).is_err());
+}
