@@ -96,10 +96,9 @@ pub fn parse_redirect(location: &Url, redirect_uri: &Url) -> Option<Authorizatio
     }
     let fragment = location.fragment().filter(|f| !f.is_empty());
     let (source, params) = match fragment {
-        Some(f) if params.is_empty() => (
-            ResponseSource::Fragment,
-            form_urlencoded::parse(f.as_bytes()).into_owned().collect(),
-        ),
+        Some(f) if params.is_empty() => {
+            (ResponseSource::Fragment, form_urlencoded::parse(f.as_bytes()).into_owned().collect())
+        }
         _ => (ResponseSource::Query, params),
     };
     Some(AuthorizationResponse { source, url: location.to_string(), params })

@@ -11,15 +11,33 @@ use url::Url;
 use super::parse::{Field, Form, FormMethod, Submit, parse_forms, sel};
 
 /// Words meaning "allow" in a consent button's name, value or label.
-const ALLOW_WORDS: &[&str] =
-    &["allow", "accept", "approve", "authorize", "authorise", "consent", "continue", "yes", "grant", "confirm"];
+const ALLOW_WORDS: &[&str] = &[
+    "approved",
+    "allowed",
+    "granted",
+    "allow",
+    "accept",
+    "approve",
+    "authorize",
+    "authorise",
+    "consent",
+    "continue",
+    "yes",
+    "grant",
+    "confirm",
+];
 /// Words meaning "deny" in a consent button's name, value or label.
-const DENY_WORDS: &[&str] = &["deny", "reject", "cancel", "decline", "abort", "no", "refuse"];
+const DENY_WORDS: &[&str] =
+    &["deny", "denied", "reject", "rejected", "cancel", "decline", "abort", "no", "refuse"];
+/// Fragments of hidden field names that carry a consent decision (`approval`, `prompt`, …).
+const DECISION_FIELDS: &[&str] =
+    &["approv", "consent", "decision", "action", "prompt", "allow", "grant", "accept"];
 /// Words in a username field's name or id.
 const USERNAME_WORDS: &[&str] = &["user", "login", "email", "identifier", "mail"];
 
 /// Per-provider overrides for page detection (from the target profile).
 #[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FormHints {
     /// Name of the username field.
     pub username_field: Option<String>,
@@ -64,8 +82,10 @@ pub struct ConsentForm {
     pub form: Form,
     /// The button that grants consent.
     pub allow: Submit,
-    /// The button that refuses consent, when the form has one.
+    /// The button that refuses consent, when the page has one.
     pub deny: Option<Submit>,
+    /// The form holding `deny` when it is a separate form (Dex style), else `None`.
+    pub deny_form: Option<Box<Form>>,
 }
 
 /// Classifies a page by its forms.
@@ -74,23 +94,17 @@ pub fn classify(html: &str, page_url: &Url, hints: &FormHints) -> Page {
     if let Some(login) = forms.iter().find_map(|f| login_form(f, hints)) {
         return Page::Login(login);
     }
-    let consents: Vec<ConsentForm> = forms
-        .iter()
-        .filter(|f| !f.fields.iter().any(Field::is_text_like))
-        .filter_map(|f| consent_form(f, hints))
-        .collect();
-    // A form with both an allow and a deny button (or hinted) is a consent page even if a
+    let consent = consent_page(&forms, hints);
+    // A page with both an allow and a deny button (or hinted) is a consent page even if a
     // script submits it; otherwise a hidden-only POST form with a submitting script is form_post.
-    if let Some(c) = consents.iter().find(|c| c.deny.is_some() || hints.consent_allow.is_some()) {
+    if let Some(c) = consent.as_ref().filter(|c| c.deny.is_some() || hints.consent_allow.is_some())
+    {
         return Page::Consent(c.clone());
     }
     if let Some(f) = forms.iter().find(|f| is_auto_post(f, html)) {
         return Page::AutoPost(f.clone());
     }
-    match consents.into_iter().next() {
-        Some(c) => Page::Consent(c),
-        None => Page::Other,
-    }
+    consent.map_or(Page::Other, Page::Consent)
 }
 
 /// A login form: one with a password field (or the hinted one).
@@ -106,9 +120,7 @@ fn login_form(form: &Form, hints: &FormHints) -> Option<LoginForm> {
         .filter(|f| f.name != password.name && f.kind != "password" && f.kind != "hidden")
         .collect();
     let has_token = |f: &Field, words: &[&str]| {
-        f.autocomplete
-            .as_deref()
-            .is_some_and(|a| a.split_whitespace().any(|t| words.contains(&t)))
+        f.autocomplete.as_deref().is_some_and(|a| a.split_whitespace().any(|t| words.contains(&t)))
     };
     let named_like_user = |f: &Field| {
         let name = f.name.to_ascii_lowercase();
@@ -141,55 +153,102 @@ pub(crate) fn hint_matches(hint: &str, s: &Submit) -> bool {
 
 /// Whether any alphanumeric word of `s` is in `words`.
 fn has_word(s: &str, words: &[&str]) -> bool {
-    s.split(|c: char| !c.is_alphanumeric())
-        .any(|t| words.iter().any(|w| t.eq_ignore_ascii_case(w)))
+    s.split(|c: char| !c.is_alphanumeric()).any(|t| words.iter().any(|w| t.eq_ignore_ascii_case(w)))
 }
 
-/// Whether a button means `words`, judged on its attributes or, failing those, its label.
-fn button_means(s: &Submit, words: &[&str], use_label: bool) -> bool {
-    if use_label {
-        has_word(&s.label, words)
-    } else {
-        s.value.as_deref().is_some_and(|v| has_word(v, words))
-            || s.name.as_deref().is_some_and(|n| has_word(n, words))
+/// Whether a button's attributes mean `words` rather than `not`: its value decides when it
+/// means either (`name=consent value=No` is a deny button), else its name (`name=accept
+/// value=Ja` is an allow button).
+fn attrs_mean(s: &Submit, words: &[&str], not: &[&str]) -> bool {
+    if let Some(v) = s.value.as_deref() {
+        if has_word(v, not) {
+            return false;
+        }
+        if has_word(v, words) {
+            return true;
+        }
     }
+    s.name.as_deref().is_some_and(|n| has_word(n, words) && !has_word(n, not))
 }
 
-/// Picks the button meaning `words`, preferring attributes over labels, never one meaning `not`.
-fn pick<'a>(submits: &'a [Submit], words: &[&str], not: &[&str]) -> Option<&'a Submit> {
-    [false, true].into_iter().find_map(|use_label| {
-        submits.iter().find(|s| {
-            button_means(s, words, use_label)
-                && !button_means(s, not, false)
-                && !button_means(s, not, true)
-        })
+/// Picks the button meaning `words`, judged on attributes or (weaker) on labels; a label
+/// counts only when neither the attributes nor the label also mean `not`.
+fn pick<'a>(
+    submits: &'a [Submit],
+    words: &[&str],
+    not: &[&str],
+    use_label: bool,
+) -> Option<&'a Submit> {
+    submits.iter().find(|s| {
+        if use_label {
+            has_word(&s.label, words) && !has_word(&s.label, not) && !attrs_mean(s, not, words)
+        } else {
+            attrs_mean(s, words, not)
+        }
     })
 }
 
-/// A consent form: no password field, and buttons meaning allow (and maybe deny).
-fn consent_form(form: &Form, hints: &FormHints) -> Option<ConsentForm> {
-    if form.fields.iter().any(|f| f.kind == "password") {
-        return None;
-    }
+/// The consent form of a page: the first form with an allow button; its deny button, or the
+/// first other form offering only a deny button.
+fn consent_page(forms: &[Form], hints: &FormHints) -> Option<ConsentForm> {
+    let buttons: Vec<(&Form, Option<&Submit>, Option<&Submit>)> = forms
+        .iter()
+        .filter(|f| !f.fields.iter().any(|x| x.kind == "password" || x.is_text_like()))
+        .map(|f| {
+            let (allow, deny) = decision_buttons(f, hints);
+            (f, allow, deny)
+        })
+        .collect();
+    let (form, allow, own_deny) = buttons.iter().find(|(_, allow, _)| allow.is_some())?;
+    let allow = (*allow)?;
+    let (deny, deny_form) = match own_deny {
+        Some(d) => (Some((*d).clone()), None),
+        None => match buttons
+            .iter()
+            .find(|(f, a, d)| f.index != form.index && a.is_none() && d.is_some())
+        {
+            Some((f, _, d)) => (d.cloned(), Some(Box::new((*f).clone()))),
+            None => (None, None),
+        },
+    };
+    Some(ConsentForm { form: (*form).clone(), allow: allow.clone(), deny, deny_form })
+}
+
+/// The allow and deny buttons of one form. Signals, strongest first: hints, button values or
+/// names, a hidden decision field of a single-button form (`approval=approve`,
+/// `prompt=consent`), button labels.
+fn decision_buttons<'a>(
+    form: &'a Form,
+    hints: &FormHints,
+) -> (Option<&'a Submit>, Option<&'a Submit>) {
     let hinted = |h: &Option<String>| {
         h.as_deref().and_then(|h| form.submits.iter().find(|s| hint_matches(h, s)))
     };
-    let deny = hinted(&hints.consent_deny).or_else(|| pick(&form.submits, DENY_WORDS, ALLOW_WORDS));
-    let prompt_consent = form
-        .fields
-        .iter()
-        .any(|f| f.kind == "hidden" && f.name == "prompt" && f.value == "consent");
+    let hidden_means = |words: &[&str]| match form.submits.as_slice() {
+        [only] => form
+            .fields
+            .iter()
+            .filter(|f| f.kind == "hidden")
+            .filter(|f| {
+                let name = f.name.to_ascii_lowercase();
+                DECISION_FIELDS.iter().any(|d| name.contains(d))
+            })
+            .any(|f| has_word(&f.value, words))
+            .then_some(only),
+        _ => None,
+    };
+    let by_attrs = |words, not| pick(&form.submits, words, not, false);
+    let by_label = |words, not| pick(&form.submits, words, not, true);
     let allow = hinted(&hints.consent_allow)
-        .or_else(|| pick(&form.submits, ALLOW_WORDS, DENY_WORDS))
-        .or_else(|| {
-            // node oidc-provider style: a hidden prompt=consent and a single other button.
-            let others: Vec<&Submit> = form.submits.iter().filter(|s| Some(*s) != deny).collect();
-            match others.as_slice() {
-                [only] if prompt_consent => Some(*only),
-                _ => None,
-            }
-        })?;
-    Some(ConsentForm { form: form.clone(), allow: allow.clone(), deny: deny.cloned() })
+        .or_else(|| by_attrs(ALLOW_WORDS, DENY_WORDS))
+        .or_else(|| hidden_means(ALLOW_WORDS))
+        .or_else(|| by_label(ALLOW_WORDS, DENY_WORDS));
+    let deny = hinted(&hints.consent_deny)
+        .or_else(|| by_attrs(DENY_WORDS, ALLOW_WORDS))
+        .or_else(|| hidden_means(DENY_WORDS))
+        .or_else(|| by_label(DENY_WORDS, ALLOW_WORDS))
+        .filter(|d| Some(*d) != allow);
+    (allow, deny)
 }
 
 /// A `form_post` page: a POST form with only hidden fields, submitted by script (`onload`,
@@ -207,9 +266,8 @@ fn is_auto_post(form: &Form, html: &str) -> bool {
     else {
         return false;
     };
-    let script_submits = doc
-        .select(&script_sel)
-        .any(|s| s.text().collect::<String>().contains("submit"));
+    let script_submits =
+        doc.select(&script_sel).any(|s| s.text().collect::<String>().contains("submit"));
     let onload_submits =
         doc.select(&onload_sel).any(|e| e.attr("onload").is_some_and(|o| o.contains("submit")));
     // html5ever parses <noscript> content as raw text (scripting enabled), so read it as text.
@@ -218,4 +276,25 @@ fn is_auto_post(form: &Form, html: &str) -> bool {
         inner.contains("submit") || inner.contains("<button")
     });
     script_submits || onload_submits || noscript_submit
+}
+
+/// The target of a `<meta http-equiv="refresh" content="N; url=…">`, resolved against the page.
+///
+/// Some providers hand the browser to the redirect_uri this way instead of with a 302.
+pub fn meta_refresh(html: &str, page_url: &Url) -> Option<Url> {
+    let doc = Html::parse_document(html);
+    let selector = sel("meta[http-equiv][content]")?;
+    let content = doc
+        .select(&selector)
+        .find(|m| m.attr("http-equiv").is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh")))?
+        .attr("content")?;
+    let (_, after) = content.split_once([';', ','])?;
+    let after = after.trim_start();
+    let eq = after.find('=')?;
+    let (key, value) = (after.get(..eq)?, after.get(eq + 1..)?);
+    if !key.trim().eq_ignore_ascii_case("url") {
+        return None;
+    }
+    let value = value.trim().trim_matches(|c| c == '\'' || c == '"');
+    page_url.join(value).ok()
 }

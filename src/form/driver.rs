@@ -6,11 +6,9 @@
 
 use url::Url;
 
-use super::detect::{FormHints, Page, classify};
+use super::detect::{FormHints, Page, classify, meta_refresh};
 use super::fill::{fill_login, press};
-use crate::flow::callback::{
-    AuthorizationResponse, matches_redirect_uri, parse_form_post, parse_redirect,
-};
+use crate::flow::callback::{AuthorizationResponse, parse_form_post, parse_redirect};
 use crate::http::{Agent, AgentError, HttpRequest, HttpResponse};
 
 /// The end-user's credentials.
@@ -110,6 +108,7 @@ pub async fn drive(
     };
     let mut req = start;
     let mut login_submitted = false;
+    let mut redirects_in_a_row = 0usize;
     let mut last: Option<(String, u16)> = None;
     while report.steps < opts.max_steps {
         report.steps += 1;
@@ -121,13 +120,35 @@ pub async fn drive(
                 report.outcome = outcome;
                 return Ok(report);
             }
-            Step::Next { request, login, consent } => {
-                report.login_forms_seen += usize::from(login);
-                report.consent_pages_seen += usize::from(consent);
-                if login {
-                    login_submitted = true;
-                } else if consent {
-                    login_submitted = false;
+            Step::Next { request, answered } => {
+                match answered {
+                    Answered::Login => {
+                        report.login_forms_seen += 1;
+                        login_submitted = true;
+                    }
+                    Answered::Consent => {
+                        report.consent_pages_seen += 1;
+                        login_submitted = false;
+                    }
+                    Answered::AutoPost => login_submitted = false,
+                    // Redirects keep the flag: a rejected login usually comes back via one.
+                    Answered::Redirect => {}
+                }
+                if matches!(answered, Answered::Redirect) {
+                    redirects_in_a_row += 1;
+                    let max = agent.config().max_redirects;
+                    if redirects_in_a_row > max {
+                        report.outcome = DriveOutcome::Stuck {
+                            url: red_url,
+                            status: resp.status,
+                            reason: format!(
+                                "expected at most {max} redirects in a row (found more)"
+                            ),
+                        };
+                        return Ok(report);
+                    }
+                } else {
+                    redirects_in_a_row = 0;
                 }
                 req = request;
             }
@@ -142,7 +163,10 @@ pub async fn drive(
     report.outcome = DriveOutcome::Stuck {
         url,
         status,
-        reason: format!("expected to reach the redirect_uri within {} requests (found no end)", opts.max_steps),
+        reason: format!(
+            "expected to reach the redirect_uri within {} requests (found no end)",
+            opts.max_steps
+        ),
     };
     Ok(report)
 }
@@ -151,10 +175,22 @@ pub async fn drive(
 enum Step {
     /// The redirect_uri was reached.
     Done(DriveOutcome),
-    /// Send this request next; `login`/`consent` say which page was answered.
-    Next { request: HttpRequest, login: bool, consent: bool },
+    /// Send this request next, having answered this kind of response.
+    Next { request: HttpRequest, answered: Answered },
     /// Stop without a callback; `login` says whether a login page was seen.
     Stop { outcome: DriveOutcome, login: bool },
+}
+
+/// What kind of response a [`Step::Next`] answers.
+enum Answered {
+    /// A redirect to follow.
+    Redirect,
+    /// A login form, filled and submitted.
+    Login,
+    /// A consent form, answered.
+    Consent,
+    /// An auto-submitting form elsewhere than the redirect_uri.
+    AutoPost,
 }
 
 /// Decides the next request from one response (pure: no I/O).
@@ -174,35 +210,37 @@ fn next_step(
         let Some(location) = resp.location() else {
             return stuck("expected a valid Location on the redirect (found an unparsable one)");
         };
-        if let Some(callback) = parse_redirect(&location, opts.redirect_uri) {
-            return Step::Done(DriveOutcome::Callback(callback));
-        }
         // 307/308 repeat the request as is; the others become a GET, as browsers do.
-        let request = if matches!(resp.status, 307 | 308) {
-            HttpRequest { url: location, ..sent.clone() }
-        } else {
-            HttpRequest::get(location)
-        };
-        return Step::Next { request, login: false, consent: false };
+        let replay = matches!(resp.status, 307 | 308).then_some(sent);
+        return follow(location, replay, opts, stuck);
     }
-    match classify(&resp.text(), &resp.url, opts.hints) {
+    let html = resp.text();
+    match classify(&html, &resp.url, opts.hints) {
         Page::Login(login) => {
             let Some(creds) = opts.credentials else {
-                return Step::Stop { outcome: DriveOutcome::LoginRequired { url: url() }, login: true };
+                return Step::Stop {
+                    outcome: DriveOutcome::LoginRequired { url: url() },
+                    login: true,
+                };
             };
             if login_submitted {
-                return Step::Stop { outcome: DriveOutcome::LoginRejected { url: url() }, login: true };
+                return Step::Stop {
+                    outcome: DriveOutcome::LoginRejected { url: url() },
+                    login: true,
+                };
             }
             let sub = fill_login(&login, &creds.username, &creds.password, opts.hints);
-            Step::Next { request: sub.into_request(), login: true, consent: false }
+            Step::Next { request: sub.into_request(), answered: Answered::Login }
         }
         Page::Consent(consent) => {
-            let button = match opts.consent {
-                ConsentChoice::Allow => Some(&consent.allow),
-                ConsentChoice::Deny => consent.deny.as_ref(),
+            let submission = match opts.consent {
+                ConsentChoice::Allow => Some(consent.allow_submission()),
+                ConsentChoice::Deny => consent.deny_submission(),
             };
-            match button {
-                Some(b) => Step::Next { request: press(&consent.form, Some(b)).into_request(), login: false, consent: true },
+            match submission {
+                Some(sub) => {
+                    Step::Next { request: sub.into_request(), answered: Answered::Consent }
+                }
                 None => stuck("expected a deny button on the consent page (found none)"),
             }
         }
@@ -210,11 +248,41 @@ fn next_step(
             if let Some(callback) = parse_form_post(&form, opts.redirect_uri) {
                 return Step::Done(DriveOutcome::Callback(callback));
             }
-            if matches_redirect_uri(&form.action, opts.redirect_uri) {
-                return stuck("expected a POST form to the redirect_uri (found a GET form)");
+            Step::Next {
+                request: press(&form, form.submits.first()).into_request(),
+                answered: Answered::AutoPost,
             }
-            Step::Next { request: press(&form, form.submits.first()).into_request(), login: false, consent: false }
         }
-        Page::Other => stuck("expected a redirect, a login, consent or auto-submit form (found none)"),
+        Page::Other => match meta_refresh(&html, &resp.url) {
+            Some(target) => follow(target, None, opts, stuck),
+            None => stuck("expected a redirect, a login, consent or auto-submit form (found none)"),
+        },
     }
 }
+
+/// Goes to `location`: the callback when it is the redirect_uri, else the next request
+/// (`replay` repeats a request at the new URL, for 307/308).
+fn follow(
+    location: Url,
+    replay: Option<&HttpRequest>,
+    opts: &DriveOptions<'_>,
+    stuck: impl Fn(&str) -> Step,
+) -> Step {
+    if let Some(callback) = parse_redirect(&location, opts.redirect_uri) {
+        return Step::Done(DriveOutcome::Callback(callback));
+    }
+    if !matches!(location.scheme(), "http" | "https") {
+        let scheme = location.scheme();
+        return stuck(&format!(
+            "expected a redirect to the redirect_uri or an http(s) URL (found scheme {scheme}:)"
+        ));
+    }
+    let request = match replay {
+        Some(sent) => HttpRequest { url: location, ..sent.clone() },
+        None => HttpRequest::get(location),
+    };
+    Step::Next { request, answered: Answered::Redirect }
+}
+
+#[cfg(test)]
+mod tests;

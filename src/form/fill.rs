@@ -2,7 +2,7 @@
 
 use url::Url;
 
-use super::detect::{FormHints, LoginForm, hint_matches};
+use super::detect::{ConsentForm, FormHints, LoginForm, hint_matches};
 use super::parse::{Form, FormMethod, Submit};
 use crate::http::HttpRequest;
 
@@ -30,6 +30,20 @@ impl Submission {
     }
 }
 
+impl ConsentForm {
+    /// The submission that grants consent.
+    pub fn allow_submission(&self) -> Submission {
+        press(&self.form, Some(&self.allow))
+    }
+
+    /// The submission that refuses consent (from the deny button's own form), if the page
+    /// has a deny button.
+    pub fn deny_submission(&self) -> Option<Submission> {
+        let deny = self.deny.as_ref()?;
+        Some(press(self.deny_form.as_deref().unwrap_or(&self.form), Some(deny)))
+    }
+}
+
 /// Submits `form` as is, pressing `submit` (its `name=value` is added when it has a name).
 pub fn press(form: &Form, submit: Option<&Submit>) -> Submission {
     let mut fields: Vec<(String, String)> =
@@ -51,7 +65,12 @@ pub fn press(form: &Form, submit: Option<&Submit>) -> Submission {
 /// Fills the username and password of a login form and presses its sign-in button.
 ///
 /// Every other field (hidden CSRF tokens, `next`, …) keeps its value.
-pub fn fill_login(login: &LoginForm, username: &str, password: &str, hints: &FormHints) -> Submission {
+pub fn fill_login(
+    login: &LoginForm,
+    username: &str,
+    password: &str,
+    hints: &FormHints,
+) -> Submission {
     let mut form = login.form.clone();
     for field in &mut form.fields {
         if field.name == login.password_field {
@@ -71,11 +90,8 @@ pub fn fill_login(login: &LoginForm, username: &str, password: &str, hints: &For
 
 /// Whether a button is a side action (cancel, forgot password, …) rather than sign-in.
 fn is_side_button(s: &Submit) -> bool {
-    [s.name.as_deref(), s.value.as_deref(), Some(s.label.as_str())]
-        .into_iter()
-        .flatten()
-        .any(|t| {
-            t.split(|c: char| !c.is_alphanumeric())
-                .any(|w| NOT_SIGN_IN.iter().any(|n| w.eq_ignore_ascii_case(n)))
-        })
+    [s.name.as_deref(), s.value.as_deref(), Some(s.label.as_str())].into_iter().flatten().any(|t| {
+        t.split(|c: char| !c.is_alphanumeric())
+            .any(|w| NOT_SIGN_IN.iter().any(|n| w.eq_ignore_ascii_case(n)))
+    })
 }

@@ -8,7 +8,7 @@ mod parse;
 #[cfg(test)]
 mod tests;
 
-pub use detect::{ConsentForm, FormHints, LoginForm, Page, classify};
+pub use detect::{ConsentForm, FormHints, LoginForm, Page, classify, meta_refresh};
 pub use driver::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};
 pub use fill::{Submission, fill_login, press};
 pub use parse::{Field, Form, FormMethod, Submit, parse_forms};

@@ -65,11 +65,9 @@ pub struct Submit {
 /// Extracts every form of `html`, resolving actions against `page_url` (or `<base href>`).
 pub fn parse_forms(html: &str, page_url: &Url) -> Vec<Form> {
     let doc = Html::parse_document(html);
-    let (Some(form_sel), Some(control_sel), Some(base_sel)) = (
-        sel("form"),
-        sel("input, button, select, textarea"),
-        sel("base[href]"),
-    ) else {
+    let (Some(form_sel), Some(control_sel), Some(base_sel)) =
+        (sel("form"), sel("input, button, select, textarea"), sel("base[href]"))
+    else {
         return Vec::new();
     };
     let base = doc
@@ -126,10 +124,8 @@ fn owner_form(control: ElementRef<'_>, forms: &[ElementRef<'_>]) -> Option<usize
     if let Some(id) = control.attr("form") {
         return forms.iter().position(|f| f.attr("id") == Some(id));
     }
-    let ancestor = control
-        .ancestors()
-        .filter_map(ElementRef::wrap)
-        .find(|a| a.value().name() == "form")?;
+    let ancestor =
+        control.ancestors().filter_map(ElementRef::wrap).find(|a| a.value().name() == "form")?;
     forms.iter().position(|f| f.id() == ancestor.id())
 }
 
@@ -145,7 +141,8 @@ fn add_control(form: &mut Form, el: ElementRef<'_>) {
     };
     match el.value().name() {
         "button" => {
-            let kind = el.attr("type").map_or("submit".to_owned(), |t| t.trim().to_ascii_lowercase());
+            let kind =
+                el.attr("type").map_or("submit".to_owned(), |t| t.trim().to_ascii_lowercase());
             if kind == "submit" {
                 let text = collapse(&el.text().collect::<String>());
                 let value = el.attr("value").map(str::to_owned);
@@ -162,10 +159,8 @@ fn add_control(form: &mut Form, el: ElementRef<'_>) {
             let Some(name) = name else { return };
             let Some(opt_sel) = sel("option") else { return };
             let options: Vec<ElementRef<'_>> = el.select(&opt_sel).collect();
-            let chosen = options
-                .iter()
-                .find(|o| o.attr("selected").is_some())
-                .or_else(|| options.first());
+            let chosen =
+                options.iter().find(|o| o.attr("selected").is_some()).or_else(|| options.first());
             if let Some(o) = chosen {
                 let value = o
                     .attr("value")
@@ -188,7 +183,11 @@ fn add_control(form: &mut Form, el: ElementRef<'_>) {
                 "button" | "reset" | "file" => {}
                 "checkbox" | "radio" => {
                     if let (Some(name), true) = (name, el.attr("checked").is_some()) {
-                        form.fields.push(field(name, value.unwrap_or_else(|| "on".to_owned()), &kind));
+                        form.fields.push(field(
+                            name,
+                            value.unwrap_or_else(|| "on".to_owned()),
+                            &kind,
+                        ));
                     }
                 }
                 _ => {

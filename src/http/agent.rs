@@ -114,8 +114,8 @@ pub enum AgentError {
 
 /// A headless HTTP client: cookie jar, no automatic redirects, redacted transcript.
 ///
-/// Cloning is cheap and shares the jar and the transcript.
-#[derive(Debug, Clone)]
+/// Cloning is cheap and shares the jar and the transcript. `Debug` shows no cookie.
+#[derive(Clone)]
 pub struct Agent {
     client: reqwest::Client,
     jar: Arc<Jar>,
@@ -123,6 +123,12 @@ pub struct Agent {
     redactor: Redactor,
     transcript: Arc<Mutex<Vec<Exchange>>>,
     seq: Arc<AtomicU32>,
+}
+
+impl std::fmt::Debug for Agent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Agent").field("cfg", &self.cfg).field("redactor", &self.redactor).finish()
+    }
 }
 
 impl Agent {
@@ -262,7 +268,9 @@ impl Agent {
             let headers: Vec<(String, String)> = resp
                 .headers()
                 .iter()
-                .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(n, v)| {
+                    (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())
+                })
                 .collect();
             let limit = self.cfg.max_body_bytes;
             if resp.content_length().is_some_and(|n| n > limit as u64) {
@@ -298,10 +306,7 @@ impl Agent {
             out.push(("authorization".to_owned(), "Bearer [redacted]".to_owned()));
         }
         if req.form.is_some() {
-            out.push((
-                "content-type".to_owned(),
-                "application/x-www-form-urlencoded".to_owned(),
-            ));
+            out.push(("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned()));
         }
         if let Some(c) = self.cookie_header_for(&req.url) {
             out.push(("cookie".to_owned(), self.redactor.header("cookie", &c)));

@@ -5,8 +5,8 @@
 
 use url::Url;
 
-/// One HTTP request, as the agent will send it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One HTTP request, as the agent will send it. `Debug` shows names, never values.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     /// HTTP method.
     pub method: reqwest::Method,
@@ -20,6 +20,20 @@ pub struct HttpRequest {
     pub basic_auth: Option<(String, String)>,
     /// Bearer token for the `Authorization` header.
     pub bearer: Option<String>,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = |v: &[(String, String)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &format_args!("{}", &self.url[..url::Position::AfterPath]))
+            .field("headers", &names(&self.headers))
+            .field("form", &self.form.as_deref().map(names))
+            .field("basic_auth", &self.basic_auth.as_ref().map(|(id, _)| id))
+            .field("bearer", &self.bearer.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
 }
 
 impl HttpRequest {

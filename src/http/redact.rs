@@ -8,7 +8,7 @@
 //!   URL, a form, a JSON body or a hidden HTML input) are remembered and redacted wherever they
 //!   show up later, e.g. in a page body that echoes the code.
 
-use std::collections::BTreeSet;
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use aws_lc_rs::digest;
@@ -47,13 +47,26 @@ pub fn fingerprint(value: &str) -> String {
     format!("[redacted:{hex}]")
 }
 
+/// How many learned values are kept (the most recent ones); bounds the cost of redaction.
+const MAX_LEARNED: usize = 512;
+
 /// Replaces secrets by markers. Cheap to clone; clones share the values learned so far.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Redactor {
     /// Configured secrets, longest first so that a secret containing another is replaced whole.
     secrets: Arc<Vec<String>>,
-    /// Sensitive values seen so far (code, tokens), replaced by their fingerprint.
-    learned: Arc<Mutex<BTreeSet<String>>>,
+    /// Sensitive values seen recently (codes, tokens), replaced by their fingerprint.
+    learned: Arc<Mutex<VecDeque<String>>>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let learned = self.learned.lock().map_or(0, |l| l.len());
+        f.debug_struct("Redactor")
+            .field("secrets", &self.secrets.len())
+            .field("learned", &learned)
+            .finish()
+    }
 }
 
 impl Redactor {
@@ -101,7 +114,25 @@ impl Redactor {
     /// fingerprinted, known secrets removed, and the result truncated to [`MAX_EXCERPT_BYTES`].
     pub fn text(&self, s: &str) -> String {
         self.learn_from_text(s);
-        truncate(&self.replace_known(s), MAX_EXCERPT_BYTES)
+        // Redact only a prefix (the excerpt is short), but one long enough that no secret cut
+        // at its end can show up in the excerpt once earlier values have been shortened.
+        let margin = 3 * self.longest_known() + 16;
+        let mut cut = 2 * MAX_EXCERPT_BYTES + margin;
+        loop {
+            let head = prefix(s, cut);
+            let out = self.replace_known(head);
+            if head.len() == s.len() || out.len() >= MAX_EXCERPT_BYTES + margin {
+                return truncate(&out, MAX_EXCERPT_BYTES, s.len());
+            }
+            cut = cut.saturating_mul(2);
+        }
+    }
+
+    /// Length of the longest configured or learned secret.
+    fn longest_known(&self) -> usize {
+        let learned =
+            self.learned.lock().map_or(0, |l| l.iter().map(String::len).max().unwrap_or(0));
+        self.secrets.iter().map(String::len).max().unwrap_or(0).max(learned)
     }
 
     /// A header value: `Authorization` keeps its scheme only, `Cookie` and `Set-Cookie` keep
@@ -131,10 +162,27 @@ impl Redactor {
             }
             "location" | "content-location" | "refresh" => match Url::parse(value) {
                 Ok(u) => self.url(&u),
-                Err(_) => self.replace_known(&self.urlencoded(value)),
+                Err(_) => self.relative_url(value),
             },
             _ => self.replace_known(value),
         }
+    }
+
+    /// Redacts a URL that does not parse alone (a relative reference): its query and fragment.
+    fn relative_url(&self, raw: &str) -> String {
+        let (before_fragment, fragment) = match raw.split_once('#') {
+            Some((b, f)) => (b, Some(f)),
+            None => (raw, None),
+        };
+        let mut out = match before_fragment.split_once('?') {
+            Some((path, query)) => format!("{path}?{}", self.urlencoded(query)),
+            None => before_fragment.to_owned(),
+        };
+        if let Some(f) = fragment {
+            out.push('#');
+            out.push_str(&self.urlencoded(f));
+        }
+        self.replace_known(&out)
     }
 
     /// Redacts an `application/x-www-form-urlencoded` string, keeping its original encoding.
@@ -163,8 +211,13 @@ impl Redactor {
         if value.len() < MIN_LEARNED_LEN {
             return;
         }
-        if let Ok(mut set) = self.learned.lock() {
-            set.insert(value.to_owned());
+        if let Ok(mut learned) = self.learned.lock()
+            && !learned.iter().any(|l| l == value)
+        {
+            learned.push_back(value.to_owned());
+            if learned.len() > MAX_LEARNED {
+                learned.pop_front();
+            }
         }
     }
 
@@ -227,8 +280,11 @@ impl Redactor {
         let mut learned = learned;
         learned.sort_by_key(|s| std::cmp::Reverse(s.len()));
         for value in learned {
-            if out.contains(value.as_str()) {
-                out = out.replace(value.as_str(), &fingerprint(&value));
+            let fp = fingerprint(&value);
+            out = out.replace(value.as_str(), &fp);
+            let encoded = encode_component(&value);
+            if encoded != value {
+                out = out.replace(encoded.as_str(), &fp);
             }
         }
         out
@@ -240,14 +296,22 @@ fn encode_component(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// Cuts `s` to at most `max` bytes on a character boundary, saying how much was dropped.
-fn truncate(s: &str, max: usize) -> String {
+/// The longest prefix of `s` of at most `max` bytes ending on a character boundary.
+fn prefix(s: &str, max: usize) -> &str {
     if s.len() <= max {
-        return s.to_owned();
+        return s;
     }
     let mut end = max;
     while !s.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}…[truncated {} bytes]", &s[..end], s.len() - end)
+    s.get(..end).unwrap_or_default()
+}
+
+/// Cuts a redacted text to at most `max` bytes, noting the original size when cut.
+fn truncate(s: &str, max: usize, original_len: usize) -> String {
+    if s.len() <= max {
+        return s.to_owned();
+    }
+    format!("{}…[truncated; {original_len} bytes in all]", prefix(s, max))
 }
