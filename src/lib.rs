@@ -5,6 +5,8 @@
 //! [`http`] agent and the [`form`] driver → typed evidence → pure [`checks`] → [`report`].
 
 pub mod checks;
+pub mod clock;
+pub mod conform;
 pub mod discovery;
 pub mod flow;
 pub mod form;

@@ -1,1 +1,243 @@
-fn main() {}
+//! `oidc-harness`: the command line. Parses flags, runs the library, maps the outcome to an exit
+//! code: 0 no unexpected failures, 1 conformance failures found, 2 the harness could not run.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Parser, Subcommand};
+use oidc_harness::clock::SystemClock;
+use oidc_harness::conform::{self, Plan, RunOptions, Selection};
+use oidc_harness::report::{self, Baseline, Format};
+use oidc_harness::target::{AdHoc, ClientAuth, Profile};
+
+/// Conformance and load-testing harness for OpenID Connect providers.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Drive complete flows against a provider and report conformance findings.
+    Conform(ConformArgs),
+    /// Work with saved reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// List every check: id, level, spec reference and title.
+    Checks,
+}
+
+#[derive(Debug, Args)]
+struct ConformArgs {
+    /// Target profile (TOML). Without it and without --issuer, an embedded reference provider is started.
+    #[arg(long, conflicts_with = "issuer")]
+    target: Option<PathBuf>,
+    /// Ad-hoc target: issuer URL.
+    #[arg(long, requires_all = ["client_id", "redirect_uri", "username", "password"])]
+    issuer: Option<String>,
+    /// Ad-hoc target: client_id.
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Ad-hoc target: client_secret (omit for a public client).
+    #[arg(long, env = "OIDC_HARNESS_CLIENT_SECRET", hide_env_values = true)]
+    client_secret: Option<String>,
+    /// Ad-hoc target: client_secret_basic, client_secret_post or none.
+    #[arg(long)]
+    auth_method: Option<String>,
+    /// Ad-hoc target: registered redirect URI.
+    #[arg(long)]
+    redirect_uri: Option<String>,
+    /// Ad-hoc target: test user's login name.
+    #[arg(long)]
+    username: Option<String>,
+    /// Ad-hoc target: test user's password.
+    #[arg(long, env = "OIDC_HARNESS_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    /// Extra trusted root CA (PEM) for the provider's TLS certificate.
+    #[arg(long)]
+    ca_file: Option<PathBuf>,
+    /// Accept any TLS certificate. Dangerous: for throw-away test setups only.
+    #[arg(long)]
+    insecure_skip_tls_verify: bool,
+    /// Plan: config, basic or all.
+    #[arg(long, default_value = "all")]
+    plan: String,
+    /// Run only these modules or checks (repeatable).
+    #[arg(long, value_name = "ID")]
+    only: Vec<String>,
+    /// Skip these modules or checks (repeatable).
+    #[arg(long, value_name = "ID")]
+    skip: Vec<String>,
+    /// Expected failures: only failures not listed here fail the run.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Write this run's failures and warnings as a baseline file.
+    #[arg(long)]
+    write_baseline: Option<PathBuf>,
+    /// Report directory (default reports/<run-name>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Run name (default <profile>-<UTC time>).
+    #[arg(long)]
+    run_name: Option<String>,
+    /// Report formats, comma-separated: json, junit, md, html.
+    #[arg(long, default_value = "json,junit,md,html", value_delimiter = ',')]
+    format: Vec<String>,
+    /// Warnings (SHOULD) fail the run too.
+    #[arg(long)]
+    strict: bool,
+    /// Embedded provider only: break one rule on purpose (repeatable; see `reference-provider --list-faults`).
+    #[arg(long = "fault", value_name = "NAME", conflicts_with_all = ["target", "issuer"])]
+    faults: Vec<String>,
+    /// No progress lines.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReportCommand {
+    /// Re-render a saved report.json into other formats.
+    Render {
+        /// The saved report.json.
+        file: PathBuf,
+        /// Formats, comma-separated: json, junit, md, html.
+        #[arg(long, default_value = "md", value_delimiter = ',')]
+        format: Vec<String>,
+        /// Output directory (default: the report's directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Conform(args) => run_conform(args),
+        Command::Report(ReportCommand::Render { file, format, out }) => render(&file, &format, out.as_deref()).map(|()| 0),
+        Command::Checks => {
+            list_checks();
+            Ok(0)
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("oidc-harness: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn formats(names: &[String]) -> anyhow::Result<Vec<Format>> {
+    names.iter().map(|n| n.trim().parse::<Format>().map_err(anyhow::Error::from)).collect()
+}
+
+fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
+    let plan: Plan = args.plan.parse()?;
+    let formats = formats(&args.format)?;
+    let baseline = match &args.baseline {
+        Some(p) => Some(Baseline::from_json(&std::fs::read(p).with_context(|| format!("reading baseline {}", p.display()))?)?),
+        None => None,
+    };
+    let faults = args
+        .faults
+        .iter()
+        .map(|n| n.parse::<reference_provider::Fault>())
+        .collect::<Result<Vec<_>, _>>()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let (target, _embedded) = match (&args.target, &args.issuer) {
+            (Some(path), _) => (Profile::load(path)?, None),
+            (None, Some(issuer)) => {
+                let auth = match args.auth_method.as_deref() {
+                    None => None,
+                    Some("client_secret_basic") => Some(ClientAuth::ClientSecretBasic),
+                    Some("client_secret_post") => Some(ClientAuth::ClientSecretPost),
+                    Some("none") => Some(ClientAuth::None),
+                    Some(other) => bail!("unknown --auth-method {other:?}: expected client_secret_basic, client_secret_post or none"),
+                };
+                let profile = Profile::ad_hoc(AdHoc {
+                    issuer: issuer.clone(),
+                    client_id: args.client_id.clone().unwrap_or_default(),
+                    client_secret: args.client_secret.clone(),
+                    auth_method: auth,
+                    redirect_uri: args.redirect_uri.clone().unwrap_or_default(),
+                    username: args.username.clone().unwrap_or_default(),
+                    password: args.password.clone().unwrap_or_default(),
+                    ca_file: args.ca_file.clone(),
+                    insecure_skip_tls_verify: args.insecure_skip_tls_verify,
+                })?;
+                (profile, None)
+            }
+            (None, None) => {
+                let running = conform::start_embedded(reference_provider::FaultSet::of(faults.iter().copied()))
+                    .await
+                    .context("starting the embedded reference provider")?;
+                if !args.quiet {
+                    eprintln!("embedded reference provider at {}", running.issuer());
+                }
+                (conform::embedded_profile(running.issuer()), Some(running))
+            }
+        };
+        let mut target = target;
+        if args.target.is_some() {
+            target.insecure_skip_tls_verify |= args.insecure_skip_tls_verify;
+            if args.ca_file.is_some() {
+                target.ca_file = args.ca_file.clone();
+            }
+        }
+        if target.insecure_skip_tls_verify {
+            eprintln!("warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)");
+        }
+        let selection = Selection::with_ids(plan, &target, &args.only, &args.skip)?;
+        let options = RunOptions { selection, run_name: args.run_name.clone(), progress: !args.quiet };
+        let report = conform::run(target, &options, Arc::new(SystemClock)).await?;
+        let dir = args.out.clone().unwrap_or_else(|| Path::new("reports").join(&report.run_name));
+        let written = report::write_all(&report, &dir, &formats)?;
+        if let Some(path) = &args.write_baseline {
+            std::fs::write(path, Baseline::from_report(&report).to_json()?).with_context(|| format!("writing {}", path.display()))?;
+        }
+        let gate = report::gate(&report, baseline.as_ref(), args.strict);
+        println!("{}", report::summary_line(&report));
+        for (module, check) in &gate.new_failures {
+            println!("FAIL {module}: {check}");
+        }
+        for (module, check) in &gate.fixed {
+            println!("FIXED (in baseline, now passing) {module}: {check}");
+        }
+        if !gate.expected_failures.is_empty() {
+            println!("{} expected failure(s) from the baseline", gate.expected_failures.len());
+        }
+        for path in written {
+            println!("wrote {}", path.display());
+        }
+        Ok(gate.exit_code(args.strict))
+    })
+}
+
+fn render(file: &Path, formats_: &[String], out: Option<&Path>) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let report = report::read_json(&bytes)?;
+    let dir = out.map(Path::to_path_buf).unwrap_or_else(|| file.parent().map(Path::to_path_buf).unwrap_or_default());
+    for path in report::write_all(&report, &dir, &formats(formats_)?)? {
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn list_checks() {
+    let mut total = 0;
+    for (group, defs) in oidc_harness::checks::catalog() {
+        println!("## {group} ({})", defs.len());
+        for d in defs {
+            println!("{:<46} {:<6} {:<16} {}", d.id, d.level.as_str(), d.spec, d.title);
+            total += 1;
+        }
+        println!();
+    }
+    println!("{total} checks");
+}

@@ -5,17 +5,17 @@
 
 mod model;
 
-mod authorization;
-mod discovery;
-mod flow;
-mod id_token;
-mod jwks;
-mod scopes;
+pub mod authorization;
+pub mod discovery;
+pub mod flow;
+pub mod id_token;
+pub mod jwks;
+pub mod scopes;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod test_support;
-mod token_response;
-mod userinfo;
+pub mod token_response;
+pub mod userinfo;
 
 pub use authorization::{AuthorizationEvidence, CHECKS as AUTHORIZATION_CHECKS};
 pub use discovery::{CHECKS as DISCOVERY_CHECKS, DiscoveryEvidence};

@@ -1,0 +1,70 @@
+//! What modules share during one run: the target, the agent, the clock, and what earlier modules
+//! learned (discovery metadata, JWKS, tokens to refresh, consents given).
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::clock::Clock;
+use crate::discovery::ProviderMetadata;
+use crate::http::Agent;
+use crate::jose::{Jwks, UnverifiedJwt};
+use crate::target::Target;
+
+/// The provider's endpoints as advertised (only those that parse as URLs).
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    /// authorization_endpoint.
+    pub authorization: Url,
+    /// token_endpoint.
+    pub token: Url,
+    /// userinfo_endpoint.
+    pub userinfo: Option<Url>,
+    /// jwks_uri.
+    pub jwks: Option<Url>,
+}
+
+/// Tokens kept from a code flow for later modules (refresh).
+#[derive(Debug, Clone)]
+pub struct Issued {
+    /// Index of the client in the target.
+    pub client: usize,
+    /// The refresh token.
+    pub refresh_token: String,
+    /// The ID token it came with.
+    pub id_token: Option<UnverifiedJwt>,
+    /// Scope granted.
+    pub scope: String,
+}
+
+/// Shared state of a run.
+#[derive(Debug)]
+pub struct Ctx {
+    /// The provider under test.
+    pub target: Target,
+    /// The HTTP agent (modules derive fresh-cookie agents from it).
+    pub agent: Agent,
+    /// Time source for token checks.
+    pub clock: Arc<dyn Clock>,
+    /// Advertised metadata, once discovery ran.
+    pub metadata: Option<ProviderMetadata>,
+    /// Usable endpoints, once discovery ran.
+    pub endpoints: Option<Endpoints>,
+    /// Published keys, once the JWKS module ran.
+    pub jwks: Option<Jwks>,
+    /// Tokens from the first code flow that returned a refresh token.
+    pub issued: Option<Issued>,
+    /// Client ids the test user has consented to during this run.
+    pub consented: BTreeSet<String>,
+}
+
+impl Ctx {
+    /// The ID-token algs the provider advertises.
+    pub fn id_token_algs(&self) -> Vec<String> {
+        self.metadata
+            .as_ref()
+            .and_then(|m| m.id_token_signing_alg_values_supported.clone())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,83 @@
+//! The embedded target: the bundled reference provider started in-process on 127.0.0.1:0, and a
+//! profile derived from its demo seed (so the two never drift apart).
+
+use std::sync::Arc;
+
+use reference_provider::config::{AuthMethod, PasswordHashCost};
+use reference_provider::{Config, FaultSet, Options, Running, StartError, Storage};
+
+use crate::target::{ClientAuth, ClientProfile, Features, Profile, Secret, UserProfile};
+
+/// A running embedded provider (stops when dropped).
+pub type EmbeddedProvider = Running;
+
+/// The demo seed as the embedded provider runs it: free port, in memory, cheap password hashing.
+fn embedded_config() -> Config {
+    let mut c = Config::demo();
+    c.listen = "127.0.0.1:0".into();
+    c.password_hash = PasswordHashCost::cheap();
+    c
+}
+
+/// Starts the reference provider in-process with `faults`.
+pub async fn start_embedded(faults: FaultSet) -> Result<EmbeddedProvider, StartError> {
+    reference_provider::start(Options {
+        config: embedded_config(),
+        faults,
+        storage: Storage::Memory,
+        clock: Arc::new(reference_provider::clock::SystemClock),
+    })
+    .await
+}
+
+/// The target profile for the embedded provider at `issuer`: every demo client with a label
+/// saying what it exercises, and the first demo user.
+pub fn embedded_profile(issuer: &str) -> Profile {
+    let config = embedded_config();
+    let clients = config
+        .clients
+        .iter()
+        .filter(|c| c.code_lifetime_secs.is_none())
+        .map(|c| {
+            let auth = match c.auth_method {
+                AuthMethod::ClientSecretBasic => ClientAuth::ClientSecretBasic,
+                AuthMethod::ClientSecretPost => ClientAuth::ClientSecretPost,
+                AuthMethod::None => ClientAuth::None,
+            };
+            let alg = c.id_token_signed_response_alg.map(|a| a.as_str().to_owned());
+            let label = match (&alg, c.first_party, auth) {
+                (Some(a), _, _) => format!("registered-{}", a.to_ascii_lowercase()),
+                (None, _, ClientAuth::None) => "public-pkce".to_owned(),
+                (None, true, a) => format!("first-party-{}", a.as_str().trim_start_matches("client_secret_")),
+                (None, false, a) => format!("third-party-{}", a.as_str().trim_start_matches("client_secret_")),
+            };
+            ClientProfile {
+                name: Some(label),
+                client_id: c.client_id.clone(),
+                client_secret: c.client_secret.clone().map(Secret::new),
+                auth_method: auth,
+                redirect_uri: c.redirect_uris.first().cloned().unwrap_or_default(),
+                first_party: c.first_party,
+                id_token_signed_response_alg: alg,
+                scope: "openid profile email".into(),
+            }
+        })
+        .collect();
+    let users = config
+        .users
+        .iter()
+        .take(1)
+        .map(|u| UserProfile { username: u.username.clone(), password: Secret::new(u.password.clone()) })
+        .collect();
+    Profile {
+        name: Some("embedded".into()),
+        issuer: issuer.to_owned(),
+        ca_file: None,
+        insecure_skip_tls_verify: false,
+        timeout_secs: 10,
+        clients,
+        users,
+        hints: Default::default(),
+        features: Features::default(),
+    }
+}

@@ -1,0 +1,137 @@
+//! The conformance run: a plan (ordered test modules) executed against one target, each module
+//! acting through the agent and form driver, gathering evidence and running the pure checks,
+//! then assembled into a [`RunReport`].
+
+mod context;
+mod embedded;
+mod modules;
+mod plan;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+pub use context::{Ctx, Endpoints, Issued};
+pub use embedded::{EmbeddedProvider, embedded_profile, start_embedded};
+pub use modules::ModuleKind;
+pub use plan::{ModuleSpec, Plan, PlanError, Selection, build_plan};
+
+use crate::checks::{Finding, Status};
+use crate::clock::{self, Clock};
+use crate::http::{Agent, AgentConfig, AgentError, Redactor};
+use crate::report::{ModuleResult, ModuleStatus, RunReport, TargetSummary};
+use crate::target::Target;
+
+/// Why a run could not happen at all (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HarnessError {
+    /// The agent could not be built (bad CA file, TLS setup).
+    #[error("cannot set up HTTP: {0}")]
+    Agent(#[from] AgentError),
+    /// The provider did not answer at all.
+    #[error("cannot reach the provider at {url}: {reason}")]
+    Unreachable {
+        /// Discovery URL (redacted).
+        url: String,
+        /// Transport error.
+        reason: String,
+    },
+    /// The plan selection is invalid.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Which modules.
+    pub selection: Selection,
+    /// Report run name.
+    pub run_name: Option<String>,
+    /// Progress lines on stderr.
+    pub progress: bool,
+}
+
+/// Runs the selected plan against `target` and returns the report.
+pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) -> Result<RunReport, HarnessError> {
+    let started = clock.now();
+    let wall = Instant::now();
+    let plan = build_plan(&target, &options.selection)?;
+    let agent_config = AgentConfig {
+        timeout: std::time::Duration::from_secs(target.timeout_secs),
+        ca_file: target.ca_file.clone(),
+        insecure_skip_tls_verify: target.insecure_skip_tls_verify,
+        ..AgentConfig::default()
+    };
+    let agent = Agent::new(&agent_config, Redactor::new(target.secrets()))?;
+    let run_name = options.run_name.clone().unwrap_or_else(|| format!("{}-{}", target.name(), clock::compact(started)));
+    let summary = TargetSummary { name: target.name().to_owned(), issuer: target.issuer.clone() };
+    let mut ctx = Ctx {
+        target,
+        agent,
+        clock: Arc::clone(&clock),
+        metadata: None,
+        endpoints: None,
+        jwks: None,
+        issued: None,
+        consented: Default::default(),
+    };
+    let mut results = Vec::new();
+    let total = plan.modules.len();
+    for (i, spec) in plan.modules.iter().enumerate() {
+        let t = Instant::now();
+        let outcome = modules::run_module(&mut ctx, &spec.kind).await?;
+        let transcript = ctx.agent.take_transcript();
+        let findings = selection_filter(outcome.findings, &options.selection);
+        let status = match outcome.status {
+            Some(s) => s,
+            None => ModuleResult::status_from_findings(&findings),
+        };
+        if options.progress {
+            let n = findings.iter().filter(|f| f.status != Status::Skip).count();
+            eprintln!("[{:>2}/{total}] {:<44} {:<8} ({n} checks)", i + 1, spec.id, format!("{status:?}").to_lowercase());
+        }
+        results.push(ModuleResult {
+            id: spec.id.clone(),
+            description: spec.description.clone(),
+            status,
+            duration_ms: u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX),
+            note: outcome.note,
+            findings,
+            transcript,
+        });
+    }
+    Ok(RunReport {
+        schema_version: crate::report::SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        run_name,
+        started_at: clock::rfc3339(started),
+        duration_ms: u64::try_from(wall.elapsed().as_millis()).unwrap_or(u64::MAX),
+        target: summary,
+        plan: plan.name,
+        modules: results,
+    })
+}
+
+/// Applies `--only`/`--skip` check ids: checks filtered out become skips with the reason.
+fn selection_filter(findings: Vec<Finding>, sel: &Selection) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .map(|mut f| {
+            let excluded = sel.skip_checks.iter().any(|s| s == &f.check_id)
+                || (!sel.only_checks.is_empty() && !sel.only_checks.iter().any(|o| o == &f.check_id));
+            if excluded {
+                f.status = Status::Skip;
+                f.message = Some("excluded by --only/--skip".into());
+                f.expected = None;
+                f.actual = None;
+            }
+            f
+        })
+        .collect()
+}
+
+/// The status a module gets when its flow could not complete.
+pub(crate) fn aborted() -> Option<ModuleStatus> {
+    Some(ModuleStatus::Failed)
+}

@@ -1,0 +1,209 @@
+//! The code-flow module: a complete authorization-code flow for one client (authorize → login →
+//! consent → callback → token → ID token → userinfo), judged at every step.
+
+use serde_json::{Map, Value};
+use url::Url;
+
+use super::ModuleOutcome;
+use crate::checks::{
+    AUTHORIZATION_CHECKS, AuthorizationEvidence, FLOW_CHECKS, FlowEvidence, ID_TOKEN_CHECKS, IdTokenEvidence,
+    SCOPE_CHECKS, ScopeEvidence, TOKEN_RESPONSE_CHECKS, TokenResponseEvidence, USERINFO_CHECKS, UserInfoEvidence,
+    evaluate,
+};
+use crate::conform::{Ctx, Issued};
+use crate::flow::{self, AuthParams, AuthorizationResponse, ResponseSource};
+use crate::form::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, drive};
+use crate::http::{Agent, HttpRequest, HttpResponse};
+
+
+/// Most HTTP requests one authorization may take (redirects, login, consent).
+const MAX_STEPS: usize = 30;
+
+fn source_name(s: ResponseSource) -> &'static str {
+    match s {
+        ResponseSource::Query => "query",
+        ResponseSource::Fragment => "fragment",
+        ResponseSource::FormPost => "form_post",
+    }
+}
+
+/// Splits a space-separated scope.
+fn scopes(s: &str) -> Vec<String> {
+    s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()
+}
+
+pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<&'static str>) -> ModuleOutcome {
+    let Some(endpoints) = ctx.endpoints.clone() else {
+        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
+    };
+    if let (Some(mode), Some(m)) = (response_mode, &ctx.metadata) {
+        if !m.supports_response_mode(mode) {
+            return ModuleOutcome::skipped(format!("response_mode {mode} is not advertised"));
+        }
+    }
+    let Some(client) = ctx.target.clients.get(client_idx).cloned() else {
+        return ModuleOutcome::skipped("no such client in the profile");
+    };
+    let Some(user) = ctx.target.users.first().cloned() else {
+        return ModuleOutcome::skipped("no test user in the profile");
+    };
+    let Ok(redirect_uri) = Url::parse(&client.redirect_uri) else {
+        return ModuleOutcome::skipped("the client's redirect_uri is not a URL");
+    };
+    let browser = match ctx.agent.with_fresh_cookies() {
+        Ok(a) => a,
+        Err(e) => return ModuleOutcome::default().abort(format!("cannot create a browser: {e}")),
+    };
+    let mut params = AuthParams::fresh(&client);
+    params.response_mode = response_mode.map(str::to_owned);
+    let url = flow::authorization_url(&endpoints.authorization, &client, &params);
+    let creds = Credentials { username: user.username.clone(), password: user.password.expose().to_owned() };
+    let opts = DriveOptions {
+        redirect_uri: &redirect_uri,
+        credentials: Some(&creds),
+        hints: &ctx.target.hints,
+        consent: ConsentChoice::Allow,
+        max_steps: MAX_STEPS,
+    };
+    let mut out = ModuleOutcome::default();
+    let report = match drive(&browser, HttpRequest::get(url), &opts).await {
+        Ok(r) => r,
+        Err(e) => return out.abort(format!("transport error during the authorization request: {e}")),
+    };
+    let (outcome, detail, callback) = match report.outcome {
+        DriveOutcome::Callback(cb) => ("callback", "redirected to the redirect_uri".to_owned(), Some(cb)),
+        DriveOutcome::LoginRejected { url } => ("login_rejected", format!("login form shown again at {url}"), None),
+        DriveOutcome::LoginRequired { url } => ("login_required", format!("login form at {url}"), None),
+        DriveOutcome::Stuck { url, status, reason } => ("stuck", format!("stopped at {url} (HTTP {status}): {reason}"), None),
+    };
+    let flow_ev = FlowEvidence {
+        outcome: outcome.into(),
+        detail: detail.clone(),
+        callback_error: callback.as_ref().and_then(|c| c.error().map(str::to_owned)),
+        login_forms_seen: report.login_forms_seen,
+        consent_pages_seen: report.consent_pages_seen,
+        first_party: client.first_party,
+        consent_expected: false,
+    };
+    out.findings.extend(evaluate(FLOW_CHECKS, &flow_ev));
+    let Some(cb) = callback else {
+        return out.abort(format!("the flow did not reach the redirect_uri: {detail}"));
+    };
+    if report.consent_pages_seen > 0 {
+        ctx.consented.insert(client.client_id.clone());
+    }
+    out.findings.extend(evaluate(AUTHORIZATION_CHECKS, &authorization_evidence(ctx, &cb, &params)));
+    let Some(code) = cb.code().map(str::to_owned) else {
+        return out.abort("the callback carried no code");
+    };
+
+    let verifier = params.pkce.as_ref().map(|p| p.verifier.as_str());
+    let token_req = flow::token::code_exchange(&endpoints.token, &client, &code, verifier);
+    let token_resp = match backchannel(&browser, token_req).await {
+        Ok(r) => r,
+        Err(note) => return out.abort(note),
+    };
+    let body = token_resp.json();
+    out.findings.extend(evaluate(TOKEN_RESPONSE_CHECKS, &token_evidence(&token_resp, body.clone(), &params.scope, "authorization_code")));
+    let str_of = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).map(str::to_owned);
+    let access_token = str_of("access_token");
+    let id_token_raw = str_of("id_token");
+    let granted = str_of("scope").map(|s| scopes(&s)).unwrap_or_else(|| scopes(&params.scope));
+
+    let mut id_claims: Option<Map<String, Value>> = None;
+    match &id_token_raw {
+        Some(raw) => {
+            let mut ev = IdTokenEvidence::from_raw(raw);
+            ev.jwks = ctx.jwks.clone();
+            ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
+            ev.issuer = ctx.target.issuer.clone();
+            ev.client_id = client.client_id.clone();
+            ev.nonce_sent = params.nonce.clone();
+            ev.access_token = access_token.clone();
+            ev.code = Some(code.clone());
+            ev.algs_advertised = ctx.id_token_algs();
+            ev.registered_alg = client.id_token_signed_response_alg.clone();
+            ev.now = ctx.clock.now();
+            id_claims = ev.jwt.as_ref().map(|j| j.claims.clone());
+            out.findings.extend(evaluate(ID_TOKEN_CHECKS, &ev));
+            if let (Some(rt), Some(jwt)) = (str_of("refresh_token"), ev.jwt.clone()) {
+                if ctx.issued.is_none() {
+                    ctx.issued = Some(Issued { client: client_idx, refresh_token: rt, id_token: Some(jwt), scope: granted.join(" ") });
+                }
+            }
+        }
+        None => {
+            if let Some(rt) = str_of("refresh_token") {
+                if ctx.issued.is_none() {
+                    ctx.issued = Some(Issued { client: client_idx, refresh_token: rt, id_token: None, scope: granted.join(" ") });
+                }
+            }
+        }
+    }
+
+    let mut userinfo_claims = None;
+    match (&endpoints.userinfo, &access_token) {
+        (Some(ep), Some(at)) => match backchannel(&browser, flow::token::userinfo(ep, at)).await {
+            Ok(resp) => {
+                let ev = userinfo_evidence(&resp, id_claims.as_ref(), &granted);
+                userinfo_claims = ev.body_json.as_ref().and_then(Value::as_object).cloned();
+                out.findings.extend(evaluate(USERINFO_CHECKS, &ev));
+            }
+            Err(note) => out.note = Some(note),
+        },
+        _ => out.note = Some("no userinfo call: no userinfo_endpoint or no access token".into()),
+    }
+    let scope_ev = ScopeEvidence {
+        requested: scopes(&params.scope),
+        granted,
+        scope_returned: str_of("scope").is_some(),
+        id_token_claims: id_claims,
+        userinfo_claims,
+        scopes_supported: ctx.metadata.as_ref().and_then(|m| m.scopes_supported.clone()),
+    };
+    out.findings.extend(evaluate(SCOPE_CHECKS, &scope_ev));
+    out
+}
+
+fn authorization_evidence(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthParams) -> AuthorizationEvidence {
+    AuthorizationEvidence {
+        params: cb.params.clone(),
+        source: source_name(cb.source).into(),
+        state_sent: params.state.clone(),
+        issuer: ctx.target.issuer.clone(),
+        iss_advertised: ctx.metadata.as_ref().is_some_and(|m| m.iss_parameter_supported()),
+        response_mode_requested: params.response_mode.clone(),
+        expected_error: false,
+    }
+}
+
+/// Sends a back-channel request; a transport error becomes a module note.
+pub(super) async fn backchannel(agent: &Agent, req: HttpRequest) -> Result<HttpResponse, String> {
+    agent.send(req).await.map_err(|e| format!("transport error: {e}"))
+}
+
+/// Token response evidence.
+pub(super) fn token_evidence(resp: &HttpResponse, body: Option<Value>, requested_scope: &str, grant: &str) -> TokenResponseEvidence {
+    TokenResponseEvidence {
+        status: resp.status,
+        headers: resp.headers.clone(),
+        body,
+        requested_scope: requested_scope.to_owned(),
+        openid_requested: requested_scope.split(' ').any(|s| s == "openid"),
+        grant: grant.to_owned(),
+    }
+}
+
+fn userinfo_evidence(resp: &HttpResponse, id_claims: Option<&Map<String, Value>>, granted: &[String]) -> UserInfoEvidence {
+    let is_jwt = resp.header("content-type").is_some_and(|c| c.to_ascii_lowercase().starts_with("application/jwt"));
+    UserInfoEvidence {
+        status: resp.status,
+        headers: resp.headers.clone(),
+        body_json: resp.json(),
+        body_is_jwt: is_jwt,
+        id_token_sub: id_claims.and_then(|c| c.get("sub")).and_then(Value::as_str).map(str::to_owned),
+        scopes_granted: granted.to_vec(),
+        registered_signed: false,
+    }
+}
+

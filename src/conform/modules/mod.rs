@@ -1,0 +1,66 @@
+//! Test modules: each acts through the agent, gathers typed evidence and runs checks.
+
+mod code_flow;
+mod metadata;
+mod refresh;
+mod userinfo;
+
+use super::{Ctx, HarnessError};
+use crate::checks::Finding;
+use crate::report::ModuleStatus;
+
+/// What a module does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModuleKind {
+    /// Fetch and judge the discovery document (a prerequisite of everything else).
+    Discovery,
+    /// Fetch and judge the JWKS.
+    Jwks,
+    /// A complete code flow for one client.
+    CodeFlow {
+        /// Index into the target's clients.
+        client: usize,
+        /// response_mode to request (None: default query).
+        response_mode: Option<&'static str>,
+    },
+    /// Refresh the token of the first code flow that returned one.
+    Refresh,
+    /// Userinfo without and with an invalid token.
+    UserinfoErrors,
+}
+
+/// What a module produced.
+#[derive(Debug, Default)]
+pub(crate) struct ModuleOutcome {
+    /// Findings in evaluation order.
+    pub(crate) findings: Vec<Finding>,
+    /// Why the module stopped early or was skipped.
+    pub(crate) note: Option<String>,
+    /// Forced status (skipped, or failed because the flow could not complete).
+    pub(crate) status: Option<ModuleStatus>,
+}
+
+impl ModuleOutcome {
+    /// A skipped module with its reason.
+    pub(crate) fn skipped(reason: impl Into<String>) -> Self {
+        ModuleOutcome { findings: vec![], note: Some(reason.into()), status: Some(ModuleStatus::Skipped) }
+    }
+
+    /// Stops the module as failed, keeping the findings gathered so far.
+    pub(crate) fn abort(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self.status = super::aborted();
+        self
+    }
+}
+
+/// Runs one module.
+pub(crate) async fn run_module(ctx: &mut Ctx, kind: &ModuleKind) -> Result<ModuleOutcome, HarnessError> {
+    Ok(match kind {
+        ModuleKind::Discovery => metadata::discovery(ctx).await?,
+        ModuleKind::Jwks => metadata::jwks(ctx).await,
+        ModuleKind::CodeFlow { client, response_mode } => code_flow::run(ctx, *client, *response_mode).await,
+        ModuleKind::Refresh => refresh::run(ctx).await,
+        ModuleKind::UserinfoErrors => userinfo::errors(ctx).await,
+    })
+}

@@ -1,0 +1,29 @@
+//! The userinfo-errors module: a call without a token and one with an invalid token must be
+//! refused with a Bearer challenge (RFC 6750 3, 3.1).
+
+use super::ModuleOutcome;
+use super::code_flow::backchannel;
+use crate::checks::{USERINFO_INVALID_TOKEN_CHECKS, USERINFO_NO_TOKEN_CHECKS, UserInfoErrorEvidence, evaluate};
+use crate::conform::Ctx;
+use crate::http::HttpRequest;
+
+pub(super) async fn errors(ctx: &mut Ctx) -> ModuleOutcome {
+    let Some(ep) = ctx.endpoints.as_ref().and_then(|e| e.userinfo.clone()) else {
+        return ModuleOutcome::skipped("no userinfo_endpoint advertised");
+    };
+    let mut out = ModuleOutcome::default();
+    let calls = [
+        (HttpRequest::get(ep.clone()), USERINFO_NO_TOKEN_CHECKS),
+        (HttpRequest::get(ep).bearer("oidc-harness-invalid-token"), USERINFO_INVALID_TOKEN_CHECKS),
+    ];
+    for (req, checks) in calls {
+        match backchannel(&ctx.agent, req).await {
+            Ok(resp) => {
+                let ev = UserInfoErrorEvidence { status: resp.status, www_authenticate: resp.header("www-authenticate").map(str::to_owned) };
+                out.findings.extend(evaluate(checks, &ev));
+            }
+            Err(note) => return out.abort(note),
+        }
+    }
+    out
+}

@@ -1,0 +1,166 @@
+//! Plans: ordered lists of test modules built for a target, and `--only`/`--skip` selection
+//! validated against the module list and the check catalog before any network call.
+
+use super::modules::ModuleKind;
+use crate::target::Target;
+
+/// A named plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    /// Discovery document and JWKS only (like the OIDF Config OP profile).
+    Config,
+    /// Config plus complete code flows per client, form_post, refresh and userinfo errors.
+    Basic,
+    /// Everything available.
+    All,
+}
+
+impl std::str::FromStr for Plan {
+    type Err = PlanError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "config" => Ok(Plan::Config),
+            "basic" => Ok(Plan::Basic),
+            "all" => Ok(Plan::All),
+            other => Err(PlanError(format!("unknown plan {other:?}: expected config, basic or all"))),
+        }
+    }
+}
+
+impl Plan {
+    /// The plan's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Plan::Config => "config",
+            Plan::Basic => "basic",
+            Plan::All => "all",
+        }
+    }
+}
+
+/// An invalid plan or selection.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PlanError(pub String);
+
+/// Which plan, and which modules/checks within it.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// The plan.
+    pub plan: Plan,
+    /// `--only` ids that name modules (exact id or `prefix/`), e.g. `code-flow`.
+    pub only_modules: Vec<String>,
+    /// `--only` ids that name checks.
+    pub only_checks: Vec<String>,
+    /// `--skip` ids that name modules.
+    pub skip_modules: Vec<String>,
+    /// `--skip` ids that name checks.
+    pub skip_checks: Vec<String>,
+}
+
+impl Selection {
+    /// A whole plan.
+    pub fn plan(plan: Plan) -> Self {
+        Selection { plan, only_modules: vec![], only_checks: vec![], skip_modules: vec![], skip_checks: vec![] }
+    }
+
+    /// Sorts `--only`/`--skip` ids into module ids and check ids; unknown ids are an error
+    /// with a suggestion.
+    pub fn with_ids(plan: Plan, target: &Target, only: &[String], skip: &[String]) -> Result<Self, PlanError> {
+        let modules: Vec<String> = build_all(target).into_iter().map(|m| m.id).collect();
+        let mut sel = Selection::plan(plan);
+        for (ids, into_modules, into_checks) in [
+            (only, &mut sel.only_modules, &mut sel.only_checks),
+            (skip, &mut sel.skip_modules, &mut sel.skip_checks),
+        ] {
+            for id in ids {
+                if modules.iter().any(|m| module_matches(m, id)) {
+                    into_modules.push(id.clone());
+                } else if crate::checks::find(id).is_some() {
+                    into_checks.push(id.clone());
+                } else {
+                    let all_ids = modules.iter().cloned().chain(crate::checks::catalog().into_iter().flat_map(|(_, d)| d).map(|d| d.id.to_owned()));
+                    let hint = all_ids
+                        .max_by_key(|c| c.bytes().zip(id.bytes()).take_while(|(a, b)| a == b).count())
+                        .map(|c| format!("; did you mean {c:?}?"))
+                        .unwrap_or_default();
+                    return Err(PlanError(format!("unknown module or check id {id:?} (see `oidc-harness checks`){hint}")));
+                }
+            }
+        }
+        Ok(sel)
+    }
+}
+
+fn module_matches(module_id: &str, selector: &str) -> bool {
+    module_id == selector || module_id.starts_with(&format!("{selector}/"))
+}
+
+/// One module instance in a plan.
+#[derive(Debug, Clone)]
+pub struct ModuleSpec {
+    /// Stable id, e.g. `code-flow/confidential-basic`.
+    pub id: String,
+    /// One line.
+    pub description: String,
+    /// What it does.
+    pub kind: ModuleKind,
+    /// Plans that include it.
+    pub in_basic: bool,
+}
+
+/// A plan instantiated for a target.
+#[derive(Debug, Clone)]
+pub struct BuiltPlan {
+    /// Plan name.
+    pub name: String,
+    /// Modules in order.
+    pub modules: Vec<ModuleSpec>,
+}
+
+fn build_all(target: &Target) -> Vec<ModuleSpec> {
+    let m = |id: String, description: String, kind: ModuleKind, in_basic: bool| ModuleSpec { id, description, kind, in_basic };
+    let mut out = vec![
+        m("discovery".into(), "discovery document fetched from the issuer and judged (OIDC Discovery 1.0)".into(), ModuleKind::Discovery, true),
+        m("jwks".into(), "JSON Web Key Set fetched and judged (RFC 7517)".into(), ModuleKind::Jwks, true),
+    ];
+    for (i, c) in target.clients.iter().enumerate() {
+        out.push(m(
+            format!("code-flow/{}", c.label()),
+            format!("complete authorization-code flow with PKCE for client {} ({})", c.client_id, c.auth_method.as_str()),
+            ModuleKind::CodeFlow { client: i, response_mode: None },
+            true,
+        ));
+    }
+    out.push(m(
+        format!("code-flow-form-post/{}", target.clients[0].label()),
+        "the code flow with response_mode=form_post (skipped unless advertised)".into(),
+        ModuleKind::CodeFlow { client: 0, response_mode: Some("form_post") },
+        true,
+    ));
+    if target.features.refresh_token {
+        out.push(m("refresh".into(), "refresh grant with the refresh token of the first code flow (OIDC Core 12)".into(), ModuleKind::Refresh, true));
+    }
+    out.push(m("userinfo-errors".into(), "userinfo without a token and with an invalid token (RFC 6750 3)".into(), ModuleKind::UserinfoErrors, true));
+    out
+}
+
+/// Builds the plan's module list for `target`, applying module selection.
+pub fn build_plan(target: &Target, sel: &Selection) -> Result<BuiltPlan, PlanError> {
+    let all = build_all(target);
+    let modules = all
+        .into_iter()
+        .filter(|m| match sel.plan {
+            Plan::Config => matches!(m.kind, ModuleKind::Discovery | ModuleKind::Jwks),
+            Plan::Basic => m.in_basic,
+            Plan::All => true,
+        })
+        .filter(|m| sel.only_modules.is_empty() || sel.only_modules.iter().any(|o| module_matches(&m.id, o)) || matches!(m.kind, ModuleKind::Discovery))
+        .filter(|m| !sel.skip_modules.iter().any(|s| module_matches(&m.id, s)))
+        .collect::<Vec<_>>();
+    if modules.is_empty() {
+        return Err(PlanError("the selection leaves no module to run".into()));
+    }
+    Ok(BuiltPlan { name: sel.plan.name().to_owned(), modules })
+}
