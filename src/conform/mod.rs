@@ -4,6 +4,7 @@
 
 mod context;
 mod embedded;
+mod faults;
 mod modules;
 mod plan;
 
@@ -12,6 +13,7 @@ use std::time::Instant;
 
 pub use context::{Ctx, Endpoints, Issued};
 pub use embedded::{EmbeddedProvider, embedded_profile, start_embedded};
+pub use faults::{FAULT_MATRIX, FaultProof};
 pub use modules::ModuleKind;
 pub use plan::{ModuleSpec, Plan, PlanError, Selection, build_plan};
 

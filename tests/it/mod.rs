@@ -1,0 +1,4 @@
+//! Integration test modules.
+
+mod end_to_end;
+mod faults;
