@@ -7,6 +7,7 @@ mod embedded;
 mod faults;
 mod modules;
 mod plan;
+pub mod steps;
 
 use std::sync::Arc;
 use std::time::Instant;

@@ -2,7 +2,6 @@
 //! consent → callback → token → ID token → userinfo), judged at every step.
 
 use serde_json::{Map, Value};
-use url::Url;
 
 use super::ModuleOutcome;
 use crate::checks::{
@@ -10,14 +9,12 @@ use crate::checks::{
     SCOPE_CHECKS, ScopeEvidence, TOKEN_RESPONSE_CHECKS, TokenResponseEvidence, USERINFO_CHECKS, UserInfoEvidence,
     evaluate,
 };
+use crate::conform::steps::{self, UserActs};
 use crate::conform::{Ctx, Issued};
 use crate::flow::{self, AuthParams, AuthorizationResponse, ResponseSource};
-use crate::form::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, drive};
+use crate::form::DriveOutcome;
 use crate::http::{Agent, HttpRequest, HttpResponse};
 
-
-/// Most HTTP requests one authorization may take (redirects, login, consent).
-const MAX_STEPS: usize = 30;
 
 fn source_name(s: ResponseSource) -> &'static str {
     match s {
@@ -44,37 +41,23 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
     let Some(client) = ctx.target.clients.get(client_idx).cloned() else {
         return ModuleOutcome::skipped("no such client in the profile");
     };
-    let Some(user) = ctx.target.users.first().cloned() else {
-        return ModuleOutcome::skipped("no test user in the profile");
-    };
-    let Ok(redirect_uri) = Url::parse(&client.redirect_uri) else {
-        return ModuleOutcome::skipped("the client's redirect_uri is not a URL");
-    };
-    let browser = match ctx.agent.with_fresh_cookies() {
+    let browser = match steps::browser(ctx) {
         Ok(a) => a,
-        Err(e) => return ModuleOutcome::default().abort(format!("cannot create a browser: {e}")),
+        Err(e) => return ModuleOutcome::default().abort(e),
     };
     let mut params = AuthParams::fresh(&client);
     params.response_mode = response_mode.map(str::to_owned);
-    let url = flow::authorization_url(&endpoints.authorization, &client, &params);
-    let creds = Credentials { username: user.username.clone(), password: user.password.expose().to_owned() };
-    let opts = DriveOptions {
-        redirect_uri: &redirect_uri,
-        credentials: Some(&creds),
-        hints: &ctx.target.hints,
-        consent: ConsentChoice::Allow,
-        max_steps: MAX_STEPS,
-    };
     let mut out = ModuleOutcome::default();
-    let report = match drive(&browser, HttpRequest::get(url), &opts).await {
+    let report = match steps::authorize(ctx, &browser, &client, &params, UserActs::ALLOW).await {
         Ok(r) => r,
-        Err(e) => return out.abort(format!("transport error during the authorization request: {e}")),
+        Err(e) => return out.abort(e),
     };
-    let (outcome, detail, callback) = match report.outcome {
-        DriveOutcome::Callback(cb) => ("callback", "redirected to the redirect_uri".to_owned(), Some(cb)),
-        DriveOutcome::LoginRejected { url } => ("login_rejected", format!("login form shown again at {url}"), None),
-        DriveOutcome::LoginRequired { url } => ("login_required", format!("login form at {url}"), None),
-        DriveOutcome::Stuck { url, status, reason } => ("stuck", format!("stopped at {url} (HTTP {status}): {reason}"), None),
+    let detail = steps::describe(&report.outcome);
+    let (outcome, callback) = match report.outcome {
+        DriveOutcome::Callback(cb) => ("callback", Some(cb)),
+        DriveOutcome::LoginRejected { .. } => ("login_rejected", None),
+        DriveOutcome::LoginRequired { .. } => ("login_required", None),
+        DriveOutcome::Stuck { .. } => ("stuck", None),
     };
     let flow_ev = FlowEvidence {
         outcome: outcome.into(),
@@ -98,8 +81,7 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
     };
 
     let verifier = params.pkce.as_ref().map(|p| p.verifier.as_str());
-    let token_req = flow::token::code_exchange(&endpoints.token, &client, &code, verifier);
-    let token_resp = match backchannel(&browser, token_req).await {
+    let token_resp = match steps::redeem(ctx, &browser, &client, &code, verifier).await {
         Ok(r) => r,
         Err(note) => return out.abort(note),
     };
@@ -179,7 +161,7 @@ fn authorization_evidence(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthPa
 
 /// Sends a back-channel request; a transport error becomes a module note.
 pub(super) async fn backchannel(agent: &Agent, req: HttpRequest) -> Result<HttpResponse, String> {
-    agent.send(req).await.map_err(|e| format!("transport error: {e}"))
+    steps::send(agent, req).await
 }
 
 /// Token response evidence.

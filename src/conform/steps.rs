@@ -1,0 +1,117 @@
+//! Reusable flow steps for modules: drive an authorization request in a browser, redeem a code,
+//! and a complete happy-path flow used as setup by negative modules. Steps act; they do not judge.
+
+use serde_json::Value;
+use url::Url;
+
+use super::Ctx;
+use crate::flow::{self, AuthParams, AuthorizationResponse};
+use crate::form::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};
+use crate::http::{Agent, HttpRequest, HttpResponse};
+use crate::target::ClientProfile;
+
+/// Most HTTP requests one authorization may take (redirects, login, consent).
+pub const MAX_STEPS: usize = 30;
+
+/// A new browser (empty cookie jar) sharing the run's transcript.
+pub fn browser(ctx: &Ctx) -> Result<Agent, String> {
+    ctx.agent.with_fresh_cookies().map_err(|e| format!("cannot create a browser: {e}"))
+}
+
+/// How to answer the provider's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserActs {
+    /// Log in with the profile's first user when a login form appears (false: never log in).
+    pub login: bool,
+    /// Answer on consent pages.
+    pub consent: ConsentChoice,
+}
+
+impl UserActs {
+    /// Log in and allow.
+    pub const ALLOW: UserActs = UserActs { login: true, consent: ConsentChoice::Allow };
+}
+
+/// Drives an authorization request for `client` with `params` (the URL is built from them).
+pub async fn authorize(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: &AuthParams, acts: UserActs) -> Result<DriveReport, String> {
+    let endpoints = ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?;
+    let url = flow::authorization_url(&endpoints.authorization, client, params);
+    authorize_url(ctx, browser, client, url, acts).await
+}
+
+/// Drives an authorization request to an explicit URL (negative tests build odd URLs).
+pub async fn authorize_url(ctx: &Ctx, browser: &Agent, client: &ClientProfile, url: Url, acts: UserActs) -> Result<DriveReport, String> {
+    let redirect_uri = Url::parse(&client.redirect_uri).map_err(|e| format!("redirect_uri is not a URL: {e}"))?;
+    let user = ctx.target.users.first().ok_or("no test user in the profile")?;
+    let creds = Credentials { username: user.username.clone(), password: user.password.expose().to_owned() };
+    let opts = DriveOptions {
+        redirect_uri: &redirect_uri,
+        credentials: acts.login.then_some(&creds),
+        hints: &ctx.target.hints,
+        consent: acts.consent,
+        max_steps: MAX_STEPS,
+    };
+    drive(browser, HttpRequest::get(url), &opts).await.map_err(|e| format!("transport error during the authorization request: {e}"))
+}
+
+/// One line describing how a drive ended (for notes and flow evidence).
+pub fn describe(outcome: &DriveOutcome) -> String {
+    match outcome {
+        DriveOutcome::Callback(cb) => match cb.error() {
+            Some(e) => format!("redirected to the redirect_uri with error={e}"),
+            None => "redirected to the redirect_uri".to_owned(),
+        },
+        DriveOutcome::LoginRejected { url } => format!("login form shown again at {url}"),
+        DriveOutcome::LoginRequired { url } => format!("login form at {url}"),
+        DriveOutcome::Stuck { url, status, reason } => format!("stopped at {url} (HTTP {status}): {reason}"),
+    }
+}
+
+/// Sends a back-channel request; a transport error becomes a note.
+pub async fn send(agent: &Agent, req: HttpRequest) -> Result<HttpResponse, String> {
+    agent.send(req).await.map_err(|e| format!("transport error: {e}"))
+}
+
+/// Redeems a code at the token endpoint with the client's auth method.
+pub async fn redeem(ctx: &Ctx, agent: &Agent, client: &ClientProfile, code: &str, verifier: Option<&str>) -> Result<HttpResponse, String> {
+    let endpoints = ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?;
+    send(agent, flow::token::code_exchange(&endpoints.token, client, code, verifier)).await
+}
+
+/// What a successful happy-path flow produced.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    /// The authorization parameters used.
+    pub params: AuthParams,
+    /// The callback.
+    pub callback: AuthorizationResponse,
+    /// The code.
+    pub code: String,
+    /// The token response.
+    pub response: HttpResponse,
+    /// Its JSON body.
+    pub body: Value,
+}
+
+impl Tokens {
+    /// A string member of the token response.
+    pub fn get(&self, k: &str) -> Option<&str> {
+        self.body.get(k).and_then(Value::as_str)
+    }
+}
+
+/// Drives a complete flow (login, consent allowed, code exchanged) as setup for other tests.
+/// `Err` explains where it stopped.
+pub async fn tokens(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: AuthParams) -> Result<Tokens, String> {
+    let report = authorize(ctx, browser, client, &params, UserActs::ALLOW).await?;
+    let DriveOutcome::Callback(callback) = report.outcome else {
+        return Err(format!("setup flow did not complete: {}", describe(&report.outcome)));
+    };
+    let code = callback.code().ok_or_else(|| format!("setup flow returned no code ({})", describe(&DriveOutcome::Callback(callback.clone()))))?.to_owned();
+    let response = redeem(ctx, browser, client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?;
+    let body = response.json().unwrap_or(Value::Null);
+    if response.status != 200 {
+        return Err(format!("setup code exchange answered HTTP {}", response.status));
+    }
+    Ok(Tokens { params, callback, code, response, body })
+}
