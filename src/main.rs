@@ -96,6 +96,9 @@ struct ConformArgs {
     /// No progress lines.
     #[arg(long, short)]
     quiet: bool,
+    /// Print which reference-provider fault proves which checks, then exit.
+    #[arg(long)]
+    explain_faults: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +140,10 @@ fn formats(names: &[String]) -> anyhow::Result<Vec<Format>> {
 }
 
 fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
+    if args.explain_faults {
+        explain_faults();
+        return Ok(0);
+    }
     let plan: Plan = args.plan.parse()?;
     let formats = formats(&args.format)?;
     let baseline = match &args.baseline {
@@ -227,6 +234,25 @@ fn render(file: &Path, formats_: &[String], out: Option<&Path>) -> anyhow::Resul
         println!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// The fault matrix: each reference-provider fault, the rule it breaks, and the checks that catch it.
+fn explain_faults() {
+    println!("Each check is proven by running the plan against the embedded reference provider with one fault on:");
+    println!("the listed checks must fail, and no other MUST check may.\n");
+    for row in oidc_harness::conform::FAULT_MATRIX {
+        let description = row.fault.parse::<reference_provider::Fault>().map(|f| f.description()).unwrap_or("?");
+        println!("--fault {}\n    breaks: {description}", row.fault);
+        for id in row.checks {
+            let title = oidc_harness::checks::find(id).map(|d| d.title).unwrap_or("?");
+            println!("    caught by {id}: {title}");
+        }
+    }
+    let covered: Vec<&str> = oidc_harness::conform::FAULT_MATRIX.iter().map(|r| r.fault).collect();
+    let rest: Vec<&str> = reference_provider::Fault::ALL.iter().map(|f| f.name()).filter(|n| !covered.contains(n)).collect();
+    if !rest.is_empty() {
+        println!("\nFaults not proven by the current plans yet: {}", rest.join(", "));
+    }
 }
 
 fn list_checks() {

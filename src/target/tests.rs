@@ -74,3 +74,14 @@ fn ad_hoc_flags_build_a_profile() {
     assert_eq!(p.clients[0].auth_method, ClientAuth::None);
     assert!(Profile::ad_hoc(AdHoc::default()).is_err());
 }
+
+#[test]
+fn shipped_profiles_parse() {
+    let env = |name: &str| Some(format!("value-of-{name}"));
+    for file in ["template.toml", "reference.toml"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/targets").join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let p = Profile::parse(&text, &path, &env).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(!p.clients.is_empty(), "{file}");
+    }
+}
