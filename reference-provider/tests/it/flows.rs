@@ -239,3 +239,28 @@ async fn key_rotation_keeps_the_old_key_published() {
     assert_eq!(segment(after["id_token"].as_str().unwrap(), 0)["kid"], new_kid.as_str());
     assert!(op.provider.keys().verify(before["id_token"].as_str().unwrap()).is_ok());
 }
+
+#[tokio::test]
+async fn every_advertised_alg_signs_id_tokens_for_a_client_that_registered_it() {
+    use reference_provider::keys::SigningAlg;
+    let mut config = test_config();
+    let template = config.clients.iter().find(|c| c.client_id == "demo-es256").unwrap().clone();
+    for alg in SigningAlg::ALL {
+        let mut c = template.clone();
+        c.client_id = format!("alg-{}", alg.as_str());
+        c.id_token_signed_response_alg = Some(alg);
+        config.clients.push(c);
+    }
+    let op = start_with(config, &[], reference_provider::Storage::Memory).await;
+    let b = browser(&op);
+    let doc: Value = b.http.get(b.url("/.well-known/openid-configuration")).send().await.unwrap().json().await.unwrap();
+    let advertised: Vec<&str> = doc["id_token_signing_alg_values_supported"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    for alg in SigningAlg::ALL {
+        assert!(advertised.contains(&alg.as_str()));
+        let id: &'static str = Box::leak(format!("alg-{}", alg.as_str()).into_boxed_str());
+        let client = Client { id, secret: Some("demo-es256-secret"), post: false };
+        let t = b.tokens(client).await;
+        let (hdr, _) = op.provider.keys().verify(t["id_token"].as_str().unwrap()).unwrap();
+        assert_eq!(hdr["alg"], alg.as_str());
+    }
+}
