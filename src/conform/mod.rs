@@ -9,6 +9,7 @@ mod modules;
 mod plan;
 pub mod steps;
 
+use std::io::IsTerminal as _;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -81,8 +82,13 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
     };
     let mut results = Vec::new();
     let total = plan.modules.len();
+    let live = options.progress && std::io::stderr().is_terminal();
     for (i, spec) in plan.modules.iter().enumerate() {
         let t = Instant::now();
+        if live {
+            // A live status line on a terminal; CI logs get only the final lines.
+            eprint!("\r\x1b[2K[{:>2}/{total}] {} ...", i + 1, spec.id);
+        }
         let outcome = modules::run_module(&mut ctx, &spec.kind).await?;
         let transcript = ctx.agent.take_transcript();
         let findings = selection_filter(outcome.findings, &options.selection);
@@ -92,6 +98,9 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
         };
         if options.progress {
             let n = findings.iter().filter(|f| f.status != Status::Skip).count();
+            if live {
+                eprint!("\r\x1b[2K");
+            }
             eprintln!("[{:>2}/{total}] {:<44} {:<8} ({n} checks)", i + 1, spec.id, format!("{status:?}").to_lowercase());
         }
         results.push(ModuleResult {
