@@ -59,7 +59,12 @@ pub fn embedded_profile(issuer: &str) -> Profile {
                 redirect_uri: c.redirect_uris.first().cloned().unwrap_or_default(),
                 first_party: c.first_party,
                 id_token_signed_response_alg: alg,
-                scope: "openid profile email".into(),
+                // The first-party client asks for every scope so that every claim group is judged.
+                scope: if c.first_party && c.id_token_signed_response_alg.is_none() && auth != ClientAuth::None {
+                    "openid profile email address phone".into()
+                } else {
+                    "openid profile email".into()
+                },
             }
         })
         .collect();
