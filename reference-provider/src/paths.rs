@@ -25,5 +25,11 @@ pub const LOGOUT: &str = "/logout";
 
 /// Name of the browser-session cookie.
 pub const SESSION_COOKIE: &str = "op_session";
-/// Name of the cookie binding a browser to a pending interaction (login/consent).
+/// Prefix of the cookie binding a browser to a pending interaction (login/consent); the full
+/// name is `op_interaction_<id>`, so one browser can run several authorization requests at once.
 pub const INTERACTION_COOKIE: &str = "op_interaction";
+
+/// The cookie name for interaction `id`.
+pub fn interaction_cookie(id: &str) -> String {
+    format!("{INTERACTION_COOKIE}_{id}")
+}

@@ -59,7 +59,7 @@ fn handle(p: &Provider, params: &Params, headers: &HeaderMap) -> Response {
 fn to_interaction(p: &Provider, page: &str, id: &str) -> Response {
     let mut res = redirect(&format!("{page}?interaction={id}"));
     let ttl = p.config.lifetimes.interaction_secs;
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(p, paths::INTERACTION_COOKIE, id, ttl));
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(p, &paths::interaction_cookie(id), id, ttl));
     res
 }
 

@@ -39,7 +39,7 @@ fn field<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
 /// `GET /login?interaction=ID`.
 pub(crate) async fn login_get(State(p): State<AppState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
     let params = query_params(q.as_deref());
-    match interaction::load(&p, id(&params), cookie(&headers, paths::INTERACTION_COOKIE)) {
+    match interaction::load(&p, id(&params), cookie(&headers, &paths::interaction_cookie(id(&params)))) {
         Ok(Ok(pending)) => login_page(&pending, None),
         Ok(Err(e)) => refused(&e),
         Err(e) => WebError(e).into_response(),
@@ -62,7 +62,7 @@ pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, bo
         Err(e) => return html(StatusCode::BAD_REQUEST, pages::error(&e.description)),
     };
     let run = || -> Result<Response, ProtocolError> {
-        let pending = match interaction::load_for_post(&p, id(&params), cookie(&headers, paths::INTERACTION_COOKIE), field(&params, "csrf_token"))? {
+        let pending = match interaction::load_for_post(&p, id(&params), cookie(&headers, &paths::interaction_cookie(id(&params))), field(&params, "csrf_token"))? {
             Ok(pending) => pending,
             Err(e) => return Ok(refused(&e)),
         };
@@ -86,26 +86,26 @@ fn proceed(p: &Provider, pending: &Pending, next: Next) -> Result<Response, Prot
         Next::Issue { user_sub, auth_time } => {
             let cb = authorize::issue_code(p, &pending.request, &pending.client, &user_sub, auth_time)?;
             interaction::finish(p, pending)?;
-            clear_interaction(p, callback(&cb))
+            clear_interaction(p, pending, callback(&cb))
         }
         Next::Consent { .. } => redirect(&format!("{}?interaction={}", paths::CONSENT, pending.record.id)),
         Next::Login => redirect(&format!("{}?interaction={}", paths::LOGIN, pending.record.id)),
         Next::Fail(f) => {
             interaction::finish(p, pending)?;
-            clear_interaction(p, failure(&f))
+            clear_interaction(p, pending, failure(&f))
         }
     })
 }
 
-fn clear_interaction(p: &Provider, mut res: Response) -> Response {
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(p, paths::INTERACTION_COOKIE, "", 0));
+fn clear_interaction(p: &Provider, pending: &Pending, mut res: Response) -> Response {
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(p, &paths::interaction_cookie(&pending.record.id), "", 0));
     res
 }
 
 /// `GET /consent?interaction=ID`.
 pub(crate) async fn consent_get(State(p): State<AppState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
     let params = query_params(q.as_deref());
-    match interaction::load(&p, id(&params), cookie(&headers, paths::INTERACTION_COOKIE)) {
+    match interaction::load(&p, id(&params), cookie(&headers, &paths::interaction_cookie(id(&params)))) {
         Ok(Ok(pending)) if pending.record.user_sub.is_some() => html(
             StatusCode::OK,
             pages::consent(&pending.record.id, &pending.record.csrf, &pending.client.name, &pending.request.scopes),
@@ -123,7 +123,7 @@ pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, 
         Err(e) => return html(StatusCode::BAD_REQUEST, pages::error(&e.description)),
     };
     let run = || -> Result<Response, ProtocolError> {
-        let pending = match interaction::load_for_post(&p, id(&params), cookie(&headers, paths::INTERACTION_COOKIE), field(&params, "csrf_token"))? {
+        let pending = match interaction::load_for_post(&p, id(&params), cookie(&headers, &paths::interaction_cookie(id(&params))), field(&params, "csrf_token"))? {
             Ok(pending) => pending,
             Err(e) => return Ok(refused(&e)),
         };
