@@ -7,8 +7,9 @@
 # the release provider in memory pinned to CPU 0, runs the `refresh_rate` example pinned to CPU
 # 1 (8 chains x 10 s by default), reads the provider's utime+stime from /proc/PID/stat before and
 # after, and prints responses, provider CPU seconds, responses per provider-CPU-second and
-# responses per wall second. Then it prints the raw signing rate (`sign_rate` example, CPU 1)
-# and the bar: responses per provider-CPU-second >= 50 % of (raw sign rate / 2), since every
+# responses per wall second. Per alg it also measures the HTTP floor (provider CPU per trivial
+# GET /jwks) and the protocol work alone (`token::exchange` called in-process, no HTTP). Then it
+# prints the raw signing rate (`sign_rate` example, CPU 1) and the bar: responses per provider-CPU-second >= 50 % of (raw sign rate / 2), since every
 # refresh response signs two JWTs (access token + ID token).
 #
 #   scripts/measure-refresh-rate.sh                     # ES256 and RS256, 2 runs each
@@ -62,7 +63,7 @@ for alg in $algs; do
     taskset -c "$provider_cpu" "$bin" --config "$config" --listen 127.0.0.1:0 --memory >"$out" 2>"$work/op-$alg-$run.err" &
     op_pid=$!
     for _ in $(seq 1 150); do
-      grep -q '^READY=1$' "$out" && break
+      grep -qs '^READY=1$' "$out" && break
       kill -0 "$op_pid" 2>/dev/null || { echo "provider exited:" >&2; cat "$work/op-$alg-$run.err" >&2; exit 2; }
       sleep 0.2
     done
@@ -88,8 +89,16 @@ for alg in $algs; do
         }'
     ) | tee "$work/result-$alg-$run.txt"
     results+=("$(grep '^RESULT' "$work/result-$alg-$run.txt")")
+    if [[ "$run" == "$runs" ]]; then
+      echo "== $alg: HTTP floor on the same provider (GET /jwks, $chains chains x 5 s)"
+      ( set -a; . "$out"; set +a
+        taskset -c "$load_cpu" "$load" --chains "$chains" --seconds 5 --provider-pid "$op_pid" \
+          --clk-tck "$clk_tck" --floor /jwks | grep '^floor' )
+    fi
     stop_provider
   done
+  echo "== $alg: protocol work without HTTP (token::exchange in-process, one thread on CPU $provider_cpu, 5 s)"
+  taskset -c "$provider_cpu" "$load" --in-process "$alg" --seconds 5 2>/dev/null
 done
 
 echo "== raw signing rate, one thread on CPU $load_cpu, $sign_secs s per measurement"

@@ -31,7 +31,7 @@ trap cleanup EXIT
 ./target/release/reference-provider --listen 127.0.0.1:0 --memory "$@" >"$work/op.out" 2>"$work/op.err" &
 op_pid=$!
 for _ in $(seq 1 100); do
-  grep -q '^READY=1$' "$work/op.out" && break
+  grep -qs '^READY=1$' "$work/op.out" && break
   kill -0 "$op_pid" 2>/dev/null || { echo "run-external-client: provider exited:" >&2; cat "$work/op.err" >&2; exit 2; }
   sleep 0.2
 done

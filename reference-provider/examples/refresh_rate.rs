@@ -13,6 +13,13 @@
 //!     --username alice --password … [--redirect-uri …] [--chains 8] [--seconds 10] \
 //!     [--provider-pid PID --clk-tck 100]
 //! ```
+//!
+//! `--in-process ALG [--seconds S]` instead starts the provider inside this process (demo config,
+//! `default_alg = ALG`, cheapest Argon2), logs in once over HTTP, then calls
+//! `protocol::token::exchange` (refresh grant with rotation) directly in a loop on one thread for
+//! S seconds and prints refreshes per CPU second of that thread: the cost of the protocol work
+//! (client authentication, SQLite, minting, two signatures) without HTTP, TCP and the kernel.
+//!
 //! Every flag falls back to an environment variable: `ISSUER`, `CLIENT_ID`, `CLIENT_SECRET`,
 //! `USERNAME`, `PASSWORD`, `REDIRECT_URI`, `CHAINS`, `SECONDS`, `PROVIDER_PID`, `CLK_TCK`
 //! (the names `reference-provider` prints on start). Secrets and tokens are never printed.
@@ -25,6 +32,10 @@ use anyhow::{Context as _, bail};
 use aws_lc_rs::digest;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use reference_provider::config::PasswordHashCost;
+use reference_provider::keys::SigningAlg;
+use reference_provider::protocol::{Params, token};
+use reference_provider::{Config, FaultSet, Options, Storage};
 use serde_json::Value;
 
 /// What the run needs to know.
@@ -40,6 +51,8 @@ struct Settings {
     seconds: f64,
     provider_pid: Option<u32>,
     clk_tck: f64,
+    /// `--floor PATH`: GET this path in the chains instead of refreshing (the HTTP floor).
+    floor: Option<String>,
 }
 
 fn settings() -> anyhow::Result<Settings> {
@@ -58,7 +71,7 @@ fn settings() -> anyhow::Result<Settings> {
         flags.get(flag).cloned().or_else(|| std::env::var(flag.replace('-', "_").to_uppercase()).ok())
     };
     let need = |flag: &str| get(flag).with_context(|| format!("--{flag} (or ${}) is required", flag.replace('-', "_").to_uppercase()));
-    let known = ["issuer", "client-id", "client-secret", "username", "password", "redirect-uri", "chains", "seconds", "provider-pid", "clk-tck"];
+    let known = ["issuer", "client-id", "client-secret", "username", "password", "redirect-uri", "chains", "seconds", "provider-pid", "clk-tck", "floor"];
     if let Some(unknown) = flags.keys().find(|k| !known.contains(&k.as_str())) {
         bail!("unknown flag --{unknown}");
     }
@@ -73,6 +86,7 @@ fn settings() -> anyhow::Result<Settings> {
         seconds: get("seconds").map(|v| v.parse()).transpose().context("--seconds: expected a number")?.unwrap_or(10.0),
         provider_pid: get("provider-pid").map(|v| v.parse()).transpose().context("--provider-pid: expected a pid")?,
         clk_tck: get("clk-tck").map(|v| v.parse()).transpose().context("--clk-tck: expected a number")?.unwrap_or(100.0),
+        floor: flags.get("floor").cloned(),
     })
 }
 
@@ -276,6 +290,9 @@ async fn run(s: Settings) -> anyhow::Result<()> {
     let endpoint = |k: &str| meta.get(k).and_then(Value::as_str).map(str::to_owned).with_context(|| format!("discovery has no {k}"));
     let ep = Arc::new(Endpoints { authorization: endpoint("authorization_endpoint")?, token: endpoint("token_endpoint")? });
     println!("issuer={} chains={} seconds={}", s.issuer, s.chains, s.seconds);
+    if let Some(path) = &s.floor {
+        return floor(&s, path).await;
+    }
 
     // Phase 1: every chain logs in (not measured).
     let mut logins = tokio::task::JoinSet::new();
@@ -337,9 +354,127 @@ async fn run(s: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `--floor PATH`: each chain GETs `issuer + PATH` until the deadline; prints responses per
+/// provider CPU second, the cost of a trivial request through hyper, axum, TCP and the kernel.
+async fn floor(s: &Arc<Settings>, path: &str) -> anyhow::Result<()> {
+    let url = format!("{}{path}", s.issuer);
+    let cpu_before = s.provider_pid.map(cpu_ticks).transpose()?;
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(s.seconds);
+    let mut chains = tokio::task::JoinSet::new();
+    for _ in 0..s.chains {
+        let (http, url) = (http_client()?, url.clone());
+        chains.spawn(async move {
+            let (mut ok, mut errors) = (0u64, 0u64);
+            while Instant::now() < deadline {
+                let good = match http.get(&url).send().await {
+                    Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+                    Err(_) => false,
+                };
+                if good {
+                    ok += 1;
+                } else {
+                    errors += 1;
+                }
+            }
+            (ok, errors)
+        });
+    }
+    let (mut ok, mut errors) = (0u64, 0u64);
+    while let Some(joined) = chains.join_next().await {
+        let (o, e) = joined.context("floor task panicked")?;
+        ok += o;
+        errors += e;
+    }
+    let wall = start.elapsed().as_secs_f64();
+    println!("floor_path={path} get_responses={ok} get_errors={errors} wall_s={wall:.3} responses_per_s={:.1}", ok as f64 / wall);
+    if let (Some(before), Some(after)) = (cpu_before, s.provider_pid.map(cpu_ticks).transpose()?) {
+        let cpu_s = (after - before) as f64 / s.clk_tck;
+        println!("floor_provider_cpu_s={cpu_s:.2} floor_responses_per_provider_cpu_s={:.1}", ok as f64 / cpu_s);
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--in-process") {
+        let alg: SigningAlg = args.get(i + 1).context("--in-process needs an ALG")?.parse()?;
+        let seconds = match args.iter().position(|a| a == "--seconds") {
+            Some(j) => args.get(j + 1).context("--seconds needs a value")?.parse().context("--seconds: expected a number")?,
+            None => 5.0,
+        };
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        return rt.block_on(in_process(alg, seconds));
+    }
     let s = settings()?;
     // One thread: the load generator is meant to be pinned to one core (taskset).
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(run(s))
+}
+
+/// CPU time this thread has run, in seconds (`/proc/thread-self/schedstat`, nanoseconds).
+fn thread_cpu_s() -> anyhow::Result<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").context("reading /proc/thread-self/schedstat")?;
+    let ns: u64 = s.split_whitespace().next().context("empty schedstat")?.parse()?;
+    Ok(ns as f64 / 1e9)
+}
+
+/// `--in-process ALG`: refresh grants through `token::exchange` directly, no HTTP.
+async fn in_process(alg: SigningAlg, seconds: f64) -> anyhow::Result<()> {
+    let mut config = Config::demo();
+    config.listen = "127.0.0.1:0".to_owned();
+    config.default_alg = alg;
+    config.password_hash = PasswordHashCost::cheap();
+    let client = config.clients.iter().find(|c| c.client_id == "demo-client").context("demo config has demo-client")?;
+    let user = config.users.first().context("demo config has a user")?;
+    let s = Settings {
+        issuer: String::new(),
+        client_id: client.client_id.clone(),
+        client_secret: client.client_secret.clone().context("demo-client has a secret")?,
+        username: user.username.clone(),
+        password: user.password.clone(),
+        redirect_uri: client.redirect_uris.first().context("demo-client has a redirect URI")?.clone(),
+        chains: 1,
+        seconds,
+        provider_pid: None,
+        clk_tck: 100.0,
+        floor: None,
+    };
+    let running = reference_provider::start(Options {
+        config,
+        faults: FaultSet::none(),
+        storage: Storage::Memory,
+        clock: Arc::new(reference_provider::clock::SystemClock),
+    })
+    .await?;
+    let s = Settings { issuer: running.issuer().to_owned(), ..s };
+    let ep = Endpoints { authorization: format!("{}/authorize", s.issuer), token: format!("{}/token", s.issuer) };
+    let mut refresh_token = login(&http_client()?, &s, &ep).await?;
+    // The demo id and secret are unreserved characters, so no form-encoding is needed (RFC 6749 2.3.1).
+    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", s.client_id, s.client_secret)));
+    let provider = Arc::clone(&running.provider);
+    let budget = Duration::from_secs_f64(seconds);
+    let (cpu_start, start) = (thread_cpu_s()?, Instant::now());
+    let mut n: u64 = 0;
+    let mut algs = None;
+    // Bounded: stops once the time budget is spent.
+    while start.elapsed() < budget {
+        let params = Params(vec![("grant_type".to_owned(), "refresh_token".to_owned()), ("refresh_token".to_owned(), refresh_token)]);
+        let issued = token::exchange(&provider, Some(&basic), &params)?;
+        if algs.is_none() {
+            algs = Some((jws_alg(&issued.access_token), issued.id_token.as_deref().map(jws_alg).unwrap_or_default()));
+        }
+        refresh_token = issued.refresh_token.context("expected a rotated refresh token")?;
+        n += 1;
+    }
+    let (cpu, wall) = (thread_cpu_s()? - cpu_start, start.elapsed().as_secs_f64());
+    let (at, id) = algs.unwrap_or_default();
+    println!(
+        "in_process alg={alg} access_token_alg={at} id_token_alg={id} refreshes={n} thread_cpu_s={cpu:.2} wall_s={wall:.2} \
+         refreshes_per_cpu_s={:.0} cpu_us_per_refresh={:.1}",
+        n as f64 / cpu,
+        1e6 * cpu / n as f64
+    );
+    running.stop().await;
+    Ok(())
 }
