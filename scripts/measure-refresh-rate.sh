@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Refresh-grant responses per second of provider CPU time, per signing algorithm.
+#
+# For each alg (default: ES256 RS256) and each run (default 2): writes a config (the demo seed
+# from `reference-provider --print-demo-config` with `default_alg` set to the alg, which drives
+# both access-token and ID-token signing for demo-client, and the cheapest Argon2 cost), starts
+# the release provider in memory pinned to CPU 0, runs the `refresh_rate` example pinned to CPU
+# 1 (8 chains x 10 s by default), reads the provider's utime+stime from /proc/PID/stat before and
+# after, and prints responses, provider CPU seconds, responses per provider-CPU-second and
+# responses per wall second. Per alg it also measures the HTTP floor (provider CPU per trivial
+# GET /jwks) and the protocol work alone (`token::exchange` called in-process, no HTTP). Then it
+# prints the raw signing rate (`sign_rate` example, CPU 1) and the bar: responses per provider-CPU-second >= 50 % of (raw sign rate / 2), since every
+# refresh response signs two JWTs (access token + ID token).
+#
+#   scripts/measure-refresh-rate.sh                     # ES256 and RS256, 2 runs each
+#   ALGS="ES256" RUNS=1 CHAINS=8 SECONDS_PER_RUN=10 scripts/measure-refresh-rate.sh
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+algs="${ALGS:-ES256 RS256}"
+runs="${RUNS:-2}"
+chains="${CHAINS:-8}"
+secs="${SECONDS_PER_RUN:-10}"
+sign_secs="${SIGN_SECONDS:-2}"
+provider_cpu="${PROVIDER_CPU:-0}"
+load_cpu="${LOAD_CPU:-1}"
+clk_tck="$(getconf CLK_TCK)"
+
+cd "$root"
+echo "== building release binaries"
+cargo build --release -q -p reference-provider --bin reference-provider --example refresh_rate --example sign_rate
+bin=./target/release/reference-provider
+load=./target/release/examples/refresh_rate
+sign=./target/release/examples/sign_rate
+
+work="$(mktemp -d)"
+op_pid=""
+stop_provider() {
+  if [[ -n "$op_pid" ]] && kill -0 "$op_pid" 2>/dev/null; then
+    kill -INT "$op_pid" 2>/dev/null || true
+    wait "$op_pid" 2>/dev/null || true
+  fi
+  op_pid=""
+}
+trap 'stop_provider; rm -rf "$work"' EXIT
+
+# utime + stime (fields 14 and 15 of /proc/PID/stat, counted after the `(comm)` field).
+cpu_ticks() {
+  local rest
+  rest="$(sed 's/^.*) //' "/proc/$1/stat")"
+  awk '{ print $12 + $13 }' <<<"$rest"
+}
+
+results=()
+for alg in $algs; do
+  config="$work/op-$alg.toml"
+  "$bin" --print-demo-config | sed "s/^default_alg = .*/default_alg = \"$alg\"/" >"$config"
+  printf '\n[password_hash]\nmemory_kib = 64\niterations = 1\nparallelism = 1\n' >>"$config"
+  grep -q "^default_alg = \"$alg\"$" "$config" || { echo "could not set default_alg in $config" >&2; exit 2; }
+  for run in $(seq 1 "$runs"); do
+    echo "== $alg run $run: provider on CPU $provider_cpu, load on CPU $load_cpu, $chains chains x $secs s"
+    out="$work/op-$alg-$run.out"
+    taskset -c "$provider_cpu" "$bin" --config "$config" --listen 127.0.0.1:0 --memory >"$out" 2>"$work/op-$alg-$run.err" &
+    op_pid=$!
+    for _ in $(seq 1 150); do
+      grep -qs '^READY=1$' "$out" && break
+      kill -0 "$op_pid" 2>/dev/null || { echo "provider exited:" >&2; cat "$work/op-$alg-$run.err" >&2; exit 2; }
+      sleep 0.2
+    done
+    grep -q '^READY=1$' "$out" || { echo "provider not ready after 30 s" >&2; exit 2; }
+    (
+      set -a
+      # shellcheck disable=SC1090
+      . "$out"
+      set +a
+      before="$(cpu_ticks "$op_pid")"
+      wall_start="$(date +%s.%N)"
+      taskset -c "$load_cpu" "$load" --chains "$chains" --seconds "$secs" \
+        --provider-pid "$op_pid" --clk-tck "$clk_tck" | tee "$work/load-$alg-$run.txt"
+      wall_end="$(date +%s.%N)"
+      after="$(cpu_ticks "$op_pid")"
+      responses="$(sed -n 's/^refresh_responses=\([0-9]*\).*/\1/p' "$work/load-$alg-$run.txt")"
+      wall_rate="$(sed -n 's/.* responses_per_s=\([0-9.]*\).*/\1/p' "$work/load-$alg-$run.txt")"
+      awk -v alg="$alg" -v run="$run" -v n="$responses" -v t="$((after - before))" -v hz="$clk_tck" \
+        -v w0="$wall_start" -v w1="$wall_end" -v wr="$wall_rate" 'BEGIN {
+          cpu = t / hz
+          printf "RESULT alg=%s run=%d refresh_responses=%d provider_cpu_s=%.2f responses_per_provider_cpu_s=%.0f wall_responses_per_s=%s (CPU over the whole load run incl. logins, %.1f s wall)\n",
+            alg, run, n, cpu, (cpu > 0 ? n / cpu : 0), wr, w1 - w0
+        }'
+    ) | tee "$work/result-$alg-$run.txt"
+    results+=("$(grep '^RESULT' "$work/result-$alg-$run.txt")")
+    if [[ "$run" == "$runs" ]]; then
+      echo "== $alg: HTTP floor on the same provider (GET /jwks, $chains chains x 5 s)"
+      ( set -a; . "$out"; set +a
+        taskset -c "$load_cpu" "$load" --chains "$chains" --seconds 5 --provider-pid "$op_pid" \
+          --clk-tck "$clk_tck" --floor /jwks | grep '^floor' )
+    fi
+    stop_provider
+  done
+  echo "== $alg: protocol work without HTTP (token::exchange in-process, one thread on CPU $provider_cpu, 5 s)"
+  taskset -c "$provider_cpu" "$load" --in-process "$alg" --seconds 5 2>/dev/null
+done
+
+echo "== raw signing rate, one thread on CPU $load_cpu, $sign_secs s per measurement"
+# shellcheck disable=SC2086
+taskset -c "$load_cpu" "$sign" --seconds "$sign_secs" $algs | tee "$work/sign.txt"
+
+echo "== summary (bar: responses per provider-CPU-second >= 50 % of raw_sign_per_cpu_s / 2)"
+for r in "${results[@]}"; do
+  alg="$(sed 's/.*alg=\([^ ]*\) .*/\1/' <<<"$r")"
+  got="$(sed 's/.*responses_per_provider_cpu_s=\([0-9.]*\).*/\1/' <<<"$r")"
+  raw="$(sed -n "s/^alg=$alg .*raw_sign_per_cpu_s=\([0-9]*\).*/\1/p" "$work/sign.txt")"
+  awk -v r="$r" -v got="$got" -v raw="$raw" 'BEGIN {
+    bar = 0.5 * raw / 2
+    printf "%s | raw_sign_per_cpu_s=%d bar=%.0f ratio_to_bar=%.2f %s\n", r, raw, bar, got / bar, (got >= bar ? "MEETS" : "BELOW")
+  }'
+done
