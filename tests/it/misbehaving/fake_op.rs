@@ -30,6 +30,10 @@ pub enum Misbehaviour {
     DiscoveryIssuerMismatch,
     /// Discovery without `response_types_supported`.
     DiscoveryWithoutResponseTypes,
+    /// Discovery served as `text/plain`.
+    DiscoveryNotJsonContentType,
+    /// The JWKS served as `text/plain`.
+    JwksNotJsonContentType,
     /// The JWKS key carries the private member `d`.
     JwksPrivateMember,
     /// The token response has no `Cache-Control: no-store`.
@@ -38,6 +42,10 @@ pub enum Misbehaviour {
     TokenTypeMac,
     /// The token response carries no `id_token`.
     TokenWithoutIdToken,
+    /// A successful token response also carries an `error` member.
+    TokenErrorMember,
+    /// `expires_in` is a string.
+    TokenExpiresInString,
     /// The ID token is signed by a key that is not in the JWKS (same `kid`).
     IdTokenForeignKey,
     /// The ID token `nonce` is not the one sent.
@@ -50,16 +58,32 @@ pub enum Misbehaviour {
     IdTokenWrongAtHash,
     /// The ID token `iss` is another issuer.
     IdTokenWrongIssuer,
+    /// The ID token `iat` is an hour ahead.
+    IdTokenIatFuture,
+    /// The ID token `azp` is another client.
+    IdTokenOtherAzp,
+    /// The ID token has no `sub`.
+    IdTokenWithoutSub,
+    /// No login page: the authorization endpoint redirects with a code at once.
+    NoLoginPage,
     /// The callback carries no `state`.
     CallbackWithoutState,
     /// The callback carries `state` twice.
     CallbackStateRepeated,
+    /// The callback carries `code` twice.
+    CallbackCodeRepeated,
+    /// The callback carries no `iss` although discovery advertises it.
+    CallbackWithoutIss,
     /// The callback `iss` is another issuer.
     CallbackWrongIss,
     /// The callback of a code request also carries an `access_token`.
     CallbackLeaksToken,
     /// UserInfo answers with another `sub` than the ID token's.
     UserinfoOtherSub,
+    /// UserInfo answers without `sub`.
+    UserinfoWithoutSub,
+    /// UserInfo answers JSON labelled `text/plain`.
+    UserinfoNotJsonContentType,
     /// UserInfo refuses requests with 401 but no `WWW-Authenticate`.
     UserinfoNoChallenge,
 }
@@ -79,7 +103,7 @@ pub const SUB: &str = "user-1";
 /// The only key id.
 const KID: &str = "fake-key-1";
 
-/// An authorization request waiting for the login form.
+/// What the login, the callback and the token endpoint need from an authorization request.
 #[derive(Debug, Clone)]
 struct Pending {
     state: Option<String>,
@@ -197,6 +221,9 @@ impl FakeOp {
             }
             _ => {}
         }
+        if self.bad == Misbehaviour::DiscoveryNotJsonContentType {
+            return ResponseTemplate::new(200).set_body_raw(doc.to_string().into_bytes(), "text/plain");
+        }
         json_response(200, &doc)
     }
 
@@ -208,7 +235,11 @@ impl FakeOp {
         if self.bad == Misbehaviour::JwksPrivateMember {
             jwk["d"] = json!(self.random());
         }
-        json_response(200, &json!({ "keys": [jwk] }))
+        let jwks = json!({ "keys": [jwk] });
+        if self.bad == Misbehaviour::JwksNotJsonContentType {
+            return ResponseTemplate::new(200).set_body_raw(jwks.to_string().into_bytes(), "text/plain");
+        }
+        json_response(200, &jwks)
     }
 
     /// Validates the request and shows the login form for it.
@@ -221,8 +252,11 @@ impl FakeOp {
         if !valid {
             return ResponseTemplate::new(400).set_body_string("invalid authorization request");
         }
-        let tx = self.random();
         let pending = Pending { state: q.get("state").cloned(), nonce: q.get("nonce").cloned(), challenge: q.get("code_challenge").cloned() };
+        if self.bad == Misbehaviour::NoLoginPage {
+            return self.callback(pending);
+        }
+        let tx = self.random();
         self.state.lock().expect("state").pending.insert(tx.clone(), pending);
         login_page(&tx)
     }
@@ -234,16 +268,23 @@ impl FakeOp {
         if !ok {
             return login_page(&tx);
         }
-        let mut state = self.state.lock().expect("state");
-        let Some(pending) = state.pending.remove(&tx) else {
+        let Some(pending) = self.state.lock().expect("state").pending.remove(&tx) else {
             return ResponseTemplate::new(400).set_body_string("unknown transaction");
         };
+        self.callback(pending)
+    }
+
+    /// Issues a code for `pending` and redirects to the client with it.
+    fn callback(&self, pending: Pending) -> ResponseTemplate {
         let code = self.random();
-        state.codes.insert(code.clone(), pending.clone());
+        self.state.lock().expect("state").codes.insert(code.clone(), pending.clone());
         let mut location = Url::parse(REDIRECT_URI).expect("redirect_uri");
         {
             let mut pairs = location.query_pairs_mut();
             pairs.append_pair("code", &code);
+            if self.bad == Misbehaviour::CallbackCodeRepeated {
+                pairs.append_pair("code", &code);
+            }
             if let Some(s) = &pending.state {
                 match self.bad {
                     Misbehaviour::CallbackWithoutState => {}
@@ -255,8 +296,15 @@ impl FakeOp {
                     }
                 }
             }
-            let iss = if self.bad == Misbehaviour::CallbackWrongIss { format!("{}/other", self.issuer) } else { self.issuer.clone() };
-            pairs.append_pair("iss", &iss);
+            match self.bad {
+                Misbehaviour::CallbackWithoutIss => {}
+                Misbehaviour::CallbackWrongIss => {
+                    pairs.append_pair("iss", &format!("{}/other", self.issuer));
+                }
+                _ => {
+                    pairs.append_pair("iss", &self.issuer);
+                }
+            }
             if self.bad == Misbehaviour::CallbackLeaksToken {
                 pairs.append_pair("access_token", &self.random());
             }
@@ -294,9 +342,12 @@ impl FakeOp {
         let mut body = json!({
             "access_token": access_token,
             "token_type": if self.bad == Misbehaviour::TokenTypeMac { "MAC" } else { "Bearer" },
-            "expires_in": 3600,
+            "expires_in": if self.bad == Misbehaviour::TokenExpiresInString { json!("3600") } else { json!(3600) },
             "scope": "openid",
         });
+        if self.bad == Misbehaviour::TokenErrorMember {
+            body["error"] = json!("server_error");
+        }
         if self.bad != Misbehaviour::TokenWithoutIdToken {
             body["id_token"] = json!(self.id_token(&grant, &access_token));
         }
@@ -307,7 +358,11 @@ impl FakeOp {
     /// An RS256 ID token for `grant`.
     fn id_token(&self, grant: &Pending, access_token: &str) -> String {
         let bad = self.bad;
-        let (iat, exp) = if bad == Misbehaviour::IdTokenExpired { (self.now - 7200, self.now - 3600) } else { (self.now, self.now + 600) };
+        let (iat, exp) = match bad {
+            Misbehaviour::IdTokenExpired => (self.now - 7200, self.now - 3600),
+            Misbehaviour::IdTokenIatFuture => (self.now + 3600, self.now + 4200),
+            _ => (self.now, self.now + 600),
+        };
         let mut claims = json!({
             "iss": if bad == Misbehaviour::IdTokenWrongIssuer { format!("{}/other", self.issuer) } else { self.issuer.clone() },
             "sub": SUB,
@@ -316,6 +371,13 @@ impl FakeOp {
             "exp": exp,
             "at_hash": left_half_sha256(if bad == Misbehaviour::IdTokenWrongAtHash { "another-access-token" } else { access_token }),
         });
+        match bad {
+            Misbehaviour::IdTokenOtherAzp => claims["azp"] = json!("another-client"),
+            Misbehaviour::IdTokenWithoutSub => {
+                claims.as_object_mut().expect("object").remove("sub");
+            }
+            _ => {}
+        }
         if let Some(n) = &grant.nonce {
             claims["nonce"] = json!(if bad == Misbehaviour::IdTokenWrongNonce { "another-nonce" } else { n.as_str() });
         }
@@ -332,8 +394,13 @@ impl FakeOp {
         let token = req.headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
         let known = token.is_some_and(|t| self.state.lock().expect("state").access_tokens.iter().any(|a| a == t));
         if known {
-            let sub = if self.bad == Misbehaviour::UserinfoOtherSub { "user-2" } else { SUB };
-            return json_response(200, &json!({ "sub": sub }));
+            let claims = match self.bad {
+                Misbehaviour::UserinfoOtherSub => json!({ "sub": "user-2" }),
+                Misbehaviour::UserinfoWithoutSub => json!({}),
+                _ => json!({ "sub": SUB }),
+            };
+            let content_type = if self.bad == Misbehaviour::UserinfoNotJsonContentType { "text/plain" } else { "application/json" };
+            return ResponseTemplate::new(200).set_body_raw(claims.to_string().into_bytes(), content_type);
         }
         let resp = json_response(401, &json!({ "error": "invalid_token" }));
         match (self.bad, token) {
