@@ -86,6 +86,16 @@ pub enum Misbehaviour {
     UserinfoNotJsonContentType,
     /// UserInfo refuses requests with 401 but no `WWW-Authenticate`.
     UserinfoNoChallenge,
+    /// Not a misbehaviour: the ID token header has no `kid` (the JWKS has one key).
+    AllowedIdTokenWithoutKid,
+    /// Not a misbehaviour: the ID token `aud` is an array holding just the client.
+    AllowedAudienceArray,
+    /// Not a misbehaviour: `token_type` is `bearer` in lower case.
+    AllowedLowercaseBearer,
+    /// Not a misbehaviour: the callback parameters come in another order, with `session_state`.
+    AllowedCallbackOrder,
+    /// Not a misbehaviour: the token response omits `scope` (it equals the request's).
+    AllowedTokenWithoutScope,
 }
 
 /// The client registered at the fake.
@@ -278,37 +288,33 @@ impl FakeOp {
     fn callback(&self, pending: Pending) -> ResponseTemplate {
         let code = self.random();
         self.state.lock().expect("state").codes.insert(code.clone(), pending.clone());
-        let mut location = Url::parse(REDIRECT_URI).expect("redirect_uri");
-        {
-            let mut pairs = location.query_pairs_mut();
-            pairs.append_pair("code", &code);
-            if self.bad == Misbehaviour::CallbackCodeRepeated {
-                pairs.append_pair("code", &code);
-            }
-            if let Some(s) = &pending.state {
-                match self.bad {
-                    Misbehaviour::CallbackWithoutState => {}
-                    Misbehaviour::CallbackStateRepeated => {
-                        pairs.append_pair("state", s).append_pair("state", s);
-                    }
-                    _ => {
-                        pairs.append_pair("state", s);
-                    }
-                }
-            }
-            match self.bad {
-                Misbehaviour::CallbackWithoutIss => {}
-                Misbehaviour::CallbackWrongIss => {
-                    pairs.append_pair("iss", &format!("{}/other", self.issuer));
-                }
-                _ => {
-                    pairs.append_pair("iss", &self.issuer);
-                }
-            }
-            if self.bad == Misbehaviour::CallbackLeaksToken {
-                pairs.append_pair("access_token", &self.random());
+        let bad = self.bad;
+        let mut params: Vec<(&str, String)> = vec![("code", code.clone())];
+        if bad == Misbehaviour::CallbackCodeRepeated {
+            params.push(("code", code));
+        }
+        if let Some(s) = pending.state {
+            match bad {
+                Misbehaviour::CallbackWithoutState => {}
+                Misbehaviour::CallbackStateRepeated => params.extend([("state", s.clone()), ("state", s)]),
+                _ => params.push(("state", s)),
             }
         }
+        match bad {
+            Misbehaviour::CallbackWithoutIss => {}
+            Misbehaviour::CallbackWrongIss => params.push(("iss", format!("{}/other", self.issuer))),
+            _ => params.push(("iss", self.issuer.clone())),
+        }
+        match bad {
+            Misbehaviour::CallbackLeaksToken => params.push(("access_token", self.random())),
+            Misbehaviour::AllowedCallbackOrder => {
+                params.push(("session_state", self.random()));
+                params.reverse();
+            }
+            _ => {}
+        }
+        let mut location = Url::parse(REDIRECT_URI).expect("redirect_uri");
+        location.query_pairs_mut().extend_pairs(params);
         ResponseTemplate::new(302).insert_header("Location", location.as_str())
     }
 
@@ -341,10 +347,17 @@ impl FakeOp {
         drop(state);
         let mut body = json!({
             "access_token": access_token,
-            "token_type": if self.bad == Misbehaviour::TokenTypeMac { "MAC" } else { "Bearer" },
+            "token_type": match self.bad {
+                Misbehaviour::TokenTypeMac => "MAC",
+                Misbehaviour::AllowedLowercaseBearer => "bearer",
+                _ => "Bearer",
+            },
             "expires_in": if self.bad == Misbehaviour::TokenExpiresInString { json!("3600") } else { json!(3600) },
             "scope": "openid",
         });
+        if self.bad == Misbehaviour::AllowedTokenWithoutScope {
+            body.as_object_mut().expect("object").remove("scope");
+        }
         if self.bad == Misbehaviour::TokenErrorMember {
             body["error"] = json!("server_error");
         }
@@ -366,7 +379,11 @@ impl FakeOp {
         let mut claims = json!({
             "iss": if bad == Misbehaviour::IdTokenWrongIssuer { format!("{}/other", self.issuer) } else { self.issuer.clone() },
             "sub": SUB,
-            "aud": if bad == Misbehaviour::IdTokenOtherAudience { "another-client" } else { CLIENT_ID },
+            "aud": match bad {
+                Misbehaviour::IdTokenOtherAudience => json!("another-client"),
+                Misbehaviour::AllowedAudienceArray => json!([CLIENT_ID]),
+                _ => json!(CLIENT_ID),
+            },
             "iat": iat,
             "exp": exp,
             "at_hash": left_half_sha256(if bad == Misbehaviour::IdTokenWrongAtHash { "another-access-token" } else { access_token }),
@@ -381,7 +398,7 @@ impl FakeOp {
         if let Some(n) = &grant.nonce {
             claims["nonce"] = json!(if bad == Misbehaviour::IdTokenWrongNonce { "another-nonce" } else { n.as_str() });
         }
-        let header = json!({ "alg": "RS256", "typ": "JWT", "kid": KID });
+        let header = if bad == Misbehaviour::AllowedIdTokenWithoutKid { json!({ "alg": "RS256" }) } else { json!({ "alg": "RS256", "typ": "JWT", "kid": KID }) };
         let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
         let key = if bad == Misbehaviour::IdTokenForeignKey { &self.foreign_key } else { &self.key };
         let mut sig = vec![0u8; key.public_modulus_len()];
