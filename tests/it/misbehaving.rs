@@ -73,6 +73,9 @@ const ALLOWED: &[Misbehaviour] = &[
     Misbehaviour::AllowedLowercaseBearer,
     Misbehaviour::AllowedCallbackOrder,
     Misbehaviour::AllowedTokenWithoutScope,
+    Misbehaviour::AllowedJsonCharset,
+    Misbehaviour::AllowedTwoKeys,
+    Misbehaviour::AllowedLowercaseChallenge,
 ];
 
 /// The profile for a fake at `issuer`: its one client and user, no refresh tokens.
@@ -188,5 +191,8 @@ fn the_table_names_real_checks_and_each_misbehaviour_once() {
         for id in row.caught_by {
             assert!(checks::find(id).is_some(), "{:?}: unknown check {id}", row.bad);
         }
+    }
+    for (i, bad) in ALLOWED.iter().enumerate() {
+        assert!(!ALLOWED[..i].contains(bad) && TABLE.iter().all(|r| r.bad != *bad), "{bad:?} is listed twice");
     }
 }

@@ -96,6 +96,12 @@ pub enum Misbehaviour {
     AllowedCallbackOrder,
     /// Not a misbehaviour: the token response omits `scope` (it equals the request's).
     AllowedTokenWithoutScope,
+    /// Not a misbehaviour: every JSON response is `application/json;charset=UTF-8`.
+    AllowedJsonCharset,
+    /// Not a misbehaviour: the JWKS holds a second signing key (listed first), told apart by `kid`.
+    AllowedTwoKeys,
+    /// Not a misbehaviour: UserInfo challenges use the scheme in lower case (`bearer`).
+    AllowedLowercaseChallenge,
 }
 
 /// The client registered at the fake.
@@ -180,8 +186,17 @@ fn form(body: &[u8]) -> HashMap<String, String> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
 
-fn json_response(status: u16, body: &Value) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body.to_string().into_bytes(), "application/json")
+/// A public RSA JWK for `key`.
+fn rsa_jwk(key: &RsaKeyPair, kid: &str) -> Value {
+    let public = key.public_key();
+    let n = b64(public.modulus().big_endian_without_leading_zero());
+    let e = b64(public.exponent().big_endian_without_leading_zero());
+    json!({ "kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256", "n": n, "e": e })
+}
+
+/// JSON mislabelled as `text/plain`.
+fn text_plain(body: &Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.to_string().into_bytes(), "text/plain")
 }
 
 impl Respond for FakeOp {
@@ -199,6 +214,12 @@ impl Respond for FakeOp {
 }
 
 impl FakeOp {
+    /// A JSON response.
+    fn json(&self, status: u16, body: &Value) -> ResponseTemplate {
+        let content_type = if self.bad == Misbehaviour::AllowedJsonCharset { "application/json;charset=UTF-8" } else { "application/json" };
+        ResponseTemplate::new(status).set_body_raw(body.to_string().into_bytes(), content_type)
+    }
+
     fn random(&self) -> String {
         let mut bytes = [0u8; 32];
         self.rng.fill(&mut bytes).expect("random bytes");
@@ -232,24 +253,22 @@ impl FakeOp {
             _ => {}
         }
         if self.bad == Misbehaviour::DiscoveryNotJsonContentType {
-            return ResponseTemplate::new(200).set_body_raw(doc.to_string().into_bytes(), "text/plain");
+            return text_plain(&doc);
         }
-        json_response(200, &doc)
+        self.json(200, &doc)
     }
 
     fn jwks(&self) -> ResponseTemplate {
-        let public = self.key.public_key();
-        let n = b64(public.modulus().big_endian_without_leading_zero());
-        let e = b64(public.exponent().big_endian_without_leading_zero());
-        let mut jwk = json!({ "kty": "RSA", "kid": KID, "use": "sig", "alg": "RS256", "n": n, "e": e });
+        let mut jwk = rsa_jwk(self.key, KID);
         if self.bad == Misbehaviour::JwksPrivateMember {
             jwk["d"] = json!(self.random());
         }
-        let jwks = json!({ "keys": [jwk] });
+        let keys = if self.bad == Misbehaviour::AllowedTwoKeys { vec![rsa_jwk(self.foreign_key, "fake-key-0"), jwk] } else { vec![jwk] };
+        let jwks = json!({ "keys": keys });
         if self.bad == Misbehaviour::JwksNotJsonContentType {
-            return ResponseTemplate::new(200).set_body_raw(jwks.to_string().into_bytes(), "text/plain");
+            return text_plain(&jwks);
         }
-        json_response(200, &jwks)
+        self.json(200, &jwks)
     }
 
     /// Validates the request and shows the login form for it.
@@ -320,11 +339,11 @@ impl FakeOp {
 
     /// Redeems a code: client authentication (Basic), PKCE S256, then the tokens.
     fn token(&self, req: &Request) -> ResponseTemplate {
-        let invalid = |error: &str| json_response(400, &json!({ "error": error })).insert_header("Cache-Control", "no-store");
+        let invalid = |error: &str| self.json(400, &json!({ "error": error })).insert_header("Cache-Control", "no-store");
         let expected_auth = format!("Basic {}", STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}")));
         let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok());
         if auth != Some(expected_auth.as_str()) {
-            return json_response(401, &json!({ "error": "invalid_client" })).insert_header("WWW-Authenticate", "Basic");
+            return self.json(401, &json!({ "error": "invalid_client" })).insert_header("WWW-Authenticate", "Basic");
         }
         let f = form(&req.body);
         if f.get("grant_type").map(String::as_str) != Some("authorization_code") {
@@ -364,7 +383,7 @@ impl FakeOp {
         if self.bad != Misbehaviour::TokenWithoutIdToken {
             body["id_token"] = json!(self.id_token(&grant, &access_token));
         }
-        let resp = json_response(200, &body).insert_header("Pragma", "no-cache");
+        let resp = self.json(200, &body).insert_header("Pragma", "no-cache");
         if self.bad == Misbehaviour::TokenCacheable { resp } else { resp.insert_header("Cache-Control", "no-store") }
     }
 
@@ -416,14 +435,17 @@ impl FakeOp {
                 Misbehaviour::UserinfoWithoutSub => json!({}),
                 _ => json!({ "sub": SUB }),
             };
-            let content_type = if self.bad == Misbehaviour::UserinfoNotJsonContentType { "text/plain" } else { "application/json" };
-            return ResponseTemplate::new(200).set_body_raw(claims.to_string().into_bytes(), content_type);
+            if self.bad == Misbehaviour::UserinfoNotJsonContentType {
+                return text_plain(&claims);
+            }
+            return self.json(200, &claims);
         }
-        let resp = json_response(401, &json!({ "error": "invalid_token" }));
+        let resp = self.json(401, &json!({ "error": "invalid_token" }));
+        let scheme = if self.bad == Misbehaviour::AllowedLowercaseChallenge { "bearer" } else { "Bearer" };
         match (self.bad, token) {
             (Misbehaviour::UserinfoNoChallenge, _) => resp,
-            (_, None) => resp.insert_header("WWW-Authenticate", "Bearer realm=\"fake\""),
-            (_, Some(_)) => resp.insert_header("WWW-Authenticate", "Bearer realm=\"fake\", error=\"invalid_token\""),
+            (_, None) => resp.insert_header("WWW-Authenticate", format!("{scheme} realm=\"fake\"")),
+            (_, Some(_)) => resp.insert_header("WWW-Authenticate", format!("{scheme} realm=\"fake\", error=\"invalid_token\"")),
         }
     }
 }
