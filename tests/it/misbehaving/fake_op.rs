@@ -281,7 +281,8 @@ impl FakeOp {
         if !valid {
             return ResponseTemplate::new(400).set_body_string("invalid authorization request");
         }
-        let pending = Pending { state: q.get("state").cloned(), nonce: q.get("nonce").cloned(), challenge: q.get("code_challenge").cloned() };
+        let param = |k: &str| q.get(k).cloned();
+        let pending = Pending { state: param("state"), nonce: param("nonce"), challenge: param("code_challenge") };
         if self.bad == Misbehaviour::NoLoginPage {
             return self.callback(pending);
         }
@@ -417,9 +418,12 @@ impl FakeOp {
         if let Some(n) = &grant.nonce {
             claims["nonce"] = json!(if bad == Misbehaviour::IdTokenWrongNonce { "another-nonce" } else { n.as_str() });
         }
-        let header = if bad == Misbehaviour::AllowedIdTokenWithoutKid { json!({ "alg": "RS256" }) } else { json!({ "alg": "RS256", "typ": "JWT", "kid": KID }) };
+        let header = match bad {
+            Misbehaviour::AllowedIdTokenWithoutKid => json!({ "alg": "RS256" }),
+            _ => json!({ "alg": "RS256", "typ": "JWT", "kid": KID }),
+        };
         let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
-        let key = if bad == Misbehaviour::IdTokenForeignKey { &self.foreign_key } else { &self.key };
+        let key = if bad == Misbehaviour::IdTokenForeignKey { self.foreign_key } else { self.key };
         let mut sig = vec![0u8; key.public_modulus_len()];
         key.sign(&RSA_PKCS1_SHA256, &self.rng, input.as_bytes(), &mut sig).expect("RS256 signature");
         format!("{input}.{}", b64(&sig))
@@ -440,13 +444,13 @@ impl FakeOp {
             }
             return self.json(200, &claims);
         }
-        let resp = self.json(401, &json!({ "error": "invalid_token" }));
+        // RFC 6750 3: no error code when no token was sent; error="invalid_token" for a bad one.
         let scheme = if self.bad == Misbehaviour::AllowedLowercaseChallenge { "bearer" } else { "Bearer" };
-        match (self.bad, token) {
-            (Misbehaviour::UserinfoNoChallenge, _) => resp,
-            (_, None) => resp.insert_header("WWW-Authenticate", format!("{scheme} realm=\"fake\"")),
-            (_, Some(_)) => resp.insert_header("WWW-Authenticate", format!("{scheme} realm=\"fake\", error=\"invalid_token\"")),
-        }
+        let (resp, challenge) = match token {
+            None => (ResponseTemplate::new(401), format!("{scheme} realm=\"fake\"")),
+            Some(_) => (self.json(401, &json!({ "error": "invalid_token" })), format!("{scheme} realm=\"fake\", error=\"invalid_token\"")),
+        };
+        if self.bad == Misbehaviour::UserinfoNoChallenge { resp } else { resp.insert_header("WWW-Authenticate", challenge) }
     }
 }
 
