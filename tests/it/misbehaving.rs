@@ -4,6 +4,7 @@
 //! well-behaved fake draws no finding but the plain-http warnings every loopback provider gets.
 
 mod fake_op;
+mod misbehaviour;
 
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use oidc_harness::conform::{self, Plan, RunOptions, Selection};
 use oidc_harness::report::{ModuleStatus, RunReport};
 use oidc_harness::target::{ClientAuth, ClientProfile, Features, Profile, Secret, UserProfile};
 
-use fake_op::Misbehaviour;
+use misbehaviour::Misbehaviour;
 
 /// The fake's and the harness's clock (2027-01-15).
 const NOW: i64 = 1_800_000_000;
