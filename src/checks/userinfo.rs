@@ -433,8 +433,16 @@ fn bearer(ev: &UserInfoErrorEvidence) -> Option<Challenge> {
         .find(|c| c.scheme.eq_ignore_ascii_case("Bearer"))
 }
 
+/// The call was accepted: the `*.rejected` check reports that; the refusal's shape is not judged.
+fn accepted(ev: &UserInfoErrorEvidence) -> Option<Verdict> {
+    (200..300).contains(&ev.status).then(|| Verdict::skip("the call was accepted (reported by the *.rejected check)"))
+}
+
 fn no_token_401(ev: &UserInfoErrorEvidence) -> Verdict {
     // RFC 6750 §3 and §3.1 (invalid_token): the refusal SHOULD be 401 with a challenge.
+    if let Some(v) = accepted(ev) {
+        return v;
+    }
     if ev.status == 401 {
         Verdict::Pass
     } else {
@@ -448,6 +456,9 @@ fn no_token_401(ev: &UserInfoErrorEvidence) -> Verdict {
 
 fn no_token_header(ev: &UserInfoErrorEvidence) -> Verdict {
     // RFC 6750 §3: the resource server MUST include WWW-Authenticate when credentials are missing.
+    if let Some(v) = accepted(ev) {
+        return v;
+    }
     Verdict::check(
         ev.www_authenticate.is_some(),
         "expected a WWW-Authenticate header (found none)",
@@ -481,6 +492,9 @@ fn invalid_401(ev: &UserInfoErrorEvidence) -> Verdict {
 }
 
 fn invalid_header(ev: &UserInfoErrorEvidence) -> Verdict {
+    if let Some(v) = accepted(ev) {
+        return v;
+    }
     match &ev.www_authenticate {
         None => Verdict::fail("expected a Bearer WWW-Authenticate header (found none)"),
         Some(h) => Verdict::check(

@@ -64,6 +64,8 @@ const TABLE: &[Row] = &[
     row(Misbehaviour::UserinfoOtherSub, &["userinfo.sub.matches_id_token"]),
     row(Misbehaviour::UserinfoWithoutSub, &["userinfo.sub.present"]),
     row(Misbehaviour::UserinfoNotJsonContentType, &["userinfo.content_type"]),
+    row(Misbehaviour::UserinfoAcceptsInvalidToken, &["userinfo.invalid_token.rejected"]),
+    row(Misbehaviour::UserinfoAcceptsNoToken, &["userinfo.no_token.rejected"]),
     row(Misbehaviour::UserinfoNoChallenge, &["userinfo.no_token.www_authenticate", "userinfo.invalid_token.www_authenticate"]),
 ];
 

@@ -352,7 +352,10 @@ impl FakeOp {
     fn userinfo(&self, req: &Request) -> ResponseTemplate {
         let token = req.headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
         let known = token.is_some_and(|t| self.state.lock().expect("state").access_tokens.iter().any(|a| a == t));
-        if known {
+        let accepted = known
+            || (token.is_some() && self.bad == Misbehaviour::UserinfoAcceptsInvalidToken)
+            || (token.is_none() && self.bad == Misbehaviour::UserinfoAcceptsNoToken);
+        if accepted {
             let claims = match self.bad {
                 Misbehaviour::UserinfoOtherSub => json!({ "sub": "user-2" }),
                 Misbehaviour::UserinfoWithoutSub => json!({}),

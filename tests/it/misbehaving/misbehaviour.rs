@@ -66,6 +66,10 @@ pub enum Misbehaviour {
     UserinfoNotJsonContentType,
     /// UserInfo refuses requests with 401 but no `WWW-Authenticate`.
     UserinfoNoChallenge,
+    /// UserInfo answers an invalid token with claims.
+    UserinfoAcceptsInvalidToken,
+    /// UserInfo answers a request without a token with claims.
+    UserinfoAcceptsNoToken,
     /// Not a misbehaviour: the ID token header has no `kid` (the JWKS has one key).
     AllowedIdTokenWithoutKid,
     /// Not a misbehaviour: the ID token `aud` is an array holding just the client.
