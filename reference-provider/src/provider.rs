@@ -47,6 +47,9 @@ pub struct Provider {
     /// A real argon2 hash compared against when the user does not exist (equal timing).
     dummy_hash: String,
     pub(crate) discovery_json: String,
+    /// Registered clients, read once after seeding (clients change only through the seed, and
+    /// the token endpoint must not pay a database round trip per request to authenticate one).
+    clients: std::collections::HashMap<String, ClientRecord>,
 }
 
 impl Provider {
@@ -69,6 +72,7 @@ impl Provider {
         let keys = load_keys(&store, &config.signing_algs, now)?;
         let mut provider = Provider {
             discovery_json: String::new(),
+            clients: Default::default(),
             dummy_hash: String::new(),
             config,
             issuer,
@@ -81,6 +85,13 @@ impl Provider {
         };
         provider.dummy_hash = provider.hash_password("dummy-password-for-timing")?;
         provider.seed()?;
+        provider.clients = provider
+            .config
+            .clients
+            .iter()
+            .filter_map(|c| provider.store.client(&c.client_id).transpose())
+            .map(|r| r.map(|c| (c.client_id.clone(), c)))
+            .collect::<Result<_, _>>()?;
         provider.discovery_json = crate::protocol::discovery::document(&provider).to_string();
         Ok(provider)
     }
@@ -98,6 +109,11 @@ impl Provider {
     /// Whether `fault` is on.
     pub(crate) fn fault(&self, fault: Fault) -> bool {
         self.faults.has(fault)
+    }
+
+    /// A registered client.
+    pub(crate) fn client(&self, client_id: &str) -> Option<ClientRecord> {
+        self.clients.get(client_id).cloned()
     }
 
     /// Current time (Unix seconds) from the injected clock.

@@ -139,11 +139,7 @@ fn page(status: u16, message: impl Into<String>) -> AuthzFailure {
 pub fn validate(provider: &Provider, params: &Params) -> Result<(AuthRequest, ClientRecord), ProtocolErrorOr> {
     // 1. The client and redirect_uri decide whether errors may be redirected at all.
     let client_id = params.get("client_id").map_err(|m| page(400, m))?.ok_or_else(|| page(400, "client_id is missing"))?;
-    let client = provider
-        .store
-        .client(client_id)
-        .map_err(ProtocolError::from)?
-        .ok_or_else(|| page(400, format!("unknown client {client_id:?}")))?;
+    let client = provider.client(client_id).ok_or_else(|| page(400, format!("unknown client {client_id:?}")))?;
     let redirect_uri = params
         .get("redirect_uri")
         .map_err(|m| page(400, m))?

@@ -92,7 +92,7 @@ pub fn authenticate(provider: &Provider, presented: &Presented) -> Result<Client
     let id = match presented {
         Presented::Basic { id, .. } | Presented::Post { id, .. } | Presented::IdOnly(id) => id,
     };
-    let Some(client) = provider.store.client(id)? else {
+    let Some(client) = provider.client(id) else {
         return Err(invalid_client(presented, "unknown client or bad credentials").into());
     };
     let method_ok = matches!(

@@ -53,7 +53,7 @@ pub fn load(provider: &Provider, id: &str, cookie: Option<&str>) -> Result<Resul
     }
     let request: AuthRequest =
         serde_json::from_value(record.request.clone()).map_err(|e| ProtocolError::Internal(e.to_string()))?;
-    let Some(client) = provider.store.client(&request.client_id)? else {
+    let Some(client) = provider.client(&request.client_id) else {
         return Ok(Err(InteractionError::Expired));
     };
     Ok(Ok(Pending { record, request, client }))

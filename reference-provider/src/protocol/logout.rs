@@ -65,7 +65,7 @@ pub fn end_session(
         None => None,
         Some(uri) => {
             let registered = match client_id {
-                Some(id) => provider.store.client(id)?.is_some_and(|c| c.post_logout_redirect_uris.iter().any(|u| u == uri)),
+                Some(id) => provider.client(id).is_some_and(|c| c.post_logout_redirect_uris.iter().any(|u| u == uri)),
                 None => false,
             };
             if !registered && !provider.fault(Fault::LogoutOpenRedirect) {
