@@ -285,4 +285,6 @@ fn follow(
 }
 
 #[cfg(test)]
+mod node_tests;
+#[cfg(test)]
 mod tests;

@@ -5,6 +5,8 @@ use url::Url;
 
 use super::*;
 
+mod node_peer;
+
 const FIEF_LOGIN: &str = include_str!("fixtures/fief_login.html");
 const FIEF_CONSENT: &str = include_str!("fixtures/fief_consent.html");
 const NODE_LOGIN: &str = include_str!("fixtures/node_login.html");
