@@ -146,7 +146,11 @@ impl Redactor {
             "cookie" => value
                 .split(';')
                 .map(|c| match c.trim().split_once('=') {
-                    Some((n, _)) => format!("{n}=[redacted]"),
+                    Some((n, v)) => {
+                        // Cookie values are session secrets: pages that echo them get redacted too.
+                        self.learn(v);
+                        format!("{n}=[redacted]")
+                    }
                     None => "[redacted]".to_owned(),
                 })
                 .collect::<Vec<_>>()
@@ -154,6 +158,9 @@ impl Redactor {
             "set-cookie" => {
                 let (pair, attrs) = value.split_once(';').unwrap_or((value, ""));
                 let name = pair.split_once('=').map_or("", |(n, _)| n.trim());
+                if let Some((_, v)) = pair.split_once('=') {
+                    self.learn(v.trim());
+                }
                 if attrs.is_empty() {
                     format!("{name}=[redacted]")
                 } else {

@@ -375,3 +375,13 @@ async fn transport_errors_carry_a_redacted_url() {
     assert_eq!(t[0].status, None);
     assert!(!t[0].error.as_deref().unwrap().contains("conn-code-777"));
 }
+
+#[test]
+fn cookie_values_echoed_in_a_page_are_redacted() {
+    let r = Redactor::new(vec![]);
+    assert_eq!(r.header("set-cookie", "sid=s3ss10n-value; Path=/; HttpOnly"), "sid=[redacted]; Path=/; HttpOnly");
+    let body = r.text("<pre>DEBUG session: s3ss10n-value</pre>");
+    assert!(!body.contains("s3ss10n-value"), "{body}");
+    let _ = r.header("cookie", "other=c00kie-two");
+    assert!(!r.text("c00kie-two").contains("c00kie-two"));
+}
