@@ -52,6 +52,9 @@ faults! {
     RedirectUriNotChecked => "redirect-uri-not-checked", "the authorization endpoint accepts any redirect_uri (RFC 6749 3.1.2.3)";
     RedirectUriNotCheckedAtToken => "redirect-uri-not-checked-at-token", "the token endpoint ignores a redirect_uri mismatch (RFC 6749 4.1.3)";
     ErrorRedirectUnregistered => "error-redirect-unregistered", "authorization errors for an unregistered redirect_uri are redirected to it (RFC 6749 4.1.2.1)";
+    MissingResponseTypeAccepted => "missing-response-type-accepted", "a request without response_type is treated as response_type=code (RFC 6749 3.1.1)";
+    UnsupportedResponseTypeWrongError => "unsupported-response-type-wrong-error", "an unsupported response_type is answered with invalid_request, not unsupported_response_type (RFC 6749 4.1.2.1)";
+    UnsupportedResponseTypeNotRedirected => "unsupported-response-type-not-redirected", "an unsupported response_type is shown as an error page, not returned to the redirect_uri (RFC 6749 4.1.2.1)";
     PkceNotVerified => "pkce-not-verified", "the code_verifier is not checked against the code_challenge (RFC 7636 4.6)";
     PkcePlainAccepted => "pkce-plain-accepted", "code_challenge_method=plain is accepted though only S256 is advertised (RFC 7636 4.4.1)";
     PublicClientWithoutPkce => "public-client-without-pkce", "public clients may omit PKCE (RFC 9700 2.1.1)";

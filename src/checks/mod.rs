@@ -6,6 +6,7 @@
 mod model;
 
 pub mod authorization;
+pub mod authz_errors;
 pub mod discovery;
 pub mod flow;
 pub mod id_token;
@@ -18,6 +19,7 @@ pub mod token_response;
 pub mod userinfo;
 
 pub use authorization::{AuthorizationEvidence, CHECKS as AUTHORIZATION_CHECKS};
+pub use authz_errors::{AuthzErrorEvidence, CHECKS as AUTHZ_ERROR_CHECKS, Expectation as AuthzErrorExpectation};
 pub use discovery::{CHECKS as DISCOVERY_CHECKS, DiscoveryEvidence};
 pub use flow::{CHECKS as FLOW_CHECKS, FlowEvidence};
 pub use id_token::{CHECKS as ID_TOKEN_CHECKS, IdTokenEvidence};
@@ -45,6 +47,7 @@ pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
         ("jwks", defs(JWKS_CHECKS)),
         ("flow", defs(FLOW_CHECKS)),
         ("authorization response", defs(AUTHORIZATION_CHECKS)),
+        ("invalid authorization requests", defs(AUTHZ_ERROR_CHECKS)),
         ("token response", defs(TOKEN_RESPONSE_CHECKS)),
         ("id token", defs(ID_TOKEN_CHECKS)),
         ("userinfo", defs(USERINFO_CHECKS)),

@@ -17,6 +17,7 @@ pub use context::{Ctx, Endpoints, Issued};
 pub use embedded::{EmbeddedProvider, embedded_profile, start_embedded};
 pub use faults::{FAULT_MATRIX, FaultProof};
 pub use modules::ModuleKind;
+pub use modules::AuthzErrorCase;
 pub use plan::{ModuleSpec, Plan, PlanError, Selection, build_plan};
 
 use crate::checks::{Finding, Status};

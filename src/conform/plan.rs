@@ -142,6 +142,9 @@ fn build_all(target: &Target) -> Vec<ModuleSpec> {
     if target.features.refresh_token {
         out.push(m("refresh".into(), "refresh grant with the refresh token of the first code flow (OIDC Core 12)".into(), ModuleKind::Refresh, true));
     }
+    for case in super::modules::AuthzErrorCase::ALL {
+        out.push(m(format!("negative-authz/{}", case.id()), case.description().into(), ModuleKind::AuthzError(*case), false));
+    }
     out.push(m("userinfo-errors".into(), "userinfo without a token and with an invalid token (RFC 6750 3)".into(), ModuleKind::UserinfoErrors, true));
     out
 }

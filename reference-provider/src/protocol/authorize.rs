@@ -120,7 +120,7 @@ pub fn error_callback(
 ) -> AuthzFailure {
     let mut params = vec![
         ("error".to_owned(), error.to_owned()),
-        ("error_description".to_owned(), description.to_owned()),
+        ("error_description".to_owned(), nqschar(description)),
     ];
     if let Some(s) = state.filter(|_| !provider.fault(Fault::StateNotEchoed)) {
         params.push(("state".to_owned(), s.to_owned()));
@@ -129,6 +129,18 @@ pub fn error_callback(
         params.push(("iss".to_owned(), provider.issuer.clone()));
     }
     AuthzFailure::Redirect(Callback { redirect_uri: redirect_uri.to_owned(), mode, params })
+}
+
+/// `text` with every character outside NQSCHAR (RFC 6749 4.1.2.1: %x20-21 / %x23-5B / %x5D-7E)
+/// replaced: `"` by `'`, anything else by `?`.
+fn nqschar(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' => '\'',
+            ' ' | '!' | '#'..='[' | ']'..='~' => c,
+            _ => '?',
+        })
+        .collect()
 }
 
 fn page(status: u16, message: impl Into<String>) -> AuthzFailure {
@@ -183,9 +195,16 @@ pub fn validate(provider: &Provider, params: &Params) -> Result<(AuthRequest, Cl
         return Err(fail("registration_not_supported", "the registration parameter is not supported"));
     }
     match get("response_type") {
+        None if provider.fault(Fault::MissingResponseTypeAccepted) => {}
         None => return Err(fail("invalid_request", "response_type is missing")),
         Some("code") => {}
-        Some(other) => return Err(fail("unsupported_response_type", &format!("response_type {other:?} is not supported; use code"))),
+        Some(_) if provider.fault(Fault::UnsupportedResponseTypeNotRedirected) => {
+            return Err(page(400, "this response_type is not supported").into());
+        }
+        Some(other) => {
+            let error = if provider.fault(Fault::UnsupportedResponseTypeWrongError) { "invalid_request" } else { "unsupported_response_type" };
+            return Err(fail(error, &format!("response_type {other:?} is not supported; use code")));
+        }
     }
     if !client.grant_types.iter().any(|g| g == "authorization_code") {
         return Err(fail("unauthorized_client", "this client may not use the authorization code grant"));

@@ -78,7 +78,9 @@ async fn other_authorization_errors_are_redirected_with_state_and_iss() {
         assert_eq!(super::support::param(&q, "error").as_deref(), Some(expected), "{query}");
         assert_eq!(super::support::param(&q, "state").as_deref(), Some("s1"));
         assert_eq!(super::support::param(&q, "iss").as_deref(), Some("http://op.test"));
-        assert!(super::support::param(&q, "error_description").is_some());
+        let description = super::support::param(&q, "error_description").unwrap();
+        // NQSCHAR only (RFC 6749 4.1.2.1): no double quote or backslash even when a value is quoted.
+        assert!(description.bytes().all(|b| matches!(b, 0x20 | 0x21 | 0x23..=0x5B | 0x5D..=0x7E)), "{description}");
     }
 }
 

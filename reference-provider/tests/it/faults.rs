@@ -105,6 +105,19 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let res = b.http.get(b.url("/authorize")).query(&[("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", "http://evil.example/cb"), ("scope", "openid")]).send().await.unwrap();
             res.headers().get("location").is_some_and(|l| l.to_str().unwrap().starts_with("http://evil.example/"))
         }
+        Fault::MissingResponseTypeAccepted => {
+            let (_, ch) = pkce();
+            let params = [("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            param(&b.authorize(&params, Some(("alice", "alice-demo-password")), true).await.callback(), "code").is_some()
+        }
+        Fault::UnsupportedResponseTypeWrongError => {
+            let params = [("response_type", "token"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid")];
+            param(&b.authorize(&params, None, true).await.callback(), "error").as_deref() != Some("unsupported_response_type")
+        }
+        Fault::UnsupportedResponseTypeNotRedirected => {
+            let params = [("response_type", "token"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid")];
+            matches!(b.authorize(&params, None, true).await, Outcome::Page(..))
+        }
         Fault::PkceNotVerified => {
             let (code, _, _) = b.code(CONFIDENTIAL, &[]).await;
             exchange(b, CONFIDENTIAL, &code, &"w".repeat(43)).await.0 == 200

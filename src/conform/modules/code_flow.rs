@@ -16,7 +16,8 @@ use crate::form::DriveOutcome;
 use crate::http::{Agent, HttpRequest, HttpResponse};
 
 
-fn source_name(s: ResponseSource) -> &'static str {
+/// The response source's name as evidence spells it.
+pub(super) fn source_name(s: ResponseSource) -> &'static str {
     match s {
         ResponseSource::Query => "query",
         ResponseSource::Fragment => "fragment",

@@ -1,9 +1,12 @@
 //! Test modules: each acts through the agent, gathers typed evidence and runs checks.
 
+mod authz_errors;
 mod code_flow;
 mod metadata;
 mod refresh;
 mod userinfo;
+
+pub use authz_errors::AuthzErrorCase;
 
 use super::{Ctx, HarnessError};
 use crate::checks::Finding;
@@ -27,6 +30,8 @@ pub enum ModuleKind {
     Refresh,
     /// Userinfo without and with an invalid token.
     UserinfoErrors,
+    /// One invalid authorization request for the first client.
+    AuthzError(AuthzErrorCase),
 }
 
 /// What a module produced.
@@ -62,5 +67,6 @@ pub(crate) async fn run_module(ctx: &mut Ctx, kind: &ModuleKind) -> Result<Modul
         ModuleKind::CodeFlow { client, response_mode } => code_flow::run(ctx, *client, *response_mode).await,
         ModuleKind::Refresh => refresh::run(ctx).await,
         ModuleKind::UserinfoErrors => userinfo::errors(ctx).await,
+        ModuleKind::AuthzError(case) => authz_errors::run(ctx, *case).await,
     })
 }
