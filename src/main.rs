@@ -12,6 +12,14 @@ use oidc_harness::conform::{self, Plan, RunOptions, Selection};
 use oidc_harness::report::{self, Baseline, Format};
 use oidc_harness::target::{AdHoc, ClientAuth, Profile};
 
+/// Prints a line on stdout; a closed pipe (`oidc-harness ... | head`) is not an error.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// Conformance and load-testing harness for OpenID Connect providers.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -129,7 +137,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("oidc-harness: error: {e:#}");
+            eoutln!("oidc-harness: error: {e:#}");
             ExitCode::from(2)
         }
     }
@@ -185,7 +193,7 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
                     .await
                     .context("starting the embedded reference provider")?;
                 if !args.quiet {
-                    eprintln!("embedded reference provider at {}", running.issuer());
+                    eoutln!("embedded reference provider at {}", running.issuer());
                 }
                 (conform::embedded_profile(running.issuer()), Some(running))
             }
@@ -198,7 +206,7 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
             }
         }
         if target.insecure_skip_tls_verify {
-            eprintln!("warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)");
+            eoutln!("warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)");
         }
         let selection = Selection::with_ids(plan, &target, &args.only, &args.skip)?;
         let options = RunOptions { selection, run_name: args.run_name.clone(), progress: !args.quiet };
@@ -209,18 +217,18 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
             std::fs::write(path, Baseline::from_report(&report).to_json()?).with_context(|| format!("writing {}", path.display()))?;
         }
         let gate = report::gate(&report, baseline.as_ref(), args.strict);
-        println!("{}", report::summary_line(&report));
+        outln!("{}", report::summary_line(&report));
         for (module, check) in &gate.new_failures {
-            println!("FAIL {module}: {check}");
+            outln!("FAIL {module}: {check}");
         }
         for (module, check) in &gate.fixed {
-            println!("FIXED (in baseline, now passing) {module}: {check}");
+            outln!("FIXED (in baseline, now passing) {module}: {check}");
         }
         if !gate.expected_failures.is_empty() {
-            println!("{} expected failure(s) from the baseline", gate.expected_failures.len());
+            outln!("{} expected failure(s) from the baseline", gate.expected_failures.len());
         }
         for path in written {
-            println!("wrote {}", path.display());
+            outln!("wrote {}", path.display());
         }
         Ok(gate.exit_code(args.strict))
     })
@@ -231,39 +239,39 @@ fn render(file: &Path, formats_: &[String], out: Option<&Path>) -> anyhow::Resul
     let report = report::read_json(&bytes)?;
     let dir = out.map(Path::to_path_buf).unwrap_or_else(|| file.parent().map(Path::to_path_buf).unwrap_or_default());
     for path in report::write_all(&report, &dir, &formats(formats_)?)? {
-        println!("wrote {}", path.display());
+        outln!("wrote {}", path.display());
     }
     Ok(())
 }
 
 /// The fault matrix: each reference-provider fault, the rule it breaks, and the checks that catch it.
 fn explain_faults() {
-    println!("Each check is proven by running the plan against the embedded reference provider with one fault on:");
-    println!("the listed checks must fail, and no other MUST check may.\n");
+    outln!("Each check is proven by running the plan against the embedded reference provider with one fault on:");
+    outln!("the listed checks must fail, and no other MUST check may.\n");
     for row in oidc_harness::conform::FAULT_MATRIX {
         let description = row.fault.parse::<reference_provider::Fault>().map(|f| f.description()).unwrap_or("?");
-        println!("--fault {}\n    breaks: {description}", row.fault);
+        outln!("--fault {}\n    breaks: {description}", row.fault);
         for id in row.checks {
             let title = oidc_harness::checks::find(id).map(|d| d.title).unwrap_or("?");
-            println!("    caught by {id}: {title}");
+            outln!("    caught by {id}: {title}");
         }
     }
     let covered: Vec<&str> = oidc_harness::conform::FAULT_MATRIX.iter().map(|r| r.fault).collect();
     let rest: Vec<&str> = reference_provider::Fault::ALL.iter().map(|f| f.name()).filter(|n| !covered.contains(n)).collect();
     if !rest.is_empty() {
-        println!("\nFaults not proven by the current plans yet: {}", rest.join(", "));
+        outln!("\nFaults not proven by the current plans yet: {}", rest.join(", "));
     }
 }
 
 fn list_checks() {
     let mut total = 0;
     for (group, defs) in oidc_harness::checks::catalog() {
-        println!("## {group} ({})", defs.len());
+        outln!("## {group} ({})", defs.len());
         for d in defs {
-            println!("{:<46} {:<6} {:<16} {}", d.id, d.level.as_str(), d.spec, d.title);
+            outln!("{:<46} {:<6} {:<16} {}", d.id, d.level.as_str(), d.spec, d.title);
             total += 1;
         }
-        println!();
+        outln!();
     }
-    println!("{total} checks");
+    outln!("{total} checks");
 }
