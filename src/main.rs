@@ -137,7 +137,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eoutln!("oidc-harness: error: {e:#}");
+            eprintln!("oidc-harness: error: {e:#}");
             ExitCode::from(2)
         }
     }
@@ -193,7 +193,7 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
                     .await
                     .context("starting the embedded reference provider")?;
                 if !args.quiet {
-                    eoutln!("embedded reference provider at {}", running.issuer());
+                    eprintln!("embedded reference provider at {}", running.issuer());
                 }
                 (conform::embedded_profile(running.issuer()), Some(running))
             }
@@ -206,7 +206,7 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
             }
         }
         if target.insecure_skip_tls_verify {
-            eoutln!("warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)");
+            eprintln!("warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)");
         }
         let selection = Selection::with_ids(plan, &target, &args.only, &args.skip)?;
         let options = RunOptions { selection, run_name: args.run_name.clone(), progress: !args.quiet };
