@@ -1,9 +1,16 @@
 //! Test modules: each acts through the agent, gathers typed evidence and runs checks.
 
+pub(super) mod code_exchange;
 mod code_flow;
+pub(super) mod concurrency;
 mod metadata;
+pub(super) mod pkce;
 mod refresh;
 mod userinfo;
+
+pub use code_exchange::CodeCase;
+pub use concurrency::RaceGrant;
+pub use pkce::PkceCase;
 
 use super::{Ctx, HarnessError};
 use crate::checks::Finding;
@@ -27,6 +34,17 @@ pub enum ModuleKind {
     Refresh,
     /// Userinfo without and with an invalid token.
     UserinfoErrors,
+    /// A misuse of an authorization code (RFC 6749 4.1.2, 4.1.3).
+    Code(CodeCase),
+    /// Client authentication with a wrong, a missing and the right secret.
+    ClientAuth {
+        /// Index into the target's clients (a confidential one).
+        client: usize,
+    },
+    /// A PKCE misuse (RFC 7636, RFC 9700 2.1.1).
+    Pkce(PkceCase),
+    /// Parallel use of one code or one refresh token.
+    Race(RaceGrant),
 }
 
 /// What a module produced.
@@ -62,5 +80,9 @@ pub(crate) async fn run_module(ctx: &mut Ctx, kind: &ModuleKind) -> Result<Modul
         ModuleKind::CodeFlow { client, response_mode } => code_flow::run(ctx, *client, *response_mode).await,
         ModuleKind::Refresh => refresh::run(ctx).await,
         ModuleKind::UserinfoErrors => userinfo::errors(ctx).await,
+        ModuleKind::Code(case) => code_exchange::run(ctx, *case).await,
+        ModuleKind::ClientAuth { client } => code_exchange::client_auth(ctx, *client).await,
+        ModuleKind::Pkce(case) => pkce::run(ctx, *case).await,
+        ModuleKind::Race(grant) => concurrency::run(ctx, *grant).await,
     })
 }
