@@ -42,4 +42,16 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("userinfo-no-www-authenticate", &["userinfo.invalid_token.www_authenticate", "userinfo.no_token.www_authenticate"]),
     p("jwks-private-material", &["jwks.keys.no_private_members"]),
     p("discovery-wrong-issuer", &["disc.issuer.matches_configured", "disc.issuer.matches_url"]),
+    p("code-reusable", &["code.reuse.rejected", "race.code.single_winner"]),
+    p("code-not-bound-to-client", &["code.wrong_client.rejected"]),
+    p("expired-code-accepted", &["code.expired.rejected"]),
+    p("redirect-uri-not-checked-at-token", &["code.wrong_redirect_uri.rejected"]),
+    p("client-secret-not-checked", &["client_auth.wrong_secret.rejected"]),
+    p(
+        "pkce-not-verified",
+        &["pkce.missing_verifier.rejected", "pkce.verifier.bad_charset_rejected", "pkce.verifier.too_short_rejected", "pkce.wrong_verifier.rejected"],
+    ),
+    p("pkce-plain-accepted", &["pkce.plain.refused"]),
+    p("public-client-without-pkce", &["pkce.public_client.required"]),
+    p("refresh-not-rotated", &["race.refresh.single_winner"]),
 ];
