@@ -235,3 +235,50 @@ async fn redeem_fresh(ctx: &Ctx, browser: &Agent, token: &Url, client: &ClientPr
     let req = flow::token::code_exchange(token, presented, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
     token_answer(browser, req).await
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::conform::{Plan, Selection, build_plan, embedded_profile};
+
+    #[test]
+    fn other_redirect_uri_changes_only_the_path() {
+        assert_eq!(other_redirect_uri("http://127.0.0.1:8765/callback").as_deref(), Some("http://127.0.0.1:8765/callback-other"));
+        assert_eq!(other_redirect_uri("https://app.example/cb/?x=1").as_deref(), Some("https://app.example/cb-other?x=1"));
+        assert_eq!(other_redirect_uri("https://app.example").as_deref(), Some("https://app.example/-other"));
+        assert_eq!(other_redirect_uri("not a url"), None);
+    }
+
+    #[test]
+    fn embedded_plan_has_the_negative_modules_in_all_only() {
+        let target = embedded_profile("http://127.0.0.1:9");
+        assert_eq!(target.short_lifetime_client().map(|c| c.client_id.as_str()), Some("demo-short"));
+        assert_eq!(target.features.code_lifetime_secs, Some(2));
+        let ids = |plan| build_plan(&target, &Selection::plan(plan)).unwrap().modules.into_iter().map(|m| m.id).collect::<Vec<_>>();
+        let all = ids(Plan::All);
+        for id in [
+            "code-reuse",
+            "code-wrong-client",
+            "code-wrong-redirect-uri",
+            "code-expired",
+            "client-auth/first-party-basic",
+            "client-auth/third-party-post",
+            "pkce-wrong-verifier",
+            "pkce-missing-verifier",
+            "pkce-malformed-verifier",
+            "pkce-plain",
+            "pkce-public-client",
+            "concurrency/code",
+            "concurrency/refresh",
+        ] {
+            assert!(all.iter().any(|m| m == id), "{id} missing from {all:?}");
+        }
+        // One client-auth module per method; the short-lifetime client has no ordinary flow.
+        assert_eq!(all.iter().filter(|m| m.starts_with("client-auth/")).count(), 2);
+        assert!(!all.iter().any(|m| m.contains("short-lifetime")), "{all:?}");
+        let basic = ids(Plan::Basic);
+        assert!(!basic.iter().any(|m| m.starts_with("code-") && !m.starts_with("code-flow") || m.starts_with("pkce-") || m.starts_with("concurrency/")));
+        assert_eq!(regular_clients(&target).count(), target.clients.len() - 1);
+    }
+}

@@ -69,10 +69,10 @@ pub(super) async fn run(ctx: &mut Ctx, case: PkceCase) -> ModuleOutcome {
             _ => "no client besides the short-lifetime one",
         });
     };
-    if case == PkceCase::Plain {
-        if let Some(reason) = plain_not_applicable(ctx) {
-            return ModuleOutcome::skipped(reason);
-        }
+    if case == PkceCase::Plain
+        && let Some(reason) = plain_not_applicable(ctx.metadata.as_ref().and_then(|m| m.code_challenge_methods_supported.as_deref()))
+    {
+        return ModuleOutcome::skipped(reason);
     }
     let browser = match steps::browser(ctx) {
         Ok(a) => a,
@@ -100,8 +100,7 @@ pub(super) async fn run(ctx: &mut Ctx, case: PkceCase) -> ModuleOutcome {
 }
 
 /// Why the `plain` test does not apply, if it does not: it needs S256 advertised without plain.
-fn plain_not_applicable(ctx: &Ctx) -> Option<&'static str> {
-    let methods = ctx.metadata.as_ref().and_then(|m| m.code_challenge_methods_supported.as_ref());
+fn plain_not_applicable(methods: Option<&[String]>) -> Option<&'static str> {
     match methods {
         None => Some("code_challenge_methods_supported is not advertised"),
         Some(m) if m.iter().any(|x| x == "plain") => Some("plain is advertised in code_challenge_methods_supported"),
@@ -153,5 +152,19 @@ impl Attempt<'_> {
             }
         };
         Ok(evaluate(checks, &ev))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_not_applicable;
+
+    #[test]
+    fn plain_test_needs_s256_without_plain() {
+        let v = |m: &[&str]| m.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(plain_not_applicable(Some(&v(&["S256"]))), None);
+        assert!(plain_not_applicable(None).is_some_and(|r| r.contains("not advertised")));
+        assert!(plain_not_applicable(Some(&v(&["S256", "plain"]))).is_some_and(|r| r.contains("plain is advertised")));
+        assert!(plain_not_applicable(Some(&v(&["plain-ish"]))).is_some_and(|r| r.contains("S256")));
     }
 }
