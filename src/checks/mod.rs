@@ -11,10 +11,13 @@ pub mod discovery;
 pub mod flow;
 pub mod id_token;
 pub mod jwks;
+pub mod pkce;
+pub mod races;
 pub mod scopes;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod test_support;
+pub mod token_errors;
 pub mod token_response;
 pub mod userinfo;
 
@@ -25,7 +28,17 @@ pub use flow::{CHECKS as FLOW_CHECKS, FlowEvidence};
 pub use id_token::{CHECKS as ID_TOKEN_CHECKS, IdTokenEvidence};
 pub use jwks::{CHECKS as JWKS_CHECKS, JwksEvidence};
 pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
+pub use pkce::{
+    MISSING_VERIFIER_CHECKS as PKCE_MISSING_VERIFIER_CHECKS, PLAIN_CHECKS as PKCE_PLAIN_CHECKS,
+    PUBLIC_CLIENT_CHECKS as PKCE_PUBLIC_CLIENT_CHECKS, PkceEvidence, SHORT_VERIFIER_CHECKS as PKCE_SHORT_VERIFIER_CHECKS,
+    VERIFIER_CHARSET_CHECKS as PKCE_VERIFIER_CHARSET_CHECKS, WRONG_VERIFIER_CHECKS as PKCE_WRONG_VERIFIER_CHECKS,
+};
+pub use races::{CODE_RACE_CHECKS, REFRESH_RACE_CHECKS, RaceEvidence};
 pub use scopes::{CHECKS as SCOPE_CHECKS, ScopeEvidence};
+pub use token_errors::{
+    CLIENT_AUTH_CHECKS, CODE_EXPIRED_CHECKS, CODE_REUSE_CHECKS, CODE_WRONG_CLIENT_CHECKS, CODE_WRONG_REDIRECT_URI_CHECKS,
+    ClientAuthEvidence, CodeReuseEvidence, TokenAnswer,
+};
 pub use token_response::{CHECKS as TOKEN_RESPONSE_CHECKS, TokenResponseEvidence};
 pub use userinfo::{
     CHECKS as USERINFO_CHECKS, INVALID_TOKEN_CHECKS as USERINFO_INVALID_TOKEN_CHECKS,
@@ -54,6 +67,10 @@ pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
         ("userinfo without token", defs(USERINFO_NO_TOKEN_CHECKS)),
         ("userinfo with invalid token", defs(USERINFO_INVALID_TOKEN_CHECKS)),
         ("scopes", defs(SCOPE_CHECKS)),
+        ("code exchange refusals", [defs(CODE_REUSE_CHECKS), defs(CODE_WRONG_CLIENT_CHECKS), defs(CODE_WRONG_REDIRECT_URI_CHECKS), defs(CODE_EXPIRED_CHECKS)].concat()),
+        ("client authentication", defs(CLIENT_AUTH_CHECKS)),
+        ("pkce", [PKCE_WRONG_VERIFIER_CHECKS, PKCE_MISSING_VERIFIER_CHECKS, PKCE_SHORT_VERIFIER_CHECKS, PKCE_VERIFIER_CHARSET_CHECKS, PKCE_PLAIN_CHECKS, PKCE_PUBLIC_CLIENT_CHECKS].iter().flat_map(|t| defs(t)).collect()),
+        ("parallel redemptions", [defs(CODE_RACE_CHECKS), defs(REFRESH_RACE_CHECKS)].concat()),
     ]
 }
 

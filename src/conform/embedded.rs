@@ -30,14 +30,17 @@ pub async fn start_embedded(faults: FaultSet) -> Result<EmbeddedProvider, StartE
     .await
 }
 
+/// Label of the demo client whose codes expire quickly (named as the short-lifetime client).
+const SHORT_LIFETIME_LABEL: &str = "short-lifetime";
+
 /// The target profile for the embedded provider at `issuer`: every demo client with a label
-/// saying what it exercises, and the first demo user.
+/// saying what it exercises (the one with a short code lifetime as the profile's short-lifetime
+/// client), and the first demo user.
 pub fn embedded_profile(issuer: &str) -> Profile {
     let config = embedded_config();
     let clients = config
         .clients
         .iter()
-        .filter(|c| c.code_lifetime_secs.is_none())
         .map(|c| {
             let auth = match c.auth_method {
                 AuthMethod::ClientSecretBasic => ClientAuth::ClientSecretBasic,
@@ -46,6 +49,7 @@ pub fn embedded_profile(issuer: &str) -> Profile {
             };
             let alg = c.id_token_signed_response_alg.map(|a| a.as_str().to_owned());
             let label = match (&alg, c.first_party, auth) {
+                _ if c.code_lifetime_secs.is_some() => SHORT_LIFETIME_LABEL.to_owned(),
                 (Some(a), _, _) => format!("registered-{}", a.to_ascii_lowercase()),
                 (None, _, ClientAuth::None) => "public-pkce".to_owned(),
                 (None, true, a) => format!("first-party-{}", a.as_str().trim_start_matches("client_secret_")),
@@ -68,6 +72,12 @@ pub fn embedded_profile(issuer: &str) -> Profile {
             }
         })
         .collect();
+    let short_lifetime = config.clients.iter().find_map(|c| c.code_lifetime_secs.and_then(|s| u64::try_from(s).ok()));
+    let features = Features {
+        short_lifetime_client: short_lifetime.map(|_| SHORT_LIFETIME_LABEL.to_owned()),
+        code_lifetime_secs: short_lifetime,
+        ..Features::default()
+    };
     let users = config
         .users
         .iter()
@@ -83,6 +93,6 @@ pub fn embedded_profile(issuer: &str) -> Profile {
         clients,
         users,
         hints: Default::default(),
-        features: Features::default(),
+        features,
     }
 }

@@ -14,8 +14,7 @@ const fn p(fault: &'static str, checks: &'static [&'static str]) -> FaultProof {
     FaultProof { fault, checks }
 }
 
-/// Faults covered by the current plans. Faults not listed need negative-path modules that are
-/// not written yet (code reuse, PKCE negatives, prompt handling, ...).
+/// Faults covered by the current plans (`conform --explain-faults` lists the rest).
 pub const FAULT_MATRIX: &[FaultProof] = &[
     p("id-token-wrong-iss", &["idtoken.iss.matches"]),
     p("id-token-no-aud", &["idtoken.aud.contains_client"]),
@@ -47,4 +46,16 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("unsupported-response-type-wrong-error", &["authz.error.code_for_case"]),
     p("unsupported-response-type-not-redirected", &["authz.error.redirected"]),
     p("discovery-wrong-issuer", &["disc.issuer.matches_configured", "disc.issuer.matches_url"]),
+    p("code-reusable", &["code.reuse.rejected", "race.code.single_winner"]),
+    p("code-not-bound-to-client", &["code.wrong_client.rejected"]),
+    p("expired-code-accepted", &["code.expired.rejected"]),
+    p("redirect-uri-not-checked-at-token", &["code.wrong_redirect_uri.rejected"]),
+    p("client-secret-not-checked", &["client_auth.wrong_secret.rejected"]),
+    p(
+        "pkce-not-verified",
+        &["pkce.missing_verifier.rejected", "pkce.verifier.bad_charset_rejected", "pkce.verifier.too_short_rejected", "pkce.wrong_verifier.rejected"],
+    ),
+    p("pkce-plain-accepted", &["pkce.plain.refused"]),
+    p("public-client-without-pkce", &["pkce.public_client.required"]),
+    p("refresh-not-rotated", &["race.refresh.single_winner"]),
 ];

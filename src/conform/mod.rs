@@ -16,8 +16,9 @@ use std::time::Instant;
 pub use context::{Ctx, Endpoints, Issued};
 pub use embedded::{EmbeddedProvider, embedded_profile, start_embedded};
 pub use faults::{FAULT_MATRIX, FaultProof};
-pub use modules::ModuleKind;
+
 pub use modules::AuthzErrorCase;
+pub use modules::{CodeCase, ModuleKind, PkceCase, RaceGrant};
 pub use plan::{ModuleSpec, Plan, PlanError, Selection, build_plan};
 
 use crate::checks::{Finding, Status};

@@ -126,6 +126,9 @@ fn build_all(target: &Target) -> Vec<ModuleSpec> {
         m("jwks".into(), "JSON Web Key Set fetched and judged (RFC 7517)".into(), ModuleKind::Jwks, true),
     ];
     for (i, c) in target.clients.iter().enumerate() {
+        if target.is_short_lifetime(c) {
+            continue;
+        }
         out.push(m(
             format!("code-flow/{}", c.label()),
             format!("complete authorization-code flow with PKCE for client {} ({})", c.client_id, c.auth_method.as_str()),
@@ -146,6 +149,9 @@ fn build_all(target: &Target) -> Vec<ModuleSpec> {
         out.push(m(format!("negative-authz/{}", case.id()), case.description().into(), ModuleKind::AuthzError(*case), false));
     }
     out.push(m("userinfo-errors".into(), "userinfo without a token and with an invalid token (RFC 6750 3)".into(), ModuleKind::UserinfoErrors, true));
+    out.extend(super::modules::code_exchange::specs(target));
+    out.extend(super::modules::pkce::specs(target));
+    out.extend(super::modules::concurrency::specs(target));
     out
 }
 

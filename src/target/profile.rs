@@ -116,11 +116,27 @@ pub struct Features {
     pub refresh_token: bool,
     /// The provider rotates refresh tokens.
     pub refresh_rotation: bool,
+    /// A client (label or client_id) whose codes expire quickly, for the code-expiry module; it
+    /// is left out of the per-client code-flow modules. Needs `code_lifetime_secs`.
+    pub short_lifetime_client: Option<String>,
+    /// Code lifetime of `short_lifetime_client` in seconds (the module waits one second more).
+    pub code_lifetime_secs: Option<u64>,
+    /// Parallel requests the concurrency modules send at one code or refresh token.
+    pub parallel_requests: usize,
 }
+
+/// Default of [`Features::parallel_requests`].
+const DEFAULT_PARALLEL_REQUESTS: usize = 16;
 
 impl Default for Features {
     fn default() -> Self {
-        Features { refresh_token: true, refresh_rotation: true }
+        Features {
+            refresh_token: true,
+            refresh_rotation: true,
+            short_lifetime_client: None,
+            code_lifetime_secs: None,
+            parallel_requests: DEFAULT_PARALLEL_REQUESTS,
+        }
     }
 }
 
@@ -153,6 +169,11 @@ pub struct Profile {
     #[serde(default)]
     pub features: Features,
 }
+
+/// Longest code lifetime the code-expiry module will wait for.
+const MAX_CODE_LIFETIME_SECS: u64 = 300;
+/// Most parallel requests the concurrency modules send.
+const MAX_PARALLEL_REQUESTS: usize = 256;
 
 fn default_timeout() -> u64 {
     10
@@ -283,6 +304,17 @@ impl Profile {
         self.name.as_deref().unwrap_or("target")
     }
 
+    /// The client named by `features.short_lifetime_client` (by label or client_id).
+    pub fn short_lifetime_client(&self) -> Option<&ClientProfile> {
+        let name = self.features.short_lifetime_client.as_deref()?;
+        self.clients.iter().find(|c| c.label() == name || c.client_id == name)
+    }
+
+    /// Whether `client` is the short-lifetime client (kept out of ordinary flows).
+    pub fn is_short_lifetime(&self, client: &ClientProfile) -> bool {
+        self.short_lifetime_client().is_some_and(|s| s.client_id == client.client_id)
+    }
+
     /// Every secret in the profile (for transcript redaction).
     pub fn secrets(&self) -> Vec<String> {
         let clients = self.clients.iter().filter_map(|c| c.client_secret.as_ref().map(|s| s.expose().to_owned()));
@@ -332,6 +364,18 @@ impl Profile {
             if !ca.is_file() {
                 return bad(format!("ca_file {} does not exist", ca.display()));
             }
+        }
+        if let Some(name) = &self.features.short_lifetime_client {
+            if self.short_lifetime_client().is_none() {
+                return bad(format!("features.short_lifetime_client {name:?} names no client (use a label or client_id)"));
+            }
+            match self.features.code_lifetime_secs {
+                Some(1..=MAX_CODE_LIFETIME_SECS) => {}
+                other => return bad(format!("features.code_lifetime_secs must be 1 to {MAX_CODE_LIFETIME_SECS} with short_lifetime_client (found {other:?})")),
+            }
+        }
+        if !(2..=MAX_PARALLEL_REQUESTS).contains(&self.features.parallel_requests) {
+            return bad(format!("features.parallel_requests must be 2 to {MAX_PARALLEL_REQUESTS} (found {})", self.features.parallel_requests));
         }
         if self.timeout_secs == 0 {
             return bad("timeout_secs must be positive".into());

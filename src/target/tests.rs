@@ -84,4 +84,19 @@ fn shipped_profiles_parse() {
         let p = Profile::parse(&text, &path, &env).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(!p.clients.is_empty(), "{file}");
     }
+fn short_lifetime_client_and_parallel_requests() {
+    let with = |features: &str| Profile::parse(&format!("{GOOD}\n[features]\n{features}\n"), Path::new("p.toml"), &env);
+    let p = with("short_lifetime_client = \"app\"\ncode_lifetime_secs = 2\nparallel_requests = 4").unwrap();
+    assert_eq!(p.short_lifetime_client().map(|c| c.client_id.as_str()), Some("app"));
+    assert!(p.is_short_lifetime(&p.clients[0]));
+    assert_eq!(p.features.parallel_requests, 4);
+    let plain = Profile::parse(GOOD, Path::new("p.toml"), &env).unwrap();
+    assert_eq!(plain.features.parallel_requests, 16);
+    assert!(plain.short_lifetime_client().is_none() && !plain.is_short_lifetime(&plain.clients[0]));
+    let e = with("short_lifetime_client = \"nobody\"\ncode_lifetime_secs = 2").unwrap_err().to_string();
+    assert!(e.contains("nobody"), "{e}");
+    let e = with("short_lifetime_client = \"app\"").unwrap_err().to_string();
+    assert!(e.contains("code_lifetime_secs"), "{e}");
+    let e = with("parallel_requests = 1").unwrap_err().to_string();
+    assert!(e.contains("parallel_requests"), "{e}");
 }

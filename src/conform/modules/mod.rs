@@ -1,12 +1,18 @@
 //! Test modules: each acts through the agent, gathers typed evidence and runs checks.
 
 mod authz_errors;
+pub(super) mod code_exchange;
 mod code_flow;
+pub(super) mod concurrency;
 mod metadata;
+pub(super) mod pkce;
 mod refresh;
 mod userinfo;
 
 pub use authz_errors::AuthzErrorCase;
+pub use code_exchange::CodeCase;
+pub use concurrency::RaceGrant;
+pub use pkce::PkceCase;
 
 use super::{Ctx, HarnessError};
 use crate::checks::Finding;
@@ -32,6 +38,17 @@ pub enum ModuleKind {
     UserinfoErrors,
     /// One invalid authorization request for the first client.
     AuthzError(AuthzErrorCase),
+    /// A misuse of an authorization code (RFC 6749 4.1.2, 4.1.3).
+    Code(CodeCase),
+    /// Client authentication with a wrong, a missing and the right secret.
+    ClientAuth {
+        /// Index into the target's clients (a confidential one).
+        client: usize,
+    },
+    /// A PKCE misuse (RFC 7636, RFC 9700 2.1.1).
+    Pkce(PkceCase),
+    /// Parallel use of one code or one refresh token.
+    Race(RaceGrant),
 }
 
 /// What a module produced.
@@ -68,5 +85,9 @@ pub(crate) async fn run_module(ctx: &mut Ctx, kind: &ModuleKind) -> Result<Modul
         ModuleKind::Refresh => refresh::run(ctx).await,
         ModuleKind::UserinfoErrors => userinfo::errors(ctx).await,
         ModuleKind::AuthzError(case) => authz_errors::run(ctx, *case).await,
+        ModuleKind::Code(case) => code_exchange::run(ctx, *case).await,
+        ModuleKind::ClientAuth { client } => code_exchange::client_auth(ctx, *client).await,
+        ModuleKind::Pkce(case) => pkce::run(ctx, *case).await,
+        ModuleKind::Race(grant) => concurrency::run(ctx, *grant).await,
     })
 }

@@ -1,0 +1,284 @@
+//! Code-exchange negatives (RFC 6749 4.1.2, 4.1.3, 5.2): a code redeemed twice, by another
+//! client, with another redirect_uri or after it expired, and client authentication with a
+//! wrong or missing secret. Every attempt uses a fresh code from a completed authorization; the
+//! helpers here (getting a code, reading a token answer) are shared with the PKCE and
+//! concurrency modules.
+
+use std::time::Duration;
+
+use url::Url;
+
+use super::{ModuleKind, ModuleOutcome};
+use crate::checks::{
+    CLIENT_AUTH_CHECKS, CODE_EXPIRED_CHECKS, CODE_REUSE_CHECKS, CODE_WRONG_CLIENT_CHECKS, CODE_WRONG_REDIRECT_URI_CHECKS,
+    ClientAuthEvidence, CodeReuseEvidence, TokenAnswer, evaluate,
+};
+use crate::conform::steps::{self, UserActs};
+use crate::conform::{Ctx, ModuleSpec};
+use crate::flow::{self, AuthParams, random_token};
+use crate::form::DriveOutcome;
+use crate::http::{Agent, HttpRequest, HttpResponse};
+use crate::target::{ClientAuth, ClientProfile, Secret, Target};
+
+/// Which misuse of an authorization code a module tries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeCase {
+    /// Redeem one code twice, then call UserInfo with the first access token.
+    Reuse,
+    /// Redeem a code issued to one confidential client as another one.
+    WrongClient,
+    /// Redeem with a redirect_uri other than the authorization request's.
+    WrongRedirectUri,
+    /// Redeem a code of the profile's short-lifetime client after it expired.
+    Expired,
+}
+
+/// The code-exchange and client-authentication modules for `target` (plan `all` only).
+pub(in crate::conform) fn specs(target: &Target) -> Vec<ModuleSpec> {
+    let m = |id: String, description: &str, kind: ModuleKind| ModuleSpec { id, description: description.to_owned(), kind, in_basic: false };
+    let mut out = vec![
+        m("code-reuse".into(), "a code redeemed twice is refused and its tokens revoked (RFC 6749 4.1.2)", ModuleKind::Code(CodeCase::Reuse)),
+        m("code-wrong-client".into(), "a code redeemed by another client is refused (RFC 6749 4.1.3)", ModuleKind::Code(CodeCase::WrongClient)),
+        m(
+            "code-wrong-redirect-uri".into(),
+            "a code redeemed with another redirect_uri is refused (RFC 6749 4.1.3)",
+            ModuleKind::Code(CodeCase::WrongRedirectUri),
+        ),
+        m("code-expired".into(), "an expired code of the short-lifetime client is refused (RFC 6749 4.1.2)", ModuleKind::Code(CodeCase::Expired)),
+    ];
+    let mut methods = Vec::new();
+    for (i, c) in target.clients.iter().enumerate() {
+        if c.auth_method == ClientAuth::None || target.is_short_lifetime(c) || methods.contains(&c.auth_method) {
+            continue;
+        }
+        methods.push(c.auth_method);
+        out.push(m(
+            format!("client-auth/{}", c.label()),
+            &format!("{} with a wrong and a missing secret is refused, the right one works (RFC 6749 5.2)", c.auth_method.as_str()),
+            ModuleKind::ClientAuth { client: i },
+        ));
+    }
+    out
+}
+
+/// The clients ordinary flows use: every client but the short-lifetime one.
+pub(super) fn regular_clients(target: &Target) -> impl Iterator<Item = &ClientProfile> {
+    target.clients.iter().filter(|c| !target.is_short_lifetime(c))
+}
+
+/// How an authorization request ended.
+pub(super) enum Authz {
+    /// A code was issued.
+    Code(String),
+    /// The provider refused: the `error` of the response, or an error page.
+    Refused(String),
+}
+
+/// Drives an authorization for `client`; `Err` when it ended in neither a code nor a refusal.
+pub(super) async fn authorize(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: &AuthParams) -> Result<Authz, String> {
+    let report = steps::authorize(ctx, browser, client, params, UserActs::ALLOW).await?;
+    match report.outcome {
+        DriveOutcome::Callback(cb) => match (cb.code(), cb.error()) {
+            (Some(code), _) => Ok(Authz::Code(code.to_owned())),
+            (None, Some(error)) => Ok(Authz::Refused(error.to_owned())),
+            (None, None) => Err("the authorization response carried neither code nor error".to_owned()),
+        },
+        DriveOutcome::Stuck { status, .. } if (400..500).contains(&status) => Ok(Authz::Refused(format!("an error page (HTTP {status})"))),
+        other => Err(format!("the authorization did not complete: {}", steps::describe(&other))),
+    }
+}
+
+/// A fresh code for `client` (setup: a refusal is an error).
+pub(super) async fn code_for(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: &AuthParams) -> Result<String, String> {
+    match authorize(ctx, browser, client, params).await? {
+        Authz::Code(code) => Ok(code),
+        Authz::Refused(why) => Err(format!("the setup authorization for {} was refused: {why}", client.label())),
+    }
+}
+
+/// The token endpoint's answer as check evidence.
+pub(super) fn answer(resp: &HttpResponse) -> TokenAnswer {
+    TokenAnswer::new(resp.status, resp.json().as_ref(), resp.header("www-authenticate"))
+}
+
+/// Sends a token request; a transport error becomes a note.
+pub(super) async fn token_answer(agent: &Agent, req: HttpRequest) -> Result<TokenAnswer, String> {
+    steps::send(agent, req).await.map(|r| answer(&r))
+}
+
+/// The token endpoint, or a skip.
+fn token_endpoint(ctx: &Ctx) -> Result<Url, ModuleOutcome> {
+    ctx.endpoints.as_ref().map(|e| e.token.clone()).ok_or_else(|| ModuleOutcome::skipped("discovery did not yield usable endpoints"))
+}
+
+/// `redirect_uri` with `-other` appended to its path: registered nowhere.
+pub(super) fn other_redirect_uri(uri: &str) -> Option<String> {
+    let mut url = Url::parse(uri).ok()?;
+    let path = format!("{}-other", url.path().trim_end_matches('/'));
+    url.set_path(&path);
+    Some(url.to_string())
+}
+
+pub(super) async fn run(ctx: &mut Ctx, case: CodeCase) -> ModuleOutcome {
+    let token = match token_endpoint(ctx) {
+        Ok(t) => t,
+        Err(skip) => return skip,
+    };
+    let browser = match steps::browser(ctx) {
+        Ok(a) => a,
+        Err(e) => return ModuleOutcome::default().abort(e),
+    };
+    let result = match case {
+        CodeCase::Reuse => reuse(ctx, &browser).await,
+        CodeCase::WrongClient => wrong_client(ctx, &browser, &token).await,
+        CodeCase::WrongRedirectUri => wrong_redirect_uri(ctx, &browser, &token).await,
+        CodeCase::Expired => expired(ctx, &browser).await,
+    };
+    result.unwrap_or_else(|note| ModuleOutcome::default().abort(note))
+}
+
+async fn reuse(ctx: &Ctx, browser: &Agent) -> Result<ModuleOutcome, String> {
+    let Some(client) = regular_clients(&ctx.target).next().cloned() else {
+        return Ok(ModuleOutcome::skipped("no client besides the short-lifetime one"));
+    };
+    let tokens = steps::tokens(ctx, browser, &client, AuthParams::fresh(&client)).await?;
+    let verifier = tokens.params.pkce.as_ref().map(|p| p.verifier.as_str());
+    let second = answer(&steps::redeem(ctx, browser, &client, &tokens.code, verifier).await?);
+    let userinfo = ctx.endpoints.as_ref().and_then(|e| e.userinfo.clone());
+    let userinfo_after = match (userinfo, tokens.get("access_token")) {
+        (Some(ep), Some(at)) => steps::send(browser, flow::token::userinfo(&ep, at)).await.ok().map(|r| r.status),
+        _ => None,
+    };
+    let ev = CodeReuseEvidence { second, userinfo_after };
+    Ok(ModuleOutcome { findings: evaluate(CODE_REUSE_CHECKS, &ev), ..ModuleOutcome::default() })
+}
+
+async fn wrong_client(ctx: &Ctx, browser: &Agent, token: &Url) -> Result<ModuleOutcome, String> {
+    let mut confidential = regular_clients(&ctx.target).filter(|c| c.auth_method != ClientAuth::None);
+    let Some(a) = confidential.next().cloned() else {
+        return Ok(ModuleOutcome::skipped("the profile has no confidential client"));
+    };
+    let Some(b) = confidential.find(|c| c.client_id != a.client_id).cloned() else {
+        return Ok(ModuleOutcome::skipped("needs two confidential clients in the profile"));
+    };
+    let params = AuthParams::fresh(&a);
+    let code = code_for(ctx, browser, &a, &params).await?;
+    // Only the client differs: A's redirect_uri and verifier go with B's credentials.
+    let b_as_a = ClientProfile { redirect_uri: a.redirect_uri.clone(), ..b };
+    let req = flow::token::code_exchange(token, &b_as_a, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
+    let ev = token_answer(browser, req).await?;
+    Ok(ModuleOutcome { findings: evaluate(CODE_WRONG_CLIENT_CHECKS, &ev), ..ModuleOutcome::default() })
+}
+
+async fn wrong_redirect_uri(ctx: &Ctx, browser: &Agent, token: &Url) -> Result<ModuleOutcome, String> {
+    let Some(client) = regular_clients(&ctx.target).next().cloned() else {
+        return Ok(ModuleOutcome::skipped("no client besides the short-lifetime one"));
+    };
+    let other = other_redirect_uri(&client.redirect_uri).ok_or("the client's redirect_uri is not a URL")?;
+    let params = AuthParams::fresh(&client);
+    let code = code_for(ctx, browser, &client, &params).await?;
+    let moved = ClientProfile { redirect_uri: other, ..client };
+    let req = flow::token::code_exchange(token, &moved, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
+    let ev = token_answer(browser, req).await?;
+    Ok(ModuleOutcome { findings: evaluate(CODE_WRONG_REDIRECT_URI_CHECKS, &ev), ..ModuleOutcome::default() })
+}
+
+async fn expired(ctx: &Ctx, browser: &Agent) -> Result<ModuleOutcome, String> {
+    let (Some(client), Some(lifetime)) = (ctx.target.short_lifetime_client().cloned(), ctx.target.features.code_lifetime_secs) else {
+        return Ok(ModuleOutcome::skipped("the profile names no short-lifetime client (features.short_lifetime_client and code_lifetime_secs)"));
+    };
+    let params = AuthParams::fresh(&client);
+    let code = code_for(ctx, browser, &client, &params).await?;
+    tokio::time::sleep(Duration::from_secs(lifetime.saturating_add(1))).await;
+    let ev = answer(&steps::redeem(ctx, browser, &client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?);
+    let mut out = ModuleOutcome { findings: evaluate(CODE_EXPIRED_CHECKS, &ev), ..ModuleOutcome::default() };
+    out.note = Some(format!("redeemed {} s after the code was issued ({} s lifetime)", lifetime.saturating_add(1), lifetime));
+    Ok(out)
+}
+
+/// Client authentication of confidential client `idx`: a wrong secret, no secret, the right one.
+pub(super) async fn client_auth(ctx: &mut Ctx, idx: usize) -> ModuleOutcome {
+    let token = match token_endpoint(ctx) {
+        Ok(t) => t,
+        Err(skip) => return skip,
+    };
+    let Some(client) = ctx.target.clients.get(idx).cloned() else {
+        return ModuleOutcome::skipped("no such client in the profile");
+    };
+    if client.auth_method == ClientAuth::None {
+        return ModuleOutcome::skipped("a public client has no secret to test");
+    }
+    let browser = match steps::browser(ctx) {
+        Ok(a) => a,
+        Err(e) => return ModuleOutcome::default().abort(e),
+    };
+    match client_auth_evidence(ctx, &browser, &token, &client).await {
+        Ok(ev) => ModuleOutcome { findings: evaluate(CLIENT_AUTH_CHECKS, &ev), ..ModuleOutcome::default() },
+        Err(note) => ModuleOutcome::default().abort(note),
+    }
+}
+
+async fn client_auth_evidence(ctx: &Ctx, browser: &Agent, token: &Url, client: &ClientProfile) -> Result<ClientAuthEvidence, String> {
+    let wrong = ClientProfile { client_secret: Some(Secret::new(random_token(24))), ..client.clone() };
+    let none = ClientProfile { client_secret: None, auth_method: ClientAuth::None, ..client.clone() };
+    let wrong_secret = redeem_fresh(ctx, browser, token, client, &wrong).await?;
+    let no_secret = redeem_fresh(ctx, browser, token, client, &none).await?;
+    let correct = redeem_fresh(ctx, browser, token, client, client).await?;
+    let advertised = ctx.metadata.as_ref().map(|m| m.token_endpoint_auth_methods().into_iter().map(str::to_owned).collect()).unwrap_or_default();
+    Ok(ClientAuthEvidence { method: client.auth_method.as_str().to_owned(), advertised, wrong_secret, no_secret, correct })
+}
+
+/// Gets a fresh code for `client` and redeems it presenting `presented`'s credentials.
+async fn redeem_fresh(ctx: &Ctx, browser: &Agent, token: &Url, client: &ClientProfile, presented: &ClientProfile) -> Result<TokenAnswer, String> {
+    let params = AuthParams::fresh(client);
+    let code = code_for(ctx, browser, client, &params).await?;
+    let req = flow::token::code_exchange(token, presented, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
+    token_answer(browser, req).await
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::conform::{Plan, Selection, build_plan, embedded_profile};
+
+    #[test]
+    fn other_redirect_uri_changes_only_the_path() {
+        assert_eq!(other_redirect_uri("http://127.0.0.1:8765/callback").as_deref(), Some("http://127.0.0.1:8765/callback-other"));
+        assert_eq!(other_redirect_uri("https://app.example/cb/?x=1").as_deref(), Some("https://app.example/cb-other?x=1"));
+        assert_eq!(other_redirect_uri("https://app.example").as_deref(), Some("https://app.example/-other"));
+        assert_eq!(other_redirect_uri("not a url"), None);
+    }
+
+    #[test]
+    fn embedded_plan_has_the_negative_modules_in_all_only() {
+        let target = embedded_profile("http://127.0.0.1:9");
+        assert_eq!(target.short_lifetime_client().map(|c| c.client_id.as_str()), Some("demo-short"));
+        assert_eq!(target.features.code_lifetime_secs, Some(2));
+        let ids = |plan| build_plan(&target, &Selection::plan(plan)).unwrap().modules.into_iter().map(|m| m.id).collect::<Vec<_>>();
+        let all = ids(Plan::All);
+        for id in [
+            "code-reuse",
+            "code-wrong-client",
+            "code-wrong-redirect-uri",
+            "code-expired",
+            "client-auth/first-party-basic",
+            "client-auth/third-party-post",
+            "pkce-wrong-verifier",
+            "pkce-missing-verifier",
+            "pkce-malformed-verifier",
+            "pkce-plain",
+            "pkce-public-client",
+            "concurrency/code",
+            "concurrency/refresh",
+        ] {
+            assert!(all.iter().any(|m| m == id), "{id} missing from {all:?}");
+        }
+        // One client-auth module per method; the short-lifetime client has no ordinary flow.
+        assert_eq!(all.iter().filter(|m| m.starts_with("client-auth/")).count(), 2);
+        assert!(!all.iter().any(|m| m.contains("short-lifetime")), "{all:?}");
+        let basic = ids(Plan::Basic);
+        assert!(!basic.iter().any(|m| m.starts_with("code-") && !m.starts_with("code-flow") || m.starts_with("pkce-") || m.starts_with("concurrency/")));
+        assert_eq!(regular_clients(&target).count(), target.clients.len() - 1);
+    }
+}
