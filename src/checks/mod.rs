@@ -6,11 +6,15 @@
 mod model;
 
 pub mod authorization;
+pub mod consent;
 pub mod discovery;
+pub mod endpoints;
 pub mod flow;
 pub mod id_token;
 pub mod jwks;
+pub mod refresh_rules;
 pub mod scopes;
+pub mod session;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod test_support;
@@ -18,12 +22,16 @@ pub mod token_response;
 pub mod userinfo;
 
 pub use authorization::{AuthorizationEvidence, CHECKS as AUTHORIZATION_CHECKS};
+pub use consent::{CHECKS as CONSENT_CHECKS, ConsentCase, ConsentEvidence};
 pub use discovery::{CHECKS as DISCOVERY_CHECKS, DiscoveryEvidence};
+pub use endpoints::{CHECKS as ENDPOINT_CHECKS, EndpointCase, EndpointEvidence};
 pub use flow::{CHECKS as FLOW_CHECKS, FlowEvidence};
 pub use id_token::{CHECKS as ID_TOKEN_CHECKS, IdTokenEvidence};
 pub use jwks::{CHECKS as JWKS_CHECKS, JwksEvidence};
 pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
+pub use refresh_rules::{CHECKS as REFRESH_RULE_CHECKS, RefreshCase, RefreshRuleEvidence};
 pub use scopes::{CHECKS as SCOPE_CHECKS, ScopeEvidence};
+pub use session::{CHECKS as SESSION_CHECKS, SessionCase, SessionEvidence};
 pub use token_response::{CHECKS as TOKEN_RESPONSE_CHECKS, TokenResponseEvidence};
 pub use userinfo::{
     CHECKS as USERINFO_CHECKS, INVALID_TOKEN_CHECKS as USERINFO_INVALID_TOKEN_CHECKS,
@@ -51,6 +59,10 @@ pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
         ("userinfo without token", defs(USERINFO_NO_TOKEN_CHECKS)),
         ("userinfo with invalid token", defs(USERINFO_INVALID_TOKEN_CHECKS)),
         ("scopes", defs(SCOPE_CHECKS)),
+        ("prompt and session", defs(SESSION_CHECKS)),
+        ("consent", defs(CONSENT_CHECKS)),
+        ("refresh rules", defs(REFRESH_RULE_CHECKS)),
+        ("userinfo methods, revocation, introspection, logout", defs(ENDPOINT_CHECKS)),
     ]
 }
 
