@@ -1,9 +1,15 @@
 //! Test modules: each acts through the agent, gathers typed evidence and runs checks.
 
 mod code_flow;
+mod consent;
+mod lifecycle;
 mod metadata;
+mod probe;
+mod prompt;
 mod refresh;
+mod refresh_rules;
 mod userinfo;
+mod userinfo_methods;
 
 use super::{Ctx, HarnessError};
 use crate::checks::Finding;
@@ -27,6 +33,16 @@ pub enum ModuleKind {
     Refresh,
     /// Userinfo without and with an invalid token.
     UserinfoErrors,
+    /// prompt=none/login, max_age, id_token_hint and login_hint against a session.
+    PromptSession,
+    /// Consent pages for first- and third-party clients, and a denial.
+    Consent,
+    /// Refresh-token binding, scope widening/narrowing and rotation.
+    RefreshRules,
+    /// UserInfo with GET, POST and a form-body token; an ID token as bearer.
+    UserinfoMethods,
+    /// Revocation, introspection and the logout redirect rule.
+    TokenLifecycle,
 }
 
 /// What a module produced.
@@ -62,5 +78,10 @@ pub(crate) async fn run_module(ctx: &mut Ctx, kind: &ModuleKind) -> Result<Modul
         ModuleKind::CodeFlow { client, response_mode } => code_flow::run(ctx, *client, *response_mode).await,
         ModuleKind::Refresh => refresh::run(ctx).await,
         ModuleKind::UserinfoErrors => userinfo::errors(ctx).await,
+        ModuleKind::PromptSession => prompt::run(ctx).await,
+        ModuleKind::Consent => consent::run(ctx).await,
+        ModuleKind::RefreshRules => refresh_rules::run(ctx).await,
+        ModuleKind::UserinfoMethods => userinfo_methods::run(ctx).await,
+        ModuleKind::TokenLifecycle => lifecycle::run(ctx).await,
     })
 }
