@@ -69,6 +69,9 @@ pub struct SessionEvidence {
     pub sub: Option<String>,
     /// `auth_time` of the ID token obtained with this request's code.
     pub auth_time: Option<i64>,
+    /// Why the ID token sent as `id_token_hint` cannot be relied on (it failed an ID token
+    /// check), if it cannot.
+    pub hint_problem: Option<String>,
 }
 
 impl SessionEvidence {
@@ -183,6 +186,9 @@ fn max_age_large_no_login(e: &SessionEvidence) -> Verdict {
 
 /// OIDC Core 3.1.2.1 (id_token_hint): the hinted user is logged in, so the answer is positive.
 fn id_token_hint_accepted(e: &SessionEvidence) -> Verdict {
+    if let Some(problem) = &e.hint_problem {
+        return Verdict::skip(problem.clone());
+    }
     match silent_code(e, "prompt=none with the id_token_hint of the logged-in user") {
         Verdict::Pass => same_sub(e),
         other => other,

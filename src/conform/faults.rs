@@ -15,13 +15,13 @@ const fn p(fault: &'static str, checks: &'static [&'static str]) -> FaultProof {
 }
 
 /// Faults covered by the current plans. Faults not listed need negative-path modules that are
-/// not written yet (code reuse, PKCE negatives, prompt handling, ...).
+/// not written yet (code reuse, PKCE negatives, ...).
 pub const FAULT_MATRIX: &[FaultProof] = &[
     p("id-token-wrong-iss", &["idtoken.iss.matches"]),
     p("id-token-no-aud", &["idtoken.aud.contains_client"]),
     p("id-token-wrong-aud", &["idtoken.aud.contains_client"]),
     p("id-token-expired", &["idtoken.exp.in_future"]),
-    p("id-token-iat-future", &["idtoken.iat.not_in_future"]),
+    p("id-token-iat-future", &["idtoken.auth_time.within_max_age", "idtoken.iat.not_in_future"]),
     p("id-token-no-nonce", &["idtoken.nonce.matches"]),
     p("id-token-wrong-nonce", &["idtoken.nonce.matches"]),
     p("id-token-bad-at-hash", &["idtoken.at_hash.matches"]),
@@ -33,7 +33,7 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("id-token-bad-signature", &["idtoken.signature.valid"]),
     p("id-token-typ-at-jwt", &["idtoken.header.typ_not_at_jwt"]),
     p("id-token-long-sub", &["idtoken.sub.length"]),
-    p("state-not-echoed", &["authz.state.echoed"]),
+    p("state-not-echoed", &["authz.error.state_echoed", "authz.state.echoed"]),
     p("iss-param-missing", &["authz.iss.present"]),
     p("scope-widened", &["scope.granted.subset_of_requested"]),
     p("token-type-wrong", &["token.token_type.bearer"]),
@@ -42,4 +42,15 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("userinfo-no-www-authenticate", &["userinfo.invalid_token.www_authenticate", "userinfo.no_token.www_authenticate"]),
     p("jwks-private-material", &["jwks.keys.no_private_members"]),
     p("discovery-wrong-issuer", &["disc.issuer.matches_configured", "disc.issuer.matches_url"]),
+    // Stateful modules: prompt/session, consent, refresh rules, userinfo methods, token lifecycle.
+    p("id-token-no-auth-time", &["idtoken.auth_time.present_when_required"]),
+    p("consent-skipped-third-party", &["consent.third_party.asked"]),
+    p("prompt-none-shows-login", &["session.prompt_none.no_ui"]),
+    p("max-age-ignored", &["session.max_age.auth_time_fresh", "session.max_age.reauthenticated"]),
+    p("refresh-not-rotated", &["refresh.reuse.refused"]),
+    p("refresh-not-bound-to-client", &["refresh.other_client.refused"]),
+    p("refresh-scope-widening", &["refresh.widening.refused"]),
+    p("userinfo-accepts-id-token", &["userinfo.id_token_as_bearer.refused"]),
+    p("revocation-noop", &["introspection.revoked_token.inactive", "revocation.refresh_token.unusable"]),
+    p("logout-open-redirect", &["logout.unregistered_uri.not_redirected"]),
 ];

@@ -18,6 +18,7 @@ fn ev(case: SessionCase) -> SessionEvidence {
         before_auth_time: Some(1000),
         sub: Some("alice".into()),
         auth_time: Some(1000),
+        hint_problem: None,
     }
 }
 
@@ -64,6 +65,8 @@ fn missing_evidence_skips_instead_of_failing() {
     assert!(matches!(verdict("session.silent.auth_time_kept", &no_time), Verdict::Skip(_)));
     assert!(matches!(verdict("session.max_age.auth_time_fresh", &SessionEvidence { auth_time: None, ..relogged(MaxAgeExpired, 1) }), Verdict::Skip(_)));
     assert!(matches!(verdict("session.prompt_none.error", &login_page(PromptNoneNoSession)), Verdict::Skip(_)));
+    let bad_hint = SessionEvidence { hint_problem: Some("fails idtoken.signature.valid".into()), ..error(IdTokenHint, "invalid_request") };
+    assert!(matches!(verdict("session.id_token_hint.accepted", &bad_hint), Verdict::Skip(_)));
     // An error instead of a re-login is allowed for prompt=login.
     assert_eq!(verdict("session.prompt_login.reauthenticated", &error(PromptLogin, "login_required")), Verdict::Pass);
     // A code with a page is not silent.

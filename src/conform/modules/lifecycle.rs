@@ -93,11 +93,12 @@ async fn tokens_rules(
     match first.token("refresh_token") {
         Some(rt) => {
             judge(EndpointCase::Revoke, &steps::send(&ctx.agent, authed(ep, client, token_form(&rt, "refresh_token"))).await?);
-            let token_ep = &ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?.token;
-            judge(EndpointCase::RevokedRefresh, &steps::send(&ctx.agent, flow::token::refresh(token_ep, client, &rt, None)).await?);
+            // Introspect before using it: a refused-or-not refresh must not change the answer.
             if let Some(iep) = introspect {
                 judge(EndpointCase::IntrospectRevoked, &steps::send(&ctx.agent, authed(iep, client, token_form(&rt, "refresh_token"))).await?);
             }
+            let token_ep = &ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?.token;
+            judge(EndpointCase::RevokedRefresh, &steps::send(&ctx.agent, flow::token::refresh(token_ep, client, &rt, None)).await?);
         }
         None => notes.push("no refresh token was issued: its revocation is not tested".into()),
     }

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 use url::Url;
 
-use crate::checks::{AUTHORIZATION_CHECKS, AuthorizationEvidence, Check, Finding, ID_TOKEN_CHECKS, IdTokenEvidence, SCOPE_CHECKS, ScopeEvidence};
+use crate::checks::{AUTHORIZATION_CHECKS, AuthorizationEvidence, Check, Finding, ID_TOKEN_CHECKS, IdTokenEvidence, SCOPE_CHECKS, ScopeEvidence, Status};
 use crate::conform::Ctx;
 use crate::conform::steps::{self, UserActs};
 use crate::flow::{AuthParams, AuthorizationResponse};
@@ -146,6 +146,27 @@ pub(super) fn auth_time_findings(ctx: &Ctx, a: &Attempt, client: &ClientProfile)
     ev.max_age_sent = a.params.max_age;
     ev.now = ctx.clock.now();
     only(ID_TOKEN_CHECKS, &["idtoken.auth_time.present_when_required", "idtoken.auth_time.valid", "idtoken.auth_time.within_max_age"], &ev)
+}
+
+/// Why the attempt's ID token cannot be trusted as an `id_token_hint`: the first ID token check
+/// it fails (the code-flow modules report that failure; here it only excuses the provider).
+pub(super) fn id_token_problem(ctx: &Ctx, a: &Attempt, client: &ClientProfile) -> Option<String> {
+    let raw = a.token("id_token")?;
+    let mut ev = IdTokenEvidence::from_raw(&raw);
+    ev.jwks = ctx.jwks.clone();
+    ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
+    ev.issuer = ctx.target.issuer.clone();
+    ev.client_id = client.client_id.clone();
+    ev.nonce_sent = a.params.nonce.clone();
+    ev.access_token = a.token("access_token");
+    ev.algs_advertised = ctx.id_token_algs();
+    ev.registered_alg = client.id_token_signed_response_alg.clone();
+    ev.now = ctx.clock.now();
+    ID_TOKEN_CHECKS
+        .iter()
+        .map(|c| c.evaluate(&ev))
+        .find(|f| f.status == Status::Fail)
+        .map(|f| format!("the ID token sent as id_token_hint fails {} (reported by the code-flow modules)", f.check_id))
 }
 
 /// `scope.granted.subset_of_requested` for a token response to a request for `requested`.

@@ -34,7 +34,13 @@ fn evidence(case: SessionCase, a: &Attempt, before: Option<&Attempt>) -> Session
         before_auth_time: before.and_then(Attempt::auth_time),
         sub: a.sub(),
         auth_time: a.auth_time(),
+        hint_problem: None,
     }
+}
+
+/// The checks of `case` over one attempt against the session `before` established.
+fn judged(case: SessionCase, att: &Attempt, before: &Attempt) -> Vec<crate::checks::Finding> {
+    probe::prefixed(SESSION_CHECKS, case.prefix(), &evidence(case, att, Some(before)))
 }
 
 /// Whether the provider advertises the prompt value (assumed when it lists none).
@@ -82,37 +88,35 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
     let base_a = probe::login(ctx, &a, client, AuthParams::fresh(client)).await?;
     let base_b = probe::login(ctx, &b, client, AuthParams::fresh(client)).await?;
     let b_logged_in = Instant::now();
-    let mut judge = |case: SessionCase, att: &Attempt, before: &Attempt| {
-        out.findings.extend(probe::prefixed(SESSION_CHECKS, case.prefix(), &evidence(case, att, Some(before))));
-    };
     if none_ok {
         let att = probe::attempt(ctx, &a, client, with(&|p| p.prompt = Some("none".into())), silent).await?;
-        judge(SessionCase::PromptNoneWithSession, &att, &base_a);
+        out.findings.extend(judged(SessionCase::PromptNoneWithSession, &att, &base_a));
         if let Some(hint) = base_a.token("id_token") {
             let att = probe::attempt(ctx, &a, client, with(&|p| {
                 p.prompt = Some("none".into());
                 p.extra.push(("id_token_hint".into(), hint.clone()));
             }), silent).await?;
-            judge(SessionCase::IdTokenHint, &att, &base_a);
+            let ev = SessionEvidence { hint_problem: probe::id_token_problem(ctx, &base_a, client), ..evidence(SessionCase::IdTokenHint, &att, Some(&base_a)) };
+            out.findings.extend(probe::prefixed(SESSION_CHECKS, SessionCase::IdTokenHint.prefix(), &ev));
         }
     }
     let large = probe::attempt(ctx, &a, client, with(&|p| p.max_age = Some(LARGE_MAX_AGE)), silent).await?;
-    judge(SessionCase::MaxAgeLarge, &large, &base_a);
+    out.findings.extend(judged(SessionCase::MaxAgeLarge, &large, &base_a));
     let username = ctx.target.users.first().map(|u| u.username.clone()).unwrap_or_default();
     let hinted = probe::attempt(ctx, &a, client, with(&|p| p.extra.push(("login_hint".into(), username.clone()))), UserActs::ALLOW).await?;
-    judge(SessionCase::LoginHint, &hinted, &base_a);
+    out.findings.extend(judged(SessionCase::LoginHint, &hinted, &base_a));
 
     // One wait serves both: A's auth_time can advance, B's session is older than max_age=1.
     tokio::time::sleep(MAX_AGE_WAIT.saturating_sub(b_logged_in.elapsed())).await;
     let relogin = if prompt_supported(ctx, "login") {
         let att = probe::attempt(ctx, &a, client, with(&|p| p.prompt = Some("login".into())), UserActs::ALLOW).await?;
-        judge(SessionCase::PromptLogin, &att, &base_a);
+        out.findings.extend(judged(SessionCase::PromptLogin, &att, &base_a));
         None
     } else {
         Some("prompt=login is not advertised in prompt_values_supported".to_owned())
     };
     let expired = probe::attempt(ctx, &b, client, with(&|p| p.max_age = Some(1)), UserActs::ALLOW).await?;
-    judge(SessionCase::MaxAgeExpired, &expired, &base_b);
+    out.findings.extend(judged(SessionCase::MaxAgeExpired, &expired, &base_b));
     notes.extend(relogin);
     out.findings.extend(probe::auth_time_findings(ctx, &large, client));
     out.findings.extend(probe::auth_time_findings(ctx, &expired, client));
