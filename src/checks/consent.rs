@@ -69,6 +69,9 @@ fn first_party_no_page(e: &ConsentEvidence) -> Verdict {
 
 /// OIDC Core 3.1.2.4: the OP MUST obtain an authorization decision before releasing information;
 /// for a third-party client and a never-approved scope that decision is the user's.
+///
+/// The module only knows what happened in this run: against a provider that keeps approvals
+/// across runs, the test user must not have approved the extra scope for this client before.
 fn third_party_asked(e: &ConsentEvidence) -> Verdict {
     if let Err(v) = callback(e) {
         return v;

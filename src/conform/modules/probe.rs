@@ -190,12 +190,16 @@ pub(super) fn split(s: &str) -> Vec<String> {
 
 /// A standard OIDC scope beyond `have`, advertised when the provider lists scopes_supported.
 pub(super) fn extra_scope(ctx: &Ctx, have: &str) -> Option<&'static str> {
+    extra_scope_of(have, ctx.metadata.as_ref().and_then(|m| m.scopes_supported.as_deref()))
+}
+
+/// [`extra_scope`] over plain values.
+fn extra_scope_of(have: &str, supported: Option<&[String]>) -> Option<&'static str> {
     let have = split(have);
-    let supported = ctx.metadata.as_ref().and_then(|m| m.scopes_supported.clone());
     ["address", "phone", "email", "profile"]
         .into_iter()
         .filter(|s| !have.iter().any(|h| h == s))
-        .find(|s| supported.as_ref().is_none_or(|sup| sup.iter().any(|x| x == s)))
+        .find(|s| supported.is_none_or(|sup| sup.iter().any(|x| x == s)))
 }
 
 /// An advertised endpoint from the metadata, when it parses as a URL.
@@ -206,4 +210,24 @@ pub(super) fn advertised(ctx: &Ctx, pick: fn(&crate::discovery::ProviderMetadata
 /// The JSON body and status of a response, for evidence.
 pub(super) fn status_json(resp: &HttpResponse) -> (u16, Option<Value>) {
     (resp.status, resp.json())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{extra_scope_of, split};
+
+    #[test]
+    fn split_drops_empty_parts() {
+        assert_eq!(split(" openid  email "), vec!["openid".to_owned(), "email".to_owned()]);
+        assert!(split("").is_empty());
+    }
+
+    #[test]
+    fn extra_scope_is_standard_new_and_advertised() {
+        assert_eq!(extra_scope_of("openid profile email", None), Some("address"));
+        let sup: Vec<String> = ["openid", "profile", "email", "phone"].map(String::from).to_vec();
+        assert_eq!(extra_scope_of("openid profile email", Some(&sup)), Some("phone"));
+        assert_eq!(extra_scope_of("openid profile email phone", Some(&sup)), None);
+        assert_eq!(extra_scope_of("openid address phone email profile", None), None);
+    }
 }
