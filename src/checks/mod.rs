@@ -7,13 +7,17 @@ mod model;
 
 pub mod authorization;
 pub mod authz_errors;
+pub mod consent;
 pub mod discovery;
+pub mod endpoints;
 pub mod flow;
 pub mod id_token;
 pub mod jwks;
 pub mod pkce;
 pub mod races;
+pub mod refresh_rules;
 pub mod scopes;
+pub mod session;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod test_support;
@@ -23,7 +27,9 @@ pub mod userinfo;
 
 pub use authorization::{AuthorizationEvidence, CHECKS as AUTHORIZATION_CHECKS};
 pub use authz_errors::{AuthzErrorEvidence, CHECKS as AUTHZ_ERROR_CHECKS, Expectation as AuthzErrorExpectation};
+pub use consent::{CHECKS as CONSENT_CHECKS, ConsentCase, ConsentEvidence};
 pub use discovery::{CHECKS as DISCOVERY_CHECKS, DiscoveryEvidence};
+pub use endpoints::{CHECKS as ENDPOINT_CHECKS, EndpointCase, EndpointEvidence};
 pub use flow::{CHECKS as FLOW_CHECKS, FlowEvidence};
 pub use id_token::{CHECKS as ID_TOKEN_CHECKS, IdTokenEvidence};
 pub use jwks::{CHECKS as JWKS_CHECKS, JwksEvidence};
@@ -39,6 +45,8 @@ pub use token_errors::{
     CLIENT_AUTH_CHECKS, CODE_EXPIRED_CHECKS, CODE_REUSE_CHECKS, CODE_WRONG_CLIENT_CHECKS, CODE_WRONG_REDIRECT_URI_CHECKS,
     ClientAuthEvidence, CodeReuseEvidence, TokenAnswer,
 };
+pub use refresh_rules::{CHECKS as REFRESH_RULE_CHECKS, RefreshCase, RefreshRuleEvidence};
+pub use session::{CHECKS as SESSION_CHECKS, SessionCase, SessionEvidence};
 pub use token_response::{CHECKS as TOKEN_RESPONSE_CHECKS, TokenResponseEvidence};
 pub use userinfo::{
     CHECKS as USERINFO_CHECKS, INVALID_TOKEN_CHECKS as USERINFO_INVALID_TOKEN_CHECKS,
@@ -71,6 +79,10 @@ pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
         ("client authentication", defs(CLIENT_AUTH_CHECKS)),
         ("pkce", [PKCE_WRONG_VERIFIER_CHECKS, PKCE_MISSING_VERIFIER_CHECKS, PKCE_SHORT_VERIFIER_CHECKS, PKCE_VERIFIER_CHARSET_CHECKS, PKCE_PLAIN_CHECKS, PKCE_PUBLIC_CLIENT_CHECKS].iter().flat_map(|t| defs(t)).collect()),
         ("parallel redemptions", [defs(CODE_RACE_CHECKS), defs(REFRESH_RACE_CHECKS)].concat()),
+        ("prompt and session", defs(SESSION_CHECKS)),
+        ("consent", defs(CONSENT_CHECKS)),
+        ("refresh rules", defs(REFRESH_RULE_CHECKS)),
+        ("userinfo methods, revocation, introspection, logout", defs(ENDPOINT_CHECKS)),
     ]
 }
 

@@ -76,6 +76,8 @@ pub fn embedded_profile(issuer: &str) -> Profile {
     let features = Features {
         short_lifetime_client: short_lifetime.map(|_| SHORT_LIFETIME_LABEL.to_owned()),
         code_lifetime_secs: short_lifetime,
+        // The embedded provider starts empty: no approval exists before the run.
+        fresh_consent: true,
         ..Features::default()
     };
     let users = config

@@ -152,6 +152,11 @@ fn build_all(target: &Target) -> Vec<ModuleSpec> {
     out.extend(super::modules::code_exchange::specs(target));
     out.extend(super::modules::pkce::specs(target));
     out.extend(super::modules::concurrency::specs(target));
+    out.push(m("prompt-session".into(), "prompt=none/login, max_age, id_token_hint and login_hint against a session (OIDC Core 3.1.2.1)".into(), ModuleKind::PromptSession, false));
+    out.push(m("consent".into(), "consent pages for first- and third-party clients, prompt=consent and a denial (OIDC Core 3.1.2.4)".into(), ModuleKind::Consent, false));
+    out.push(m("refresh-rules".into(), "refresh tokens bound to the client, no scope widening, rotation and reuse (RFC 6749 6, RFC 9700 4.14.2)".into(), ModuleKind::RefreshRules, false));
+    out.push(m("userinfo-methods".into(), "UserInfo with GET, POST and a form-body token; an ID token as bearer is refused (OIDC Core 5.3)".into(), ModuleKind::UserinfoMethods, false));
+    out.push(m("token-lifecycle".into(), "revocation, introspection and the logout redirect rule, when advertised (RFC 7009, RFC 7662)".into(), ModuleKind::TokenLifecycle, false));
     out
 }
 

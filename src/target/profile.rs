@@ -123,6 +123,10 @@ pub struct Features {
     pub code_lifetime_secs: Option<u64>,
     /// Parallel requests the concurrency modules send at one code or refresh token.
     pub parallel_requests: usize,
+    /// The test user has never approved the third-party client's scopes (a fresh test
+    /// environment). Only then can the harness require a consent page: a provider that remembers
+    /// an earlier run's approval is right not to ask again.
+    pub fresh_consent: bool,
 }
 
 /// Default of [`Features::parallel_requests`].
@@ -136,6 +140,7 @@ impl Default for Features {
             short_lifetime_client: None,
             code_lifetime_secs: None,
             parallel_requests: DEFAULT_PARALLEL_REQUESTS,
+            fresh_consent: false,
         }
     }
 }

@@ -4,10 +4,16 @@ mod authz_errors;
 pub(super) mod code_exchange;
 mod code_flow;
 pub(super) mod concurrency;
-mod metadata;
 pub(super) mod pkce;
+mod consent;
+mod lifecycle;
+mod metadata;
+mod probe;
+mod prompt;
 mod refresh;
+mod refresh_rules;
 mod userinfo;
+mod userinfo_methods;
 
 pub use authz_errors::AuthzErrorCase;
 pub use code_exchange::CodeCase;
@@ -49,6 +55,16 @@ pub enum ModuleKind {
     Pkce(PkceCase),
     /// Parallel use of one code or one refresh token.
     Race(RaceGrant),
+    /// prompt=none/login, max_age, id_token_hint and login_hint against a session.
+    PromptSession,
+    /// Consent pages for first- and third-party clients, and a denial.
+    Consent,
+    /// Refresh-token binding, scope widening/narrowing and rotation.
+    RefreshRules,
+    /// UserInfo with GET, POST and a form-body token; an ID token as bearer.
+    UserinfoMethods,
+    /// Revocation, introspection and the logout redirect rule.
+    TokenLifecycle,
 }
 
 /// What a module produced.
@@ -89,5 +105,10 @@ pub(crate) async fn run_module(ctx: &mut Ctx, kind: &ModuleKind) -> Result<Modul
         ModuleKind::ClientAuth { client } => code_exchange::client_auth(ctx, *client).await,
         ModuleKind::Pkce(case) => pkce::run(ctx, *case).await,
         ModuleKind::Race(grant) => concurrency::run(ctx, *grant).await,
+        ModuleKind::PromptSession => prompt::run(ctx).await,
+        ModuleKind::Consent => consent::run(ctx).await,
+        ModuleKind::RefreshRules => refresh_rules::run(ctx).await,
+        ModuleKind::UserinfoMethods => userinfo_methods::run(ctx).await,
+        ModuleKind::TokenLifecycle => lifecycle::run(ctx).await,
     })
 }

@@ -1,0 +1,119 @@
+//! Checks over the consent step (OIDC Core 3.1.2.4): first-party clients are not asked,
+//! third-party clients are asked before scopes the user never approved are released, and a
+//! denial comes back to the client as `access_denied` (RFC 6749 4.1.2.1).
+//!
+//! Whether the token's scope stays within what the user approved is judged by the scope checks
+//! (`scope.granted.subset_of_requested`); a consent page after `prompt=consent` by
+//! `flow.consent.third_party`.
+
+use super::{Check, CheckDef, Level, Verdict};
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests;
+
+/// Which consent behaviour an authorization request probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentCase {
+    /// A first-party client (the profile says: no consent page).
+    FirstParty,
+    /// A third-party client asking for a scope the user has not approved in this run.
+    ThirdPartyNewScope,
+    /// A third-party client with `prompt=consent`, the user pressing deny.
+    Deny,
+}
+
+impl ConsentCase {
+    /// The id prefix of the checks that judge this case.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            ConsentCase::FirstParty => "consent.first_party.",
+            ConsentCase::ThirdPartyNewScope => "consent.third_party.",
+            ConsentCase::Deny => "consent.deny.",
+        }
+    }
+}
+
+/// One authorization request of a consent case and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentEvidence {
+    /// What the request probed.
+    pub case: ConsentCase,
+    /// How the drive ended: `callback`, `login_required`, `login_rejected` or `stuck`.
+    pub outcome: String,
+    /// Readable detail of where the drive ended (redacted).
+    pub detail: String,
+    /// The callback's `error`, if any.
+    pub callback_error: Option<String>,
+    /// Whether the callback carried a code.
+    pub code_returned: bool,
+    /// Consent pages seen (and answered) on the way.
+    pub consent_pages_seen: usize,
+    /// The profile declares that the test user never approved this client before this run.
+    pub fresh_consent: bool,
+}
+
+const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&ConsentEvidence) -> Verdict) -> Check<ConsentEvidence> {
+    Check { def: CheckDef { id, title, spec, level }, run }
+}
+
+fn callback(e: &ConsentEvidence) -> Result<(), Verdict> {
+    if e.outcome == "callback" { Ok(()) } else { Err(Verdict::skip(format!("no callback was reached ({})", e.detail))) }
+}
+
+/// The profile marks the client first-party: the provider establishes consent without a page.
+fn first_party_no_page(e: &ConsentEvidence) -> Verdict {
+    if let Err(v) = callback(e) {
+        return v;
+    }
+    Verdict::check(e.consent_pages_seen == 0, "a first-party client was shown a consent page")
+}
+
+/// OIDC Core 3.1.2.4: the OP MUST obtain an authorization decision before releasing information;
+/// for a third-party client and a never-approved scope that decision is the user's.
+///
+/// The module only knows what happened in this run: against a provider that keeps approvals
+/// across runs, the test user must not have approved the extra scope for this client before.
+fn third_party_asked(e: &ConsentEvidence) -> Verdict {
+    if let Err(v) = callback(e) {
+        return v;
+    }
+    if !e.fresh_consent && e.consent_pages_seen == 0 {
+        return Verdict::skip("the user may have approved this scope in an earlier run (set features.fresh_consent = true for a fresh test user)");
+    }
+    if e.consent_pages_seen > 0 {
+        return Verdict::Pass;
+    }
+    match &e.callback_error {
+        Some(err) => Verdict::skip(format!("the request was refused with error={err} (no scope was released)")),
+        None => Verdict::mismatch(
+            "a third-party client got a code for a scope the user never approved, without a consent page",
+            "a consent page",
+            "a code without any consent page",
+        ),
+    }
+}
+
+/// RFC 6749 4.1.2.1: a denial is returned to the client as access_denied.
+fn deny_access_denied(e: &ConsentEvidence) -> Verdict {
+    if let Err(v) = callback(e) {
+        return v;
+    }
+    if e.consent_pages_seen == 0 {
+        return Verdict::skip("no consent page was shown, so nothing could be denied (see flow.consent.third_party)");
+    }
+    match (e.callback_error.as_deref(), e.code_returned) {
+        (Some("access_denied"), false) => Verdict::Pass,
+        (Some(err), _) => Verdict::mismatch("a denied consent must end with access_denied", "error=access_denied", format!("error={err}")),
+        (None, _) => Verdict::mismatch("a denied consent was answered with a code", "error=access_denied", "a code"),
+    }
+}
+
+use Level::{Must, Should};
+
+/// The consent checks, grouped by case prefix.
+pub const CHECKS: &[Check<ConsentEvidence>] = &[
+    c("consent.first_party.no_page", Should, "OIDCC-3.1.2.4", "a first-party client gets no consent page", first_party_no_page),
+    c("consent.third_party.asked", Must, "OIDCC-3.1.2.4", "a third-party client asking for a never-approved scope gets a consent page", third_party_asked),
+    c("consent.deny.access_denied", Must, "RFC6749-4.1.2.1", "a denied consent comes back as error=access_denied without a code", deny_access_denied),
+];

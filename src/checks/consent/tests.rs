@@ -1,0 +1,58 @@
+//! Consent checks: one passing and one failing piece of evidence per check id.
+
+use super::{CHECKS, ConsentCase, ConsentEvidence};
+use crate::checks::Verdict;
+use crate::checks::test_support::{assert_catalog_well_formed, run_cases};
+
+fn ev(case: ConsentCase, consent_pages_seen: usize) -> ConsentEvidence {
+    ConsentEvidence {
+        case,
+        outcome: "callback".into(),
+        detail: "redirected to the redirect_uri".into(),
+        callback_error: None,
+        code_returned: true,
+        consent_pages_seen,
+        fresh_consent: true,
+    }
+}
+
+fn denied(err: &str) -> ConsentEvidence {
+    ConsentEvidence { callback_error: Some(err.into()), code_returned: false, ..ev(ConsentCase::Deny, 1) }
+}
+
+#[test]
+fn every_check_has_a_pass_and_a_fail() {
+    use ConsentCase::*;
+    run_cases(CHECKS, vec![
+        ("consent.first_party.no_page", ev(FirstParty, 0), ev(FirstParty, 1)),
+        ("consent.third_party.asked", ev(ThirdPartyNewScope, 1), ev(ThirdPartyNewScope, 0)),
+        ("consent.deny.access_denied", denied("access_denied"), denied("server_error")),
+    ]);
+    assert_catalog_well_formed(CHECKS);
+}
+
+#[test]
+fn unjudgeable_cases_skip() {
+    let verdict = |id: &str, e: &ConsentEvidence| (CHECKS.iter().find(|c| c.def.id == id).unwrap().run)(e);
+    let stuck = ConsentEvidence { outcome: "stuck".into(), ..ev(ConsentCase::ThirdPartyNewScope, 0) };
+    assert!(matches!(verdict("consent.third_party.asked", &stuck), Verdict::Skip(_)));
+    let refused = ConsentEvidence { callback_error: Some("invalid_scope".into()), code_returned: false, ..ev(ConsentCase::ThirdPartyNewScope, 0) };
+    assert!(matches!(verdict("consent.third_party.asked", &refused), Verdict::Skip(_)));
+    assert!(matches!(verdict("consent.deny.access_denied", &ev(ConsentCase::Deny, 0)), Verdict::Skip(_)));
+    assert!(matches!(verdict("consent.deny.access_denied", &ev(ConsentCase::Deny, 1)), Verdict::Fail(_)));
+}
+
+#[test]
+fn prefixes_partition_the_catalog() {
+    use ConsentCase::*;
+    for c in CHECKS {
+        assert_eq!([FirstParty, ThirdPartyNewScope, Deny].iter().filter(|k| c.def.id.starts_with(k.prefix())).count(), 1, "{}", c.def.id);
+    }
+}
+
+#[test]
+fn third_party_asked_skips_when_an_earlier_approval_may_exist() {
+    let not_fresh = ConsentEvidence { fresh_consent: false, ..ev(ConsentCase::ThirdPartyNewScope, 0) };
+    let v = (CHECKS.iter().find(|c| c.def.id == "consent.third_party.asked").unwrap().run)(&not_fresh);
+    assert!(matches!(v, crate::checks::Verdict::Skip(_)), "{v:?}");
+}

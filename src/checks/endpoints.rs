@@ -1,0 +1,163 @@
+//! Checks over the token-consuming endpoints: UserInfo request methods (OIDC Core 5.3, RFC 6750
+//! 2), revocation (RFC 7009), introspection (RFC 7662) and RP-initiated logout's redirect rule.
+//!
+//! Each piece of [`EndpointEvidence`] is one request of an [`EndpointCase`]; only the checks
+//! whose id starts with [`EndpointCase::prefix`] judge it. A revoked access token at UserInfo is
+//! judged by the `userinfo.invalid_token.*` checks.
+
+use serde_json::Value;
+
+use super::{Check, CheckDef, Level, Verdict};
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests;
+
+/// Which endpoint behaviour a request probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointCase {
+    /// UserInfo GET with `Authorization: Bearer`.
+    UserinfoGet,
+    /// UserInfo POST with `Authorization: Bearer`.
+    UserinfoPost,
+    /// UserInfo POST with the token in the form body (RFC 6750 2.2).
+    UserinfoFormBody,
+    /// UserInfo with an ID token as the bearer token.
+    UserinfoIdToken,
+    /// Revocation of a refresh token.
+    Revoke,
+    /// The refresh grant with a revoked refresh token.
+    RevokedRefresh,
+    /// Introspection of a live access token.
+    IntrospectActive,
+    /// Introspection of a revoked refresh token.
+    IntrospectRevoked,
+    /// End-session with a post_logout_redirect_uri the client never registered.
+    LogoutUnregistered,
+}
+
+impl EndpointCase {
+    /// The id prefix of the checks that judge this case.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            EndpointCase::UserinfoGet => "userinfo.method.get_header",
+            EndpointCase::UserinfoPost => "userinfo.method.post_header",
+            EndpointCase::UserinfoFormBody => "userinfo.method.post_form_body",
+            EndpointCase::UserinfoIdToken => "userinfo.id_token_as_bearer.",
+            EndpointCase::Revoke => "revocation.response.",
+            EndpointCase::RevokedRefresh => "revocation.refresh_token.",
+            EndpointCase::IntrospectActive => "introspection.active_token.",
+            EndpointCase::IntrospectRevoked => "introspection.revoked_token.",
+            EndpointCase::LogoutUnregistered => "logout.unregistered_uri.",
+        }
+    }
+}
+
+/// One request to an endpoint and its answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointEvidence {
+    /// What the request probed.
+    pub case: EndpointCase,
+    /// HTTP status.
+    pub status: u16,
+    /// The JSON body, when it parsed.
+    pub body_json: Option<Value>,
+    /// The `Location` of a redirect (redacted), if any.
+    pub location: Option<String>,
+    /// For logout: the unregistered post_logout_redirect_uri that was sent.
+    pub forbidden_target: Option<String>,
+}
+
+impl EndpointEvidence {
+    fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    fn member(&self, k: &str) -> Option<&Value> {
+        self.body_json.as_ref().and_then(|b| b.get(k))
+    }
+}
+
+const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&EndpointEvidence) -> Verdict) -> Check<EndpointEvidence> {
+    Check { def: CheckDef { id, title, spec, level }, run }
+}
+
+/// A successful UserInfo answer: 2xx and a JSON object with `sub` (OIDC Core 5.3.2).
+fn userinfo_served(e: &EndpointEvidence) -> Verdict {
+    if !e.ok() {
+        return Verdict::mismatch("a valid access token was refused", "HTTP 200 with claims", format!("HTTP {}", e.status));
+    }
+    Verdict::check(e.member("sub").is_some_and(Value::is_string), "expected a JSON object with sub (found none)")
+}
+
+/// RFC 9068 4 / RFC 8725 3.11: an ID token is not an access token and must not be accepted as one.
+fn id_token_refused(e: &EndpointEvidence) -> Verdict {
+    Verdict::check(!e.ok(), format!("an ID token was accepted as a bearer access token (HTTP {})", e.status))
+}
+
+/// RFC 7009 2.2: the AS answers a revocation request with 200.
+fn revoke_ok(e: &EndpointEvidence) -> Verdict {
+    Verdict::check(e.status == 200, format!("expected HTTP 200 from the revocation endpoint (found HTTP {})", e.status))
+}
+
+/// RFC 7009 2.1: once revoked, the refresh token cannot be used.
+fn revoked_refresh_refused(e: &EndpointEvidence) -> Verdict {
+    Verdict::check(!e.ok(), format!("a revoked refresh token was still accepted by the token endpoint (HTTP {})", e.status))
+}
+
+fn active(e: &EndpointEvidence) -> Result<bool, Verdict> {
+    if !e.ok() {
+        return Err(Verdict::mismatch("introspection failed", "HTTP 200 with active", format!("HTTP {}", e.status)));
+    }
+    match e.member("active") {
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(v) => Err(Verdict::mismatch("expected active as a boolean", "true or false", v.to_string())),
+        None => Err(Verdict::mismatch("expected the REQUIRED active member", "active", "(none)")),
+    }
+}
+
+/// RFC 7662 2.2: a live token introspects as active: true.
+fn introspect_active(e: &EndpointEvidence) -> Verdict {
+    match active(e) {
+        Ok(true) => Verdict::Pass,
+        Ok(false) => Verdict::mismatch("a live access token introspected as inactive", "active: true", "active: false"),
+        Err(v) => v,
+    }
+}
+
+/// RFC 7662 2.2 / RFC 7009 2: a revoked token introspects as active: false.
+fn introspect_revoked(e: &EndpointEvidence) -> Verdict {
+    match active(e) {
+        Ok(false) => Verdict::Pass,
+        Ok(true) => Verdict::mismatch("a revoked refresh token introspected as active", "active: false", "active: true"),
+        Err(v) => v,
+    }
+}
+
+/// OIDC RP-Initiated Logout 3: the OP MUST NOT redirect to an unregistered post_logout_redirect_uri.
+fn logout_not_redirected(e: &EndpointEvidence) -> Verdict {
+    let Some(target) = &e.forbidden_target else {
+        return Verdict::skip("no post_logout_redirect_uri was sent");
+    };
+    match &e.location {
+        Some(loc) if loc.starts_with(target.as_str()) => {
+            Verdict::mismatch("the OP redirected to a post_logout_redirect_uri the client never registered", "no redirect there", loc.clone())
+        }
+        _ => Verdict::Pass,
+    }
+}
+
+use Level::{May, Must};
+
+/// The endpoint checks, grouped by case prefix.
+pub const CHECKS: &[Check<EndpointEvidence>] = &[
+    c("userinfo.method.get_header", Must, "OIDCC-5.3", "UserInfo answers GET with a bearer header", userinfo_served),
+    c("userinfo.method.post_header", Must, "OIDCC-5.3", "UserInfo answers POST with a bearer header", userinfo_served),
+    c("userinfo.method.post_form_body", May, "RFC6750-2.2", "UserInfo answers POST with the token in the form body", userinfo_served),
+    c("userinfo.id_token_as_bearer.refused", Must, "RFC9068-4", "an ID token presented as a bearer token is refused", id_token_refused),
+    c("revocation.response.ok", Must, "RFC7009-2.2", "a revocation request is answered 200", revoke_ok),
+    c("revocation.refresh_token.unusable", Must, "RFC7009-2.1", "a revoked refresh token can no longer be used", revoked_refresh_refused),
+    c("introspection.active_token.active", Must, "RFC7662-2.2", "a live access token introspects as active", introspect_active),
+    c("introspection.revoked_token.inactive", Must, "RFC7662-2.2", "a revoked refresh token introspects as inactive", introspect_revoked),
+    c("logout.unregistered_uri.not_redirected", Must, "OIDCRPL-3", "logout never redirects to an unregistered post_logout_redirect_uri", logout_not_redirected),
+];

@@ -1,0 +1,223 @@
+//! Checks over the provider's handling of an existing login session (OIDC Core 3.1.2.1): the
+//! `prompt` values `none` and `login`, `max_age`, `id_token_hint` and `login_hint`.
+//!
+//! Each piece of [`SessionEvidence`] describes one authorization request of a [`SessionCase`];
+//! only the checks whose id starts with [`SessionCase::prefix`] judge it.
+
+use super::{Check, CheckDef, Level, Verdict};
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests;
+
+/// Which session behaviour an authorization request probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionCase {
+    /// `prompt=none` in a browser without a session.
+    PromptNoneNoSession,
+    /// `prompt=none` in a browser with a session.
+    PromptNoneWithSession,
+    /// `prompt=login` in a browser with a session.
+    PromptLogin,
+    /// `max_age` shorter than the session's age.
+    MaxAgeExpired,
+    /// `max_age` much longer than the session's age.
+    MaxAgeLarge,
+    /// `prompt=none` with the `id_token_hint` of the logged-in user.
+    IdTokenHint,
+    /// `login_hint` naming the logged-in user.
+    LoginHint,
+}
+
+impl SessionCase {
+    /// The id prefix of the checks that judge this case.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            SessionCase::PromptNoneNoSession => "session.prompt_none.",
+            SessionCase::PromptNoneWithSession => "session.silent.",
+            SessionCase::PromptLogin => "session.prompt_login.",
+            SessionCase::MaxAgeExpired => "session.max_age.",
+            SessionCase::MaxAgeLarge => "session.max_age_large.",
+            SessionCase::IdTokenHint => "session.id_token_hint.",
+            SessionCase::LoginHint => "session.login_hint.",
+        }
+    }
+}
+
+/// One authorization request against a (possibly) existing session, and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionEvidence {
+    /// What the request probed.
+    pub case: SessionCase,
+    /// How the drive ended: `callback`, `login_required`, `login_rejected` or `stuck`.
+    pub outcome: String,
+    /// Readable detail of where the drive ended (redacted).
+    pub detail: String,
+    /// The callback's `error`, if any.
+    pub callback_error: Option<String>,
+    /// Whether the callback carried a code.
+    pub code_returned: bool,
+    /// Login forms seen on the way.
+    pub login_forms_seen: usize,
+    /// Consent pages seen on the way.
+    pub consent_pages_seen: usize,
+    /// `sub` of the ID token of the session's login (before this request).
+    pub before_sub: Option<String>,
+    /// `auth_time` of the ID token of the session's login (before this request).
+    pub before_auth_time: Option<i64>,
+    /// `sub` of the ID token obtained with this request's code.
+    pub sub: Option<String>,
+    /// `auth_time` of the ID token obtained with this request's code.
+    pub auth_time: Option<i64>,
+    /// Why the ID token sent as `id_token_hint` cannot be relied on (it failed an ID token
+    /// check), if it cannot.
+    pub hint_problem: Option<String>,
+}
+
+impl SessionEvidence {
+    fn callback(&self) -> bool {
+        self.outcome == "callback"
+    }
+
+    fn ui_shown(&self) -> bool {
+        self.login_forms_seen > 0 || self.consent_pages_seen > 0
+    }
+}
+
+/// `prompt=none` errors that say the user would have to interact (OIDC Core 3.1.2.6).
+pub const INTERACTION_ERRORS: &[&str] =
+    &["login_required", "interaction_required", "consent_required", "account_selection_required"];
+
+const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&SessionEvidence) -> Verdict) -> Check<SessionEvidence> {
+    Check { def: CheckDef { id, title, spec, level }, run }
+}
+
+/// OIDC Core 3.1.2.1 (prompt=none): the OP MUST NOT display any authentication or consent page.
+fn prompt_none_no_ui(e: &SessionEvidence) -> Verdict {
+    if e.callback() && !e.ui_shown() {
+        return Verdict::Pass;
+    }
+    Verdict::mismatch("prompt=none without a session must come back to the redirect_uri without any page", "a redirect to the redirect_uri", e.detail.clone())
+}
+
+/// OIDC Core 3.1.2.6: without a session, prompt=none ends with login_required (or a kin error).
+fn prompt_none_error(e: &SessionEvidence) -> Verdict {
+    if !e.callback() {
+        return Verdict::skip("no callback was reached (judged by session.prompt_none.no_ui)");
+    }
+    match e.callback_error.as_deref() {
+        Some(err) if INTERACTION_ERRORS.contains(&err) => Verdict::Pass,
+        Some(err) => Verdict::mismatch("expected an interaction error for prompt=none without a session", "login_required", format!("error={err}")),
+        None if e.code_returned => Verdict::mismatch("a browser without a session got a code for prompt=none", "login_required", "a code"),
+        None => Verdict::mismatch("expected an interaction error for prompt=none without a session", "login_required", "no error and no code"),
+    }
+}
+
+/// Passes when a code came back without any page; used by the silent (session) cases.
+fn silent_code(e: &SessionEvidence, what: &str) -> Verdict {
+    match (e.callback(), e.callback_error.as_deref()) {
+        (true, None) if e.code_returned && !e.ui_shown() => Verdict::Pass,
+        (true, None) if e.code_returned => Verdict::fail(format!("{what}: a page was shown although prompt=none forbids it")),
+        (true, Some(err)) => Verdict::mismatch(format!("{what}: expected a code for the logged-in user"), "a code", format!("error={err}")),
+        _ => Verdict::mismatch(format!("{what}: expected a code for the logged-in user"), "a code", e.detail.clone()),
+    }
+}
+
+/// OIDC Core 3.1.2.1: with a session and prompt=none, the OP answers without asking the user.
+fn silent_code_returned(e: &SessionEvidence) -> Verdict {
+    silent_code(e, "prompt=none with a session")
+}
+
+/// Passes when the new ID token names the same user as the session's login.
+fn same_sub(e: &SessionEvidence) -> Verdict {
+    match (&e.before_sub, &e.sub) {
+        (Some(b), Some(s)) if b == s => Verdict::Pass,
+        (Some(b), Some(s)) => Verdict::mismatch("expected the session's user", b.clone(), s.clone()),
+        _ => Verdict::skip("no ID token to compare"),
+    }
+}
+
+/// OIDC Core 2: auth_time is when the authentication occurred; a silent answer does not re-authenticate.
+fn silent_auth_time_kept(e: &SessionEvidence) -> Verdict {
+    match (e.before_auth_time, e.auth_time) {
+        (Some(b), Some(a)) if a == b => Verdict::Pass,
+        (Some(b), Some(a)) => Verdict::mismatch("auth_time changed although the user did not authenticate again", b.to_string(), a.to_string()),
+        _ => Verdict::skip("auth_time missing (judged by idtoken.auth_time.present_when_required)"),
+    }
+}
+
+/// Passes when the new auth_time is later than the session's: a new authentication happened.
+fn auth_time_advanced(e: &SessionEvidence) -> Verdict {
+    match (e.before_auth_time, e.auth_time) {
+        (Some(b), Some(a)) if a > b => Verdict::Pass,
+        (Some(b), Some(a)) => Verdict::mismatch("expected a new authentication time after re-authentication", format!("auth_time > {b}"), a.to_string()),
+        _ => Verdict::skip("auth_time missing (judged by idtoken.auth_time.present_when_required)"),
+    }
+}
+
+/// Passes when the user was asked to log in again, or the OP refused with an error.
+fn reauthenticated(e: &SessionEvidence, why: &str) -> Verdict {
+    if e.login_forms_seen > 0 || e.callback_error.is_some() {
+        return Verdict::Pass;
+    }
+    if e.code_returned {
+        return Verdict::fail(format!("{why}: a code was issued from the old session without a login page"));
+    }
+    Verdict::skip(format!("no callback was reached ({})", e.detail))
+}
+
+/// OIDC Core 3.1.2.1 (prompt=login): re-authenticate, or return an error (MUST).
+fn prompt_login_reauthenticated(e: &SessionEvidence) -> Verdict {
+    reauthenticated(e, "prompt=login")
+}
+
+/// OIDC Core 3.1.2.1 (max_age): an older session MUST be actively re-authenticated.
+fn max_age_reauthenticated(e: &SessionEvidence) -> Verdict {
+    reauthenticated(e, "max_age elapsed")
+}
+
+/// A large max_age needs no new login (information only: the OP may always ask).
+fn max_age_large_no_login(e: &SessionEvidence) -> Verdict {
+    if !e.callback() {
+        return Verdict::skip(format!("no callback was reached ({})", e.detail));
+    }
+    Verdict::check(e.login_forms_seen == 0, "a session younger than max_age was asked to log in again")
+}
+
+/// OIDC Core 3.1.2.1 (id_token_hint): the hinted user is logged in, so the answer is positive.
+fn id_token_hint_accepted(e: &SessionEvidence) -> Verdict {
+    if let Some(problem) = &e.hint_problem {
+        return Verdict::skip(problem.clone());
+    }
+    match silent_code(e, "prompt=none with the id_token_hint of the logged-in user") {
+        Verdict::Pass => same_sub(e),
+        other => other,
+    }
+}
+
+/// OIDC Core 3.1.2.1: login_hint is a defined parameter; it must not turn the request into an error.
+fn login_hint_accepted(e: &SessionEvidence) -> Verdict {
+    match (e.callback(), e.callback_error.as_deref()) {
+        (true, None) if e.code_returned => Verdict::Pass,
+        (true, Some(err)) => Verdict::mismatch("a request with login_hint was answered with an error", "a code", format!("error={err}")),
+        _ => Verdict::mismatch("a request with login_hint did not complete", "a code", e.detail.clone()),
+    }
+}
+
+use Level::{May, Must};
+
+/// The session checks, grouped by case prefix.
+pub const CHECKS: &[Check<SessionEvidence>] = &[
+    c("session.prompt_none.no_ui", Must, "OIDCC-3.1.2.1", "prompt=none without a session is redirected back without any page", prompt_none_no_ui),
+    c("session.prompt_none.error", Must, "OIDCC-3.1.2.6", "prompt=none without a session ends with login_required or a kin error", prompt_none_error),
+    c("session.silent.code", Must, "OIDCC-3.1.2.1", "prompt=none with a session returns a code without any page", silent_code_returned),
+    c("session.silent.same_sub", Must, "OIDCC-3.1.2.1", "prompt=none with a session returns the session's user", same_sub),
+    c("session.silent.auth_time_kept", Must, "OIDCC-2", "prompt=none with a session keeps the original auth_time", silent_auth_time_kept),
+    c("session.prompt_login.reauthenticated", Must, "OIDCC-3.1.2.1", "prompt=login shows a login form again (or returns an error)", prompt_login_reauthenticated),
+    c("session.prompt_login.auth_time_advanced", Must, "OIDCC-2", "after prompt=login, auth_time is the new authentication time", auth_time_advanced),
+    c("session.max_age.reauthenticated", Must, "OIDCC-3.1.2.1", "a session older than max_age is re-authenticated", max_age_reauthenticated),
+    c("session.max_age.auth_time_fresh", Must, "OIDCC-3.1.2.1", "after max_age forced a login, auth_time is the new authentication time", auth_time_advanced),
+    c("session.max_age_large.no_login", May, "OIDCC-3.1.2.1", "a session younger than max_age is reused without a login", max_age_large_no_login),
+    c("session.id_token_hint.accepted", Must, "OIDCC-3.1.2.1", "prompt=none with the logged-in user's id_token_hint returns a code for that user", id_token_hint_accepted),
+    c("session.login_hint.accepted", Must, "OIDCC-3.1.2.1", "a request with login_hint completes without an error", login_hint_accepted),
+];

@@ -1,0 +1,112 @@
+//! The consent module (OIDC Core 3.1.2.4): a first-party client gets no consent page; a
+//! third-party client asking for a scope the user has not approved in this run gets one, and the
+//! token's scope stays within what was approved; `prompt=consent` shows the page again, and a
+//! denial comes back as `access_denied` with the state.
+
+use super::ModuleOutcome;
+use super::probe::{self, Attempt};
+use crate::checks::{CONSENT_CHECKS, ConsentCase, ConsentEvidence, FLOW_CHECKS, FlowEvidence};
+use crate::conform::Ctx;
+use crate::conform::steps::{self, UserActs};
+use crate::flow::AuthParams;
+use crate::form::ConsentChoice;
+use crate::target::ClientProfile;
+
+fn evidence(ctx: &Ctx, case: ConsentCase, a: &Attempt) -> ConsentEvidence {
+    ConsentEvidence {
+        case,
+        outcome: a.outcome().into(),
+        detail: a.detail(),
+        callback_error: a.error(),
+        code_returned: a.code_returned(),
+        consent_pages_seen: a.report.consent_pages_seen,
+        fresh_consent: ctx.target.features.fresh_consent,
+    }
+}
+
+/// `flow.consent.third_party` for a request that sent prompt=consent (a page is expected).
+fn prompted_consent(client: &ClientProfile, a: &Attempt) -> Vec<crate::checks::Finding> {
+    let ev = FlowEvidence {
+        outcome: a.outcome().into(),
+        detail: a.detail(),
+        callback_error: a.error(),
+        login_forms_seen: a.report.login_forms_seen,
+        consent_pages_seen: a.report.consent_pages_seen,
+        first_party: client.first_party,
+        consent_expected: true,
+    };
+    probe::only(FLOW_CHECKS, &["flow.consent.third_party"], &ev)
+}
+
+pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
+    if ctx.endpoints.is_none() {
+        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
+    }
+    let first = ctx.target.clients.iter().find(|c| c.first_party).cloned();
+    let third = ctx.target.clients.iter().find(|c| !c.first_party).cloned();
+    if first.is_none() && third.is_none() {
+        return ModuleOutcome::skipped("no client in the profile");
+    }
+    let mut out = ModuleOutcome::default();
+    let mut notes = Vec::new();
+    if let Some(client) = &first {
+        if let Err(e) = first_party(ctx, client, &mut out).await {
+            return out.abort(e);
+        }
+    } else {
+        notes.push("no first-party client in the profile".to_owned());
+    }
+    match &third {
+        Some(client) => {
+            if let Err(e) = third_party(ctx, client, &mut out, &mut notes).await {
+                return out.abort(e);
+            }
+        }
+        None => notes.push("no third-party client in the profile (first_party = false)".to_owned()),
+    }
+    if !notes.is_empty() {
+        out.note = Some(notes.join("; "));
+    }
+    out
+}
+
+async fn first_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome) -> Result<(), String> {
+    let browser = steps::browser(ctx)?;
+    let att = probe::attempt(ctx, &browser, client, AuthParams::fresh(client), UserActs::ALLOW).await?;
+    out.findings.extend(probe::prefixed(CONSENT_CHECKS, ConsentCase::FirstParty.prefix(), &evidence(ctx, ConsentCase::FirstParty, &att)));
+    Ok(())
+}
+
+async fn third_party(ctx: &mut Ctx, client: &ClientProfile, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {
+    let browser = steps::browser(ctx)?;
+    match probe::extra_scope(ctx, &client.scope) {
+        Some(extra) => {
+            let mut params = AuthParams::fresh(client);
+            params.scope = format!("{} {extra}", client.scope);
+            let att = probe::attempt(ctx, &browser, client, params, UserActs::ALLOW).await?;
+            out.findings.extend(probe::prefixed(CONSENT_CHECKS, ConsentCase::ThirdPartyNewScope.prefix(), &evidence(ctx, ConsentCase::ThirdPartyNewScope, &att)));
+            if let Some(body) = &att.tokens {
+                out.findings.extend(probe::scope_bound_findings(ctx, &att.params.scope, body));
+            }
+            if att.report.consent_pages_seen > 0 {
+                ctx.consented.insert(client.client_id.clone());
+            }
+        }
+        None => notes.push(format!("no standard scope beyond {:?} to ask {} for", client.scope, client.label())),
+    }
+    let prompted = || {
+        let mut p = AuthParams::fresh(client);
+        p.prompt = Some("consent".into());
+        p
+    };
+    let deny = UserActs { login: true, consent: ConsentChoice::Deny };
+    let denied = probe::attempt(ctx, &browser, client, prompted(), deny).await?;
+    out.findings.extend(prompted_consent(client, &denied));
+    out.findings.extend(probe::prefixed(CONSENT_CHECKS, ConsentCase::Deny.prefix(), &evidence(ctx, ConsentCase::Deny, &denied)));
+    if let (Some(cb), true) = (denied.callback(), denied.error().is_some()) {
+        out.findings.extend(probe::error_callback_findings(ctx, cb, &denied.params));
+    }
+    let allowed = probe::attempt(ctx, &browser, client, prompted(), UserActs::ALLOW).await?;
+    out.findings.extend(prompted_consent(client, &allowed));
+    Ok(())
+}

@@ -1,0 +1,142 @@
+//! The token-lifecycle module: revocation (RFC 7009), introspection (RFC 7662) and the redirect
+//! rule of RP-initiated logout, each when advertised. A refresh token is introspected, revoked,
+//! refused and introspected again; a revoked access token must be refused by UserInfo with an
+//! `invalid_token` challenge (RFC 6750 3.1); logout with an unregistered
+//! post_logout_redirect_uri must not redirect there.
+
+use url::Url;
+
+use super::ModuleOutcome;
+use super::probe::{self, Attempt};
+use crate::checks::{ENDPOINT_CHECKS, EndpointCase, EndpointEvidence, USERINFO_INVALID_TOKEN_CHECKS, UserInfoErrorEvidence, evaluate};
+use crate::conform::Ctx;
+use crate::conform::steps;
+use crate::flow::{self, AuthParams};
+use crate::http::{Agent, HttpRequest, HttpResponse};
+use crate::target::ClientProfile;
+
+/// A post_logout_redirect_uri no client registers (the `.invalid` TLD never resolves).
+const UNREGISTERED_LOGOUT_TARGET: &str = "https://post-logout.oidc-harness.invalid/logged-out";
+
+fn evidence(case: EndpointCase, resp: &HttpResponse) -> EndpointEvidence {
+    let (status, body_json) = probe::status_json(resp);
+    EndpointEvidence { case, status, body_json, location: None, forbidden_target: None }
+}
+
+/// A client-authenticated form POST (revocation, introspection).
+fn authed(url: &Url, client: &ClientProfile, form: Vec<(String, String)>) -> HttpRequest {
+    flow::token::authenticate(HttpRequest::post_form(url.clone(), form), client)
+}
+
+fn token_form(token: &str, hint: &str) -> Vec<(String, String)> {
+    vec![("token".into(), token.to_owned()), ("token_type_hint".into(), hint.to_owned())]
+}
+
+pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
+    if ctx.endpoints.is_none() {
+        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
+    }
+    let revoke = probe::advertised(ctx, |m| m.revocation_endpoint.as_ref());
+    let introspect = probe::advertised(ctx, |m| m.introspection_endpoint.as_ref());
+    let logout = probe::advertised(ctx, |m| m.end_session_endpoint.as_ref());
+    if revoke.is_none() && introspect.is_none() && logout.is_none() {
+        return ModuleOutcome::skipped("no revocation_endpoint, introspection_endpoint or end_session_endpoint advertised");
+    }
+    // Introspection needs a confidential client.
+    let Some(client) = ctx.target.clients.iter().find(|c| c.client_secret.is_some()).or(ctx.target.clients.first()).cloned() else {
+        return ModuleOutcome::skipped("no client in the profile");
+    };
+    let introspect = introspect.filter(|_| client.client_secret.is_some());
+    let mut out = ModuleOutcome::default();
+    let mut notes = Vec::new();
+    let result = async {
+        let browser = steps::browser(ctx)?;
+        let first = probe::login(ctx, &browser, &client, AuthParams::fresh(&client)).await?;
+        tokens_rules(ctx, &browser, &client, &first, revoke.as_ref(), introspect.as_ref(), &mut out, &mut notes).await?;
+        match &logout {
+            Some(ep) => logout_rule(ctx, &browser, &client, &first, ep, &mut out).await,
+            None => {
+                notes.push("no end_session_endpoint advertised".to_owned());
+                Ok(())
+            }
+        }
+    }
+    .await;
+    if let Err(e) = result {
+        return out.abort(e);
+    }
+    if !notes.is_empty() {
+        out.note = Some(notes.join("; "));
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn tokens_rules(
+    ctx: &Ctx,
+    browser: &Agent,
+    client: &ClientProfile,
+    first: &Attempt,
+    revoke: Option<&Url>,
+    introspect: Option<&Url>,
+    out: &mut ModuleOutcome,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    let mut judge = |case: EndpointCase, resp: &HttpResponse| out.findings.extend(probe::prefixed(ENDPOINT_CHECKS, case.prefix(), &evidence(case, resp)));
+    if let (Some(ep), Some(at)) = (introspect, first.token("access_token")) {
+        judge(EndpointCase::IntrospectActive, &steps::send(&ctx.agent, authed(ep, client, token_form(&at, "access_token"))).await?);
+    }
+    let Some(ep) = revoke else {
+        notes.push("no revocation_endpoint advertised".into());
+        return Ok(());
+    };
+    match first.token("refresh_token") {
+        Some(rt) => {
+            judge(EndpointCase::Revoke, &steps::send(&ctx.agent, authed(ep, client, token_form(&rt, "refresh_token"))).await?);
+            // Introspect before using it: a refused-or-not refresh must not change the answer.
+            if let Some(iep) = introspect {
+                judge(EndpointCase::IntrospectRevoked, &steps::send(&ctx.agent, authed(iep, client, token_form(&rt, "refresh_token"))).await?);
+            }
+            let token_ep = &ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?.token;
+            judge(EndpointCase::RevokedRefresh, &steps::send(&ctx.agent, flow::token::refresh(token_ep, client, &rt, None)).await?);
+        }
+        None => notes.push("no refresh token was issued: its revocation is not tested".into()),
+    }
+    // A revoked access token at UserInfo, judged only when introspection confirms the provider
+    // revoked it (RFC 7009 2.1 lets a provider not support revoking access tokens).
+    let userinfo = ctx.endpoints.as_ref().and_then(|e| e.userinfo.clone());
+    let (Some(uep), Some(iep)) = (userinfo, introspect) else {
+        notes.push("access-token revocation at UserInfo needs a userinfo_endpoint and introspection".into());
+        return Ok(());
+    };
+    let second = probe::login(ctx, browser, client, AuthParams::fresh(client)).await?;
+    let Some(at) = second.token("access_token") else { return Err("the token response carried no access_token".into()) };
+    steps::send(&ctx.agent, authed(ep, client, token_form(&at, "access_token"))).await?;
+    let inspected = steps::send(&ctx.agent, authed(iep, client, token_form(&at, "access_token"))).await?;
+    if inspected.json().and_then(|b| b.get("active").and_then(serde_json::Value::as_bool)) != Some(false) {
+        notes.push("the provider did not revoke the access token (introspection still active): UserInfo after revocation is not judged".into());
+        return Ok(());
+    }
+    let resp = steps::send(&ctx.agent, flow::token::userinfo(&uep, &at)).await?;
+    let ev = UserInfoErrorEvidence { status: resp.status, www_authenticate: resp.header("www-authenticate").map(str::to_owned) };
+    out.findings.extend(evaluate(USERINFO_INVALID_TOKEN_CHECKS, &ev));
+    Ok(())
+}
+
+async fn logout_rule(ctx: &Ctx, browser: &Agent, client: &ClientProfile, first: &Attempt, ep: &Url, out: &mut ModuleOutcome) -> Result<(), String> {
+    let mut url = ep.clone();
+    {
+        let mut q = url.query_pairs_mut();
+        if let Some(hint) = first.token("id_token") {
+            q.append_pair("id_token_hint", &hint);
+        }
+        q.append_pair("client_id", &client.client_id);
+        q.append_pair("post_logout_redirect_uri", UNREGISTERED_LOGOUT_TARGET);
+        q.append_pair("state", &flow::random_token(16));
+    }
+    let resp = steps::send(browser, HttpRequest::get(url)).await?;
+    let location = resp.is_redirect().then(|| resp.location()).flatten().map(|l| ctx.agent.redactor().url(&l));
+    let ev = EndpointEvidence { location, forbidden_target: Some(UNREGISTERED_LOGOUT_TARGET.into()), ..evidence(EndpointCase::LogoutUnregistered, &resp) };
+    out.findings.extend(probe::prefixed(ENDPOINT_CHECKS, EndpointCase::LogoutUnregistered.prefix(), &ev));
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! The prompt/session module (OIDC Core 3.1.2.1): `prompt=none` without and with a session,
+//! `max_age` (large, and elapsed after a wait), `id_token_hint`, `login_hint` and `prompt=login`.
+//!
+//! Two browsers log in; one wait of about 2 s then lets `prompt=login` (browser A) and an
+//! elapsed `max_age=1` (browser B) show a later `auth_time` in whole seconds.
+
+use std::time::{Duration, Instant};
+
+use super::ModuleOutcome;
+use super::probe::{self, Attempt};
+use crate::checks::{SESSION_CHECKS, SessionCase, SessionEvidence};
+use crate::conform::Ctx;
+use crate::conform::steps::{self, UserActs};
+use crate::flow::AuthParams;
+use crate::form::ConsentChoice;
+use crate::target::ClientProfile;
+
+/// The session age that makes `max_age=1` elapsed for certain at one-second resolution.
+const MAX_AGE_WAIT: Duration = Duration::from_millis(2050);
+
+/// A `max_age` no test session reaches.
+const LARGE_MAX_AGE: i64 = 3600;
+
+fn evidence(case: SessionCase, a: &Attempt, before: Option<&Attempt>) -> SessionEvidence {
+    SessionEvidence {
+        case,
+        outcome: a.outcome().into(),
+        detail: a.detail(),
+        callback_error: a.error(),
+        code_returned: a.code_returned(),
+        login_forms_seen: a.report.login_forms_seen,
+        consent_pages_seen: a.report.consent_pages_seen,
+        before_sub: before.and_then(Attempt::sub),
+        before_auth_time: before.and_then(Attempt::auth_time),
+        sub: a.sub(),
+        auth_time: a.auth_time(),
+        hint_problem: None,
+    }
+}
+
+/// The checks of `case` over one attempt against the session `before` established.
+fn judged(case: SessionCase, att: &Attempt, before: &Attempt) -> Vec<crate::checks::Finding> {
+    probe::prefixed(SESSION_CHECKS, case.prefix(), &evidence(case, att, Some(before)))
+}
+
+/// Whether the provider advertises the prompt value (assumed when it lists none).
+fn prompt_supported(ctx: &Ctx, value: &str) -> bool {
+    ctx.metadata.as_ref().and_then(|m| m.prompt_values_supported.as_ref()).is_none_or(|v| v.iter().any(|p| p == value))
+}
+
+pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
+    if ctx.endpoints.is_none() {
+        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
+    }
+    // A first-party client keeps consent pages out of the silent requests.
+    let Some(client) = ctx.target.clients.iter().find(|c| c.first_party).or(ctx.target.clients.first()).cloned() else {
+        return ModuleOutcome::skipped("no client in the profile");
+    };
+    let mut out = ModuleOutcome::default();
+    let mut notes = Vec::new();
+    if let Err(e) = probe_all(ctx, &client, &mut out, &mut notes).await {
+        return out.abort(e);
+    }
+    if !notes.is_empty() {
+        out.note = Some(notes.join("; "));
+    }
+    out
+}
+
+async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {
+    let silent = UserActs { login: false, consent: ConsentChoice::Allow };
+    let (a, b) = (steps::browser(ctx)?, steps::browser(ctx)?);
+    let with = |f: &dyn Fn(&mut AuthParams)| {
+        let mut p = AuthParams::fresh(client);
+        f(&mut p);
+        p
+    };
+    let none_ok = prompt_supported(ctx, "none");
+    if none_ok {
+        let att = probe::attempt(ctx, &a, client, with(&|p| p.prompt = Some("none".into())), silent).await?;
+        out.findings.extend(probe::prefixed(SESSION_CHECKS, SessionCase::PromptNoneNoSession.prefix(), &evidence(SessionCase::PromptNoneNoSession, &att, None)));
+        if let (Some(cb), true) = (att.callback(), att.error().is_some()) {
+            out.findings.extend(probe::error_callback_findings(ctx, cb, &att.params));
+        }
+    } else {
+        notes.push("prompt=none is not advertised in prompt_values_supported".into());
+    }
+    let base_a = probe::login(ctx, &a, client, AuthParams::fresh(client)).await?;
+    let base_b = probe::login(ctx, &b, client, AuthParams::fresh(client)).await?;
+    let b_logged_in = Instant::now();
+    if none_ok {
+        let att = probe::attempt(ctx, &a, client, with(&|p| p.prompt = Some("none".into())), silent).await?;
+        out.findings.extend(judged(SessionCase::PromptNoneWithSession, &att, &base_a));
+        if let Some(hint) = base_a.token("id_token") {
+            let att = probe::attempt(ctx, &a, client, with(&|p| {
+                p.prompt = Some("none".into());
+                p.extra.push(("id_token_hint".into(), hint.clone()));
+            }), silent).await?;
+            let ev = SessionEvidence { hint_problem: probe::id_token_problem(ctx, &base_a, client), ..evidence(SessionCase::IdTokenHint, &att, Some(&base_a)) };
+            out.findings.extend(probe::prefixed(SESSION_CHECKS, SessionCase::IdTokenHint.prefix(), &ev));
+        }
+    }
+    let large = probe::attempt(ctx, &a, client, with(&|p| p.max_age = Some(LARGE_MAX_AGE)), silent).await?;
+    out.findings.extend(judged(SessionCase::MaxAgeLarge, &large, &base_a));
+    let username = ctx.target.users.first().map(|u| u.username.clone()).unwrap_or_default();
+    let hinted = probe::attempt(ctx, &a, client, with(&|p| p.extra.push(("login_hint".into(), username.clone()))), UserActs::ALLOW).await?;
+    out.findings.extend(judged(SessionCase::LoginHint, &hinted, &base_a));
+
+    // One wait serves both: A's auth_time can advance, B's session is older than max_age=1.
+    tokio::time::sleep(MAX_AGE_WAIT.saturating_sub(b_logged_in.elapsed())).await;
+    let relogin = if prompt_supported(ctx, "login") {
+        let att = probe::attempt(ctx, &a, client, with(&|p| p.prompt = Some("login".into())), UserActs::ALLOW).await?;
+        out.findings.extend(judged(SessionCase::PromptLogin, &att, &base_a));
+        None
+    } else {
+        Some("prompt=login is not advertised in prompt_values_supported".to_owned())
+    };
+    let expired = probe::attempt(ctx, &b, client, with(&|p| p.max_age = Some(1)), UserActs::ALLOW).await?;
+    out.findings.extend(judged(SessionCase::MaxAgeExpired, &expired, &base_b));
+    notes.extend(relogin);
+    out.findings.extend(probe::auth_time_findings(ctx, &large, client));
+    out.findings.extend(probe::auth_time_findings(ctx, &expired, client));
+    Ok(())
+}
