@@ -3,7 +3,7 @@
 //!
 //! Codes are secrets: no message here ever includes a code value.
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -59,15 +59,7 @@ const fn c(
     title: &'static str,
     run: fn(&AuthorizationEvidence) -> Verdict,
 ) -> Check<AuthorizationEvidence> {
-    Check {
-        def: CheckDef {
-            id,
-            title,
-            spec,
-            level,
-        },
-        run,
-    }
+    Check::new(id, level, spec, title, run)
 }
 
 use Level::{May, Must, Should};

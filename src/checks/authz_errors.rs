@@ -9,7 +9,7 @@
 //!
 //! Codes are secrets: no message here carries a code value.
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -55,7 +55,7 @@ const fn c(
     title: &'static str,
     run: fn(&AuthzErrorEvidence) -> Verdict,
 ) -> Check<AuthzErrorEvidence> {
-    Check { def: CheckDef { id, title, spec, level }, run }
+    Check::new(id, level, spec, title, run)
 }
 
 /// Every check over invalid authorization requests, in report order.

@@ -6,7 +6,7 @@
 //! (`scope.granted.subset_of_requested`); a consent page after `prompt=consent` by
 //! `flow.consent.third_party`.
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -54,7 +54,7 @@ pub struct ConsentEvidence {
 }
 
 const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&ConsentEvidence) -> Verdict) -> Check<ConsentEvidence> {
-    Check { def: CheckDef { id, title, spec, level }, run }
+    Check::new(id, level, spec, title, run)
 }
 
 fn callback(e: &ConsentEvidence) -> Result<(), Verdict> {

@@ -10,7 +10,7 @@
 use serde_json::Value;
 use url::Url;
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 use crate::discovery::{ProviderMetadata, is_loopback};
 
 mod advertised;
@@ -71,15 +71,7 @@ const fn c(
     title: &'static str,
     run: fn(&DiscoveryEvidence) -> Verdict,
 ) -> Check<DiscoveryEvidence> {
-    Check {
-        def: CheckDef {
-            id,
-            title,
-            spec,
-            level,
-        },
-        run,
-    }
+    Check::new(id, level, spec, title, run)
 }
 
 use Level::{May, Must, Should};

@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -79,7 +79,7 @@ impl EndpointEvidence {
 }
 
 const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&EndpointEvidence) -> Verdict) -> Check<EndpointEvidence> {
-    Check { def: CheckDef { id, title, spec, level }, run }
+    Check::new(id, level, spec, title, run)
 }
 
 /// A successful UserInfo answer: 2xx and a JSON object with `sub` (OIDC Core 5.3.2).

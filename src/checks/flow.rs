@@ -1,7 +1,7 @@
 //! Checks over how an authorization request ended: whether the provider brought the user agent
 //! back to the redirect_uri, and whether login and consent pages appeared when they must.
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 /// How a driven authorization request ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,7 @@ pub struct FlowEvidence {
 }
 
 const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&FlowEvidence) -> Verdict) -> Check<FlowEvidence> {
-    Check { def: CheckDef { id, title, spec, level }, run }
+    Check::new(id, level, spec, title, run)
 }
 
 /// OIDC Core 3.1.2.5: a successful authentication ends with a redirect to the redirect_uri.

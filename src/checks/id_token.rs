@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 use crate::jose::{Jwks, UnverifiedJwt};
 
 pub mod claims;
@@ -109,15 +109,7 @@ pub(crate) const fn check(
     level: Level,
     run: fn(&IdTokenEvidence) -> Verdict,
 ) -> Check<IdTokenEvidence> {
-    Check {
-        def: CheckDef {
-            id,
-            title,
-            spec,
-            level,
-        },
-        run,
-    }
+    Check::new(id, level, spec, title, run)
 }
 
 /// Runs `f` on the parsed token, or skips when it did not parse.

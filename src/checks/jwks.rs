@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 use crate::jose::{
     JoseError, JwkEntry, Jwks, MIN_RSA_BITS, curve_for_alg, is_signature_alg, key_types_for_alg,
 };
@@ -34,15 +34,7 @@ const fn check(
     level: Level,
     run: fn(&JwksEvidence) -> Verdict,
 ) -> Check<JwksEvidence> {
-    Check {
-        def: CheckDef {
-            id,
-            title,
-            spec,
-            level,
-        },
-        run,
-    }
+    Check::new(id, level, spec, title, run)
 }
 
 /// The JWKS endpoint answers 200.

@@ -53,6 +53,11 @@ pub struct Check<E: ?Sized> {
 }
 
 impl<E: ?Sized> Check<E> {
+    /// A check from its definition's parts and its logic.
+    pub const fn new(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&E) -> Verdict) -> Self {
+        Check { def: CheckDef { id, title, spec, level }, run }
+    }
+
     /// Runs the check and wraps the verdict into a finding.
     pub fn evaluate(&self, evidence: &E) -> Finding {
         Finding::from_verdict(&self.def, (self.run)(evidence))

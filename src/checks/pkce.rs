@@ -6,7 +6,7 @@
 //! issued and redeemed, the token endpoint's [`TokenAnswer`]. Every table holds one check.
 
 use super::token_errors::{TokenAnswer, refused_with};
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 /// One PKCE attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct PkceEvidence {
 }
 
 const fn c(id: &'static str, spec: &'static str, title: &'static str, run: fn(&PkceEvidence) -> Verdict) -> Check<PkceEvidence> {
-    Check { def: CheckDef { id, title, spec, level: Level::Must }, run }
+    Check::new(id, Level::Must, spec, title, run)
 }
 
 /// Judges the token answer with `refused_with`, skipping when no code was redeemed.

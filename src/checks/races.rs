@@ -3,7 +3,7 @@
 //! exactly one success, the others `invalid_grant`, and no server error.
 
 use super::token_errors::TokenAnswer;
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 /// The tally of N parallel requests carrying one code or one refresh token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,7 +48,7 @@ impl RaceEvidence {
 }
 
 const fn c(id: &'static str, spec: &'static str, title: &'static str, run: fn(&RaceEvidence) -> Verdict) -> Check<RaceEvidence> {
-    Check { def: CheckDef { id, title, spec, level: Level::Must }, run }
+    Check::new(id, Level::Must, spec, title, run)
 }
 
 fn single_winner(e: &RaceEvidence) -> Verdict {

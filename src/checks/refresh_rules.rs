@@ -5,7 +5,7 @@
 //! Whether a narrowed grant stays within the narrowed request is judged by the scope checks
 //! (`scope.granted.subset_of_requested`).
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -72,7 +72,7 @@ impl RefreshRuleEvidence {
 }
 
 const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&RefreshRuleEvidence) -> Verdict) -> Check<RefreshRuleEvidence> {
-    Check { def: CheckDef { id, title, spec, level }, run }
+    Check::new(id, level, spec, title, run)
 }
 
 /// RFC 6749 6: the AS MUST ensure the refresh token was issued to the authenticated client.

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::discovery::is_scope_token;
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -70,15 +70,7 @@ const fn c(
     title: &'static str,
     run: fn(&ScopeEvidence) -> Verdict,
 ) -> Check<ScopeEvidence> {
-    Check {
-        def: CheckDef {
-            id,
-            title,
-            spec,
-            level,
-        },
-        run,
-    }
+    Check::new(id, level, spec, title, run)
 }
 
 use Level::{May, Must, Should};

@@ -4,7 +4,7 @@
 //! Each piece of [`SessionEvidence`] describes one authorization request of a [`SessionCase`];
 //! only the checks whose id starts with [`SessionCase::prefix`] judge it.
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -89,7 +89,7 @@ pub const INTERACTION_ERRORS: &[&str] =
     &["login_required", "interaction_required", "consent_required", "account_selection_required"];
 
 const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&SessionEvidence) -> Verdict) -> Check<SessionEvidence> {
-    Check { def: CheckDef { id, title, spec, level }, run }
+    Check::new(id, level, spec, title, run)
 }
 
 /// OIDC Core 3.1.2.1 (prompt=none): the OP MUST NOT display any authentication or consent page.

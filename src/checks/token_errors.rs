@@ -7,7 +7,7 @@
 
 use serde_json::Value;
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -101,7 +101,7 @@ pub struct ClientAuthEvidence {
 }
 
 const fn c<E>(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&E) -> Verdict) -> Check<E> {
-    Check { def: CheckDef { id, title, spec, level }, run }
+    Check::new(id, level, spec, title, run)
 }
 
 /// RFC 6749 4.1.2: a code used more than once MUST be denied.

@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 
 pub mod error;
 pub mod success;
@@ -77,15 +77,7 @@ const fn check(
     level: Level,
     run: fn(&TokenResponseEvidence) -> Verdict,
 ) -> Check<TokenResponseEvidence> {
-    Check {
-        def: CheckDef {
-            id,
-            title,
-            spec,
-            level,
-        },
-        run,
-    }
+    Check::new(id, level, spec, title, run)
 }
 
 type C = Check<TokenResponseEvidence>;

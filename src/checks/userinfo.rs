@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::discovery::media_type_is;
 use super::scopes::SCOPE_CLAIMS;
-use super::{Check, CheckDef, Level, Verdict};
+use super::{Check, Level, Verdict};
 use crate::discovery::json_type;
 
 #[cfg(test)]
@@ -60,15 +60,7 @@ const fn c<E>(
     title: &'static str,
     run: fn(&E) -> Verdict,
 ) -> Check<E> {
-    Check {
-        def: CheckDef {
-            id,
-            title,
-            spec,
-            level,
-        },
-        run,
-    }
+    Check::new(id, level, spec, title, run)
 }
 
 use Level::{Must, Should};
