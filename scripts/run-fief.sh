@@ -15,7 +15,7 @@
 #   scripts/run-fief.sh sqlite postgres # both (postgres needs the PostgreSQL server binaries)
 #
 # Knobs: PEERS_HOME (default /tmp/oidc-peers; each setup installs under $PEERS_HOME/fief-<db>),
-# FIEF_PEER_SCRIPT (default ../shared/peers/fief/run-fief.sh), FIEF_PORT (default 9380),
+# FIEF_PEER_SCRIPT (default ../shared/peers/fief/run-fief.sh, or ../../shared/... from a worktree), FIEF_PORT (default 9380),
 # HARNESS (default: cargo run --release -q --), FIEF_VENV (share one Python venv; default: the
 # first setup's venv is reused by the others).
 # Exit code: the worst `conform` exit code (0 clean, 1 conformance failures, 2 harness error).
@@ -24,12 +24,18 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-PEER_SCRIPT=${FIEF_PEER_SCRIPT:-$ROOT/../shared/peers/fief/run-fief.sh}
+# ../shared from a main checkout, ../../shared from a worktree under wt/.
+PEER_SCRIPT=${FIEF_PEER_SCRIPT:-}
+if [ -z "$PEER_SCRIPT" ]; then
+  for c in "$ROOT/../shared/peers/fief/run-fief.sh" "$ROOT/../../shared/peers/fief/run-fief.sh"; do
+    if [ -f "$c" ]; then PEER_SCRIPT=$c; break; fi
+  done
+fi
 PEERS_HOME=${PEERS_HOME:-/tmp/oidc-peers}
 PORT=${FIEF_PORT:-9380}
 read -r -a HARNESS <<< "${HARNESS:-cargo run --release -q --}"
 [ "$#" -gt 0 ] || set -- sqlite
-[ -f "$PEER_SCRIPT" ] || { echo "run-fief: peer script $PEER_SCRIPT not found" >&2; exit 2; }
+[ -f "$PEER_SCRIPT" ] || { echo "run-fief: peer script not found; set FIEF_PEER_SCRIPT" >&2; exit 2; }
 
 worst=0
 for db in "$@"; do
