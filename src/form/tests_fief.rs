@@ -1,7 +1,8 @@
 //! Tests of page detection, filling and the driver loop on Fief 0.30's real pages (fixtures
 //! `fief_real_*.html`, captured from a live fief-server with values replaced) and Fief's real
 //! redirect chain: `/authorize` → `/login` (double-submit `fief_csrftoken` cookie) →
-//! `/verify-request` → `/consent` (submit inputs `allow`/`deny`) → redirect_uri.
+//! `/verify-request` → `/consent` (submit inputs `allow`/`deny`) → redirect_uri, and error pages
+//! named by their `X-Fief-Error` header.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use url::Url;
@@ -207,5 +208,31 @@ async fn fief_wrong_password_is_login_rejected_despite_http_400() {
 async fn fief_error_page_is_stuck_with_its_status() {
     let server = fake_fief().await;
     let report = run(&server, "/bad-redirect-uri", PASSWORD, ConsentChoice::Allow).await;
-    assert!(matches!(report.outcome, DriveOutcome::Stuck { status: 400, .. }), "{report:?}");
+    let DriveOutcome::Stuck { status, reason, .. } = &report.outcome else { panic!("{report:?}") };
+    assert_eq!(*status, 400);
+    assert!(reason.ends_with("(found an error page, x-fief-error: invalid_redirect_uri)"), "{reason}");
+}
+
+#[tokio::test]
+async fn an_error_page_without_error_header_says_found_none() {
+    let server = MockServer::start().await;
+    Mock::given(path("/authorize")).respond_with(page(400, ERROR)).mount(&server).await;
+    let report = run(&server, "/authorize", PASSWORD, ConsentChoice::Allow).await;
+    let DriveOutcome::Stuck { reason, .. } = &report.outcome else { panic!("{report:?}") };
+    assert!(reason.ends_with("(found none)"), "{reason}");
+}
+
+#[tokio::test]
+async fn an_error_code_header_is_cut_to_printable_ascii() {
+    let server = MockServer::start().await;
+    let long = format!("bad code{}", "x".repeat(200));
+    Mock::given(path("/authorize"))
+        .respond_with(page(400, ERROR).insert_header("x-fief-error", long.as_str()))
+        .mount(&server)
+        .await;
+    let report = run(&server, "/authorize", PASSWORD, ConsentChoice::Allow).await;
+    let DriveOutcome::Stuck { reason, .. } = &report.outcome else { panic!("{report:?}") };
+    let code = reason.split("x-fief-error: ").nth(1).unwrap().trim_end_matches(')');
+    assert_eq!(code.len(), 80);
+    assert!(code.starts_with("badcodexx"), "{code}");
 }
