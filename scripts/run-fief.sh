@@ -18,6 +18,7 @@
 # FIEF_PEER_SCRIPT (default ../shared/peers/fief/run-fief.sh, or ../../shared/... from a worktree), FIEF_PORT (default 9380),
 # HARNESS (default: cargo run --release -q --), FIEF_VENV (share one Python venv; default: the
 # first setup's venv is reused by the others).
+# Hand-written reading of the results: reports/peers/fief-notes/README.md.
 # Exit code: the worst `conform` exit code (0 clean, 1 conformance failures, 2 harness error).
 # Not run in CI: it needs Python 3.12, Redis and network access to PyPI on first use.
 set -euo pipefail
