@@ -236,3 +236,40 @@ async fn an_error_code_header_is_cut_to_printable_ascii() {
     assert_eq!(code.len(), 80);
     assert!(code.starts_with("badcodexx"), "{code}");
 }
+
+#[test]
+fn shipped_fief_profile_parses_with_the_peer_variables() {
+    use crate::target::{ClientAuth, Profile};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Any existing file stands for the peer's CA (the profile checks that ca_file exists).
+    let ca = dir.join("src/form/fixtures/fief_real_error.html");
+    let env = |name: &str| match name {
+        "FIEF_CA_FILE" => Some(ca.to_string_lossy().into_owned()),
+        "FIEF_ISSUER" => Some("https://localhost:9390".to_owned()),
+        "FIEF_REDIRECT_URI" => Some("http://127.0.0.1:9399/callback".to_owned()),
+        n if n.starts_with("FIEF_") => Some(format!("value-of-{n}")),
+        _ => None,
+    };
+    let path = dir.join("scenarios/targets/fief.toml");
+    let p = Profile::parse(&std::fs::read_to_string(&path).unwrap(), &path, &env).unwrap();
+    assert_eq!(p.issuer, "https://localhost:9390");
+    assert_eq!(p.ca_file.as_deref(), Some(ca.as_path()));
+    let shape: Vec<(&str, ClientAuth, bool, &str)> =
+        p.clients.iter().map(|c| (c.label(), c.auth_method, c.first_party, c.scope.as_str())).collect();
+    assert_eq!(
+        shape,
+        [
+            ("first-party-basic", ClientAuth::ClientSecretBasic, true, "openid offline_access"),
+            ("third-party", ClientAuth::ClientSecretBasic, false, "openid email offline_access"),
+            ("public-pkce", ClientAuth::None, false, "openid offline_access"),
+        ]
+    );
+    assert_eq!(p.clients[1].client_id, "value-of-FIEF_CLIENT_ID");
+    assert_eq!(p.users[0].username, "value-of-FIEF_USER_EMAIL");
+    assert!(p.clients.iter().all(|c| c.redirect_uri == "http://127.0.0.1:9399/callback"));
+    assert!(p.features.refresh_token);
+    // Without the CA variable the profile is refused, naming it.
+    let no_ca = |name: &str| if name == "FIEF_CA_FILE" { None } else { env(name) };
+    let err = Profile::parse(&std::fs::read_to_string(&path).unwrap(), &path, &no_ca).unwrap_err();
+    assert!(err.to_string().contains("FIEF_CA_FILE"), "{err}");
+}
