@@ -253,11 +253,36 @@ fn next_step(
                 answered: Answered::AutoPost,
             }
         }
-        Page::Other => match meta_refresh(&html, &resp.url) {
-            Some(target) => follow(target, None, opts, stuck),
-            None => stuck("expected a redirect, a login, consent or auto-submit form (found none)"),
+        Page::Other => match (meta_refresh(&html, &resp.url), provider_error(resp)) {
+            (Some(target), _) => follow(target, None, opts, stuck),
+            (None, Some(code)) => stuck(&format!(
+                "expected a redirect, a login, consent or auto-submit form (found an error page, {code})"
+            )),
+            (None, None) => {
+                stuck("expected a redirect, a login, consent or auto-submit form (found none)")
+            }
         },
     }
+}
+
+/// Response headers in which providers name the error of an HTML error page (Fief:
+/// `X-Fief-Error: invalid_redirect_uri`), read instead of the page's translated text.
+const ERROR_CODE_HEADERS: &[&str] = &["x-fief-error"];
+
+/// Longest error code quoted from a header.
+const MAX_ERROR_CODE: usize = 80;
+
+/// `name: value` of the first provider error-code header, value cut to printable ASCII.
+fn provider_error(resp: &HttpResponse) -> Option<String> {
+    ERROR_CODE_HEADERS.iter().find_map(|name| {
+        let value: String = resp
+            .header(name)?
+            .chars()
+            .filter(|c| c.is_ascii_graphic())
+            .take(MAX_ERROR_CODE)
+            .collect();
+        (!value.is_empty()).then(|| format!("{name}: {value}"))
+    })
 }
 
 /// Goes to `location`: the callback when it is the redirect_uri, else the next request

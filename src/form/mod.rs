@@ -7,6 +7,8 @@ mod fill;
 mod parse;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fief;
 
 pub use detect::{ConsentForm, FormHints, LoginForm, Page, classify, meta_refresh};
 pub use driver::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};

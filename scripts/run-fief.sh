@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# run-fief.sh - run the conformance plan against a real Fief 0.30 and keep the reports.
+#
+# For each database setup asked for (default: sqlite), this script
+#   1. starts a Fief peer with ../shared/peers/fief/run-fief.sh (HTTPS with a private CA, Redis,
+#      the harness clients and users; ~2 min the first time, ~10 s after),
+#   2. loads the peer's description (peer.env: FIEF_ISSUER, FIEF_CA_FILE, client ids/secrets, ...),
+#   3. runs `oidc-harness conform --target scenarios/targets/fief.toml --format json,md`,
+#   4. writes reports/peers/fief-<db>/{report.json,summary.md} (committed as the current
+#      picture of Fief), and
+#   5. stops the peer it started (by PID, through run-fief.sh stop).
+#
+# Usage (from the repository root):
+#   scripts/run-fief.sh                 # sqlite
+#   scripts/run-fief.sh sqlite postgres # both (postgres needs the PostgreSQL server binaries)
+#
+# Knobs: PEERS_HOME (default /tmp/oidc-peers; each setup installs under $PEERS_HOME/fief-<db>),
+# FIEF_PEER_SCRIPT (default ../shared/peers/fief/run-fief.sh, or ../../shared/... from a worktree), FIEF_PORT (default 9380),
+# HARNESS (default: cargo run --release -q --), FIEF_VENV (share one Python venv; default: the
+# first setup's venv is reused by the others).
+# Hand-written reading of the results: reports/peers/fief-notes/README.md.
+# Exit code: the worst `conform` exit code (0 clean, 1 conformance failures, 2 harness error).
+# Not run in CI: it needs Python 3.12, Redis and network access to PyPI on first use.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+# ../shared from a main checkout, ../../shared from a worktree under wt/.
+PEER_SCRIPT=${FIEF_PEER_SCRIPT:-}
+if [ -z "$PEER_SCRIPT" ]; then
+  for c in "$ROOT/../shared/peers/fief/run-fief.sh" "$ROOT/../../shared/peers/fief/run-fief.sh"; do
+    if [ -f "$c" ]; then PEER_SCRIPT=$c; break; fi
+  done
+fi
+PEERS_HOME=${PEERS_HOME:-/tmp/oidc-peers}
+PORT=${FIEF_PORT:-9380}
+read -r -a HARNESS <<< "${HARNESS:-cargo run --release -q --}"
+[ "$#" -gt 0 ] || set -- sqlite
+[ -f "$PEER_SCRIPT" ] || { echo "run-fief: peer script not found; set FIEF_PEER_SCRIPT" >&2; exit 2; }
+
+worst=0
+for db in "$@"; do
+  case "$db" in sqlite|postgres) ;; *) echo "run-fief: unknown database $db (sqlite|postgres)" >&2; exit 2 ;; esac
+  dir=$PEERS_HOME/fief-$db
+  out=reports/peers/fief-$db
+  # One venv for every setup: fief-server takes ~1.5 min to install.
+  if [ -z "${FIEF_VENV:-}" ] && [ -x "$PEERS_HOME/fief-sqlite/venv/bin/fief" ]; then
+    export FIEF_VENV=$PEERS_HOME/fief-sqlite/venv
+  fi
+  echo "run-fief: starting Fief ($db) in $dir on port $PORT" >&2
+  FIEF_DB=$db bash "$PEER_SCRIPT" start "$dir" "$PORT" > /dev/null
+  # Stop what we started, whatever happens next.
+  trap 'bash "$PEER_SCRIPT" stop "$dir" >&2 || true' EXIT
+  start=$(date +%s)
+  rc=0
+  (
+    set -a; . "$dir/peer.env"; set +a
+    "${HARNESS[@]}" conform --target scenarios/targets/fief.toml --out "$out" --run-name "fief-$db" --format json,md
+  ) || rc=$?
+  echo "run-fief: $db: conform exit code $rc, wall time $(( $(date +%s) - start )) s, reports in $out" >&2
+  [ "$rc" -gt "$worst" ] && worst=$rc
+  bash "$PEER_SCRIPT" stop "$dir" >&2 || true
+  trap - EXIT
+done
+exit "$worst"
