@@ -78,8 +78,20 @@ fn ad_hoc_flags_build_a_profile() {
 #[test]
 fn shipped_profiles_parse() {
     // Secrets come from the environment; everything else falls back to the profile's defaults.
-    let env = |name: &str| (name.contains("SECRET") || name.contains("PASSWORD")).then(|| format!("value-of-{name}"));
-    for file in ["template.toml", "reference.toml", "node-oidc-provider.toml"] {
+    let env = |name: &str| {
+        if name.ends_with("CA_FILE") {
+            Some(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml").to_owned())
+        } else if name.ends_with("ISSUER") {
+            Some("https://localhost:9380".to_owned())
+        } else if name.ends_with("REDIRECT_URI") {
+            Some("http://127.0.0.1:9399/callback".to_owned())
+        } else if name.contains("SECRET") || name.contains("PASSWORD") || name.starts_with("FIEF_") {
+            Some(format!("value-of-{name}"))
+        } else {
+            None
+        }
+    };
+    for file in ["template.toml", "reference.toml", "node-oidc-provider.toml", "fief.toml"] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/targets").join(file);
         let text = std::fs::read_to_string(&path).unwrap();
         let p = Profile::parse(&text, &path, &env).unwrap_or_else(|e| panic!("{file}: {e}"));
