@@ -64,9 +64,10 @@ enum RawVerifier {
     Hmac(hmac::Key),
 }
 
-/// One algorithm's keys and token.
-pub(crate) struct Fixture {
-    pub(crate) alg: BenchAlg,
+/// One algorithm's keys and token, and the four measured operations (also used by the criterion
+/// benches in `benches/`). Each operation returns `Err` with the error text if it fails.
+pub struct Fixture {
+    alg: BenchAlg,
     claims: Value,
     /// The compact JWS verified by both sides.
     token: String,
@@ -81,7 +82,10 @@ pub(crate) struct Fixture {
 
 impl Fixture {
     /// Generates the keys and signs the token.
-    pub(crate) fn new(alg: BenchAlg) -> Result<Fixture, BenchError> {
+    ///
+    /// # Errors
+    /// [`BenchError::Setup`] if a key cannot be generated or the token cannot be built.
+    pub fn new(alg: BenchAlg) -> Result<Fixture, BenchError> {
         let setup = |reason: String| BenchError::Setup { alg, reason };
         let claims = id_token_claims();
         let rng = SystemRandom::new();
@@ -146,20 +150,25 @@ impl Fixture {
         Ok(fixture)
     }
 
+    /// The algorithm.
+    pub fn alg(&self) -> BenchAlg {
+        self.alg
+    }
+
     /// The compact JWS both verification sides check.
-    pub(crate) fn token(&self) -> &str {
+    pub fn token(&self) -> &str {
         &self.token
     }
 
     /// `BASE64URL(header) '.' BASE64URL(claims)` of [`Fixture::token`].
-    pub(crate) fn signing_input(&self) -> &str {
+    pub fn signing_input(&self) -> &str {
         let end = self.token.rfind('.').unwrap_or(self.token.len());
         self.token.get(..end).unwrap_or_default()
     }
 
     /// Ours: the provider's `encode_jws` (header and claims serialised, base64url, signed).
     /// `Err` when no code path of ours signs this algorithm.
-    pub(crate) fn ours_sign(&self) -> Result<(), String> {
+    pub fn ours_sign(&self) -> Result<(), String> {
         let key = self
             .provider_key
             .as_ref()
@@ -170,13 +179,13 @@ impl Fixture {
     }
 
     /// Raw: the aws-lc-rs key pair signing the token's exact signing input.
-    pub(crate) fn raw_sign(&self) -> Result<(), String> {
+    pub fn raw_sign(&self) -> Result<(), String> {
         black_box(self.raw_signature(self.signing_input().as_bytes())?);
         Ok(())
     }
 
     /// Ours: [`UnverifiedJwt::parse`] then [`verify_signature`] (or [`verify_hmac`]).
-    pub(crate) fn ours_verify(&self) -> Result<(), String> {
+    pub fn ours_verify(&self) -> Result<(), String> {
         let jwt = UnverifiedJwt::parse(black_box(&self.token)).map_err(|e| e.to_string())?;
         let verified = match &self.harness_key {
             HarnessKey::Public(key) => verify_signature(&jwt, key),
@@ -188,7 +197,7 @@ impl Fixture {
     }
 
     /// Raw: the pre-parsed aws-lc-rs public key (or HMAC key) over the same bytes and signature.
-    pub(crate) fn raw_verify(&self) -> Result<(), String> {
+    pub fn raw_verify(&self) -> Result<(), String> {
         let input = black_box(self.signing_input().as_bytes());
         let ok = match &self.raw_verifier {
             RawVerifier::Parsed(key) => key.verify_sig(input, &self.signature).is_ok(),

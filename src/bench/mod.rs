@@ -25,6 +25,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use fixture::Fixture;
 pub use measure::{Rate, TimeSource};
 pub use table::{RATIO_BAR, render_table, to_json};
 
@@ -246,7 +247,7 @@ fn measure_row(
 ) -> Result<Row, BenchError> {
     let failed = |side: &'static str| {
         move |reason: String| BenchError::OperationFailed {
-            alg: fixture.alg,
+            alg: fixture.alg(),
             operation: operation.as_str(),
             side,
             reason,
@@ -260,7 +261,7 @@ fn measure_row(
         source: config.time_source,
     };
     let (ours, raw) = match operation {
-        Operation::Sign if fixture.alg.signed_by_us() => {
+        Operation::Sign if fixture.alg().signed_by_us() => {
             let (ours, raw) =
                 measure::paired(&plan, &|| fixture.ours_sign(), &|| fixture.raw_sign())
                     .map_err(|(side, reason)| failed(side)(reason))?;
@@ -278,7 +279,7 @@ fn measure_row(
         }
     };
     Ok(Row {
-        alg: fixture.alg,
+        alg: fixture.alg(),
         operation,
         threads,
         ours_per_sec: ours.map(|r| r.per_sec()),
