@@ -47,7 +47,7 @@ enum RawSigner {
     Rsa(RsaKeyPair, &'static dyn RsaEncoding),
     Ecdsa(EcdsaKeyPair),
     Ed25519(Ed25519KeyPair),
-    Hmac(hmac::Key),
+    Hmac(Box<hmac::Key>),
 }
 
 /// What our verification path is given, built once.
@@ -61,7 +61,7 @@ enum HarnessKey {
 /// The raw aws-lc-rs verification key.
 enum RawVerifier {
     Parsed(ParsedPublicKey),
-    Hmac(hmac::Key),
+    Hmac(Box<hmac::Key>),
 }
 
 /// One algorithm's keys and token, and the four measured operations (also used by the criterion
@@ -120,9 +120,9 @@ impl Fixture {
                 let key = hmac::Key::new(hmac::HMAC_SHA256, &secret);
                 (
                     None,
-                    RawSigner::Hmac(key.clone()),
+                    RawSigner::Hmac(Box::new(key.clone())),
                     HarnessKey::Secret(secret),
-                    RawVerifier::Hmac(key),
+                    RawVerifier::Hmac(Box::new(key)),
                 )
             }
         };
