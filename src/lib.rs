@@ -4,6 +4,7 @@
 //! Data flows one way: target profile → discovery/JWKS → test modules acting through the
 //! [`http`] agent and the [`form`] driver → typed evidence → pure [`checks`] → [`report`].
 
+pub mod bench;
 pub mod checks;
 pub mod clock;
 pub mod conform;

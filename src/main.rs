@@ -37,6 +37,24 @@ enum Command {
     Report(ReportCommand),
     /// List every check: id, level, spec reference and title.
     Checks,
+    /// JWT sign/verify rates through our code paths next to raw aws-lc-rs.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+struct BenchArgs {
+    /// Algorithms, comma-separated: RS256, PS256, ES256, ES384, EdDSA, HS256.
+    #[arg(long, default_value = "RS256,PS256,ES256,ES384,EdDSA,HS256", value_delimiter = ',')]
+    algs: Vec<String>,
+    /// Measured seconds per side (ours, raw) of each row.
+    #[arg(long, default_value_t = 2.0)]
+    seconds: f64,
+    /// Worker threads of the multi-thread rows (default: available parallelism).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Also write the rows as a JSON array to this file.
+    #[arg(long)]
+    json: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +151,7 @@ fn main() -> ExitCode {
             list_checks();
             Ok(0)
         }
+        Command::Bench(args) => run_bench(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -261,6 +280,27 @@ fn explain_faults() {
     if !rest.is_empty() {
         outln!("\nFaults not proven by the current plans yet: {}", rest.join(", "));
     }
+}
+
+fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
+    use oidc_harness::bench;
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let mut config = bench::BenchConfig::new(args.seconds, threads)?;
+    config.algs = args.algs.iter().map(|a| a.trim().parse()).collect::<Result<_, _>>()?;
+    // Open the output before measuring, so a bad path fails fast.
+    let json_file = match &args.json {
+        Some(path) => Some((path, std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?)),
+        None => None,
+    };
+    eprintln!("measuring {} alg(s) at 1 and {threads} thread(s), {}s per side; timed by {}", config.algs.len(), args.seconds, config.time_source.describe());
+    let rows = bench::run(&config, |row| eprintln!("  {} {} x{}: done", row.alg, row.operation.as_str(), row.threads))?;
+    print!("{}", bench::render_table(&rows, config.time_source));
+    if let Some((path, mut file)) = json_file {
+        use std::io::Write as _;
+        file.write_all(bench::to_json(&rows)?.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn list_checks() {

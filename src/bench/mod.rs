@@ -1,0 +1,288 @@
+//! JWT sign/verify throughput: our code paths next to the raw aws-lc-rs primitives.
+//!
+//! For each algorithm, [`run`] measures sign and verify rates with one thread and with
+//! [`BenchConfig::threads`] threads. "Ours" is what the project really runs: signing is the
+//! reference provider's [`encode_jws`](reference_provider::keys::encode_jws) with a
+//! [`SigningKey`](reference_provider::keys::SigningKey) parsed once; verification is the
+//! harness's [`UnverifiedJwt::parse`](crate::jose::UnverifiedJwt::parse) followed by
+//! [`verify_signature`](crate::jose::verify_signature) (a [`PublicKey`](crate::jose::PublicKey)
+//! built once from the JWK) or [`verify_hmac`](crate::jose::verify_hmac). "Raw" is the aws-lc-rs
+//! key object over the same key and the same `header.payload` bytes (and, for verify, the same
+//! signature): the physical limit.
+//!
+//! - `fixture.rs`: keys, token and the four operations per algorithm.
+//! - `measure.rs`: the timing loop (thread CPU time from `/proc/thread-self/schedstat` when the
+//!   kernel offers it, else wall time per worker), with ours and raw interleaved in slices.
+//! - `table.rs`: the text table and the JSON array.
+
+mod fixture;
+mod measure;
+mod table;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use fixture::Fixture;
+pub use measure::{Rate, TimeSource};
+pub use table::{RATIO_BAR, render_table, to_json};
+
+/// The algorithms the benchmark knows, in the default order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BenchAlg {
+    /// RSASSA-PKCS1-v1_5 SHA-256, RSA 2048.
+    Rs256,
+    /// RSASSA-PSS SHA-256, RSA 2048.
+    Ps256,
+    /// ECDSA P-256 SHA-256.
+    Es256,
+    /// ECDSA P-384 SHA-384 (verified by the harness; the provider does not sign it).
+    Es384,
+    /// Ed25519.
+    EdDsa,
+    /// HMAC SHA-256 (verified by the harness; the provider does not sign it).
+    Hs256,
+}
+
+impl BenchAlg {
+    /// Every algorithm, in the default order.
+    pub const ALL: [BenchAlg; 6] = [
+        BenchAlg::Rs256,
+        BenchAlg::Ps256,
+        BenchAlg::Es256,
+        BenchAlg::Es384,
+        BenchAlg::EdDsa,
+        BenchAlg::Hs256,
+    ];
+
+    /// The JOSE `alg` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BenchAlg::Rs256 => "RS256",
+            BenchAlg::Ps256 => "PS256",
+            BenchAlg::Es256 => "ES256",
+            BenchAlg::Es384 => "ES384",
+            BenchAlg::EdDsa => "EdDSA",
+            BenchAlg::Hs256 => "HS256",
+        }
+    }
+
+    /// Whether one of our (non-test) code paths signs with this algorithm: the reference
+    /// provider signs RS256, PS256, ES256 and EdDSA only.
+    pub fn signed_by_us(self) -> bool {
+        !matches!(self, BenchAlg::Es384 | BenchAlg::Hs256)
+    }
+}
+
+impl FromStr for BenchAlg {
+    type Err = BenchError;
+
+    /// The exact JOSE name (`RS256`, `PS256`, `ES256`, `ES384`, `EdDSA`, `HS256`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        BenchAlg::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| BenchError::UnknownAlg(s.to_owned()))
+    }
+}
+
+impl fmt::Display for BenchAlg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which operation a row measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// Producing a compact JWS.
+    Sign,
+    /// Checking a compact JWS.
+    Verify,
+}
+
+impl Operation {
+    /// `sign` or `verify`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Sign => "sign",
+            Operation::Verify => "verify",
+        }
+    }
+}
+
+/// What to measure and for how long.
+#[derive(Debug, Clone)]
+pub struct BenchConfig {
+    /// Algorithms, in output order.
+    pub algs: Vec<BenchAlg>,
+    /// Measured time per side (ours, raw) of each row; the two sides alternate in slices.
+    pub duration: Duration,
+    /// Worker threads of the "all cores" rows (rows for 1 thread are always measured).
+    pub threads: usize,
+    /// Untimed warm-up per side before each row.
+    pub warmup: Duration,
+    /// Length of one interleaving slice.
+    pub slice: Duration,
+    /// Clock the rates are computed with.
+    pub time_source: TimeSource,
+}
+
+impl BenchConfig {
+    /// Every algorithm, `seconds` per side, `threads` workers for the multi-thread rows, a warm-up
+    /// of an eighth of the duration (at most 0.25 s), slices of 0.25 s, the best clock available.
+    pub fn new(seconds: f64, threads: usize) -> Result<BenchConfig, BenchError> {
+        if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
+            return Err(BenchError::BadDuration(seconds.to_string()));
+        }
+        if threads == 0 {
+            return Err(BenchError::NoThreads);
+        }
+        let duration = Duration::from_secs_f64(seconds);
+        Ok(BenchConfig {
+            algs: BenchAlg::ALL.to_vec(),
+            duration,
+            threads,
+            warmup: (duration / 8).min(Duration::from_millis(250)),
+            slice: duration.min(Duration::from_millis(250)),
+            time_source: TimeSource::detect(),
+        })
+    }
+
+    /// The thread counts measured: 1, then [`BenchConfig::threads`] when it is more.
+    pub fn thread_counts(&self) -> Vec<usize> {
+        if self.threads > 1 {
+            vec![1, self.threads]
+        } else {
+            vec![1]
+        }
+    }
+}
+
+/// One measured line: an algorithm, an operation, a thread count, both rates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The algorithm.
+    pub alg: BenchAlg,
+    /// Sign or verify.
+    pub operation: Operation,
+    /// Worker threads.
+    pub threads: usize,
+    /// Our code path's rate, operations per second over all threads; `None` when none of our
+    /// code paths does this (signing ES384 or HS256).
+    pub ours_per_sec: Option<f64>,
+    /// The raw aws-lc-rs primitive's rate.
+    pub raw_per_sec: f64,
+}
+
+impl Row {
+    /// `ours / raw`, when both exist and raw is positive.
+    pub fn ratio(&self) -> Option<f64> {
+        let ours = self.ours_per_sec?;
+        (self.raw_per_sec > 0.0).then(|| ours / self.raw_per_sec)
+    }
+}
+
+/// Why the benchmark could not run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BenchError {
+    /// An algorithm name the benchmark does not know.
+    #[error("expected one of RS256, PS256, ES256, ES384, EdDSA, HS256 (found {0:?})")]
+    UnknownAlg(String),
+    /// A duration that is not a positive number of seconds (at most an hour).
+    #[error("expected a duration of more than 0 and at most 3600 seconds (found {0})")]
+    BadDuration(String),
+    /// Zero worker threads.
+    #[error("expected at least one thread (found 0)")]
+    NoThreads,
+    /// Key generation or token construction failed.
+    #[error("expected the {alg} benchmark keys to build (found {reason})")]
+    Setup {
+        /// The algorithm being set up.
+        alg: BenchAlg,
+        /// What failed.
+        reason: String,
+    },
+    /// An operation failed while being measured (a benchmark of failures would be meaningless).
+    #[error("expected {side} {operation} for {alg} to succeed (found {reason})")]
+    OperationFailed {
+        /// The algorithm.
+        alg: BenchAlg,
+        /// Sign or verify.
+        operation: &'static str,
+        /// `ours` or `raw`.
+        side: &'static str,
+        /// The error it returned.
+        reason: String,
+    },
+}
+
+/// Measures every configured algorithm and operation at 1 and at `config.threads` threads,
+/// calling `progress` with each row as soon as it is measured.
+pub fn run(config: &BenchConfig, mut progress: impl FnMut(&Row)) -> Result<Vec<Row>, BenchError> {
+    let mut rows = Vec::new();
+    for &alg in &config.algs {
+        let fixture = fixture::Fixture::new(alg)?;
+        for operation in [Operation::Sign, Operation::Verify] {
+            for threads in config.thread_counts() {
+                let row = measure_row(config, &fixture, operation, threads)?;
+                progress(&row);
+                rows.push(row);
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// One row: ours and raw interleaved (or raw alone when we have no such code path).
+fn measure_row(
+    config: &BenchConfig,
+    fixture: &fixture::Fixture,
+    operation: Operation,
+    threads: usize,
+) -> Result<Row, BenchError> {
+    let failed = |side: &'static str| {
+        move |reason: String| BenchError::OperationFailed {
+            alg: fixture.alg(),
+            operation: operation.as_str(),
+            side,
+            reason,
+        }
+    };
+    let plan = measure::Plan {
+        threads,
+        duration: config.duration,
+        warmup: config.warmup,
+        slice: config.slice,
+        source: config.time_source,
+    };
+    let (ours, raw) = match operation {
+        Operation::Sign if fixture.alg().signed_by_us() => {
+            let (ours, raw) =
+                measure::paired(&plan, &|| fixture.ours_sign(), &|| fixture.raw_sign())
+                    .map_err(|(side, reason)| failed(side)(reason))?;
+            (Some(ours), raw)
+        }
+        Operation::Sign => (
+            None,
+            measure::single(&plan, &|| fixture.raw_sign()).map_err(failed("raw"))?,
+        ),
+        Operation::Verify => {
+            let (ours, raw) =
+                measure::paired(&plan, &|| fixture.ours_verify(), &|| fixture.raw_verify())
+                    .map_err(|(side, reason)| failed(side)(reason))?;
+            (Some(ours), raw)
+        }
+    };
+    Ok(Row {
+        alg: fixture.alg(),
+        operation,
+        threads,
+        ours_per_sec: ours.map(|r| r.per_sec()),
+        raw_per_sec: raw.per_sec(),
+    })
+}

@@ -1,0 +1,308 @@
+//! Unit tests of the benchmark: algorithm names, configuration, fixtures (both sides really sign
+//! and verify, over the same bytes), the timing loop, and both output formats.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::Value;
+
+use super::fixture::{Fixture, id_token_claims};
+use super::measure::{self, Plan, Rate, parse_schedstat};
+use super::table::group_thousands;
+use super::*;
+
+fn tiny_plan(threads: usize) -> Plan {
+    Plan {
+        threads,
+        duration: Duration::from_millis(20),
+        warmup: Duration::from_millis(2),
+        slice: Duration::from_millis(10),
+        source: TimeSource::Wall,
+    }
+}
+
+#[test]
+fn alg_names_round_trip_and_unknown_names_are_refused() {
+    for alg in BenchAlg::ALL {
+        assert_eq!(alg.as_str().parse::<BenchAlg>(), Ok(alg));
+    }
+    assert_eq!(
+        "rs256".parse::<BenchAlg>(),
+        Err(BenchError::UnknownAlg("rs256".into()))
+    );
+    assert_eq!(
+        "none".parse::<BenchAlg>(),
+        Err(BenchError::UnknownAlg("none".into()))
+    );
+    let signed: Vec<_> = BenchAlg::ALL
+        .into_iter()
+        .filter(|a| a.signed_by_us())
+        .collect();
+    assert_eq!(
+        signed,
+        [
+            BenchAlg::Rs256,
+            BenchAlg::Ps256,
+            BenchAlg::Es256,
+            BenchAlg::EdDsa
+        ]
+    );
+}
+
+#[test]
+fn config_rejects_bad_durations_and_zero_threads() {
+    for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 3601.0] {
+        assert!(
+            matches!(BenchConfig::new(bad, 2), Err(BenchError::BadDuration(_))),
+            "{bad}"
+        );
+    }
+    assert_eq!(BenchConfig::new(2.0, 0).err(), Some(BenchError::NoThreads));
+    let config = BenchConfig::new(2.0, 4).unwrap();
+    assert_eq!(config.thread_counts(), [1, 4]);
+    assert_eq!(config.warmup, Duration::from_millis(250));
+    assert_eq!(config.slice, Duration::from_millis(250));
+    assert_eq!(BenchConfig::new(0.1, 1).unwrap().thread_counts(), [1]);
+    assert_eq!(
+        BenchConfig::new(0.1, 1).unwrap().slice,
+        Duration::from_millis(100)
+    );
+}
+
+#[test]
+fn ratio_is_ours_over_raw_and_absent_without_ours() {
+    let mut row = Row {
+        alg: BenchAlg::Rs256,
+        operation: Operation::Sign,
+        threads: 1,
+        ours_per_sec: Some(900.0),
+        raw_per_sec: 1000.0,
+    };
+    assert_eq!(row.ratio(), Some(0.9));
+    row.raw_per_sec = 0.0;
+    assert_eq!(row.ratio(), None);
+    row.ours_per_sec = None;
+    row.raw_per_sec = 1000.0;
+    assert_eq!(row.ratio(), None);
+}
+
+#[test]
+fn schedstat_first_field_is_cpu_nanoseconds() {
+    assert_eq!(
+        parse_schedstat("469401901 126376 12\n"),
+        Some(Duration::from_nanos(469_401_901))
+    );
+    assert_eq!(parse_schedstat(""), None);
+    assert_eq!(parse_schedstat("abc 1 2"), None);
+}
+
+#[test]
+fn rate_sums_each_workers_own_rate_and_skips_untimed_workers() {
+    let rate = Rate {
+        workers: vec![
+            (100, Duration::from_secs(1)),
+            (50, Duration::from_millis(250)),
+            (7, Duration::ZERO),
+        ],
+    };
+    assert!((rate.per_sec() - 300.0).abs() < 1e-9);
+    assert_eq!(Rate::default().per_sec(), 0.0);
+}
+
+#[test]
+fn every_fixture_signs_and_verifies_on_both_sides() {
+    for alg in BenchAlg::ALL {
+        let f = Fixture::new(alg).unwrap();
+        assert_eq!(f.raw_sign(), Ok(()), "{alg} raw sign");
+        assert_eq!(f.raw_verify(), Ok(()), "{alg} raw verify");
+        assert_eq!(f.ours_verify(), Ok(()), "{alg} ours verify");
+        assert_eq!(f.ours_sign().is_ok(), alg.signed_by_us(), "{alg} ours sign");
+        let header: Value = serde_json::from_slice(
+            &URL_SAFE_NO_PAD
+                .decode(f.token().split('.').next().unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(header["alg"], alg.as_str());
+        assert_eq!(header["typ"], "JWT");
+    }
+}
+
+#[test]
+fn ours_and_raw_sign_the_same_bytes() {
+    // The provider's encode_jws is deterministic up to the signature, so the token's signing
+    // input (what raw signs) is exactly what ours signs on every call.
+    let f = Fixture::new(BenchAlg::EdDsa).unwrap();
+    let claims = serde_json::to_vec(&id_token_claims()).unwrap();
+    let payload = f.signing_input().split('.').nth(1).unwrap();
+    assert_eq!(URL_SAFE_NO_PAD.decode(payload).unwrap(), claims);
+    assert!(f.token().starts_with(f.signing_input()));
+    assert_eq!(
+        f.token().len() - f.signing_input().len(),
+        1 + 86,
+        "one dot and a 64-byte signature"
+    );
+}
+
+#[test]
+fn paired_measures_both_sides_and_names_the_failing_one() {
+    let ok = || Ok(());
+    let bad = || Err("broken".to_owned());
+    let (ours, raw) = measure::paired(&tiny_plan(2), &ok, &ok).unwrap();
+    assert_eq!(ours.workers.len(), 2);
+    assert_eq!(raw.workers.len(), 2);
+    assert!(ours.per_sec() > 0.0 && raw.per_sec() > 0.0);
+    assert_eq!(
+        measure::paired(&tiny_plan(1), &bad, &ok).err(),
+        Some(("ours", "broken".to_owned()))
+    );
+    assert_eq!(
+        measure::paired(&tiny_plan(1), &ok, &bad).err(),
+        Some(("raw", "broken".to_owned()))
+    );
+    assert_eq!(
+        measure::single(&tiny_plan(1), &bad).err(),
+        Some("broken".to_owned())
+    );
+}
+
+#[test]
+fn slower_operation_measures_slower() {
+    let fast = || Ok(());
+    let slow = || {
+        let start = std::time::Instant::now();
+        while start.elapsed() < Duration::from_micros(200) {}
+        Ok(())
+    };
+    let (fast, slow) = measure::paired(&tiny_plan(1), &fast, &slow).unwrap();
+    assert!(slow.per_sec() < 5_001.0, "{}", slow.per_sec());
+    assert!(fast.per_sec() > 10.0 * slow.per_sec());
+}
+
+#[test]
+fn thread_cpu_time_is_detected_on_linux() {
+    // This box's kernel has /proc/thread-self/schedstat; elsewhere wall time is the fallback.
+    if std::path::Path::new("/proc/thread-self/schedstat").exists() {
+        assert_eq!(TimeSource::detect(), TimeSource::ThreadCpu);
+    } else {
+        assert_eq!(TimeSource::detect(), TimeSource::Wall);
+    }
+}
+
+#[test]
+fn run_yields_a_row_per_alg_operation_and_thread_count() {
+    let mut config = BenchConfig::new(0.01, 2).unwrap();
+    config.algs = vec![BenchAlg::Hs256, BenchAlg::Es256];
+    let mut seen = 0;
+    let rows = run(&config, |_| seen += 1).unwrap();
+    assert_eq!(seen, 8);
+    let keys: Vec<_> = rows
+        .iter()
+        .map(|r| (r.alg, r.operation, r.threads))
+        .collect();
+    assert_eq!(keys[0], (BenchAlg::Hs256, Operation::Sign, 1));
+    assert_eq!(keys[3], (BenchAlg::Hs256, Operation::Verify, 2));
+    assert_eq!(keys[7], (BenchAlg::Es256, Operation::Verify, 2));
+    assert!(rows.iter().all(|r| r.raw_per_sec > 0.0));
+    assert!(
+        rows.iter()
+            .filter(|r| r.alg == BenchAlg::Hs256 && r.operation == Operation::Sign)
+            .all(|r| r.ours_per_sec.is_none())
+    );
+    assert!(
+        rows.iter()
+            .filter(|r| r.alg == BenchAlg::Es256)
+            .all(|r| r.ours_per_sec.is_some())
+    );
+}
+
+fn sample_rows() -> Vec<Row> {
+    vec![
+        Row {
+            alg: BenchAlg::Rs256,
+            operation: Operation::Sign,
+            threads: 2,
+            ours_per_sec: Some(1950.4),
+            raw_per_sec: 2000.0,
+        },
+        Row {
+            alg: BenchAlg::Hs256,
+            operation: Operation::Sign,
+            threads: 1,
+            ours_per_sec: None,
+            raw_per_sec: 1_351_000.0,
+        },
+        Row {
+            alg: BenchAlg::Hs256,
+            operation: Operation::Verify,
+            threads: 1,
+            ours_per_sec: Some(200_000.0),
+            raw_per_sec: 1_000_000.0,
+        },
+    ]
+}
+
+#[test]
+fn table_shows_rates_ratio_bar_and_notes() {
+    let text = render_table(&sample_rows(), TimeSource::ThreadCpu);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[1].starts_with("RS256  sign")
+            && lines[1].contains("1,950")
+            && lines[1].contains("0.98")
+            && lines[1].ends_with("yes"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains("n/a") && lines[2].contains("1,351,000") && lines[2].ends_with('-'),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].contains("0.20") && lines[3].ends_with("NO"),
+        "{}",
+        lines[3]
+    );
+    assert!(text.contains("thread CPU time"));
+    assert!(text.contains("no code path of ours signs ES384 or HS256"));
+    let without_na = render_table(&sample_rows()[..1], TimeSource::Wall);
+    assert!(!without_na.contains("no code path"));
+    assert!(without_na.contains("wall time per worker thread"));
+}
+
+#[test]
+fn json_has_the_documented_fields_with_null_for_na() {
+    let json: Value = serde_json::from_str(&to_json(&sample_rows()).unwrap()).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let mut fields: Vec<&String> = rows[0].as_object().unwrap().keys().collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "alg",
+            "operation",
+            "ours_per_sec",
+            "ratio",
+            "raw_per_sec",
+            "threads"
+        ]
+    );
+    assert_eq!(rows[0]["alg"], "RS256");
+    assert_eq!(rows[0]["operation"], "sign");
+    assert_eq!(rows[0]["threads"], 2);
+    assert_eq!(rows[0]["ours_per_sec"], 1950.4);
+    assert_eq!(rows[0]["ratio"], 0.975);
+    assert_eq!(rows[1]["ours_per_sec"], Value::Null);
+    assert_eq!(rows[1]["ratio"], Value::Null);
+}
+
+#[test]
+fn thousands_are_grouped() {
+    assert_eq!(group_thousands(0.4), "0");
+    assert_eq!(group_thousands(999.0), "999");
+    assert_eq!(group_thousands(1000.0), "1,000");
+    assert_eq!(group_thousands(1_234_567.8), "1,234,568");
+}
