@@ -68,10 +68,10 @@ fn consent_for_third_party(e: &FlowEvidence) -> Verdict {
     }
     // An error instead of a code releases nothing (OIDC Core 3.1.2.1: an OP that cannot obtain
     // consent returns an error); whether the error was right is judged elsewhere.
-    if let Some(err) = &e.callback_error {
-        if e.consent_pages_seen == 0 {
-            return Verdict::skip(format!("the request was refused with error={err} before any consent page (no information was released)"));
-        }
+    if let Some(err) = &e.callback_error
+        && e.consent_pages_seen == 0
+    {
+        return Verdict::skip(format!("the request was refused with error={err} before any consent page (no information was released)"));
     }
     Verdict::check(e.consent_pages_seen > 0, "a third-party client got a code without a consent page")
 }
