@@ -66,6 +66,13 @@ fn consent_for_third_party(e: &FlowEvidence) -> Verdict {
     if e.outcome != "callback" {
         return Verdict::skip("no callback was reached");
     }
+    // An error instead of a code releases nothing (OIDC Core 3.1.2.1: an OP that cannot obtain
+    // consent returns an error); whether the error was right is judged elsewhere.
+    if let Some(err) = &e.callback_error
+        && e.consent_pages_seen == 0
+    {
+        return Verdict::skip(format!("the request was refused with error={err} before any consent page (no information was released)"));
+    }
     Verdict::check(e.consent_pages_seen > 0, "a third-party client got a code without a consent page")
 }
 
@@ -118,5 +125,9 @@ mod tests {
         assert!(matches!(verdict("flow.consent.third_party", &no_consent), Verdict::Fail(_)));
         let first_party = FlowEvidence { consent_expected: false, consent_pages_seen: 0, ..ok() };
         assert!(matches!(verdict("flow.consent.third_party", &first_party), Verdict::Skip(_)));
+        let refused = FlowEvidence { consent_pages_seen: 0, callback_error: Some("login_required".into()), ..ok() };
+        assert!(matches!(verdict("flow.consent.third_party", &refused), Verdict::Skip(_)));
+        let denied_after_page = FlowEvidence { callback_error: Some("access_denied".into()), ..ok() };
+        assert_eq!(verdict("flow.consent.third_party", &denied_after_page), Verdict::Pass);
     }
 }

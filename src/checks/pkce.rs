@@ -16,6 +16,8 @@ pub struct PkceEvidence {
     pub authz_refusal: Option<String>,
     /// The token endpoint's answer to the redemption, when a code was issued and redeemed.
     pub token: Option<TokenAnswer>,
+    /// Whether the redeeming client is public (`token_endpoint_auth_method` none).
+    pub public_client: bool,
 }
 
 const fn c(id: &'static str, spec: &'static str, title: &'static str, run: fn(&PkceEvidence) -> Verdict) -> Check<PkceEvidence> {
@@ -52,9 +54,16 @@ fn wrong_verifier(e: &PkceEvidence) -> Verdict {
     token_refused(e, &["invalid_grant"], "a code_verifier that does not match the code_challenge")
 }
 
-/// RFC 7636 4.6: without the verifier the challenge cannot be verified.
+/// RFC 7636 4.6: without the verifier the challenge cannot be verified. RFC 7636 names no error
+/// code for a missing verifier; a public client has no other proof of identity than its verifier,
+/// so `invalid_client` ("no client authentication included", RFC 6749 5.2) is a refusal too.
 fn missing_verifier(e: &PkceEvidence) -> Verdict {
-    token_refused(e, &["invalid_grant", "invalid_request"], "a redemption without the code_verifier of a PKCE request")
+    let what = "a redemption without the code_verifier of a PKCE request";
+    if e.public_client {
+        token_refused(e, &["invalid_grant", "invalid_request", "invalid_client"], what)
+    } else {
+        token_refused(e, &["invalid_grant", "invalid_request"], what)
+    }
 }
 
 /// RFC 7636 4.1: a verifier has 43 to 128 characters.
@@ -128,11 +137,15 @@ mod tests {
     use crate::checks::test_support::{assert_catalog_well_formed, run_cases};
 
     fn token(status: u16, error: Option<&str>) -> PkceEvidence {
-        PkceEvidence { authz_refusal: None, token: Some(TokenAnswer { status, error: error.map(str::to_owned), www_authenticate: None }) }
+        PkceEvidence {
+            authz_refusal: None,
+            token: Some(TokenAnswer { status, error: error.map(str::to_owned), www_authenticate: None }),
+            public_client: false,
+        }
     }
 
     fn authz_refused() -> PkceEvidence {
-        PkceEvidence { authz_refusal: Some("invalid_request".into()), token: None }
+        PkceEvidence { authz_refusal: Some("invalid_request".into()), token: None, public_client: false }
     }
 
     const TABLES: &[&[Check<PkceEvidence>]] =
@@ -144,8 +157,17 @@ mod tests {
         run_cases(MISSING_VERIFIER_CHECKS, vec![("pkce.missing_verifier.rejected", token(400, Some("invalid_request")), token(200, None))]);
         run_cases(SHORT_VERIFIER_CHECKS, vec![("pkce.verifier.too_short_rejected", token(400, Some("invalid_grant")), token(200, None))]);
         run_cases(VERIFIER_CHARSET_CHECKS, vec![("pkce.verifier.bad_charset_rejected", token(400, Some("invalid_grant")), token(500, None))]);
-        let not_redeemed = PkceEvidence { authz_refusal: None, token: None };
+        let not_redeemed = PkceEvidence { authz_refusal: None, token: None, public_client: false };
         assert!(matches!((WRONG_VERIFIER_CHECKS[0].run)(&not_redeemed), Verdict::Skip(_)));
+    }
+
+    #[test]
+    fn invalid_client_refuses_a_missing_verifier_of_a_public_client_only() {
+        let public = PkceEvidence { public_client: true, ..token(400, Some("invalid_client")) };
+        assert_eq!((MISSING_VERIFIER_CHECKS[0].run)(&public), Verdict::Pass);
+        assert!(matches!((MISSING_VERIFIER_CHECKS[0].run)(&token(400, Some("invalid_client"))), Verdict::Fail(_)));
+        let accepted = PkceEvidence { public_client: true, ..token(200, None) };
+        assert!(matches!((MISSING_VERIFIER_CHECKS[0].run)(&accepted), Verdict::Fail(_)));
     }
 
     #[test]

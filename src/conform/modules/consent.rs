@@ -10,6 +10,7 @@ use crate::conform::Ctx;
 use crate::conform::steps::{self, UserActs};
 use crate::flow::AuthParams;
 use crate::form::ConsentChoice;
+use crate::http::Agent;
 use crate::target::ClientProfile;
 
 fn evidence(ctx: &Ctx, case: ConsentCase, a: &Attempt) -> ConsentEvidence {
@@ -36,6 +37,18 @@ fn prompted_consent(client: &ClientProfile, a: &Attempt) -> Vec<crate::checks::F
         consent_expected: true,
     };
     probe::only(FLOW_CHECKS, &["flow.consent.third_party"], &ev)
+}
+
+/// Signs the browser in with a plain request of the client, so that the `prompt=consent`
+/// requests below meet a session: without one, some providers (Fief 0.30) answer prompt=consent
+/// with `login_required` instead of a login page, and the consent page is never reached.
+async fn sign_in(ctx: &Ctx, browser: &Agent, client: &ClientProfile, notes: &mut Vec<String>) -> Result<(), String> {
+    let att = probe::attempt(ctx, browser, client, AuthParams::fresh(client), UserActs::ALLOW).await?;
+    if !att.code_returned() {
+        return Err(format!("setup flow for {} (signing the browser in) did not yield a code: {}", client.label(), att.detail()));
+    }
+    notes.push(format!("the browser was signed in with a plain request of {} before the prompt=consent requests", client.label()));
+    Ok(())
 }
 
 pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
@@ -79,6 +92,7 @@ async fn first_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome)
 
 async fn third_party(ctx: &mut Ctx, client: &ClientProfile, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {
     let browser = steps::browser(ctx)?;
+    let mut signed_in = false;
     match probe::extra_scope(ctx, &client.scope) {
         Some(extra) => {
             let mut params = AuthParams::fresh(client);
@@ -91,8 +105,12 @@ async fn third_party(ctx: &mut Ctx, client: &ClientProfile, out: &mut ModuleOutc
             if att.report.consent_pages_seen > 0 {
                 ctx.consented.insert(client.client_id.clone());
             }
+            signed_in = att.code_returned();
         }
         None => notes.push(format!("no standard scope beyond {:?} to ask {} for", client.scope, client.label())),
+    }
+    if !signed_in {
+        sign_in(ctx, &browser, client, notes).await?;
     }
     let prompted = || {
         let mut p = AuthParams::fresh(client);

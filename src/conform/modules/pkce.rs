@@ -118,12 +118,17 @@ struct Attempt<'a> {
 }
 
 impl Attempt<'_> {
+    /// Whether the attempt's client is public.
+    fn public(&self) -> bool {
+        self.client.auth_method == ClientAuth::None
+    }
+
     /// Authorizes with `pkce` (setup: must yield a code) and redeems sending `verifier`.
     async fn redeem_with(&self, pkce: Pkce, verifier: Option<String>) -> Result<PkceEvidence, String> {
         let params = AuthParams { pkce: Some(pkce), ..AuthParams::fresh(self.client) };
         let code = code_for(self.ctx, self.browser, self.client, &params).await?;
         let req = flow::token::code_exchange(self.token, self.client, &code, verifier.as_deref());
-        Ok(PkceEvidence { authz_refusal: None, token: Some(token_answer(self.browser, req).await?) })
+        Ok(PkceEvidence { authz_refusal: None, token: Some(token_answer(self.browser, req).await?), public_client: self.public() })
     }
 
     /// A 42-character verifier, then a 43-character one with `!` in it.
@@ -144,11 +149,11 @@ impl Attempt<'_> {
     async fn either_endpoint(&self, pkce: Option<Pkce>, checks: &[Check<PkceEvidence>]) -> Result<Vec<crate::checks::Finding>, String> {
         let params = AuthParams { pkce, ..AuthParams::fresh(self.client) };
         let ev = match authorize(self.ctx, self.browser, self.client, &params).await? {
-            Authz::Refused(why) => PkceEvidence { authz_refusal: Some(why), token: None },
+            Authz::Refused(why) => PkceEvidence { authz_refusal: Some(why), token: None, public_client: self.public() },
             Authz::Code(code) => {
                 let verifier = params.pkce.as_ref().map(|p| p.verifier.as_str());
                 let req = flow::token::code_exchange(self.token, self.client, &code, verifier);
-                PkceEvidence { authz_refusal: None, token: Some(token_answer(self.browser, req).await?) }
+                PkceEvidence { authz_refusal: None, token: Some(token_answer(self.browser, req).await?), public_client: self.public() }
             }
         };
         Ok(evaluate(checks, &ev))

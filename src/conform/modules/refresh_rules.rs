@@ -31,6 +31,13 @@ async fn grant_with(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: 
     Ok(Grant { refresh_token, scope })
 }
 
+/// The smallest scope that still yields a refresh token: `openid`, plus `offline_access` when
+/// the client's scope asks for it (providers may issue refresh tokens only for offline_access,
+/// OIDC Core 11; Fief does).
+fn minimal_scope(client_scope: &str) -> String {
+    if client_scope.split(' ').any(|s| s == "offline_access") { "openid offline_access".to_owned() } else { "openid".to_owned() }
+}
+
 async fn refresh(ctx: &Ctx, client: &ClientProfile, token: &str, scope: Option<&str>) -> Result<HttpResponse, String> {
     let endpoints = ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?;
     steps::send(&ctx.agent, flow::token::refresh(&endpoints.token, client, token, scope)).await
@@ -89,9 +96,9 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
         None => notes.push("only one client in the profile: the client binding is not tested".into()),
     }
 
-    // Widening starts from a grant of `openid` alone, so that a scope beyond it always exists.
+    // Widening starts from a minimal grant, so that a scope beyond it always exists.
     let mut minimal = AuthParams::fresh(client);
-    minimal.scope = "openid".into();
+    minimal.scope = minimal_scope(&client.scope);
     let g = grant_with(ctx, &browser, client, minimal).await?;
     match probe::extra_scope(ctx, &g.scope) {
         Some(extra) => {
@@ -103,7 +110,8 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
     }
 
     let g = grant(ctx, &browser, client).await?;
-    let narrow = "openid";
+    let narrow = minimal_scope(&client.scope);
+    let narrow = narrow.as_str();
     let resp = refresh(ctx, client, &g.refresh_token, Some(narrow)).await?;
     judge(RefreshCase::Narrowing, format!("scope={narrow} after a grant of {}", g.scope), &resp, &g.refresh_token);
     let body = resp.json();
@@ -130,4 +138,17 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
         judge(RefreshCase::AfterReuse, "the newest refresh token, after the old one was replayed".into(), &resp, &newest);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minimal_scope;
+
+    #[test]
+    fn the_minimal_scope_keeps_offline_access_when_the_client_needs_it() {
+        assert_eq!(minimal_scope("openid offline_access"), "openid offline_access");
+        assert_eq!(minimal_scope("openid email offline_access"), "openid offline_access");
+        assert_eq!(minimal_scope("openid profile email"), "openid");
+        assert_eq!(minimal_scope("openid offline_access_x"), "openid");
+    }
 }
