@@ -13,6 +13,7 @@ pub mod flow;
 pub mod form;
 pub mod http;
 pub mod jose;
+pub mod load;
 pub mod report;
 pub mod spec;
 pub mod target;

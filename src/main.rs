@@ -12,7 +12,10 @@ use oidc_harness::conform::{self, Plan, RunOptions, Selection};
 use oidc_harness::report::{self, Baseline, Format};
 use oidc_harness::target::{AdHoc, ClientAuth, Profile};
 
+mod cli;
+
 /// Prints a line on stdout; a closed pipe (`oidc-harness ... | head`) is not an error.
+#[macro_export]
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
@@ -39,6 +42,8 @@ enum Command {
     Checks,
     /// JWT sign/verify rates through our code paths next to raw aws-lc-rs.
     Bench(BenchArgs),
+    /// Load-test a provider (Goose): logins, token grants, userinfo, metadata.
+    Load(cli::load::LoadArgs),
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +145,15 @@ enum ReportCommand {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Merge load reports (load.json) of shards run side by side into one, exactly.
+    Merge {
+        /// The load.json files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Merged report path (summary.md is written beside it).
+        #[arg(long, default_value = "reports/load-merged/load.json")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -152,6 +166,8 @@ fn main() -> ExitCode {
             Ok(0)
         }
         Command::Bench(args) => run_bench(args).map(|()| 0),
+        Command::Load(args) => cli::load::run(args),
+        Command::Report(ReportCommand::Merge { files, out }) => cli::load::merge(&files, &out),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -18,6 +18,7 @@ pub use embedded::{EmbeddedProvider, embedded_profile, start_embedded};
 pub use faults::{FAULT_MATRIX, FaultProof};
 
 pub use modules::AuthzErrorCase;
+pub(crate) use modules::{token_evidence, userinfo_evidence};
 pub use modules::{CodeCase, ModuleKind, PkceCase, RaceGrant};
 pub use plan::{ModuleSpec, Plan, PlanError, Selection, build_plan};
 
@@ -125,6 +126,25 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
         plan: plan.name,
         modules: results,
     })
+}
+
+/// Discovery and JWKS only, for callers that drive flows themselves (load tests): the shared
+/// context with endpoints and keys, and the findings of those two modules.
+pub async fn prepare(target: Target, agent: Agent, clock: Arc<dyn Clock>) -> Result<(Ctx, Vec<Finding>), HarnessError> {
+    let mut ctx = Ctx {
+        target,
+        agent,
+        clock,
+        metadata: None,
+        endpoints: None,
+        jwks: None,
+        issued: None,
+        consented: Default::default(),
+    };
+    let mut findings = modules::run_module(&mut ctx, &ModuleKind::Discovery).await?.findings;
+    findings.extend(modules::run_module(&mut ctx, &ModuleKind::Jwks).await?.findings);
+    ctx.agent.take_transcript();
+    Ok((ctx, findings))
 }
 
 /// Applies `--only`/`--skip` check ids: checks filtered out become skips with the reason.

@@ -8,7 +8,7 @@ use super::Ctx;
 use crate::flow::{self, AuthParams, AuthorizationResponse};
 use crate::form::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};
 use crate::http::{Agent, HttpRequest, HttpResponse};
-use crate::target::ClientProfile;
+use crate::target::{ClientProfile, UserProfile};
 
 /// Most HTTP requests one authorization may take (redirects, login, consent).
 pub const MAX_STEPS: usize = 30;
@@ -41,8 +41,20 @@ pub async fn authorize(ctx: &Ctx, browser: &Agent, client: &ClientProfile, param
 
 /// Drives an authorization request to an explicit URL (negative tests build odd URLs).
 pub async fn authorize_url(ctx: &Ctx, browser: &Agent, client: &ClientProfile, url: Url, acts: UserActs) -> Result<DriveReport, String> {
-    let redirect_uri = Url::parse(&client.redirect_uri).map_err(|e| format!("redirect_uri is not a URL: {e}"))?;
     let user = ctx.target.users.first().ok_or("no test user in the profile")?;
+    authorize_as(ctx, browser, client, url, acts, user).await
+}
+
+/// Drives an authorization request to `url`, logging in as `user` (load tests use a pool).
+pub async fn authorize_as(
+    ctx: &Ctx,
+    browser: &Agent,
+    client: &ClientProfile,
+    url: Url,
+    acts: UserActs,
+    user: &UserProfile,
+) -> Result<DriveReport, String> {
+    let redirect_uri = Url::parse(&client.redirect_uri).map_err(|e| format!("redirect_uri is not a URL: {e}"))?;
     let creds = Credentials { username: user.username.clone(), password: user.password.expose().to_owned() };
     let opts = DriveOptions {
         redirect_uri: &redirect_uri,
@@ -51,7 +63,7 @@ pub async fn authorize_url(ctx: &Ctx, browser: &Agent, client: &ClientProfile, u
         consent: acts.consent,
         max_steps: MAX_STEPS,
     };
-    drive(browser, HttpRequest::get(url), &opts).await.map_err(|e| format!("transport error during the authorization request: {e}"))
+    drive(browser, HttpRequest::get(url).labelled("authorize"), &opts).await.map_err(|e| format!("transport error during the authorization request: {e}"))
 }
 
 /// One line describing how a drive ended (for notes and flow evidence).

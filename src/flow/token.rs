@@ -37,7 +37,7 @@ pub fn code_exchange(token_endpoint: &Url, client: &ClientProfile, code: &str, v
     if let Some(v) = verifier {
         form.push(("code_verifier".to_owned(), v.to_owned()));
     }
-    authenticate(HttpRequest::post_form(token_endpoint.clone(), form), client)
+    authenticate(HttpRequest::post_form(token_endpoint.clone(), form), client).labelled("token")
 }
 
 /// A refresh request (RFC 6749 6), optionally narrowing the scope.
@@ -49,12 +49,21 @@ pub fn refresh(token_endpoint: &Url, client: &ClientProfile, refresh_token: &str
     if let Some(s) = scope {
         form.push(("scope".to_owned(), s.to_owned()));
     }
-    authenticate(HttpRequest::post_form(token_endpoint.clone(), form), client)
+    authenticate(HttpRequest::post_form(token_endpoint.clone(), form), client).labelled("refresh")
+}
+
+/// A client-credentials grant (RFC 6749 4.4), optionally with a scope.
+pub fn client_credentials(token_endpoint: &Url, client: &ClientProfile, scope: Option<&str>) -> HttpRequest {
+    let mut form = vec![("grant_type".to_owned(), "client_credentials".to_owned())];
+    if let Some(s) = scope {
+        form.push(("scope".to_owned(), s.to_owned()));
+    }
+    authenticate(HttpRequest::post_form(token_endpoint.clone(), form), client).labelled("client_credentials")
 }
 
 /// A UserInfo GET with a bearer header (OIDC Core 5.3.1).
 pub fn userinfo(endpoint: &Url, access_token: &str) -> HttpRequest {
-    HttpRequest::get(endpoint.clone()).bearer(access_token)
+    HttpRequest::get(endpoint.clone()).bearer(access_token).labelled("userinfo")
 }
 
 #[cfg(test)]

@@ -120,7 +120,9 @@ pub async fn drive(
                 report.outcome = outcome;
                 return Ok(report);
             }
-            Step::Next { request, answered } => {
+            Step::Next { mut request, answered } => {
+                // Load metrics group requests by what they answer.
+                request.label = Some(answered.label());
                 match answered {
                     Answered::Login => {
                         report.login_forms_seen += 1;
@@ -191,6 +193,18 @@ enum Answered {
     Consent,
     /// An auto-submitting form elsewhere than the redirect_uri.
     AutoPost,
+}
+
+impl Answered {
+    /// The step label of the request that answers this kind of response.
+    fn label(&self) -> &'static str {
+        match self {
+            Answered::Redirect => "redirect",
+            Answered::Login => "login",
+            Answered::Consent => "consent",
+            Answered::AutoPost => "form_post",
+        }
+    }
 }
 
 /// Decides the next request from one response (pure: no I/O).

@@ -6,7 +6,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use reqwest::cookie::{CookieStore, Jar};
+use reqwest::cookie::CookieStore;
+
+use super::session::SessionJar;
+pub use super::session::Timing;
 use url::Url;
 
 use super::message::{HttpRequest, HttpResponse};
@@ -112,16 +115,27 @@ pub enum AgentError {
     },
 }
 
+/// What the agent keeps of each exchange.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Recording {
+    /// A full redacted [`Exchange`] (conformance evidence).
+    Transcript,
+    /// A [`Timing`] only (load tests: cheap, bounded by the caller draining it).
+    Timings,
+}
+
 /// A headless HTTP client: cookie jar, no automatic redirects, redacted transcript.
 ///
 /// Cloning is cheap and shares the jar and the transcript. `Debug` shows no cookie.
 #[derive(Clone)]
 pub struct Agent {
     client: reqwest::Client,
-    jar: Arc<Jar>,
+    jar: Arc<SessionJar>,
     cfg: Arc<AgentConfig>,
     redactor: Redactor,
     transcript: Arc<Mutex<Vec<Exchange>>>,
+    timings: Arc<Mutex<Vec<Timing>>>,
+    recording: Recording,
     seq: Arc<AtomicU32>,
 }
 
@@ -134,7 +148,7 @@ impl std::fmt::Debug for Agent {
 impl Agent {
     /// Builds an agent with an empty cookie jar and an empty transcript.
     pub fn new(cfg: &AgentConfig, redactor: Redactor) -> Result<Agent, AgentError> {
-        let jar = Arc::new(Jar::default());
+        let jar = Arc::new(SessionJar::default());
         let client = build_client(cfg, jar.clone())?;
         Ok(Agent {
             client,
@@ -142,15 +156,38 @@ impl Agent {
             cfg: Arc::new(cfg.clone()),
             redactor,
             transcript: Arc::default(),
+            timings: Arc::default(),
+            recording: Recording::Transcript,
             seq: Arc::default(),
         })
     }
 
     /// The same configuration and transcript with a new, empty cookie jar (a "new browser").
     pub fn with_fresh_cookies(&self) -> Result<Agent, AgentError> {
-        let jar = Arc::new(Jar::default());
+        let jar = Arc::new(SessionJar::default());
         let client = build_client(&self.cfg, jar.clone())?;
         Ok(Agent { client, jar, ..self.clone() })
+    }
+
+    /// A new browser (own client, pool and empty jar) that keeps only [`Timing`]s, in its own
+    /// buffer: what a load-test user needs. Drain it with [`Agent::take_timings`].
+    pub fn for_load(&self) -> Result<Agent, AgentError> {
+        let jar = Arc::new(SessionJar::default());
+        let client = build_client(&self.cfg, jar.clone())?;
+        Ok(Agent { client, jar, timings: Arc::default(), recording: Recording::Timings, ..self.clone() })
+    }
+
+    /// Forgets every cookie (the next request starts a new browser session).
+    pub fn clear_cookies(&self) {
+        self.jar.clear();
+    }
+
+    /// Drains the timings recorded so far (agents from [`Agent::for_load`]).
+    pub fn take_timings(&self) -> Vec<Timing> {
+        match self.timings.lock() {
+            Ok(mut t) => std::mem::take(&mut *t),
+            Err(_) => Vec::new(),
+        }
     }
 
     /// The agent's configuration.
@@ -178,6 +215,9 @@ impl Agent {
 
     /// Sends exactly one request, never follows a redirect, and records the exchange.
     pub async fn send(&self, req: HttpRequest) -> Result<HttpResponse, AgentError> {
+        if self.recording == Recording::Timings {
+            return self.send_timed(req).await;
+        }
         let method = req.method.to_string();
         let red_url = self.redactor.url(&req.url);
         let mut exchange = Exchange {
@@ -211,6 +251,26 @@ impl Agent {
         }
         if let Ok(mut t) = self.transcript.lock() {
             t.push(exchange);
+        }
+        result
+    }
+
+    /// [`Agent::send`] for load agents: only a [`Timing`] is kept; redaction happens only
+    /// when an error message must be built.
+    async fn send_timed(&self, req: HttpRequest) -> Result<HttpResponse, AgentError> {
+        let (label, method) = (req.label, req.method.clone());
+        let started = Instant::now();
+        let red_url = self.redactor.url(&req.url);
+        let result = self.exchange(req, method.as_str(), &red_url).await;
+        let timing = Timing {
+            label,
+            method,
+            status: result.as_ref().ok().map(|r| r.status),
+            elapsed: started.elapsed(),
+            error: result.as_ref().err().map(ToString::to_string),
+        };
+        if let Ok(mut t) = self.timings.lock() {
+            t.push(timing);
         }
         result
     }
@@ -316,7 +376,7 @@ impl Agent {
 }
 
 /// Builds the reqwest client: no redirects, the given jar, TLS roots as configured.
-fn build_client(cfg: &AgentConfig, jar: Arc<Jar>) -> Result<reqwest::Client, AgentError> {
+fn build_client(cfg: &AgentConfig, jar: Arc<SessionJar>) -> Result<reqwest::Client, AgentError> {
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_provider(jar)

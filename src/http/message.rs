@@ -20,6 +20,8 @@ pub struct HttpRequest {
     pub basic_auth: Option<(String, String)>,
     /// Bearer token for the `Authorization` header.
     pub bearer: Option<String>,
+    /// Step name for load metrics (`authorize`, `login`, `token`, ...); never sent.
+    pub label: Option<&'static str>,
 }
 
 impl std::fmt::Debug for HttpRequest {
@@ -46,6 +48,7 @@ impl HttpRequest {
             form: None,
             basic_auth: None,
             bearer: None,
+            label: None,
         }
     }
 
@@ -63,6 +66,12 @@ impl HttpRequest {
     /// Authenticates with HTTP Basic (`client_secret_basic`).
     pub fn basic(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
         self.basic_auth = Some((id.into(), secret.into()));
+        self
+    }
+
+    /// Names the step this request belongs to (load metrics group by it).
+    pub fn labelled(mut self, label: &'static str) -> Self {
+        self.label = Some(label);
         self
     }
 

@@ -4,11 +4,12 @@
 mod agent;
 mod message;
 mod redact;
+mod session;
 #[cfg(test)]
 mod tests;
 mod transcript;
 
-pub use agent::{Agent, AgentConfig, AgentError};
+pub use agent::{Agent, AgentConfig, AgentError, Timing};
 pub use message::{HttpRequest, HttpResponse};
 pub use redact::{MAX_EXCERPT_BYTES, Redactor, fingerprint, is_sensitive_name};
 pub use transcript::Exchange;

@@ -166,7 +166,7 @@ pub(super) async fn backchannel(agent: &Agent, req: HttpRequest) -> Result<HttpR
 }
 
 /// Token response evidence.
-pub(super) fn token_evidence(resp: &HttpResponse, body: Option<Value>, requested_scope: &str, grant: &str) -> TokenResponseEvidence {
+pub(crate) fn token_evidence(resp: &HttpResponse, body: Option<Value>, requested_scope: &str, grant: &str) -> TokenResponseEvidence {
     TokenResponseEvidence {
         status: resp.status,
         headers: resp.headers.clone(),
@@ -177,7 +177,7 @@ pub(super) fn token_evidence(resp: &HttpResponse, body: Option<Value>, requested
     }
 }
 
-fn userinfo_evidence(resp: &HttpResponse, id_claims: Option<&Map<String, Value>>, granted: &[String]) -> UserInfoEvidence {
+pub(crate) fn userinfo_evidence(resp: &HttpResponse, id_claims: Option<&Map<String, Value>>, granted: &[String]) -> UserInfoEvidence {
     let is_jwt = resp.header("content-type").is_some_and(|c| c.to_ascii_lowercase().starts_with("application/jwt"));
     UserInfoEvidence {
         status: resp.status,

@@ -1,0 +1,3 @@
+//! Subcommands of the `oidc-harness` binary that live outside `main.rs`.
+
+pub(crate) mod load;

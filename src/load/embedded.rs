@@ -1,0 +1,39 @@
+//! The default load target: the bundled reference provider in-process on 127.0.0.1:0, its demo
+//! clients, and a pool of test users with a cheap password hash (so a load run measures the
+//! protocol, not argon2), one pool member per load user.
+
+use std::sync::Arc;
+
+use reference_provider::config::{PasswordHashCost, UserPool};
+use reference_provider::{Config, FaultSet, Options, StartError, Storage};
+
+use crate::conform::{EmbeddedProvider, embedded_profile};
+use crate::target::{Secret, Target, UserProfile};
+
+/// Username prefix of the pool.
+const POOL_PREFIX: &str = "load-user-";
+/// The pool's shared password (a demo value, like the demo user's).
+const POOL_PASSWORD: &str = "load-password";
+
+/// Starts the embedded provider with `users` pool members (1..=10 000) and `faults`, and
+/// returns it with the matching profile.
+pub async fn start_embedded_for_load(users: usize, faults: FaultSet) -> Result<(EmbeddedProvider, Target), StartError> {
+    let count = u32::try_from(users.clamp(1, 10_000)).unwrap_or(1);
+    let mut config = Config::demo();
+    config.listen = "127.0.0.1:0".into();
+    config.password_hash = PasswordHashCost::cheap();
+    config.user_pool = Some(UserPool { prefix: POOL_PREFIX.into(), count, password: POOL_PASSWORD.into() });
+    let running = reference_provider::start(Options {
+        config,
+        faults,
+        storage: Storage::Memory,
+        clock: Arc::new(reference_provider::clock::SystemClock),
+    })
+    .await?;
+    let mut profile = embedded_profile(running.issuer());
+    profile.name = Some("embedded".into());
+    profile.users = (1..=count)
+        .map(|n| UserProfile { username: format!("{POOL_PREFIX}{n}"), password: Secret::new(POOL_PASSWORD) })
+        .collect();
+    Ok((running, profile))
+}

@@ -1,0 +1,220 @@
+//! What one load user does, on the conformance path's own steps: the same form driver, token
+//! requests and checks (`conform::steps`, `flow::token`, `checks`), with an agent that keeps
+//! timings instead of a transcript. Judging is counting here: failed checks become findings
+//! under load, failed requests become errors by kind.
+
+use std::time::Instant;
+
+use serde_json::{Map, Value};
+
+use super::stats::LoadStats;
+use crate::checks::{
+    Finding, ID_TOKEN_CHECKS, IdTokenEvidence, Status, TOKEN_RESPONSE_CHECKS, USERINFO_CHECKS, evaluate,
+};
+use crate::conform::steps::{self, UserActs};
+use crate::conform::{Ctx, token_evidence, userinfo_evidence};
+use crate::flow::{self, AuthParams};
+use crate::form::DriveOutcome;
+use crate::http::{Agent, HttpResponse};
+use crate::target::{ClientProfile, UserProfile};
+
+/// Tokens a user keeps between transactions.
+#[derive(Debug, Clone, Default)]
+pub struct Held {
+    /// Access token.
+    pub access_token: Option<String>,
+    /// Refresh token (replaced on rotation).
+    pub refresh_token: Option<String>,
+}
+
+/// A JWT verification: its duration and whether every check passed.
+#[derive(Debug, Clone, Copy)]
+pub struct Verification {
+    /// Microseconds spent verifying (signature and claims).
+    pub micros: u64,
+    /// All checks passed.
+    pub ok: bool,
+}
+
+/// Counts every failed check of `findings` (level as the catalog says).
+fn count_failures(stats: &LoadStats, findings: &[Finding]) -> bool {
+    let mut ok = true;
+    for f in findings.iter().filter(|f| f.status == Status::Fail) {
+        ok = false;
+        stats.finding(&f.check_id, f.level.as_str(), f.message.as_deref().unwrap_or(&f.title));
+    }
+    ok
+}
+
+/// Reads a string member of a JSON object.
+fn member(body: &Option<Value>, k: &str) -> Option<String> {
+    body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Verifies an ID token as the conformance path does (every ID-token check), timed.
+pub fn verify_id_token(
+    ctx: &Ctx,
+    stats: &LoadStats,
+    client: &ClientProfile,
+    raw: &str,
+    nonce: Option<String>,
+    access_token: Option<String>,
+) -> (Verification, Option<Map<String, Value>>) {
+    let started = Instant::now();
+    let mut ev = IdTokenEvidence::from_raw(raw);
+    ev.jwks = ctx.jwks.clone();
+    ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
+    ev.issuer = ctx.target.issuer.clone();
+    ev.client_id = client.client_id.clone();
+    ev.nonce_sent = nonce;
+    ev.access_token = access_token;
+    ev.algs_advertised = ctx.id_token_algs();
+    ev.registered_alg = client.id_token_signed_response_alg.clone();
+    ev.now = ctx.clock.now();
+    let findings = evaluate(ID_TOKEN_CHECKS, &ev);
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let ok = count_failures(stats, &findings);
+    stats.count(|c| if ok { c.verifications += 1 } else { c.verification_failures += 1 });
+    stats.step("verify_jwt", micros, (!ok).then_some("ID token failed verification"));
+    (Verification { micros, ok }, ev.jwt.map(|j| j.claims))
+}
+
+/// Judges a token response; counts it when it is a 200 with an access token.
+fn judge_token_response(stats: &LoadStats, resp: &HttpResponse, requested_scope: &str, grant: &str) -> Option<Value> {
+    let body = resp.json();
+    count_failures(stats, &evaluate(TOKEN_RESPONSE_CHECKS, &token_evidence(resp, body.clone(), requested_scope, grant)));
+    if resp.status == 200 && member(&body, "access_token").is_some() {
+        stats.count(|c| c.token_responses += 1);
+        body
+    } else {
+        stats.error(&format!("{grant} refused (HTTP {})", resp.status));
+        None
+    }
+}
+
+/// One complete login in a new browser session: authorize → login → consent → code → token →
+/// ID token verified → userinfo. `Err` names the error kind where it stopped.
+pub async fn login_flow(
+    ctx: &Ctx,
+    stats: &LoadStats,
+    agent: &Agent,
+    client: &ClientProfile,
+    user: &UserProfile,
+    scope: Option<&str>,
+    replay_code: bool,
+) -> Result<(Held, Vec<Verification>), String> {
+    stats.count(|c| c.flows_started += 1);
+    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
+    agent.clear_cookies();
+    let mut params = AuthParams::fresh(client);
+    if let Some(s) = scope {
+        params.scope = s.to_owned();
+    }
+    let url = flow::authorization_url(&endpoints.authorization, client, &params);
+    let report = steps::authorize_as(ctx, agent, client, url, UserActs::ALLOW, user).await.map_err(|_| "authorization transport error")?;
+    let code = match report.outcome {
+        DriveOutcome::Callback(cb) => match (cb.code(), cb.error()) {
+            (Some(code), _) => code.to_owned(),
+            (None, Some(e)) => return Err(format!("authorization error {e}")),
+            (None, None) => return Err("callback without code".into()),
+        },
+        DriveOutcome::LoginRejected { .. } => return Err("login rejected".into()),
+        DriveOutcome::LoginRequired { .. } => return Err("login required".into()),
+        DriveOutcome::Stuck { status, .. } => return Err(format!("flow stuck (HTTP {status})")),
+    };
+    let verifier = params.pkce.as_ref().map(|p| p.verifier.clone());
+    let exchange = flow::token::code_exchange(&endpoints.token, client, &code, verifier.as_deref());
+    let resp = agent.send(exchange.clone()).await.map_err(|_| "token transport error")?;
+    let body = judge_token_response(stats, &resp, &params.scope, "authorization_code").ok_or("code exchange refused")?;
+    let body = Some(body);
+    let held = Held { access_token: member(&body, "access_token"), refresh_token: member(&body, "refresh_token") };
+    if replay_code {
+        // A code is single-use (RFC 6749 4.1.2): a replay under load must fail.
+        if let Ok(again) = agent.send(exchange.labelled("token_replay")).await {
+            if again.status == 200 {
+                stats.finding("code.reuse.rejected", "MUST", "a replayed authorization code was redeemed again under load");
+            }
+        }
+    }
+    let mut verifications = Vec::new();
+    let mut id_claims = None;
+    match member(&body, "id_token") {
+        Some(raw) => {
+            let (v, claims) = verify_id_token(ctx, stats, client, &raw, params.nonce.clone(), held.access_token.clone());
+            verifications.push(v);
+            id_claims = claims;
+        }
+        None => stats.error("no id_token in the token response"),
+    }
+    if let (Some(ep), Some(at)) = (&endpoints.userinfo, &held.access_token) {
+        let resp = agent.send(flow::token::userinfo(ep, at)).await.map_err(|_| "userinfo transport error")?;
+        let granted: Vec<String> = member(&body, "scope").unwrap_or(params.scope.clone()).split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        count_failures(stats, &evaluate(USERINFO_CHECKS, &userinfo_evidence(&resp, id_claims.as_ref(), &granted)));
+    }
+    stats.count(|c| c.flows_completed += 1);
+    Ok((held, verifications))
+}
+
+/// One refresh grant with the held refresh token, following rotation.
+pub async fn refresh(
+    ctx: &Ctx,
+    stats: &LoadStats,
+    agent: &Agent,
+    client: &ClientProfile,
+    held: &mut Held,
+) -> Result<Option<Verification>, String> {
+    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
+    let rt = held.refresh_token.clone().ok_or("no refresh token (the login gave none)")?;
+    let resp = agent.send(flow::token::refresh(&endpoints.token, client, &rt, None)).await.map_err(|_| "refresh transport error")?;
+    let Some(body) = judge_token_response(stats, &resp, &client.scope, "refresh_token") else {
+        held.refresh_token = None;
+        return Err("refresh refused".into());
+    };
+    let body = Some(body);
+    if let Some(new) = member(&body, "refresh_token") {
+        held.refresh_token = Some(new);
+    }
+    held.access_token = member(&body, "access_token");
+    Ok(member(&body, "id_token").map(|raw| verify_id_token(ctx, stats, client, &raw, None, held.access_token.clone()).0))
+}
+
+/// One userinfo call with the held access token (dropped when refused, to log in again).
+pub async fn userinfo(ctx: &Ctx, stats: &LoadStats, agent: &Agent, held: &mut Held) -> Result<(), String> {
+    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
+    let ep = endpoints.userinfo.as_ref().ok_or("the provider advertises no userinfo_endpoint")?;
+    let at = held.access_token.clone().ok_or("no access token")?;
+    let resp = agent.send(flow::token::userinfo(ep, &at)).await.map_err(|_| "userinfo transport error")?;
+    if resp.status != 200 {
+        held.access_token = None;
+        stats.error(&format!("userinfo refused (HTTP {})", resp.status));
+        return Err("userinfo refused".into());
+    }
+    Ok(())
+}
+
+/// One client_credentials grant.
+pub async fn client_credentials(ctx: &Ctx, stats: &LoadStats, agent: &Agent, client: &ClientProfile, scope: Option<&str>) -> Result<(), String> {
+    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
+    let req = flow::token::client_credentials(&endpoints.token, client, scope);
+    let resp = agent.send(req).await.map_err(|_| "client_credentials transport error")?;
+    judge_token_response(stats, &resp, scope.unwrap_or(""), "client_credentials").map(|_| ()).ok_or_else(|| "client_credentials refused".into())
+}
+
+/// The discovery document and the JWKS, each parsed as JSON.
+pub async fn discovery_jwks(ctx: &Ctx, stats: &LoadStats, agent: &Agent) -> Result<(), String> {
+    let issuer = url::Url::parse(&ctx.target.issuer).map_err(|_| "issuer is not a URL")?;
+    let disc = crate::discovery::discovery_url(&issuer);
+    let resp = agent.send(crate::http::HttpRequest::get(disc).labelled("discovery")).await.map_err(|_| "discovery transport error")?;
+    if resp.status != 200 || resp.json().is_none() {
+        stats.error("discovery document not JSON");
+        return Err("discovery".into());
+    }
+    if let Some(jwks) = ctx.endpoints.as_ref().and_then(|e| e.jwks.clone()) {
+        let resp = agent.send(crate::http::HttpRequest::get(jwks).labelled("jwks")).await.map_err(|_| "jwks transport error")?;
+        if resp.status != 200 || resp.json().is_none() {
+            stats.error("JWKS not JSON");
+            return Err("jwks".into());
+        }
+    }
+    Ok(())
+}

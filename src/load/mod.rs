@@ -1,0 +1,196 @@
+//! `oidc-harness load`: Goose load tests of a provider's login and token endpoints, on the
+//! conformance path's own flow driver and checks, reporting flows/s, token responses/s,
+//! verifications/s, per-step percentiles (saved as mergeable HDR histograms), errors by kind
+//! and conformance findings seen under load.
+
+mod attack;
+mod embedded;
+pub mod flows;
+pub mod report;
+pub mod scenario;
+pub mod stats;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use goose::config::GooseConfiguration;
+use goose::{GooseAttack, GooseError};
+
+pub use embedded::start_embedded_for_load;
+pub use report::{LoadReport, LoadReportError, merge, render};
+pub use scenario::{FlowKind, Scenario, ScenarioError, TransactionSpec};
+
+use crate::clock::{self, Clock};
+use crate::conform::{self, HarnessError};
+use crate::http::{Agent, AgentConfig, Redactor};
+use crate::report::TargetSummary;
+use crate::target::{ClientAuth, Target};
+use attack::{Job, Shared};
+use stats::LoadStats;
+
+/// How to run, beyond the scenario (command-line overrides use Goose's names).
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Concurrent users (overrides the scenario).
+    pub users: Option<usize>,
+    /// Users started per second (overrides the scenario).
+    pub hatch_rate: Option<String>,
+    /// Run time (overrides the scenario).
+    pub run_time: Option<String>,
+    /// More Goose thresholds.
+    pub thresholds: Vec<String>,
+    /// Goose's own reports (`.html`, `.json`, `.md`), one path per format.
+    pub goose_reports: Vec<PathBuf>,
+    /// Replay every code once after redeeming it (a success is a finding).
+    pub replay_codes: bool,
+    /// Print Goose's own tables on stdout.
+    pub goose_metrics: bool,
+}
+
+/// Why a load test could not run (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// Bad scenario or overrides.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// Discovery failed or HTTP could not be set up.
+    #[error(transparent)]
+    Harness(#[from] HarnessError),
+    /// The provider's metadata is not usable for flows.
+    #[error("expected usable authorization and token endpoints in the discovery document (found none)")]
+    NoEndpoints,
+    /// A transaction names a client the profile does not have.
+    #[error("scenario transaction {kind} names client {name}, expected one of: {known}")]
+    UnknownClient {
+        /// Flow kind.
+        kind: String,
+        /// The name given.
+        name: String,
+        /// Labels in the profile.
+        known: String,
+    },
+    /// The profile cannot serve a transaction.
+    #[error("scenario transaction {kind}: expected {expected} in the target profile (found none)")]
+    Unfit {
+        /// Flow kind.
+        kind: String,
+        /// What is missing.
+        expected: String,
+    },
+    /// Goose refused the configuration or failed.
+    #[error("goose: {0}")]
+    Goose(String),
+}
+
+/// Resolves each transaction's client against the profile.
+fn jobs(target: &Target, scenario: &Scenario, opts: &LoadOptions) -> Result<Vec<Job>, LoadError> {
+    let mut out = Vec::new();
+    for t in &scenario.transactions {
+        let kind = t.kind.as_str().to_owned();
+        let client = match &t.client {
+            Some(name) => target
+                .clients
+                .iter()
+                .position(|c| c.label() == name || &c.client_id == name)
+                .ok_or_else(|| LoadError::UnknownClient {
+                    kind: kind.clone(),
+                    name: name.clone(),
+                    known: target.clients.iter().map(|c| c.label().to_owned()).collect::<Vec<_>>().join(", "),
+                })?,
+            None if t.kind == FlowKind::ClientCredentials => target
+                .clients
+                .iter()
+                .position(|c| c.auth_method != ClientAuth::None && c.client_secret.is_some())
+                .ok_or_else(|| LoadError::Unfit { kind: kind.clone(), expected: "a confidential client".into() })?,
+            None if target.clients.is_empty() => return Err(LoadError::Unfit { kind, expected: "a client".into() }),
+            None => 0,
+        };
+        let needs_user = matches!(t.kind, FlowKind::LoginFlow | FlowKind::TokenRefresh | FlowKind::Userinfo);
+        if needs_user && target.users.is_empty() {
+            return Err(LoadError::Unfit { kind, expected: "a test user".into() });
+        }
+        out.push(Job { kind: t.kind, client, scope: t.scope.clone(), replay_code: opts.replay_codes });
+    }
+    Ok(out)
+}
+
+/// Goose's configuration: no argv, no controllers, our overrides.
+fn goose_config(issuer: &str, scenario: &Scenario, opts: &LoadOptions) -> Result<GooseConfiguration, LoadError> {
+    let host = url::Url::parse(issuer)
+        .map(|u| u[..url::Position::BeforePath].to_owned())
+        .map_err(|e| LoadError::Goose(format!("issuer is not a URL: {e}")))?;
+    let mut c = GooseConfiguration::default();
+    c.host = Some(host);
+    c.users = Some(opts.users.unwrap_or(scenario.users));
+    c.increase_rate = Some(opts.hatch_rate.clone().unwrap_or_else(|| scenario.hatch_rate.clone()));
+    c.run_time = Some(opts.run_time.clone().unwrap_or_else(|| scenario.run_time.clone()));
+    c.threshold = scenario.thresholds.iter().chain(&opts.thresholds).cloned().collect();
+    c.report_file = opts.goose_reports.iter().map(|p| p.display().to_string()).collect();
+    // Our counters include the ramp-up, so Goose's must too (rates compare).
+    c.no_reset_metrics = true;
+    c.no_print_metrics = !opts.goose_metrics;
+    c.no_telnet = true;
+    c.quiet = 1;
+    Ok(c)
+}
+
+/// Runs `scenario` against `target` and returns our report (thresholds missed are in it).
+pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock: Arc<dyn Clock>) -> Result<LoadReport, LoadError> {
+    let mut checked = scenario.clone();
+    if let Some(u) = opts.users {
+        checked.users = u;
+    }
+    if let Some(r) = &opts.hatch_rate {
+        checked.hatch_rate = r.clone();
+    }
+    if let Some(t) = &opts.run_time {
+        checked.run_time = t.clone();
+    }
+    checked.validate()?;
+    let jobs = jobs(&target, &checked, opts)?;
+    let agent_config = AgentConfig {
+        timeout: std::time::Duration::from_secs(target.timeout_secs),
+        ca_file: target.ca_file.clone(),
+        insecure_skip_tls_verify: target.insecure_skip_tls_verify,
+        ..AgentConfig::default()
+    };
+    let agent = Agent::new(&agent_config, Redactor::new(target.secrets())).map_err(HarnessError::from)?;
+    let summary = TargetSummary { name: target.name().to_owned(), issuer: target.issuer.clone() };
+    let (ctx, _) = conform::prepare(target, agent, Arc::clone(&clock)).await?;
+    if ctx.endpoints.is_none() {
+        return Err(LoadError::NoEndpoints);
+    }
+    let config = goose_config(&summary.issuer, &checked, opts)?;
+    let shared = Arc::new(Shared { ctx, stats: LoadStats::default() });
+    let started_at = clock::rfc3339(clock.now());
+    let attack = GooseAttack::initialize_with_config(config).map_err(|e| LoadError::Goose(e.to_string()))?;
+    let attack = attack::build(attack, &checked, jobs, &shared).map_err(|e| LoadError::Goose(e.to_string()))?;
+    let wall = Instant::now();
+    let thresholds_failed = match attack.execute().await {
+        Ok(_) => Vec::new(),
+        Err(GooseError::ThresholdsFailed { failed, .. }) => {
+            failed.iter().filter(|r| !r.passed).map(|r| format!("{} (observed {})", r.rule, r.observed)).collect()
+        }
+        Err(e) => return Err(LoadError::Goose(format!("{e}: {e:?}"))),
+    };
+    let duration_ms = u64::try_from(wall.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let snap = shared.stats.snapshot();
+    Ok(LoadReport {
+        kind: report::KIND.into(),
+        schema_version: report::LOAD_SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        scenario: checked.name().to_owned(),
+        target: summary,
+        started_at,
+        duration_ms,
+        processes: 1,
+        users: checked.users,
+        counters: snap.counters,
+        steps: snap.steps,
+        errors: snap.errors,
+        findings: snap.findings,
+        thresholds_failed,
+    })
+}

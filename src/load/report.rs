@@ -1,0 +1,302 @@
+//! The load report we write next to Goose's: headline rates, per-step percentiles with their HDR
+//! histograms, errors by kind and findings under load. Reports of independent load processes
+//! (shards of one test) merge exactly (`oidc-harness report merge`).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::stats::{Counters, FindingCount, HistogramError, Snapshot, StepReport, merge_snapshots};
+use crate::report::TargetSummary;
+
+/// The report kind, so a conformance report is not merged by mistake.
+pub const KIND: &str = "oidc-harness-load";
+/// Version of this format.
+pub const LOAD_SCHEMA_VERSION: u32 = 1;
+
+/// One load run (or several merged).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadReport {
+    /// Always [`KIND`].
+    pub kind: String,
+    /// Format version.
+    pub schema_version: u32,
+    /// Harness version.
+    pub tool_version: String,
+    /// Scenario name.
+    pub scenario: String,
+    /// The provider.
+    pub target: TargetSummary,
+    /// Start (RFC 3339, UTC); the earliest of merged runs.
+    pub started_at: String,
+    /// Measured wall time in milliseconds; the longest of merged runs (shards run side by side).
+    pub duration_ms: u64,
+    /// Load processes that contributed.
+    pub processes: u32,
+    /// Concurrent users, all processes together.
+    pub users: usize,
+    /// Counters.
+    pub counters: Counters,
+    /// Per-step latency (requests by step label, and `verify_jwt` for client-side verification).
+    pub steps: BTreeMap<String, StepReport>,
+    /// Errors by kind (`HTTP 500 at token`, `timeout at login`, `flow stuck`, ...).
+    pub errors: BTreeMap<String, u64>,
+    /// Conformance failures seen under load, by check id.
+    pub findings: BTreeMap<String, FindingCount>,
+    /// Goose thresholds that were missed (empty: all met or none set).
+    #[serde(default)]
+    pub thresholds_failed: Vec<String>,
+}
+
+/// Why reports cannot be read or merged.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadReportError {
+    /// File unreadable.
+    #[error("cannot read load report {path}: {source}")]
+    Read {
+        /// Path.
+        path: String,
+        /// I/O error.
+        source: std::io::Error,
+    },
+    /// Not a load report of a supported version.
+    #[error("{path}: expected an oidc-harness load report, schema version {LOAD_SCHEMA_VERSION} (found {found})")]
+    NotALoadReport {
+        /// Path.
+        path: String,
+        /// What was found.
+        found: String,
+    },
+    /// Merging different things.
+    #[error("cannot merge {path}: expected scenario {expected} against {issuer} (found {found})")]
+    Mismatch {
+        /// Path.
+        path: String,
+        /// First report's scenario.
+        expected: String,
+        /// First report's issuer.
+        issuer: String,
+        /// This report's scenario and issuer.
+        found: String,
+    },
+    /// A histogram is damaged.
+    #[error("{path}: {source}")]
+    Histogram {
+        /// Path.
+        path: String,
+        /// What is wrong.
+        source: HistogramError,
+    },
+    /// Nothing to merge.
+    #[error("expected at least one load report to merge (found none)")]
+    Empty,
+}
+
+impl LoadReport {
+    /// The stats part as a snapshot.
+    fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            steps: self.steps.clone(),
+            counters: self.counters,
+            errors: self.errors.clone(),
+            findings: self.findings.clone(),
+        }
+    }
+
+    /// Seconds of measured wall time (never zero).
+    pub fn seconds(&self) -> f64 {
+        (self.duration_ms.max(1) as f64) / 1000.0
+    }
+
+    /// Completed login flows per second.
+    pub fn flows_per_sec(&self) -> f64 {
+        self.counters.flows_completed as f64 / self.seconds()
+    }
+
+    /// Token responses per second.
+    pub fn tokens_per_sec(&self) -> f64 {
+        self.counters.token_responses as f64 / self.seconds()
+    }
+
+    /// Client-side JWT verifications per second.
+    pub fn verifications_per_sec(&self) -> f64 {
+        self.counters.verifications as f64 / self.seconds()
+    }
+
+    /// MUST failures seen under load.
+    pub fn must_failures(&self) -> u64 {
+        self.findings.values().filter(|f| f.level == "MUST").map(|f| f.count).sum()
+    }
+
+    /// Reads a report file.
+    pub fn read(path: &Path) -> Result<LoadReport, LoadReportError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| LoadReportError::Read { path: shown.clone(), source })?;
+        let bad = |found: String| LoadReportError::NotALoadReport { path: shown.clone(), found };
+        let report: LoadReport = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+        if report.kind != KIND || report.schema_version != LOAD_SCHEMA_VERSION {
+            return Err(bad(format!("kind {} version {}", report.kind, report.schema_version)));
+        }
+        Ok(report)
+    }
+
+    /// Writes the report as pretty JSON.
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        std::fs::write(path, text + "\n")
+    }
+}
+
+/// Merges reports of the same scenario against the same issuer (named by `paths` in errors).
+pub fn merge(reports: Vec<(String, LoadReport)>) -> Result<LoadReport, LoadReportError> {
+    let mut it = reports.into_iter();
+    let (_, mut acc) = it.next().ok_or(LoadReportError::Empty)?;
+    let mut snap = acc.snapshot();
+    for (path, r) in it {
+        if r.scenario != acc.scenario || r.target.issuer != acc.target.issuer {
+            return Err(LoadReportError::Mismatch {
+                path,
+                expected: acc.scenario.clone(),
+                issuer: acc.target.issuer.clone(),
+                found: format!("{} against {}", r.scenario, r.target.issuer),
+            });
+        }
+        merge_snapshots(&mut snap, &r.snapshot()).map_err(|source| LoadReportError::Histogram { path, source })?;
+        acc.started_at = acc.started_at.min(r.started_at);
+        acc.duration_ms = acc.duration_ms.max(r.duration_ms);
+        acc.processes += r.processes;
+        acc.users += r.users;
+        for t in r.thresholds_failed {
+            if !acc.thresholds_failed.contains(&t) {
+                acc.thresholds_failed.push(t);
+            }
+        }
+    }
+    acc.steps = snap.steps;
+    acc.counters = snap.counters;
+    acc.errors = snap.errors;
+    acc.findings = snap.findings;
+    Ok(acc)
+}
+
+/// The human summary (plain text; also valid Markdown).
+pub fn render(r: &LoadReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Load: {} against {} ({} users, {} process{}, {:.1} s)\n",
+        r.scenario,
+        r.target.issuer,
+        r.users,
+        r.processes,
+        if r.processes == 1 { "" } else { "es" },
+        r.seconds()
+    );
+    let c = &r.counters;
+    let _ = writeln!(out, "| rate | per second | total |\n|---|---:|---:|");
+    let _ = writeln!(out, "| login flows completed | {:.1} | {} of {} started |", r.flows_per_sec(), c.flows_completed, c.flows_started);
+    let _ = writeln!(out, "| token responses | {:.1} | {} |", r.tokens_per_sec(), c.token_responses);
+    let _ = writeln!(out, "| JWT verifications | {:.1} | {} ({} failed) |", r.verifications_per_sec(), c.verifications, c.verification_failures);
+    let _ = writeln!(out, "\n| step | count | errors | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|---:|");
+    for (name, s) in &r.steps {
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            s.count, s.errors, s.p50_ms, s.p95_ms, s.p99_ms, s.max_ms
+        );
+    }
+    if r.errors.is_empty() {
+        let _ = writeln!(out, "\nErrors: none.");
+    } else {
+        let _ = writeln!(out, "\n| error | count |\n|---|---:|");
+        for (k, n) in &r.errors {
+            let _ = writeln!(out, "| {k} | {n} |");
+        }
+    }
+    if r.findings.is_empty() {
+        let _ = writeln!(out, "\nFindings under load: none.");
+    } else {
+        let _ = writeln!(out, "\n| finding under load | level | count | first message |\n|---|---|---:|---|");
+        for (id, f) in &r.findings {
+            let _ = writeln!(out, "| {id} | {} | {} | {} |", f.level, f.count, f.example.replace('|', "\\|"));
+        }
+    }
+    if !r.thresholds_failed.is_empty() {
+        let _ = writeln!(out, "\nThresholds missed: {}", r.thresholds_failed.join(", "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::stats::LoadStats;
+
+    fn report(issuer: &str, ms: u64, flows: u64) -> LoadReport {
+        let stats = LoadStats::default();
+        for i in 0..flows {
+            stats.step("token", 1000 + i, None);
+        }
+        stats.count(|c| {
+            c.flows_started += flows;
+            c.flows_completed += flows;
+            c.token_responses += flows;
+        });
+        let s = stats.snapshot();
+        LoadReport {
+            kind: KIND.into(),
+            schema_version: LOAD_SCHEMA_VERSION,
+            tool_version: "test".into(),
+            scenario: "login-flow".into(),
+            target: TargetSummary { name: "t".into(), issuer: issuer.into() },
+            started_at: "2026-11-27T10:00:00Z".into(),
+            duration_ms: ms,
+            processes: 1,
+            users: 4,
+            counters: s.counters,
+            steps: s.steps,
+            errors: s.errors,
+            findings: s.findings,
+            thresholds_failed: vec![],
+        }
+    }
+
+    #[test]
+    fn merged_shards_add_up_and_rates_use_the_longest_run() {
+        let merged = merge(vec![("a".into(), report("http://op", 10_000, 100)), ("b".into(), report("http://op", 8_000, 50))]).unwrap();
+        assert_eq!(merged.processes, 2);
+        assert_eq!(merged.users, 8);
+        assert_eq!(merged.counters.flows_completed, 150);
+        assert_eq!(merged.steps["token"].count, 150);
+        assert!((merged.flows_per_sec() - 15.0).abs() < 1e-9);
+        let text = render(&merged);
+        assert!(text.contains("| login flows completed | 15.0 | 150 of 150 started |"), "{text}");
+        assert!(text.contains("| token | 150 | 0 |"), "{text}");
+    }
+
+    #[test]
+    fn reports_of_different_targets_do_not_merge() {
+        let err = merge(vec![("a".into(), report("http://op", 1, 1)), ("b.json".into(), report("http://other", 1, 1))]).unwrap_err();
+        assert!(err.to_string().contains("b.json"), "{err}");
+        assert!(matches!(merge(vec![]), Err(LoadReportError::Empty)));
+    }
+
+    #[test]
+    fn reports_round_trip_through_files_and_reject_other_json() {
+        let dir = std::env::temp_dir().join(format!("oh-load-{}", std::process::id()));
+        let path = dir.join("load.json");
+        let r = report("http://op", 1000, 3);
+        r.write(&path).unwrap();
+        assert_eq!(LoadReport::read(&path).unwrap(), r);
+        std::fs::write(&path, r#"{"schema_version": 1, "modules": []}"#).unwrap();
+        let err = LoadReport::read(&path).unwrap_err().to_string();
+        assert!(err.contains("expected an oidc-harness load report"), "{err}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
