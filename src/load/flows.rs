@@ -128,14 +128,6 @@ pub async fn login_flow(
     let body = judge_token_response(stats, &resp, &params.scope, "authorization_code").ok_or("code exchange refused")?;
     let body = Some(body);
     let held = Held { access_token: member(&body, "access_token"), refresh_token: member(&body, "refresh_token") };
-    if replay_code {
-        // A code is single-use (RFC 6749 4.1.2): a replay under load must fail.
-        if let Ok(again) = agent.send(exchange.labelled("token_replay")).await {
-            if again.status == 200 {
-                stats.finding("code.reuse.rejected", "MUST", "a replayed authorization code was redeemed again under load");
-            }
-        }
-    }
     let mut verifications = Vec::new();
     let mut id_claims = None;
     match member(&body, "id_token") {
@@ -150,6 +142,15 @@ pub async fn login_flow(
         let resp = agent.send(flow::token::userinfo(ep, at)).await.map_err(|_| "userinfo transport error")?;
         let granted: Vec<String> = member(&body, "scope").unwrap_or(params.scope.clone()).split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
         count_failures(stats, &evaluate(USERINFO_CHECKS, &userinfo_evidence(&resp, id_claims.as_ref(), &granted)));
+    }
+    if replay_code {
+        // A code is single-use (RFC 6749 4.1.2): a replay under load must fail. Last, because a
+        // replay may (SHOULD) revoke the tokens already issued from the code.
+        if let Ok(again) = agent.send(exchange.labelled("token_replay")).await {
+            if again.status == 200 {
+                stats.finding("code.reuse.rejected", "MUST", "a replayed authorization code was redeemed again under load");
+            }
+        }
     }
     stats.count(|c| c.flows_completed += 1);
     Ok((held, verifications))

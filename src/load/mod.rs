@@ -111,7 +111,9 @@ fn jobs(target: &Target, scenario: &Scenario, opts: &LoadOptions) -> Result<Vec<
         if needs_user && target.users.is_empty() {
             return Err(LoadError::Unfit { kind, expected: "a test user".into() });
         }
-        out.push(Job { kind: t.kind, client, scope: t.scope.clone(), replay_code: opts.replay_codes });
+        // A replay revokes what the code issued (as it SHOULD), so only pure login flows replay.
+        let replay_code = opts.replay_codes && t.kind == FlowKind::LoginFlow;
+        out.push(Job { kind: t.kind, client, scope: t.scope.clone(), replay_code });
     }
     Ok(out)
 }

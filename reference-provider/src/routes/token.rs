@@ -30,7 +30,10 @@ pub(crate) async fn token_post(State(p): State<AppState>, headers: HeaderMap, bo
             if let Some(i) = issued.id_token {
                 body.insert("id_token".into(), i.into());
             }
-            body.insert("scope".into(), issued.scope.into());
+            // An empty scope is not a scope (RFC 6749 3.3: one or more scope tokens): omit it.
+            if !issued.scope.is_empty() {
+                body.insert("scope".into(), issued.scope.into());
+            }
             let mut res = json(StatusCode::OK, Value::Object(body).to_string());
             if p.fault(Fault::NoCacheControl) {
                 let h = res.headers_mut();

@@ -191,6 +191,11 @@ async fn public_client_es256_client_and_client_credentials() {
     assert_eq!(status, 200, "{cc}");
     assert!(cc.get("id_token").is_none() && cc.get("refresh_token").is_none());
     assert_eq!(claims(cc["access_token"].as_str().unwrap())["sub"], "demo-client");
+    assert_eq!(cc["scope"], "email");
+    // Without a scope the grant carries none, and the response says none (no `"scope": ""`).
+    let (status, _, cc) = b.token(CONFIDENTIAL, &[("grant_type", "client_credentials")]).await;
+    assert_eq!(status, 200, "{cc}");
+    assert!(cc.get("scope").is_none(), "{cc}");
 }
 
 #[tokio::test]
