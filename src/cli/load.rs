@@ -45,6 +45,10 @@ pub(crate) struct LoadArgs {
     /// Also print Goose's own metric tables.
     #[arg(long)]
     goose_metrics: bool,
+    /// Run as shard I of N (e.g. `--shard $JOB_COMPLETION_INDEX/8`): this process logs in
+    /// only with the pool users whose position modulo N is I, so shards never share a user.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
     /// Embedded provider only: break one rule on purpose (repeatable).
     #[arg(long = "fault", value_name = "NAME", conflicts_with = "target")]
     faults: Vec<String>,
@@ -62,6 +66,15 @@ fn scenario(name: &str) -> anyhow::Result<Scenario> {
     anyhow::bail!("unknown scenario {name:?}: expected a file or one of {}", known.join(", "))
 }
 
+/// Parses `I/N` with I < N.
+fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
+    let parsed = s.split_once('/').and_then(|(i, n)| Some((i.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
+    match parsed {
+        Some((i, n)) if n > 0 && i < n => Ok((i, n)),
+        _ => anyhow::bail!("invalid --shard {s:?}: expected I/N with 0 ≤ I < N, e.g. 0/4"),
+    }
+}
+
 /// Runs a load test; returns the exit code.
 pub(crate) fn run(args: LoadArgs) -> anyhow::Result<u8> {
     let scenario = scenario(&args.scenario)?;
@@ -76,6 +89,12 @@ pub(crate) fn run(args: LoadArgs) -> anyhow::Result<u8> {
         goose_metrics: args.goose_metrics,
     };
     let users = args.users.unwrap_or(scenario.users);
+    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
+    for path in &args.report_file {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let report = runtime.block_on(async {
         let (target, _embedded) = match &args.target {
@@ -88,6 +107,16 @@ pub(crate) fn run(args: LoadArgs) -> anyhow::Result<u8> {
                 (profile, Some(running))
             }
         };
+        let mut target = target;
+        if let Some((i, n)) = shard {
+            let pool = std::mem::take(&mut target.users);
+            let total = pool.len();
+            target.users = pool.into_iter().enumerate().filter(|(k, _)| k % n == i).map(|(_, u)| u).collect();
+            if target.users.is_empty() {
+                anyhow::bail!("shard {i}/{n} gets no user: the profile has {total} user(s); give it at least {n}");
+            }
+            eprintln!("load: shard {i}/{n} with {} of {total} users", target.users.len());
+        }
         eprintln!("load: scenario {} against {}", scenario.name(), target.issuer);
         anyhow::Ok(load::run(target, &scenario, &opts, Arc::new(SystemClock)).await?)
     })?;
@@ -123,4 +152,18 @@ pub(crate) fn merge(files: &[PathBuf], out: &Path) -> anyhow::Result<u8> {
     let merged = load::merge(reports)?;
     write(&merged, out)?;
     Ok(exit_code(&merged))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_shard;
+
+    #[test]
+    fn shards_are_index_over_count() {
+        assert_eq!(parse_shard("0/4").unwrap(), (0, 4));
+        assert_eq!(parse_shard(" 3 / 4 ").unwrap(), (3, 4));
+        for bad in ["4/4", "1/0", "x/2", "2", ""] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
+        }
+    }
 }
