@@ -71,7 +71,7 @@ async fn flush(user: &mut GooseUser, stats: &LoadStats, timings: Vec<Timing>, ve
     for v in verifications {
         let err = (!v.ok).then_some("ID token failed verification");
         let _ = user
-            .record_custom_request_duration("JWT", "verify_id_token", Duration::from_micros(v.micros), v.ok, None, err)
+            .record_custom_request_duration("JWT", "verify", Duration::from_micros(v.micros), v.ok, None, err)
             .await;
     }
 }
@@ -122,7 +122,7 @@ async fn act(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> Transa
             if state.held.refresh_token.is_none() {
                 login(user, &shared, &job, &mut state).await
             } else {
-                flows::refresh(ctx, &shared.stats, &state.agent, c, &mut state.held).await.map(|v| v.into_iter().collect())
+                flows::refresh(ctx, &shared.stats, &state.agent, c, &mut state.held).await
             }
         }
         (FlowKind::Userinfo, Some(_)) => {
@@ -133,7 +133,7 @@ async fn act(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> Transa
             }
         }
         (FlowKind::ClientCredentials, Some(c)) => {
-            flows::client_credentials(ctx, &shared.stats, &state.agent, c, job.scope.as_deref()).await.map(|()| Vec::new())
+            flows::client_credentials(ctx, &shared.stats, &state.agent, c, job.scope.as_deref()).await
         }
         (FlowKind::DiscoveryJwks, Some(_)) => flows::discovery_jwks(ctx, &shared.stats, &state.agent).await.map(|()| Vec::new()),
     };

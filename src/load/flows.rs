@@ -79,6 +79,27 @@ pub fn verify_id_token(
     (Verification { micros, ok }, ev.jwt.map(|j| j.claims))
 }
 
+/// Verifies a JWT access token (RFC 9068) when the provider issues one: signature against the
+/// JWKS, `iss`, and `exp` in the future. Opaque access tokens are not verified (`None`).
+pub fn verify_access_token(ctx: &Ctx, stats: &LoadStats, raw: &str) -> Option<Verification> {
+    let started = Instant::now();
+    let jwt = crate::jose::UnverifiedJwt::parse(raw).ok()?;
+    let jwks = ctx.jwks.as_ref()?;
+    let signed = jwks.verify(&jwt).is_ok();
+    let iss_ok = jwt.claim_str("iss") == Some(ctx.target.issuer.as_str());
+    let exp_ok = jwt.claim_i64("exp").is_some_and(|exp| exp + crate::checks::id_token::LEEWAY_SECS > ctx.clock.now());
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    let ok = signed && iss_ok && exp_ok;
+    stats.count(|c| if ok { c.verifications += 1 } else { c.verification_failures += 1 });
+    let why = match (signed, iss_ok) {
+        (false, _) => "access token signature does not verify",
+        (true, false) => "access token iss differs from the issuer",
+        (true, true) => "access token expired",
+    };
+    stats.step("verify_jwt", micros, (!ok).then_some(why));
+    Some(Verification { micros, ok })
+}
+
 /// Judges a token response; counts it when it is a 200 with an access token.
 fn judge_token_response(stats: &LoadStats, resp: &HttpResponse, requested_scope: &str, grant: &str) -> Option<Value> {
     let body = resp.json();
@@ -138,6 +159,9 @@ pub async fn login_flow(
         }
         None => stats.error("no id_token in the token response"),
     }
+    if let Some(v) = held.access_token.as_deref().and_then(|at| verify_access_token(ctx, stats, at)) {
+        verifications.push(v);
+    }
     if let (Some(ep), Some(at)) = (&endpoints.userinfo, &held.access_token) {
         let resp = agent.send(flow::token::userinfo(ep, at)).await.map_err(|_| "userinfo transport error")?;
         let granted: Vec<String> = member(&body, "scope").unwrap_or(params.scope.clone()).split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
@@ -163,7 +187,7 @@ pub async fn refresh(
     agent: &Agent,
     client: &ClientProfile,
     held: &mut Held,
-) -> Result<Option<Verification>, String> {
+) -> Result<Vec<Verification>, String> {
     let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
     let rt = held.refresh_token.clone().ok_or("no refresh token (the login gave none)")?;
     let resp = agent.send(flow::token::refresh(&endpoints.token, client, &rt, None)).await.map_err(|_| "refresh transport error")?;
@@ -176,7 +200,11 @@ pub async fn refresh(
         held.refresh_token = Some(new);
     }
     held.access_token = member(&body, "access_token");
-    Ok(member(&body, "id_token").map(|raw| verify_id_token(ctx, stats, client, &raw, None, held.access_token.clone()).0))
+    let mut verified: Vec<Verification> = held.access_token.as_deref().and_then(|at| verify_access_token(ctx, stats, at)).into_iter().collect();
+    if let Some(raw) = member(&body, "id_token") {
+        verified.push(verify_id_token(ctx, stats, client, &raw, None, held.access_token.clone()).0);
+    }
+    Ok(verified)
 }
 
 /// One userinfo call with the held access token (dropped when refused, to log in again).
@@ -194,11 +222,18 @@ pub async fn userinfo(ctx: &Ctx, stats: &LoadStats, agent: &Agent, held: &mut He
 }
 
 /// One client_credentials grant.
-pub async fn client_credentials(ctx: &Ctx, stats: &LoadStats, agent: &Agent, client: &ClientProfile, scope: Option<&str>) -> Result<(), String> {
+pub async fn client_credentials(
+    ctx: &Ctx,
+    stats: &LoadStats,
+    agent: &Agent,
+    client: &ClientProfile,
+    scope: Option<&str>,
+) -> Result<Vec<Verification>, String> {
     let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
     let req = flow::token::client_credentials(&endpoints.token, client, scope);
     let resp = agent.send(req).await.map_err(|_| "client_credentials transport error")?;
-    judge_token_response(stats, &resp, scope.unwrap_or(""), "client_credentials").map(|_| ()).ok_or_else(|| "client_credentials refused".into())
+    let body = judge_token_response(stats, &resp, scope.unwrap_or(""), "client_credentials").ok_or("client_credentials refused")?;
+    Ok(member(&Some(body), "access_token").and_then(|at| verify_access_token(ctx, stats, &at)).into_iter().collect())
 }
 
 /// The discovery document and the JWKS, each parsed as JSON.

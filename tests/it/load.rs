@@ -24,7 +24,8 @@ async fn load_runs_count_flows_catch_faults_miss_thresholds_and_merge() {
     let c = clean.counters;
     assert!(c.flows_completed > 0, "{c:?}");
     assert_eq!(c.flows_completed, c.flows_started);
-    assert_eq!(c.verifications, c.flows_completed);
+    // Each flow verifies its ID token and its (RFC 9068 JWT) access token.
+    assert_eq!(c.verifications, 2 * c.flows_completed);
     assert_eq!(c.verification_failures, 0);
     assert!(clean.errors.is_empty(), "{:?}", clean.errors);
     assert!(clean.findings.is_empty(), "{:?}", clean.findings);
