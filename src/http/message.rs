@@ -20,6 +20,8 @@ pub struct HttpRequest {
     pub basic_auth: Option<(String, String)>,
     /// Bearer token for the `Authorization` header.
     pub bearer: Option<String>,
+    /// Any other body (its `Content-Type` is among `headers`); ignored when `form` is set.
+    pub body: Option<String>,
 }
 
 impl std::fmt::Debug for HttpRequest {
@@ -32,6 +34,7 @@ impl std::fmt::Debug for HttpRequest {
             .field("form", &self.form.as_deref().map(names))
             .field("basic_auth", &self.basic_auth.as_ref().map(|(id, _)| id))
             .field("bearer", &self.bearer.as_ref().map(|_| "[redacted]"))
+            .field("body", &self.body.as_ref().map(|_| "[redacted]"))
             .finish()
     }
 }
@@ -46,12 +49,18 @@ impl HttpRequest {
             form: None,
             basic_auth: None,
             bearer: None,
+            body: None,
         }
     }
 
     /// A POST request with a form body.
     pub fn post_form(url: Url, fields: Vec<(String, String)>) -> Self {
         HttpRequest { method: reqwest::Method::POST, form: Some(fields), ..HttpRequest::get(url) }
+    }
+
+    /// Sets a raw body with its `Content-Type` (e.g. a JSON login API call).
+    pub fn with_body(self, content_type: &str, body: String) -> Self {
+        HttpRequest { body: Some(body), ..self.header("Content-Type", content_type) }
     }
 
     /// Adds a request header.

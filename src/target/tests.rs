@@ -116,3 +116,15 @@ fn short_lifetime_client_and_parallel_requests() {
     let e = with("parallel_requests = 1").unwrap_err().to_string();
     assert!(e.contains("parallel_requests"), "{e}");
 }
+
+#[test]
+fn json_login_hints_parse_and_are_validated() {
+    let json = "[hints.json_login]\npage = \"/login\"\nurl = \"{origin}/api/login\"\nbody = '{\"u\": \"{username}\"}'\ncontinue = \"{json.redirect_to}\"\ncsrf_cookie = \"csrf\"\n";
+    let p = Profile::parse(&format!("{GOOD}\n{json}"), Path::new("p.toml"), &env).unwrap();
+    let j = p.hints.json_login.as_ref().unwrap();
+    assert_eq!((j.url.as_str(), j.method.as_str(), j.content_type.as_str()), ("{origin}/api/login", "POST", "application/json"));
+    assert_eq!(j.continue_to.as_deref(), Some("{json.redirect_to}"));
+    let e = Profile::parse(&format!("{GOOD}\n{json}method = \"NOT A METHOD\"\n"), Path::new("p.toml"), &env).unwrap_err().to_string();
+    assert!(e.contains("hints.json_login.method"), "{e}");
+    assert!(Profile::parse(&format!("{GOOD}\n[hints.json_login]\nurl = \"/x\"\n"), Path::new("p.toml"), &env).is_err(), "body is required");
+}
