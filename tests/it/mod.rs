@@ -2,4 +2,6 @@
 
 mod end_to_end;
 mod faults;
+mod json_login;
 mod misbehaving;
+mod tolerant;
