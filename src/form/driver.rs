@@ -239,6 +239,11 @@ fn next_step(
         let replay = matches!(resp.status, 307 | 308).then_some(sent);
         return follow(location, replay, opts, stuck);
     }
+    // A login page named by hints.json_login.page is answered through the API whatever it holds.
+    let named_page = opts.hints.json_login.as_ref().is_some_and(|j| j.page.is_some());
+    if named_page && is_json_login_page(resp, opts) {
+        return json_login_step(opts, login_submitted, resp, url());
+    }
     let html = resp.text();
     match classify(&html, &resp.url, opts.hints) {
         Page::Login(login) => {
@@ -281,12 +286,7 @@ fn next_step(
         Page::Other => match (meta_refresh(&html, &resp.url), provider_error(resp)) {
             (Some(target), _) => follow(target, None, opts, stuck),
             (None, None) if is_json_login_page(resp, opts) => {
-                let outcome = match (opts.credentials, login_submitted) {
-                    (None, _) => DriveOutcome::LoginRequired { url: url() },
-                    (Some(_), true) => DriveOutcome::LoginRejected { url: url() },
-                    (Some(_), false) => return Step::JsonLogin { page: resp.url.clone() },
-                };
-                Step::Stop { outcome, login: true }
+                json_login_step(opts, login_submitted, resp, url())
             }
             (None, Some(code)) => stuck(&format!(
                 "expected a redirect, a login, consent or auto-submit form (found an error page, {code})"
@@ -302,6 +302,16 @@ fn next_step(
 fn is_json_login_page(resp: &HttpResponse, opts: &DriveOptions<'_>) -> bool {
     let ok = (200..300).contains(&resp.status);
     ok && opts.hints.json_login.as_ref().is_some_and(|j| j.is_login_page(&resp.url))
+}
+
+/// On a JSON login page: log in, or stop when there are no credentials or they were refused.
+fn json_login_step(opts: &DriveOptions<'_>, login_submitted: bool, resp: &HttpResponse, url: String) -> Step {
+    let outcome = match (opts.credentials, login_submitted) {
+        (None, _) => DriveOutcome::LoginRequired { url },
+        (Some(_), true) => DriveOutcome::LoginRejected { url },
+        (Some(_), false) => return Step::JsonLogin { page: resp.url.clone() },
+    };
+    Step::Stop { outcome, login: true }
 }
 
 /// What a login page's script would send: the JSON login request, with the page's cookies.

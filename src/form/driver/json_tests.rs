@@ -30,13 +30,17 @@ fn json_config(url: &str) -> JsonLogin {
 /// /authorize → /ui/login?flow=f1 (an empty app page, CSRF cookie) → POST /api/login (JSON)
 /// → /resume (session cookie) → the redirect_uri.
 async fn spa_provider() -> MockServer {
+    spa_provider_with("<!doctype html><html><body><div id=app></div><script src=app.js></script></body></html>").await
+}
+
+/// [`spa_provider`] with another login page.
+async fn spa_provider_with(app: &str) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/authorize"))
         .respond_with(ResponseTemplate::new(302).insert_header("location", "/ui/login?flow=f1"))
         .mount(&server)
         .await;
-    let app = "<!doctype html><html><body><div id=app></div><script src=app.js></script></body></html>";
     Mock::given(method("GET"))
         .and(path("/ui/login"))
         .respond_with(
@@ -157,4 +161,15 @@ async fn a_form_encoded_login_body_is_redacted_in_the_transcript() {
     assert!(matches!(report.outcome, DriveOutcome::LoginRejected { .. }), "{report:?}");
     let t = serde_json::to_string(&a.take_transcript()).unwrap();
     assert!(t.contains("user=anne%40example.test") && !t.contains("sp4"), "{t}");
+}
+
+#[tokio::test]
+async fn a_named_login_page_goes_through_the_api_even_with_a_form() {
+    // A language picker whose button reads "Continue" would pass for a consent page.
+    let app = r#"<html><body><form action="/lang"><select name="lang"><option>en</option></select>
+        <button type="submit">Continue</button></form><div id=app></div><script src=app.js></script></body></html>"#;
+    let server = spa_provider_with(app).await;
+    let report = run(&server, Some(PASSWORD), &hints("{origin}/api/login")).await;
+    let DriveOutcome::Callback(cb) = &report.outcome else { panic!("{report:?}") };
+    assert_eq!((cb.code(), report.consent_pages_seen, report.login_forms_seen), (Some(CODE), 0, 1));
 }
