@@ -185,3 +185,31 @@ async fn discover_errors_are_clear() {
     let d = discover(&agent(), &format!("{issuer}/u")).await.unwrap();
     assert_eq!(d.jwks, Err("no jwks_uri advertised".to_owned()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_drafted_profile_drives_plan_basic_against_the_embedded_provider() {
+    use std::sync::Arc;
+
+    use crate::conform::{self, Plan, RunOptions, Selection};
+    use crate::report::ModuleStatus;
+
+    let running = conform::start_embedded(reference_provider::FaultSet::none()).await.unwrap();
+    let d = discover(&agent(), running.issuer()).await.unwrap();
+    assert_eq!(d.jwks.as_ref().map(Vec::len).unwrap_or_default(), 4, "{:?}", d.jwks);
+    let text = starter_profile(&d, &StarterOptions::default());
+    // The demo seed's first-party client and first user.
+    let demo = |name: &str| match name {
+        "OIDC_CLIENT_ID" => Some("demo-client".to_owned()),
+        "OIDC_CLIENT_SECRET" => Some("demo-client-secret".to_owned()),
+        "OIDC_USERNAME" => Some("alice".to_owned()),
+        "OIDC_PASSWORD" => Some("alice-demo-password".to_owned()),
+        _ => None,
+    };
+    let profile = Profile::parse(&text, Path::new("drafted.toml"), &demo).unwrap();
+    assert!(profile.features.refresh_token);
+    let options = RunOptions { selection: Selection::plan(Plan::Basic), run_name: Some("drafted".into()), progress: false };
+    let report = conform::run(profile, &options, Arc::new(crate::clock::SystemClock)).await.unwrap();
+    assert_eq!(report.totals().fail, 0, "{report:?}");
+    let code_flow = report.modules.iter().find(|m| m.id == "code-flow/main").expect("the drafted client's code flow");
+    assert!(matches!(code_flow.status, ModuleStatus::Passed | ModuleStatus::Warning), "{code_flow:?}");
+}
