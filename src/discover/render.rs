@@ -16,6 +16,9 @@ pub fn render_summary(d: &Discovered) -> String {
         let _ = writeln!(out, "{label:<LABEL$}{value}");
     };
     line("Issuer", m.issuer.as_deref().unwrap_or("(missing)"));
+    if let Some(advertised) = m.issuer.as_deref().filter(|i| *i != d.issuer.as_str() && *i != d.issuer.as_str().trim_end_matches('/')) {
+        line("", &format!("(differs from the requested {}; the profile must use {advertised})", d.issuer));
+    }
     line("Discovery document", d.discovery_url.as_str());
     let endpoint = |v: &Option<String>| v.clone().unwrap_or_else(|| "(not advertised)".to_owned());
     line("Authorization", &endpoint(&m.authorization_endpoint));

@@ -75,6 +75,11 @@ fn absent_fields_show_their_defaults_and_type_errors_are_listed() {
     assert!(s.contains("(not advertised; default query, fragment)"), "{s}");
     assert!(s.contains("(not advertised; default client_secret_basic)"), "{s}");
     assert!(s.contains("field scopes_supported: expected array of strings (found string)"), "{s}");
+    assert!(!s.contains("differs from the requested"), "https://op.example and https://op.example/ are the same: {s}");
+    let mut other = discovered(&doc, Ok(vec![]));
+    other.issuer = Url::parse("https://op.example/tenant").unwrap();
+    let s = render_summary(&other);
+    assert!(s.contains("(differs from the requested https://op.example/tenant; the profile must use https://op.example)"), "{s}");
 }
 
 #[test]
