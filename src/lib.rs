@@ -8,6 +8,7 @@ pub mod bench;
 pub mod checks;
 pub mod clock;
 pub mod conform;
+pub mod discover;
 pub mod discovery;
 pub mod flow;
 pub mod form;

@@ -44,6 +44,24 @@ enum Command {
     Bench(BenchArgs),
     /// Load-test a provider (Goose): logins, token grants, userinfo, metadata.
     Load(cli::load::LoadArgs),
+    /// Show what a provider advertises and draft a starter target profile from it.
+    Discover(DiscoverArgs),
+}
+
+#[derive(Debug, Args)]
+struct DiscoverArgs {
+    /// The provider's issuer URL (https; plain http only on loopback).
+    #[arg(long)]
+    issuer: String,
+    /// Extra trusted root CA (PEM) for the provider's TLS certificate.
+    #[arg(long)]
+    ca_file: Option<PathBuf>,
+    /// Accept any TLS certificate. Dangerous: for throw-away test setups only.
+    #[arg(long)]
+    insecure_skip_tls_verify: bool,
+    /// Write the starter profile to this file instead of printing it after the summary.
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -168,6 +186,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => run_bench(args).map(|()| 0),
         Command::Load(args) => cli::load::run(args),
         Command::Report(ReportCommand::Merge { files, out }) => cli::load::merge(&files, &out),
+        Command::Discover(args) => run_discover(args).map(|()| 0),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -296,6 +315,30 @@ fn explain_faults() {
     if !rest.is_empty() {
         outln!("\nFaults not proven by the current plans yet: {}", rest.join(", "));
     }
+}
+
+/// `discover`: the summary on stdout, then the starter profile (or into --out).
+fn run_discover(args: DiscoverArgs) -> anyhow::Result<()> {
+    use oidc_harness::discover::{self, StarterOptions};
+    use oidc_harness::http::{Agent, AgentConfig, Redactor};
+    if args.insecure_skip_tls_verify {
+        eprintln!("warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)");
+    }
+    let config = AgentConfig { ca_file: args.ca_file.clone(), insecure_skip_tls_verify: args.insecure_skip_tls_verify, ..AgentConfig::default() };
+    let agent = Agent::new(&config, Redactor::new(Vec::new()))?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let found = runtime.block_on(discover::discover(&agent, &args.issuer))?;
+    outln!("{}", discover::render_summary(&found));
+    let options = StarterOptions { ca_file: args.ca_file.clone(), insecure_skip_tls_verify: args.insecure_skip_tls_verify };
+    let profile = discover::starter_profile(&found, &options);
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, profile).with_context(|| format!("writing {}", path.display()))?;
+            outln!("wrote starter profile {}", path.display());
+        }
+        None => outln!("{profile}"),
+    }
+    Ok(())
 }
 
 fn run_bench(args: BenchArgs) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@ use scraper::Html;
 use serde::Deserialize;
 use url::Url;
 
+use super::json_login::JsonLogin;
 use super::parse::{Field, Form, FormMethod, Submit, parse_forms, sel};
 
 /// Words meaning "allow" in a consent button's name, value or label.
@@ -49,6 +50,8 @@ pub struct FormHints {
     pub consent_allow: Option<String>,
     /// Name, value or label of the consent "deny" button.
     pub consent_deny: Option<String>,
+    /// Log in through this JSON API on a login page without a form (a JavaScript app).
+    pub json_login: Option<JsonLogin>,
 }
 
 /// What kind of page a response is.

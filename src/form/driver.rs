@@ -1,5 +1,6 @@
 //! The headless browser loop: drives an authorization request through redirects, login and
-//! consent pages until the provider sends the user agent to the redirect_uri.
+//! consent pages (or a JSON login API, see [`super::json_login`]) until the provider sends the
+//! user agent to the redirect_uri.
 //!
 //! Progress is judged by redirects and forms only, never by status codes or page text: some
 //! providers answer login and error pages with 200, others with 400.
@@ -8,6 +9,7 @@ use url::Url;
 
 use super::detect::{FormHints, Page, classify, meta_refresh};
 use super::fill::{fill_login, press};
+use super::json_login::{ApiAnswer, Vars};
 use crate::flow::callback::{AuthorizationResponse, parse_form_post, parse_redirect};
 use crate::http::{Agent, AgentError, HttpRequest, HttpResponse};
 
@@ -58,12 +60,12 @@ pub struct DriveOptions<'a> {
 pub enum DriveOutcome {
     /// The provider sent the user agent to the redirect_uri with these parameters.
     Callback(AuthorizationResponse),
-    /// Credentials were submitted and a login form came back.
+    /// Credentials were submitted and a login page came back (or the JSON login API refused them).
     LoginRejected {
         /// Redacted URL of the returned login page.
         url: String,
     },
-    /// A login form appeared but no credentials were given.
+    /// A login page (form or JSON login) appeared but no credentials were given.
     LoginRequired {
         /// Redacted URL of the login page.
         url: String,
@@ -110,12 +112,18 @@ pub async fn drive(
     let mut login_submitted = false;
     let mut redirects_in_a_row = 0usize;
     let mut last: Option<(String, u16)> = None;
+    // The login page whose JSON login request was just sent.
+    let mut json_page: Option<Url> = None;
     while report.steps < opts.max_steps {
         report.steps += 1;
         let resp = agent.send(req.clone()).await?;
         let red_url = agent.redactor().url(&resp.url);
         last = Some((red_url.clone(), resp.status));
-        match next_step(&resp, &req, opts, login_submitted, &red_url) {
+        let step = match json_page.take() {
+            Some(page) => after_json_login(agent, &resp, &page, opts, &red_url),
+            None => next_step(&resp, &req, opts, login_submitted, &red_url),
+        };
+        match step {
             Step::Done(outcome) => {
                 report.outcome = outcome;
                 return Ok(report);
@@ -159,6 +167,21 @@ pub async fn drive(
                 report.outcome = outcome;
                 return Ok(report);
             }
+            Step::JsonLogin { page } => {
+                report.login_forms_seen += 1;
+                match json_login_request(agent, opts, &page) {
+                    Ok(request) => {
+                        login_submitted = true;
+                        redirects_in_a_row = 0;
+                        json_page = Some(page);
+                        req = request.labelled("login");
+                    }
+                    Err(reason) => {
+                        report.outcome = DriveOutcome::Stuck { url: red_url, status: resp.status, reason };
+                        return Ok(report);
+                    }
+                }
+            }
         }
     }
     let (url, status) = last.unwrap_or_default();
@@ -181,6 +204,8 @@ enum Step {
     Next { request: HttpRequest, answered: Answered },
     /// Stop without a callback; `login` says whether a login page was seen.
     Stop { outcome: DriveOutcome, login: bool },
+    /// A login page for the profile's JSON login: call the API (the loop reads the cookies).
+    JsonLogin { page: Url },
 }
 
 /// What kind of response a [`Step::Next`] answers.
@@ -228,6 +253,11 @@ fn next_step(
         let replay = matches!(resp.status, 307 | 308).then_some(sent);
         return follow(location, replay, opts, stuck);
     }
+    // A login page named by hints.json_login.page is answered through the API whatever it holds.
+    let named_page = opts.hints.json_login.as_ref().is_some_and(|j| j.page.is_some());
+    if named_page && is_json_login_page(resp, opts) {
+        return json_login_step(opts, login_submitted, resp, url());
+    }
     let html = resp.text();
     match classify(&html, &resp.url, opts.hints) {
         Page::Login(login) => {
@@ -269,6 +299,9 @@ fn next_step(
         }
         Page::Other => match (meta_refresh(&html, &resp.url), provider_error(resp)) {
             (Some(target), _) => follow(target, None, opts, stuck),
+            (None, None) if is_json_login_page(resp, opts) => {
+                json_login_step(opts, login_submitted, resp, url())
+            }
             (None, Some(code)) => stuck(&format!(
                 "expected a redirect, a login, consent or auto-submit form (found an error page, {code})"
             )),
@@ -276,6 +309,50 @@ fn next_step(
                 stuck("expected a redirect, a login, consent or auto-submit form (found none)")
             }
         },
+    }
+}
+
+/// Whether a form-less page is the login page of the profile's JSON login (answered 2xx).
+fn is_json_login_page(resp: &HttpResponse, opts: &DriveOptions<'_>) -> bool {
+    let ok = (200..300).contains(&resp.status);
+    ok && opts.hints.json_login.as_ref().is_some_and(|j| j.is_login_page(&resp.url))
+}
+
+/// On a JSON login page: log in, or stop when there are no credentials or they were refused.
+fn json_login_step(opts: &DriveOptions<'_>, login_submitted: bool, resp: &HttpResponse, url: String) -> Step {
+    let outcome = match (opts.credentials, login_submitted) {
+        (None, _) => DriveOutcome::LoginRequired { url },
+        (Some(_), true) => DriveOutcome::LoginRejected { url },
+        (Some(_), false) => return Step::JsonLogin { page: resp.url.clone() },
+    };
+    Step::Stop { outcome, login: true }
+}
+
+/// What a login page's script would send: the JSON login request, with the page's cookies.
+fn json_login_request(agent: &Agent, opts: &DriveOptions<'_>, page: &Url) -> Result<HttpRequest, String> {
+    let (Some(config), Some(creds)) = (&opts.hints.json_login, opts.credentials) else {
+        return Err("expected hints.json_login and credentials (found none)".into());
+    };
+    let cookies = agent.cookie_header_for(page);
+    let vars = Vars { page, cookies: cookies.as_deref(), username: &creds.username, password: &creds.password, json: None };
+    config.request(&vars)
+}
+
+/// Follows the JSON login API's answer: on to its continue URL, or rejected, or stuck.
+fn after_json_login(agent: &Agent, resp: &HttpResponse, page: &Url, opts: &DriveOptions<'_>, red_url: &str) -> Step {
+    let stuck = |reason: &str| Step::Stop {
+        outcome: DriveOutcome::Stuck { url: red_url.to_owned(), status: resp.status, reason: reason.to_owned() },
+        login: false,
+    };
+    let (Some(config), Some(creds)) = (&opts.hints.json_login, opts.credentials) else {
+        return stuck("expected hints.json_login and credentials (found none)");
+    };
+    let cookies = agent.cookie_header_for(page);
+    let vars = Vars { page, cookies: cookies.as_deref(), username: &creds.username, password: &creds.password, json: None };
+    match config.judge(resp, &vars) {
+        ApiAnswer::Continue(next) => follow(next, None, opts, stuck),
+        ApiAnswer::Rejected => Step::Stop { outcome: DriveOutcome::LoginRejected { url: red_url.to_owned() }, login: false },
+        ApiAnswer::Failed(reason) => stuck(&reason),
     }
 }
 
@@ -323,6 +400,8 @@ fn follow(
     Step::Next { request, answered: Answered::Redirect }
 }
 
+#[cfg(test)]
+mod json_tests;
 #[cfg(test)]
 mod node_tests;
 #[cfg(test)]

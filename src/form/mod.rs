@@ -1,9 +1,10 @@
-//! HTML forms: parsing, page classification (login, consent, form_post), filling, and the
-//! driver loop that walks an authorization request through them.
+//! HTML forms: parsing, page classification (login, consent, form_post), filling, login
+//! through a JSON API, and the driver loop that walks an authorization request through them.
 
 mod detect;
 mod driver;
 mod fill;
+mod json_login;
 mod parse;
 #[cfg(test)]
 mod tests;
@@ -13,4 +14,5 @@ mod tests_fief;
 pub use detect::{ConsentForm, FormHints, LoginForm, Page, classify, meta_refresh};
 pub use driver::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};
 pub use fill::{Submission, fill_login, press};
+pub use json_login::{ApiAnswer, JsonLogin, Vars};
 pub use parse::{Field, Form, FormMethod, Submit, parse_forms};

@@ -13,7 +13,7 @@ pub use super::session::Timing;
 use url::Url;
 
 use super::message::{HttpRequest, HttpResponse};
-use super::redact::Redactor;
+use super::redact::{Redactor, fingerprint, is_sensitive_name};
 use super::transcript::Exchange;
 
 /// How the agent talks HTTP.
@@ -225,7 +225,10 @@ impl Agent {
             method: method.clone(),
             url: red_url.clone(),
             request_headers: self.request_headers(&req),
-            request_body: req.form.as_deref().map(|f| self.redactor.form(f)),
+            request_body: match (&req.form, &req.body) {
+                (Some(f), _) => Some(self.redactor.form(f)),
+                (None, b) => b.as_deref().map(|b| redact_body(&self.redactor, b)),
+            },
             status: None,
             response_headers: Vec::new(),
             response_body: None,
@@ -295,6 +298,8 @@ impl Agent {
         }
         if let Some(form) = &req.form {
             builder = builder.form(form);
+        } else if let Some(body) = &req.body {
+            builder = builder.body(body.clone());
         }
         let request = builder.build().map_err(|e| AgentError::InvalidRequest {
             method: method.to_owned(),
@@ -372,6 +377,33 @@ impl Agent {
             out.push(("cookie".to_owned(), self.redactor.header("cookie", &c)));
         }
         out
+    }
+}
+
+/// A raw request body for the transcript. Known secrets may sit in it escaped (`\"` in JSON,
+/// `%22` in a form), where plain text redaction would miss them, so JSON and form bodies are
+/// decoded first: sensitive members fingerprinted, known secrets removed from every value.
+fn redact_body(r: &Redactor, body: &str) -> String {
+    use serde_json::Value;
+    fn scrub(r: &Redactor, v: &mut Value, key: Option<&str>) {
+        match v {
+            Value::String(s) if key.is_some_and(is_sensitive_name) => *s = fingerprint(s),
+            Value::String(s) => *s = r.text(s),
+            Value::Array(items) => items.iter_mut().for_each(|x| scrub(r, x, key)),
+            Value::Object(map) => map.iter_mut().for_each(|(k, x)| scrub(r, x, Some(k))),
+            _ => {}
+        }
+    }
+    match serde_json::from_str::<Value>(body) {
+        Ok(mut v) if v.is_object() || v.is_array() => {
+            scrub(r, &mut v, None);
+            r.text(&v.to_string())
+        }
+        _ if body.contains('=') && !body.contains(char::is_whitespace) => {
+            let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+            r.form(&pairs)
+        }
+        _ => r.text(body),
     }
 }
 

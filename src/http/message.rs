@@ -22,6 +22,8 @@ pub struct HttpRequest {
     pub bearer: Option<String>,
     /// Step name for load metrics (`authorize`, `login`, `token`, ...); never sent.
     pub label: Option<&'static str>,
+    /// Any other body (its `Content-Type` is among `headers`); ignored when `form` is set.
+    pub body: Option<String>,
 }
 
 impl std::fmt::Debug for HttpRequest {
@@ -34,6 +36,7 @@ impl std::fmt::Debug for HttpRequest {
             .field("form", &self.form.as_deref().map(names))
             .field("basic_auth", &self.basic_auth.as_ref().map(|(id, _)| id))
             .field("bearer", &self.bearer.as_ref().map(|_| "[redacted]"))
+            .field("body", &self.body.as_ref().map(|_| "[redacted]"))
             .finish()
     }
 }
@@ -49,12 +52,18 @@ impl HttpRequest {
             basic_auth: None,
             bearer: None,
             label: None,
+            body: None,
         }
     }
 
     /// A POST request with a form body.
     pub fn post_form(url: Url, fields: Vec<(String, String)>) -> Self {
         HttpRequest { method: reqwest::Method::POST, form: Some(fields), ..HttpRequest::get(url) }
+    }
+
+    /// Sets a raw body with its `Content-Type` (e.g. a JSON login API call).
+    pub fn with_body(self, content_type: &str, body: String) -> Self {
+        HttpRequest { body: Some(body), ..self.header("Content-Type", content_type) }
     }
 
     /// Adds a request header.

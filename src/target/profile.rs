@@ -167,7 +167,7 @@ pub struct Profile {
     pub clients: Vec<ClientProfile>,
     /// Test users (the first one logs in).
     pub users: Vec<UserProfile>,
-    /// Form hints.
+    /// Form hints, and the JSON login API of a login page without a form (`[hints.json_login]`).
     #[serde(default)]
     pub hints: FormHints,
     /// Claimed optional features.
@@ -381,6 +381,9 @@ impl Profile {
         }
         if !(2..=MAX_PARALLEL_REQUESTS).contains(&self.features.parallel_requests) {
             return bad(format!("features.parallel_requests must be 2 to {MAX_PARALLEL_REQUESTS} (found {})", self.features.parallel_requests));
+        }
+        if let Some(json) = &self.hints.json_login {
+            json.validate().or_else(bad)?;
         }
         if self.timeout_secs == 0 {
             return bad("timeout_secs must be positive".into());

@@ -116,3 +116,32 @@ fn short_lifetime_client_and_parallel_requests() {
     let e = with("parallel_requests = 1").unwrap_err().to_string();
     assert!(e.contains("parallel_requests"), "{e}");
 }
+
+#[test]
+fn json_login_hints_parse_and_are_validated() {
+    let json = "[hints.json_login]\npage = \"/login\"\nurl = \"{origin}/api/login\"\nbody = '{\"u\": \"{username}\"}'\ncontinue = \"{json.redirect_to}\"\ncsrf_cookie = \"csrf\"\n";
+    let p = Profile::parse(&format!("{GOOD}\n{json}"), Path::new("p.toml"), &env).unwrap();
+    let j = p.hints.json_login.as_ref().unwrap();
+    assert_eq!((j.url.as_str(), j.method.as_str(), j.content_type.as_str()), ("{origin}/api/login", "POST", "application/json"));
+    assert_eq!(j.continue_to.as_deref(), Some("{json.redirect_to}"));
+    let e = Profile::parse(&format!("{GOOD}\n{json}method = \"NOT A METHOD\"\n"), Path::new("p.toml"), &env).unwrap_err().to_string();
+    assert!(e.contains("hints.json_login.method"), "{e}");
+    assert!(Profile::parse(&format!("{GOOD}\n[hints.json_login]\nurl = \"/x\"\n"), Path::new("p.toml"), &env).is_err(), "body is required");
+}
+
+#[test]
+fn the_template_json_login_example_parses_once_uncommented() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/targets/template.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let block: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("# [hints.json_login]"))
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| format!("{}\n", l.trim_start_matches("# ")))
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect();
+    assert!(block.contains("csrf_header"), "{block}");
+    let p = Profile::parse(&format!("{GOOD}\n{block}"), Path::new("p.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{block}"));
+    let j = p.hints.json_login.unwrap();
+    assert_eq!((j.page.as_deref(), j.continue_to.as_deref(), j.csrf_cookie.as_deref()), (Some("/ui/login"), Some("{json.redirect_to}"), Some("csrf")));
+}

@@ -2,5 +2,7 @@
 
 mod end_to_end;
 mod faults;
+mod json_login;
 mod misbehaving;
 mod load;
+mod tolerant;

@@ -1,0 +1,116 @@
+//! `conform --plan basic` against a provider whose login page is a JavaScript app (no HTML
+//! form; see [`spa_op`]), logging in through `[hints.json_login]` of a parsed target profile:
+//! the plan passes, and a wrong password ends quickly as a rejected login, not a hang.
+
+pub(super) mod spa_op;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use oidc_harness::checks::Status;
+use oidc_harness::clock::FixedClock;
+use oidc_harness::conform::{self, Plan, RunOptions, Selection};
+use oidc_harness::report::{ModuleStatus, RunReport};
+use oidc_harness::target::Profile;
+
+/// The fake's and the harness's clock (2027-01-15).
+pub(super) const NOW: i64 = 1_800_000_000;
+
+/// What every loopback provider draws: it serves plain http on 127.0.0.1.
+pub(super) const LOOPBACK_WARNINGS: &[&str] = &["disc.endpoints.https_loopback", "disc.issuer.https_loopback"];
+
+/// A target profile for the fake at `issuer`, parsed from TOML as a user would write it;
+/// `clients` is TOML for the `[[clients]]` tables.
+pub(super) fn profile(issuer: &str, clients: &str, password: &str) -> Profile {
+    let text = format!(
+        r#"
+name = "spa"
+issuer = "{issuer}"
+timeout_secs = 5
+{clients}
+[[users]]
+username = "{user}"
+password = "${{SPA_PASSWORD}}"
+
+[hints.json_login]
+page = "/ui/login"
+url = "{{origin}}/api/login"
+body = '{{"username": "{{username}}", "password": "{{password}}", "flow": "{{query.flow}}"}}'
+continue = "{{json.redirect_to}}"
+csrf_cookie = "csrf"
+csrf_header = "X-CSRF-Token"
+
+[features]
+refresh_token = false
+refresh_rotation = false
+"#,
+        user = spa_op::USERNAME,
+    );
+    let env = |name: &str| match name {
+        "SPA_PASSWORD" => Some(password.to_owned()),
+        "SPA_SECRET" => Some(spa_op::CLIENT_SECRET.to_owned()),
+        _ => None,
+    };
+    Profile::parse(&text, Path::new("spa.toml"), &env).expect("the profile parses")
+}
+
+/// The `[[clients]]` table of one client of the fake.
+pub(super) fn client(id: &str, first_party: bool) -> String {
+    format!(
+        "[[clients]]\nclient_id = \"{id}\"\nclient_secret = \"${{SPA_SECRET}}\"\nredirect_uri = \"{}\"\nfirst_party = {first_party}\nscope = \"openid profile email\"\n",
+        spa_op::REDIRECT_URI
+    )
+}
+
+/// Runs `selection` against `profile` (bounded: a hang is a failure).
+pub(super) async fn run(profile: Profile, selection: Selection) -> RunReport {
+    let options = RunOptions { selection, run_name: Some("spa".into()), progress: false };
+    let run = conform::run(profile, &options, Arc::new(FixedClock(NOW)));
+    tokio::time::timeout(Duration::from_secs(120), run).await.expect("the run ends").expect("the run happens")
+}
+
+/// Findings other than pass and skip, without the loopback warnings, as `module: check (status)`.
+pub(super) fn reported(report: &RunReport) -> Vec<String> {
+    report
+        .modules
+        .iter()
+        .flat_map(|m| m.findings.iter().map(move |f| (m, f)))
+        .filter(|(_, f)| !matches!(f.status, Status::Pass | Status::Skip))
+        .filter(|(_, f)| !(f.status == Status::Warn && LOOPBACK_WARNINGS.contains(&f.check_id.as_str())))
+        .map(|(m, f)| format!("{}: {} ({:?}: {})", m.id, f.check_id, f.status, f.message.as_deref().unwrap_or_default()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_basic_passes_through_the_json_login_api() {
+    let op = spa_op::start(NOW).await;
+    let report = run(profile(&op.issuer, &client(spa_op::WEB_CLIENT, true), spa_op::PASSWORD), Selection::plan(Plan::Basic)).await;
+    assert_eq!(reported(&report), Vec::<String>::new());
+    for m in &report.modules {
+        let form_post = m.id.starts_with("code-flow-form-post/");
+        let ran = matches!(m.status, ModuleStatus::Passed | ModuleStatus::Warning);
+        assert!(ran || (form_post && m.status == ModuleStatus::Skipped), "{} is {:?}: {:?}", m.id, m.status, m.note);
+    }
+    let passed = |id: &str| report.modules.iter().flat_map(|m| &m.findings).any(|f| f.check_id == id && f.status == Status::Pass);
+    for id in ["flow.callback.reached", "flow.login.shown", "idtoken.signature.valid", "userinfo.sub.matches_id_token"] {
+        assert!(passed(id), "{id} did not pass");
+    }
+    assert!(op.login_calls() > 0, "the login API was used");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_password_is_a_rejected_login() {
+    let op = spa_op::start(NOW).await;
+    let profile = profile(&op.issuer, &client(spa_op::WEB_CLIENT, true), "not her password");
+    let only = vec![format!("code-flow/{}", spa_op::WEB_CLIENT)];
+    let selection = Selection::with_ids(Plan::Basic, &profile, &only, &[]).expect("selection");
+    let report = run(profile, selection).await;
+    let flow = report.modules.iter().find(|m| m.id == only[0]).expect("the code-flow module ran");
+    let reached = flow.findings.iter().find(|f| f.check_id == "flow.callback.reached").expect("flow.callback.reached judged");
+    assert_eq!(reached.status, Status::Fail);
+    let message = reached.message.as_deref().unwrap_or_default();
+    assert!(message.contains("rejected the profile's credentials"), "{message}");
+    assert!(reached.actual.as_deref().is_some_and(|a| a.contains("/api/login")), "{:?}", reached.actual);
+    assert_eq!(op.login_calls(), 1, "one refused API call, no retry");
+}

@@ -1,0 +1,367 @@
+//! A small OpenID provider on wiremock whose login page is a JavaScript app: `/authorize`
+//! redirects to `/ui/login?flow=…`, a page with `<div id=app></div><script src=app.js>` and a
+//! CSRF cookie; the script would POST JSON to `/api/login` (CSRF cookie echoed in
+//! `X-CSRF-Token`), which answers `{"redirect_to": "/authorize/resume?flow=…"}` or 400.
+//!
+//! It also does every allowed variation at once: profile and email claims only in UserInfo,
+//! no `auth_time`, `token_type` `bearer` in lower case, no `scope` in the token response,
+//! `aud` as a string, and consent for the third-party client remembered from an earlier run
+//! (a consent page only with `prompt=consent`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use aws_lc_rs::digest::{SHA256, digest};
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+use aws_lc_rs::rsa::KeySize;
+use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256, RsaKeyPair};
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use serde_json::{Value, json};
+use url::Url;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// The first-party client (never a consent page).
+pub const WEB_CLIENT: &str = "spa-web";
+/// The third-party client (consent remembered; a page with prompt=consent).
+pub const THIRD_CLIENT: &str = "spa-third";
+/// The secret of both clients.
+pub const CLIENT_SECRET: &str = "spa-client-secret";
+/// The redirect URI of both clients.
+pub const REDIRECT_URI: &str = "https://client.example.org/cb";
+/// The test user.
+pub const USERNAME: &str = "alice";
+/// Her password.
+pub const PASSWORD: &str = "alice \"spa\" password";
+const SUB: &str = "user-1";
+const KID: &str = "spa-key-1";
+
+/// One authorization request on its way through login and consent.
+#[derive(Debug, Clone)]
+struct Pending {
+    client_id: String,
+    state: Option<String>,
+    nonce: Option<String>,
+    challenge: Option<String>,
+    scope: String,
+    prompt_consent: bool,
+    logged_in: bool,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    flows: HashMap<String, Pending>,
+    codes: HashMap<String, Pending>,
+    access_tokens: HashMap<String, String>,
+    csrf: HashSet<String>,
+    /// Calls to the login API, accepted or not.
+    login_calls: usize,
+}
+
+/// The fake provider's responder.
+struct SpaOp {
+    issuer: String,
+    now: i64,
+    key: &'static RsaKeyPair,
+    rng: SystemRandom,
+    state: Arc<Mutex<State>>,
+}
+
+/// A running fake: keep `server` alive.
+pub struct Running {
+    /// The mock server (stops when dropped).
+    _server: MockServer,
+    /// Its issuer URL.
+    pub issuer: String,
+    state: Arc<Mutex<State>>,
+}
+
+impl Running {
+    /// How many times the login API was called.
+    pub fn login_calls(&self) -> usize {
+        self.state.lock().expect("state").login_calls
+    }
+}
+
+/// Starts the fake with its clock at `now`.
+pub async fn start(now: i64) -> Running {
+    let server = MockServer::start().await;
+    let issuer = server.uri();
+    let state = Arc::new(Mutex::new(State::default()));
+    let op = SpaOp { issuer: issuer.clone(), now, key: key(), rng: SystemRandom::new(), state: state.clone() };
+    Mock::given(any()).respond_with(op).mount(&server).await;
+    Running { _server: server, issuer, state }
+}
+
+fn key() -> &'static RsaKeyPair {
+    static KEY: OnceLock<RsaKeyPair> = OnceLock::new();
+    KEY.get_or_init(|| RsaKeyPair::generate(KeySize::Rsa2048).expect("RSA keygen"))
+}
+
+fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn form(body: &[u8]) -> HashMap<String, String> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn query(url: &Url) -> HashMap<String, String> {
+    url.query_pairs().into_owned().collect()
+}
+
+fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn cookie(req: &Request, name: &str) -> Option<String> {
+    header(req, "cookie")?.split(';').filter_map(|c| c.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v.to_owned())
+}
+
+fn json(status: u16, body: &Value) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body.to_string().into_bytes(), "application/json")
+}
+
+fn html(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "text/html; charset=utf-8")
+}
+
+fn redirect(location: &str) -> ResponseTemplate {
+    ResponseTemplate::new(302).insert_header("Location", location)
+}
+
+impl Respond for SpaOp {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        match (req.method.as_str(), req.url.path()) {
+            ("GET", "/.well-known/openid-configuration") => self.discovery(),
+            ("GET", "/jwks") => self.jwks(),
+            ("GET", "/authorize") => self.authorize(&req.url),
+            ("GET", "/ui/login") => self.login_page(),
+            ("GET", "/app.js") => ResponseTemplate::new(200).set_body_raw(b"fetch('/api/login', {method: 'POST'})".to_vec(), "text/javascript"),
+            ("POST", "/api/login") => self.api_login(req),
+            ("GET", "/authorize/resume") => self.resume(query(&req.url).get("flow").map(String::as_str).unwrap_or_default()),
+            ("POST", "/consent") => self.consent(&form(&req.body)),
+            ("POST", "/token") => self.token(req),
+            ("GET", "/userinfo") => self.userinfo(req),
+            _ => ResponseTemplate::new(404),
+        }
+    }
+}
+
+impl SpaOp {
+    fn random(&self) -> String {
+        let mut bytes = [0u8; 24];
+        self.rng.fill(&mut bytes).expect("random bytes");
+        b64(&bytes)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().expect("state")
+    }
+
+    fn discovery(&self) -> ResponseTemplate {
+        let i = &self.issuer;
+        json(200, &json!({
+            "issuer": i,
+            "authorization_endpoint": format!("{i}/authorize"),
+            "token_endpoint": format!("{i}/token"),
+            "userinfo_endpoint": format!("{i}/userinfo"),
+            "jwks_uri": format!("{i}/jwks"),
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query"],
+            "grant_types_supported": ["authorization_code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "scopes_supported": ["openid", "profile", "email"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+            "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", "at_hash", "name", "given_name", "family_name", "email", "email_verified"],
+            "code_challenge_methods_supported": ["S256"],
+            "authorization_response_iss_parameter_supported": true,
+        }))
+    }
+
+    fn jwks(&self) -> ResponseTemplate {
+        let public = self.key.public_key();
+        let n = b64(public.modulus().big_endian_without_leading_zero());
+        let e = b64(public.exponent().big_endian_without_leading_zero());
+        json(200, &json!({ "keys": [{ "kty": "RSA", "kid": KID, "use": "sig", "alg": "RS256", "n": n, "e": e }] }))
+    }
+
+    /// Validates the request and sends the browser to the app's login page.
+    fn authorize(&self, url: &Url) -> ResponseTemplate {
+        let q = query(url);
+        let client = q.get("client_id").filter(|c| *c == WEB_CLIENT || *c == THIRD_CLIENT);
+        let valid = q.get("response_type").is_some_and(|v| v == "code")
+            && q.get("redirect_uri").is_some_and(|v| v == REDIRECT_URI)
+            && q.get("scope").is_some_and(|s| s.split(' ').any(|x| x == "openid"));
+        let Some(client) = client.filter(|_| valid) else {
+            return ResponseTemplate::new(400).set_body_string("invalid authorization request");
+        };
+        let pending = Pending {
+            client_id: client.clone(),
+            state: q.get("state").cloned(),
+            nonce: q.get("nonce").cloned(),
+            challenge: q.get("code_challenge").cloned(),
+            scope: q.get("scope").cloned().unwrap_or_default(),
+            prompt_consent: q.get("prompt").is_some_and(|p| p.split(' ').any(|x| x == "consent")),
+            logged_in: false,
+        };
+        let flow = self.random();
+        self.lock().flows.insert(flow.clone(), pending);
+        redirect(&format!("/ui/login?flow={flow}"))
+    }
+
+    /// The app shell: no form, only a script, and a CSRF cookie.
+    fn login_page(&self) -> ResponseTemplate {
+        let csrf = self.random();
+        self.lock().csrf.insert(csrf.clone());
+        html("<!doctype html><html><head><title>Sign in</title></head><body><div id=app></div><script src=app.js></script></body></html>".into())
+            .insert_header("Set-Cookie", format!("csrf={csrf}; Path=/; SameSite=Strict").as_str())
+    }
+
+    /// The login API: JSON in, JSON out; 400 for wrong credentials, 403 without the CSRF pair.
+    fn api_login(&self, req: &Request) -> ResponseTemplate {
+        let mut state = self.lock();
+        state.login_calls += 1;
+        let csrf_ok = match (cookie(req, "csrf"), header(req, "x-csrf-token")) {
+            (Some(c), Some(h)) => c == h && state.csrf.contains(&c),
+            _ => false,
+        };
+        if !csrf_ok {
+            return json(403, &json!({ "error": "csrf_failed" }));
+        }
+        let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+        let field = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+        let flow = field("flow");
+        let Some(pending) = state.flows.get_mut(&flow) else {
+            return json(400, &json!({ "error": "unknown_flow" }));
+        };
+        if field("username") != USERNAME || field("password") != PASSWORD {
+            return json(400, &json!({ "error": "invalid_credentials", "message": "wrong username or password" }));
+        }
+        pending.logged_in = true;
+        json(200, &json!({ "redirect_to": format!("/authorize/resume?flow={flow}") }))
+    }
+
+    /// After login: the consent page when asked for with prompt=consent, else the callback.
+    fn resume(&self, flow: &str) -> ResponseTemplate {
+        let pending = self.lock().flows.get(flow).cloned();
+        let Some(pending) = pending.filter(|p| p.logged_in) else {
+            return ResponseTemplate::new(400).set_body_string("not logged in");
+        };
+        if pending.prompt_consent {
+            return html(format!(
+                "<!doctype html><html><body><h1>Allow {} to see your profile?</h1><form method=\"post\" action=\"/consent\">\
+                 <input type=\"hidden\" name=\"flow\" value=\"{flow}\">\
+                 <button name=\"decision\" value=\"deny\">No</button><button name=\"decision\" value=\"allow\">Yes</button></form></body></html>",
+                pending.client_id
+            ));
+        }
+        self.lock().flows.remove(flow);
+        self.callback(pending)
+    }
+
+    fn consent(&self, f: &HashMap<String, String>) -> ResponseTemplate {
+        let Some(pending) = f.get("flow").and_then(|flow| self.lock().flows.remove(flow)) else {
+            return ResponseTemplate::new(400).set_body_string("unknown flow");
+        };
+        if f.get("decision").map(String::as_str) == Some("allow") {
+            return self.callback(pending);
+        }
+        let mut location = Url::parse(REDIRECT_URI).expect("redirect_uri");
+        location.query_pairs_mut().append_pair("error", "access_denied");
+        if let Some(s) = &pending.state {
+            location.query_pairs_mut().append_pair("state", s);
+        }
+        location.query_pairs_mut().append_pair("iss", &self.issuer);
+        redirect(location.as_str())
+    }
+
+    fn callback(&self, pending: Pending) -> ResponseTemplate {
+        let code = self.random();
+        let mut location = Url::parse(REDIRECT_URI).expect("redirect_uri");
+        location.query_pairs_mut().append_pair("code", &code);
+        if let Some(s) = &pending.state {
+            location.query_pairs_mut().append_pair("state", s);
+        }
+        location.query_pairs_mut().append_pair("iss", &self.issuer);
+        self.lock().codes.insert(code, pending);
+        redirect(location.as_str())
+    }
+
+    /// Redeems a code: Basic client authentication, PKCE S256, then the tokens.
+    fn token(&self, req: &Request) -> ResponseTemplate {
+        let invalid = |error: &str| json(400, &json!({ "error": error })).insert_header("Cache-Control", "no-store");
+        let client = [WEB_CLIENT, THIRD_CLIENT]
+            .into_iter()
+            .find(|c| header(req, "authorization") == Some(format!("Basic {}", STANDARD.encode(format!("{c}:{CLIENT_SECRET}")))).as_deref());
+        let Some(client) = client else {
+            return json(401, &json!({ "error": "invalid_client" })).insert_header("WWW-Authenticate", "Basic realm=\"spa\"");
+        };
+        let f = form(&req.body);
+        if f.get("grant_type").map(String::as_str) != Some("authorization_code") {
+            return invalid("unsupported_grant_type");
+        }
+        let mut state = self.lock();
+        let Some(grant) = f.get("code").and_then(|c| state.codes.remove(c)) else {
+            return invalid("invalid_grant");
+        };
+        let verifier_ok = match (&grant.challenge, f.get("code_verifier")) {
+            (Some(ch), Some(v)) => b64(digest(&SHA256, v.as_bytes()).as_ref()) == *ch,
+            (None, None) => true,
+            _ => false,
+        };
+        if grant.client_id != client || !verifier_ok || f.get("redirect_uri").map(String::as_str) != Some(REDIRECT_URI) {
+            return invalid("invalid_grant");
+        }
+        let access_token = self.random();
+        state.access_tokens.insert(access_token.clone(), grant.scope.clone());
+        drop(state);
+        // Lower-case bearer, no scope (granted as requested), no auth_time, aud a string.
+        let body = json!({
+            "access_token": access_token,
+            "token_type": "bearer",
+            "expires_in": 3600,
+            "id_token": self.id_token(&grant, &access_token),
+        });
+        json(200, &body).insert_header("Cache-Control", "no-store").insert_header("Pragma", "no-cache")
+    }
+
+    /// An RS256 ID token with the protocol claims only (profile claims are in UserInfo).
+    fn id_token(&self, grant: &Pending, access_token: &str) -> String {
+        let at_hash = b64(&digest(&SHA256, access_token.as_bytes()).as_ref()[..16]);
+        let mut claims = json!({ "iss": self.issuer, "sub": SUB, "aud": grant.client_id, "iat": self.now, "exp": self.now + 600, "at_hash": at_hash });
+        if let Some(n) = &grant.nonce {
+            claims["nonce"] = json!(n);
+        }
+        let header = json!({ "alg": "RS256", "typ": "JWT", "kid": KID });
+        let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
+        let mut sig = vec![0u8; self.key.public_modulus_len()];
+        self.key.sign(&RSA_PKCS1_SHA256, &self.rng, input.as_bytes(), &mut sig).expect("RS256 signature");
+        format!("{input}.{}", b64(&sig))
+    }
+
+    /// UserInfo: the claims of the granted scopes for a known token, a 401 challenge otherwise.
+    fn userinfo(&self, req: &Request) -> ResponseTemplate {
+        let token = header(req, "authorization").and_then(|v| v.split_once(' ')).filter(|(s, _)| s.eq_ignore_ascii_case("bearer")).map(|(_, t)| t);
+        let scope = token.and_then(|t| self.lock().access_tokens.get(t).cloned());
+        if let Some(scope) = scope {
+            let mut claims = json!({ "sub": SUB });
+            if scope.split(' ').any(|s| s == "profile") {
+                claims["name"] = json!("Alice Liddell");
+                claims["given_name"] = json!("Alice");
+                claims["family_name"] = json!("Liddell");
+            }
+            if scope.split(' ').any(|s| s == "email") {
+                claims["email"] = json!("alice@example.org");
+                claims["email_verified"] = json!(true);
+            }
+            return json(200, &claims);
+        }
+        match token {
+            None => ResponseTemplate::new(401).insert_header("WWW-Authenticate", "Bearer realm=\"spa\""),
+            Some(_) => json(401, &json!({ "error": "invalid_token" })).insert_header("WWW-Authenticate", "Bearer realm=\"spa\", error=\"invalid_token\""),
+        }
+    }
+}
