@@ -59,7 +59,8 @@ struct DiscoverArgs {
     /// Accept any TLS certificate. Dangerous: for throw-away test setups only.
     #[arg(long)]
     insecure_skip_tls_verify: bool,
-    /// Write the starter profile to this file instead of printing it after the summary.
+    /// Write the starter profile to this file (default: print it after the summary, which is
+    /// then printed as TOML comments so that stdout as a whole is a valid profile).
     #[arg(long)]
     out: Option<PathBuf>,
 }
@@ -328,7 +329,17 @@ fn run_discover(args: DiscoverArgs) -> anyhow::Result<()> {
     let agent = Agent::new(&config, Redactor::new(Vec::new()))?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let found = runtime.block_on(discover::discover(&agent, &args.issuer))?;
-    outln!("{}", discover::render_summary(&found));
+    // Without --out the summary is printed as TOML comments above the profile, so
+    // `oidc-harness discover --issuer URL > target.toml` yields a valid profile.
+    let summary = discover::render_summary(&found);
+    match &args.out {
+        Some(_) => outln!("{summary}"),
+        None => {
+            for line in summary.lines() {
+                outln!("{}", if line.is_empty() { "#".to_owned() } else { format!("# {line}") });
+            }
+        }
+    }
     let options = StarterOptions { ca_file: args.ca_file.clone(), insecure_skip_tls_verify: args.insecure_skip_tls_verify };
     let profile = discover::starter_profile(&found, &options);
     match &args.out {
