@@ -5,15 +5,16 @@ use serde_json::{Map, Value};
 
 use super::ModuleOutcome;
 use crate::checks::{
-    AUTHORIZATION_CHECKS, AuthorizationEvidence, FLOW_CHECKS, FlowEvidence, ID_TOKEN_CHECKS, IdTokenEvidence,
-    SCOPE_CHECKS, ScopeEvidence, TOKEN_RESPONSE_CHECKS, TokenResponseEvidence, USERINFO_CHECKS, UserInfoEvidence,
-    evaluate,
+    AUTHORIZATION_CHECKS, AuthorizationEvidence, EncryptionRegistration, FLOW_CHECKS, Finding, FlowEvidence,
+    ID_TOKEN_CHECKS, ID_TOKEN_ENCRYPTION_CHECKS, IdTokenEncryptionEvidence, IdTokenEvidence, SCOPE_CHECKS,
+    ScopeEvidence, TOKEN_RESPONSE_CHECKS, TokenResponseEvidence, USERINFO_CHECKS, UserInfoEvidence, evaluate,
 };
 use crate::conform::steps::{self, UserActs};
 use crate::conform::{Ctx, Issued};
 use crate::flow::{self, AuthParams, AuthorizationResponse, ResponseSource};
 use crate::form::DriveOutcome;
 use crate::http::{Agent, HttpRequest, HttpResponse};
+use crate::target::ClientProfile;
 
 
 /// The response source's name as evidence spells it.
@@ -95,8 +96,14 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
 
     let mut id_claims: Option<Map<String, Value>> = None;
     match &id_token_raw {
-        Some(raw) => {
-            let mut ev = IdTokenEvidence::from_raw(raw);
+        Some(received) => {
+            let opened = open_id_token(received, &client);
+            out.findings.extend(opened.findings);
+            if opened.note.is_some() {
+                out.note = opened.note;
+            }
+            let mut ev = IdTokenEvidence::from_raw(&opened.token);
+            ev.encryption_registered = client.id_token_encryption().is_some();
             ev.jwks = ctx.jwks.clone();
             ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
             ev.issuer = ctx.target.issuer.clone();
@@ -158,6 +165,34 @@ fn authorization_evidence(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthPa
         response_mode_requested: params.response_mode.clone(),
         expected_error: false,
     }
+}
+
+/// An ID token as received, opened for the ID token checks.
+pub(super) struct OpenedIdToken {
+    /// The `idtoken.jwe.*` findings.
+    pub(super) findings: Vec<Finding>,
+    /// Why the client's decryption key could not be used, when it could not.
+    pub(super) note: Option<String>,
+    /// The token the ID token checks judge: the inner JWS of a decrypted JWE, else as received.
+    pub(super) token: String,
+}
+
+/// Decrypts `raw` when `client` registered ID token encryption (OIDC Core 10.2) and judges the
+/// encryption; every ID-token-reading module goes through here.
+pub(super) fn open_id_token(raw: &str, client: &ClientProfile) -> OpenedIdToken {
+    let key = client.id_token_decryption_key();
+    let mut note = None;
+    let registration = match (&key, client.id_token_encryption()) {
+        (Some(Ok(key)), Some((alg, enc))) => Some(EncryptionRegistration { key, alg, enc }),
+        (Some(Err(e)), _) => {
+            note = Some(format!("the profile's id_token_decryption_jwk is unusable: {e}"));
+            None
+        }
+        _ => None,
+    };
+    let (ev, token) = IdTokenEncryptionEvidence::open(raw, registration);
+    let findings = if note.is_some() { Vec::new() } else { evaluate(ID_TOKEN_ENCRYPTION_CHECKS, &ev) };
+    OpenedIdToken { findings, note, token }
 }
 
 /// Sends a back-channel request; a transport error becomes a module note.
