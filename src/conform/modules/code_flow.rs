@@ -225,3 +225,60 @@ fn userinfo_evidence(resp: &HttpResponse, id_claims: Option<&Map<String, Value>>
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use reference_provider::keys::jwe::{EncryptionKey, encrypt_compact};
+    use reference_provider::random::SystemRandom;
+    use serde_json::{Value, json};
+
+    use super::open_id_token;
+    use crate::checks::Status;
+    use crate::jose::generate_decryption_jwk;
+    use crate::target::{ClientAuth, ClientProfile, Secret};
+
+    fn client(jwk: Option<String>) -> ClientProfile {
+        ClientProfile {
+            name: None,
+            client_id: "enc".into(),
+            client_secret: Some(Secret::new("s")),
+            auth_method: ClientAuth::ClientSecretBasic,
+            redirect_uri: "http://127.0.0.1:8765/cb".into(),
+            first_party: true,
+            id_token_signed_response_alg: None,
+            id_token_decryption_jwk: jwk.map(Secret::new),
+            id_token_decryption_jwk_file: None,
+            id_token_encrypted_response_alg: None,
+            id_token_encrypted_response_enc: None,
+            scope: "openid".into(),
+        }
+    }
+
+    #[test]
+    fn id_tokens_are_opened_for_clients_with_a_decryption_key() {
+        let generated = generate_decryption_jwk("k").unwrap();
+        let to = EncryptionKey::from_jwk(&generated.public).unwrap();
+        let header = json!({"alg": "RSA-OAEP-256", "enc": "A256CBC-HS512", "cty": "JWT"});
+        let jwe = encrypt_compact(&to, header.as_object().unwrap(), b"h.p.s", &SystemRandom).unwrap();
+        let encrypted = client(Some(Value::Object(generated.private).to_string()));
+
+        let opened = open_id_token(&jwe, &encrypted);
+        assert_eq!(opened.token, "h.p.s");
+        assert!(opened.note.is_none());
+        let failed: Vec<&str> = opened.findings.iter().filter(|f| f.status != Status::Pass).map(|f| f.check_id.as_str()).collect();
+        assert_eq!(failed, vec!["idtoken.jwe.inner_signed"], "h.p.s is no JWS; everything else passes");
+
+        let plain = open_id_token("a.b.c", &encrypted);
+        assert!(plain.findings.iter().any(|f| f.check_id == "idtoken.jwe.encrypted" && f.status == Status::Fail));
+
+        let unregistered = open_id_token(&jwe, &client(None));
+        assert_eq!(unregistered.token, jwe);
+        assert!(unregistered.findings.iter().all(|f| f.status == Status::Skip));
+
+        let unusable = open_id_token(&jwe, &client(Some("{\"kty\":\"RSA\"}".into())));
+        assert_eq!(unusable.token, jwe);
+        assert!(unusable.findings.is_empty() && unusable.note.is_some_and(|n| n.contains("unusable")));
+    }
+}
