@@ -225,7 +225,6 @@ fn userinfo_evidence(resp: &HttpResponse, id_claims: Option<&Map<String, Value>>
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
