@@ -4,6 +4,7 @@
 pub const PREFIXES: &[(&str, &str)] = &[
     ("OIDCC", "https://openid.net/specs/openid-connect-core-1_0.html#"),
     ("OIDCD", "https://openid.net/specs/openid-connect-discovery-1_0.html#"),
+    ("OIDCR", "https://openid.net/specs/openid-connect-registration-1_0.html#"),
     ("OIDCRPL", "https://openid.net/specs/openid-connect-rpinitiated-1_0.html#"),
     ("OAUTH2FP", "https://openid.net/specs/oauth-v2-form-post-response-mode-1_0.html#"),
     ("OAUTH2MRT", "https://openid.net/specs/oauth-v2-multiple-response-types-1_0.html#"),
@@ -11,6 +12,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("RFC6750", "https://www.rfc-editor.org/rfc/rfc6750#section-"),
     ("RFC7009", "https://www.rfc-editor.org/rfc/rfc7009#section-"),
     ("RFC7515", "https://www.rfc-editor.org/rfc/rfc7515#section-"),
+    ("RFC7516", "https://www.rfc-editor.org/rfc/rfc7516#section-"),
     ("RFC7517", "https://www.rfc-editor.org/rfc/rfc7517#section-"),
     ("RFC7518", "https://www.rfc-editor.org/rfc/rfc7518#section-"),
     ("RFC7519", "https://www.rfc-editor.org/rfc/rfc7519#section-"),

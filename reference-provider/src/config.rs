@@ -153,6 +153,15 @@ pub struct ClientConfig {
     /// Registered ID token alg.
     #[serde(default)]
     pub id_token_signed_response_alg: Option<SigningAlg>,
+    /// Registered `id_token_encrypted_response_alg` (RSA-OAEP-256, RSA-OAEP): ID tokens are then signed, then encrypted.
+    #[serde(default)]
+    pub id_token_encrypted_response_alg: Option<String>,
+    /// Registered `id_token_encrypted_response_enc` (default A128CBC-HS256, OIDC Registration 2).
+    #[serde(default)]
+    pub id_token_encrypted_response_enc: Option<String>,
+    /// The client's public JWK Set (`{ keys = [...] }`); its RSA `enc` key encrypts ID tokens.
+    #[serde(default)]
+    pub jwks: Option<serde_json::Value>,
     /// Grant types (default authorization_code + refresh_token).
     #[serde(default = "default_grants")]
     pub grant_types: Vec<String>,
@@ -318,11 +327,13 @@ impl Config {
             if c.auth_method == AuthMethod::None && c.grant_types.iter().any(|g| g == "client_credentials") {
                 return bad(format!("client {:?}: a public client cannot use client_credentials", c.client_id));
             }
-            if let Some(alg) = c.id_token_signed_response_alg {
-                if !self.signing_algs.contains(&alg) {
-                    return bad(format!("client {:?}: id_token_signed_response_alg {alg} is not in signing_algs", c.client_id));
-                }
+            if let Some(alg) = c.id_token_signed_response_alg
+                && !self.signing_algs.contains(&alg)
+            {
+                return bad(format!("client {:?}: id_token_signed_response_alg {alg} is not in signing_algs", c.client_id));
             }
+            let (enc_alg, enc) = (c.id_token_encrypted_response_alg.as_deref(), c.id_token_encrypted_response_enc.as_deref());
+            crate::keys::jwe::check_registration(enc_alg, enc, c.jwks.as_ref()).or_else(|m| bad(format!("client {:?}: {m}", c.client_id)))?;
             for s in c.scopes.iter().flatten() {
                 if !SCOPES.contains(&s.as_str()) {
                     return bad(format!("client {:?}: unknown scope {s:?}", c.client_id));
@@ -353,40 +364,4 @@ impl Config {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn demo_config_is_valid() {
-        let c = Config::demo();
-        assert!(c.clients.iter().any(|c| c.auth_method == AuthMethod::None));
-        assert!(!c.users.is_empty());
-    }
-
-    #[test]
-    fn unknown_field_is_reported_with_position() {
-        let err = Config::from_toml("listen = \"x\"\nbogus = 1\n", Path::new("p.toml")).unwrap_err();
-        let msg = err.to_string();
-        assert!(msg.contains("p.toml") && msg.contains("bogus"), "{msg}");
-    }
-
-    #[test]
-    fn public_client_with_secret_is_refused() {
-        let t = "[[clients]]\nclient_id = \"a\"\nclient_secret = \"s\"\nauth_method = \"none\"\nredirect_uris = [\"http://x/cb\"]\n";
-        let msg = Config::from_toml(t, Path::new("p")).unwrap_err().to_string();
-        assert!(msg.contains("public client"), "{msg}");
-    }
-
-    #[test]
-    fn bad_issuer_and_lifetime_are_refused() {
-        assert!(Config::from_toml("issuer = \"http://x/\"\n", Path::new("p")).is_err());
-        assert!(Config::from_toml("[lifetimes]\ncode_secs = 0\n", Path::new("p")).is_err());
-        assert!(Config::from_toml("default_alg = \"ES256\"\nsigning_algs = [\"RS256\"]\n", Path::new("p")).is_err());
-    }
-
-    #[test]
-    fn missing_file_error_names_the_path() {
-        let msg = Config::from_file(Path::new("/nonexistent/op.toml")).unwrap_err().to_string();
-        assert!(msg.contains("/nonexistent/op.toml"), "{msg}");
-    }
-}
+mod tests;

@@ -77,6 +77,7 @@ faults! {
     DiscoveryWrongIssuer => "discovery-wrong-issuer", "the discovery document's issuer differs from the URL it is served under (OIDC Discovery 4.3)";
     RevocationNoop => "revocation-noop", "revocation answers 200 but the token stays valid (RFC 7009 2.2)";
     LogoutOpenRedirect => "logout-open-redirect", "logout redirects to any post_logout_redirect_uri (OIDC RP-Initiated Logout 3)";
+    IdTokenNotEncrypted => "id-token-not-encrypted", "ID token is a plain JWS for a client that registered id_token_encrypted_response_alg (OIDC Registration 2)";
 }
 
 impl fmt::Display for Fault {

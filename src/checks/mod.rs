@@ -12,6 +12,7 @@ pub mod discovery;
 pub mod endpoints;
 pub mod flow;
 pub mod id_token;
+pub mod id_token_encryption;
 pub mod jwks;
 pub mod pkce;
 pub mod races;
@@ -32,6 +33,7 @@ pub use discovery::{CHECKS as DISCOVERY_CHECKS, DiscoveryEvidence};
 pub use endpoints::{CHECKS as ENDPOINT_CHECKS, EndpointCase, EndpointEvidence};
 pub use flow::{CHECKS as FLOW_CHECKS, FlowEvidence};
 pub use id_token::{CHECKS as ID_TOKEN_CHECKS, IdTokenEvidence};
+pub use id_token_encryption::{CHECKS as ID_TOKEN_ENCRYPTION_CHECKS, EncryptionRegistration, IdTokenEncryptionEvidence};
 pub use jwks::{CHECKS as JWKS_CHECKS, JwksEvidence};
 pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
 pub use pkce::{
@@ -71,6 +73,7 @@ pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
         ("invalid authorization requests", defs(AUTHZ_ERROR_CHECKS)),
         ("token response", defs(TOKEN_RESPONSE_CHECKS)),
         ("id token", defs(ID_TOKEN_CHECKS)),
+        ("id token encryption", defs(ID_TOKEN_ENCRYPTION_CHECKS)),
         ("userinfo", defs(USERINFO_CHECKS)),
         ("userinfo without token", defs(USERINFO_NO_TOKEN_CHECKS)),
         ("userinfo with invalid token", defs(USERINFO_INVALID_TOKEN_CHECKS)),

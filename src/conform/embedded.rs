@@ -1,23 +1,44 @@
 //! The embedded target: the bundled reference provider started in-process on 127.0.0.1:0, and a
 //! profile derived from its demo seed (so the two never drift apart).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use reference_provider::config::{AuthMethod, PasswordHashCost};
 use reference_provider::{Config, FaultSet, Options, Running, StartError, Storage};
+use serde_json::{Value, json};
 
+use crate::jose::{GeneratedJwk, generate_decryption_jwk};
 use crate::target::{ClientAuth, ClientProfile, Features, Profile, Secret, UserProfile};
 
 /// A running embedded provider (stops when dropped).
 pub type EmbeddedProvider = Running;
 
-/// The demo seed as the embedded provider runs it: free port, in memory, cheap password hashing.
-fn embedded_config() -> Config {
+/// The RSA-2048 key of the demo client that registered encrypted ID tokens, generated once per
+/// process: its public JWK is registered at the provider, its private JWK goes into the profile.
+fn encryption_key() -> Option<&'static GeneratedJwk> {
+    static KEY: OnceLock<Option<GeneratedJwk>> = OnceLock::new();
+    KEY.get_or_init(|| generate_decryption_jwk("embedded-enc-1").ok()).as_ref()
+}
+
+/// The demo seed as the embedded provider runs it: free port, in memory, cheap password hashing,
+/// and the encrypted-ID-token client registered with this process's key (without one, it
+/// registers no encryption).
+pub(crate) fn embedded_config() -> Config {
     let mut c = Config::demo();
     c.listen = "127.0.0.1:0".into();
     c.password_hash = PasswordHashCost::cheap();
+    for client in c.clients.iter_mut().filter(|c| c.id_token_encrypted_response_alg.is_some()) {
+        client.jwks = encryption_key().map(|k| json!({ "keys": [Value::Object(k.public.clone())] }));
+        if client.jwks.is_none() {
+            client.id_token_encrypted_response_alg = None;
+            client.id_token_encrypted_response_enc = None;
+        }
+    }
     c
 }
+
+/// Label of the demo client that registered encrypted ID tokens.
+const ENCRYPTED_LABEL: &str = "encrypted-id-token";
 
 /// Starts the reference provider in-process with `faults`.
 pub async fn start_embedded(faults: FaultSet) -> Result<EmbeddedProvider, StartError> {
@@ -50,6 +71,7 @@ pub fn embedded_profile(issuer: &str) -> Profile {
             let alg = c.id_token_signed_response_alg.map(|a| a.as_str().to_owned());
             let label = match (&alg, c.first_party, auth) {
                 _ if c.code_lifetime_secs.is_some() => SHORT_LIFETIME_LABEL.to_owned(),
+                _ if c.id_token_encrypted_response_alg.is_some() => ENCRYPTED_LABEL.to_owned(),
                 (Some(a), _, _) => format!("registered-{}", a.to_ascii_lowercase()),
                 (None, _, ClientAuth::None) => "public-pkce".to_owned(),
                 (None, true, a) => format!("first-party-{}", a.as_str().trim_start_matches("client_secret_")),
@@ -63,6 +85,14 @@ pub fn embedded_profile(issuer: &str) -> Profile {
                 redirect_uri: c.redirect_uris.first().cloned().unwrap_or_default(),
                 first_party: c.first_party,
                 id_token_signed_response_alg: alg,
+                id_token_decryption_jwk: c
+                    .id_token_encrypted_response_alg
+                    .as_ref()
+                    .and_then(|_| encryption_key())
+                    .map(|k| Secret::new(Value::Object(k.private.clone()).to_string())),
+                id_token_decryption_jwk_file: None,
+                id_token_encrypted_response_alg: c.id_token_encrypted_response_alg.clone(),
+                id_token_encrypted_response_enc: c.id_token_encrypted_response_enc.clone(),
                 // The first-party client asks for every scope so that every claim group is judged.
                 scope: if c.first_party && c.id_token_signed_response_alg.is_none() && auth != ClientAuth::None {
                     "openid profile email address phone".into()

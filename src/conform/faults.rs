@@ -27,7 +27,7 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("id-token-unknown-kid", &["idtoken.header.kid_resolves", "idtoken.signature.valid"]),
     p(
         "id-token-alg-none",
-        &["idtoken.header.alg_advertised", "idtoken.header.alg_not_none", "idtoken.header.alg_registered", "idtoken.signature.valid"],
+        &["idtoken.header.alg_advertised", "idtoken.header.alg_not_none", "idtoken.header.alg_registered", "idtoken.jwe.inner_signed", "idtoken.signature.valid"],
     ),
     p("id-token-bad-signature", &["idtoken.signature.valid"]),
     p("id-token-typ-at-jwt", &["idtoken.header.typ_not_at_jwt"]),
@@ -68,4 +68,5 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("userinfo-accepts-id-token", &["userinfo.id_token_as_bearer.refused"]),
     p("revocation-noop", &["introspection.revoked_token.inactive", "revocation.refresh_token.unusable"]),
     p("logout-open-redirect", &["logout.unregistered_uri.not_redirected"]),
+    p("id-token-not-encrypted", &["idtoken.jwe.encrypted"]),
 ];

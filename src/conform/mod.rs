@@ -15,10 +15,11 @@ use std::time::Instant;
 
 pub use context::{Ctx, Endpoints, Issued};
 pub use embedded::{EmbeddedProvider, embedded_profile, start_embedded};
+pub(crate) use embedded::embedded_config;
 pub use faults::{FAULT_MATRIX, FaultProof};
 
 pub use modules::AuthzErrorCase;
-pub(crate) use modules::{token_evidence, userinfo_evidence};
+pub(crate) use modules::{open_id_token, token_evidence, userinfo_evidence};
 pub use modules::{CodeCase, ModuleKind, PkceCase, RaceGrant};
 pub use plan::{ModuleSpec, Plan, PlanError, Selection, build_plan};
 

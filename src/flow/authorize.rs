@@ -122,6 +122,10 @@ mod tests {
             redirect_uri: "http://127.0.0.1:8765/cb".into(),
             first_party: false,
             id_token_signed_response_alg: None,
+            id_token_decryption_jwk: None,
+            id_token_decryption_jwk_file: None,
+            id_token_encrypted_response_alg: None,
+            id_token_encrypted_response_enc: None,
             scope: "openid email".into(),
         }
     }

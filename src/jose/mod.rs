@@ -1,18 +1,26 @@
 //! JOSE handling for the harness: compact JWS parsed without trust ([`UnverifiedJwt`]), JWK Sets
 //! parsed leniently with every public key pre-parsed once ([`Jwks`], [`PublicKey`]), signature
 //! verification on aws-lc-rs ([`verify_signature`], [`verify_hmac`]) and the OIDC left-half
-//! hashes `at_hash` / `c_hash` ([`left_half_hash`]).
+//! hashes `at_hash` / `c_hash` ([`left_half_hash`]). Encrypted ID tokens are compact JWE,
+//! decrypted with the client's private key ([`decrypt_compact`], [`DecryptionKey`]).
 //!
 //! Nothing here decides conformance: the checks in [`crate::checks`] read these values and judge.
 
+mod jwe;
+mod jwe_key;
 mod jwk;
 mod unverified;
 mod verify;
 
 #[cfg(test)]
+mod jwe_tests;
+#[cfg(test)]
 pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
+
+pub use jwe::{DecryptedJwe, JWE_CONTENT_ENCS, JWE_KEY_ALGS, JweError, decrypt_compact, jwe_header};
+pub use jwe_key::{DecryptionKey, GeneratedJwk, generate_decryption_jwk};
 
 pub use jwk::{
     JwkEntry, Jwks, KeyLookup, PublicKey, curve_for_alg, is_signature_alg, key_types_for_alg,

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use reference_provider::config::{PasswordHashCost, UserPool};
-use reference_provider::{Config, FaultSet, Options, StartError, Storage};
+use reference_provider::config::UserPool;
+use reference_provider::{FaultSet, Options, StartError, Storage};
 
-use crate::conform::{EmbeddedProvider, embedded_profile};
+use crate::conform::{EmbeddedProvider, embedded_config, embedded_profile};
 use crate::target::{Secret, Target, UserProfile};
 
 /// Username prefix of the pool.
@@ -19,9 +19,9 @@ const POOL_PASSWORD: &str = "load-password";
 /// returns it with the matching profile.
 pub async fn start_embedded_for_load(users: usize, faults: FaultSet) -> Result<(EmbeddedProvider, Target), StartError> {
     let count = u32::try_from(users.clamp(1, 10_000)).unwrap_or(1);
-    let mut config = Config::demo();
-    config.listen = "127.0.0.1:0".into();
-    config.password_hash = PasswordHashCost::cheap();
+    // The conformance run's embedded seed (demo clients, cheap hashing, this process's
+    // encryption key for the encrypted-ID-token client), plus the pool.
+    let mut config = embedded_config();
     config.user_pool = Some(UserPool { prefix: POOL_PREFIX.into(), count, password: POOL_PASSWORD.into() });
     let running = reference_provider::start(Options {
         config,

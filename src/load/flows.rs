@@ -12,7 +12,7 @@ use crate::checks::{
     Finding, ID_TOKEN_CHECKS, IdTokenEvidence, Status, TOKEN_RESPONSE_CHECKS, USERINFO_CHECKS, evaluate,
 };
 use crate::conform::steps::{self, UserActs};
-use crate::conform::{Ctx, token_evidence, userinfo_evidence};
+use crate::conform::{Ctx, open_id_token, token_evidence, userinfo_evidence};
 use crate::flow::{self, AuthParams};
 use crate::form::DriveOutcome;
 use crate::http::{Agent, HttpResponse};
@@ -61,7 +61,11 @@ pub fn verify_id_token(
     access_token: Option<String>,
 ) -> (Verification, Option<Map<String, Value>>) {
     let started = Instant::now();
-    let mut ev = IdTokenEvidence::from_raw(raw);
+    // Encrypted ID tokens (OIDC Core 10.2) are decrypted first, as in the conformance path.
+    let opened = open_id_token(raw, client);
+    let decrypted_ok = count_failures(stats, &opened.findings);
+    let mut ev = IdTokenEvidence::from_raw(&opened.token);
+    ev.encryption_registered = client.id_token_encryption().is_some();
     ev.jwks = ctx.jwks.clone();
     ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
     ev.issuer = ctx.target.issuer.clone();
@@ -73,7 +77,7 @@ pub fn verify_id_token(
     ev.now = ctx.clock.now();
     let findings = evaluate(ID_TOKEN_CHECKS, &ev);
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-    let ok = count_failures(stats, &findings);
+    let ok = count_failures(stats, &findings) && decrypted_ok;
     stats.count(|c| if ok { c.verifications += 1 } else { c.verification_failures += 1 });
     stats.step("verify_jwt", micros, (!ok).then_some("ID token failed verification"));
     (Verification { micros, ok }, ev.jwt.map(|j| j.claims))

@@ -78,6 +78,14 @@ pub struct ClientProfile {
     /// Registered ID token signing alg, if any.
     #[serde(default)]
     pub id_token_signed_response_alg: Option<String>,
+    /// Private JWK (JSON, usually `${ENV}`) decrypting encrypted ID tokens: the client registered encryption.
+    pub id_token_decryption_jwk: Option<Secret>,
+    /// A file holding that JWK instead (relative to the profile).
+    pub id_token_decryption_jwk_file: Option<PathBuf>,
+    /// Registered `id_token_encrypted_response_alg` (default RSA-OAEP-256 with a key).
+    pub id_token_encrypted_response_alg: Option<String>,
+    /// Registered `id_token_encrypted_response_enc` (default A256CBC-HS512 with a key).
+    pub id_token_encrypted_response_enc: Option<String>,
     /// Scope to request (default `openid profile email`).
     #[serde(default = "default_scope")]
     pub scope: String,
@@ -266,13 +274,13 @@ impl Profile {
         if profile.name.is_none() {
             profile.name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
         }
-        if let Some(ca) = &profile.ca_file {
-            if ca.is_relative() {
-                if let Some(dir) = path.parent() {
-                    profile.ca_file = Some(dir.join(ca));
-                }
-            }
+        if let Some(ca) = &profile.ca_file
+            && ca.is_relative()
+            && let Some(dir) = path.parent()
+        {
+            profile.ca_file = Some(dir.join(ca));
         }
+        super::decryption::load_jwk_files(&mut profile.clients, path)?;
         profile.validate(path)?;
         Ok(profile)
     }
@@ -294,6 +302,7 @@ impl Profile {
                 redirect_uri: a.redirect_uri,
                 first_party: false,
                 id_token_signed_response_alg: None,
+                id_token_decryption_jwk: None, id_token_decryption_jwk_file: None, id_token_encrypted_response_alg: None, id_token_encrypted_response_enc: None,
                 scope: default_scope(),
             }],
             users: vec![UserProfile { username: a.username, password: Secret::new(a.password) }],
@@ -324,7 +333,7 @@ impl Profile {
     pub fn secrets(&self) -> Vec<String> {
         let clients = self.clients.iter().filter_map(|c| c.client_secret.as_ref().map(|s| s.expose().to_owned()));
         let users = self.users.iter().map(|u| u.password.expose().to_owned());
-        clients.chain(users).filter(|s| !s.is_empty()).collect()
+        clients.chain(users).chain(self.clients.iter().flat_map(super::decryption::redaction_values)).filter(|s| !s.is_empty()).collect()
     }
 
     fn validate(&self, path: &Path) -> Result<(), ProfileError> {
@@ -361,14 +370,15 @@ impl Profile {
             if !c.scope.split(' ').any(|s| s == "openid") {
                 return bad(format!("client {:?}: scope must include openid", c.label()));
             }
+            super::decryption::check(c).or_else(bad)?;
         }
         if self.users.iter().any(|u| u.username.is_empty()) {
             return bad("a user has an empty username".into());
         }
-        if let Some(ca) = &self.ca_file {
-            if !ca.is_file() {
-                return bad(format!("ca_file {} does not exist", ca.display()));
-            }
+        if let Some(ca) = &self.ca_file
+            && !ca.is_file()
+        {
+            return bad(format!("ca_file {} does not exist", ca.display()));
         }
         if let Some(name) = &self.features.short_lifetime_client {
             if self.short_lifetime_client().is_none() {

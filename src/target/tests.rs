@@ -145,3 +145,61 @@ fn the_template_json_login_example_parses_once_uncommented() {
     let j = p.hints.json_login.unwrap();
     assert_eq!((j.page.as_deref(), j.continue_to.as_deref(), j.csrf_cookie.as_deref()), (Some("/ui/login"), Some("{json.redirect_to}"), Some("csrf")));
 }
+
+/// One generated private JWK (JSON) for the encryption tests.
+fn private_jwk() -> &'static str {
+    static JWK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    JWK.get_or_init(|| serde_json::Value::Object(crate::jose::generate_decryption_jwk("k").unwrap().private).to_string())
+}
+
+fn with_client_lines(lines: &str, env: &dyn Fn(&str) -> Option<String>, path: &Path) -> Result<Profile, ProfileError> {
+    let text = GOOD.replace("redirect_uri = \"http://127.0.0.1:8765/callback\"\n", &format!("redirect_uri = \"http://127.0.0.1:8765/callback\"\n{lines}\n"));
+    Profile::parse(&text, path, env)
+}
+
+#[test]
+fn decryption_jwk_from_the_environment_is_a_redacted_secret() {
+    let jwk_env = |name: &str| if name == "APP_JWK" { Some(private_jwk().to_owned()) } else { env(name) };
+    let p = with_client_lines("id_token_decryption_jwk = \"${APP_JWK}\"", &jwk_env, Path::new("p.toml")).unwrap();
+    let c = &p.clients[0];
+    assert_eq!(c.id_token_encryption(), Some((DEFAULT_ENCRYPTION_ALG, DEFAULT_ENCRYPTION_ENC)));
+    assert_eq!(c.id_token_decryption_key().unwrap().unwrap().kid(), Some("k"));
+    let d: serde_json::Value = serde_json::from_str(private_jwk()).unwrap();
+    let d = d["d"].as_str().unwrap();
+    assert!(!format!("{p:?}").contains(d), "Debug must not print the private key");
+    let secrets = p.secrets();
+    assert!(secrets.contains(&private_jwk().to_owned()) && secrets.contains(&d.to_owned()), "redaction covers the JWK");
+    let plain = Profile::parse(GOOD, Path::new("p.toml"), &env).unwrap();
+    assert!(plain.clients[0].id_token_encryption().is_none() && plain.clients[0].id_token_decryption_key().is_none());
+    let p = with_client_lines("id_token_decryption_jwk = \"${APP_JWK}\"\nid_token_encrypted_response_alg = \"RSA-OAEP\"\nid_token_encrypted_response_enc = \"A256GCM\"", &jwk_env, Path::new("p.toml")).unwrap();
+    assert_eq!(p.clients[0].id_token_encryption(), Some(("RSA-OAEP", "A256GCM")));
+}
+
+#[test]
+fn decryption_jwk_file_is_read_relative_to_the_profile() {
+    let dir = std::env::temp_dir().join(format!("oidc-harness-jwk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("client.jwk.json"), private_jwk()).unwrap();
+    let path = dir.join("op.toml");
+    let p = with_client_lines("id_token_decryption_jwk_file = \"client.jwk.json\"", &env, &path).unwrap();
+    assert_eq!(p.clients[0].id_token_decryption_jwk.as_ref().map(Secret::expose), Some(private_jwk()));
+    let both = with_client_lines("id_token_decryption_jwk_file = \"client.jwk.json\"\nid_token_decryption_jwk = \"{}\"", &env, &path).unwrap_err();
+    assert!(both.to_string().contains("not both"), "{both}");
+    let missing = with_client_lines("id_token_decryption_jwk_file = \"nope.json\"", &env, &path).unwrap_err();
+    assert!(matches!(&missing, ProfileError::Read { path, .. } if path.ends_with("nope.json")), "{missing}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn unusable_encryption_settings_are_refused_without_quoting_the_key() {
+    let err = |lines: &str| with_client_lines(lines, &env, Path::new("p.toml")).unwrap_err().to_string();
+    assert!(err("id_token_encrypted_response_alg = \"RSA-OAEP-256\"").contains("need id_token_decryption_jwk"));
+    let jwk = private_jwk().replace('"', "\\\"");
+    let e = err(&format!("id_token_decryption_jwk = \"{jwk}\"\nid_token_encrypted_response_alg = \"RSA1_5\""));
+    assert!(e.contains("RSA1_5") && e.contains("RSA-OAEP-256"), "{e}");
+    let e = err(&format!("id_token_decryption_jwk = \"{jwk}\"\nid_token_encrypted_response_enc = \"A192GCM\""));
+    assert!(e.contains("A192GCM"), "{e}");
+    let broken = private_jwk().replace("\"qi\"", "\"qx\"").replace('"', "\\\"");
+    let e = err(&format!("id_token_decryption_jwk = \"{broken}\""));
+    assert!(e.contains("`qi` is missing") && !e.contains(&private_jwk()[20..60]), "{e}");
+}

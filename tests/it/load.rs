@@ -9,7 +9,10 @@ use oidc_harness::load::{self, LoadOptions, LoadReport, Scenario};
 use reference_provider::{Fault, FaultSet};
 
 async fn run(scenario: &str, faults: FaultSet, opts: LoadOptions) -> LoadReport {
-    let mut s = Scenario::builtin(scenario).unwrap();
+    run_with(Scenario::builtin(scenario).unwrap(), faults, opts).await
+}
+
+async fn run_with(mut s: Scenario, faults: FaultSet, opts: LoadOptions) -> LoadReport {
     s.users = 2;
     s.hatch_rate = "4".into();
     s.run_time = "2s".into();
@@ -33,6 +36,13 @@ async fn load_runs_count_flows_catch_faults_miss_thresholds_and_merge() {
     for step in ["authorize", "login", "token", "token_replay", "userinfo", "verify_jwt"] {
         assert!(clean.steps.get(step).is_some_and(|s| s.count > 0), "no {step} samples: {:?}", clean.steps.keys());
     }
+
+    // Encrypted ID tokens (nested JWT) are decrypted, then verified, under load too.
+    let mut encrypted = Scenario::builtin("login-flow").unwrap();
+    encrypted.transactions[0].client = Some("encrypted-id-token".into());
+    let enc = run_with(encrypted, FaultSet::none(), LoadOptions::default()).await;
+    assert!(enc.counters.flows_completed > 0 && enc.counters.verification_failures == 0, "{:?} {:?}", enc.counters, enc.findings);
+    assert!(enc.findings.is_empty(), "{:?}", enc.findings);
 
     // A provider that lets codes be redeemed twice, and one whose ID tokens lie: findings by check id.
     let reusable = run("login-flow", FaultSet::of([Fault::CodeReusable]), LoadOptions { replay_codes: true, ..LoadOptions::default() }).await;

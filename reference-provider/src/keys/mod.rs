@@ -9,8 +9,10 @@
 //! - `signing_key.rs`: [`SigningKey`] (generate, PKCS#8, public JWK, sign).
 //! - `jws.rs`: compact JWS encoding and the parsing used by verification.
 //! - `ring.rs`: [`KeyEntry`], [`KeyRing`] (active key, JWKS, rotation, verification).
+//! - `jwe.rs`: compact JWE encryption of ID tokens to a client's RSA key ([`jwe::encrypt_compact`]).
 
 mod alg;
+pub mod jwe;
 mod jws;
 mod ring;
 mod signing_key;
@@ -132,6 +134,23 @@ pub enum KeyError {
         /// The algorithm of the supplied key.
         found: SigningAlg,
     },
+    /// A client's encryption key that cannot be used.
+    #[error("expected {expected} for ID token encryption")]
+    BadEncryptionKey {
+        /// What a usable key needs.
+        expected: String,
+    },
+    /// A JWE `alg` or `enc` the provider does not implement.
+    #[error("expected a supported JWE {what} (found {found:?})")]
+    UnsupportedEncryption {
+        /// `alg` or `enc`.
+        what: &'static str,
+        /// The value given.
+        found: String,
+    },
+    /// Encryption failed inside aws-lc-rs.
+    #[error("expected JWE encryption to succeed (found an aws-lc-rs failure)")]
+    EncryptionFailed,
     /// A negative grace period for a retired key.
     #[error("expected a grace period of zero seconds or more (found {found})")]
     NegativeGrace {

@@ -31,6 +31,8 @@ pub fn document(provider: &Provider) -> Value {
         "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": algs,
+        "id_token_encryption_alg_values_supported": crate::keys::jwe::KEY_ALGS,
+        "id_token_encryption_enc_values_supported": crate::keys::jwe::CONTENT_ENCS,
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],

@@ -124,7 +124,42 @@ pub fn mint(provider: &Provider, grant: &Grant<'_>) -> Result<Issued, ProtocolEr
     Ok(Issued { access_token, id_token, refresh_token, expires_in: lifetime, scope })
 }
 
+/// The ID token: signed, then encrypted when the client registered `id_token_encrypted_response_alg`.
 fn id_token(
+    provider: &Provider,
+    grant: &Grant<'_>,
+    user: &UserRecord,
+    access_token: &str,
+    sub: &str,
+    now: i64,
+    lifetime: i64,
+) -> Result<String, ProtocolError> {
+    let token = signed_id_token(provider, grant, user, access_token, sub, now, lifetime)?;
+    encrypt_for_client(provider, grant.client, token)
+}
+
+/// Wraps a signed ID token in a compact JWE to the client's registered key (OIDC Core 10.2: a
+/// Nested JWT, `cty: JWT`). Clients without encryption get the token unchanged.
+fn encrypt_for_client(provider: &Provider, client: &ClientRecord, token: String) -> Result<String, ProtocolError> {
+    let registered = provider.config.clients.iter().find(|c| c.client_id == client.client_id);
+    let Some((alg, jwks, enc)) = registered.and_then(|c| Some((c.id_token_encrypted_response_alg.as_deref()?, c.jwks.as_ref()?, c.id_token_encrypted_response_enc.as_deref()))) else {
+        return Ok(token);
+    };
+    if provider.fault(Fault::IdTokenNotEncrypted) {
+        return Ok(token);
+    }
+    let key = keys::jwe::EncryptionKey::from_jwks(jwks)?;
+    let mut header = Map::new();
+    header.insert("alg".into(), alg.into());
+    header.insert("enc".into(), enc.unwrap_or(keys::jwe::DEFAULT_ENC).into());
+    header.insert("cty".into(), "JWT".into());
+    if let Some(kid) = key.kid() {
+        header.insert("kid".into(), kid.into());
+    }
+    Ok(keys::jwe::encrypt_compact(&key, &header, token.as_bytes(), provider.rng.as_ref())?)
+}
+
+fn signed_id_token(
     provider: &Provider,
     grant: &Grant<'_>,
     user: &UserRecord,

@@ -201,6 +201,12 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let res = b.http.get(b.url("/logout")).query(&[("id_token_hint", t["id_token"].as_str().unwrap()), ("post_logout_redirect_uri", "http://evil.example/")]).send().await.unwrap();
             res.headers().get("location").is_some_and(|l| l.to_str().unwrap().starts_with("http://evil.example/"))
         }
+        Fault::IdTokenNotEncrypted => {
+            let encrypted = Client { id: "demo-encrypted", secret: Some("demo-encrypted-secret"), post: false };
+            let (code, verifier, _) = b.code(encrypted, &[]).await;
+            let (_, _, t) = exchange(b, encrypted, &code, &verifier).await;
+            t["id_token"].as_str().unwrap().split('.').count() != 5
+        }
         other => panic!("no probe for fault {other}: add one"),
     }
 }

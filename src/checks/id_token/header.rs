@@ -83,7 +83,7 @@ pub const SIGNATURE_VALID: C = check(
 fn format_jws(e: &IdTokenEvidence) -> Verdict {
     if UnverifiedJwt::is_jwe(&e.raw) {
         return if e.encryption_registered {
-            Verdict::skip("encrypted ID token (JWE) as registered; decryption is not supported")
+            Verdict::skip("an encrypted ID token (JWE) as registered that did not decrypt (see idtoken.jwe.decrypts)")
         } else {
             Verdict::fail(
                 "expected a signed JWS (found a JWE although no encryption was registered)",

@@ -5,15 +5,16 @@ use serde_json::{Map, Value};
 
 use super::ModuleOutcome;
 use crate::checks::{
-    AUTHORIZATION_CHECKS, AuthorizationEvidence, FLOW_CHECKS, FlowEvidence, ID_TOKEN_CHECKS, IdTokenEvidence,
-    SCOPE_CHECKS, ScopeEvidence, TOKEN_RESPONSE_CHECKS, TokenResponseEvidence, USERINFO_CHECKS, UserInfoEvidence,
-    evaluate,
+    AUTHORIZATION_CHECKS, AuthorizationEvidence, EncryptionRegistration, FLOW_CHECKS, Finding, FlowEvidence,
+    ID_TOKEN_CHECKS, ID_TOKEN_ENCRYPTION_CHECKS, IdTokenEncryptionEvidence, IdTokenEvidence, SCOPE_CHECKS,
+    ScopeEvidence, TOKEN_RESPONSE_CHECKS, TokenResponseEvidence, USERINFO_CHECKS, UserInfoEvidence, evaluate,
 };
 use crate::conform::steps::{self, UserActs};
 use crate::conform::{Ctx, Issued};
 use crate::flow::{self, AuthParams, AuthorizationResponse, ResponseSource};
 use crate::form::DriveOutcome;
 use crate::http::{Agent, HttpRequest, HttpResponse};
+use crate::target::ClientProfile;
 
 
 /// The response source's name as evidence spells it.
@@ -95,8 +96,14 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
 
     let mut id_claims: Option<Map<String, Value>> = None;
     match &id_token_raw {
-        Some(raw) => {
-            let mut ev = IdTokenEvidence::from_raw(raw);
+        Some(received) => {
+            let opened = open_id_token(received, &client);
+            out.findings.extend(opened.findings);
+            if opened.note.is_some() {
+                out.note = opened.note;
+            }
+            let mut ev = IdTokenEvidence::from_raw(&opened.token);
+            ev.encryption_registered = client.id_token_encryption().is_some();
             ev.jwks = ctx.jwks.clone();
             ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
             ev.issuer = ctx.target.issuer.clone();
@@ -160,6 +167,34 @@ fn authorization_evidence(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthPa
     }
 }
 
+/// An ID token as received, opened for the ID token checks.
+pub(crate) struct OpenedIdToken {
+    /// The `idtoken.jwe.*` findings.
+    pub(crate) findings: Vec<Finding>,
+    /// Why the client's decryption key could not be used, when it could not.
+    pub(crate) note: Option<String>,
+    /// The token the ID token checks judge: the inner JWS of a decrypted JWE, else as received.
+    pub(crate) token: String,
+}
+
+/// Decrypts `raw` when `client` registered ID token encryption (OIDC Core 10.2) and judges the
+/// encryption; every ID-token-reading module goes through here.
+pub(crate) fn open_id_token(raw: &str, client: &ClientProfile) -> OpenedIdToken {
+    let key = client.id_token_decryption_key();
+    let mut note = None;
+    let registration = match (&key, client.id_token_encryption()) {
+        (Some(Ok(key)), Some((alg, enc))) => Some(EncryptionRegistration { key, alg, enc }),
+        (Some(Err(e)), _) => {
+            note = Some(format!("the profile's id_token_decryption_jwk is unusable: {e}"));
+            None
+        }
+        _ => None,
+    };
+    let (ev, token) = IdTokenEncryptionEvidence::open(raw, registration);
+    let findings = if note.is_some() { Vec::new() } else { evaluate(ID_TOKEN_ENCRYPTION_CHECKS, &ev) };
+    OpenedIdToken { findings, note, token }
+}
+
 /// Sends a back-channel request; a transport error becomes a module note.
 pub(super) async fn backchannel(agent: &Agent, req: HttpRequest) -> Result<HttpResponse, String> {
     steps::send(agent, req).await
@@ -190,3 +225,59 @@ pub(crate) fn userinfo_evidence(resp: &HttpResponse, id_claims: Option<&Map<Stri
     }
 }
 
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use reference_provider::keys::jwe::{EncryptionKey, encrypt_compact};
+    use reference_provider::random::SystemRandom;
+    use serde_json::{Value, json};
+
+    use super::open_id_token;
+    use crate::checks::Status;
+    use crate::jose::generate_decryption_jwk;
+    use crate::target::{ClientAuth, ClientProfile, Secret};
+
+    fn client(jwk: Option<String>) -> ClientProfile {
+        ClientProfile {
+            name: None,
+            client_id: "enc".into(),
+            client_secret: Some(Secret::new("s")),
+            auth_method: ClientAuth::ClientSecretBasic,
+            redirect_uri: "http://127.0.0.1:8765/cb".into(),
+            first_party: true,
+            id_token_signed_response_alg: None,
+            id_token_decryption_jwk: jwk.map(Secret::new),
+            id_token_decryption_jwk_file: None,
+            id_token_encrypted_response_alg: None,
+            id_token_encrypted_response_enc: None,
+            scope: "openid".into(),
+        }
+    }
+
+    #[test]
+    fn id_tokens_are_opened_for_clients_with_a_decryption_key() {
+        let generated = generate_decryption_jwk("k").unwrap();
+        let to = EncryptionKey::from_jwk(&generated.public).unwrap();
+        let header = json!({"alg": "RSA-OAEP-256", "enc": "A256CBC-HS512", "cty": "JWT"});
+        let jwe = encrypt_compact(&to, header.as_object().unwrap(), b"h.p.s", &SystemRandom).unwrap();
+        let encrypted = client(Some(Value::Object(generated.private).to_string()));
+
+        let opened = open_id_token(&jwe, &encrypted);
+        assert_eq!(opened.token, "h.p.s");
+        assert!(opened.note.is_none());
+        let failed: Vec<&str> = opened.findings.iter().filter(|f| f.status != Status::Pass).map(|f| f.check_id.as_str()).collect();
+        assert_eq!(failed, vec!["idtoken.jwe.inner_signed"], "h.p.s is no JWS; everything else passes");
+
+        let plain = open_id_token("a.b.c", &encrypted);
+        assert!(plain.findings.iter().any(|f| f.check_id == "idtoken.jwe.encrypted" && f.status == Status::Fail));
+
+        let unregistered = open_id_token(&jwe, &client(None));
+        assert_eq!(unregistered.token, jwe);
+        assert!(unregistered.findings.iter().all(|f| f.status == Status::Skip));
+
+        let unusable = open_id_token(&jwe, &client(Some("{\"kty\":\"RSA\"}".into())));
+        assert_eq!(unusable.token, jwe);
+        assert!(unusable.findings.is_empty() && unusable.note.is_some_and(|n| n.contains("unusable")));
+    }
+}

@@ -19,7 +19,7 @@ pub use authz_errors::AuthzErrorCase;
 pub use code_exchange::CodeCase;
 pub use concurrency::RaceGrant;
 pub use pkce::PkceCase;
-pub(crate) use code_flow::{token_evidence, userinfo_evidence};
+pub(crate) use code_flow::{open_id_token, token_evidence, userinfo_evidence};
 
 use super::{Ctx, HarnessError};
 use crate::checks::Finding;

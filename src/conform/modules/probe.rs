@@ -139,8 +139,8 @@ pub(super) fn error_callback_findings(ctx: &Ctx, cb: &AuthorizationResponse, par
 
 /// The ID token's auth_time checks for a request that sent `max_age`.
 pub(super) fn auth_time_findings(ctx: &Ctx, a: &Attempt, client: &ClientProfile) -> Vec<Finding> {
-    let Some(raw) = a.token("id_token") else { return Vec::new() };
-    let mut ev = IdTokenEvidence::from_raw(&raw);
+    let Some(received) = a.token("id_token") else { return Vec::new() };
+    let mut ev = IdTokenEvidence::from_raw(&super::code_flow::open_id_token(&received, client).token);
     ev.issuer = ctx.target.issuer.clone();
     ev.client_id = client.client_id.clone();
     ev.max_age_sent = a.params.max_age;
@@ -151,8 +151,9 @@ pub(super) fn auth_time_findings(ctx: &Ctx, a: &Attempt, client: &ClientProfile)
 /// Why the attempt's ID token cannot be trusted as an `id_token_hint`: the first ID token check
 /// it fails (the code-flow modules report that failure; here it only excuses the provider).
 pub(super) fn id_token_problem(ctx: &Ctx, a: &Attempt, client: &ClientProfile) -> Option<String> {
-    let raw = a.token("id_token")?;
-    let mut ev = IdTokenEvidence::from_raw(&raw);
+    let received = a.token("id_token")?;
+    let mut ev = IdTokenEvidence::from_raw(&super::code_flow::open_id_token(&received, client).token);
+    ev.encryption_registered = client.id_token_encryption().is_some();
     ev.jwks = ctx.jwks.clone();
     ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
     ev.issuer = ctx.target.issuer.clone();

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::ModuleOutcome;
-use super::code_flow::{backchannel, token_evidence};
+use super::code_flow::{backchannel, open_id_token, token_evidence};
 use crate::checks::{ID_TOKEN_CHECKS, IdTokenEvidence, TOKEN_RESPONSE_CHECKS, evaluate};
 use crate::conform::Ctx;
 use crate::flow;
@@ -31,8 +31,12 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
         return out.abort(format!("the refresh grant was refused (HTTP {})", resp.status));
     }
     let get = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).map(str::to_owned);
-    if let Some(raw) = get("id_token") {
-        let mut ev = IdTokenEvidence::from_raw(&raw);
+    if let Some(received) = get("id_token") {
+        let opened = open_id_token(&received, &client);
+        out.findings.extend(opened.findings);
+        out.note = opened.note;
+        let mut ev = IdTokenEvidence::from_raw(&opened.token);
+        ev.encryption_registered = client.id_token_encryption().is_some();
         ev.jwks = ctx.jwks.clone();
         ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
         ev.issuer = ctx.target.issuer.clone();

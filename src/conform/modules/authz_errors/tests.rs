@@ -19,6 +19,10 @@ fn client() -> ClientProfile {
         redirect_uri: REDIRECT.into(),
         first_party: true,
         id_token_signed_response_alg: None,
+        id_token_decryption_jwk: None,
+        id_token_decryption_jwk_file: None,
+        id_token_encrypted_response_alg: None,
+        id_token_encrypted_response_enc: None,
         scope: "openid profile email".into(),
     }
 }
