@@ -3,11 +3,13 @@
 
 mod interpolate;
 mod profile;
+mod tenant;
 #[cfg(test)]
 mod tests;
 
 pub use interpolate::{InterpolateError, interpolate};
 pub use profile::{AdHoc, ClientAuth, ClientProfile, Features, Profile, ProfileError, Secret, UserProfile};
+pub use tenant::TenantProfile;
 
 /// A validated target: what the harness needs to drive flows against one provider.
 pub type Target = Profile;

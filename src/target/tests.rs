@@ -79,7 +79,9 @@ fn ad_hoc_flags_build_a_profile() {
 fn shipped_profiles_parse() {
     // Secrets come from the environment; everything else falls back to the profile's defaults.
     let env = |name: &str| {
-        if name.ends_with("CA_FILE") {
+        if name.contains("TENANT") && name.ends_with("ISSUER") {
+            Some("https://localhost:9380/tenant2".to_owned())
+        } else if name.ends_with("CA_FILE") {
             Some(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml").to_owned())
         } else if name.ends_with("ISSUER") {
             Some("https://localhost:9380".to_owned())
@@ -144,4 +146,67 @@ fn the_template_json_login_example_parses_once_uncommented() {
     let p = Profile::parse(&format!("{GOOD}\n{block}"), Path::new("p.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{block}"));
     let j = p.hints.json_login.unwrap();
     assert_eq!((j.page.as_deref(), j.continue_to.as_deref(), j.csrf_cookie.as_deref()), (Some("/ui/login"), Some("{json.redirect_to}"), Some("csrf")));
+}
+
+const TENANT: &str = r#"
+[[tenants]]
+name = "second"
+issuer = "https://op.example/${SLUG}"
+[[tenants.clients]]
+client_id = "t2-app"
+client_secret = "${T2_SECRET}"
+auth_method = "client_secret_post"
+redirect_uri = "http://127.0.0.1:8765/callback"
+"#;
+
+fn tenant_env(name: &str) -> Option<String> {
+    match name {
+        "SLUG" => Some("t2".into()),
+        "T2_SECRET" => Some("t2-s3cret".into()),
+        "T2_PW" => Some("t2-pw".into()),
+        other => env(other),
+    }
+}
+
+#[test]
+fn tenants_parse_with_interpolation_and_default_users() {
+    let p = Profile::parse(&format!("{GOOD}{TENANT}"), Path::new("op.toml"), &tenant_env).unwrap();
+    assert_eq!(p.tenants.len(), 1);
+    let t = &p.tenants[0];
+    assert_eq!((t.name.as_str(), t.issuer.as_str()), ("second", "https://op.example/t2"));
+    assert_eq!(t.clients[0].client_secret.as_ref().unwrap().expose(), "t2-s3cret");
+    assert_eq!(t.clients[0].auth_method, ClientAuth::ClientSecretPost);
+    assert!(t.users.is_empty());
+    assert_eq!(t.users_or(&p.users)[0].username, "alice", "the top-level users are the default");
+    assert!(p.secrets().contains(&"t2-s3cret".to_owned()), "tenant secrets are redacted");
+    assert!(!format!("{p:?}").contains("t2-s3cret"));
+    let plain = Profile::parse(GOOD, Path::new("op.toml"), &env).unwrap();
+    assert!(plain.tenants.is_empty());
+}
+
+#[test]
+fn tenant_users_and_missing_variables() {
+    let users = "[[tenants.users]]\nusername = \"carol\"\npassword = \"${T2_PW}\"\n";
+    let p = Profile::parse(&format!("{GOOD}{TENANT}{users}"), Path::new("op.toml"), &tenant_env).unwrap();
+    assert_eq!(p.tenants[0].users_or(&p.users)[0].username, "carol");
+    assert!(p.secrets().contains(&"t2-pw".to_owned()));
+    let e = Profile::parse(&format!("{GOOD}{TENANT}"), Path::new("op.toml"), &env).unwrap_err().to_string();
+    assert!(e.contains("T2_SECRET") && e.contains("tenants[0].clients[0].client_secret"), "{e}");
+}
+
+#[test]
+fn invalid_tenants_are_refused() {
+    let bad = |tenant: String| Profile::parse(&format!("{GOOD}{tenant}"), Path::new("op.toml"), &tenant_env).unwrap_err().to_string();
+    let e = bad(TENANT.replace("https://op.example/${SLUG}", "https://op.example"));
+    assert!(e.contains("distinct issuers"), "{e}");
+    let e = bad(TENANT.replace("\"second\"", "\"op\""));
+    assert!(e.contains("used twice"), "{e}");
+    let e = bad(TENANT.replace("auth_method = \"client_secret_post\"", "auth_method = \"none\""));
+    assert!(e.contains("tenants[0]") && e.contains("no client_secret"), "{e}");
+    let e = bad(TENANT.replace("https://op.example/${SLUG}", "op.example/t2"));
+    assert!(e.contains("tenants[0]") && e.contains("issuer"), "{e}");
+    let e = bad(format!("{TENANT}\n[[tenants]]\nname = \"third\"\nissuer = \"https://op.example/t3\"\nclients = []\n"));
+    assert!(e.contains("tenants[1]") && e.contains("at least one client"), "{e}");
+    let e = bad(TENANT.replace("name = \"second\"", "name = \"second\"\nbogus = 1"));
+    assert!(e.contains("bogus"), "{e}");
 }
