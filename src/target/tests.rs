@@ -98,6 +98,10 @@ fn shipped_profiles_parse() {
         let text = std::fs::read_to_string(&path).unwrap();
         let p = Profile::parse(&text, &path, &env).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(!p.clients.is_empty(), "{file}");
+        if file == "fief.toml" {
+            assert_eq!(p.tenants.len(), 1, "fief.toml lists the second tenant");
+            assert!(p.secrets().contains(&"value-of-FIEF_TENANT2_CLIENT_SECRET".to_owned()));
+        }
     }
 }
 
@@ -209,4 +213,19 @@ fn invalid_tenants_are_refused() {
     assert!(e.contains("tenants[1]") && e.contains("at least one client"), "{e}");
     let e = bad(TENANT.replace("name = \"second\"", "name = \"second\"\nbogus = 1"));
     assert!(e.contains("bogus"), "{e}");
+}
+
+#[test]
+fn the_template_tenant_example_parses_once_uncommented() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/targets/template.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let block: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("# [[tenants]]"))
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| format!("{}\n", l.trim_start_matches("# ")))
+        .collect();
+    let env = |n: &str| tenant_env(n).or_else(|| n.starts_with("HARNESS_").then(|| "x".to_owned()));
+    let p = Profile::parse(&format!("{GOOD}\n{block}"), Path::new("p.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{block}"));
+    assert_eq!((p.tenants[0].name.as_str(), p.tenants[0].users.len()), ("second", 1));
 }
