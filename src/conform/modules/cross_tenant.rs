@@ -54,6 +54,12 @@ async fn gather(ctx: &mut Ctx, tenant: &TenantProfile, home_client: &ClientProfi
         Some(url) => fetch_jwks(&ctx.agent, url).await?,
         None => None,
     };
+    if ctx.jwks.is_none()
+        && let Some(url) = ctx.endpoints.as_ref().and_then(|e| e.jwks.clone())
+    {
+        // The jwks module did not run (`--only`): the home keys are needed to compare.
+        ctx.jwks = fetch_jwks(&ctx.agent, &url).await?;
+    }
     let tenant_client = tenant.clients.first().ok_or("the tenant has no client")?;
     let home_browser = steps::browser(ctx)?;
     for presenter in [Presenter::TenantClient, Presenter::HomeClient] {
@@ -174,5 +180,18 @@ mod tests {
         assert_eq!(verifies(&jwt("HS256"), Some(&empty)), None);
         assert_eq!(verifies(&jwt("RS256"), None), None);
         assert_eq!(verifies(&jwt("RS256"), Some(&empty)), Some(false));
+    }
+
+    #[test]
+    fn one_module_per_extra_tenant_in_plan_all_only() {
+        use crate::conform::{Plan, Selection, build_plan, embedded_profile};
+        let mut target = embedded_profile("http://127.0.0.1:9400");
+        let ids = |target: &crate::target::Target, plan| {
+            build_plan(target, &Selection::plan(plan)).unwrap().modules.into_iter().map(|m| m.id).filter(|id| id.starts_with("cross-tenant")).collect::<Vec<_>>()
+        };
+        assert!(ids(&target, Plan::All).is_empty(), "no tenants, no module");
+        target.tenants.push(TenantProfile { name: "second".into(), issuer: "http://127.0.0.1:9401".into(), clients: target.clients[..1].to_vec(), users: vec![] });
+        assert_eq!(ids(&target, Plan::All), vec!["cross-tenant/second".to_owned()]);
+        assert!(ids(&target, Plan::Basic).is_empty());
     }
 }
