@@ -79,9 +79,7 @@ fn ad_hoc_flags_build_a_profile() {
 fn shipped_profiles_parse() {
     // Secrets come from the environment; everything else falls back to the profile's defaults.
     let env = |name: &str| {
-        if name.contains("TENANT") && name.ends_with("ISSUER") {
-            Some("https://localhost:9380/tenant2".to_owned())
-        } else if name.ends_with("CA_FILE") {
+        if name.ends_with("CA_FILE") {
             Some(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml").to_owned())
         } else if name.ends_with("ISSUER") {
             Some("https://localhost:9380".to_owned())
