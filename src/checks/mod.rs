@@ -19,6 +19,7 @@ pub mod races;
 pub mod refresh_rules;
 pub mod scopes;
 pub mod session;
+pub mod tenants;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod test_support;
@@ -49,6 +50,7 @@ pub use token_errors::{
 };
 pub use refresh_rules::{CHECKS as REFRESH_RULE_CHECKS, RefreshCase, RefreshRuleEvidence};
 pub use session::{CHECKS as SESSION_CHECKS, SessionCase, SessionEvidence};
+pub use tenants::{CHECKS as TENANT_CHECKS, ForeignRedemption, TenantEvidence};
 pub use token_response::{CHECKS as TOKEN_RESPONSE_CHECKS, TokenResponseEvidence};
 pub use userinfo::{
     CHECKS as USERINFO_CHECKS, INVALID_TOKEN_CHECKS as USERINFO_INVALID_TOKEN_CHECKS,
@@ -86,6 +88,7 @@ pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
         ("consent", defs(CONSENT_CHECKS)),
         ("refresh rules", defs(REFRESH_RULE_CHECKS)),
         ("userinfo methods, revocation, introspection, logout", defs(ENDPOINT_CHECKS)),
+        ("cross-tenant", defs(TENANT_CHECKS)),
     ]
 }
 

@@ -126,5 +126,6 @@ pub fn embedded_profile(issuer: &str) -> Profile {
         users,
         hints: Default::default(),
         features,
+        tenants: Vec::new(),
     }
 }

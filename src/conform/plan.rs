@@ -157,6 +157,15 @@ fn build_all(target: &Target) -> Vec<ModuleSpec> {
     out.push(m("refresh-rules".into(), "refresh tokens bound to the client, no scope widening, rotation and reuse (RFC 6749 6, RFC 9700 4.14.2)".into(), ModuleKind::RefreshRules, false));
     out.push(m("userinfo-methods".into(), "UserInfo with GET, POST and a form-body token; an ID token as bearer is refused (OIDC Core 5.3)".into(), ModuleKind::UserinfoMethods, false));
     out.push(m("token-lifecycle".into(), "revocation, introspection and the logout redirect rule, when advertised (RFC 7009, RFC 7662)".into(), ModuleKind::TokenLifecycle, false));
+    // Last: its flows at the home tenant must not change what earlier modules expect (consent).
+    for (i, t) in target.tenants.iter().enumerate() {
+        out.push(m(
+            format!("cross-tenant/{}", t.name),
+            format!("codes, access tokens, iss and keys of tenant {} kept apart from the home tenant's (RFC 6749 4.1.3, OIDC Core 3.1.3.7)", t.issuer),
+            ModuleKind::CrossTenant { tenant: i },
+            false,
+        ));
+    }
     out
 }
 

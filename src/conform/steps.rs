@@ -4,7 +4,7 @@
 use serde_json::Value;
 use url::Url;
 
-use super::Ctx;
+use super::{Ctx, Endpoints};
 use crate::flow::{self, AuthParams, AuthorizationResponse};
 use crate::form::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};
 use crate::http::{Agent, HttpRequest, HttpResponse};
@@ -115,12 +115,22 @@ impl Tokens {
 /// Drives a complete flow (login, consent allowed, code exchanged) as setup for other tests.
 /// `Err` explains where it stopped.
 pub async fn tokens(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: AuthParams) -> Result<Tokens, String> {
-    let report = authorize(ctx, browser, client, &params, UserActs::ALLOW).await?;
+    let endpoints = ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?;
+    let user = ctx.target.users.first().ok_or("no test user in the profile")?;
+    tokens_at(ctx, browser, endpoints, user, client, params).await
+}
+
+/// [`tokens`] at explicit endpoints (another tenant's, from its own discovery), logging in as
+/// `user` (that tenant's).
+pub async fn tokens_at(ctx: &Ctx, browser: &Agent, endpoints: &Endpoints, user: &UserProfile, client: &ClientProfile, params: AuthParams) -> Result<Tokens, String> {
+    let url = flow::authorization_url(&endpoints.authorization, client, &params);
+    let report = authorize_as(ctx, browser, client, url, UserActs::ALLOW, user).await?;
     let DriveOutcome::Callback(callback) = report.outcome else {
         return Err(format!("setup flow did not complete: {}", describe(&report.outcome)));
     };
     let code = callback.code().ok_or_else(|| format!("setup flow returned no code ({})", describe(&DriveOutcome::Callback(callback.clone()))))?.to_owned();
-    let response = redeem(ctx, browser, client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?;
+    let verifier = params.pkce.as_ref().map(|p| p.verifier.as_str());
+    let response = send(browser, flow::token::code_exchange(&endpoints.token, client, &code, verifier)).await?;
     let body = response.json().unwrap_or(Value::Null);
     if response.status != 200 {
         return Err(format!("setup code exchange answered HTTP {}", response.status));

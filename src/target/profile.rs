@@ -1,12 +1,12 @@
 //! Target profile model: issuer, TLS, clients, users, form hints and claimed features.
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::interpolate::{InterpolateError, interpolate_toml};
+use super::tenant::{TenantProfile, is_http_url, validate_clients, validate_tenants};
 use crate::form::FormHints;
 
 /// A secret value (client secret, password): never printed by `Debug` or `Display`.
@@ -181,6 +181,9 @@ pub struct Profile {
     /// Claimed optional features.
     #[serde(default)]
     pub features: Features,
+    /// Further tenants of the same provider (`[[tenants]]`; the top level is the first tenant).
+    #[serde(default)]
+    pub tenants: Vec<TenantProfile>,
 }
 
 /// Longest code lifetime the code-expiry module will wait for.
@@ -308,6 +311,7 @@ impl Profile {
             users: vec![UserProfile { username: a.username, password: Secret::new(a.password) }],
             hints: FormHints::default(),
             features: Features::default(),
+            tenants: Vec::new(),
         };
         profile.validate(Path::new("ad-hoc flags"))?;
         Ok(profile)
@@ -333,14 +337,15 @@ impl Profile {
     pub fn secrets(&self) -> Vec<String> {
         let clients = self.clients.iter().filter_map(|c| c.client_secret.as_ref().map(|s| s.expose().to_owned()));
         let users = self.users.iter().map(|u| u.password.expose().to_owned());
-        clients.chain(users).chain(self.clients.iter().flat_map(super::decryption::redaction_values)).filter(|s| !s.is_empty()).collect()
+        let tenants = self.tenants.iter().flat_map(TenantProfile::secrets);
+        let decryption = self.clients.iter().flat_map(super::decryption::redaction_values);
+        clients.chain(users).chain(tenants).chain(decryption).filter(|s| !s.is_empty()).collect()
     }
 
     fn validate(&self, path: &Path) -> Result<(), ProfileError> {
         let bad = |message: String| Err(ProfileError::Invalid { path: path.to_owned(), message });
-        match url::Url::parse(&self.issuer) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
-            _ => return bad(format!("issuer must be an absolute http(s) URL (found {:?})", self.issuer)),
+        if !is_http_url(&self.issuer) {
+            return bad(format!("issuer must be an absolute http(s) URL (found {:?})", self.issuer));
         }
         if self.clients.is_empty() {
             return bad("at least one client is needed ([[clients]])".into());
@@ -348,30 +353,8 @@ impl Profile {
         if self.users.is_empty() {
             return bad("at least one test user is needed ([[users]])".into());
         }
-        let mut labels = BTreeSet::new();
-        for c in &self.clients {
-            if c.client_id.is_empty() {
-                return bad("a client has an empty client_id".into());
-            }
-            if !labels.insert(c.label().to_owned()) {
-                return bad(format!("client label {:?} is used twice", c.label()));
-            }
-            match (c.auth_method, &c.client_secret) {
-                (ClientAuth::None, Some(_)) => return bad(format!("client {:?}: auth_method none takes no client_secret", c.label())),
-                (ClientAuth::ClientSecretBasic | ClientAuth::ClientSecretPost, None) => {
-                    return bad(format!("client {:?}: auth_method {} needs client_secret", c.label(), c.auth_method.as_str()));
-                }
-                _ => {}
-            }
-            match url::Url::parse(&c.redirect_uri) {
-                Ok(u) if u.fragment().is_none() => {}
-                _ => return bad(format!("client {:?}: redirect_uri must be an absolute URL without fragment (found {:?})", c.label(), c.redirect_uri)),
-            }
-            if !c.scope.split(' ').any(|s| s == "openid") {
-                return bad(format!("client {:?}: scope must include openid", c.label()));
-            }
-            super::decryption::check(c).or_else(bad)?;
-        }
+        validate_clients(&self.clients, "").or_else(bad)?;
+        validate_tenants(&self.tenants, self.name(), &self.issuer).or_else(bad)?;
         if self.users.iter().any(|u| u.username.is_empty()) {
             return bad("a user has an empty username".into());
         }

@@ -96,6 +96,10 @@ fn shipped_profiles_parse() {
         let text = std::fs::read_to_string(&path).unwrap();
         let p = Profile::parse(&text, &path, &env).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(!p.clients.is_empty(), "{file}");
+        if file == "fief.toml" {
+            assert_eq!(p.tenants.len(), 1, "fief.toml lists the second tenant");
+            assert!(p.secrets().contains(&"value-of-FIEF_TENANT2_CLIENT_SECRET".to_owned()));
+        }
     }
 }
 
@@ -202,4 +206,82 @@ fn unusable_encryption_settings_are_refused_without_quoting_the_key() {
     let broken = private_jwk().replace("\"qi\"", "\"qx\"").replace('"', "\\\"");
     let e = err(&format!("id_token_decryption_jwk = \"{broken}\""));
     assert!(e.contains("`qi` is missing") && !e.contains(&private_jwk()[20..60]), "{e}");
+}
+
+const TENANT: &str = r#"
+[[tenants]]
+name = "second"
+issuer = "https://op.example/${SLUG}"
+[[tenants.clients]]
+client_id = "t2-app"
+client_secret = "${T2_SECRET}"
+auth_method = "client_secret_post"
+redirect_uri = "http://127.0.0.1:8765/callback"
+"#;
+
+fn tenant_env(name: &str) -> Option<String> {
+    match name {
+        "SLUG" => Some("t2".into()),
+        "T2_SECRET" => Some("t2-s3cret".into()),
+        "T2_PW" => Some("t2-pw".into()),
+        other => env(other),
+    }
+}
+
+#[test]
+fn tenants_parse_with_interpolation_and_default_users() {
+    let p = Profile::parse(&format!("{GOOD}{TENANT}"), Path::new("op.toml"), &tenant_env).unwrap();
+    assert_eq!(p.tenants.len(), 1);
+    let t = &p.tenants[0];
+    assert_eq!((t.name.as_str(), t.issuer.as_str()), ("second", "https://op.example/t2"));
+    assert_eq!(t.clients[0].client_secret.as_ref().unwrap().expose(), "t2-s3cret");
+    assert_eq!(t.clients[0].auth_method, ClientAuth::ClientSecretPost);
+    assert!(t.users.is_empty());
+    assert_eq!(t.users_or(&p.users)[0].username, "alice", "the top-level users are the default");
+    assert!(p.secrets().contains(&"t2-s3cret".to_owned()), "tenant secrets are redacted");
+    assert!(!format!("{p:?}").contains("t2-s3cret"));
+    let plain = Profile::parse(GOOD, Path::new("op.toml"), &env).unwrap();
+    assert!(plain.tenants.is_empty());
+}
+
+#[test]
+fn tenant_users_and_missing_variables() {
+    let users = "[[tenants.users]]\nusername = \"carol\"\npassword = \"${T2_PW}\"\n";
+    let p = Profile::parse(&format!("{GOOD}{TENANT}{users}"), Path::new("op.toml"), &tenant_env).unwrap();
+    assert_eq!(p.tenants[0].users_or(&p.users)[0].username, "carol");
+    assert!(p.secrets().contains(&"t2-pw".to_owned()));
+    let e = Profile::parse(&format!("{GOOD}{TENANT}"), Path::new("op.toml"), &env).unwrap_err().to_string();
+    assert!(e.contains("T2_SECRET") && e.contains("tenants[0].clients[0].client_secret"), "{e}");
+}
+
+#[test]
+fn invalid_tenants_are_refused() {
+    let bad = |tenant: String| Profile::parse(&format!("{GOOD}{tenant}"), Path::new("op.toml"), &tenant_env).unwrap_err().to_string();
+    let e = bad(TENANT.replace("https://op.example/${SLUG}", "https://op.example"));
+    assert!(e.contains("distinct issuers"), "{e}");
+    let e = bad(TENANT.replace("\"second\"", "\"op\""));
+    assert!(e.contains("used twice"), "{e}");
+    let e = bad(TENANT.replace("auth_method = \"client_secret_post\"", "auth_method = \"none\""));
+    assert!(e.contains("tenants[0]") && e.contains("no client_secret"), "{e}");
+    let e = bad(TENANT.replace("https://op.example/${SLUG}", "op.example/t2"));
+    assert!(e.contains("tenants[0]") && e.contains("issuer"), "{e}");
+    let e = bad(format!("{TENANT}\n[[tenants]]\nname = \"third\"\nissuer = \"https://op.example/t3\"\nclients = []\n"));
+    assert!(e.contains("tenants[1]") && e.contains("at least one client"), "{e}");
+    let e = bad(TENANT.replace("name = \"second\"", "name = \"second\"\nbogus = 1"));
+    assert!(e.contains("bogus"), "{e}");
+}
+
+#[test]
+fn the_template_tenant_example_parses_once_uncommented() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/targets/template.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let block: String = text
+        .lines()
+        .skip_while(|l| !l.starts_with("# [[tenants]]"))
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| format!("{}\n", l.trim_start_matches("# ")))
+        .collect();
+    let env = |n: &str| tenant_env(n).or_else(|| n.starts_with("HARNESS_").then(|| "x".to_owned()));
+    let p = Profile::parse(&format!("{GOOD}\n{block}"), Path::new("p.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{block}"));
+    assert_eq!((p.tenants[0].name.as_str(), p.tenants[0].users.len()), ("second", 1));
 }

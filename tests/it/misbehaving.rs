@@ -106,6 +106,7 @@ fn profile(issuer: &str) -> Profile {
         users: vec![UserProfile { username: fake_op::USERNAME.into(), password: Secret::new(fake_op::PASSWORD) }],
         hints: Default::default(),
         features: Features { refresh_token: false, refresh_rotation: false, ..Features::default() },
+        tenants: Vec::new(),
     }
 }
 

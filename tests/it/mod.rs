@@ -5,4 +5,5 @@ mod faults;
 mod json_login;
 mod misbehaving;
 mod load;
+mod tenants;
 mod tolerant;

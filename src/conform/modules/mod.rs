@@ -6,6 +6,7 @@ mod code_flow;
 pub(super) mod concurrency;
 pub(super) mod pkce;
 mod consent;
+mod cross_tenant;
 mod lifecycle;
 mod metadata;
 mod probe;
@@ -66,6 +67,11 @@ pub enum ModuleKind {
     UserinfoMethods,
     /// Revocation, introspection and the logout redirect rule.
     TokenLifecycle,
+    /// Codes, tokens, issuer and keys across the home tenant and one extra tenant.
+    CrossTenant {
+        /// Index into the target's extra tenants.
+        tenant: usize,
+    },
 }
 
 /// What a module produced.
@@ -111,5 +117,6 @@ pub(crate) async fn run_module(ctx: &mut Ctx, kind: &ModuleKind) -> Result<Modul
         ModuleKind::RefreshRules => refresh_rules::run(ctx).await,
         ModuleKind::UserinfoMethods => userinfo_methods::run(ctx).await,
         ModuleKind::TokenLifecycle => lifecycle::run(ctx).await,
+        ModuleKind::CrossTenant { tenant } => cross_tenant::run(ctx, *tenant).await,
     })
 }
