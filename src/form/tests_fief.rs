@@ -242,9 +242,14 @@ fn shipped_fief_profile_parses_with_the_peer_variables() {
     use crate::target::{ClientAuth, Profile};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     // Any existing file stands for the peer's CA (the profile checks that ca_file exists).
+    // The encrypted-ID-token client reads its private JWK from a file.
+    let jwk_file = std::env::temp_dir().join(format!("oh-fief-jwk-{}-{}.json", std::process::id(), "form"));
+    let jwk = serde_json::Value::Object(crate::jose::generate_decryption_jwk("fief").unwrap().private).to_string();
+    std::fs::write(&jwk_file, jwk).unwrap();
     let ca = dir.join("src/form/fixtures/fief_real_error.html");
     let env = |name: &str| match name {
         "FIEF_CA_FILE" => Some(ca.to_string_lossy().into_owned()),
+        "FIEF_ENC_CLIENT_PRIVATE_JWK_FILE" => Some(jwk_file.to_string_lossy().into_owned()),
         "FIEF_ISSUER" => Some("https://localhost:9390".to_owned()),
         "FIEF_REDIRECT_URI" => Some("http://127.0.0.1:9399/callback".to_owned()),
         n if n.starts_with("FIEF_") => Some(format!("value-of-{n}")),
@@ -262,6 +267,7 @@ fn shipped_fief_profile_parses_with_the_peer_variables() {
             ("first-party-basic", ClientAuth::ClientSecretBasic, true, "openid offline_access"),
             ("third-party", ClientAuth::ClientSecretBasic, false, "openid email offline_access"),
             ("public-pkce", ClientAuth::None, false, "openid offline_access"),
+            ("encrypted-id-token", ClientAuth::ClientSecretBasic, true, "openid offline_access"),
         ]
     );
     assert_eq!(p.clients[1].client_id, "value-of-FIEF_CLIENT_ID");
@@ -272,4 +278,5 @@ fn shipped_fief_profile_parses_with_the_peer_variables() {
     let no_ca = |name: &str| if name == "FIEF_CA_FILE" { None } else { env(name) };
     let err = Profile::parse(&std::fs::read_to_string(&path).unwrap(), &path, &no_ca).unwrap_err();
     assert!(err.to_string().contains("FIEF_CA_FILE"), "{err}");
+    let _ = std::fs::remove_file(&jwk_file);
 }

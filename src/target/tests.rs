@@ -77,9 +77,15 @@ fn ad_hoc_flags_build_a_profile() {
 
 #[test]
 fn shipped_profiles_parse() {
+    // The encrypted-ID-token client reads its private JWK from a file.
+    let jwk_file = std::env::temp_dir().join(format!("oh-fief-jwk-{}-{}.json", std::process::id(), line!()));
+    let jwk = serde_json::Value::Object(crate::jose::generate_decryption_jwk("fief").unwrap().private).to_string();
+    std::fs::write(&jwk_file, jwk).unwrap();
     // Secrets come from the environment; everything else falls back to the profile's defaults.
     let env = |name: &str| {
-        if name.ends_with("CA_FILE") {
+        if name == "FIEF_ENC_CLIENT_PRIVATE_JWK_FILE" {
+            Some(jwk_file.to_string_lossy().into_owned())
+        } else if name.ends_with("CA_FILE") {
             Some(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml").to_owned())
         } else if name.ends_with("ISSUER") {
             Some("https://localhost:9380".to_owned())
@@ -99,8 +105,11 @@ fn shipped_profiles_parse() {
         if file == "fief.toml" {
             assert_eq!(p.tenants.len(), 1, "fief.toml lists the second tenant");
             assert!(p.secrets().contains(&"value-of-FIEF_TENANT2_CLIENT_SECRET".to_owned()));
+            let enc = p.clients.iter().find(|c| c.label() == "encrypted-id-token").unwrap();
+            assert_eq!(enc.id_token_encryption(), Some(("RSA-OAEP-256", "A256CBC-HS512")));
         }
     }
+    let _ = std::fs::remove_file(&jwk_file);
 }
 
 #[test]
