@@ -89,6 +89,12 @@ pub(crate) fn run(args: LoadArgs) -> anyhow::Result<u8> {
         goose_metrics: args.goose_metrics,
     };
     let users = args.users.unwrap_or(scenario.users);
+    // Bad overrides fail before anything starts.
+    let mut checked = scenario.clone();
+    checked.users = users;
+    checked.hatch_rate = args.hatch_rate.clone().unwrap_or(checked.hatch_rate);
+    checked.run_time = args.run_time.clone().unwrap_or(checked.run_time);
+    checked.validate()?;
     let shard = args.shard.as_deref().map(parse_shard).transpose()?;
     for path in &args.report_file {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
