@@ -75,6 +75,39 @@ faults! {
     UserinfoAcceptsIdToken => "userinfo-accepts-id-token", "userinfo accepts an ID token as a bearer access token (RFC 9068 4)";
     JwksPrivateMaterial => "jwks-private-material", "the JWKS publishes private key members (RFC 7517 9.2)";
     DiscoveryWrongIssuer => "discovery-wrong-issuer", "the discovery document's issuer differs from the URL it is served under (OIDC Discovery 4.3)";
+    DiscoveryScopesWithoutOpenid => "discovery-scopes-without-openid", "scopes_supported omits openid (OIDC Discovery 3)";
+    DiscoveryNoResponseTypes => "discovery-no-response-types", "the discovery document omits the REQUIRED response_types_supported (OIDC Discovery 3)";
+    DiscoveryNoSubjectTypes => "discovery-no-subject-types", "the discovery document omits the REQUIRED subject_types_supported (OIDC Discovery 3)";
+    DiscoveryUnknownSubjectType => "discovery-unknown-subject-type", "subject_types_supported lists a value other than public or pairwise (OIDC Discovery 3)";
+    DiscoveryNoCodeGrant => "discovery-no-code-grant", "grant_types_supported omits authorization_code though the code flow works (OIDC Discovery 3)";
+    DiscoveryIssParamNotBoolean => "discovery-iss-param-not-boolean", "authorization_response_iss_parameter_supported is the string \"true\", not a boolean (RFC 9207 3)";
+    DiscoveryEndpointFragment => "discovery-endpoint-fragment", "revocation_endpoint is advertised with a fragment (RFC 6749 3.1)";
+    DiscoveryScopeBadSyntax => "discovery-scope-bad-syntax", "scopes_supported lists a value with a character outside scope-token syntax (RFC 6749 3.3)";
+    DiscoveryContentTypeText => "discovery-content-type-text", "the discovery document is served as text/plain, not application/json (OIDC Discovery 4.2)";
+    JwksKeyWithoutKty => "jwks-key-without-kty", "the JWKS publishes a key without kty (RFC 7517 4.1)";
+    JwksAlgKtyMismatch => "jwks-alg-kty-mismatch", "the JWKS publishes an RSA key labelled alg ES256 (RFC 7518 3.1)";
+    JwksRsaShortModulus => "jwks-rsa-short-modulus", "the JWKS publishes an RSA key with a 1024-bit modulus (RFC 7518 3.3)";
+    JwksRsaLeadingZero => "jwks-rsa-leading-zero", "the JWKS publishes an RSA modulus with a leading zero octet (RFC 7518 2, Base64urlUInt)";
+    TokenSuccessWithErrorField => "token-success-with-error-field", "a successful token response also carries an error member (RFC 6749 5.1)";
+    TokenExpiresInZero => "token-expires-in-zero", "token responses say expires_in 0 (RFC 6749 5.1: lifetime in seconds)";
+    ClientAuthNoChallenge => "client-auth-no-challenge", "a failed HTTP Basic client authentication is 401 without WWW-Authenticate (RFC 6749 5.2)";
+    IdTokenNbfFuture => "id-token-nbf-future", "ID token nbf is an hour in the future (RFC 7519 4.1.5)";
+    IdTokenBadCHash => "id-token-bad-c-hash", "ID token c_hash does not match the authorization code (OIDC Core 3.3.2.11)";
+    IdTokenWrongAzp => "id-token-wrong-azp", "ID token azp names another client (OIDC Core 2)";
+    IdTokenNoIat => "id-token-no-iat", "ID token omits the REQUIRED iat claim (OIDC Core 2)";
+    RefreshIdTokenSubChanged => "refresh-id-token-sub-changed", "a refreshed ID token has another sub than the original (OIDC Core 12.2)";
+    RefreshIdTokenIatEarlier => "refresh-id-token-iat-earlier", "a refreshed ID token has an iat earlier than the original's (OIDC Core 12.2)";
+    RefreshIdTokenAuthTimeChanged => "refresh-id-token-auth-time-changed", "a refreshed ID token carries another auth_time than the original authentication (OIDC Core 12.2)";
+    IssParamWrong => "iss-param-wrong", "the authorization response iss is not the issuer (RFC 9207 2)";
+    StateRepeated => "state-repeated", "the authorization response repeats the state parameter (RFC 6749 3.1)";
+    CodeResponseWithToken => "code-response-with-token", "a response_type=code response also carries an access_token (OIDC Core 3.1.2.5)";
+    ErrorResponseWithCode => "error-response-with-code", "authorization error responses also carry a code (OIDC Core 3.1.2.6)";
+    UserinfoClaimWrongType => "userinfo-claim-wrong-type", "userinfo returns email_verified as a string, not a boolean (OIDC Core 5.1)";
+    UserinfoPostRefused => "userinfo-post-refused", "userinfo refuses POST with a bearer header (OIDC Core 5.3)";
+    UserinfoChallengeNotBearer => "userinfo-challenge-not-bearer", "userinfo errors challenge with the Basic scheme, not Bearer (RFC 6750 3)";
+    ConsentDenyIssuesCode => "consent-deny-issues-code", "a denied consent still returns a code, not access_denied (RFC 6749 4.1.2.1)";
+    PromptLoginIgnored => "prompt-login-ignored", "prompt=login with a session reuses it without re-authentication (OIDC Core 3.1.2.1)";
+    IntrospectionAlwaysInactive => "introspection-always-inactive", "introspection says active false even for a live access token (RFC 7662 2.2)";
     RevocationNoop => "revocation-noop", "revocation answers 200 but the token stays valid (RFC 7009 2.2)";
     LogoutOpenRedirect => "logout-open-redirect", "logout redirects to any post_logout_redirect_uri (OIDC RP-Initiated Logout 3)";
 }
@@ -161,7 +194,7 @@ mod tests {
             assert_eq!(f.name().parse::<Fault>(), Ok(*f));
             assert!(!f.description().is_empty());
         }
-        assert!(Fault::ALL.len() >= 25);
+        assert!(Fault::ALL.len() >= 60);
     }
 
     #[test]

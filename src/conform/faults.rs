@@ -14,7 +14,7 @@ const fn p(fault: &'static str, checks: &'static [&'static str]) -> FaultProof {
     FaultProof { fault, checks }
 }
 
-/// Faults covered by the current plans (`conform --explain-faults` lists the rest).
+/// Faults covered by the current plans; [`crate::conform::coverage`] lists the MUST checks no fault proves.
 pub const FAULT_MATRIX: &[FaultProof] = &[
     p("id-token-wrong-iss", &["idtoken.iss.matches"]),
     p("id-token-no-aud", &["idtoken.aud.contains_client"]),
@@ -46,6 +46,42 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("unsupported-response-type-wrong-error", &["authz.error.code_for_case"]),
     p("unsupported-response-type-not-redirected", &["authz.error.redirected"]),
     p("discovery-wrong-issuer", &["disc.issuer.matches_configured", "disc.issuer.matches_url"]),
+    // Discovery and JWKS lies: one field or one decoy key each.
+    p("discovery-scopes-without-openid", &["disc.scopes.includes_openid"]),
+    p("discovery-no-response-types", &["disc.response_types.present"]),
+    p("discovery-no-subject-types", &["disc.subject_types.present"]),
+    p("discovery-unknown-subject-type", &["disc.subject_types.valid"]),
+    p("discovery-no-code-grant", &["disc.grant_types.includes_authorization_code"]),
+    p("discovery-iss-param-not-boolean", &["disc.iss_parameter_supported.boolean"]),
+    p("discovery-endpoint-fragment", &["disc.endpoints.absolute_no_fragment"]),
+    p("discovery-scope-bad-syntax", &["disc.scopes.syntax"]),
+    p("discovery-content-type-text", &["disc.fetch.content_type_json"]),
+    p("jwks-key-without-kty", &["jwks.keys.alg_matches_kty", "jwks.keys.kty_present"]),
+    p("jwks-alg-kty-mismatch", &["jwks.keys.alg_matches_kty"]),
+    p("jwks-rsa-short-modulus", &["jwks.keys.rsa_min_2048"]),
+    p("jwks-rsa-leading-zero", &["jwks.keys.rsa_minimal_integers"]),
+    // Token response, client authentication and ID token contents.
+    p("token-success-with-error-field", &["token.success.no_error_field"]),
+    p("token-expires-in-zero", &["token.expires_in.valid"]),
+    p("client-auth-no-challenge", &["client_auth.basic.challenge"]),
+    p("id-token-nbf-future", &["idtoken.nbf.not_in_future"]),
+    p("id-token-bad-c-hash", &["idtoken.c_hash.matches"]),
+    p("id-token-wrong-azp", &["idtoken.azp.matches_client"]),
+    p("id-token-no-iat", &["idtoken.iat.present"]),
+    p("refresh-id-token-sub-changed", &["idtoken.refresh.sub_same"]),
+    p("refresh-id-token-iat-earlier", &["idtoken.refresh.iat_not_earlier"]),
+    p("refresh-id-token-auth-time-changed", &["idtoken.refresh.auth_time_same"]),
+    // Authorization responses, userinfo, consent, prompt and introspection.
+    p("iss-param-wrong", &["authz.iss.matches"]),
+    p("state-repeated", &["authz.state.single"]),
+    p("code-response-with-token", &["authz.code_response.no_tokens"]),
+    p("error-response-with-code", &["authz.error.no_code", "consent.deny.access_denied"]),
+    p("userinfo-claim-wrong-type", &["userinfo.claims.types"]),
+    p("userinfo-post-refused", &["userinfo.method.post_header"]),
+    p("userinfo-challenge-not-bearer", &["userinfo.invalid_token.www_authenticate", "userinfo.no_token.bearer_scheme"]),
+    p("consent-deny-issues-code", &["consent.deny.access_denied"]),
+    p("prompt-login-ignored", &["session.prompt_login.auth_time_advanced", "session.prompt_login.reauthenticated"]),
+    p("introspection-always-inactive", &["introspection.active_token.active"]),
     p("code-reusable", &["code.reuse.rejected", "race.code.single_winner"]),
     p("code-not-bound-to-client", &["code.wrong_client.rejected"]),
     p("expired-code-accepted", &["code.expired.rejected"]),

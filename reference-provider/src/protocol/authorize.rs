@@ -126,7 +126,10 @@ pub fn error_callback(
         params.push(("state".to_owned(), s.to_owned()));
     }
     if !provider.fault(Fault::IssParamMissing) {
-        params.push(("iss".to_owned(), provider.issuer.clone()));
+        params.push(("iss".to_owned(), response_iss(provider)));
+    }
+    if provider.fault(Fault::ErrorResponseWithCode) {
+        params.push(("code".to_owned(), provider.token(32)));
     }
     AuthzFailure::Redirect(Callback { redirect_uri: redirect_uri.to_owned(), mode, params })
 }
@@ -351,7 +354,8 @@ pub fn decide(
         }
         return Ok(Next::Issue { user_sub: s.user_sub.clone(), auth_time: s.auth_time });
     }
-    if req.prompts("login") || req.prompts("select_account") {
+    let prompt_login = req.prompts("login") && !provider.fault(Fault::PromptLoginIgnored);
+    if prompt_login || req.prompts("select_account") {
         return Ok(Next::Login);
     }
     match usable {
@@ -411,11 +415,22 @@ pub fn issue_code(provider: &Provider, req: &AuthRequest, client: &ClientRecord,
     let mut params = vec![("code".to_owned(), code)];
     if let Some(s) = req.state.as_ref().filter(|_| !provider.fault(Fault::StateNotEchoed)) {
         params.push(("state".to_owned(), s.clone()));
+        if provider.fault(Fault::StateRepeated) {
+            params.push(("state".to_owned(), s.clone()));
+        }
     }
     if !provider.fault(Fault::IssParamMissing) {
-        params.push(("iss".to_owned(), provider.issuer.clone()));
+        params.push(("iss".to_owned(), response_iss(provider)));
+    }
+    if provider.fault(Fault::CodeResponseWithToken) {
+        params.push(("access_token".to_owned(), provider.token(32)));
     }
     Ok(Callback { redirect_uri: req.redirect_uri.clone(), mode: req.response_mode, params })
+}
+
+/// The `iss` authorization response parameter (RFC 9207): the issuer, unless a fault bends it.
+fn response_iss(provider: &Provider) -> String {
+    if provider.fault(Fault::IssParamWrong) { format!("{}/other", provider.issuer) } else { provider.issuer.clone() }
 }
 
 /// The consent denial callback (`access_denied`).

@@ -92,6 +92,13 @@ pub fn authenticate(provider: &Provider, presented: &Presented) -> Result<Client
     let id = match presented {
         Presented::Basic { id, .. } | Presented::Post { id, .. } | Presented::IdOnly(id) => id,
     };
+    let invalid_client = |presented: &Presented, description: &str| {
+        let mut e = invalid_client(presented, description);
+        if provider.fault(Fault::ClientAuthNoChallenge) {
+            e.www_authenticate = None;
+        }
+        e
+    };
     let Some(client) = provider.client(id) else {
         return Err(invalid_client(presented, "unknown client or bad credentials").into());
     };

@@ -93,6 +93,7 @@ fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Param
         nonce: record.nonce.as_deref(),
         claims_request: record.claims_request.as_ref(),
         with_refresh: true,
+        refreshed: false,
     })
 }
 
@@ -180,6 +181,7 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
         nonce: None,
         claims_request: record.claims_request.as_ref(),
         with_refresh: true,
+        refreshed: true,
     })
 }
 
@@ -201,6 +203,7 @@ fn client_credentials(provider: &Provider, client: &ClientRecord, presented: &Pr
         nonce: None,
         claims_request: None,
         with_refresh: false,
+        refreshed: false,
     })
 }
 

@@ -2,15 +2,24 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header;
+use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Response};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::Value;
 
 use super::AppState;
 use crate::faults::Fault;
+use crate::provider::Provider;
 
 /// `GET /.well-known/openid-configuration` (and the RFC 8414 alias).
 pub(crate) async fn discovery_get(State(p): State<AppState>) -> Response {
-    public_json(p.discovery_json.clone())
+    let mut res = public_json(p.discovery_json.clone());
+    if p.fault(Fault::DiscoveryContentTypeText) {
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    }
+    res
 }
 
 /// `GET /jwks`.
@@ -24,7 +33,38 @@ pub(crate) async fn jwks_get(State(p): State<AppState>) -> Response {
         }
         return public_json(doc.to_string());
     }
+    if let Some(doc) = insecure_decoy_key(&p, ring.jwks_json()) {
+        return public_json(doc);
+    }
     public_json(ring.jwks_json().to_owned())
+}
+
+/// The JWKS faults: publishes one extra, malformed key (a copy of the first RSA key under a new
+/// kid, bent in the way the fault names), so that the keys actually used stay valid.
+fn insecure_decoy_key(p: &Provider, jwks: &str) -> Option<String> {
+    let f = |fault| p.fault(fault);
+    if !(f(Fault::JwksKeyWithoutKty) || f(Fault::JwksAlgKtyMismatch) || f(Fault::JwksRsaShortModulus) || f(Fault::JwksRsaLeadingZero)) {
+        return None;
+    }
+    let mut doc: Value = serde_json::from_str(jwks).ok()?;
+    let keys = doc.get_mut("keys")?.as_array_mut()?;
+    let mut decoy = keys.iter().find(|k| k["kty"] == "RSA")?.clone();
+    decoy["kid"] = "decoy-key".into();
+    let n = URL_SAFE_NO_PAD.decode(decoy["n"].as_str()?).ok()?;
+    if f(Fault::JwksKeyWithoutKty) {
+        decoy.as_object_mut()?.remove("kty");
+    }
+    if f(Fault::JwksAlgKtyMismatch) {
+        decoy["alg"] = "ES256".into();
+    }
+    if f(Fault::JwksRsaShortModulus) {
+        decoy["n"] = URL_SAFE_NO_PAD.encode(n.get(..128)?).into();
+    }
+    if f(Fault::JwksRsaLeadingZero) {
+        decoy["n"] = URL_SAFE_NO_PAD.encode([&[0u8][..], &n].concat()).into();
+    }
+    keys.push(decoy);
+    Some(doc.to_string())
 }
 
 fn public_json(body: String) -> Response {

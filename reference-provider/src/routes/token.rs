@@ -23,7 +23,8 @@ pub(crate) async fn token_post(State(p): State<AppState>, headers: HeaderMap, bo
             body.insert("access_token".into(), issued.access_token.into());
             let token_type = if p.fault(Fault::TokenTypeWrong) { "mac" } else { "Bearer" };
             body.insert("token_type".into(), token_type.into());
-            body.insert("expires_in".into(), issued.expires_in.into());
+            let expires_in = if p.fault(Fault::TokenExpiresInZero) { 0 } else { issued.expires_in };
+            body.insert("expires_in".into(), expires_in.into());
             if let Some(r) = issued.refresh_token {
                 body.insert("refresh_token".into(), r.into());
             }
@@ -31,6 +32,9 @@ pub(crate) async fn token_post(State(p): State<AppState>, headers: HeaderMap, bo
                 body.insert("id_token".into(), i.into());
             }
             body.insert("scope".into(), issued.scope.into());
+            if p.fault(Fault::TokenSuccessWithErrorField) {
+                body.insert("error".into(), "none".into());
+            }
             let mut res = json(StatusCode::OK, Value::Object(body).to_string());
             if p.fault(Fault::NoCacheControl) {
                 let h = res.headers_mut();
@@ -71,6 +75,9 @@ pub(crate) async fn userinfo_get(State(p): State<AppState>, headers: HeaderMap) 
 
 /// `POST /userinfo`: bearer in the header or `access_token` in the form body (RFC 6750 2.2), not both.
 pub(crate) async fn userinfo_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if p.fault(Fault::UserinfoPostRefused) {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET")]).into_response();
+    }
     let params = match form_params(&headers, &body) {
         Ok(params) => params,
         Err(e) => return WebError::from(e).into_response(),
