@@ -120,7 +120,7 @@ pub fn error_callback(
 ) -> AuthzFailure {
     let mut params = vec![
         ("error".to_owned(), error.to_owned()),
-        ("error_description".to_owned(), nqschar(description)),
+        ("error_description".to_owned(), insecure_description(provider, description)),
     ];
     if let Some(s) = state.filter(|_| !provider.fault(Fault::StateNotEchoed)) {
         params.push(("state".to_owned(), s.to_owned()));
@@ -132,6 +132,11 @@ pub fn error_callback(
         params.push(("code".to_owned(), provider.token(32)));
     }
     AuthzFailure::Redirect(Callback { redirect_uri: redirect_uri.to_owned(), mode, params })
+}
+
+/// The error_description: NQSCHAR-clean, unless a fault adds a double quote.
+fn insecure_description(provider: &Provider, description: &str) -> String {
+    if provider.fault(Fault::AuthzErrorDescriptionBadCharset) { format!("{} (\"see error\")", nqschar(description)) } else { nqschar(description) }
 }
 
 /// `text` with every character outside NQSCHAR (RFC 6749 4.1.2.1: %x20-21 / %x23-5B / %x5D-7E)
@@ -265,10 +270,13 @@ pub fn validate(provider: &Provider, params: &Params) -> Result<(AuthRequest, Cl
     let id_token_hint_sub = match get("id_token_hint") {
         None => None,
         Some(hint) => match hint_subject(provider, hint) {
-            Some(sub) => Some(sub),
-            None => return Err(fail("invalid_request", "id_token_hint is not an ID token issued by this provider")),
+            Some(sub) if !provider.fault(Fault::IdTokenHintRejected) => Some(sub),
+            _ => return Err(fail("invalid_request", "id_token_hint is not an ID token issued by this provider")),
         },
     };
+    if provider.fault(Fault::LoginHintRejected) && get("login_hint").is_some() {
+        return Err(fail("invalid_request", "login_hint is not supported"));
+    }
     let req = AuthRequest {
         client_id: client.client_id.clone(),
         redirect_uri: redirect_uri.to_owned(),
@@ -352,7 +360,8 @@ pub fn decide(
         if consent_needed(provider, req, client, &s.user_sub)? {
             return Ok(fail("consent_required", "consent is needed and prompt=none forbids asking"));
         }
-        return Ok(Next::Issue { user_sub: s.user_sub.clone(), auth_time: s.auth_time });
+        let auth_time = if provider.fault(Fault::SilentAuthTimeReset) { now } else { s.auth_time };
+        return Ok(Next::Issue { user_sub: s.user_sub.clone(), auth_time });
     }
     let prompt_login = req.prompts("login") && !provider.fault(Fault::PromptLoginIgnored);
     if prompt_login || req.prompts("select_account") {
@@ -412,7 +421,10 @@ pub fn issue_code(provider: &Provider, req: &AuthRequest, client: &ClientRecord,
         expires_at: now + lifetime,
         redeemed_at: None,
     })?;
-    let mut params = vec![("code".to_owned(), code)];
+    let mut params = vec![("code".to_owned(), code.clone())];
+    if provider.fault(Fault::CodeRepeated) {
+        params.push(("code".to_owned(), code));
+    }
     if let Some(s) = req.state.as_ref().filter(|_| !provider.fault(Fault::StateNotEchoed)) {
         params.push(("state".to_owned(), s.clone()));
         if provider.fault(Fault::StateRepeated) {
@@ -421,6 +433,9 @@ pub fn issue_code(provider: &Provider, req: &AuthRequest, client: &ClientRecord,
     }
     if !provider.fault(Fault::IssParamMissing) {
         params.push(("iss".to_owned(), response_iss(provider)));
+        if provider.fault(Fault::IssParamRepeated) {
+            params.push(("iss".to_owned(), response_iss(provider)));
+        }
     }
     if provider.fault(Fault::CodeResponseWithToken) {
         params.push(("access_token".to_owned(), provider.token(32)));

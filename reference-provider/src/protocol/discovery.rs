@@ -79,6 +79,39 @@ fn insecure_break_document(provider: &Provider, doc: &mut Value) {
     if f(Fault::DiscoveryIssParamNotBoolean) {
         m.insert("authorization_response_iss_parameter_supported".into(), "true".into());
     }
+    if f(Fault::DiscoveryResponseTypesWithoutCode) {
+        m.insert("response_types_supported".into(), json!(["id_token"]));
+    }
+    if f(Fault::DiscoveryNoS256) {
+        m.insert("code_challenge_methods_supported".into(), json!(["plain"]));
+    }
+    if f(Fault::DiscoveryAlgsWithoutRs256) {
+        let algs: Vec<&str> = provider.config.signing_algs.iter().map(|a| a.as_str()).filter(|a| *a != "RS256").collect();
+        m.insert("id_token_signing_alg_values_supported".into(), json!(algs));
+    }
+    if f(Fault::DiscoveryFieldWrongType) {
+        m.insert("claims_parameter_supported".into(), "yes".into());
+    }
+    if f(Fault::DiscoveryNoIssuer) {
+        m.remove("issuer");
+    }
+    if f(Fault::DiscoveryNoTokenEndpoint) {
+        m.remove("token_endpoint");
+    }
+    if f(Fault::DiscoveryNoAuthorizationEndpoint) {
+        m.remove("authorization_endpoint");
+    }
+    if f(Fault::DiscoveryNoJwksUri) {
+        m.remove("jwks_uri");
+    }
+    if f(Fault::DiscoveryNoIdTokenAlgs) {
+        m.remove("id_token_signing_alg_values_supported");
+    }
+    if f(Fault::DiscoveryAlgWithoutKey) {
+        let mut algs: Vec<&str> = provider.config.signing_algs.iter().map(|a| a.as_str()).collect();
+        algs.push("ES384");
+        m.insert("id_token_signing_alg_values_supported".into(), json!(algs));
+    }
     if f(Fault::DiscoveryEndpointFragment) {
         m.insert("revocation_endpoint".into(), format!("{}{}#revoke", provider.issuer, paths::REVOKE).into());
     }

@@ -62,6 +62,9 @@ pub fn revoke(provider: &Provider, authorization: Option<&str>, params: &Params)
     if provider.fault(Fault::RevocationNoop) {
         return Ok(());
     }
+    if provider.fault(Fault::RevocationUnsupportedTokenType) && provider.store.refresh_token(&random::fingerprint(token))?.is_some() {
+        return Err(OAuthError::bad_request("unsupported_token_type", "refresh tokens cannot be revoked").into());
+    }
     let now = provider.now();
     if let Some(r) = provider.store.refresh_token(&random::fingerprint(token))? {
         if r.client_id == client.client_id {

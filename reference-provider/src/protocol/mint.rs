@@ -140,17 +140,21 @@ fn id_token(
     let key = ring.active(alg).ok_or_else(|| ProtocolError::Internal(format!("no active {alg} key")))?;
     let f = |fault| provider.fault(fault);
     let mut c = Map::new();
-    let iss = if f(Fault::IdTokenWrongIss) { format!("{}/wrong", provider.issuer) } else { provider.issuer.clone() };
-    c.insert("iss".into(), iss.into());
     let refreshed = |fault| grant.refreshed && f(fault);
+    let wrong_iss = f(Fault::IdTokenWrongIss) || refreshed(Fault::RefreshIdTokenIssChanged);
+    let iss = if wrong_iss { format!("{}/wrong", provider.issuer) } else { provider.issuer.clone() };
+    c.insert("iss".into(), iss.into());
     let sub = if refreshed(Fault::RefreshIdTokenSubChanged) { format!("{sub}-refreshed") } else { sub.to_owned() };
     c.insert("sub".into(), sub.into());
     if !f(Fault::IdTokenNoAud) {
-        let aud = if f(Fault::IdTokenWrongAud) { format!("{}-other", grant.client.client_id) } else { grant.client.client_id.clone() };
+        let other = f(Fault::IdTokenWrongAud) || refreshed(Fault::RefreshIdTokenAudChanged);
+        let aud = if other { format!("{}-other", grant.client.client_id) } else { grant.client.client_id.clone() };
         c.insert("aud".into(), aud.into());
     }
     let exp = if f(Fault::IdTokenExpired) { now - 300 } else { now + lifetime };
-    c.insert("exp".into(), exp.into());
+    if !f(Fault::IdTokenNoExp) {
+        c.insert("exp".into(), exp.into());
+    }
     let iat = match () {
         () if f(Fault::IdTokenIatFuture) => now + 3600,
         () if refreshed(Fault::RefreshIdTokenIatEarlier) => now - 3600,
@@ -163,7 +167,11 @@ fn id_token(
         c.insert("nbf".into(), (now + 3600).into());
     }
     if let Some(t) = grant.auth_time.filter(|_| !f(Fault::IdTokenNoAuthTime)) {
-        let t = if refreshed(Fault::RefreshIdTokenAuthTimeChanged) { t - 3600 } else { t };
+        let t = match () {
+            () if refreshed(Fault::RefreshIdTokenAuthTimeChanged) => t - 3600,
+            () if f(Fault::IdTokenAuthTimeFuture) => now + 3600,
+            () => t,
+        };
         c.insert("auth_time".into(), t.into());
     }
     match grant.nonce {
@@ -177,7 +185,9 @@ fn id_token(
         None => {}
     }
     let azp = if f(Fault::IdTokenWrongAzp) { format!("{}-other", grant.client.client_id) } else { grant.client.client_id.clone() };
-    c.insert("azp".into(), azp.into());
+    if !refreshed(Fault::RefreshIdTokenNoAzp) {
+        c.insert("azp".into(), azp.into());
+    }
     if f(Fault::IdTokenBadCHash) && !grant.refreshed {
         c.insert("c_hash".into(), keys::left_half_hash(alg, "not-the-code").into());
     }

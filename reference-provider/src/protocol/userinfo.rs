@@ -105,7 +105,9 @@ pub fn userinfo(provider: &Provider, token: Option<&str>) -> Result<Value, Proto
         .unwrap_or_default();
     let mut out = Map::new();
     let sub = if provider.fault(Fault::UserinfoWrongSub) { format!("{shown_sub}-other") } else { shown_sub };
-    out.insert("sub".into(), sub.into());
+    if !provider.fault(Fault::UserinfoNoSub) {
+        out.insert("sub".into(), sub.into());
+    }
     out.extend(claims::user_claims(&user, &scopes, &extra));
     if provider.fault(Fault::UserinfoClaimWrongType)
         && let Some(v) = out.get_mut("email_verified")

@@ -33,6 +33,9 @@ pub(crate) async fn jwks_get(State(p): State<AppState>) -> Response {
         }
         return public_json(doc.to_string());
     }
+    if p.fault(Fault::JwksEmpty) {
+        return public_json(r#"{"keys":[]}"#.to_owned());
+    }
     if let Some(doc) = insecure_decoy_key(&p, ring.jwks_json()) {
         return public_json(doc);
     }
@@ -43,7 +46,8 @@ pub(crate) async fn jwks_get(State(p): State<AppState>) -> Response {
 /// kid, bent in the way the fault names), so that the keys actually used stay valid.
 fn insecure_decoy_key(p: &Provider, jwks: &str) -> Option<String> {
     let f = |fault| p.fault(fault);
-    if !(f(Fault::JwksKeyWithoutKty) || f(Fault::JwksAlgKtyMismatch) || f(Fault::JwksRsaShortModulus) || f(Fault::JwksRsaLeadingZero)) {
+    let decoys = [Fault::JwksKeyWithoutKty, Fault::JwksAlgKtyMismatch, Fault::JwksRsaShortModulus, Fault::JwksRsaLeadingZero, Fault::JwksUseMissingWhenMixed, Fault::JwksKeyMalformed];
+    if !decoys.into_iter().any(f) {
         return None;
     }
     let mut doc: Value = serde_json::from_str(jwks).ok()?;
@@ -59,6 +63,17 @@ fn insecure_decoy_key(p: &Provider, jwks: &str) -> Option<String> {
     }
     if f(Fault::JwksRsaShortModulus) {
         decoy["n"] = URL_SAFE_NO_PAD.encode(n.get(..128)?).into();
+    }
+    if f(Fault::JwksUseMissingWhenMixed) {
+        // An encryption key next to signing keys that no longer say what they are for.
+        decoy["use"] = "enc".into();
+        decoy["alg"] = "RSA-OAEP-256".into();
+        for k in keys.iter_mut().filter_map(Value::as_object_mut) {
+            k.remove("use");
+        }
+    }
+    if f(Fault::JwksKeyMalformed) {
+        decoy["n"] = "not base64url!".into();
     }
     if f(Fault::JwksRsaLeadingZero) {
         decoy["n"] = URL_SAFE_NO_PAD.encode([&[0u8][..], &n].concat()).into();

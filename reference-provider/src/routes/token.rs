@@ -31,7 +31,8 @@ pub(crate) async fn token_post(State(p): State<AppState>, headers: HeaderMap, bo
             if let Some(i) = issued.id_token {
                 body.insert("id_token".into(), i.into());
             }
-            body.insert("scope".into(), issued.scope.into());
+            let scope = if p.fault(Fault::TokenScopeDoubleSpace) { issued.scope.replace(' ', "  ") } else { issued.scope };
+            body.insert("scope".into(), scope.into());
             if p.fault(Fault::TokenSuccessWithErrorField) {
                 body.insert("error".into(), "none".into());
             }
@@ -60,7 +61,13 @@ fn bearer(headers: &HeaderMap) -> Result<Option<&str>, ()> {
 
 fn userinfo_response(p: &crate::provider::Provider, token: Option<&str>) -> Response {
     match userinfo::userinfo(p, token) {
-        Ok(claims) => json(StatusCode::OK, claims.to_string()),
+        Ok(claims) => {
+            let mut res = json(StatusCode::OK, claims.to_string());
+            if p.fault(Fault::UserinfoContentTypeText) {
+                res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+            }
+            res
+        }
         Err(e) => WebError(e).into_response(),
     }
 }

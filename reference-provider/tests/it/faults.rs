@@ -227,12 +227,32 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
         Fault::DiscoveryIssParamNotBoolean => !discovery(b).await["authorization_response_iss_parameter_supported"].is_boolean(),
         Fault::DiscoveryEndpointFragment => discovery(b).await.as_object().unwrap().iter().any(|(k, v)| k.ends_with("_endpoint") && v.as_str().is_some_and(|u| u.contains('#'))),
         Fault::DiscoveryScopeBadSyntax => strings(&discovery(b).await["scopes_supported"]).iter().any(|s| s.is_empty() || s.bytes().any(|c| !(c == 0x21 || (0x23..=0x5B).contains(&c) || (0x5D..=0x7E).contains(&c)))),
+        Fault::DiscoveryResponseTypesWithoutCode => !strings(&discovery(b).await["response_types_supported"]).contains(&"code".to_owned()),
+        Fault::DiscoveryNoS256 => !strings(&discovery(b).await["code_challenge_methods_supported"]).contains(&"S256".to_owned()),
+        Fault::DiscoveryAlgsWithoutRs256 => !strings(&discovery(b).await["id_token_signing_alg_values_supported"]).contains(&"RS256".to_owned()),
+        Fault::DiscoveryFieldWrongType => !discovery(b).await["claims_parameter_supported"].is_boolean(),
+        Fault::DiscoveryNoIssuer => discovery(b).await.get("issuer").is_none(),
+        Fault::DiscoveryNoTokenEndpoint => discovery(b).await.get("token_endpoint").is_none(),
+        Fault::DiscoveryNoAuthorizationEndpoint => discovery(b).await.get("authorization_endpoint").is_none(),
+        Fault::DiscoveryNoJwksUri => discovery(b).await.get("jwks_uri").is_none(),
+        Fault::DiscoveryNoIdTokenAlgs => discovery(b).await.get("id_token_signing_alg_values_supported").is_none(),
+        Fault::DiscoveryAlgWithoutKey => {
+            let keys = jwks(b).await;
+            let advertised = strings(&discovery(b).await["id_token_signing_alg_values_supported"]);
+            advertised.iter().any(|a| !a.starts_with("HS") && !keys.iter().any(|k| k["alg"] == a.as_str()))
+        }
         Fault::DiscoveryContentTypeText => {
             let res = b.http.get(b.url("/.well-known/openid-configuration")).send().await.unwrap();
             res.headers()["content-type"].to_str().unwrap() != "application/json"
         }
         Fault::JwksKeyWithoutKty => jwks(b).await.iter().any(|k| k.get("kty").is_none()),
         Fault::JwksAlgKtyMismatch => jwks(b).await.iter().any(|k| k["kty"] == "RSA" && k["alg"].as_str().is_some_and(|a| !a.starts_with("RS") && !a.starts_with("PS"))),
+        Fault::JwksUseMissingWhenMixed => {
+            let keys = jwks(b).await;
+            keys.iter().any(|k| k["use"] == "enc") && keys.iter().any(|k| k.get("use").is_none())
+        }
+        Fault::JwksEmpty => jwks(b).await.is_empty(),
+        Fault::JwksKeyMalformed => jwks(b).await.iter().any(|k| k["kty"] == "RSA" && URL_SAFE_NO_PAD.decode(k["n"].as_str().unwrap_or("")).is_err()),
         Fault::JwksRsaShortModulus => rsa_moduli(b).await.iter().any(|n| n.len() < 256),
         Fault::JwksRsaLeadingZero => rsa_moduli(b).await.iter().any(|n| n.first() == Some(&0)),
         Fault::TokenSuccessWithErrorField => b.tokens(CONFIDENTIAL).await.get("error").is_some(),
@@ -242,6 +262,19 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let (status, headers, _) = b.token(wrong, &[("grant_type", "client_credentials")]).await;
             status == 401 && headers.get("www-authenticate").is_none()
         }
+        Fault::TokenScopeDoubleSpace => b.tokens(CONFIDENTIAL).await["scope"].as_str().unwrap().contains("  "),
+        Fault::ClientAuthMissingAccepted => {
+            let id_only = Client { id: CONFIDENTIAL.id, secret: None, post: false };
+            let (code, verifier, _) = b.code(CONFIDENTIAL, &[]).await;
+            exchange(b, id_only, &code, &verifier).await.0 == 200
+        }
+        Fault::RevocationUnsupportedTokenType => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let res = b.http.post(b.url("/revoke")).basic_auth(CONFIDENTIAL.id, CONFIDENTIAL.secret).form(&[("token", t["refresh_token"].as_str().unwrap())]).send().await.unwrap();
+            res.status().as_u16() != 200
+        }
+        Fault::IdTokenNoExp => id_token(op, &[]).await.1.get("exp").is_none(),
+        Fault::IdTokenAuthTimeFuture => id_token(op, &[]).await.1["auth_time"].as_i64().is_some_and(|t| t > now(op) + 60),
         Fault::IdTokenNbfFuture => id_token(op, &[]).await.1["nbf"].as_i64().is_some_and(|n| n > now(op) + 60),
         Fault::IdTokenBadCHash => {
             let (code, verifier, _) = b.code(CONFIDENTIAL, &[]).await;
@@ -263,6 +296,24 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let (first, again) = refreshed_id_tokens(op).await;
             first["auth_time"] != again["auth_time"]
         }
+        Fault::RefreshIdTokenIssChanged => {
+            let (first, again) = refreshed_id_tokens(op).await;
+            first["iss"] != again["iss"]
+        }
+        Fault::RefreshIdTokenAudChanged => {
+            let (first, again) = refreshed_id_tokens(op).await;
+            first["aud"] != again["aud"]
+        }
+        Fault::RefreshIdTokenNoAzp => {
+            let (first, again) = refreshed_id_tokens(op).await;
+            first.get("azp").is_some() && again.get("azp").is_none()
+        }
+        Fault::CodeRepeated => b.code(CONFIDENTIAL, &[]).await.2.iter().filter(|(k, _)| k == "code").count() > 1,
+        Fault::IssParamRepeated => b.code(CONFIDENTIAL, &[]).await.2.iter().filter(|(k, _)| k == "iss").count() > 1,
+        Fault::AuthzErrorDescriptionBadCharset => {
+            let params = [("response_type", "token"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid")];
+            param(&b.authorize(&params, None, true).await.callback(), "error_description").is_some_and(|d| d.contains('"'))
+        }
         Fault::IssParamWrong => param(&b.code(CONFIDENTIAL, &[]).await.2, "iss").is_some_and(|i| i != issuer),
         Fault::StateRepeated => b.code(CONFIDENTIAL, &[]).await.2.iter().filter(|(k, _)| k == "state").count() > 1,
         Fault::CodeResponseWithToken => param(&b.code(CONFIDENTIAL, &[]).await.2, "access_token").is_some(),
@@ -281,6 +332,15 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             res.status().as_u16() != 200
         }
         Fault::UserinfoChallengeNotBearer => b.userinfo("bogus").await.1.is_some_and(|c| !c.starts_with("Bearer ")),
+        Fault::UserinfoContentTypeText => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let res = b.http.get(b.url("/userinfo")).bearer_auth(t["access_token"].as_str().unwrap()).send().await.unwrap();
+            res.headers()["content-type"].to_str().unwrap() != "application/json"
+        }
+        Fault::UserinfoNoSub => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            b.userinfo(t["access_token"].as_str().unwrap()).await.2.get("sub").is_none()
+        }
         Fault::ConsentDenyIssuesCode => {
             let (_, ch) = pkce();
             // prompt=consent forces the consent page, whatever the consent-skipping faults say.
@@ -293,6 +353,23 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let (_, ch) = pkce();
             let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("prompt", "login"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
             matches!(b.authorize(&params, None, true).await, Outcome::Callback(p) if param(&p, "code").is_some())
+        }
+        Fault::SilentAuthTimeReset => {
+            let first = id_token(op, &[]).await.1;
+            op.clock.advance(30);
+            let silent = id_token(op, &[("prompt", "none")]).await.1;
+            first["auth_time"] != silent["auth_time"]
+        }
+        Fault::LoginHintRejected => {
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("login_hint", "alice"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            param(&b.authorize(&params, Some(("alice", "alice-demo-password")), true).await.callback(), "code").is_none()
+        }
+        Fault::IdTokenHintRejected => {
+            let hint = id_token(op, &[]).await.2["id_token"].as_str().unwrap().to_owned();
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("prompt", "none"), ("id_token_hint", hint.as_str()), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            param(&b.authorize(&params, None, true).await.callback(), "code").is_none()
         }
         Fault::IntrospectionAlwaysInactive => {
             let t = b.tokens(CONFIDENTIAL).await;

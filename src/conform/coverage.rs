@@ -1,0 +1,113 @@
+//! MUST coverage of the fault matrix: every MUST check of the catalog is either proven by a
+//! reference-provider fault ([`FAULT_MATRIX`]) or listed here in [`UNPROVEN`] with the honest
+//! reason why not. A unit test keeps the two tables and the catalog in step.
+
+use std::collections::BTreeSet;
+
+use super::faults::FAULT_MATRIX;
+use crate::checks::{self, Level};
+
+/// A MUST check no reference-provider fault proves, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unproven {
+    /// Check id.
+    pub check: &'static str,
+    /// Why no fault proves it (and what proves it instead, if anything).
+    pub reason: &'static str,
+}
+
+const fn u(check: &'static str, reason: &'static str) -> Unproven {
+    Unproven { check, reason }
+}
+
+const LOOPBACK: &str = "only judged for a non-loopback endpoint: the embedded provider serves plain http on 127.0.0.1, where disc.endpoints.https_loopback (SHOULD) reports instead";
+const TOKEN_ERRORS: &str = "the plans judge token-response checks only on successful exchanges (code flow, refresh); refused requests are judged by the code.*, pkce.*, client_auth.* and refresh.* checks, so this check never sees an error answer";
+const WIREMOCK: &str = "proven against the wiremock fake in tests/it/misbehaving.rs (see its TABLE); in the reference provider the same field also drives sessions or userinfo, so a fault would cascade";
+const SETUP: &str = "part of the happy path every module needs: breaking it makes the later modules abort or skip instead of failing one check, so a fault would not isolate it";
+
+/// MUST checks no fault proves, each with its reason (sorted by id).
+pub const UNPROVEN: &[Unproven] = &[
+    u("authz.code.present", SETUP),
+    u("authz.error.charset", "no fault yet: the provider only sends registered error codes; a code with a bad character would also break authz.error.code_for_case"),
+    u("authz.error.uri_charset", "no fault yet: the reference provider never sends error_uri"),
+    u("authz.response_mode.honoured", "no fault yet: would need the provider to answer form_post requests in the query; the negative module only judges it for unsupported modes"),
+    u("client_auth.method.accepted", SETUP),
+    u("disc.authorization_endpoint.https", LOOPBACK),
+    u("disc.body.json_object", "no fault yet: a non-object discovery body leaves no metadata, so every module is skipped (as with discovery-no-token-endpoint)"),
+    u("disc.end_session_endpoint.https", LOOPBACK),
+    u("disc.fetch.status_200", "no fault yet: a failing discovery request leaves no metadata, so every module is skipped"),
+    u("disc.id_token_algs.not_only_none", "no fault yet: advertising only none while signing RS256 would also fail idtoken.header.alg_advertised"),
+    u("disc.issuer.https", "only judged for a non-loopback issuer: the embedded provider serves plain http on 127.0.0.1, where disc.issuer.https_loopback (SHOULD) reports instead"),
+    u("disc.issuer.no_query_fragment", "an issuer with a query or fragment also differs from the discovery URL, so disc.issuer.matches_url fails too; needs a second issuer (the URL with the same query)"),
+    u("disc.issuer.valid_url", "no fault yet: a non-URL issuer also breaks disc.issuer.matches_url and every issuer comparison"),
+    u("disc.jwks_uri.https", LOOPBACK),
+    u("disc.registration_endpoint.https", "the reference provider has no registration endpoint, and a loopback one would be reported by disc.endpoints.https_loopback"),
+    u("disc.token_endpoint.https", LOOPBACK),
+    u("disc.userinfo_endpoint.https", LOOPBACK),
+    u("flow.callback.no_error", SETUP),
+    u("flow.callback.reached", SETUP),
+    u("flow.login.shown", "proven by wiremock misbehaviour NoLoginPage in tests/it/misbehaving.rs; a reference-provider fault skipping login would also break the session and prompt modules"),
+    u("idtoken.format.jws", "no fault yet: a non-JWS ID token skips every other ID-token check; the JWE case needs a client registered for encryption"),
+    u("idtoken.header.alg_present", "no fault yet: a header without alg cannot be signed by the provider's JWS encoder, which always sets it"),
+    u("idtoken.header.kid_when_several", "the provider's JWS encoder always sets kid (header defaults in keys/jws.rs), so no fault can drop it"),
+    u("idtoken.sub.present", WIREMOCK),
+    u("jwks.body.is_jwk_set", "no fault yet: without a JWK Set every signature check skips or fails with it"),
+    u("jwks.fetch.status_ok", "no fault yet: without a JWK Set every signature check skips or fails with it"),
+    u("race.code.losers_invalid_grant", "no fault yet: would need the provider to answer a lost race with another error than invalid_grant (code.reuse.rejected would fail with it)"),
+    u("race.refresh.losers_invalid_grant", "no fault yet: would need the provider to answer a lost refresh race with another error than invalid_grant (refresh.reuse.refused would fail with it)"),
+    u("refresh.rotation.new_token", "no fault yet: a provider that stops rotating also changes what refresh.reuse.refused and the refresh race observe"),
+    u("scope.granted.syntax", "no fault yet: a malformed granted scope also breaks token.scope.well_formed and the scope comparisons"),
+    u("scope.openid.granted", "no fault yet: without openid no ID token is issued, so the ID-token and userinfo modules abort"),
+    u("scope.returned_when_changed", "unreachable in the plans: when scope is omitted the code-flow module takes the grant to be the request (RFC 6749 5.1 default), so the evidence can never show a changed grant without scope"),
+    u("session.prompt_none.error", "no fault yet: prompt-none-shows-login proves session.prompt_none.no_ui; an error other than login_required would need a second fault"),
+    u("session.silent.code", SETUP),
+    u("session.silent.same_sub", "no fault yet: would need the provider to answer prompt=none for another user than the session's"),
+    u("token.access_token.charset", "a non-printable access token cannot be sent back in an Authorization header, so userinfo would fail with it"),
+    u("token.access_token.present", SETUP),
+    u("token.error.code_present", TOKEN_ERRORS),
+    u("token.error.code_registered", TOKEN_ERRORS),
+    u("token.error.description_charset", TOKEN_ERRORS),
+    u("token.error.status", TOKEN_ERRORS),
+    u("token.error.uri_valid", TOKEN_ERRORS),
+    u("token.error.www_authenticate_on_401", TOKEN_ERRORS),
+    u("token.id_token.present", WIREMOCK),
+    u("token.refresh_token.charset", "a non-printable refresh token cannot be sent back reliably, so the refresh modules would fail with it"),
+    u("token.refresh_token.valid", "no fault yet: an empty refresh token makes every refresh module abort"),
+    u("token.response.body_json_object", SETUP),
+    u("token.response.content_type_json", SETUP),
+    u("token.response.status_ok", SETUP),
+    u("token.token_type.present", "no fault yet: token-type-wrong proves token.token_type.bearer; a missing token_type would fail both"),
+    u("userinfo.body.json_object", SETUP),
+    u("userinfo.invalid_token.rejected", "proven by wiremock misbehaviour UserinfoAcceptsInvalidToken in tests/it/misbehaving.rs; no reference-provider fault accepts an invalid token yet"),
+    u("userinfo.no_token.rejected", "proven by wiremock misbehaviour UserinfoAcceptsNoToken in tests/it/misbehaving.rs; no reference-provider fault accepts a missing token yet"),
+    u("userinfo.status_200", SETUP),
+];
+
+/// Reference-provider faults deliberately left out of [`FAULT_MATRIX`], with the reason (none today:
+/// every fault is proven by the plans).
+pub const FAULTS_OUTSIDE_MATRIX: &[(&str, &str)] = &[];
+
+/// How much of the catalog's MUST checks the fault matrix proves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MustCoverage {
+    /// MUST checks in the catalog.
+    pub must: usize,
+    /// MUST checks some fault in [`FAULT_MATRIX`] makes fail.
+    pub proven: usize,
+    /// MUST checks no fault proves, with reasons.
+    pub unproven: &'static [Unproven],
+}
+
+/// Counts the catalog's MUST checks, those the matrix proves and those listed as unproven.
+pub fn must_coverage() -> MustCoverage {
+    let must: BTreeSet<&str> = must_ids();
+    let proven = FAULT_MATRIX.iter().flat_map(|r| r.checks.iter().copied()).filter(|c| must.contains(c)).collect::<BTreeSet<_>>();
+    MustCoverage { must: must.len(), proven: proven.len(), unproven: UNPROVEN }
+}
+
+fn must_ids() -> BTreeSet<&'static str> {
+    checks::catalog().into_iter().flat_map(|(_, defs)| defs).filter(|d| d.level == Level::Must).map(|d| d.id).collect()
+}
+
+#[cfg(test)]
+mod tests;
