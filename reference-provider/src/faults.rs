@@ -112,7 +112,7 @@ faults! {
     IdTokenWrongAzp => "id-token-wrong-azp", "ID token azp names another client (OIDC Core 2)";
     IdTokenNoIat => "id-token-no-iat", "ID token omits the REQUIRED iat claim (OIDC Core 2)";
     IdTokenNoExp => "id-token-no-exp", "ID token omits the REQUIRED exp claim (OIDC Core 2)";
-    IdTokenAuthTimeFuture => "id-token-auth-time-future", "ID token auth_time is an hour in the future (OIDC Core 2)";
+    IdTokenAuthTimeFuture => "id-token-auth-time-future", "ID token auth_time is an hour after the real authentication, so in the future (OIDC Core 2)";
     RefreshIdTokenSubChanged => "refresh-id-token-sub-changed", "a refreshed ID token has another sub than the original (OIDC Core 12.2)";
     RefreshIdTokenIatEarlier => "refresh-id-token-iat-earlier", "a refreshed ID token has an iat earlier than the original's (OIDC Core 12.2)";
     RefreshIdTokenAuthTimeChanged => "refresh-id-token-auth-time-changed", "a refreshed ID token carries another auth_time than the original authentication (OIDC Core 12.2)";

@@ -92,7 +92,7 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("id-token-wrong-azp", &["idtoken.azp.matches_client"]),
     p("id-token-no-iat", &["idtoken.iat.present"]),
     p("id-token-no-exp", &["idtoken.exp.present"]),
-    p("id-token-auth-time-future", &["idtoken.auth_time.valid", "idtoken.refresh.auth_time_same", "session.silent.auth_time_kept"]),
+    p("id-token-auth-time-future", &["idtoken.auth_time.valid"]),
     p("refresh-id-token-sub-changed", &["idtoken.refresh.sub_same"]),
     p("refresh-id-token-iat-earlier", &["idtoken.refresh.iat_not_earlier"]),
     p("refresh-id-token-auth-time-changed", &["idtoken.refresh.auth_time_same"]),

@@ -360,7 +360,8 @@ pub fn decide(
         if consent_needed(provider, req, client, &s.user_sub)? {
             return Ok(fail("consent_required", "consent is needed and prompt=none forbids asking"));
         }
-        let auth_time = if provider.fault(Fault::SilentAuthTimeReset) { now } else { s.auth_time };
+        // The fault reports "now", at least a second after the real login (so it always differs).
+        let auth_time = if provider.fault(Fault::SilentAuthTimeReset) { now.max(s.auth_time + 1) } else { s.auth_time };
         return Ok(Next::Issue { user_sub: s.user_sub.clone(), auth_time });
     }
     let prompt_login = req.prompts("login") && !provider.fault(Fault::PromptLoginIgnored);

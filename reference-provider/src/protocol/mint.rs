@@ -169,7 +169,8 @@ fn id_token(
     if let Some(t) = grant.auth_time.filter(|_| !f(Fault::IdTokenNoAuthTime)) {
         let t = match () {
             () if refreshed(Fault::RefreshIdTokenAuthTimeChanged) => t - 3600,
-            () if f(Fault::IdTokenAuthTimeFuture) => now + 3600,
+            // Shifted from the real authentication time, so that every token of a session agrees.
+            () if f(Fault::IdTokenAuthTimeFuture) => t + 3600,
             () => t,
         };
         c.insert("auth_time".into(), t.into());
