@@ -87,6 +87,8 @@ faults! {
     DiscoveryNoS256 => "discovery-no-s256", "code_challenge_methods_supported lists only plain, not S256 (RFC 7636 4.2)";
     DiscoveryAlgsWithoutRs256 => "discovery-algs-without-rs256", "id_token_signing_alg_values_supported omits RS256 (OIDC Discovery 3)";
     DiscoveryFieldWrongType => "discovery-field-wrong-type", "claims_parameter_supported is the string \"yes\", not a boolean (OIDC Discovery 3)";
+    DiscoveryNotFound => "discovery-not-found", "the discovery document is answered 404 (OIDC Discovery 4.2)";
+    DiscoveryBodyArray => "discovery-body-array", "the discovery document is a JSON array, not an object (OIDC Discovery 4.2)";
     DiscoveryNoIssuer => "discovery-no-issuer", "the discovery document omits the REQUIRED issuer (OIDC Discovery 3)";
     DiscoveryNoTokenEndpoint => "discovery-no-token-endpoint", "the discovery document omits token_endpoint though the code flow is offered (OIDC Discovery 3)";
     DiscoveryNoAuthorizationEndpoint => "discovery-no-authorization-endpoint", "the discovery document omits the REQUIRED authorization_endpoint (OIDC Discovery 3)";
@@ -98,12 +100,16 @@ faults! {
     JwksAlgKtyMismatch => "jwks-alg-kty-mismatch", "the JWKS publishes an RSA key labelled alg ES256 (RFC 7518 3.1)";
     JwksRsaShortModulus => "jwks-rsa-short-modulus", "the JWKS publishes an RSA key with a 1024-bit modulus (RFC 7518 3.3)";
     JwksRsaLeadingZero => "jwks-rsa-leading-zero", "the JWKS publishes an RSA modulus with a leading zero octet (RFC 7518 2, Base64urlUInt)";
+    JwksNotFound => "jwks-not-found", "the jwks_uri answers 404 (OIDC Discovery 3)";
     JwksEmpty => "jwks-empty", "the JWKS publishes no key at all (OIDC Discovery 3)";
     JwksKeyMalformed => "jwks-key-malformed", "the JWKS publishes an RSA key whose n is not base64url (RFC 7517 4)";
     JwksUseMissingWhenMixed => "jwks-use-missing-when-mixed", "the JWKS mixes signing and encryption keys but the signing keys lack use (OIDC Discovery 3)";
     TokenSuccessWithErrorField => "token-success-with-error-field", "a successful token response also carries an error member (RFC 6749 5.1)";
     TokenExpiresInZero => "token-expires-in-zero", "token responses say expires_in 0 (RFC 6749 5.1: lifetime in seconds)";
     ClientAuthNoChallenge => "client-auth-no-challenge", "a failed HTTP Basic client authentication is 401 without WWW-Authenticate (RFC 6749 5.2)";
+    TokenTypeMissing => "token-type-missing", "token responses omit the REQUIRED token_type (RFC 6749 5.1)";
+    UsedCodeWrongError => "used-code-wrong-error", "a used authorization code is refused with invalid_request, not invalid_grant (RFC 6749 5.2)";
+    UsedRefreshWrongError => "used-refresh-wrong-error", "a used refresh token is refused with invalid_request, not invalid_grant (RFC 6749 5.2)";
     TokenScopeDoubleSpace => "token-scope-double-space", "the token response scope separates values with two spaces (RFC 6749 3.3)";
     ClientAuthMissingAccepted => "client-auth-missing-accepted", "a confidential client sending only its client_id is accepted (RFC 6749 2.3.1)";
     RevocationUnsupportedTokenType => "revocation-unsupported-token-type", "revoking a refresh token is answered unsupported_token_type though revocation is advertised (RFC 7009 2.2)";
@@ -126,6 +132,8 @@ faults! {
     CodeRepeated => "code-repeated", "the authorization response repeats the code parameter (RFC 6749 3.1)";
     IssParamRepeated => "iss-param-repeated", "the authorization response repeats the iss parameter (RFC 6749 3.1)";
     AuthzErrorDescriptionBadCharset => "authz-error-description-bad-charset", "authorization error_description contains a double quote (RFC 6749 4.1.2.1)";
+    AuthzErrorUriBadCharset => "authz-error-uri-bad-charset", "authorization error responses carry an error_uri with a space (RFC 6749 4.1.2.1)";
+    PromptNoneWrongError => "prompt-none-wrong-error", "prompt=none without a session ends with invalid_request, not login_required (OIDC Core 3.1.2.6)";
     UserinfoClaimWrongType => "userinfo-claim-wrong-type", "userinfo returns email_verified as a string, not a boolean (OIDC Core 5.1)";
     UserinfoPostRefused => "userinfo-post-refused", "userinfo refuses POST with a bearer header (OIDC Core 5.3)";
     UserinfoChallengeNotBearer => "userinfo-challenge-not-bearer", "userinfo errors challenge with the Basic scheme, not Bearer (RFC 6750 3)";

@@ -57,7 +57,9 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("discovery-scope-bad-syntax", &["disc.scopes.syntax"]),
     p("discovery-content-type-text", &["disc.fetch.content_type_json"]),
     p("discovery-no-issuer", &["disc.issuer.present"]),
-    // Without either endpoint no flow can run: every later module is skipped, nothing else fails.
+    // Without a usable document or either endpoint no flow can run: every later module is skipped.
+    p("discovery-not-found", &["disc.body.json_object", "disc.fetch.content_type_json", "disc.fetch.status_200"]),
+    p("discovery-body-array", &["disc.body.json_object"]),
     p("discovery-no-token-endpoint", &["disc.token_endpoint.present"]),
     p("discovery-no-authorization-endpoint", &["disc.authorization_endpoint.present"]),
     p("discovery-no-jwks-uri", &["disc.jwks_uri.present"]),
@@ -73,6 +75,7 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("jwks-rsa-leading-zero", &["jwks.keys.rsa_minimal_integers"]),
     p("jwks-use-missing-when-mixed", &["jwks.keys.use_when_mixed"]),
     p("jwks-key-malformed", &["jwks.keys.parseable"]),
+    p("jwks-not-found", &["jwks.fetch.status_ok"]),
     p(
         "jwks-empty",
         &["idtoken.header.kid_resolves", "idtoken.signature.valid", "jwks.keys.cover_advertised_algs", "jwks.keys.non_empty"],
@@ -82,6 +85,9 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("token-expires-in-zero", &["token.expires_in.valid"]),
     p("client-auth-no-challenge", &["client_auth.basic.challenge"]),
     p("token-scope-double-space", &["token.scope.well_formed"]),
+    p("token-type-missing", &["token.token_type.present"]),
+    p("used-code-wrong-error", &["code.reuse.rejected", "race.code.losers_invalid_grant"]),
+    p("used-refresh-wrong-error", &["race.refresh.losers_invalid_grant"]),
     p("client-auth-missing-accepted", &["client_auth.no_secret.rejected"]),
     p(
         "revocation-unsupported-token-type",
@@ -107,6 +113,8 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("code-repeated", &["authz.code.single"]),
     p("iss-param-repeated", &["authz.params.no_repeats"]),
     p("authz-error-description-bad-charset", &["authz.error.description_charset"]),
+    p("authz-error-uri-bad-charset", &["authz.error.uri_charset"]),
+    p("prompt-none-wrong-error", &["session.prompt_none.error"]),
     p("userinfo-claim-wrong-type", &["userinfo.claims.types"]),
     p("userinfo-post-refused", &["userinfo.method.post_header"]),
     p("userinfo-challenge-not-bearer", &["userinfo.invalid_token.www_authenticate", "userinfo.no_token.bearer_scheme"]),

@@ -128,6 +128,9 @@ pub fn error_callback(
     if !provider.fault(Fault::IssParamMissing) {
         params.push(("iss".to_owned(), response_iss(provider)));
     }
+    if provider.fault(Fault::AuthzErrorUriBadCharset) {
+        params.push(("error_uri".to_owned(), format!("{}/errors/{error} help", provider.issuer)));
+    }
     if provider.fault(Fault::ErrorResponseWithCode) {
         params.push(("code".to_owned(), provider.token(32)));
     }
@@ -355,7 +358,8 @@ pub fn decide(
             if provider.fault(Fault::PromptNoneShowsLogin) {
                 return Ok(Next::Login);
             }
-            return Ok(fail("login_required", "the user is not logged in (or must log in again) and prompt=none forbids asking"));
+            let error = if provider.fault(Fault::PromptNoneWrongError) { "invalid_request" } else { "login_required" };
+            return Ok(fail(error, "the user is not logged in (or must log in again) and prompt=none forbids asking"));
         };
         if consent_needed(provider, req, client, &s.user_sub)? {
             return Ok(fail("consent_required", "consent is needed and prompt=none forbids asking"));

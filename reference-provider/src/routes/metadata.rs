@@ -15,6 +15,12 @@ use crate::provider::Provider;
 
 /// `GET /.well-known/openid-configuration` (and the RFC 8414 alias).
 pub(crate) async fn discovery_get(State(p): State<AppState>) -> Response {
+    if p.fault(Fault::DiscoveryNotFound) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    if p.fault(Fault::DiscoveryBodyArray) {
+        return public_json(format!("[{}]", p.discovery_json));
+    }
     let mut res = public_json(p.discovery_json.clone());
     if p.fault(Fault::DiscoveryContentTypeText) {
         res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
@@ -32,6 +38,9 @@ pub(crate) async fn jwks_get(State(p): State<AppState>) -> Response {
             first["d"] = "ZmFrZS1wcml2YXRlLWV4cG9uZW50".into();
         }
         return public_json(doc.to_string());
+    }
+    if p.fault(Fault::JwksNotFound) {
+        return StatusCode::NOT_FOUND.into_response();
     }
     if p.fault(Fault::JwksEmpty) {
         return public_json(r#"{"keys":[]}"#.to_owned());

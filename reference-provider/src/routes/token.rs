@@ -22,7 +22,9 @@ pub(crate) async fn token_post(State(p): State<AppState>, headers: HeaderMap, bo
             let mut body = Map::new();
             body.insert("access_token".into(), issued.access_token.into());
             let token_type = if p.fault(Fault::TokenTypeWrong) { "mac" } else { "Bearer" };
-            body.insert("token_type".into(), token_type.into());
+            if !p.fault(Fault::TokenTypeMissing) {
+                body.insert("token_type".into(), token_type.into());
+            }
             let expires_in = if p.fault(Fault::TokenExpiresInZero) { 0 } else { issued.expires_in };
             body.insert("expires_in".into(), expires_in.into());
             if let Some(r) = issued.refresh_token {

@@ -231,6 +231,8 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
         Fault::DiscoveryNoS256 => !strings(&discovery(b).await["code_challenge_methods_supported"]).contains(&"S256".to_owned()),
         Fault::DiscoveryAlgsWithoutRs256 => !strings(&discovery(b).await["id_token_signing_alg_values_supported"]).contains(&"RS256".to_owned()),
         Fault::DiscoveryFieldWrongType => !discovery(b).await["claims_parameter_supported"].is_boolean(),
+        Fault::DiscoveryNotFound => b.http.get(b.url("/.well-known/openid-configuration")).send().await.unwrap().status().as_u16() != 200,
+        Fault::DiscoveryBodyArray => discovery(b).await.is_array(),
         Fault::DiscoveryNoIssuer => discovery(b).await.get("issuer").is_none(),
         Fault::DiscoveryNoTokenEndpoint => discovery(b).await.get("token_endpoint").is_none(),
         Fault::DiscoveryNoAuthorizationEndpoint => discovery(b).await.get("authorization_endpoint").is_none(),
@@ -251,6 +253,7 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let keys = jwks(b).await;
             keys.iter().any(|k| k["use"] == "enc") && keys.iter().any(|k| k.get("use").is_none())
         }
+        Fault::JwksNotFound => b.http.get(b.url("/jwks")).send().await.unwrap().status().as_u16() != 200,
         Fault::JwksEmpty => jwks(b).await.is_empty(),
         Fault::JwksKeyMalformed => jwks(b).await.iter().any(|k| k["kty"] == "RSA" && URL_SAFE_NO_PAD.decode(k["n"].as_str().unwrap_or("")).is_err()),
         Fault::JwksRsaShortModulus => rsa_moduli(b).await.iter().any(|n| n.len() < 256),
@@ -261,6 +264,18 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let wrong = Client { id: CONFIDENTIAL.id, secret: Some("not-the-secret"), post: false };
             let (status, headers, _) = b.token(wrong, &[("grant_type", "client_credentials")]).await;
             status == 401 && headers.get("www-authenticate").is_none()
+        }
+        Fault::TokenTypeMissing => b.tokens(CONFIDENTIAL).await.get("token_type").is_none(),
+        Fault::UsedCodeWrongError => {
+            let (code, verifier, _) = b.code(CONFIDENTIAL, &[]).await;
+            exchange(b, CONFIDENTIAL, &code, &verifier).await;
+            exchange(b, CONFIDENTIAL, &code, &verifier).await.2["error"] != "invalid_grant"
+        }
+        Fault::UsedRefreshWrongError => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let rt = t["refresh_token"].as_str().unwrap();
+            b.token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await;
+            b.token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await.2["error"] != "invalid_grant"
         }
         Fault::TokenScopeDoubleSpace => b.tokens(CONFIDENTIAL).await["scope"].as_str().unwrap().contains("  "),
         Fault::ClientAuthMissingAccepted => {
@@ -313,6 +328,15 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
         Fault::AuthzErrorDescriptionBadCharset => {
             let params = [("response_type", "token"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid")];
             param(&b.authorize(&params, None, true).await.callback(), "error_description").is_some_and(|d| d.contains('"'))
+        }
+        Fault::AuthzErrorUriBadCharset => {
+            let params = [("response_type", "token"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid")];
+            param(&b.authorize(&params, None, true).await.callback(), "error_uri").is_some_and(|u| u.contains(' '))
+        }
+        Fault::PromptNoneWrongError => {
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("prompt", "none"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            param(&b.authorize(&params, None, true).await.callback(), "error").as_deref() != Some("login_required")
         }
         Fault::IssParamWrong => param(&b.code(CONFIDENTIAL, &[]).await.2, "iss").is_some_and(|i| i != issuer),
         Fault::StateRepeated => b.code(CONFIDENTIAL, &[]).await.2.iter().filter(|(k, _)| k == "state").count() > 1,
