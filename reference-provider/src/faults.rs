@@ -107,6 +107,7 @@ faults! {
     TokenSuccessWithErrorField => "token-success-with-error-field", "a successful token response also carries an error member (RFC 6749 5.1)";
     TokenExpiresInZero => "token-expires-in-zero", "token responses say expires_in 0 (RFC 6749 5.1: lifetime in seconds)";
     ClientAuthNoChallenge => "client-auth-no-challenge", "a failed HTTP Basic client authentication is 401 without WWW-Authenticate (RFC 6749 5.2)";
+    TokenContentTypeText => "token-content-type-text", "successful token responses are served as text/plain, not application/json (RFC 6749 5.1)";
     TokenTypeMissing => "token-type-missing", "token responses omit the REQUIRED token_type (RFC 6749 5.1)";
     UsedCodeWrongError => "used-code-wrong-error", "a used authorization code is refused with invalid_request, not invalid_grant (RFC 6749 5.2)";
     UsedRefreshWrongError => "used-refresh-wrong-error", "a used refresh token is refused with invalid_request, not invalid_grant (RFC 6749 5.2)";

@@ -67,7 +67,6 @@ pub const UNPROVEN: &[Unproven] = &[
     u("token.refresh_token.charset", "a non-printable refresh token cannot be sent back reliably, so the refresh modules would fail with it"),
     u("token.refresh_token.valid", "no fault yet: an empty refresh token makes every refresh module abort"),
     u("token.response.body_json_object", SETUP),
-    u("token.response.content_type_json", SETUP),
     u("token.response.status_ok", SETUP),
     u("userinfo.body.json_object", SETUP),
     u("userinfo.invalid_token.rejected", "proven by wiremock misbehaviour UserinfoAcceptsInvalidToken in tests/it/misbehaving.rs; no reference-provider fault accepts an invalid token yet"),

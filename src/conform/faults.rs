@@ -86,6 +86,7 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("client-auth-no-challenge", &["client_auth.basic.challenge"]),
     p("token-scope-double-space", &["token.scope.well_formed"]),
     p("token-type-missing", &["token.token_type.present"]),
+    p("token-content-type-text", &["token.response.content_type_json"]),
     p("used-code-wrong-error", &["code.reuse.rejected", "race.code.losers_invalid_grant"]),
     p("used-refresh-wrong-error", &["race.refresh.losers_invalid_grant"]),
     p("client-auth-missing-accepted", &["client_auth.no_secret.rejected"]),

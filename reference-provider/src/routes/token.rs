@@ -39,6 +39,9 @@ pub(crate) async fn token_post(State(p): State<AppState>, headers: HeaderMap, bo
                 body.insert("error".into(), "none".into());
             }
             let mut res = json(StatusCode::OK, Value::Object(body).to_string());
+            if p.fault(Fault::TokenContentTypeText) {
+                res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+            }
             if p.fault(Fault::NoCacheControl) {
                 let h = res.headers_mut();
                 h.remove(header::PRAGMA);

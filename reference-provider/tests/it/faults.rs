@@ -265,6 +265,10 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let (status, headers, _) = b.token(wrong, &[("grant_type", "client_credentials")]).await;
             status == 401 && headers.get("www-authenticate").is_none()
         }
+        Fault::TokenContentTypeText => {
+            let (code, verifier, _) = b.code(CONFIDENTIAL, &[]).await;
+            exchange(b, CONFIDENTIAL, &code, &verifier).await.1["content-type"] != "application/json"
+        }
         Fault::TokenTypeMissing => b.tokens(CONFIDENTIAL).await.get("token_type").is_none(),
         Fault::UsedCodeWrongError => {
             let (code, verifier, _) = b.code(CONFIDENTIAL, &[]).await;
