@@ -95,6 +95,7 @@ faults! {
     DiscoveryNoJwksUri => "discovery-no-jwks-uri", "the discovery document omits the REQUIRED jwks_uri (OIDC Discovery 3)";
     DiscoveryNoIdTokenAlgs => "discovery-no-id-token-algs", "the discovery document omits the REQUIRED id_token_signing_alg_values_supported (OIDC Discovery 3)";
     DiscoveryAlgWithoutKey => "discovery-alg-without-key", "id_token_signing_alg_values_supported advertises ES384, for which the JWKS has no key (OIDC Discovery 3)";
+    DiscoveryAlgsOnlyNone => "discovery-algs-only-none", "id_token_signing_alg_values_supported lists only none, though ID tokens are signed (OIDC Discovery 3)";
     DiscoveryContentTypeText => "discovery-content-type-text", "the discovery document is served as text/plain, not application/json (OIDC Discovery 4.2)";
     JwksKeyWithoutKty => "jwks-key-without-kty", "the JWKS publishes a key without kty (RFC 7517 4.1)";
     JwksAlgKtyMismatch => "jwks-alg-kty-mismatch", "the JWKS publishes an RSA key labelled alg ES256 (RFC 7518 3.1)";
@@ -138,6 +139,7 @@ faults! {
     UserinfoClaimWrongType => "userinfo-claim-wrong-type", "userinfo returns email_verified as a string, not a boolean (OIDC Core 5.1)";
     UserinfoPostRefused => "userinfo-post-refused", "userinfo refuses POST with a bearer header (OIDC Core 5.3)";
     UserinfoChallengeNotBearer => "userinfo-challenge-not-bearer", "userinfo errors challenge with the Basic scheme, not Bearer (RFC 6750 3)";
+    UserinfoBodyArray => "userinfo-body-array", "userinfo answers with a JSON array holding the claims, not an object (OIDC Core 5.3.2)";
     UserinfoContentTypeText => "userinfo-content-type-text", "userinfo answers as text/plain, not application/json (OIDC Core 5.3.2)";
     UserinfoNoSub => "userinfo-no-sub", "userinfo omits the REQUIRED sub claim (OIDC Core 5.3.2)";
     ConsentDenyIssuesCode => "consent-deny-issues-code", "a denied consent still returns a code, not access_denied (RFC 6749 4.1.2.1)";

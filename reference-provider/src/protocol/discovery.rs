@@ -89,6 +89,9 @@ fn insecure_break_document(provider: &Provider, doc: &mut Value) {
         let algs: Vec<&str> = provider.config.signing_algs.iter().map(|a| a.as_str()).filter(|a| *a != "RS256").collect();
         m.insert("id_token_signing_alg_values_supported".into(), json!(algs));
     }
+    if f(Fault::DiscoveryAlgsOnlyNone) {
+        m.insert("id_token_signing_alg_values_supported".into(), json!(["none"]));
+    }
     if f(Fault::DiscoveryFieldWrongType) {
         m.insert("claims_parameter_supported".into(), "yes".into());
     }

@@ -67,7 +67,8 @@ fn bearer(headers: &HeaderMap) -> Result<Option<&str>, ()> {
 fn userinfo_response(p: &crate::provider::Provider, token: Option<&str>) -> Response {
     match userinfo::userinfo(p, token) {
         Ok(claims) => {
-            let mut res = json(StatusCode::OK, claims.to_string());
+            let body = if p.fault(Fault::UserinfoBodyArray) { format!("[{claims}]") } else { claims.to_string() };
+            let mut res = json(StatusCode::OK, body);
             if p.fault(Fault::UserinfoContentTypeText) {
                 res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
             }

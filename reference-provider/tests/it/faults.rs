@@ -230,6 +230,7 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
         Fault::DiscoveryResponseTypesWithoutCode => !strings(&discovery(b).await["response_types_supported"]).contains(&"code".to_owned()),
         Fault::DiscoveryNoS256 => !strings(&discovery(b).await["code_challenge_methods_supported"]).contains(&"S256".to_owned()),
         Fault::DiscoveryAlgsWithoutRs256 => !strings(&discovery(b).await["id_token_signing_alg_values_supported"]).contains(&"RS256".to_owned()),
+        Fault::DiscoveryAlgsOnlyNone => strings(&discovery(b).await["id_token_signing_alg_values_supported"]).iter().all(|a| a == "none"),
         Fault::DiscoveryFieldWrongType => !discovery(b).await["claims_parameter_supported"].is_boolean(),
         Fault::DiscoveryNotFound => b.http.get(b.url("/.well-known/openid-configuration")).send().await.unwrap().status().as_u16() != 200,
         Fault::DiscoveryBodyArray => discovery(b).await.is_array(),
@@ -364,6 +365,10 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let t = b.tokens(CONFIDENTIAL).await;
             let res = b.http.get(b.url("/userinfo")).bearer_auth(t["access_token"].as_str().unwrap()).send().await.unwrap();
             res.headers()["content-type"].to_str().unwrap() != "application/json"
+        }
+        Fault::UserinfoBodyArray => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            b.userinfo(t["access_token"].as_str().unwrap()).await.2.is_array()
         }
         Fault::UserinfoNoSub => {
             let t = b.tokens(CONFIDENTIAL).await;
