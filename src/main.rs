@@ -316,6 +316,19 @@ fn explain_faults() {
     if !rest.is_empty() {
         outln!("\nFaults not proven by the current plans yet: {}", rest.join(", "));
     }
+    for (fault, reason) in oidc_harness::conform::FAULTS_OUTSIDE_MATRIX {
+        outln!("    {fault}: {reason}");
+    }
+    let coverage = oidc_harness::conform::must_coverage();
+    outln!(
+        "\nMUST checks: {}; proven by a fault: {}; unproven: {}",
+        coverage.must,
+        coverage.proven,
+        coverage.unproven.len()
+    );
+    for u in coverage.unproven {
+        outln!("    {}: {}", u.check, u.reason);
+    }
 }
 
 /// `discover`: the summary on stdout, then the starter profile (or into --out).

@@ -3,6 +3,7 @@
 //! then assembled into a [`RunReport`].
 
 mod context;
+mod coverage;
 mod embedded;
 mod faults;
 mod modules;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use context::{Ctx, Endpoints, Issued};
+pub use coverage::{FAULTS_OUTSIDE_MATRIX, MustCoverage, UNPROVEN, Unproven, must_coverage};
 pub use embedded::{EmbeddedProvider, embedded_profile, start_embedded};
 pub(crate) use embedded::embedded_config;
 pub use faults::{FAULT_MATRIX, FaultProof};

@@ -120,15 +120,26 @@ pub fn error_callback(
 ) -> AuthzFailure {
     let mut params = vec![
         ("error".to_owned(), error.to_owned()),
-        ("error_description".to_owned(), nqschar(description)),
+        ("error_description".to_owned(), insecure_description(provider, description)),
     ];
     if let Some(s) = state.filter(|_| !provider.fault(Fault::StateNotEchoed)) {
         params.push(("state".to_owned(), s.to_owned()));
     }
     if !provider.fault(Fault::IssParamMissing) {
-        params.push(("iss".to_owned(), provider.issuer.clone()));
+        params.push(("iss".to_owned(), response_iss(provider)));
+    }
+    if provider.fault(Fault::AuthzErrorUriBadCharset) {
+        params.push(("error_uri".to_owned(), format!("{}/errors/{error} help", provider.issuer)));
+    }
+    if provider.fault(Fault::ErrorResponseWithCode) {
+        params.push(("code".to_owned(), provider.token(32)));
     }
     AuthzFailure::Redirect(Callback { redirect_uri: redirect_uri.to_owned(), mode, params })
+}
+
+/// The error_description: NQSCHAR-clean, unless a fault adds a double quote.
+fn insecure_description(provider: &Provider, description: &str) -> String {
+    if provider.fault(Fault::AuthzErrorDescriptionBadCharset) { format!("{} (\"see error\")", nqschar(description)) } else { nqschar(description) }
 }
 
 /// `text` with every character outside NQSCHAR (RFC 6749 4.1.2.1: %x20-21 / %x23-5B / %x5D-7E)
@@ -262,10 +273,13 @@ pub fn validate(provider: &Provider, params: &Params) -> Result<(AuthRequest, Cl
     let id_token_hint_sub = match get("id_token_hint") {
         None => None,
         Some(hint) => match hint_subject(provider, hint) {
-            Some(sub) => Some(sub),
-            None => return Err(fail("invalid_request", "id_token_hint is not an ID token issued by this provider")),
+            Some(sub) if !provider.fault(Fault::IdTokenHintRejected) => Some(sub),
+            _ => return Err(fail("invalid_request", "id_token_hint is not an ID token issued by this provider")),
         },
     };
+    if provider.fault(Fault::LoginHintRejected) && get("login_hint").is_some() {
+        return Err(fail("invalid_request", "login_hint is not supported"));
+    }
     let req = AuthRequest {
         client_id: client.client_id.clone(),
         redirect_uri: redirect_uri.to_owned(),
@@ -344,14 +358,18 @@ pub fn decide(
             if provider.fault(Fault::PromptNoneShowsLogin) {
                 return Ok(Next::Login);
             }
-            return Ok(fail("login_required", "the user is not logged in (or must log in again) and prompt=none forbids asking"));
+            let error = if provider.fault(Fault::PromptNoneWrongError) { "invalid_request" } else { "login_required" };
+            return Ok(fail(error, "the user is not logged in (or must log in again) and prompt=none forbids asking"));
         };
         if consent_needed(provider, req, client, &s.user_sub)? {
             return Ok(fail("consent_required", "consent is needed and prompt=none forbids asking"));
         }
-        return Ok(Next::Issue { user_sub: s.user_sub.clone(), auth_time: s.auth_time });
+        // The fault reports "now", at least a second after the real login (so it always differs).
+        let auth_time = if provider.fault(Fault::SilentAuthTimeReset) { now.max(s.auth_time + 1) } else { s.auth_time };
+        return Ok(Next::Issue { user_sub: s.user_sub.clone(), auth_time });
     }
-    if req.prompts("login") || req.prompts("select_account") {
+    let prompt_login = req.prompts("login") && !provider.fault(Fault::PromptLoginIgnored);
+    if prompt_login || req.prompts("select_account") {
         return Ok(Next::Login);
     }
     match usable {
@@ -408,14 +426,31 @@ pub fn issue_code(provider: &Provider, req: &AuthRequest, client: &ClientRecord,
         expires_at: now + lifetime,
         redeemed_at: None,
     })?;
-    let mut params = vec![("code".to_owned(), code)];
+    let mut params = vec![("code".to_owned(), code.clone())];
+    if provider.fault(Fault::CodeRepeated) {
+        params.push(("code".to_owned(), code));
+    }
     if let Some(s) = req.state.as_ref().filter(|_| !provider.fault(Fault::StateNotEchoed)) {
         params.push(("state".to_owned(), s.clone()));
+        if provider.fault(Fault::StateRepeated) {
+            params.push(("state".to_owned(), s.clone()));
+        }
     }
     if !provider.fault(Fault::IssParamMissing) {
-        params.push(("iss".to_owned(), provider.issuer.clone()));
+        params.push(("iss".to_owned(), response_iss(provider)));
+        if provider.fault(Fault::IssParamRepeated) {
+            params.push(("iss".to_owned(), response_iss(provider)));
+        }
+    }
+    if provider.fault(Fault::CodeResponseWithToken) {
+        params.push(("access_token".to_owned(), provider.token(32)));
     }
     Ok(Callback { redirect_uri: req.redirect_uri.clone(), mode: req.response_mode, params })
+}
+
+/// The `iss` authorization response parameter (RFC 9207): the issuer, unless a fault bends it.
+fn response_iss(provider: &Provider) -> String {
+    if provider.fault(Fault::IssParamWrong) { format!("{}/other", provider.issuer) } else { provider.issuer.clone() }
 }
 
 /// The consent denial callback (`access_denied`).

@@ -92,6 +92,13 @@ pub fn authenticate(provider: &Provider, presented: &Presented) -> Result<Client
     let id = match presented {
         Presented::Basic { id, .. } | Presented::Post { id, .. } | Presented::IdOnly(id) => id,
     };
+    let invalid_client = |presented: &Presented, description: &str| {
+        let mut e = invalid_client(presented, description);
+        if provider.fault(Fault::ClientAuthNoChallenge) {
+            e.www_authenticate = None;
+        }
+        e
+    };
     let Some(client) = provider.client(id) else {
         return Err(invalid_client(presented, "unknown client or bad credentials").into());
     };
@@ -99,7 +106,8 @@ pub fn authenticate(provider: &Provider, presented: &Presented) -> Result<Client
         (presented, client.auth_method.as_str()),
         (Presented::Basic { .. }, "client_secret_basic") | (Presented::Post { .. }, "client_secret_post") | (Presented::IdOnly(_), "none")
     );
-    if !method_ok {
+    let insecure_id_only = matches!(presented, Presented::IdOnly(_)) && provider.fault(Fault::ClientAuthMissingAccepted);
+    if !method_ok && !insecure_id_only {
         return Err(invalid_client(presented, &format!("this client is registered for {}", client.auth_method)).into());
     }
     if let Presented::Basic { secret, .. } | Presented::Post { secret, .. } = presented {

@@ -25,6 +25,9 @@ pub fn introspect(provider: &Provider, authorization: Option<&str>, params: &Par
     }
     let client = client_auth::authenticate(provider, &presented)?;
     let token = token_param(params)?;
+    if provider.fault(Fault::IntrospectionAlwaysInactive) {
+        return Ok(json!({"active": false}));
+    }
     if let Some(at) = validate_access_token(provider, token)? {
         if at.str("client_id") == Some(client.client_id.as_str()) {
             let mut out = json!({"active": true, "token_type": "access_token"});
@@ -58,6 +61,9 @@ pub fn revoke(provider: &Provider, authorization: Option<&str>, params: &Params)
     let token = token_param(params)?;
     if provider.fault(Fault::RevocationNoop) {
         return Ok(());
+    }
+    if provider.fault(Fault::RevocationUnsupportedTokenType) && provider.store.refresh_token(&random::fingerprint(token))?.is_some() {
+        return Err(OAuthError::bad_request("unsupported_token_type", "refresh tokens cannot be revoked").into());
     }
     let now = provider.now();
     if let Some(r) = provider.store.refresh_token(&random::fingerprint(token))? {

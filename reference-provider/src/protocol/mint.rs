@@ -45,6 +45,8 @@ pub struct Grant<'a> {
     pub claims_request: Option<&'a Value>,
     /// Whether to issue a refresh token.
     pub with_refresh: bool,
+    /// Whether this is a refresh grant (the refresh faults bend only refreshed ID tokens).
+    pub refreshed: bool,
 }
 
 /// The `sub` the provider shows for a user (the long-sub fault stretches it everywhere).
@@ -173,17 +175,39 @@ fn signed_id_token(
     let key = ring.active(alg).ok_or_else(|| ProtocolError::Internal(format!("no active {alg} key")))?;
     let f = |fault| provider.fault(fault);
     let mut c = Map::new();
-    let iss = if f(Fault::IdTokenWrongIss) { format!("{}/wrong", provider.issuer) } else { provider.issuer.clone() };
+    let refreshed = |fault| grant.refreshed && f(fault);
+    let wrong_iss = f(Fault::IdTokenWrongIss) || refreshed(Fault::RefreshIdTokenIssChanged);
+    let iss = if wrong_iss { format!("{}/wrong", provider.issuer) } else { provider.issuer.clone() };
     c.insert("iss".into(), iss.into());
+    let sub = if refreshed(Fault::RefreshIdTokenSubChanged) { format!("{sub}-refreshed") } else { sub.to_owned() };
     c.insert("sub".into(), sub.into());
     if !f(Fault::IdTokenNoAud) {
-        let aud = if f(Fault::IdTokenWrongAud) { format!("{}-other", grant.client.client_id) } else { grant.client.client_id.clone() };
+        let other = f(Fault::IdTokenWrongAud) || refreshed(Fault::RefreshIdTokenAudChanged);
+        let aud = if other { format!("{}-other", grant.client.client_id) } else { grant.client.client_id.clone() };
         c.insert("aud".into(), aud.into());
     }
     let exp = if f(Fault::IdTokenExpired) { now - 300 } else { now + lifetime };
-    c.insert("exp".into(), exp.into());
-    c.insert("iat".into(), (if f(Fault::IdTokenIatFuture) { now + 3600 } else { now }).into());
+    if !f(Fault::IdTokenNoExp) {
+        c.insert("exp".into(), exp.into());
+    }
+    let iat = match () {
+        () if f(Fault::IdTokenIatFuture) => now + 3600,
+        () if refreshed(Fault::RefreshIdTokenIatEarlier) => now - 3600,
+        () => now,
+    };
+    if !f(Fault::IdTokenNoIat) {
+        c.insert("iat".into(), iat.into());
+    }
+    if f(Fault::IdTokenNbfFuture) {
+        c.insert("nbf".into(), (now + 3600).into());
+    }
     if let Some(t) = grant.auth_time.filter(|_| !f(Fault::IdTokenNoAuthTime)) {
+        let t = match () {
+            () if refreshed(Fault::RefreshIdTokenAuthTimeChanged) => t - 3600,
+            // Shifted from the real authentication time, so that every token of a session agrees.
+            () if f(Fault::IdTokenAuthTimeFuture) => t + 3600,
+            () => t,
+        };
         c.insert("auth_time".into(), t.into());
     }
     match grant.nonce {
@@ -196,7 +220,13 @@ fn signed_id_token(
         }
         None => {}
     }
-    c.insert("azp".into(), grant.client.client_id.clone().into());
+    let azp = if f(Fault::IdTokenWrongAzp) { format!("{}-other", grant.client.client_id) } else { grant.client.client_id.clone() };
+    if !refreshed(Fault::RefreshIdTokenNoAzp) {
+        c.insert("azp".into(), azp.into());
+    }
+    if f(Fault::IdTokenBadCHash) && !grant.refreshed {
+        c.insert("c_hash".into(), keys::left_half_hash(alg, "not-the-code").into());
+    }
     let at_hash = keys::left_half_hash(alg, access_token);
     let at_hash = if f(Fault::IdTokenBadAtHash) { keys::left_half_hash(alg, "not-the-access-token") } else { at_hash };
     c.insert("at_hash".into(), at_hash.into());

@@ -63,7 +63,8 @@ fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Param
             Redemption::AlreadyUsed(r) => {
                 // RFC 6749 4.1.2: SHOULD revoke all tokens previously issued from this code.
                 provider.store.revoke_grant(&r.grant_id, now)?;
-                return Err(err("invalid_grant", "authorization code was already used; tokens issued from it are revoked"));
+                let code = if provider.fault(Fault::UsedCodeWrongError) { "invalid_request" } else { "invalid_grant" };
+                return Err(err(code, "authorization code was already used; tokens issued from it are revoked"));
             }
             Redemption::Unknown => return Err(err("invalid_grant", "unknown authorization code")),
         }
@@ -93,6 +94,7 @@ fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Param
         nonce: record.nonce.as_deref(),
         claims_request: record.claims_request.as_ref(),
         with_refresh: true,
+        refreshed: false,
     })
 }
 
@@ -137,7 +139,7 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
     if record.used_at.is_some() && !reuse_allowed {
         // RFC 9700 4.14.2: reuse of a rotated refresh token revokes the family.
         provider.store.revoke_grant(&record.grant_id, now)?;
-        return Err(err("invalid_grant", "refresh token was already used; the grant is revoked"));
+        return Err(err(reuse_error(provider), "refresh token was already used; the grant is revoked"));
     }
     if record.revoked_at.is_some() || provider.store.grant_revoked(&record.grant_id)? {
         return Err(err("invalid_grant", "refresh token was revoked"));
@@ -164,7 +166,7 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
         Redemption::AlreadyUsed(r) => {
             // Lost a race with a parallel use of the same token: that is reuse too.
             provider.store.revoke_grant(&r.grant_id, now)?;
-            return Err(err("invalid_grant", "refresh token was already used; the grant is revoked"));
+            return Err(err(reuse_error(provider), "refresh token was already used; the grant is revoked"));
         }
         Redemption::Unknown => return Err(err("invalid_grant", "unknown refresh token")),
     }
@@ -180,7 +182,13 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
         nonce: None,
         claims_request: record.claims_request.as_ref(),
         with_refresh: true,
+        refreshed: true,
     })
+}
+
+/// The error for a reused refresh token: invalid_grant, unless a fault says otherwise.
+fn reuse_error(provider: &Provider) -> &'static str {
+    if provider.fault(Fault::UsedRefreshWrongError) { "invalid_request" } else { "invalid_grant" }
 }
 
 fn client_credentials(provider: &Provider, client: &ClientRecord, presented: &Presented, params: &Params) -> Result<Issued, ProtocolError> {
@@ -201,6 +209,7 @@ fn client_credentials(provider: &Provider, client: &ClientRecord, presented: &Pr
         nonce: None,
         claims_request: None,
         with_refresh: false,
+        refreshed: false,
     })
 }
 

@@ -27,10 +27,11 @@ impl AccessToken {
 
 /// Why a bearer token was refused (RFC 6750 3.1).
 fn bearer_error(provider: &Provider, status: u16, error: &'static str, description: &str) -> ProtocolError {
+    let scheme = if provider.fault(Fault::UserinfoChallengeNotBearer) { "Basic" } else { "Bearer" };
     let challenge = if error.is_empty() {
-        "Bearer realm=\"reference-provider\"".to_owned()
+        format!("{scheme} realm=\"reference-provider\"")
     } else {
-        format!("Bearer realm=\"reference-provider\", error=\"{error}\", error_description=\"{description}\"")
+        format!("{scheme} realm=\"reference-provider\", error=\"{error}\", error_description=\"{description}\"")
     };
     ProtocolError::OAuth(OAuthError {
         status,
@@ -104,7 +105,14 @@ pub fn userinfo(provider: &Provider, token: Option<&str>) -> Result<Value, Proto
         .unwrap_or_default();
     let mut out = Map::new();
     let sub = if provider.fault(Fault::UserinfoWrongSub) { format!("{shown_sub}-other") } else { shown_sub };
-    out.insert("sub".into(), sub.into());
+    if !provider.fault(Fault::UserinfoNoSub) {
+        out.insert("sub".into(), sub.into());
+    }
     out.extend(claims::user_claims(&user, &scopes, &extra));
+    if provider.fault(Fault::UserinfoClaimWrongType)
+        && let Some(v) = out.get_mut("email_verified")
+    {
+        *v = v.to_string().into();
+    }
     Ok(Value::Object(out))
 }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::authorize::{callback, failure, redirect};
 use super::{AppState, WebError, cookie, form_params, html, query_params, set_cookie};
+use crate::faults::Fault;
 use crate::html as pages;
 use crate::paths;
 use crate::protocol::authorize::{self, Next};
@@ -135,6 +136,7 @@ pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, 
                 interaction::grant_consent(&p, &pending, &user_sub)?;
                 proceed(&p, &pending, Next::Issue { user_sub, auth_time })
             }
+            Some("deny") if p.fault(Fault::ConsentDenyIssuesCode) => proceed(&p, &pending, Next::Issue { user_sub, auth_time }),
             Some("deny") => proceed(&p, &pending, Next::Fail(authorize::denied(&p, &pending.request))),
             _ => Ok(html(StatusCode::BAD_REQUEST, pages::error("decision must be allow or deny"))),
         }

@@ -22,8 +22,11 @@ pub(crate) async fn token_post(State(p): State<AppState>, headers: HeaderMap, bo
             let mut body = Map::new();
             body.insert("access_token".into(), issued.access_token.into());
             let token_type = if p.fault(Fault::TokenTypeWrong) { "mac" } else { "Bearer" };
-            body.insert("token_type".into(), token_type.into());
-            body.insert("expires_in".into(), issued.expires_in.into());
+            if !p.fault(Fault::TokenTypeMissing) {
+                body.insert("token_type".into(), token_type.into());
+            }
+            let expires_in = if p.fault(Fault::TokenExpiresInZero) { 0 } else { issued.expires_in };
+            body.insert("expires_in".into(), expires_in.into());
             if let Some(r) = issued.refresh_token {
                 body.insert("refresh_token".into(), r.into());
             }
@@ -32,9 +35,16 @@ pub(crate) async fn token_post(State(p): State<AppState>, headers: HeaderMap, bo
             }
             // An empty scope is not a scope (RFC 6749 3.3: one or more scope tokens): omit it.
             if !issued.scope.is_empty() {
-                body.insert("scope".into(), issued.scope.into());
+                let scope = if p.fault(Fault::TokenScopeDoubleSpace) { issued.scope.replace(' ', "  ") } else { issued.scope };
+                body.insert("scope".into(), scope.into());
+            }
+            if p.fault(Fault::TokenSuccessWithErrorField) {
+                body.insert("error".into(), "none".into());
             }
             let mut res = json(StatusCode::OK, Value::Object(body).to_string());
+            if p.fault(Fault::TokenContentTypeText) {
+                res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+            }
             if p.fault(Fault::NoCacheControl) {
                 let h = res.headers_mut();
                 h.remove(header::PRAGMA);
@@ -59,7 +69,14 @@ fn bearer(headers: &HeaderMap) -> Result<Option<&str>, ()> {
 
 fn userinfo_response(p: &crate::provider::Provider, token: Option<&str>) -> Response {
     match userinfo::userinfo(p, token) {
-        Ok(claims) => json(StatusCode::OK, claims.to_string()),
+        Ok(claims) => {
+            let body = if p.fault(Fault::UserinfoBodyArray) { format!("[{claims}]") } else { claims.to_string() };
+            let mut res = json(StatusCode::OK, body);
+            if p.fault(Fault::UserinfoContentTypeText) {
+                res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+            }
+            res
+        }
         Err(e) => WebError(e).into_response(),
     }
 }
@@ -74,6 +91,9 @@ pub(crate) async fn userinfo_get(State(p): State<AppState>, headers: HeaderMap) 
 
 /// `POST /userinfo`: bearer in the header or `access_token` in the form body (RFC 6750 2.2), not both.
 pub(crate) async fn userinfo_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if p.fault(Fault::UserinfoPostRefused) {
+        return (StatusCode::METHOD_NOT_ALLOWED, [(header::ALLOW, "GET")]).into_response();
+    }
     let params = match form_params(&headers, &body) {
         Ok(params) => params,
         Err(e) => return WebError::from(e).into_response(),

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use reference_provider::clock::{Clock as _, ManualClock, SystemClock};
 use reference_provider::keys::{SigningAlg, left_half_hash};
 use reference_provider::{Fault, FaultSet, Options, Running, Storage};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
 use super::support::*;
@@ -47,6 +49,33 @@ async fn id_token(op: &Op, extra: &[(&str, &str)]) -> (Value, Value, Value) {
 
 async fn get_json(b: &Browser, path: &str) -> Value {
     b.http.get(b.url(path)).send().await.unwrap().json().await.unwrap()
+}
+
+async fn discovery(b: &Browser) -> Value {
+    get_json(b, "/.well-known/openid-configuration").await
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+}
+
+async fn jwks(b: &Browser) -> Vec<Value> {
+    get_json(b, "/jwks").await["keys"].as_array().unwrap().clone()
+}
+
+/// The decoded modulus of every published RSA key.
+async fn rsa_moduli(b: &Browser) -> Vec<Vec<u8>> {
+    let keys = jwks(b).await;
+    keys.iter().filter(|k| k["kty"] == "RSA").map(|k| URL_SAFE_NO_PAD.decode(k["n"].as_str().unwrap()).unwrap()).collect()
+}
+
+/// The claims of the ID token from a code exchange and of the one from refreshing it.
+async fn refreshed_id_tokens(op: &Op) -> (Value, Value) {
+    let t = op.b.tokens(CONFIDENTIAL).await;
+    let form = [("grant_type", "refresh_token"), ("refresh_token", t["refresh_token"].as_str().unwrap())];
+    let (status, _, again) = op.b.token(CONFIDENTIAL, &form).await;
+    assert_eq!(status, 200, "{again}");
+    (claims(t["id_token"].as_str().unwrap()), claims(again["id_token"].as_str().unwrap()))
 }
 
 /// Returns true when the provider breaks the rule `fault` names.
@@ -190,6 +219,196 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
         }
         Fault::JwksPrivateMaterial => get_json(b, "/jwks").await["keys"].as_array().unwrap().iter().any(|k| k.get("d").is_some()),
         Fault::DiscoveryWrongIssuer => get_json(b, "/.well-known/openid-configuration").await["issuer"] != issuer.as_str(),
+        Fault::DiscoveryScopesWithoutOpenid => !strings(&discovery(b).await["scopes_supported"]).contains(&"openid".to_owned()),
+        Fault::DiscoveryNoResponseTypes => discovery(b).await.get("response_types_supported").is_none(),
+        Fault::DiscoveryNoSubjectTypes => discovery(b).await.get("subject_types_supported").is_none(),
+        Fault::DiscoveryUnknownSubjectType => strings(&discovery(b).await["subject_types_supported"]).iter().any(|t| t != "public" && t != "pairwise"),
+        Fault::DiscoveryNoCodeGrant => !strings(&discovery(b).await["grant_types_supported"]).contains(&"authorization_code".to_owned()),
+        Fault::DiscoveryIssParamNotBoolean => !discovery(b).await["authorization_response_iss_parameter_supported"].is_boolean(),
+        Fault::DiscoveryEndpointFragment => discovery(b).await.as_object().unwrap().iter().any(|(k, v)| k.ends_with("_endpoint") && v.as_str().is_some_and(|u| u.contains('#'))),
+        Fault::DiscoveryScopeBadSyntax => strings(&discovery(b).await["scopes_supported"]).iter().any(|s| s.is_empty() || s.bytes().any(|c| !(c == 0x21 || (0x23..=0x5B).contains(&c) || (0x5D..=0x7E).contains(&c)))),
+        Fault::DiscoveryResponseTypesWithoutCode => !strings(&discovery(b).await["response_types_supported"]).contains(&"code".to_owned()),
+        Fault::DiscoveryNoS256 => !strings(&discovery(b).await["code_challenge_methods_supported"]).contains(&"S256".to_owned()),
+        Fault::DiscoveryAlgsWithoutRs256 => !strings(&discovery(b).await["id_token_signing_alg_values_supported"]).contains(&"RS256".to_owned()),
+        Fault::DiscoveryAlgsOnlyNone => strings(&discovery(b).await["id_token_signing_alg_values_supported"]).iter().all(|a| a == "none"),
+        Fault::DiscoveryFieldWrongType => !discovery(b).await["claims_parameter_supported"].is_boolean(),
+        Fault::DiscoveryNotFound => b.http.get(b.url("/.well-known/openid-configuration")).send().await.unwrap().status().as_u16() != 200,
+        Fault::DiscoveryBodyArray => discovery(b).await.is_array(),
+        Fault::DiscoveryNoIssuer => discovery(b).await.get("issuer").is_none(),
+        Fault::DiscoveryNoTokenEndpoint => discovery(b).await.get("token_endpoint").is_none(),
+        Fault::DiscoveryNoAuthorizationEndpoint => discovery(b).await.get("authorization_endpoint").is_none(),
+        Fault::DiscoveryNoJwksUri => discovery(b).await.get("jwks_uri").is_none(),
+        Fault::DiscoveryNoIdTokenAlgs => discovery(b).await.get("id_token_signing_alg_values_supported").is_none(),
+        Fault::DiscoveryAlgWithoutKey => {
+            let keys = jwks(b).await;
+            let advertised = strings(&discovery(b).await["id_token_signing_alg_values_supported"]);
+            advertised.iter().any(|a| !a.starts_with("HS") && !keys.iter().any(|k| k["alg"] == a.as_str()))
+        }
+        Fault::DiscoveryContentTypeText => {
+            let res = b.http.get(b.url("/.well-known/openid-configuration")).send().await.unwrap();
+            res.headers()["content-type"].to_str().unwrap() != "application/json"
+        }
+        Fault::JwksKeyWithoutKty => jwks(b).await.iter().any(|k| k.get("kty").is_none()),
+        Fault::JwksAlgKtyMismatch => jwks(b).await.iter().any(|k| k["kty"] == "RSA" && k["alg"].as_str().is_some_and(|a| !a.starts_with("RS") && !a.starts_with("PS"))),
+        Fault::JwksUseMissingWhenMixed => {
+            let keys = jwks(b).await;
+            keys.iter().any(|k| k["use"] == "enc") && keys.iter().any(|k| k.get("use").is_none())
+        }
+        Fault::JwksNotFound => b.http.get(b.url("/jwks")).send().await.unwrap().status().as_u16() != 200,
+        Fault::JwksEmpty => jwks(b).await.is_empty(),
+        Fault::JwksKeyMalformed => jwks(b).await.iter().any(|k| k["kty"] == "RSA" && URL_SAFE_NO_PAD.decode(k["n"].as_str().unwrap_or("")).is_err()),
+        Fault::JwksRsaShortModulus => rsa_moduli(b).await.iter().any(|n| n.len() < 256),
+        Fault::JwksRsaLeadingZero => rsa_moduli(b).await.iter().any(|n| n.first() == Some(&0)),
+        Fault::TokenSuccessWithErrorField => b.tokens(CONFIDENTIAL).await.get("error").is_some(),
+        Fault::TokenExpiresInZero => b.tokens(CONFIDENTIAL).await["expires_in"].as_i64().unwrap() <= 0,
+        Fault::ClientAuthNoChallenge => {
+            let wrong = Client { id: CONFIDENTIAL.id, secret: Some("not-the-secret"), post: false };
+            let (status, headers, _) = b.token(wrong, &[("grant_type", "client_credentials")]).await;
+            status == 401 && headers.get("www-authenticate").is_none()
+        }
+        Fault::TokenContentTypeText => {
+            let (code, verifier, _) = b.code(CONFIDENTIAL, &[]).await;
+            exchange(b, CONFIDENTIAL, &code, &verifier).await.1["content-type"] != "application/json"
+        }
+        Fault::TokenTypeMissing => b.tokens(CONFIDENTIAL).await.get("token_type").is_none(),
+        Fault::UsedCodeWrongError => {
+            let (code, verifier, _) = b.code(CONFIDENTIAL, &[]).await;
+            exchange(b, CONFIDENTIAL, &code, &verifier).await;
+            exchange(b, CONFIDENTIAL, &code, &verifier).await.2["error"] != "invalid_grant"
+        }
+        Fault::UsedRefreshWrongError => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let rt = t["refresh_token"].as_str().unwrap();
+            b.token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await;
+            b.token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await.2["error"] != "invalid_grant"
+        }
+        Fault::TokenScopeDoubleSpace => b.tokens(CONFIDENTIAL).await["scope"].as_str().unwrap().contains("  "),
+        Fault::ClientAuthMissingAccepted => {
+            let id_only = Client { id: CONFIDENTIAL.id, secret: None, post: false };
+            let (code, verifier, _) = b.code(CONFIDENTIAL, &[]).await;
+            exchange(b, id_only, &code, &verifier).await.0 == 200
+        }
+        Fault::RevocationUnsupportedTokenType => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let res = b.http.post(b.url("/revoke")).basic_auth(CONFIDENTIAL.id, CONFIDENTIAL.secret).form(&[("token", t["refresh_token"].as_str().unwrap())]).send().await.unwrap();
+            res.status().as_u16() != 200
+        }
+        Fault::IdTokenNoExp => id_token(op, &[]).await.1.get("exp").is_none(),
+        Fault::IdTokenAuthTimeFuture => id_token(op, &[]).await.1["auth_time"].as_i64().is_some_and(|t| t > now(op) + 60),
+        Fault::IdTokenNbfFuture => id_token(op, &[]).await.1["nbf"].as_i64().is_some_and(|n| n > now(op) + 60),
+        Fault::IdTokenBadCHash => {
+            let (code, verifier, _) = b.code(CONFIDENTIAL, &[]).await;
+            let (_, _, t) = exchange(b, CONFIDENTIAL, &code, &verifier).await;
+            let c = claims(t["id_token"].as_str().unwrap());
+            c.get("c_hash").is_some_and(|h| h != left_half_hash(SigningAlg::Rs256, &code).as_str())
+        }
+        Fault::IdTokenWrongAzp => id_token(op, &[]).await.1.get("azp").is_some_and(|a| a != CONFIDENTIAL.id),
+        Fault::IdTokenNoIat => id_token(op, &[]).await.1.get("iat").is_none(),
+        Fault::RefreshIdTokenSubChanged => {
+            let (first, again) = refreshed_id_tokens(op).await;
+            first["sub"] != again["sub"]
+        }
+        Fault::RefreshIdTokenIatEarlier => {
+            let (first, again) = refreshed_id_tokens(op).await;
+            again["iat"].as_i64() < first["iat"].as_i64()
+        }
+        Fault::RefreshIdTokenAuthTimeChanged => {
+            let (first, again) = refreshed_id_tokens(op).await;
+            first["auth_time"] != again["auth_time"]
+        }
+        Fault::RefreshIdTokenIssChanged => {
+            let (first, again) = refreshed_id_tokens(op).await;
+            first["iss"] != again["iss"]
+        }
+        Fault::RefreshIdTokenAudChanged => {
+            let (first, again) = refreshed_id_tokens(op).await;
+            first["aud"] != again["aud"]
+        }
+        Fault::RefreshIdTokenNoAzp => {
+            let (first, again) = refreshed_id_tokens(op).await;
+            first.get("azp").is_some() && again.get("azp").is_none()
+        }
+        Fault::CodeRepeated => b.code(CONFIDENTIAL, &[]).await.2.iter().filter(|(k, _)| k == "code").count() > 1,
+        Fault::IssParamRepeated => b.code(CONFIDENTIAL, &[]).await.2.iter().filter(|(k, _)| k == "iss").count() > 1,
+        Fault::AuthzErrorDescriptionBadCharset => {
+            let params = [("response_type", "token"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid")];
+            param(&b.authorize(&params, None, true).await.callback(), "error_description").is_some_and(|d| d.contains('"'))
+        }
+        Fault::AuthzErrorUriBadCharset => {
+            let params = [("response_type", "token"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid")];
+            param(&b.authorize(&params, None, true).await.callback(), "error_uri").is_some_and(|u| u.contains(' '))
+        }
+        Fault::PromptNoneWrongError => {
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("prompt", "none"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            param(&b.authorize(&params, None, true).await.callback(), "error").as_deref() != Some("login_required")
+        }
+        Fault::IssParamWrong => param(&b.code(CONFIDENTIAL, &[]).await.2, "iss").is_some_and(|i| i != issuer),
+        Fault::StateRepeated => b.code(CONFIDENTIAL, &[]).await.2.iter().filter(|(k, _)| k == "state").count() > 1,
+        Fault::CodeResponseWithToken => param(&b.code(CONFIDENTIAL, &[]).await.2, "access_token").is_some(),
+        Fault::ErrorResponseWithCode => {
+            let params = [("response_type", "token"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid")];
+            let cb = b.authorize(&params, None, true).await.callback();
+            param(&cb, "error").is_some() && param(&cb, "code").is_some()
+        }
+        Fault::UserinfoClaimWrongType => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            !b.userinfo(t["access_token"].as_str().unwrap()).await.2["email_verified"].is_boolean()
+        }
+        Fault::UserinfoPostRefused => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let res = b.http.post(b.url("/userinfo")).bearer_auth(t["access_token"].as_str().unwrap()).send().await.unwrap();
+            res.status().as_u16() != 200
+        }
+        Fault::UserinfoChallengeNotBearer => b.userinfo("bogus").await.1.is_some_and(|c| !c.starts_with("Bearer ")),
+        Fault::UserinfoContentTypeText => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let res = b.http.get(b.url("/userinfo")).bearer_auth(t["access_token"].as_str().unwrap()).send().await.unwrap();
+            res.headers()["content-type"].to_str().unwrap() != "application/json"
+        }
+        Fault::UserinfoBodyArray => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            b.userinfo(t["access_token"].as_str().unwrap()).await.2.is_array()
+        }
+        Fault::UserinfoNoSub => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            b.userinfo(t["access_token"].as_str().unwrap()).await.2.get("sub").is_none()
+        }
+        Fault::ConsentDenyIssuesCode => {
+            let (_, ch) = pkce();
+            // prompt=consent forces the consent page, whatever the consent-skipping faults say.
+            let params = [("response_type", "code"), ("client_id", THIRD_PARTY.id), ("redirect_uri", REDIRECT), ("scope", "openid email"), ("prompt", "consent"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            let cb = b.authorize(&params, Some(("alice", "alice-demo-password")), false).await.callback();
+            param(&cb, "code").is_some()
+        }
+        Fault::PromptLoginIgnored => {
+            b.code(CONFIDENTIAL, &[]).await;
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("prompt", "login"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            matches!(b.authorize(&params, None, true).await, Outcome::Callback(p) if param(&p, "code").is_some())
+        }
+        Fault::SilentAuthTimeReset => {
+            let first = id_token(op, &[]).await.1;
+            op.clock.advance(30);
+            let silent = id_token(op, &[("prompt", "none")]).await.1;
+            first["auth_time"] != silent["auth_time"]
+        }
+        Fault::LoginHintRejected => {
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("login_hint", "alice"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            param(&b.authorize(&params, Some(("alice", "alice-demo-password")), true).await.callback(), "code").is_none()
+        }
+        Fault::IdTokenHintRejected => {
+            let hint = id_token(op, &[]).await.2["id_token"].as_str().unwrap().to_owned();
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("prompt", "none"), ("id_token_hint", hint.as_str()), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            param(&b.authorize(&params, None, true).await.callback(), "code").is_none()
+        }
+        Fault::IntrospectionAlwaysInactive => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let res = b.http.post(b.url("/introspect")).basic_auth(CONFIDENTIAL.id, CONFIDENTIAL.secret).form(&[("token", t["access_token"].as_str().unwrap())]).send().await.unwrap();
+            res.json::<Value>().await.unwrap()["active"] != true
+        }
         Fault::RevocationNoop => {
             let t = b.tokens(CONFIDENTIAL).await;
             let rt = t["refresh_token"].as_str().unwrap();
