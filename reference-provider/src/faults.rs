@@ -112,6 +112,8 @@ faults! {
     TokenTypeMissing => "token-type-missing", "token responses omit the REQUIRED token_type (RFC 6749 5.1)";
     UsedCodeWrongError => "used-code-wrong-error", "a used authorization code is refused with invalid_request, not invalid_grant (RFC 6749 5.2)";
     UsedRefreshWrongError => "used-refresh-wrong-error", "a used refresh token is refused with invalid_request, not invalid_grant (RFC 6749 5.2)";
+    TokenErrorDescriptionBadCharset => "token-error-description-bad-charset", "token error responses carry an error_description with a double quote and a non-ASCII letter (RFC 6749 5.2)";
+    TokenErrorUriInvalid => "token-error-uri-invalid", "token error responses carry an error_uri that is not an absolute URI (RFC 6749 5.2)";
     TokenScopeDoubleSpace => "token-scope-double-space", "the token response scope separates values with two spaces (RFC 6749 3.3)";
     ClientAuthMissingAccepted => "client-auth-missing-accepted", "a confidential client sending only its client_id is accepted (RFC 6749 2.3.1)";
     RevocationUnsupportedTokenType => "revocation-unsupported-token-type", "revoking a refresh token is answered unsupported_token_type though revocation is advertised (RFC 7009 2.2)";

@@ -51,7 +51,7 @@ pub use token_errors::{
 pub use refresh_rules::{CHECKS as REFRESH_RULE_CHECKS, RefreshCase, RefreshRuleEvidence};
 pub use session::{CHECKS as SESSION_CHECKS, SessionCase, SessionEvidence};
 pub use tenants::{CHECKS as TENANT_CHECKS, ForeignRedemption, TenantEvidence};
-pub use token_response::{CHECKS as TOKEN_RESPONSE_CHECKS, TokenResponseEvidence};
+pub use token_response::{CHECKS as TOKEN_RESPONSE_CHECKS, ERROR_CHECKS as TOKEN_ERROR_RESPONSE_CHECKS, TokenResponseEvidence};
 pub use userinfo::{
     CHECKS as USERINFO_CHECKS, INVALID_TOKEN_CHECKS as USERINFO_INVALID_TOKEN_CHECKS,
     NO_TOKEN_CHECKS as USERINFO_NO_TOKEN_CHECKS, UserInfoErrorEvidence, UserInfoEvidence,

@@ -134,6 +134,16 @@ pub const CHECKS: &[C] = &[
     error::ERROR_401_CHALLENGE,
 ];
 
+/// The checks of an error answer (RFC 6749 5.2), for modules that provoke refusals.
+pub const ERROR_CHECKS: &[C] = &[
+    error::ERROR_STATUS,
+    error::ERROR_CODE_PRESENT,
+    error::ERROR_CODE_REGISTERED,
+    error::ERROR_DESCRIPTION,
+    error::ERROR_URI,
+    error::ERROR_401_CHALLENGE,
+];
+
 /// The body object of a 200 response, or a skip.
 fn success(e: &TokenResponseEvidence) -> Result<&Map<String, Value>, Verdict> {
     if e.status != 200 {

@@ -84,7 +84,7 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     // Token response, client authentication and ID token contents.
     p("token-success-with-error-field", &["token.success.no_error_field"]),
     p("token-expires-in-zero", &["token.expires_in.valid"]),
-    p("client-auth-no-challenge", &["client_auth.basic.challenge"]),
+    p("client-auth-no-challenge", &["client_auth.basic.challenge", "token.error.www_authenticate_on_401"]),
     p("token-scope-double-space", &["token.scope.well_formed"]),
     p("token-type-missing", &["token.token_type.present"]),
     p("token-content-type-text", &["token.response.content_type_json"]),
@@ -151,5 +151,7 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("userinfo-accepts-id-token", &["userinfo.id_token_as_bearer.refused"]),
     p("revocation-noop", &["introspection.revoked_token.inactive", "revocation.refresh_token.unusable"]),
     p("logout-open-redirect", &["logout.unregistered_uri.not_redirected"]),
+    p("token-error-description-bad-charset", &["token.error.description_charset"]),
+    p("token-error-uri-invalid", &["token.error.uri_valid"]),
     p("id-token-not-encrypted", &["idtoken.jwe.encrypted"]),
 ];

@@ -48,8 +48,10 @@ pub fn presented(authorization: Option<&str>, params: &Params) -> Result<Present
     match (body_id, body_secret) {
         (Some(id), Some(secret)) => Ok(Presented::Post { id: id.to_owned(), secret: secret.to_owned() }),
         (Some(id), None) => Ok(Presented::IdOnly(id.to_owned())),
+        // RFC 6749 5.2: 401 only with a WWW-Authenticate challenge (for a client that used the
+        // Authorization header); otherwise 400.
         (None, _) => Err(OAuthError {
-            status: 401,
+            status: 400,
             error: "invalid_client",
             description: "client authentication is required".into(),
             www_authenticate: None,
@@ -82,12 +84,12 @@ fn invalid_client_basic(description: &str) -> OAuthError {
 fn invalid_client(presented: &Presented, description: &str) -> OAuthError {
     match presented {
         Presented::Basic { .. } => invalid_client_basic(description),
-        _ => OAuthError { status: 401, error: "invalid_client", description: description.into(), www_authenticate: None },
+        _ => OAuthError { status: 400, error: "invalid_client", description: description.into(), www_authenticate: None },
     }
 }
 
-/// Authenticates the client; errors are RFC 6749 5.2 `invalid_client` (401, with
-/// `WWW-Authenticate` when Basic was used).
+/// Authenticates the client; errors are RFC 6749 5.2 `invalid_client` (401 with
+/// `WWW-Authenticate` when Basic was used, else 400).
 pub fn authenticate(provider: &Provider, presented: &Presented) -> Result<ClientRecord, ProtocolError> {
     let id = match presented {
         Presented::Basic { id, .. } | Presented::Post { id, .. } | Presented::IdOnly(id) => id,
@@ -156,6 +158,6 @@ mod tests {
             Presented::Post { id: "a".into(), secret: "s".into() }
         );
         assert_eq!(presented(None, &params(&[("client_id", "a")])).unwrap(), Presented::IdOnly("a".into()));
-        assert_eq!(presented(None, &params(&[])).unwrap_err().status, 401);
+        assert_eq!(presented(None, &params(&[])).unwrap_err().status, 400);
     }
 }

@@ -52,8 +52,28 @@ pub(crate) async fn token_post(State(p): State<AppState>, headers: HeaderMap, bo
             }
             res
         }
+        Err(ProtocolError::OAuth(e)) if p.fault(Fault::TokenErrorDescriptionBadCharset) || p.fault(Fault::TokenErrorUriInvalid) => {
+            insecure_malformed_token_error(&p, e)
+        }
         Err(e) => WebError(e).into_response(),
     }
+}
+
+/// A token error answer broken by the error-format faults (RFC 6749 5.2 charsets and URI).
+fn insecure_malformed_token_error(p: &crate::provider::Provider, e: OAuthError) -> Response {
+    let mut body = Map::new();
+    body.insert("error".into(), e.error.into());
+    let description = if p.fault(Fault::TokenErrorDescriptionBadCharset) { format!("{} \"r\u{e9}essayez\"", e.description) } else { e.description };
+    body.insert("error_description".into(), description.into());
+    if p.fault(Fault::TokenErrorUriInvalid) {
+        body.insert("error_uri".into(), "see the manual".into());
+    }
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut res = json(status, Value::Object(body).to_string());
+    if let Some(challenge) = e.www_authenticate.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
+    }
+    res
 }
 
 /// The bearer token of an `Authorization: Bearer` header (`Err` for another scheme).

@@ -282,6 +282,14 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             b.token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await;
             b.token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await.2["error"] != "invalid_grant"
         }
+        Fault::TokenErrorDescriptionBadCharset => {
+            let (_, _, e) = b.token(CONFIDENTIAL, &[("grant_type", "authorization_code"), ("code", "no-such-code")]).await;
+            e["error_description"].as_str().is_some_and(|d| d.contains('"') && !d.is_ascii())
+        }
+        Fault::TokenErrorUriInvalid => {
+            let (_, _, e) = b.token(CONFIDENTIAL, &[("grant_type", "authorization_code"), ("code", "no-such-code")]).await;
+            e["error_uri"].as_str().is_some_and(|u| url::Url::parse(u).is_err())
+        }
         Fault::TokenScopeDoubleSpace => b.tokens(CONFIDENTIAL).await["scope"].as_str().unwrap().contains("  "),
         Fault::ClientAuthMissingAccepted => {
             let id_only = Client { id: CONFIDENTIAL.id, secret: None, post: false };

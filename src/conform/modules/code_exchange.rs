@@ -11,7 +11,7 @@ use url::Url;
 use super::{ModuleKind, ModuleOutcome};
 use crate::checks::{
     CLIENT_AUTH_CHECKS, CODE_EXPIRED_CHECKS, CODE_REUSE_CHECKS, CODE_WRONG_CLIENT_CHECKS, CODE_WRONG_REDIRECT_URI_CHECKS,
-    ClientAuthEvidence, CodeReuseEvidence, TokenAnswer, evaluate,
+    ClientAuthEvidence, CodeReuseEvidence, Finding, TOKEN_ERROR_RESPONSE_CHECKS, TokenAnswer, evaluate,
 };
 use crate::conform::steps::{self, UserActs};
 use crate::conform::{Ctx, ModuleSpec};
@@ -101,6 +101,31 @@ pub(super) fn answer(resp: &HttpResponse) -> TokenAnswer {
     TokenAnswer::new(resp.status, resp.json().as_ref(), resp.header("www-authenticate"))
 }
 
+/// A token answer read as evidence, plus the token-error checks (RFC 6749 5.2: status, `error`
+/// code, `error_description`, `error_uri`, the 401 challenge) judged on the raw response when it
+/// is a refusal.
+pub(super) struct Judged {
+    /// The answer as check evidence.
+    pub(super) answer: TokenAnswer,
+    /// `token.error.*` findings (none for a 200).
+    pub(super) findings: Vec<Finding>,
+}
+
+/// Reads and judges a token endpoint response to a request of `grant`.
+pub(super) fn judged(resp: &HttpResponse, grant: &str) -> Judged {
+    let findings = if resp.status == 200 {
+        Vec::new()
+    } else {
+        evaluate(TOKEN_ERROR_RESPONSE_CHECKS, &super::code_flow::token_evidence(resp, resp.json(), "", grant))
+    };
+    Judged { answer: answer(resp), findings }
+}
+
+/// Sends a token request and judges the answer; a transport error becomes a note.
+async fn send_judged(agent: &Agent, req: HttpRequest, grant: &str) -> Result<Judged, String> {
+    steps::send(agent, req).await.map(|r| judged(&r, grant))
+}
+
 /// Sends a token request; a transport error becomes a note.
 pub(super) async fn token_answer(agent: &Agent, req: HttpRequest) -> Result<TokenAnswer, String> {
     steps::send(agent, req).await.map(|r| answer(&r))
@@ -143,14 +168,16 @@ async fn reuse(ctx: &Ctx, browser: &Agent) -> Result<ModuleOutcome, String> {
     };
     let tokens = steps::tokens(ctx, browser, &client, AuthParams::fresh(&client)).await?;
     let verifier = tokens.params.pkce.as_ref().map(|p| p.verifier.as_str());
-    let second = answer(&steps::redeem(ctx, browser, &client, &tokens.code, verifier).await?);
+    let second = judged(&steps::redeem(ctx, browser, &client, &tokens.code, verifier).await?, "authorization_code");
     let userinfo = ctx.endpoints.as_ref().and_then(|e| e.userinfo.clone());
     let userinfo_after = match (userinfo, tokens.get("access_token")) {
         (Some(ep), Some(at)) => steps::send(browser, flow::token::userinfo(&ep, at)).await.ok().map(|r| r.status),
         _ => None,
     };
-    let ev = CodeReuseEvidence { second, userinfo_after };
-    Ok(ModuleOutcome { findings: evaluate(CODE_REUSE_CHECKS, &ev), ..ModuleOutcome::default() })
+    let ev = CodeReuseEvidence { second: second.answer, userinfo_after };
+    let mut findings = evaluate(CODE_REUSE_CHECKS, &ev);
+    findings.extend(second.findings);
+    Ok(ModuleOutcome { findings, ..ModuleOutcome::default() })
 }
 
 async fn wrong_client(ctx: &Ctx, browser: &Agent, token: &Url) -> Result<ModuleOutcome, String> {
@@ -166,8 +193,10 @@ async fn wrong_client(ctx: &Ctx, browser: &Agent, token: &Url) -> Result<ModuleO
     // Only the client differs: A's redirect_uri and verifier go with B's credentials.
     let b_as_a = ClientProfile { redirect_uri: a.redirect_uri.clone(), ..b };
     let req = flow::token::code_exchange(token, &b_as_a, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    let ev = token_answer(browser, req).await?;
-    Ok(ModuleOutcome { findings: evaluate(CODE_WRONG_CLIENT_CHECKS, &ev), ..ModuleOutcome::default() })
+    let j = send_judged(browser, req, "authorization_code").await?;
+    let mut findings = evaluate(CODE_WRONG_CLIENT_CHECKS, &j.answer);
+    findings.extend(j.findings);
+    Ok(ModuleOutcome { findings, ..ModuleOutcome::default() })
 }
 
 async fn wrong_redirect_uri(ctx: &Ctx, browser: &Agent, token: &Url) -> Result<ModuleOutcome, String> {
@@ -179,8 +208,10 @@ async fn wrong_redirect_uri(ctx: &Ctx, browser: &Agent, token: &Url) -> Result<M
     let code = code_for(ctx, browser, &client, &params).await?;
     let moved = ClientProfile { redirect_uri: other, ..client };
     let req = flow::token::code_exchange(token, &moved, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    let ev = token_answer(browser, req).await?;
-    Ok(ModuleOutcome { findings: evaluate(CODE_WRONG_REDIRECT_URI_CHECKS, &ev), ..ModuleOutcome::default() })
+    let j = send_judged(browser, req, "authorization_code").await?;
+    let mut findings = evaluate(CODE_WRONG_REDIRECT_URI_CHECKS, &j.answer);
+    findings.extend(j.findings);
+    Ok(ModuleOutcome { findings, ..ModuleOutcome::default() })
 }
 
 async fn expired(ctx: &Ctx, browser: &Agent) -> Result<ModuleOutcome, String> {
@@ -190,8 +221,10 @@ async fn expired(ctx: &Ctx, browser: &Agent) -> Result<ModuleOutcome, String> {
     let params = AuthParams::fresh(&client);
     let code = code_for(ctx, browser, &client, &params).await?;
     tokio::time::sleep(Duration::from_secs(lifetime.saturating_add(1))).await;
-    let ev = answer(&steps::redeem(ctx, browser, &client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?);
-    let mut out = ModuleOutcome { findings: evaluate(CODE_EXPIRED_CHECKS, &ev), ..ModuleOutcome::default() };
+    let j = judged(&steps::redeem(ctx, browser, &client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?, "authorization_code");
+    let mut findings = evaluate(CODE_EXPIRED_CHECKS, &j.answer);
+    findings.extend(j.findings);
+    let mut out = ModuleOutcome { findings, ..ModuleOutcome::default() };
     out.note = Some(format!("redeemed {} s after the code was issued ({} s lifetime)", lifetime.saturating_add(1), lifetime));
     Ok(out)
 }
@@ -213,27 +246,41 @@ pub(super) async fn client_auth(ctx: &mut Ctx, idx: usize) -> ModuleOutcome {
         Err(e) => return ModuleOutcome::default().abort(e),
     };
     match client_auth_evidence(ctx, &browser, &token, &client).await {
-        Ok(ev) => ModuleOutcome { findings: evaluate(CLIENT_AUTH_CHECKS, &ev), ..ModuleOutcome::default() },
+        Ok((ev, mut errors)) => {
+            let mut findings = evaluate(CLIENT_AUTH_CHECKS, &ev);
+            findings.append(&mut errors);
+            ModuleOutcome { findings, ..ModuleOutcome::default() }
+        }
         Err(note) => ModuleOutcome::default().abort(note),
     }
 }
 
-async fn client_auth_evidence(ctx: &Ctx, browser: &Agent, token: &Url, client: &ClientProfile) -> Result<ClientAuthEvidence, String> {
+/// The three attempts as evidence, and the token-error findings of the two refusals.
+async fn client_auth_evidence(ctx: &Ctx, browser: &Agent, token: &Url, client: &ClientProfile) -> Result<(ClientAuthEvidence, Vec<Finding>), String> {
     let wrong = ClientProfile { client_secret: Some(Secret::new(random_token(24))), ..client.clone() };
     let none = ClientProfile { client_secret: None, auth_method: ClientAuth::None, ..client.clone() };
-    let wrong_secret = redeem_fresh(ctx, browser, token, client, &wrong).await?;
+    let mut wrong_secret = redeem_fresh(ctx, browser, token, client, &wrong).await?;
     let no_secret = redeem_fresh(ctx, browser, token, client, &none).await?;
     let correct = redeem_fresh(ctx, browser, token, client, client).await?;
     let advertised = ctx.metadata.as_ref().map(|m| m.token_endpoint_auth_methods().into_iter().map(str::to_owned).collect()).unwrap_or_default();
-    Ok(ClientAuthEvidence { method: client.auth_method.as_str().to_owned(), advertised, wrong_secret, no_secret, correct })
+    // One set of token-error findings per module: the wrong secret is the refusal every provider gives.
+    let errors = std::mem::take(&mut wrong_secret.findings);
+    let ev = ClientAuthEvidence {
+        method: client.auth_method.as_str().to_owned(),
+        advertised,
+        wrong_secret: wrong_secret.answer,
+        no_secret: no_secret.answer,
+        correct: correct.answer,
+    };
+    Ok((ev, errors))
 }
 
 /// Gets a fresh code for `client` and redeems it presenting `presented`'s credentials.
-async fn redeem_fresh(ctx: &Ctx, browser: &Agent, token: &Url, client: &ClientProfile, presented: &ClientProfile) -> Result<TokenAnswer, String> {
+async fn redeem_fresh(ctx: &Ctx, browser: &Agent, token: &Url, client: &ClientProfile, presented: &ClientProfile) -> Result<Judged, String> {
     let params = AuthParams::fresh(client);
     let code = code_for(ctx, browser, client, &params).await?;
     let req = flow::token::code_exchange(token, presented, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    token_answer(browser, req).await
+    send_judged(browser, req, "authorization_code").await
 }
 
 #[cfg(test)]
