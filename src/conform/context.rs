@@ -10,7 +10,8 @@ use crate::clock::Clock;
 use crate::discovery::ProviderMetadata;
 use crate::http::Agent;
 use crate::jose::{Jwks, UnverifiedJwt};
-use crate::target::Target;
+use crate::checks::IdTokenEvidence;
+use crate::target::{ClientProfile, Target};
 
 /// The provider's endpoints as advertised (only those that parse as URLs).
 #[derive(Debug, Clone)]
@@ -60,6 +61,24 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Evidence for an ID token (`token`: the received JWS, or the inner JWS of a decrypted JWE)
+    /// issued to `client`: the run's keys, issuer, advertised algs and clock, the client's
+    /// registrations and the access token it came with. Callers add what they sent (nonce,
+    /// max_age, code) and what came before (a previous ID token).
+    pub fn id_token_evidence(&self, client: &ClientProfile, token: &str, access_token: Option<String>) -> IdTokenEvidence {
+        let mut ev = IdTokenEvidence::from_raw(token);
+        ev.encryption_registered = client.id_token_encryption().is_some();
+        ev.jwks = self.jwks.clone();
+        ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
+        ev.issuer = self.target.issuer.clone();
+        ev.client_id = client.client_id.clone();
+        ev.access_token = access_token;
+        ev.algs_advertised = self.id_token_algs();
+        ev.registered_alg = client.id_token_signed_response_alg.clone();
+        ev.now = self.clock.now();
+        ev
+    }
+
     /// The ID-token algs the provider advertises.
     pub fn id_token_algs(&self) -> Vec<String> {
         self.metadata

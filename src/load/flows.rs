@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::stats::LoadStats;
 use crate::checks::{
-    Finding, ID_TOKEN_CHECKS, IdTokenEvidence, Status, TOKEN_RESPONSE_CHECKS, USERINFO_CHECKS, evaluate,
+    Finding, ID_TOKEN_CHECKS, Status, TOKEN_RESPONSE_CHECKS, USERINFO_CHECKS, evaluate,
 };
 use crate::conform::steps::{self, UserActs};
 use crate::conform::{Ctx, open_id_token, token_evidence, userinfo_evidence};
@@ -64,17 +64,8 @@ pub fn verify_id_token(
     // Encrypted ID tokens (OIDC Core 10.2) are decrypted first, as in the conformance path.
     let opened = open_id_token(raw, client);
     let decrypted_ok = count_failures(stats, &opened.findings);
-    let mut ev = IdTokenEvidence::from_raw(&opened.token);
-    ev.encryption_registered = client.id_token_encryption().is_some();
-    ev.jwks = ctx.jwks.clone();
-    ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
-    ev.issuer = ctx.target.issuer.clone();
-    ev.client_id = client.client_id.clone();
+    let mut ev = ctx.id_token_evidence(client, &opened.token, access_token);
     ev.nonce_sent = nonce;
-    ev.access_token = access_token;
-    ev.algs_advertised = ctx.id_token_algs();
-    ev.registered_alg = client.id_token_signed_response_alg.clone();
-    ev.now = ctx.clock.now();
     let findings = evaluate(ID_TOKEN_CHECKS, &ev);
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let ok = count_failures(stats, &findings) && decrypted_ok;

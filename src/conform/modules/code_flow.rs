@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::ModuleOutcome;
 use crate::checks::{
     AUTHORIZATION_CHECKS, AuthorizationEvidence, EncryptionRegistration, FLOW_CHECKS, Finding, FlowEvidence,
-    ID_TOKEN_CHECKS, ID_TOKEN_ENCRYPTION_CHECKS, IdTokenEncryptionEvidence, IdTokenEvidence, SCOPE_CHECKS,
+    ID_TOKEN_CHECKS, ID_TOKEN_ENCRYPTION_CHECKS, IdTokenEncryptionEvidence, SCOPE_CHECKS,
     ScopeEvidence, TOKEN_RESPONSE_CHECKS, TokenResponseEvidence, USERINFO_CHECKS, UserInfoEvidence, evaluate,
 };
 use crate::conform::steps::{self, UserActs};
@@ -102,18 +102,9 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
             if opened.note.is_some() {
                 out.note = opened.note;
             }
-            let mut ev = IdTokenEvidence::from_raw(&opened.token);
-            ev.encryption_registered = client.id_token_encryption().is_some();
-            ev.jwks = ctx.jwks.clone();
-            ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
-            ev.issuer = ctx.target.issuer.clone();
-            ev.client_id = client.client_id.clone();
+            let mut ev = ctx.id_token_evidence(&client, &opened.token, access_token.clone());
             ev.nonce_sent = params.nonce.clone();
-            ev.access_token = access_token.clone();
             ev.code = Some(code.clone());
-            ev.algs_advertised = ctx.id_token_algs();
-            ev.registered_alg = client.id_token_signed_response_alg.clone();
-            ev.now = ctx.clock.now();
             id_claims = ev.jwt.as_ref().map(|j| j.claims.clone());
             out.findings.extend(evaluate(ID_TOKEN_CHECKS, &ev));
             if let (Some(rt), Some(jwt)) = (str_of("refresh_token"), ev.jwt.clone()) {

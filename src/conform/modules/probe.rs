@@ -152,17 +152,8 @@ pub(super) fn auth_time_findings(ctx: &Ctx, a: &Attempt, client: &ClientProfile)
 /// it fails (the code-flow modules report that failure; here it only excuses the provider).
 pub(super) fn id_token_problem(ctx: &Ctx, a: &Attempt, client: &ClientProfile) -> Option<String> {
     let received = a.token("id_token")?;
-    let mut ev = IdTokenEvidence::from_raw(&super::code_flow::open_id_token(&received, client).token);
-    ev.encryption_registered = client.id_token_encryption().is_some();
-    ev.jwks = ctx.jwks.clone();
-    ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
-    ev.issuer = ctx.target.issuer.clone();
-    ev.client_id = client.client_id.clone();
+    let mut ev = ctx.id_token_evidence(client, &super::code_flow::open_id_token(&received, client).token, a.token("access_token"));
     ev.nonce_sent = a.params.nonce.clone();
-    ev.access_token = a.token("access_token");
-    ev.algs_advertised = ctx.id_token_algs();
-    ev.registered_alg = client.id_token_signed_response_alg.clone();
-    ev.now = ctx.clock.now();
     ID_TOKEN_CHECKS
         .iter()
         .map(|c| c.evaluate(&ev))

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::ModuleOutcome;
 use super::code_flow::{backchannel, open_id_token, token_evidence};
-use crate::checks::{ID_TOKEN_CHECKS, IdTokenEvidence, TOKEN_RESPONSE_CHECKS, evaluate};
+use crate::checks::{ID_TOKEN_CHECKS, TOKEN_RESPONSE_CHECKS, evaluate};
 use crate::conform::Ctx;
 use crate::flow;
 
@@ -35,16 +35,7 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
         let opened = open_id_token(&received, &client);
         out.findings.extend(opened.findings);
         out.note = opened.note;
-        let mut ev = IdTokenEvidence::from_raw(&opened.token);
-        ev.encryption_registered = client.id_token_encryption().is_some();
-        ev.jwks = ctx.jwks.clone();
-        ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
-        ev.issuer = ctx.target.issuer.clone();
-        ev.client_id = client.client_id.clone();
-        ev.access_token = get("access_token");
-        ev.algs_advertised = ctx.id_token_algs();
-        ev.registered_alg = client.id_token_signed_response_alg.clone();
-        ev.now = ctx.clock.now();
+        let mut ev = ctx.id_token_evidence(&client, &opened.token, get("access_token"));
         ev.previous = issued.id_token.clone();
         out.findings.extend(evaluate(ID_TOKEN_CHECKS, &ev));
     } else {
