@@ -1,6 +1,7 @@
 //! Integration test modules.
 
 mod end_to_end;
+mod fake_kit;
 mod faults;
 mod json_login;
 mod misbehaving;

@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use aws_lc_rs::hmac;
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 use url::Url;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use crate::it::fake_kit::{b64, discovery, json};
 use oidc_harness::checks::{Finding, Status};
 use oidc_harness::clock::SystemClock;
 use oidc_harness::conform::{self, Plan, RunOptions, Selection};
@@ -102,16 +103,9 @@ impl Respond for CodeEatingTenant {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         let i = &self.issuer;
         match (req.method.as_str(), req.url.path()) {
-            ("GET", "/.well-known/openid-configuration") => json_response(200, &json!({
-                "issuer": i,
-                "authorization_endpoint": format!("{i}/authorize"),
-                "token_endpoint": format!("{i}/token"),
-                "userinfo_endpoint": format!("{i}/userinfo"),
-                "jwks_uri": format!("{i}/jwks"),
-                "response_types_supported": ["code"],
-                "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["HS256"],
-            })),
+            ("GET", "/.well-known/openid-configuration") => {
+                json_response(200, &discovery(i, json!({ "id_token_signing_alg_values_supported": ["HS256"] })))
+            }
             ("GET", "/jwks") => json_response(200, &json!({ "keys": [] })),
             ("GET", "/authorize") => {
                 let mut location = Url::parse(REDIRECT_URI).expect("redirect_uri");
@@ -145,12 +139,12 @@ impl CodeEatingTenant {
     fn id_token(&self) -> String {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
         let claims = json!({ "iss": self.issuer, "sub": "user-1", "aud": FAKE_CLIENT_ID, "iat": now, "exp": now + 300 });
-        let input = format!("{}.{}", URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#), URL_SAFE_NO_PAD.encode(claims.to_string()));
+        let input = format!("{}.{}", b64(br#"{"alg":"HS256","typ":"JWT"}"#), b64(claims.to_string().as_bytes()));
         let tag = hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, FAKE_CLIENT_SECRET.as_bytes()), input.as_bytes());
-        format!("{input}.{}", URL_SAFE_NO_PAD.encode(tag.as_ref()))
+        format!("{input}.{}", b64(tag.as_ref()))
     }
 }
 
 fn json_response(status: u16, body: &Value) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body.to_string().into_bytes(), "application/json").insert_header("Cache-Control", "no-store")
+    json(status, body).insert_header("Cache-Control", "no-store")
 }

@@ -14,10 +14,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use aws_lc_rs::digest::{SHA256, digest};
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use aws_lc_rs::rsa::KeySize;
-use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256, RsaKeyPair};
+use aws_lc_rs::signature::RsaKeyPair;
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
+
+use crate::it::fake_kit::{b64, discovery, json, rsa_jwk, sign_rs256};
 use url::Url;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -99,10 +101,6 @@ fn key() -> &'static RsaKeyPair {
     KEY.get_or_init(|| RsaKeyPair::generate(KeySize::Rsa2048).expect("RSA keygen"))
 }
 
-fn b64(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
 fn form(body: &[u8]) -> HashMap<String, String> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
@@ -117,10 +115,6 @@ fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
 
 fn cookie(req: &Request, name: &str) -> Option<String> {
     header(req, "cookie")?.split(';').filter_map(|c| c.trim().split_once('=')).find(|(k, _)| *k == name).map(|(_, v)| v.to_owned())
-}
-
-fn json(status: u16, body: &Value) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body.to_string().into_bytes(), "application/json")
 }
 
 fn html(body: String) -> ResponseTemplate {
@@ -161,31 +155,20 @@ impl SpaOp {
     }
 
     fn discovery(&self) -> ResponseTemplate {
-        let i = &self.issuer;
-        json(200, &json!({
-            "issuer": i,
-            "authorization_endpoint": format!("{i}/authorize"),
-            "token_endpoint": format!("{i}/token"),
-            "userinfo_endpoint": format!("{i}/userinfo"),
-            "jwks_uri": format!("{i}/jwks"),
-            "response_types_supported": ["code"],
+        json(200, &discovery(&self.issuer, json!({
             "response_modes_supported": ["query"],
             "grant_types_supported": ["authorization_code"],
-            "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "scopes_supported": ["openid", "profile", "email"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic"],
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", "at_hash", "name", "given_name", "family_name", "email", "email_verified"],
             "code_challenge_methods_supported": ["S256"],
             "authorization_response_iss_parameter_supported": true,
-        }))
+        })))
     }
 
     fn jwks(&self) -> ResponseTemplate {
-        let public = self.key.public_key();
-        let n = b64(public.modulus().big_endian_without_leading_zero());
-        let e = b64(public.exponent().big_endian_without_leading_zero());
-        json(200, &json!({ "keys": [{ "kty": "RSA", "kid": KID, "use": "sig", "alg": "RS256", "n": n, "e": e }] }))
+        json(200, &json!({ "keys": [rsa_jwk(self.key, KID)] }))
     }
 
     /// Validates the request and sends the browser to the app's login page.
@@ -335,11 +318,7 @@ impl SpaOp {
         if let Some(n) = &grant.nonce {
             claims["nonce"] = json!(n);
         }
-        let header = json!({ "alg": "RS256", "typ": "JWT", "kid": KID });
-        let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
-        let mut sig = vec![0u8; self.key.public_modulus_len()];
-        self.key.sign(&RSA_PKCS1_SHA256, &self.rng, input.as_bytes(), &mut sig).expect("RS256 signature");
-        format!("{input}.{}", b64(&sig))
+        sign_rs256(self.key, &self.rng, &json!({ "alg": "RS256", "typ": "JWT", "kid": KID }), &claims)
     }
 
     /// UserInfo: the claims of the granted scopes for a known token, a 401 challenge otherwise.

@@ -13,10 +13,12 @@ use std::sync::{Mutex, OnceLock};
 use aws_lc_rs::digest::{SHA256, digest};
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use aws_lc_rs::rsa::KeySize;
-use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256, RsaKeyPair};
+use aws_lc_rs::signature::RsaKeyPair;
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
+
+use crate::it::fake_kit::{b64, discovery, rsa_jwk, sign_rs256};
 use url::Url;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -91,10 +93,6 @@ fn keys() -> &'static (RsaKeyPair, RsaKeyPair) {
     })
 }
 
-fn b64(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
 /// SHA-256 of `s`, left half, base64url (at_hash for RS256).
 fn left_half_sha256(s: &str) -> String {
     let d = digest(&SHA256, s.as_bytes());
@@ -106,13 +104,6 @@ fn form(body: &[u8]) -> HashMap<String, String> {
 }
 
 /// A public RSA JWK for `key`.
-fn rsa_jwk(key: &RsaKeyPair, kid: &str) -> Value {
-    let public = key.public_key();
-    let n = b64(public.modulus().big_endian_without_leading_zero());
-    let e = b64(public.exponent().big_endian_without_leading_zero());
-    json!({ "kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256", "n": n, "e": e })
-}
-
 /// JSON mislabelled as `text/plain`.
 fn text_plain(body: &Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.to_string().into_bytes(), "text/plain")
@@ -147,23 +138,16 @@ impl FakeOp {
 
     fn discovery(&self) -> ResponseTemplate {
         let i = &self.issuer;
-        let mut doc = json!({
-            "issuer": i,
-            "authorization_endpoint": format!("{i}/authorize"),
-            "token_endpoint": format!("{i}/token"),
-            "userinfo_endpoint": format!("{i}/userinfo"),
-            "jwks_uri": format!("{i}/jwks"),
-            "response_types_supported": ["code"],
+        let mut doc = discovery(i, json!({
             "response_modes_supported": ["query"],
             "grant_types_supported": ["authorization_code"],
-            "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
             "scopes_supported": ["openid"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic"],
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", "at_hash"],
             "code_challenge_methods_supported": ["S256"],
             "authorization_response_iss_parameter_supported": true,
-        });
+        }));
         match self.bad {
             Misbehaviour::DiscoveryIssuerMismatch => doc["issuer"] = json!(format!("{i}/other")),
             Misbehaviour::DiscoveryWithoutResponseTypes => {
@@ -341,11 +325,8 @@ impl FakeOp {
             Misbehaviour::AllowedIdTokenWithoutKid => json!({ "alg": "RS256" }),
             _ => json!({ "alg": "RS256", "typ": "JWT", "kid": KID }),
         };
-        let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
         let key = if bad == Misbehaviour::IdTokenForeignKey { self.foreign_key } else { self.key };
-        let mut sig = vec![0u8; key.public_modulus_len()];
-        key.sign(&RSA_PKCS1_SHA256, &self.rng, input.as_bytes(), &mut sig).expect("RS256 signature");
-        format!("{input}.{}", b64(&sig))
+        sign_rs256(key, &self.rng, &header, &claims)
     }
 
     /// UserInfo: claims for a known Bearer token, a 401 challenge otherwise.
