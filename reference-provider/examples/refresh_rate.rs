@@ -24,6 +24,10 @@
 //! `USERNAME`, `PASSWORD`, `REDIRECT_URI`, `CHAINS`, `SECONDS`, `PROVIDER_PID`, `CLK_TCK`
 //! (the names `reference-provider` prints on start). Secrets and tokens are never printed.
 
+/// The provider binary's allocator, so that `--in-process` measures what the provider runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -129,7 +129,7 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
     let hash = random::fingerprint(token);
     // Validate first (read only), so that a refused request does not burn a valid token; then
     // use it by the atomic conditional update.
-    let Some(record) = provider.store.refresh_token(&hash)? else {
+    let Some((record, grant_revoked)) = provider.store.refresh_token_and_grant_revoked(&hash)? else {
         return Err(err("invalid_grant", "unknown refresh token"));
     };
     if record.client_id != client.client_id && !provider.fault(Fault::RefreshNotBoundToClient) {
@@ -141,7 +141,7 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
         provider.store.revoke_grant(&record.grant_id, now)?;
         return Err(err(reuse_error(provider), "refresh token was already used; the grant is revoked"));
     }
-    if record.revoked_at.is_some() || provider.store.grant_revoked(&record.grant_id)? {
+    if record.revoked_at.is_some() || grant_revoked {
         return Err(err("invalid_grant", "refresh token was revoked"));
     }
     if record.expires_at <= now {

@@ -251,6 +251,29 @@ impl Store {
         raw.map(RawRefresh::decode).transpose()
     }
 
+    /// The refresh token with this hash, whatever its state, and whether its grant is revoked:
+    /// [`Store::refresh_token`] and [`Store::grant_revoked`] in one statement (the refresh grant
+    /// asks both on every request).
+    pub fn refresh_token_and_grant_revoked(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(RefreshRecord, bool)>> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(concat!(
+            "SELECT ",
+            refresh_columns!(),
+            ", EXISTS (SELECT 1 FROM revoked_grants g WHERE g.grant_id = refresh_tokens.grant_id)
+             FROM refresh_tokens WHERE token_hash = ?1"
+        ))?;
+        let raw = stmt
+            .query_row([token_hash], |row| {
+                Ok((RawRefresh::from_row(row)?, row.get::<_, bool>(11)?))
+            })
+            .optional()?;
+        raw.map(|(raw, revoked)| Ok((raw.decode()?, revoked)))
+            .transpose()
+    }
+
     /// Marks a refresh token used (rotated away): exactly one caller ever gets
     /// [`Redemption::Won`]; later callers get [`Redemption::AlreadyUsed`] (reuse: the caller
     /// should revoke the grant). Revocation and expiry are judged by the caller from the record.

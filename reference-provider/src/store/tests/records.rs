@@ -284,6 +284,13 @@ fn revoking_a_grant_revokes_its_refresh_tokens_only() {
     assert_eq!(revoked("rt-a1"), Some(10));
     assert_eq!(revoked("rt-a2"), Some(5), "earlier revocation time is kept");
     assert_eq!(revoked("rt-b1"), None);
+    let with_grant = |h: &str| {
+        let (record, grant_revoked) = s.refresh_token_and_grant_revoked(h).unwrap().unwrap();
+        (record.revoked_at, grant_revoked)
+    };
+    assert_eq!(with_grant("rt-a1"), (Some(10), true));
+    assert_eq!(with_grant("rt-b1"), (None, false));
+    assert_eq!(s.refresh_token_and_grant_revoked("rt-unknown").unwrap(), None);
 
     // A token issued under an already revoked grant (rotation racing revocation) is born revoked.
     s.insert_refresh(&refresh("rt-a3", "grant-a", 1000))
