@@ -87,6 +87,7 @@ pub(crate) fn run(args: LoadArgs) -> anyhow::Result<u8> {
         goose_reports: args.report_file.clone(),
         replay_codes: args.replay_codes,
         goose_metrics: args.goose_metrics,
+        provider_in_process: args.target.is_none(),
     };
     let users = args.users.unwrap_or(scenario.users);
     // Bad overrides fail before anything starts.

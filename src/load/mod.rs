@@ -4,6 +4,7 @@
 //! and conformance findings seen under load.
 
 mod attack;
+mod cpu;
 mod embedded;
 pub mod flows;
 pub mod report;
@@ -46,6 +47,8 @@ pub struct LoadOptions {
     pub replay_codes: bool,
     /// Print Goose's own tables on stdout.
     pub goose_metrics: bool,
+    /// The provider runs inside this process (its CPU is then part of the process's).
+    pub provider_in_process: bool,
 }
 
 /// Why a load test could not run (exit code 2).
@@ -170,6 +173,7 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
     let attack = GooseAttack::initialize_with_config(config).map_err(|e| LoadError::Goose(e.to_string()))?;
     let attack = attack::build(attack, &checked, jobs, &shared).map_err(|e| LoadError::Goose(e.to_string()))?;
     let wall = Instant::now();
+    let cpu_before = cpu::process_cpu();
     let thresholds_failed = match attack.execute().await {
         Ok(_) => Vec::new(),
         Err(GooseError::ThresholdsFailed { failed, .. }) => {
@@ -178,6 +182,9 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
         Err(e) => return Err(LoadError::Goose(format!("{e}: {e:?}"))),
     };
     let duration_ms = u64::try_from(wall.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let process_cpu_ms = cpu_before
+        .zip(cpu::process_cpu())
+        .map(|(before, after)| u64::try_from(after.saturating_sub(before).as_millis()).unwrap_or(u64::MAX));
     let snap = shared.stats.snapshot();
     Ok(LoadReport {
         kind: report::KIND.into(),
@@ -194,5 +201,7 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
         errors: snap.errors,
         findings: snap.findings,
         thresholds_failed,
+        process_cpu_ms,
+        provider_in_process: opts.provider_in_process,
     })
 }

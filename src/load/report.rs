@@ -48,6 +48,14 @@ pub struct LoadReport {
     /// Goose thresholds that were missed (empty: all met or none set).
     #[serde(default)]
     pub thresholds_failed: Vec<String>,
+    /// CPU time (user + system, all threads) the load process(es) used during the run, in
+    /// milliseconds; summed over merged runs. Unknown (absent) off Linux.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_cpu_ms: Option<u64>,
+    /// The provider ran inside the load process (the embedded reference provider), so
+    /// `process_cpu_ms` includes the provider's work too.
+    #[serde(default)]
+    pub provider_in_process: bool,
 }
 
 /// Why reports cannot be read or merged.
@@ -126,6 +134,20 @@ impl LoadReport {
         self.counters.verifications as f64 / self.seconds()
     }
 
+    /// CPU microseconds of the load process per completed login flow (or, with no login flows,
+    /// per token response); `None` when unknown or nothing completed.
+    pub fn cpu_us_per_unit(&self) -> Option<(f64, &'static str)> {
+        let cpu_us = self.process_cpu_ms? as f64 * 1000.0;
+        let c = &self.counters;
+        if c.flows_completed > 0 {
+            Some((cpu_us / c.flows_completed as f64, "login flow"))
+        } else if c.token_responses > 0 {
+            Some((cpu_us / c.token_responses as f64, "token response"))
+        } else {
+            None
+        }
+    }
+
     /// MUST failures seen under load.
     pub fn must_failures(&self) -> u64 {
         self.findings.values().filter(|f| f.level == "MUST").map(|f| f.count).sum()
@@ -171,6 +193,8 @@ pub fn merge(reports: Vec<(String, LoadReport)>) -> Result<LoadReport, LoadRepor
         acc.started_at = acc.started_at.min(r.started_at);
         acc.duration_ms = acc.duration_ms.max(r.duration_ms);
         acc.processes += r.processes;
+        acc.process_cpu_ms = acc.process_cpu_ms.zip(r.process_cpu_ms).map(|(a, b)| a.saturating_add(b));
+        acc.provider_in_process |= r.provider_in_process;
         acc.users += r.users;
         for t in r.thresholds_failed {
             if !acc.thresholds_failed.contains(&t) {
@@ -203,6 +227,11 @@ pub fn render(r: &LoadReport) -> String {
     let _ = writeln!(out, "| login flows completed | {:.1} | {} of {} started |", r.flows_per_sec(), c.flows_completed, c.flows_started);
     let _ = writeln!(out, "| token responses | {:.1} | {} |", r.tokens_per_sec(), c.token_responses);
     let _ = writeln!(out, "| JWT verifications | {:.1} | {} ({} failed) |", r.verifications_per_sec(), c.verifications, c.verification_failures);
+    if let Some((us, unit)) = r.cpu_us_per_unit() {
+        let whose = if r.provider_in_process { "load process CPU (harness + embedded provider)" } else { "harness CPU" };
+        let total = r.process_cpu_ms.unwrap_or(0) as f64 / 1000.0;
+        let _ = writeln!(out, "| {whose} per {unit} | {us:.0} µs | {total:.2} s in all |");
+    }
     let _ = writeln!(out, "\n| step | count | errors | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|---:|");
     for (name, s) in &r.steps {
         let _ = writeln!(
@@ -264,6 +293,8 @@ mod tests {
             errors: s.errors,
             findings: s.findings,
             thresholds_failed: vec![],
+            process_cpu_ms: Some(ms / 2),
+            provider_in_process: false,
         }
     }
 
@@ -278,6 +309,25 @@ mod tests {
         let text = render(&merged);
         assert!(text.contains("| login flows completed | 15.0 | 150 of 150 started |"), "{text}");
         assert!(text.contains("| token | 150 | 0 |"), "{text}");
+        // CPU adds up over processes: (5000 + 4000) ms for 150 flows.
+        assert_eq!(merged.process_cpu_ms, Some(9000));
+        assert!(text.contains("| harness CPU per login flow | 60000 µs | 9.00 s in all |"), "{text}");
+    }
+
+    #[test]
+    fn cpu_per_unit_says_whose_cpu_it_is_and_is_left_out_when_unknown() {
+        let mut r = report("http://op", 2000, 0);
+        r.counters.token_responses = 4;
+        assert_eq!(r.cpu_us_per_unit(), Some((250_000.0, "token response")));
+        r.provider_in_process = true;
+        assert!(render(&r).contains("| load process CPU (harness + embedded provider) per token response | 250000 µs |"));
+        r.counters.token_responses = 0;
+        assert_eq!(r.cpu_us_per_unit(), None);
+        let mut unknown = report("http://op", 2000, 3);
+        unknown.process_cpu_ms = None;
+        assert!(!render(&unknown).contains("CPU"));
+        let merged = merge(vec![("a".into(), report("http://op", 1, 1)), ("b".into(), unknown)]).unwrap();
+        assert_eq!(merged.process_cpu_ms, None, "a sum with an unknown part is unknown");
     }
 
     #[test]

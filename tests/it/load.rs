@@ -1,12 +1,17 @@
 //! `oidc-harness load` against the embedded reference provider: a clean run counts flows and
 //! finds nothing; a broken provider is caught under load; thresholds fail the run; shard
-//! reports merge exactly. Goose keeps process-wide state, so the runs go one after another.
+//! reports merge exactly; a (wiremock) provider answering 500 is a finding under load. Goose
+//! keeps process-wide state, so the runs go one after another.
 
 use std::sync::Arc;
 
 use oidc_harness::clock::SystemClock;
 use oidc_harness::load::{self, LoadOptions, LoadReport, Scenario};
 use reference_provider::{Fault, FaultSet};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer};
+
+use super::fake_kit;
 
 async fn run(scenario: &str, faults: FaultSet, opts: LoadOptions) -> LoadReport {
     run_with(Scenario::builtin(scenario).unwrap(), faults, opts).await
@@ -67,4 +72,38 @@ async fn load_runs_count_flows_catch_faults_miss_thresholds_and_merge() {
     assert_eq!(merged.counters.flows_completed, clean.counters.flows_completed + second.counters.flows_completed);
     assert_eq!(merged.steps["token"].count, clean.steps["token"].count + second.steps["token"].count);
     assert!(load::render(&merged).contains("login flows completed"));
+    assert!(clean.process_cpu_ms.is_some_and(|ms| ms > 0) || !cfg!(target_os = "linux"), "{:?}", clean.process_cpu_ms);
+
+    // A provider whose token endpoint fails with 500: every answer is a finding under load.
+    let failing = server_error_provider().await;
+    let mut s = Scenario::builtin("client-credentials").unwrap();
+    s.users = 2;
+    s.hatch_rate = "4".into();
+    s.run_time = "2s".into();
+    let broken = load::run(server_error_profile(&failing.uri()), &s, &LoadOptions::default(), Arc::new(SystemClock)).await.unwrap();
+    let found = broken.findings.get("http.no_server_error").map(|f| (f.level.clone(), f.count));
+    assert!(found.as_ref().is_some_and(|(level, n)| level == "MUST" && *n > 0), "{:?}", broken.findings);
+    assert_eq!(broken.errors.get("HTTP 500 at client_credentials").copied(), found.map(|(_, n)| n), "{:?}", broken.errors);
+    assert_eq!(broken.counters.token_responses, 0);
+    assert!(broken.must_failures() > 0);
+}
+
+/// A wiremock provider: discovery and an empty JWK Set work, the token endpoint answers 500.
+async fn server_error_provider() -> MockServer {
+    let server = MockServer::start().await;
+    let doc = fake_kit::discovery(&server.uri(), serde_json::json!({"grant_types_supported": ["client_credentials"]}));
+    Mock::given(method("GET")).and(path("/.well-known/openid-configuration")).respond_with(fake_kit::json(200, &doc)).mount(&server).await;
+    Mock::given(method("GET")).and(path("/jwks")).respond_with(fake_kit::json(200, &serde_json::json!({"keys": []}))).mount(&server).await;
+    let oops = serde_json::json!({"error": "server_error"});
+    Mock::given(method("POST")).and(path("/token")).respond_with(fake_kit::json(500, &oops)).mount(&server).await;
+    server
+}
+
+/// The profile of [`server_error_provider`]: one confidential client (and the user every profile has).
+fn server_error_profile(issuer: &str) -> oidc_harness::target::Profile {
+    let text = format!(
+        "name = \"failing\"\nissuer = \"{issuer}\"\ntimeout_secs = 5\n[[users]]\nusername = \"nobody\"\npassword = \"${{SVC_SECRET}}\"\n[[clients]]\nclient_id = \"svc\"\nclient_secret = \"${{SVC_SECRET}}\"\nredirect_uri = \"http://127.0.0.1:9/cb\"\n"
+    );
+    let env = |name: &str| (name == "SVC_SECRET").then(|| "not-a-real-secret".to_owned());
+    oidc_harness::target::Profile::parse(&text, std::path::Path::new("failing.toml"), &env).expect("the profile parses")
 }
