@@ -345,10 +345,10 @@ impl Config {
             if !names.insert(u.username.as_str()) {
                 return bad(format!("user {:?} is defined twice", u.username));
             }
-            if let Some(sub) = &u.sub {
-                if sub.is_empty() || sub.len() > 255 || !sub.is_ascii() {
-                    return bad(format!("user {:?}: sub must be 1..=255 ASCII characters", u.username));
-                }
+            if let Some(sub) = &u.sub
+                && (sub.is_empty() || sub.len() > 255 || !sub.is_ascii())
+            {
+                return bad(format!("user {:?}: sub must be 1..=255 ASCII characters", u.username));
             }
         }
         if let Err(e) = argon2::Params::new(self.password_hash.memory_kib, self.password_hash.iterations, self.password_hash.parallelism, None) {

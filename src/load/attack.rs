@@ -101,7 +101,7 @@ async fn setup(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> Tran
         _ => Ok(Vec::new()),
     };
     let timings = state.agent.take_timings();
-    let verifications = result.as_ref().map(Vec::clone).unwrap_or_default();
+    let verifications = result.clone().unwrap_or_default();
     flush(user, &shared.stats, timings, &verifications).await;
     user.set_session_data(state);
     result.map(|_| ()).or_else(fail)
@@ -138,7 +138,7 @@ async fn act(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> Transa
         (FlowKind::DiscoveryJwks, Some(_)) => flows::discovery_jwks(ctx, &shared.stats, &state.agent).await.map(|()| Vec::new()),
     };
     let timings = state.agent.take_timings();
-    let verifications = result.as_ref().map(Vec::clone).unwrap_or_default();
+    let verifications = result.clone().unwrap_or_default();
     flush(user, &shared.stats, timings, &verifications).await;
     if let Some(s) = user.get_session_data_mut::<UserState>() {
         s.held = state.held;

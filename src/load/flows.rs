@@ -165,10 +165,10 @@ pub async fn login_flow(
     if replay_code {
         // A code is single-use (RFC 6749 4.1.2): a replay under load must fail. Last, because a
         // replay may (SHOULD) revoke the tokens already issued from the code.
-        if let Ok(again) = agent.send(exchange.labelled("token_replay")).await {
-            if again.status == 200 {
-                stats.finding("code.reuse.rejected", "MUST", "a replayed authorization code was redeemed again under load");
-            }
+        if let Ok(again) = agent.send(exchange.labelled("token_replay")).await
+            && again.status == 200
+        {
+            stats.finding("code.reuse.rejected", "MUST", "a replayed authorization code was redeemed again under load");
         }
     }
     stats.count(|c| c.flows_completed += 1);

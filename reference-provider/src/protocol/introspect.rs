@@ -73,10 +73,10 @@ pub fn revoke(provider: &Provider, authorization: Option<&str>, params: &Params)
         }
         return Ok(());
     }
-    if let Some(at) = validate_access_token(provider, token)? {
-        if at.str("client_id") == Some(client.client_id.as_str()) && !at.grant_id.is_empty() {
-            provider.store.revoke_grant(&at.grant_id, now)?;
-        }
+    if let Some(at) = validate_access_token(provider, token)?
+        && at.str("client_id") == Some(client.client_id.as_str()) && !at.grant_id.is_empty()
+    {
+        provider.store.revoke_grant(&at.grant_id, now)?;
     }
     Ok(())
 }

@@ -55,10 +55,10 @@ pub fn end_session(
         Some(Value::Array(a)) => a.first().and_then(Value::as_str).map(str::to_owned),
         _ => None,
     });
-    if let (Some(a), Some(c)) = (&hint_aud, client_id) {
-        if a != c {
-            return Ok(Logout::Error("client_id does not match the id_token_hint audience".into()));
-        }
+    if let (Some(a), Some(c)) = (&hint_aud, client_id)
+        && a != c
+    {
+        return Ok(Logout::Error("client_id does not match the id_token_hint audience".into()));
     }
     let client_id = hint_aud.as_deref().or(client_id);
     let redirect = match target {

@@ -68,10 +68,10 @@ pub fn mint(provider: &Provider, grant: &Grant<'_>) -> Result<Issued, ProtocolEr
     let now = provider.now();
     let lifetime = grant.client.token_lifetime_secs.unwrap_or(provider.config.lifetimes.token_secs);
     let mut scopes = grant.scopes.clone();
-    if provider.fault(Fault::ScopeWidened) {
-        if let Some(extra) = SCOPES.iter().find(|s| !scopes.iter().any(|g| g == *s)) {
-            scopes.push((*extra).to_owned());
-        }
+    if provider.fault(Fault::ScopeWidened)
+        && let Some(extra) = SCOPES.iter().find(|s| !scopes.iter().any(|g| g == *s))
+    {
+        scopes.push((*extra).to_owned());
     }
     let scope = scopes.join(" ");
     let sub = grant.user.map_or_else(|| grant.client.client_id.clone(), |u| public_sub(provider, &u.sub));

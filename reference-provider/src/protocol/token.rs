@@ -152,10 +152,10 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
         None => original.clone(),
         Some(s) => {
             let asked = split_scope(s);
-            if let Some(extra) = asked.iter().find(|a| !original.contains(a)) {
-                if !provider.fault(Fault::RefreshScopeWidening) {
-                    return Err(err("invalid_scope", format!("scope {extra:?} was not granted originally")));
-                }
+            if let Some(extra) = asked.iter().find(|a| !original.contains(a))
+                && !provider.fault(Fault::RefreshScopeWidening)
+            {
+                return Err(err("invalid_scope", format!("scope {extra:?} was not granted originally")));
             }
             asked
         }

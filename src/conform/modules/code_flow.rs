@@ -35,10 +35,10 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
     let Some(endpoints) = ctx.endpoints.clone() else {
         return ModuleOutcome::skipped("discovery did not yield usable endpoints");
     };
-    if let (Some(mode), Some(m)) = (response_mode, &ctx.metadata) {
-        if !m.supports_response_mode(mode) {
-            return ModuleOutcome::skipped(format!("response_mode {mode} is not advertised"));
-        }
+    if let (Some(mode), Some(m)) = (response_mode, &ctx.metadata)
+        && !m.supports_response_mode(mode)
+    {
+        return ModuleOutcome::skipped(format!("response_mode {mode} is not advertised"));
     }
     let Some(client) = ctx.target.clients.get(client_idx).cloned() else {
         return ModuleOutcome::skipped("no such client in the profile");
@@ -107,17 +107,17 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
             ev.code = Some(code.clone());
             id_claims = ev.jwt.as_ref().map(|j| j.claims.clone());
             out.findings.extend(evaluate(ID_TOKEN_CHECKS, &ev));
-            if let (Some(rt), Some(jwt)) = (str_of("refresh_token"), ev.jwt.clone()) {
-                if ctx.issued.is_none() {
-                    ctx.issued = Some(Issued { client: client_idx, refresh_token: rt, id_token: Some(jwt), scope: granted.join(" ") });
-                }
+            if let (Some(rt), Some(jwt)) = (str_of("refresh_token"), ev.jwt.clone())
+                && ctx.issued.is_none()
+            {
+                ctx.issued = Some(Issued { client: client_idx, refresh_token: rt, id_token: Some(jwt), scope: granted.join(" ") });
             }
         }
         None => {
-            if let Some(rt) = str_of("refresh_token") {
-                if ctx.issued.is_none() {
-                    ctx.issued = Some(Issued { client: client_idx, refresh_token: rt, id_token: None, scope: granted.join(" ") });
-                }
+            if let Some(rt) = str_of("refresh_token")
+                && ctx.issued.is_none()
+            {
+                ctx.issued = Some(Issued { client: client_idx, refresh_token: rt, id_token: None, scope: granted.join(" ") });
             }
         }
     }

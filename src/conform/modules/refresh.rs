@@ -41,10 +41,10 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
     } else {
         out.note = Some("the refresh response carried no ID token (allowed by OIDC Core 12.2)".into());
     }
-    if let Some(rt) = get("refresh_token") {
-        if let Some(i) = ctx.issued.as_mut() {
-            i.refresh_token = rt;
-        }
+    if let Some(rt) = get("refresh_token")
+        && let Some(i) = ctx.issued.as_mut()
+    {
+        i.refresh_token = rt;
     }
     out
 }
