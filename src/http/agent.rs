@@ -236,7 +236,7 @@ impl Agent {
             error: None,
         };
         let started = Instant::now();
-        let result = self.exchange(req, &method, &red_url).await;
+        let result = self.exchange(req, &method, Some(&red_url)).await;
         exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match &result {
             Ok(resp) => {
@@ -263,8 +263,7 @@ impl Agent {
     async fn send_timed(&self, req: HttpRequest) -> Result<HttpResponse, AgentError> {
         let (label, method) = (req.label, req.method.clone());
         let started = Instant::now();
-        let red_url = self.redactor.url(&req.url);
-        let result = self.exchange(req, method.as_str(), &red_url).await;
+        let result = self.exchange(req, method.as_str(), None).await;
         let timing = Timing {
             label,
             method,
@@ -278,14 +277,17 @@ impl Agent {
         result
     }
 
-    /// The network part of [`Agent::send`].
+    /// The network part of [`Agent::send`]. `red_url` is the redacted URL for error messages
+    /// (computed here, only when an error needs it, if `None`).
     async fn exchange(
         &self,
         req: HttpRequest,
         method: &str,
-        red_url: &str,
+        red_url: Option<&str>,
     ) -> Result<HttpResponse, AgentError> {
         let url = req.url.clone();
+        let raw_url = url.clone();
+        let red_url = || red_url.map_or_else(|| self.redactor.url(&raw_url), str::to_owned);
         let mut builder = self.client.request(req.method, req.url);
         for (k, v) in &req.headers {
             builder = builder.header(k.as_str(), v.as_str());
@@ -303,12 +305,12 @@ impl Agent {
         }
         let request = builder.build().map_err(|e| AgentError::InvalidRequest {
             method: method.to_owned(),
-            url: red_url.to_owned(),
+            url: red_url(),
             message: self.redactor.text(&error_chain(&e.without_url())),
         })?;
         let timeout_err = || AgentError::Timeout {
             method: method.to_owned(),
-            url: red_url.to_owned(),
+            url: red_url(),
             timeout_ms: u64::try_from(self.cfg.timeout.as_millis()).unwrap_or(u64::MAX),
         };
         let transport_err = |e: reqwest::Error| {
@@ -317,14 +319,14 @@ impl Agent {
             } else {
                 AgentError::Transport {
                     method: method.to_owned(),
-                    url: red_url.to_owned(),
+                    url: red_url(),
                     message: self.redactor.text(&error_chain(&e.without_url())),
                 }
             }
         };
         let too_large = || AgentError::BodyTooLarge {
             method: method.to_owned(),
-            url: red_url.to_owned(),
+            url: red_url(),
             limit: self.cfg.max_body_bytes,
         };
         let read = async {
@@ -411,6 +413,9 @@ fn redact_body(r: &Redactor, body: &str) -> String {
 fn build_client(cfg: &AgentConfig, jar: Arc<SessionJar>) -> Result<reqwest::Client, AgentError> {
     let mut builder = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // Never resend a request behind the checks' back (a resent code redemption would be a
+        // false code-reuse finding); with no retry allowed, reqwest does not copy each request.
+        .retry(reqwest::retry::never().max_retries_per_request(0))
         .cookie_provider(jar)
         .timeout(cfg.timeout)
         .user_agent(cfg.user_agent.clone());
