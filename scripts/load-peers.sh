@@ -22,7 +22,7 @@
 #   env: SCENARIO (login-flow) USERS (8) RUN_TIME (20s) HARNESS (target/release/oidc-harness)
 #        PROVIDER_BIN (target/release/reference-provider) PEERS_DIR PEERS_HOME (/tmp/oidc-peers)
 #        PROVIDER_CPU (0) LOAD_CPU (1) OUT (reports/peers-load)
-# Writes $OUT/<name>/{load.json,summary.md} and prints one comparison table.
+# Writes $OUT/<name>/{load.json,summary.md} and $OUT/comparison.md (the table it prints).
 # Not run in CI: it needs Node.js, Python 3.12, Redis and PostgreSQL, and installs peers on first use.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -80,7 +80,7 @@ start_reference() {
 
 start_node() {
   local out key value
-  out=$(ALG=RS256 INTERACTIONS=dev PKCE=optional bash "$PEERS_DIR/node-oidc-provider/run.sh" "$PEERS_HOME/node-load" 9301) || return 2
+  out=$(ALG=RS256 INTERACTIONS=dev PKCE=optional bash "$PEERS_DIR/node-oidc-provider/run.sh" "$PEERS_HOME/node-dev-rs256" 9301) || return 2
   while IFS='=' read -r key value; do
     case "$key" in
       PID) STOP+=("kill $value"); pin "$value" ;;
@@ -144,9 +144,11 @@ for name in "${NAMES[@]}"; do
   cleanup
 done
 
-echo
-echo "## $SCENARIO, $USERS users, $RUN_TIME each; provider on CPU $PROVIDER_CPU, harness on CPU $LOAD_CPU ($(date -u +%Y-%m-%dT%H:%MZ))"
-echo
-echo "| provider | login flows/s | token responses/s | provider CPU s | flows per provider CPU-s | harness CPU µs/flow | login p95 ms | token p95 ms | errors | findings | exit |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-cat "$WORK/rows" 2>/dev/null || true
+mkdir -p "$OUT"
+{
+  echo "## $SCENARIO, $USERS users, $RUN_TIME each; provider on CPU $PROVIDER_CPU, harness on CPU $LOAD_CPU ($(date -u +%Y-%m-%dT%H:%MZ))"
+  echo
+  echo "| provider | login flows/s | token responses/s | provider CPU s | flows per provider CPU-s | harness CPU µs/flow | login p95 ms | token p95 ms | errors | findings | exit |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  cat "$WORK/rows" 2>/dev/null || true
+} | tee "$OUT/comparison.md"
