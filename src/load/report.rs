@@ -134,18 +134,22 @@ impl LoadReport {
         self.counters.verifications as f64 / self.seconds()
     }
 
-    /// CPU microseconds of the load process per completed login flow (or, with no login flows,
-    /// per token response); `None` when unknown or nothing completed.
-    pub fn cpu_us_per_unit(&self) -> Option<(f64, &'static str)> {
-        let cpu_us = self.process_cpu_ms? as f64 * 1000.0;
+    /// CPU microseconds of the load process per unit of work, for each unit that makes sense:
+    /// per completed login flow when the login flows produced at least half of the token
+    /// responses (a login-flow scenario, not a refresh loop with one login per user), and per
+    /// token response whenever there were some. Empty when the CPU time is unknown.
+    pub fn cpu_us_per_unit(&self) -> Vec<(f64, &'static str)> {
+        let Some(cpu_ms) = self.process_cpu_ms else { return Vec::new() };
+        let cpu_us = cpu_ms as f64 * 1000.0;
         let c = &self.counters;
-        if c.flows_completed > 0 {
-            Some((cpu_us / c.flows_completed as f64, "login flow"))
-        } else if c.token_responses > 0 {
-            Some((cpu_us / c.token_responses as f64, "token response"))
-        } else {
-            None
+        let mut out = Vec::new();
+        if c.flows_completed > 0 && c.flows_completed.saturating_mul(2) >= c.token_responses {
+            out.push((cpu_us / c.flows_completed as f64, "login flow"));
         }
+        if c.token_responses > 0 {
+            out.push((cpu_us / c.token_responses as f64, "token response"));
+        }
+        out
     }
 
     /// MUST failures seen under load.
@@ -227,9 +231,9 @@ pub fn render(r: &LoadReport) -> String {
     let _ = writeln!(out, "| login flows completed | {:.1} | {} of {} started |", r.flows_per_sec(), c.flows_completed, c.flows_started);
     let _ = writeln!(out, "| token responses | {:.1} | {} |", r.tokens_per_sec(), c.token_responses);
     let _ = writeln!(out, "| JWT verifications | {:.1} | {} ({} failed) |", r.verifications_per_sec(), c.verifications, c.verification_failures);
-    if let Some((us, unit)) = r.cpu_us_per_unit() {
-        let whose = if r.provider_in_process { "load process CPU (harness + embedded provider)" } else { "harness CPU" };
-        let total = r.process_cpu_ms.unwrap_or(0) as f64 / 1000.0;
+    let whose = if r.provider_in_process { "load process CPU (harness + embedded provider)" } else { "harness CPU" };
+    let total = r.process_cpu_ms.unwrap_or(0) as f64 / 1000.0;
+    for (us, unit) in r.cpu_us_per_unit() {
         let _ = writeln!(out, "| {whose} per {unit} | {us:.0} µs | {total:.2} s in all |");
     }
     let _ = writeln!(out, "\n| step | count | errors | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|---:|");
@@ -312,19 +316,25 @@ mod tests {
         // CPU adds up over processes: (5000 + 4000) ms for 150 flows.
         assert_eq!(merged.process_cpu_ms, Some(9000));
         assert!(text.contains("| harness CPU per login flow | 60000 µs | 9.00 s in all |"), "{text}");
+        assert!(text.contains("| harness CPU per token response | 60000 µs | 9.00 s in all |"), "{text}");
     }
 
     #[test]
     fn cpu_per_unit_says_whose_cpu_it_is_and_is_left_out_when_unknown() {
-        let mut r = report("http://op", 2000, 0);
+        // A refresh loop: one login per user, many token responses: per token response only.
+        let mut r = report("http://op", 2000, 1);
         r.counters.token_responses = 4;
-        assert_eq!(r.cpu_us_per_unit(), Some((250_000.0, "token response")));
+        assert_eq!(r.cpu_us_per_unit(), vec![(250_000.0, "token response")]);
         r.provider_in_process = true;
-        assert!(render(&r).contains("| load process CPU (harness + embedded provider) per token response | 250000 µs |"));
+        let text = render(&r);
+        assert!(text.contains("| load process CPU (harness + embedded provider) per token response | 250000 µs |"), "{text}");
+        assert!(!text.contains("per login flow"), "{text}");
         r.counters.token_responses = 0;
-        assert_eq!(r.cpu_us_per_unit(), None);
+        r.counters.flows_completed = 0;
+        assert_eq!(r.cpu_us_per_unit(), vec![]);
         let mut unknown = report("http://op", 2000, 3);
         unknown.process_cpu_ms = None;
+        assert!(unknown.cpu_us_per_unit().is_empty());
         assert!(!render(&unknown).contains("CPU"));
         let merged = merge(vec![("a".into(), report("http://op", 1, 1)), ("b".into(), unknown)]).unwrap();
         assert_eq!(merged.process_cpu_ms, None, "a sum with an unknown part is unknown");
