@@ -71,6 +71,22 @@ fn parse_rejects_malformed_tokens() {
         UnverifiedJwt::parse(&bad_json),
         Err(JoseError::NotJsonObject { part: "claims", .. })
     ));
+    assert_eq!(
+        UnverifiedJwt::parse("a.b.c.d").unwrap_err(),
+        JoseError::Segments(4)
+    );
+    let not_utf8 = format!("{}.{}.", b64(b"{}"), b64(b"{\"sub\":\"\xff\"}"));
+    match UnverifiedJwt::parse(&not_utf8) {
+        Err(JoseError::NotJsonObject { part: "claims", found }) => {
+            assert!(found.starts_with("invalid JSON"), "{found}");
+        }
+        other => panic!("expected invalid claims JSON, found {other:?}"),
+    }
+    let string = format!("{}.{}.", b64(b"{}"), b64(b"\"x\""));
+    assert_eq!(
+        UnverifiedJwt::parse(&string).unwrap_err(),
+        JoseError::NotJsonObject { part: "claims", found: "a string".to_owned() }
+    );
     assert!(UnverifiedJwt::is_jwe("a.b.c.d.e"));
     assert!(!UnverifiedJwt::is_jwe("a.b.c"));
 }

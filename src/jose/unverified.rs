@@ -28,12 +28,15 @@ impl UnverifiedJwt {
     /// Splits and decodes `header.payload.signature`. Fails on a wrong segment count, bad
     /// base64url or a header/payload that is not a JSON object. The signature is not checked.
     pub fn parse(compact: &str) -> Result<Self, JoseError> {
-        let parts: Vec<&str> = compact.split('.').collect();
-        let [h, p, s] = parts.as_slice() else {
-            return Err(JoseError::Segments(parts.len()));
+        let mut parts = compact.splitn(4, '.');
+        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(JoseError::Segments(compact.split('.').count()));
         };
-        let header = decode_object(h, "JOSE header")?;
-        let claims = decode_object(p, "claims")?;
+        // One buffer for both decoded JSON parts (every verification passes here).
+        let mut buf = Vec::with_capacity(h.len().max(p.len()) / 4 * 3 + 3);
+        let header = decode_object(h, "JOSE header", &mut buf)?;
+        let claims = decode_object(p, "claims", &mut buf)?;
         let signature = URL_SAFE_NO_PAD
             .decode(s)
             .map_err(|_| JoseError::Base64("signature"))?;
@@ -130,11 +133,25 @@ pub(crate) fn numeric_date(value: &Value) -> Option<i64> {
     }
 }
 
-fn decode_object(segment: &str, part: &'static str) -> Result<Map<String, Value>, JoseError> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(segment)
+/// Decodes a base64url JSON object into `buf` (cleared first) and parses it. The common case,
+/// UTF-8 text holding an object, is parsed straight into a map; anything else is parsed again
+/// as a value only to say what was found instead.
+fn decode_object(
+    segment: &str,
+    part: &'static str,
+    buf: &mut Vec<u8>,
+) -> Result<Map<String, Value>, JoseError> {
+    buf.clear();
+    URL_SAFE_NO_PAD
+        .decode_vec(segment, buf)
         .map_err(|_| JoseError::Base64(part))?;
-    match serde_json::from_slice::<Value>(&bytes) {
+    if let Ok(map) = std::str::from_utf8(buf)
+        .map_err(|_| ())
+        .and_then(|text| serde_json::from_str::<Map<String, Value>>(text).map_err(|_| ()))
+    {
+        return Ok(map);
+    }
+    match serde_json::from_slice::<Value>(buf) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(JoseError::NotJsonObject {
             part,
