@@ -21,7 +21,7 @@
 # usage: scripts/load-peers.sh [reference] [node] [fief]      (default: all three)
 #   env: SCENARIO (login-flow) USERS (8) RUN_TIME (20s) HARNESS (target/release/oidc-harness)
 #        PROVIDER_BIN (target/release/reference-provider) PEERS_DIR PEERS_HOME (/tmp/oidc-peers)
-#        PROVIDER_CPU (0) LOAD_CPU (1) OUT (reports/peers-load)
+#        PROVIDER_CPU (0) LOAD_CPU (1) OUT (reports/peers/load)
 # Writes $OUT/<name>/{load.json,summary.md} and $OUT/comparison.md (the table it prints).
 # Not run in CI: it needs Node.js, Python 3.12, Redis and PostgreSQL, and installs peers on first use.
 set -euo pipefail
@@ -36,7 +36,7 @@ PEERS_DIR=${PEERS_DIR:-$ROOT/../shared/peers}
 PEERS_HOME=${PEERS_HOME:-/tmp/oidc-peers}
 PROVIDER_CPU=${PROVIDER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
-OUT=${OUT:-$ROOT/reports/peers-load}
+OUT=${OUT:-$ROOT/reports/peers/load}
 for bin in "$HARNESS" "$PROVIDER_BIN"; do
   [ -x "$bin" ] || { echo "load-peers: $bin missing: cargo build --release" >&2; exit 2; }
 done
