@@ -1,7 +1,6 @@
 //! The HTTP agent: one reqwest client with its own cookie jar, no automatic redirects, a body
 //! size cap, and a shared, redacted transcript of every exchange.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,106 +13,8 @@ use url::Url;
 
 use super::message::{HttpRequest, HttpResponse};
 use super::redact::{Redactor, fingerprint, is_sensitive_name};
+use super::client::{AgentConfig, AgentError, build_client, error_chain};
 use super::transcript::Exchange;
-
-/// How the agent talks HTTP.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgentConfig {
-    /// Time limit for one exchange, body included (default 10 s).
-    pub timeout: Duration,
-    /// Largest response body accepted (default 2 MiB).
-    pub max_body_bytes: usize,
-    /// Most redirects a caller should follow for one logical request (default 20). The agent
-    /// itself never follows redirects; drivers use this as their bound.
-    pub max_redirects: usize,
-    /// Extra trusted root certificates (PEM bundle), added to the built-in roots.
-    pub ca_file: Option<PathBuf>,
-    /// Accept any TLS certificate.
-    ///
-    /// # Security Warning
-    /// Disables server authentication entirely; only for throw-away test deployments.
-    pub insecure_skip_tls_verify: bool,
-    /// `User-Agent` header value.
-    pub user_agent: String,
-}
-
-impl Default for AgentConfig {
-    fn default() -> Self {
-        AgentConfig {
-            timeout: Duration::from_secs(10),
-            max_body_bytes: 2 * 1024 * 1024,
-            max_redirects: 20,
-            ca_file: None,
-            insecure_skip_tls_verify: false,
-            user_agent: concat!("oidc-harness/", env!("CARGO_PKG_VERSION")).to_owned(),
-        }
-    }
-}
-
-/// Why the agent could not produce a response.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum AgentError {
-    /// The CA file could not be read.
-    #[error("cannot read CA file {path}: {source}")]
-    CaFileRead {
-        /// The configured path.
-        path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
-    },
-    /// The CA file holds no usable certificate.
-    #[error("expected PEM certificates in CA file {path} (found {found})")]
-    CaFileInvalid {
-        /// The configured path.
-        path: PathBuf,
-        /// What was wrong.
-        found: String,
-    },
-    /// The HTTP client (TLS configuration) could not be built.
-    #[error("cannot build the HTTP client: {0}")]
-    Client(String),
-    /// The request could not be built (e.g. an invalid header value).
-    #[error("cannot build request {method} {url}: {message}")]
-    InvalidRequest {
-        /// HTTP method.
-        method: String,
-        /// Redacted URL.
-        url: String,
-        /// What was wrong.
-        message: String,
-    },
-    /// No response arrived in time.
-    #[error("expected a response within {timeout_ms} ms (found none) for {method} {url}")]
-    Timeout {
-        /// HTTP method.
-        method: String,
-        /// Redacted URL.
-        url: String,
-        /// The configured limit.
-        timeout_ms: u64,
-    },
-    /// Connecting, TLS or the HTTP exchange failed.
-    #[error("transport error for {method} {url}: {message}")]
-    Transport {
-        /// HTTP method.
-        method: String,
-        /// Redacted URL.
-        url: String,
-        /// The error chain, redacted.
-        message: String,
-    },
-    /// The response body exceeded the configured cap.
-    #[error("expected a body of at most {limit} bytes (found more) for {method} {url}")]
-    BodyTooLarge {
-        /// HTTP method.
-        method: String,
-        /// Redacted URL.
-        url: String,
-        /// The configured limit.
-        limit: usize,
-    },
-}
 
 /// What the agent keeps of each exchange.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -407,45 +308,4 @@ fn redact_body(r: &Redactor, body: &str) -> String {
         }
         _ => r.text(body),
     }
-}
-
-/// Builds the reqwest client: no redirects, the given jar, TLS roots as configured.
-fn build_client(cfg: &AgentConfig, jar: Arc<SessionJar>) -> Result<reqwest::Client, AgentError> {
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        // Never resend a request behind the checks' back (a resent code redemption would be a
-        // false code-reuse finding); with no retry allowed, reqwest does not copy each request.
-        .retry(reqwest::retry::never().max_retries_per_request(0))
-        .cookie_provider(jar)
-        .timeout(cfg.timeout)
-        .user_agent(cfg.user_agent.clone());
-    if let Some(path) = &cfg.ca_file {
-        let pem = std::fs::read(path)
-            .map_err(|source| AgentError::CaFileRead { path: path.clone(), source })?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            AgentError::CaFileInvalid { path: path.clone(), found: error_chain(&e) }
-        })?;
-        if certs.is_empty() {
-            return Err(AgentError::CaFileInvalid {
-                path: path.clone(),
-                found: "no certificate".to_owned(),
-            });
-        }
-        builder = builder.tls_certs_merge(certs);
-    }
-    if cfg.insecure_skip_tls_verify {
-        builder = builder.tls_danger_accept_invalid_certs(true);
-    }
-    builder.build().map_err(|e| AgentError::Client(error_chain(&e)))
-}
-
-/// The error and its sources joined with ": ", without the URL reqwest embeds.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        parts.push(s.to_string());
-        source = s.source();
-    }
-    parts.join(": ")
 }

@@ -2,6 +2,7 @@
 //! request/response values it exchanges, redaction, and its transcript.
 
 mod agent;
+mod client;
 mod message;
 mod redact;
 mod session;
@@ -9,7 +10,8 @@ mod session;
 mod tests;
 mod transcript;
 
-pub use agent::{Agent, AgentConfig, AgentError, Timing};
+pub use agent::{Agent, Timing};
+pub use client::{AgentConfig, AgentError};
 pub use message::{HttpRequest, HttpResponse};
 pub use redact::{MAX_EXCERPT_BYTES, Redactor, fingerprint, is_sensitive_name};
 pub use transcript::Exchange;
