@@ -63,8 +63,18 @@ pub fn id_token_alg(provider: &Provider, client: &ClientRecord) -> SigningAlg {
         .unwrap_or(provider.config.default_alg)
 }
 
-/// Mints the access token, ID token and refresh token of a grant.
+/// Mints the access token, ID token and refresh token of a grant, and stores the refresh token.
 pub fn mint(provider: &Provider, grant: &Grant<'_>) -> Result<Issued, ProtocolError> {
+    let (issued, refresh) = mint_unstored(provider, grant)?;
+    if let Some(record) = refresh {
+        provider.store.insert_refresh(&record)?;
+    }
+    Ok(issued)
+}
+
+/// [`mint`] without storing: the refresh token's record (when one is issued) is returned for the
+/// caller to store, e.g. together with the rotation of its predecessor.
+pub fn mint_unstored(provider: &Provider, grant: &Grant<'_>) -> Result<(Issued, Option<RefreshRecord>), ProtocolError> {
     let now = provider.now();
     let lifetime = grant.client.token_lifetime_secs.unwrap_or(provider.config.lifetimes.token_secs);
     let mut scopes = grant.scopes.clone();
@@ -104,9 +114,9 @@ pub fn mint(provider: &Provider, grant: &Grant<'_>) -> Result<Issued, ProtocolEr
         _ => None,
     };
 
-    let refresh_token = if grant.with_refresh && grant.client.grant_types.iter().any(|g| g == "refresh_token") {
+    let (refresh_token, record) = if grant.with_refresh && grant.client.grant_types.iter().any(|g| g == "refresh_token") {
         let token = provider.token(32);
-        provider.store.insert_refresh(&RefreshRecord {
+        let record = RefreshRecord {
             token_hash: random::fingerprint(&token),
             grant_id: grant.grant_id.to_owned(),
             client_id: grant.client.client_id.clone(),
@@ -118,12 +128,12 @@ pub fn mint(provider: &Provider, grant: &Grant<'_>) -> Result<Issued, ProtocolEr
             expires_at: now + provider.config.lifetimes.refresh_secs,
             used_at: None,
             revoked_at: None,
-        })?;
-        Some(token)
+        };
+        (Some(token), Some(record))
     } else {
-        None
+        (None, None)
     };
-    Ok(Issued { access_token, id_token, refresh_token, expires_in: lifetime, scope })
+    Ok((Issued { access_token, id_token, refresh_token, expires_in: lifetime, scope }, record))
 }
 
 /// The ID token: signed, then encrypted when the client registered `id_token_encrypted_response_alg`.

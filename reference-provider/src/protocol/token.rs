@@ -160,20 +160,10 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
             asked
         }
     };
-    match provider.store.use_refresh(&hash, now)? {
-        Redemption::Won(_) => {}
-        Redemption::AlreadyUsed(_) if reuse_allowed => {}
-        Redemption::AlreadyUsed(r) => {
-            // Lost a race with a parallel use of the same token: that is reuse too.
-            provider.store.revoke_grant(&r.grant_id, now)?;
-            return Err(err(reuse_error(provider), "refresh token was already used; the grant is revoked"));
-        }
-        Redemption::Unknown => return Err(err("invalid_grant", "unknown refresh token")),
-    }
     let Some(user) = provider.store.user_by_sub(&record.user_sub)? else {
         return Err(err("invalid_grant", "the user no longer exists"));
     };
-    mint::mint(provider, &Grant {
+    let (issued, successor) = mint::mint_unstored(provider, &Grant {
         client,
         user: Some(&user),
         scopes,
@@ -183,7 +173,19 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
         claims_request: record.claims_request.as_ref(),
         with_refresh: true,
         refreshed: true,
-    })
+    })?;
+    // The token is used up, and its successor stored, in one commit; of parallel uses of one
+    // token exactly one wins, and the tokens minted for a loser are never handed out.
+    match provider.store.rotate_refresh(&hash, now, successor.as_ref(), reuse_allowed)? {
+        Redemption::Won(_) => Ok(issued),
+        Redemption::AlreadyUsed(_) if reuse_allowed => Ok(issued),
+        Redemption::AlreadyUsed(r) => {
+            // Lost a race with a parallel use of the same token: that is reuse too.
+            provider.store.revoke_grant(&r.grant_id, now)?;
+            Err(err(reuse_error(provider), "refresh token was already used; the grant is revoked"))
+        }
+        Redemption::Unknown => Err(err("invalid_grant", "unknown refresh token")),
+    }
 }
 
 /// The error for a reused refresh token: invalid_grant, unless a fault says otherwise.

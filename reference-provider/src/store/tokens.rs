@@ -11,7 +11,7 @@
 //! (and `revoked_at`) with its clock, so that an expired or revoked value can still be told apart
 //! from an unknown one.
 
-use rusqlite::{OptionalExtension, Row, Rows, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, Rows, TransactionBehavior, params};
 
 use super::{
     CodeRecord, Redemption, RefreshRecord, Result, Store, decode_json_opt, encode_json_opt,
@@ -214,27 +214,7 @@ impl Store {
             "refresh_tokens",
             "claims_request",
         )?;
-        let conn = self.lock();
-        let mut stmt = conn.prepare_cached(concat!(
-            "INSERT INTO refresh_tokens (",
-            refresh_columns!(),
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-               COALESCE(?11, (SELECT revoked_at FROM revoked_grants WHERE grant_id = ?2)))"
-        ))?;
-        stmt.execute(params![
-            r.token_hash,
-            r.grant_id,
-            r.client_id,
-            r.user_sub,
-            r.scope,
-            r.auth_time,
-            claims,
-            r.created_at,
-            r.expires_at,
-            r.used_at,
-            r.revoked_at
-        ])?;
-        Ok(())
+        insert_refresh_row(&self.lock(), r, claims)
     }
 
     /// The refresh token with this hash, whatever its state (used, revoked, expired).
@@ -278,30 +258,37 @@ impl Store {
     /// [`Redemption::Won`]; later callers get [`Redemption::AlreadyUsed`] (reuse: the caller
     /// should revoke the grant). Revocation and expiry are judged by the caller from the record.
     pub fn use_refresh(&self, token_hash: &str, now: i64) -> Result<Redemption<RefreshRecord>> {
-        let conn = self.lock();
-        let won = {
-            let mut stmt = conn.prepare_cached(concat!(
-                "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL
-                 RETURNING ",
-                refresh_columns!()
-            ))?;
-            first_row_then_finish(stmt.query(params![token_hash, now])?, RawRefresh::from_row)?
+        use_refresh_in(&self.lock(), token_hash, now)
+    }
+
+    /// Rotates a refresh token in one write transaction: marks `old_hash` used at `now` exactly
+    /// as [`Store::use_refresh`] does (one caller ever wins) and, when this caller won, stores
+    /// `new` (its successor) in the same commit, so a token is used up exactly when its successor
+    /// exists. `allow_reuse` (the refresh-not-rotated fault) stores `new` after a reuse too.
+    pub fn rotate_refresh(
+        &self,
+        old_hash: &str,
+        now: i64,
+        new: Option<&RefreshRecord>,
+        allow_reuse: bool,
+    ) -> Result<Redemption<RefreshRecord>> {
+        let claims = new
+            .map(|r| encode_json_opt(r.claims_request.as_ref(), "refresh_tokens", "claims_request"))
+            .transpose()?
+            .flatten();
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let redemption = use_refresh_in(&tx, old_hash, now)?;
+        let store_new = match &redemption {
+            Redemption::Won(_) => true,
+            Redemption::AlreadyUsed(_) => allow_reuse,
+            Redemption::Unknown => false,
         };
-        if let Some(raw) = won {
-            return Ok(Redemption::Won(raw.decode()?));
+        if let (true, Some(r)) = (store_new, new) {
+            insert_refresh_row(&tx, r, claims)?;
         }
-        let mut stmt = conn.prepare_cached(concat!(
-            "SELECT ",
-            refresh_columns!(),
-            " FROM refresh_tokens WHERE token_hash = ?1"
-        ))?;
-        match stmt
-            .query_row([token_hash], RawRefresh::from_row)
-            .optional()?
-        {
-            Some(raw) => Ok(Redemption::AlreadyUsed(raw.decode()?)),
-            None => Ok(Redemption::Unknown),
-        }
+        tx.commit()?;
+        Ok(redemption)
     }
 
     /// Revokes one refresh token (RFC 7009). The first revocation time is kept; unknown tokens
@@ -343,4 +330,60 @@ impl Store {
         tx.commit()?;
         Ok(deleted)
     }
+}
+
+/// The conditional `UPDATE … RETURNING` of [`Store::use_refresh`], on a connection or inside a
+/// transaction.
+fn use_refresh_in(
+    conn: &Connection,
+    token_hash: &str,
+    now: i64,
+) -> Result<Redemption<RefreshRecord>> {
+    let won = {
+        let mut stmt = conn.prepare_cached(concat!(
+            "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL
+             RETURNING ",
+            refresh_columns!()
+        ))?;
+        first_row_then_finish(stmt.query(params![token_hash, now])?, RawRefresh::from_row)?
+    };
+    if let Some(raw) = won {
+        return Ok(Redemption::Won(raw.decode()?));
+    }
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        refresh_columns!(),
+        " FROM refresh_tokens WHERE token_hash = ?1"
+    ))?;
+    match stmt
+        .query_row([token_hash], RawRefresh::from_row)
+        .optional()?
+    {
+        Some(raw) => Ok(Redemption::AlreadyUsed(raw.decode()?)),
+        None => Ok(Redemption::Unknown),
+    }
+}
+
+/// The `INSERT` of [`Store::insert_refresh`] (`claims` is the encoded `claims_request`).
+fn insert_refresh_row(conn: &Connection, r: &RefreshRecord, claims: Option<String>) -> Result<()> {
+    let mut stmt = conn.prepare_cached(concat!(
+        "INSERT INTO refresh_tokens (",
+        refresh_columns!(),
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+           COALESCE(?11, (SELECT revoked_at FROM revoked_grants WHERE grant_id = ?2)))"
+    ))?;
+    stmt.execute(params![
+        r.token_hash,
+        r.grant_id,
+        r.client_id,
+        r.user_sub,
+        r.scope,
+        r.auth_time,
+        claims,
+        r.created_at,
+        r.expires_at,
+        r.used_at,
+        r.revoked_at
+    ])?;
+    Ok(())
 }

@@ -265,6 +265,41 @@ fn refresh_token_rotation_and_revocation() {
 }
 
 #[test]
+fn rotation_uses_the_token_and_stores_its_successor_in_one_step() {
+    let s = store();
+    s.insert_refresh(&refresh("rt-1", "grant-1", 1000)).unwrap();
+    let next = refresh("rt-2", "grant-1", 1000);
+    assert!(matches!(
+        s.rotate_refresh("rt-1", 50, Some(&next), false).unwrap(),
+        Redemption::Won(r) if r.used_at == Some(50)
+    ));
+    assert_eq!(s.refresh_token("rt-2").unwrap(), Some(next));
+    // A second use of rt-1 loses: its successor is not stored.
+    let loser = refresh("rt-3", "grant-1", 1000);
+    assert!(matches!(
+        s.rotate_refresh("rt-1", 60, Some(&loser), false).unwrap(),
+        Redemption::AlreadyUsed(r) if r.used_at == Some(50)
+    ));
+    assert_eq!(s.refresh_token("rt-3").unwrap(), None);
+    // Unless reuse is allowed (the refresh-not-rotated fault).
+    assert!(matches!(
+        s.rotate_refresh("rt-1", 70, Some(&loser), true).unwrap(),
+        Redemption::AlreadyUsed(_)
+    ));
+    assert!(s.refresh_token("rt-3").unwrap().is_some());
+    let orphan = refresh("rt-4", "grant-1", 1000);
+    assert_eq!(
+        s.rotate_refresh("rt-unknown", 80, Some(&orphan), true).unwrap(),
+        Redemption::Unknown
+    );
+    assert_eq!(s.refresh_token("rt-4").unwrap(), None);
+    assert!(matches!(
+        s.rotate_refresh("rt-2", 90, None, false).unwrap(),
+        Redemption::Won(_)
+    ));
+}
+
+#[test]
 fn revoking_a_grant_revokes_its_refresh_tokens_only() {
     let s = store();
     s.insert_refresh(&refresh("rt-a1", "grant-a", 1000))
