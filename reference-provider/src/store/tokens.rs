@@ -151,27 +151,19 @@ impl Store {
     /// set to `now`); later callers get [`Redemption::AlreadyUsed`] with the record, so that
     /// they can revoke its grant. Expiry is judged by the caller from `expires_at`.
     pub fn redeem_code(&self, code_hash: &str, now: i64) -> Result<Redemption<CodeRecord>> {
-        let conn = self.lock();
-        let won = {
-            let mut stmt = conn.prepare_cached(concat!(
+        let raw = use_once(
+            &self.lock(),
+            concat!(
                 "UPDATE codes SET redeemed_at = ?2 WHERE code_hash = ?1 AND redeemed_at IS NULL
                  RETURNING ",
                 code_columns!()
-            ))?;
-            first_row_then_finish(stmt.query(params![code_hash, now])?, RawCode::from_row)?
-        };
-        if let Some(raw) = won {
-            return Ok(Redemption::Won(raw.decode()?));
-        }
-        let mut stmt = conn.prepare_cached(concat!(
-            "SELECT ",
-            code_columns!(),
-            " FROM codes WHERE code_hash = ?1"
-        ))?;
-        match stmt.query_row([code_hash], RawCode::from_row).optional()? {
-            Some(raw) => Ok(Redemption::AlreadyUsed(raw.decode()?)),
-            None => Ok(Redemption::Unknown),
-        }
+            ),
+            concat!("SELECT ", code_columns!(), " FROM codes WHERE code_hash = ?1"),
+            code_hash,
+            now,
+            RawCode::from_row,
+        )?;
+        decode_redemption(raw, RawCode::decode)
     }
 
     /// Revokes a grant: records the revocation (the first revocation time is kept) and marks
@@ -339,29 +331,52 @@ fn use_refresh_in(
     token_hash: &str,
     now: i64,
 ) -> Result<Redemption<RefreshRecord>> {
-    let won = {
-        let mut stmt = conn.prepare_cached(concat!(
+    let raw = use_once(
+        conn,
+        concat!(
             "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL
              RETURNING ",
             refresh_columns!()
-        ))?;
-        first_row_then_finish(stmt.query(params![token_hash, now])?, RawRefresh::from_row)?
+        ),
+        concat!("SELECT ", refresh_columns!(), " FROM refresh_tokens WHERE token_hash = ?1"),
+        token_hash,
+        now,
+        RawRefresh::from_row,
+    )?;
+    decode_redemption(raw, RawRefresh::decode)
+}
+
+/// The single-use pattern: the conditional `UPDATE … RETURNING` (the caller whose statement
+/// changed the row wins), else a plain `SELECT` that tells a used value from an unknown one.
+fn use_once<R>(
+    conn: &Connection,
+    update: &str,
+    select: &str,
+    key: &str,
+    now: i64,
+    from_row: fn(&Row<'_>) -> rusqlite::Result<R>,
+) -> Result<Redemption<R>> {
+    let won = {
+        let mut stmt = conn.prepare_cached(update)?;
+        first_row_then_finish(stmt.query(params![key, now])?, from_row)?
     };
     if let Some(raw) = won {
-        return Ok(Redemption::Won(raw.decode()?));
+        return Ok(Redemption::Won(raw));
     }
-    let mut stmt = conn.prepare_cached(concat!(
-        "SELECT ",
-        refresh_columns!(),
-        " FROM refresh_tokens WHERE token_hash = ?1"
-    ))?;
-    match stmt
-        .query_row([token_hash], RawRefresh::from_row)
-        .optional()?
-    {
-        Some(raw) => Ok(Redemption::AlreadyUsed(raw.decode()?)),
-        None => Ok(Redemption::Unknown),
-    }
+    let mut stmt = conn.prepare_cached(select)?;
+    Ok(match stmt.query_row([key], from_row).optional()? {
+        Some(raw) => Redemption::AlreadyUsed(raw),
+        None => Redemption::Unknown,
+    })
+}
+
+/// Decodes the row inside a redemption.
+fn decode_redemption<R, T>(raw: Redemption<R>, decode: fn(R) -> Result<T>) -> Result<Redemption<T>> {
+    Ok(match raw {
+        Redemption::Won(r) => Redemption::Won(decode(r)?),
+        Redemption::AlreadyUsed(r) => Redemption::AlreadyUsed(decode(r)?),
+        Redemption::Unknown => Redemption::Unknown,
+    })
 }
 
 /// The `INSERT` of [`Store::insert_refresh`] (`claims` is the encoded `claims_request`).
