@@ -7,7 +7,9 @@
 //! running slice first. Where the file is missing, each worker's wall time is used instead, so
 //! on a busy machine preemption then counts against the rate.
 //!
-//! [`paired`] alternates ours and raw in slices (ABBA order), so both sides see the same load.
+//! [`paired`] alternates ours and raw in slices (ABBA order), so both sides see the same load,
+//! and keeps the ratio of each pair of slices: their [`median`] is the figure a noisy neighbour
+//! moves least.
 
 use std::hint::black_box;
 use std::thread;
@@ -91,6 +93,11 @@ impl Rate {
             .sum()
     }
 
+    /// Adds another measurement's per-worker totals to this one.
+    fn merge(&mut self, other: Rate) {
+        self.add(other.workers);
+    }
+
     fn add(&mut self, slice: Vec<(u64, Duration)>) {
         if self.workers.len() < slice.len() {
             self.workers.resize(slice.len(), (0, Duration::ZERO));
@@ -124,37 +131,56 @@ impl Plan {
     }
 }
 
+/// Both sides of a paired measurement.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Paired {
+    /// Our code path, summed over slices.
+    pub(crate) ours: Rate,
+    /// The raw primitive, summed over slices.
+    pub(crate) raw: Rate,
+    /// `ours / raw` of each pair of slices measured back to back.
+    pub(crate) pair_ratios: Vec<f64>,
+}
+
 /// Measures `ours` and `raw` alternately, slice by slice (ours, raw, raw, ours, ...), after a
 /// warm-up of each. An operation error stops the measurement: `Err((side, error))`.
-pub(crate) fn paired(
-    plan: &Plan,
-    ours: Op<'_>,
-    raw: Op<'_>,
-) -> Result<(Rate, Rate), (&'static str, String)> {
+pub(crate) fn paired(plan: &Plan, ours: Op<'_>, raw: Op<'_>) -> Result<Paired, (&'static str, String)> {
     run_slice(1, plan.warmup, plan.source, ours).map_err(|e| ("ours", e))?;
     run_slice(1, plan.warmup, plan.source, raw).map_err(|e| ("raw", e))?;
-    let (mut ours_rate, mut raw_rate) = (Rate::default(), Rate::default());
+    let mut out = Paired::default();
     for i in 0..plan.slices() {
         let order = if i % 2 == 0 {
             [true, false]
         } else {
             [false, true]
         };
+        let (mut ours_slice, mut raw_slice) = (Rate::default(), Rate::default());
         for is_ours in order {
             if is_ours {
-                ours_rate.add(
-                    run_slice(plan.threads, plan.slice, plan.source, ours)
-                        .map_err(|e| ("ours", e))?,
-                );
+                ours_slice.add(run_slice(plan.threads, plan.slice, plan.source, ours).map_err(|e| ("ours", e))?);
             } else {
-                raw_rate.add(
-                    run_slice(plan.threads, plan.slice, plan.source, raw)
-                        .map_err(|e| ("raw", e))?,
-                );
+                raw_slice.add(run_slice(plan.threads, plan.slice, plan.source, raw).map_err(|e| ("raw", e))?);
             }
         }
+        if raw_slice.per_sec() > 0.0 {
+            out.pair_ratios.push(ours_slice.per_sec() / raw_slice.per_sec());
+        }
+        out.ours.merge(ours_slice);
+        out.raw.merge(raw_slice);
     }
-    Ok((ours_rate, raw_rate))
+    Ok(out)
+}
+
+/// The median of `values` (the mean of the middle two for an even count); `None` when empty.
+pub(crate) fn median(values: &[f64]) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => v.get(n / 2).copied(),
+        _ => Some((v.get(n / 2 - 1)? + v.get(n / 2)?) / 2.0),
+    }
 }
 
 /// Measures one operation alone, after a warm-up.

@@ -78,13 +78,27 @@ fn ratio_is_ours_over_raw_and_absent_without_ours() {
         threads: 1,
         ours_per_sec: Some(900.0),
         raw_per_sec: 1000.0,
+        median_ratio: None,
     };
     assert_eq!(row.ratio(), Some(0.9));
+    // The median of the slice pairs, when measured, is the judged figure.
+    row.median_ratio = Some(0.95);
+    assert_eq!((row.ratio(), row.ratio_of_totals()), (Some(0.95), Some(0.9)));
+    row.median_ratio = None;
     row.raw_per_sec = 0.0;
     assert_eq!(row.ratio(), None);
     row.ours_per_sec = None;
     row.raw_per_sec = 1000.0;
     assert_eq!(row.ratio(), None);
+}
+
+#[test]
+fn median_takes_the_middle_and_ignores_non_finite_values() {
+    assert_eq!(measure::median(&[]), None);
+    assert_eq!(measure::median(&[0.7]), Some(0.7));
+    // One disturbed pair (0.2) does not move the median of the others.
+    assert_eq!(measure::median(&[0.91, 0.2, 0.93, 0.92, 0.95]), Some(0.92));
+    assert_eq!(measure::median(&[1.0, 0.5, f64::NAN, 0.75, 0.25]), Some(0.625));
 }
 
 #[test]
@@ -149,10 +163,13 @@ fn ours_and_raw_sign_the_same_bytes() {
 fn paired_measures_both_sides_and_names_the_failing_one() {
     let ok = || Ok(());
     let bad = || Err("broken".to_owned());
-    let (ours, raw) = measure::paired(&tiny_plan(2), &ok, &ok).unwrap();
+    let pair = measure::paired(&tiny_plan(2), &ok, &ok).unwrap();
+    let (ours, raw) = (&pair.ours, &pair.raw);
     assert_eq!(ours.workers.len(), 2);
     assert_eq!(raw.workers.len(), 2);
     assert!(ours.per_sec() > 0.0 && raw.per_sec() > 0.0);
+    // One ratio per pair of slices (tiny_plan: 2 slices per side).
+    assert_eq!(pair.pair_ratios.len(), 2, "{:?}", pair.pair_ratios);
     assert_eq!(
         measure::paired(&tiny_plan(1), &bad, &ok).err(),
         Some(("ours", "broken".to_owned()))
@@ -175,9 +192,11 @@ fn slower_operation_measures_slower() {
         while start.elapsed() < Duration::from_micros(200) {}
         Ok(())
     };
-    let (fast, slow) = measure::paired(&tiny_plan(1), &fast, &slow).unwrap();
+    let pair = measure::paired(&tiny_plan(1), &fast, &slow).unwrap();
+    let (fast, slow) = (&pair.ours, &pair.raw);
     assert!(slow.per_sec() < 5_001.0, "{}", slow.per_sec());
     assert!(fast.per_sec() > 10.0 * slow.per_sec());
+    assert!(pair.pair_ratios.iter().all(|r| *r > 10.0), "{:?}", pair.pair_ratios);
 }
 
 #[test]
@@ -225,6 +244,7 @@ fn sample_rows() -> Vec<Row> {
             threads: 2,
             ours_per_sec: Some(1950.4),
             raw_per_sec: 2000.0,
+            median_ratio: Some(0.96),
         },
         Row {
             alg: BenchAlg::Hs256,
@@ -232,6 +252,7 @@ fn sample_rows() -> Vec<Row> {
             threads: 1,
             ours_per_sec: None,
             raw_per_sec: 1_351_000.0,
+            median_ratio: None,
         },
         Row {
             alg: BenchAlg::Hs256,
@@ -239,6 +260,7 @@ fn sample_rows() -> Vec<Row> {
             threads: 1,
             ours_per_sec: Some(200_000.0),
             raw_per_sec: 1_000_000.0,
+            median_ratio: None,
         },
     ]
 }
@@ -250,7 +272,7 @@ fn table_shows_rates_ratio_bar_and_notes() {
     assert!(
         lines[1].starts_with("RS256  sign")
             && lines[1].contains("1,950")
-            && lines[1].contains("0.98")
+            && lines[1].contains("0.96")
             && lines[1].ends_with("yes"),
         "{}",
         lines[1]
@@ -286,6 +308,7 @@ fn json_has_the_documented_fields_with_null_for_na() {
             "operation",
             "ours_per_sec",
             "ratio",
+            "ratio_of_totals",
             "raw_per_sec",
             "threads"
         ]
@@ -294,9 +317,11 @@ fn json_has_the_documented_fields_with_null_for_na() {
     assert_eq!(rows[0]["operation"], "sign");
     assert_eq!(rows[0]["threads"], 2);
     assert_eq!(rows[0]["ours_per_sec"], 1950.4);
-    assert_eq!(rows[0]["ratio"], 0.975);
+    assert_eq!(rows[0]["ratio"], 0.96);
+    assert_eq!(rows[0]["ratio_of_totals"], 0.975);
     assert_eq!(rows[1]["ours_per_sec"], Value::Null);
     assert_eq!(rows[1]["ratio"], Value::Null);
+    assert_eq!(rows[1]["ratio_of_totals"], Value::Null);
 }
 
 #[test]
