@@ -109,7 +109,8 @@ pub fn mint_unstored(provider: &Provider, grant: &Grant<'_>) -> Result<(Issued, 
 
     let id_token = match grant.user {
         Some(user) if scopes.iter().any(|s| s == "openid") => {
-            Some(id_token(provider, grant, user, &access_token, &sub, now, lifetime)?)
+            let signed = signed_id_token(provider, grant, user, &access_token, &sub, now, lifetime)?;
+            Some(encrypt_for_client(provider, grant.client, signed)?)
         }
         _ => None,
     };
@@ -136,20 +137,6 @@ pub fn mint_unstored(provider: &Provider, grant: &Grant<'_>) -> Result<(Issued, 
     Ok((Issued { access_token, id_token, refresh_token, expires_in: lifetime, scope }, record))
 }
 
-/// The ID token: signed, then encrypted when the client registered `id_token_encrypted_response_alg`.
-fn id_token(
-    provider: &Provider,
-    grant: &Grant<'_>,
-    user: &UserRecord,
-    access_token: &str,
-    sub: &str,
-    now: i64,
-    lifetime: i64,
-) -> Result<String, ProtocolError> {
-    let token = signed_id_token(provider, grant, user, access_token, sub, now, lifetime)?;
-    encrypt_for_client(provider, grant.client, token)
-}
-
 /// Wraps a signed ID token in a compact JWE to the client's registered key (OIDC Core 10.2: a
 /// Nested JWT, `cty: JWT`). Clients without encryption get the token unchanged.
 fn encrypt_for_client(provider: &Provider, client: &ClientRecord, token: String) -> Result<String, ProtocolError> {
@@ -171,6 +158,8 @@ fn encrypt_for_client(provider: &Provider, client: &ClientRecord, token: String)
     Ok(keys::jwe::encrypt_compact(&key, &header, token.as_bytes(), provider.rng.as_ref())?)
 }
 
+/// The signed ID token (OIDC Core 2); [`encrypt_for_client`] wraps it for clients that registered
+/// `id_token_encrypted_response_alg`.
 fn signed_id_token(
     provider: &Provider,
     grant: &Grant<'_>,
