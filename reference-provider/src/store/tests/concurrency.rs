@@ -1,5 +1,6 @@
-//! Exactly one winner: 200 threads redeem the same code / rotate the same refresh token, on one
-//! shared handle (file-backed and in-memory) and on two handles (two connections) to one file.
+//! Exactly one winner: 200 threads redeem the same code / rotate the same refresh token (and only
+//! the winner's successor is stored), on one shared handle (file-backed and in-memory) and on two
+//! handles (two connections) to one file.
 
 use std::sync::{Arc, Barrier};
 use std::thread;
@@ -70,8 +71,12 @@ fn redeem(store: &Store, now: i64) -> Redemption<crate::store::CodeRecord> {
     store.redeem_code("code-race", now).expect("redeem_code")
 }
 
+/// The refresh grant's store call: use `rt-race` and store this thread's successor with it.
 fn rotate(store: &Store, now: i64) -> Redemption<crate::store::RefreshRecord> {
-    store.use_refresh("rt-race", now).expect("use_refresh")
+    let successor = refresh(&format!("rt-next-{now}"), "grant-race", 10_000);
+    store
+        .rotate_refresh("rt-race", now, Some(&successor), false)
+        .expect("rotate_refresh")
 }
 
 fn seed(store: &Store) {
@@ -88,6 +93,17 @@ fn race_both(stores: &[Arc<Store>]) {
     assert_exactly_one_winner(&codes);
     let tokens = race(stores, rotate, |r| r.used_at);
     assert_exactly_one_winner(&tokens);
+    // Only the winner's successor was stored.
+    let stored: Vec<i64> = (0..THREADS as i64)
+        .map(|i| 1000 + i)
+        .filter(|now| {
+            stores[0]
+                .refresh_token(&format!("rt-next-{now}"))
+                .unwrap()
+                .is_some()
+        })
+        .collect();
+    assert_eq!(stored, tokens.won);
 }
 
 #[test]
@@ -129,7 +145,8 @@ fn one_winner_across_two_connections_to_one_file() {
 
 #[test]
 fn long_refresh_rotation_chain_on_file() {
-    // The hot path of a refresh grant: use the old token, check the grant, store the next one.
+    // The hot path of a refresh grant: read the token and its grant, then use it and store the
+    // next one in one commit.
     const ROTATIONS: i64 = 2000;
     let dir = TempDir::new();
     let store = Store::open(&dir.db()).unwrap();
@@ -138,14 +155,15 @@ fn long_refresh_rotation_chain_on_file() {
         .unwrap();
     let started = std::time::Instant::now();
     for n in 0..ROTATIONS {
-        let Redemption::Won(old) = store.use_refresh(&format!("rt-{n}"), n).unwrap() else {
-            panic!("rotation {n} lost");
-        };
-        assert!(!store.grant_revoked(&old.grant_id).unwrap());
+        let (old, grant_revoked) = store
+            .refresh_token_and_grant_revoked(&format!("rt-{n}"))
+            .unwrap()
+            .unwrap();
+        assert!(!grant_revoked);
         let mut next = old;
         next.token_hash = format!("rt-{}", n + 1);
-        next.used_at = None;
-        store.insert_refresh(&next).unwrap();
+        let won = store.rotate_refresh(&format!("rt-{n}"), n, Some(&next), false).unwrap();
+        assert!(matches!(won, Redemption::Won(_)), "rotation {n} lost");
     }
     let elapsed = started.elapsed();
     eprintln!(
