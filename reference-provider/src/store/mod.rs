@@ -18,6 +18,7 @@ mod sessions;
 mod signing_keys;
 mod tokens;
 mod users_clients;
+mod write_tx;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]

@@ -4,7 +4,9 @@
 //! Expired sessions and interactions are never returned (`expires_at <= now` counts as expired);
 //! [`Store::purge_expired`] removes them for good.
 
-use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::write_tx::WriteTx;
 
 use super::{
     InteractionRecord, Result, SessionRecord, Store, StoreError, decode_json, encode_json,
@@ -172,8 +174,8 @@ impl Store {
         scopes: &[String],
         now: i64,
     ) -> Result<()> {
-        let mut conn = self.lock();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let conn = self.lock();
+        let tx = WriteTx::begin(&conn)?;
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR IGNORE INTO consents (user_sub, client_id, scope, granted_at)

@@ -13,6 +13,8 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, Rows, TransactionBehavior, params};
 
+use super::write_tx::WriteTx;
+
 use super::{
     CodeRecord, Redemption, RefreshRecord, Result, Store, decode_json_opt, encode_json_opt,
 };
@@ -170,8 +172,8 @@ impl Store {
     /// every not-yet-revoked refresh token of the grant revoked at `now`, in one transaction.
     /// Revoking an unknown grant records it anyway (tokens may still be issued under it).
     pub fn revoke_grant(&self, grant_id: &str, now: i64) -> Result<()> {
-        let mut conn = self.lock();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let conn = self.lock();
+        let tx = WriteTx::begin(&conn)?;
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO revoked_grants (grant_id, revoked_at) VALUES (?1, ?2)
@@ -268,8 +270,8 @@ impl Store {
             .map(|r| encode_json_opt(r.claims_request.as_ref(), "refresh_tokens", "claims_request"))
             .transpose()?
             .flatten();
-        let mut conn = self.lock();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let conn = self.lock();
+        let tx = WriteTx::begin(&conn)?;
         let redemption = use_refresh_in(&tx, old_hash, now)?;
         let store_new = match &redemption {
             Redemption::Won(_) => true,
