@@ -10,11 +10,16 @@ use crate::target::ClientProfile;
 /// A random URL-safe value with `bytes` bytes of entropy (state, nonce, PKCE verifier).
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    // aws-lc's RNG fails only without any entropy source; a harness without one cannot run.
-    if aws_lc_rs::rand::fill(&mut buf).is_err() {
+    fill_random(&mut buf);
+    URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// Fills `buf` from aws-lc's RNG, which fails only without any entropy source: a harness without
+/// one cannot run.
+fn fill_random(buf: &mut [u8]) {
+    if aws_lc_rs::rand::fill(buf).is_err() {
         std::process::abort();
     }
-    URL_SAFE_NO_PAD.encode(buf)
 }
 
 /// A PKCE verifier and its challenge.
@@ -65,11 +70,16 @@ pub struct AuthParams {
 impl AuthParams {
     /// Fresh random state and nonce, PKCE S256, the client's scope.
     pub fn fresh(client: &ClientProfile) -> Self {
+        // One draw from the RNG for all three values (each call has a fixed cost).
+        let mut random = [0u8; 64];
+        fill_random(&mut random);
+        let (state, rest) = random.split_at(16);
+        let (nonce, verifier) = rest.split_at(16);
         AuthParams {
             scope: client.scope.clone(),
-            state: Some(random_token(16)),
-            nonce: Some(random_token(16)),
-            pkce: Some(Pkce::s256()),
+            state: Some(URL_SAFE_NO_PAD.encode(state)),
+            nonce: Some(URL_SAFE_NO_PAD.encode(nonce)),
+            pkce: Some(Pkce::s256_from(URL_SAFE_NO_PAD.encode(verifier))),
             response_mode: None,
             prompt: None,
             max_age: None,

@@ -111,14 +111,15 @@ pub async fn drive(
     let mut req = start;
     let mut login_submitted = false;
     let mut redirects_in_a_row = 0usize;
-    let mut last: Option<(String, u16)> = None;
+    // The last response's URL, redacted only when an outcome names it.
+    let mut last: Option<(Url, u16)> = None;
     // The login page whose JSON login request was just sent.
     let mut json_page: Option<Url> = None;
     while report.steps < opts.max_steps {
         report.steps += 1;
         let resp = agent.send(req.clone()).await?;
-        let red_url = agent.redactor().url(&resp.url);
-        last = Some((red_url.clone(), resp.status));
+        let red_url = || agent.redactor().url(&resp.url);
+        last = Some((resp.url.clone(), resp.status));
         let step = match json_page.take() {
             Some(page) => after_json_login(agent, &resp, &page, opts, &red_url),
             None => next_step(&resp, &req, opts, login_submitted, &red_url),
@@ -149,7 +150,7 @@ pub async fn drive(
                     let max = agent.config().max_redirects;
                     if redirects_in_a_row > max {
                         report.outcome = DriveOutcome::Stuck {
-                            url: red_url,
+                            url: red_url(),
                             status: resp.status,
                             reason: format!(
                                 "expected at most {max} redirects in a row (found more)"
@@ -177,14 +178,14 @@ pub async fn drive(
                         req = request.labelled("login");
                     }
                     Err(reason) => {
-                        report.outcome = DriveOutcome::Stuck { url: red_url, status: resp.status, reason };
+                        report.outcome = DriveOutcome::Stuck { url: red_url(), status: resp.status, reason };
                         return Ok(report);
                     }
                 }
             }
         }
     }
-    let (url, status) = last.unwrap_or_default();
+    let (url, status) = last.map(|(url, status)| (agent.redactor().url(&url), status)).unwrap_or_default();
     report.outcome = DriveOutcome::Stuck {
         url,
         status,
@@ -238,9 +239,9 @@ fn next_step(
     sent: &HttpRequest,
     opts: &DriveOptions<'_>,
     login_submitted: bool,
-    red_url: &str,
+    red_url: &dyn Fn() -> String,
 ) -> Step {
-    let url = || red_url.to_owned();
+    let url = red_url;
     let stuck = |reason: &str| Step::Stop {
         outcome: DriveOutcome::Stuck { url: url(), status: resp.status, reason: reason.to_owned() },
         login: false,
@@ -339,9 +340,9 @@ fn json_login_request(agent: &Agent, opts: &DriveOptions<'_>, page: &Url) -> Res
 }
 
 /// Follows the JSON login API's answer: on to its continue URL, or rejected, or stuck.
-fn after_json_login(agent: &Agent, resp: &HttpResponse, page: &Url, opts: &DriveOptions<'_>, red_url: &str) -> Step {
+fn after_json_login(agent: &Agent, resp: &HttpResponse, page: &Url, opts: &DriveOptions<'_>, red_url: &dyn Fn() -> String) -> Step {
     let stuck = |reason: &str| Step::Stop {
-        outcome: DriveOutcome::Stuck { url: red_url.to_owned(), status: resp.status, reason: reason.to_owned() },
+        outcome: DriveOutcome::Stuck { url: red_url(), status: resp.status, reason: reason.to_owned() },
         login: false,
     };
     let (Some(config), Some(creds)) = (&opts.hints.json_login, opts.credentials) else {
@@ -351,7 +352,7 @@ fn after_json_login(agent: &Agent, resp: &HttpResponse, page: &Url, opts: &Drive
     let vars = Vars { page, cookies: cookies.as_deref(), username: &creds.username, password: &creds.password, json: None };
     match config.judge(resp, &vars) {
         ApiAnswer::Continue(next) => follow(next, None, opts, stuck),
-        ApiAnswer::Rejected => Step::Stop { outcome: DriveOutcome::LoginRejected { url: red_url.to_owned() }, login: false },
+        ApiAnswer::Rejected => Step::Stop { outcome: DriveOutcome::LoginRejected { url: red_url() }, login: false },
         ApiAnswer::Failed(reason) => stuck(&reason),
     }
 }

@@ -1,8 +1,16 @@
 //! HTML form extraction: every `<form>` of a page with its resolved action, method, the
 //! successful controls a browser would submit, and its submit buttons.
 
+use std::sync::LazyLock;
+
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
+
+/// The selectors every page needs, parsed once (parsing them took as long as a small page).
+static FORM: LazyLock<Option<Selector>> = LazyLock::new(|| sel("form"));
+static CONTROL: LazyLock<Option<Selector>> = LazyLock::new(|| sel("input, button, select, textarea"));
+static BASE: LazyLock<Option<Selector>> = LazyLock::new(|| sel("base[href]"));
+static OPTION: LazyLock<Option<Selector>> = LazyLock::new(|| sel("option"));
 
 /// How a form is submitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,20 +72,22 @@ pub struct Submit {
 
 /// Extracts every form of `html`, resolving actions against `page_url` (or `<base href>`).
 pub fn parse_forms(html: &str, page_url: &Url) -> Vec<Form> {
-    let doc = Html::parse_document(html);
-    let (Some(form_sel), Some(control_sel), Some(base_sel)) =
-        (sel("form"), sel("input, button, select, textarea"), sel("base[href]"))
-    else {
+    let (Some(form_sel), Some(control_sel), Some(base_sel)) = (&*FORM, &*CONTROL, &*BASE) else {
         return Vec::new();
     };
+    // No `<form` anywhere (a redirect body, an error or JSON page): no tree to build.
+    if !contains_ignore_ascii_case(html.as_bytes(), b"<form") {
+        return Vec::new();
+    }
+    let doc = Html::parse_document(html);
     let base = doc
-        .select(&base_sel)
+        .select(base_sel)
         .next()
         .and_then(|b| b.attr("href"))
         .and_then(|h| page_url.join(h.trim()).ok())
         .unwrap_or_else(|| page_url.clone());
 
-    let form_elems: Vec<ElementRef<'_>> = doc.select(&form_sel).collect();
+    let form_elems: Vec<ElementRef<'_>> = doc.select(form_sel).collect();
     let mut forms: Vec<Form> = form_elems
         .iter()
         .enumerate()
@@ -93,7 +103,7 @@ pub fn parse_forms(html: &str, page_url: &Url) -> Vec<Form> {
         })
         .collect();
 
-    for control in doc.select(&control_sel) {
+    for control in doc.select(control_sel) {
         let Some(owner) = owner_form(control, &form_elems) else { continue };
         let Some(form) = forms.get_mut(owner) else { continue };
         if control.attr("disabled").is_some() {
@@ -102,6 +112,11 @@ pub fn parse_forms(html: &str, page_url: &Url) -> Vec<Form> {
         add_control(form, control);
     }
     forms
+}
+
+/// Whether `needle` (ASCII, lower case) occurs in `haystack` in any ASCII case.
+fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Parses a CSS selector known to be valid.
@@ -157,8 +172,8 @@ fn add_control(form: &mut Form, el: ElementRef<'_>) {
         }
         "select" => {
             let Some(name) = name else { return };
-            let Some(opt_sel) = sel("option") else { return };
-            let options: Vec<ElementRef<'_>> = el.select(&opt_sel).collect();
+            let Some(opt_sel) = &*OPTION else { return };
+            let options: Vec<ElementRef<'_>> = el.select(opt_sel).collect();
             let chosen =
                 options.iter().find(|o| o.attr("selected").is_some()).or_else(|| options.first());
             if let Some(o) = chosen {

@@ -302,3 +302,19 @@ fn hints_deserialise_and_reject_unknown_keys() {
     assert_eq!(h.password_field, None);
     assert!(serde_json::from_str::<FormHints>(r#"{"usernme_field":"x"}"#).is_err());
 }
+
+#[test]
+fn pages_without_a_form_tag_have_no_forms_and_upper_case_tags_still_count() {
+    let page = url("https://op.example/login");
+    assert!(parse_forms("", &page).is_empty());
+    assert!(parse_forms("<p>Redirecting…</p><input name=x>", &page).is_empty());
+    let upper = "<FORM METHOD=POST ACTION=/x><INPUT NAME=a VALUE=1><BUTTON>Go</BUTTON></FORM>";
+    let forms = parse_forms(upper, &page);
+    assert_eq!(forms.len(), 1);
+    assert_eq!(forms[0].method, FormMethod::Post);
+    assert_eq!(forms[0].action.as_str(), "https://op.example/x");
+    assert_eq!(forms[0].fields.len(), 1);
+    // A control owned through `form=` still needs its form element on the page.
+    let owned = "<input form=f name=b value=2><Form id=f></Form>";
+    assert_eq!(parse_forms(owned, &page)[0].fields[0].name, "b");
+}
