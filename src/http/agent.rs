@@ -14,6 +14,7 @@ use url::Url;
 use super::message::{HttpRequest, HttpResponse};
 use super::redact::{Redactor, fingerprint, is_sensitive_name};
 use super::client::{AgentConfig, AgentError, build_client, error_chain};
+use super::tls::client_config;
 use super::transcript::Exchange;
 
 /// What the agent keeps of each exchange.
@@ -33,6 +34,8 @@ pub struct Agent {
     client: reqwest::Client,
     jar: Arc<SessionJar>,
     cfg: Arc<AgentConfig>,
+    /// The TLS configuration every client of this agent's family shares.
+    tls: Arc<rustls::ClientConfig>,
     redactor: Redactor,
     transcript: Arc<Mutex<Vec<Exchange>>>,
     timings: Arc<Mutex<Vec<Timing>>>,
@@ -50,11 +53,13 @@ impl Agent {
     /// Builds an agent with an empty cookie jar and an empty transcript.
     pub fn new(cfg: &AgentConfig, redactor: Redactor) -> Result<Agent, AgentError> {
         let jar = Arc::new(SessionJar::default());
-        let client = build_client(cfg, jar.clone())?;
+        let tls = Arc::new(client_config(cfg)?);
+        let client = build_client(cfg, jar.clone(), &tls)?;
         Ok(Agent {
             client,
             jar,
             cfg: Arc::new(cfg.clone()),
+            tls,
             redactor,
             transcript: Arc::default(),
             timings: Arc::default(),
@@ -66,7 +71,7 @@ impl Agent {
     /// The same configuration and transcript with a new, empty cookie jar (a "new browser").
     pub fn with_fresh_cookies(&self) -> Result<Agent, AgentError> {
         let jar = Arc::new(SessionJar::default());
-        let client = build_client(&self.cfg, jar.clone())?;
+        let client = build_client(&self.cfg, jar.clone(), &self.tls)?;
         Ok(Agent { client, jar, ..self.clone() })
     }
 
@@ -74,7 +79,7 @@ impl Agent {
     /// buffer: what a load-test user needs. Drain it with [`Agent::take_timings`].
     pub fn for_load(&self) -> Result<Agent, AgentError> {
         let jar = Arc::new(SessionJar::default());
-        let client = build_client(&self.cfg, jar.clone())?;
+        let client = build_client(&self.cfg, jar.clone(), &self.tls)?;
         Ok(Agent { client, jar, timings: Arc::default(), recording: Recording::Timings, ..self.clone() })
     }
 

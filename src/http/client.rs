@@ -107,34 +107,24 @@ pub enum AgentError {
     },
 }
 
-/// Builds the reqwest client: no redirects, the given jar, TLS roots as configured.
-pub(super) fn build_client(cfg: &AgentConfig, jar: Arc<SessionJar>) -> Result<reqwest::Client, AgentError> {
-    let mut builder = reqwest::Client::builder()
+/// Builds the reqwest client: no redirects, the given jar, the shared TLS configuration (from
+/// [`super::tls::client_config`]).
+pub(super) fn build_client(
+    cfg: &AgentConfig,
+    jar: Arc<SessionJar>,
+    tls: &rustls::ClientConfig,
+) -> Result<reqwest::Client, AgentError> {
+    reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         // Never resend a request behind the checks' back (a resent code redemption would be a
         // false code-reuse finding); with no retry allowed, reqwest does not copy each request.
         .retry(reqwest::retry::never().max_retries_per_request(0))
         .cookie_provider(jar)
         .timeout(cfg.timeout)
-        .user_agent(cfg.user_agent.clone());
-    if let Some(path) = &cfg.ca_file {
-        let pem = std::fs::read(path)
-            .map_err(|source| AgentError::CaFileRead { path: path.clone(), source })?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            AgentError::CaFileInvalid { path: path.clone(), found: error_chain(&e) }
-        })?;
-        if certs.is_empty() {
-            return Err(AgentError::CaFileInvalid {
-                path: path.clone(),
-                found: "no certificate".to_owned(),
-            });
-        }
-        builder = builder.tls_certs_merge(certs);
-    }
-    if cfg.insecure_skip_tls_verify {
-        builder = builder.tls_danger_accept_invalid_certs(true);
-    }
-    builder.build().map_err(|e| AgentError::Client(error_chain(&e)))
+        .user_agent(cfg.user_agent.clone())
+        .tls_backend_preconfigured(tls.clone())
+        .build()
+        .map_err(|e| AgentError::Client(error_chain(&e)))
 }
 
 /// The error and its sources joined with ": ", without the URL reqwest embeds.

@@ -8,6 +8,9 @@ mod redact;
 mod session;
 #[cfg(test)]
 mod tests;
+mod tls;
+#[cfg(test)]
+mod tls_tests;
 mod transcript;
 
 pub use agent::{Agent, Timing};

@@ -1,0 +1,94 @@
+//! The TLS client configuration, built once per [`AgentConfig`] and shared by every reqwest
+//! client made from it. Left to reqwest, each client loads the platform's trust store again
+//! (about 10 ms of CPU): once per simulated user of a load run, once per fresh browser of a
+//! conformance run. The configuration is what reqwest itself would build: aws-lc-rs, TLS 1.2
+//! and 1.3, the platform verifier (plus the `ca_file` roots), ALPN `http/1.1`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, SignatureScheme};
+use rustls_platform_verifier::Verifier;
+
+use super::client::{AgentConfig, AgentError};
+
+/// Builds the client configuration: the platform verifier with the CA file's roots added, or
+/// no verification at all with `insecure_skip_tls_verify`.
+pub(super) fn client_config(cfg: &AgentConfig) -> Result<ClientConfig, AgentError> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let built = |e: &dyn std::fmt::Display| AgentError::Client(format!("TLS configuration: {e}"));
+    let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
+        .with_protocol_versions(rustls::ALL_VERSIONS)
+        .map_err(|e| built(&e))?
+        .dangerous();
+    let verifier: Arc<dyn ServerCertVerifier> = if cfg.insecure_skip_tls_verify {
+        Arc::new(InsecureAnyCertificate(provider))
+    } else {
+        let verifier = match &cfg.ca_file {
+            Some(path) => Verifier::new_with_extra_roots(ca_roots(path)?, provider),
+            None => Verifier::new(provider),
+        };
+        Arc::new(verifier.map_err(|e| built(&e))?)
+    };
+    let mut tls = builder.with_custom_certificate_verifier(verifier).with_no_client_auth();
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tls)
+}
+
+/// The certificates of a PEM bundle; at least one.
+fn ca_roots(path: &Path) -> Result<Vec<CertificateDer<'static>>, AgentError> {
+    let pem = std::fs::read(path)
+        .map_err(|source| AgentError::CaFileRead { path: path.to_path_buf(), source })?;
+    let invalid = |found: String| AgentError::CaFileInvalid { path: path.to_path_buf(), found };
+    let certs = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| invalid(format!("unreadable PEM: {e}")))?;
+    if certs.is_empty() {
+        return Err(invalid("no certificate".to_owned()));
+    }
+    Ok(certs)
+}
+
+/// `insecure_skip_tls_verify`: accepts any server certificate and handshake signature, as
+/// reqwest's `danger_accept_invalid_certs` does. Disables server authentication entirely.
+#[derive(Debug)]
+struct InsecureAnyCertificate(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for InsecureAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
