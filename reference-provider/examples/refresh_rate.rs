@@ -11,8 +11,12 @@
 //! cargo run --release -p reference-provider --example refresh_rate -- \
 //!     --issuer http://127.0.0.1:9400 --client-id demo-client --client-secret … \
 //!     --username alice --password … [--redirect-uri …] [--chains 8] [--seconds 10] \
-//!     [--provider-pid PID --clk-tck 100]
+//!     [--provider-pid PID --clk-tck 100] [--spin 1] [--floor /jwks]
 //! ```
+//!
+//! `--spin 1` keeps this single-threaded generator busy during the measured phase, so that the
+//! provider never has to wake it (on loopback that wake-up is billed to the provider's CPU);
+//! `--floor PATH` GETs that path instead of refreshing (the HTTP floor).
 //!
 //! `--in-process ALG [--seconds S]` instead starts the provider inside this process (demo config,
 //! `default_alg = ALG`, cheapest Argon2), logs in once over HTTP, then calls
@@ -21,7 +25,7 @@
 //! (client authentication, SQLite, minting, two signatures) without HTTP, TCP and the kernel.
 //!
 //! Every flag falls back to an environment variable: `ISSUER`, `CLIENT_ID`, `CLIENT_SECRET`,
-//! `USERNAME`, `PASSWORD`, `REDIRECT_URI`, `CHAINS`, `SECONDS`, `PROVIDER_PID`, `CLK_TCK`
+//! `USERNAME`, `PASSWORD`, `REDIRECT_URI`, `CHAINS`, `SECONDS`, `PROVIDER_PID`, `CLK_TCK`, `SPIN`
 //! (the names `reference-provider` prints on start). Secrets and tokens are never printed.
 
 /// The provider binary's allocator, so that `--in-process` measures what the provider runs.
@@ -57,6 +61,9 @@ struct Settings {
     clk_tck: f64,
     /// `--floor PATH`: GET this path in the chains instead of refreshing (the HTTP floor).
     floor: Option<String>,
+    /// `--spin 1`: keep this (single-threaded) generator busy during the measured phase, so
+    /// that a response never has to wake it (see [`spin_until`]).
+    spin: bool,
 }
 
 fn settings() -> anyhow::Result<Settings> {
@@ -64,7 +71,7 @@ fn settings() -> anyhow::Result<Settings> {
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "-h" || a == "--help" {
-            println!("usage: refresh_rate --issuer URL --client-id ID --client-secret S --username U --password P [--redirect-uri URI] [--chains 8] [--seconds 10] [--provider-pid PID] [--clk-tck 100]");
+            println!("usage: refresh_rate --issuer URL --client-id ID --client-secret S --username U --password P [--redirect-uri URI] [--chains 8] [--seconds 10] [--provider-pid PID] [--clk-tck 100] [--spin 1] [--floor PATH]");
             std::process::exit(0);
         }
         let Some(name) = a.strip_prefix("--") else { bail!("expected a --flag (found {a:?})") };
@@ -75,7 +82,7 @@ fn settings() -> anyhow::Result<Settings> {
         flags.get(flag).cloned().or_else(|| std::env::var(flag.replace('-', "_").to_uppercase()).ok())
     };
     let need = |flag: &str| get(flag).with_context(|| format!("--{flag} (or ${}) is required", flag.replace('-', "_").to_uppercase()));
-    let known = ["issuer", "client-id", "client-secret", "username", "password", "redirect-uri", "chains", "seconds", "provider-pid", "clk-tck", "floor"];
+    let known = ["issuer", "client-id", "client-secret", "username", "password", "redirect-uri", "chains", "seconds", "provider-pid", "clk-tck", "floor", "spin"];
     if let Some(unknown) = flags.keys().find(|k| !known.contains(&k.as_str())) {
         bail!("unknown flag --{unknown}");
     }
@@ -91,6 +98,7 @@ fn settings() -> anyhow::Result<Settings> {
         provider_pid: get("provider-pid").map(|v| v.parse()).transpose().context("--provider-pid: expected a pid")?,
         clk_tck: get("clk-tck").map(|v| v.parse()).transpose().context("--clk-tck: expected a number")?.unwrap_or(100.0),
         floor: flags.get("floor").cloned(),
+        spin: get("spin").is_some_and(|v| v == "1"),
     })
 }
 
@@ -322,6 +330,9 @@ async fn run(s: Settings) -> anyhow::Result<()> {
     for (http, token) in ready {
         chains.spawn(chain(http, Arc::clone(&s), Arc::clone(&ep), token, deadline));
     }
+    if s.spin {
+        tokio::spawn(spin_until(deadline));
+    }
     let mut total = Tally::default();
     while let Some(joined) = chains.join_next().await {
         let t = joined.context("chain task panicked")?;
@@ -358,6 +369,17 @@ async fn run(s: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `--spin 1`: yields until `deadline`, so this single-threaded runtime never parks. On
+/// loopback the provider's write of a response runs the receiving side's TCP work and, when the
+/// generator sleeps, wakes it (an inter-processor interrupt, costly in a VM): CPU billed to the
+/// provider that a client on another machine would never cost it. A spinning generator is found
+/// running, so no wake-up is needed; its own core is not measured.
+async fn spin_until(deadline: Instant) {
+    while Instant::now() < deadline {
+        tokio::task::yield_now().await;
+    }
+}
+
 /// `--floor PATH`: each chain GETs `issuer + PATH` until the deadline; prints responses per
 /// provider CPU second, the cost of a trivial request through hyper, axum, TCP and the kernel.
 async fn floor(s: &Arc<Settings>, path: &str) -> anyhow::Result<()> {
@@ -366,6 +388,9 @@ async fn floor(s: &Arc<Settings>, path: &str) -> anyhow::Result<()> {
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(s.seconds);
     let mut chains = tokio::task::JoinSet::new();
+    if s.spin {
+        tokio::spawn(spin_until(deadline));
+    }
     for _ in 0..s.chains {
         let (http, url) = (http_client()?, url.clone());
         chains.spawn(async move {
@@ -443,6 +468,7 @@ async fn in_process(alg: SigningAlg, seconds: f64) -> anyhow::Result<()> {
         provider_pid: None,
         clk_tck: 100.0,
         floor: None,
+        spin: false,
     };
     let running = reference_provider::start(Options {
         config,
