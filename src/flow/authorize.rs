@@ -167,6 +167,12 @@ mod tests {
         let (a, b) = (AuthParams::fresh(&client()), AuthParams::fresh(&client()));
         assert_ne!(a.state, b.state);
         assert_ne!(a.nonce, b.nonce);
-        assert_eq!(a.pkce.unwrap().verifier.len(), 43);
+        // One RNG draw is split in three: each value has its own bytes and full length.
+        let (state, nonce) = (a.state.unwrap(), a.nonce.unwrap());
+        let pkce = a.pkce.unwrap();
+        assert_eq!((state.len(), nonce.len(), pkce.verifier.len()), (22, 22, 43));
+        assert_ne!(state, nonce);
+        assert!(!pkce.verifier.starts_with(&state) && !pkce.verifier.starts_with(&nonce));
+        assert_eq!(pkce, Pkce::s256_from(pkce.verifier.clone()), "challenge derived from the verifier");
     }
 }
