@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use goose::config::GooseConfiguration;
+use goose::client::GooseClientBuilder;
 use goose::{GooseAttack, GooseError};
 
 pub use embedded::start_embedded_for_load;
@@ -170,7 +171,12 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
     let config = goose_config(&summary.issuer, &checked, opts)?;
     let shared = Arc::new(Shared { ctx, stats: LoadStats::default() });
     let started_at = clock::rfc3339(clock.now());
-    let attack = GooseAttack::initialize_with_config(config).map_err(|e| LoadError::Goose(e.to_string()))?;
+    // Users send through their own agents (`http::Agent`), never through Goose's client; one
+    // shared cookie-less Goose client is built instead of one per user (each loads the
+    // platform trust store: ~9.5 ms of CPU per user, inside the measured run).
+    let attack = GooseAttack::initialize_with_config(config)
+        .and_then(|a| a.set_client_builder_without_cookies(GooseClientBuilder::new().without_cookies()))
+        .map_err(|e| LoadError::Goose(e.to_string()))?;
     let attack = attack::build(attack, &checked, jobs, &shared).map_err(|e| LoadError::Goose(e.to_string()))?;
     let wall = Instant::now();
     let cpu_before = cpu::process_cpu();

@@ -15,7 +15,7 @@ use super::{OAuthError, Params, ProtocolError, split_scope};
 use crate::faults::Fault;
 use crate::provider::Provider;
 use crate::random::{self, constant_time_eq};
-use crate::store::{ClientRecord, Redemption};
+use crate::store::{ClientRecord, Redemption, Rotation};
 
 fn err(error: &'static str, description: impl Into<String>) -> ProtocolError {
     OAuthError::bad_request(error, description).into()
@@ -177,14 +177,14 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
     // The token is used up, and its successor stored, in one commit; of parallel uses of one
     // token exactly one wins, and the tokens minted for a loser are never handed out.
     match provider.store.rotate_refresh(&hash, now, successor.as_ref(), reuse_allowed)? {
-        Redemption::Won(_) => Ok(issued),
-        Redemption::AlreadyUsed(_) if reuse_allowed => Ok(issued),
-        Redemption::AlreadyUsed(r) => {
+        Rotation::Rotated => Ok(issued),
+        Rotation::AlreadyUsed(_) if reuse_allowed => Ok(issued),
+        Rotation::AlreadyUsed(r) => {
             // Lost a race with a parallel use of the same token: that is reuse too.
             provider.store.revoke_grant(&r.grant_id, now)?;
             Err(err(reuse_error(provider), "refresh token was already used; the grant is revoked"))
         }
-        Redemption::Unknown => Err(err("invalid_grant", "unknown refresh token")),
+        Rotation::Unknown => Err(err("invalid_grant", "unknown refresh token")),
     }
 }
 

@@ -31,7 +31,7 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 pub use records::{
-    ClientRecord, CodeRecord, InteractionRecord, KeyRecord, Redemption, RefreshRecord,
+    ClientRecord, CodeRecord, InteractionRecord, KeyRecord, Redemption, RefreshRecord, Rotation,
     SessionRecord, UserRecord,
 };
 pub use tokens::REVOKED_GRANT_RETENTION_SECS;

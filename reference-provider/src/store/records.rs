@@ -166,3 +166,14 @@ pub enum Redemption<T> {
     /// No such record.
     Unknown,
 }
+
+/// What [`Store::rotate_refresh`](super::Store::rotate_refresh) did with a refresh token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rotation {
+    /// This caller won: the token was unused, is now marked used, and its successor is stored.
+    Rotated,
+    /// The token was already used (reuse, or a lost race); its record, for revoking the grant.
+    AlreadyUsed(RefreshRecord),
+    /// No such token.
+    Unknown,
+}

@@ -16,7 +16,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Rows, TransactionBehavior, pa
 use super::write_tx::WriteTx;
 
 use super::{
-    CodeRecord, Redemption, RefreshRecord, Result, Store, decode_json_opt, encode_json_opt,
+    CodeRecord, Redemption, RefreshRecord, Result, Rotation, Store, decode_json_opt, encode_json_opt,
 };
 
 /// How long [`Store::purge_expired`] keeps a grant revocation at least, in seconds (7 days).
@@ -255,34 +255,55 @@ impl Store {
         use_refresh_in(&self.lock(), token_hash, now)
     }
 
-    /// Rotates a refresh token in one write transaction: marks `old_hash` used at `now` exactly
-    /// as [`Store::use_refresh`] does (one caller ever wins) and, when this caller won, stores
-    /// `new` (its successor) in the same commit, so a token is used up exactly when its successor
+    /// Rotates a refresh token in one write transaction: marks `old_hash` used at `now` (one
+    /// caller ever wins, as with [`Store::use_refresh`]) and, when this caller won, stores `new`
+    /// (its successor) in the same commit, so a token is used up exactly when its successor
     /// exists. `allow_reuse` (the refresh-not-rotated fault) stores `new` after a reuse too.
+    ///
+    /// The winner's conditional `UPDATE` returns nothing (the caller has just read the record):
+    /// only a loser reads the row again, to name the grant to revoke.
     pub fn rotate_refresh(
         &self,
         old_hash: &str,
         now: i64,
         new: Option<&RefreshRecord>,
         allow_reuse: bool,
-    ) -> Result<Redemption<RefreshRecord>> {
+    ) -> Result<Rotation> {
         let claims = new
             .map(|r| encode_json_opt(r.claims_request.as_ref(), "refresh_tokens", "claims_request"))
             .transpose()?
             .flatten();
         let conn = self.lock();
         let tx = WriteTx::begin(&conn)?;
-        let redemption = use_refresh_in(&tx, old_hash, now)?;
-        let store_new = match &redemption {
-            Redemption::Won(_) => true,
-            Redemption::AlreadyUsed(_) => allow_reuse,
-            Redemption::Unknown => false,
+        let won = tx
+            .prepare_cached(
+                "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL",
+            )?
+            .execute(params![old_hash, now])?
+            == 1;
+        let rotation = if won {
+            Rotation::Rotated
+        } else {
+            let mut stmt = tx.prepare_cached(concat!(
+                "SELECT ",
+                refresh_columns!(),
+                " FROM refresh_tokens WHERE token_hash = ?1"
+            ))?;
+            match stmt.query_row([old_hash], RawRefresh::from_row).optional()? {
+                Some(raw) => Rotation::AlreadyUsed(raw.decode()?),
+                None => Rotation::Unknown,
+            }
+        };
+        let store_new = match &rotation {
+            Rotation::Rotated => true,
+            Rotation::AlreadyUsed(_) => allow_reuse,
+            Rotation::Unknown => false,
         };
         if let (true, Some(r)) = (store_new, new) {
             insert_refresh_row(&tx, r, claims)?;
         }
         tx.commit()?;
-        Ok(redemption)
+        Ok(rotation)
     }
 
     /// Revokes one refresh token (RFC 7009). The first revocation time is kept; unknown tokens

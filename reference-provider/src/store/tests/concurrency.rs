@@ -7,7 +7,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::{TempDir, code, refresh};
-use crate::store::{Redemption, Store};
+use crate::store::{Redemption, Rotation, Store};
 
 const THREADS: usize = 200;
 
@@ -72,11 +72,22 @@ fn redeem(store: &Store, now: i64) -> Redemption<crate::store::CodeRecord> {
 }
 
 /// The refresh grant's store call: use `rt-race` and store this thread's successor with it.
+/// The winner's record is read back after its rotation (its `used_at` never changes again).
 fn rotate(store: &Store, now: i64) -> Redemption<crate::store::RefreshRecord> {
     let successor = refresh(&format!("rt-next-{now}"), "grant-race", 10_000);
-    store
+    match store
         .rotate_refresh("rt-race", now, Some(&successor), false)
         .expect("rotate_refresh")
+    {
+        Rotation::Rotated => Redemption::Won(
+            store
+                .refresh_token("rt-race")
+                .expect("read back")
+                .expect("the rotated token exists"),
+        ),
+        Rotation::AlreadyUsed(record) => Redemption::AlreadyUsed(record),
+        Rotation::Unknown => Redemption::Unknown,
+    }
 }
 
 fn seed(store: &Store) {
@@ -163,7 +174,7 @@ fn long_refresh_rotation_chain_on_file() {
         let mut next = old;
         next.token_hash = format!("rt-{}", n + 1);
         let won = store.rotate_refresh(&format!("rt-{n}"), n, Some(&next), false).unwrap();
-        assert!(matches!(won, Redemption::Won(_)), "rotation {n} lost");
+        assert_eq!(won, Rotation::Rotated, "rotation {n} lost");
     }
     let elapsed = started.elapsed();
     eprintln!(

@@ -2,7 +2,7 @@
 //! tokens, grant revocation and purging.
 
 use super::{client, code, interaction, key, refresh, session, user};
-use crate::store::{REVOKED_GRANT_RETENTION_SECS, Redemption, Store, StoreError};
+use crate::store::{REVOKED_GRANT_RETENTION_SECS, Redemption, Rotation, Store, StoreError};
 
 fn store() -> Store {
     Store::open_in_memory().expect("open in-memory store")
@@ -269,34 +269,37 @@ fn rotation_uses_the_token_and_stores_its_successor_in_one_step() {
     let s = store();
     s.insert_refresh(&refresh("rt-1", "grant-1", 1000)).unwrap();
     let next = refresh("rt-2", "grant-1", 1000);
-    assert!(matches!(
+    assert_eq!(
         s.rotate_refresh("rt-1", 50, Some(&next), false).unwrap(),
-        Redemption::Won(r) if r.used_at == Some(50)
-    ));
+        Rotation::Rotated
+    );
+    assert_eq!(s.refresh_token("rt-1").unwrap().unwrap().used_at, Some(50));
     assert_eq!(s.refresh_token("rt-2").unwrap(), Some(next));
-    // A second use of rt-1 loses: its successor is not stored.
+    // A second use of rt-1 loses: its successor is not stored, and it learns the first use.
     let loser = refresh("rt-3", "grant-1", 1000);
     assert!(matches!(
         s.rotate_refresh("rt-1", 60, Some(&loser), false).unwrap(),
-        Redemption::AlreadyUsed(r) if r.used_at == Some(50)
+        Rotation::AlreadyUsed(r) if r.used_at == Some(50) && r.grant_id == "grant-1"
     ));
     assert_eq!(s.refresh_token("rt-3").unwrap(), None);
     // Unless reuse is allowed (the refresh-not-rotated fault).
     assert!(matches!(
         s.rotate_refresh("rt-1", 70, Some(&loser), true).unwrap(),
-        Redemption::AlreadyUsed(_)
+        Rotation::AlreadyUsed(_)
     ));
     assert!(s.refresh_token("rt-3").unwrap().is_some());
+    assert_eq!(s.refresh_token("rt-1").unwrap().unwrap().used_at, Some(50));
     let orphan = refresh("rt-4", "grant-1", 1000);
     assert_eq!(
         s.rotate_refresh("rt-unknown", 80, Some(&orphan), true).unwrap(),
-        Redemption::Unknown
+        Rotation::Unknown
     );
     assert_eq!(s.refresh_token("rt-4").unwrap(), None);
-    assert!(matches!(
+    assert_eq!(
         s.rotate_refresh("rt-2", 90, None, false).unwrap(),
-        Redemption::Won(_)
-    ));
+        Rotation::Rotated
+    );
+    assert_eq!(s.refresh_token("rt-2").unwrap().unwrap().used_at, Some(90));
 }
 
 #[test]
