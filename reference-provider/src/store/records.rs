@@ -173,7 +173,7 @@ pub enum Rotation {
     /// This caller won: the token was unused, is now marked used, and its successor is stored.
     Rotated,
     /// The token was already used (reuse, or a lost race); its record, for revoking the grant.
-    AlreadyUsed(RefreshRecord),
+    AlreadyUsed(Box<RefreshRecord>),
     /// No such token.
     Unknown,
 }

@@ -290,7 +290,7 @@ impl Store {
                 " FROM refresh_tokens WHERE token_hash = ?1"
             ))?;
             match stmt.query_row([old_hash], RawRefresh::from_row).optional()? {
-                Some(raw) => Rotation::AlreadyUsed(raw.decode()?),
+                Some(raw) => Rotation::AlreadyUsed(Box::new(raw.decode()?)),
                 None => Rotation::Unknown,
             }
         };

@@ -85,7 +85,7 @@ fn rotate(store: &Store, now: i64) -> Redemption<crate::store::RefreshRecord> {
                 .expect("read back")
                 .expect("the rotated token exists"),
         ),
-        Rotation::AlreadyUsed(record) => Redemption::AlreadyUsed(record),
+        Rotation::AlreadyUsed(record) => Redemption::AlreadyUsed(*record),
         Rotation::Unknown => Redemption::Unknown,
     }
 }
