@@ -6,6 +6,7 @@ mod driver;
 mod fill;
 mod json_login;
 mod parse;
+mod prefix;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

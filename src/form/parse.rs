@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
+use super::prefix::forms_start;
+
 /// The selectors every page needs, parsed once (parsing them took as long as a small page).
 static FORM: LazyLock<Option<Selector>> = LazyLock::new(|| sel("form"));
 static CONTROL: LazyLock<Option<Selector>> = LazyLock::new(|| sel("input, button, select, textarea"));
@@ -72,14 +74,23 @@ pub struct Submit {
 
 /// Extracts every form of `html`, resolving actions against `page_url` (or `<base href>`).
 pub fn parse_forms(html: &str, page_url: &Url) -> Vec<Form> {
-    let (Some(form_sel), Some(control_sel), Some(base_sel)) = (&*FORM, &*CONTROL, &*BASE) else {
-        return Vec::new();
-    };
     // No `<form` anywhere (a redirect body, an error or JSON page): no tree to build.
     if !contains_ignore_ascii_case(html.as_bytes(), b"<form") {
         return Vec::new();
     }
-    let doc = Html::parse_document(html);
+    // Parsing from the first form on reads the same forms and controls (see `prefix`).
+    let doc = match forms_start(html).and_then(|start| html.get(start..)) {
+        Some(from_form) => Html::parse_fragment(from_form),
+        None => Html::parse_document(html),
+    };
+    forms_of(&doc, page_url)
+}
+
+/// Every form of a parsed page, with its controls.
+pub(crate) fn forms_of(doc: &Html, page_url: &Url) -> Vec<Form> {
+    let (Some(form_sel), Some(control_sel), Some(base_sel)) = (&*FORM, &*CONTROL, &*BASE) else {
+        return Vec::new();
+    };
     let base = doc
         .select(base_sel)
         .next()

@@ -178,6 +178,10 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
         .and_then(|a| a.set_client_builder_without_cookies(GooseClientBuilder::new().without_cookies()))
         .map_err(|e| LoadError::Goose(e.to_string()))?;
     let attack = attack::build(attack, &checked, jobs, &shared).map_err(|e| LoadError::Goose(e.to_string()))?;
+    // One-time process set-up before the measured window, like the agent's TLS trust store:
+    // aws-lc-rs seeds its entropy source on first use (tens of ms of jitter sampling), which
+    // the first login would otherwise pay inside the run. A failure here recurs in the run.
+    let _ = aws_lc_rs::rand::fill(&mut [0u8; 1]);
     let wall = Instant::now();
     let cpu_before = cpu::process_cpu();
     let thresholds_failed = match attack.execute().await {
