@@ -7,6 +7,7 @@
 //! - [`refresh`]: a refreshed ID token against the one it replaces.
 
 use std::fmt;
+use std::sync::Arc;
 
 use super::{Check, Level, Verdict};
 use crate::jose::{Jwks, UnverifiedJwt};
@@ -33,8 +34,8 @@ pub struct IdTokenEvidence {
     pub jwt: Option<UnverifiedJwt>,
     /// Why parsing failed, when it did.
     pub parse_error: Option<String>,
-    /// The provider's JWK Set, when it was fetched.
-    pub jwks: Option<Jwks>,
+    /// The provider's JWK Set, when it was fetched (shared, not copied per token).
+    pub jwks: Option<Arc<Jwks>>,
     /// The client secret, for HS* ID tokens (never printed).
     pub client_secret: Option<String>,
     /// The issuer identifier expected (from discovery / the target profile).

@@ -62,6 +62,19 @@ pub fn evaluate<E: ?Sized>(checks: &[Check<E>], evidence: &E) -> Vec<Finding> {
     checks.iter().map(|c| c.evaluate(evidence)).collect()
 }
 
+/// Runs every check of a table and keeps only the broken rules (any level), as a load run
+/// counts them: passes and skips build no finding (no strings copied per check per request).
+pub fn evaluate_failures<E: ?Sized>(checks: &[Check<E>], evidence: &E) -> Vec<Finding> {
+    checks
+        .iter()
+        .filter_map(|c| match (c.run)(evidence) {
+            verdict @ Verdict::Fail(_) => Some(Finding::from_verdict(&c.def, verdict)),
+            Verdict::Pass | Verdict::Skip(_) => None,
+        })
+        .collect()
+}
+
+
 /// Every check definition, grouped as the tables are, in a stable order.
 pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
     fn defs<E: ?Sized>(t: &[Check<E>]) -> Vec<CheckDef> {
@@ -95,4 +108,33 @@ pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
 /// Finds a check definition by id.
 pub fn find(id: &str) -> Option<CheckDef> {
     catalog().into_iter().flat_map(|(_, d)| d).find(|d| d.id == id)
+}
+
+#[cfg(test)]
+mod evaluate_tests {
+    use super::{Check, Level, Status, Verdict, evaluate, evaluate_failures};
+
+    const TABLE: &[Check<i32>] = &[
+        Check::new("t.positive", Level::Must, "T-1", "positive", |n| Verdict::check(*n > 0, "not positive")),
+        Check::new("t.even", Level::Should, "T-2", "even", |n| Verdict::check(n % 2 == 0, "odd")),
+        Check::new("t.small", Level::Must, "T-3", "small", |n| {
+            if *n > 100 { Verdict::Skip("too big to judge".into()) } else { Verdict::Pass }
+        }),
+    ];
+
+    #[test]
+    fn failures_are_the_failed_findings_of_a_full_evaluation() {
+        for n in [-3, -2, 3, 4, 101, 102] {
+            let all: Vec<_> = evaluate(TABLE, &n)
+                .into_iter()
+                .filter(|f| matches!(f.status, Status::Fail | Status::Warn | Status::Info))
+                .collect();
+            assert_eq!(evaluate_failures(TABLE, &n), all, "n = {n}");
+        }
+        let failed = evaluate_failures(TABLE, &-3);
+        let ids: Vec<_> = failed.iter().map(|f| (f.check_id.as_str(), f.status)).collect();
+        assert_eq!(ids, [("t.positive", Status::Fail), ("t.even", Status::Warn)]);
+        assert!(evaluate_failures(TABLE, &4).is_empty());
+        assert!(evaluate_failures(TABLE, &102).is_empty(), "a skip is not a failure");
+    }
 }

@@ -52,8 +52,8 @@ pub struct Ctx {
     pub metadata: Option<ProviderMetadata>,
     /// Usable endpoints, once discovery ran.
     pub endpoints: Option<Endpoints>,
-    /// Published keys, once the JWKS module ran.
-    pub jwks: Option<Jwks>,
+    /// Published keys, once the JWKS module ran (shared with every ID-token evidence).
+    pub jwks: Option<Arc<Jwks>>,
     /// Tokens from the first code flow that returned a refresh token.
     pub issued: Option<Issued>,
     /// Client ids the test user has consented to during this run.

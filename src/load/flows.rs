@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::stats::LoadStats;
 use crate::checks::{
-    Finding, ID_TOKEN_CHECKS, Status, TOKEN_RESPONSE_CHECKS, USERINFO_CHECKS, evaluate,
+    Finding, ID_TOKEN_CHECKS, Status, TOKEN_RESPONSE_CHECKS, USERINFO_CHECKS, evaluate_failures,
 };
 use crate::conform::steps::{self, UserActs};
 use crate::conform::{Ctx, open_id_token, token_evidence, userinfo_evidence};
@@ -66,7 +66,7 @@ pub fn verify_id_token(
     let decrypted_ok = count_failures(stats, &opened.findings);
     let mut ev = ctx.id_token_evidence(client, &opened.token, access_token);
     ev.nonce_sent = nonce;
-    let findings = evaluate(ID_TOKEN_CHECKS, &ev);
+    let findings = evaluate_failures(ID_TOKEN_CHECKS, &ev);
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let ok = count_failures(stats, &findings) && decrypted_ok;
     stats.count(|c| if ok { c.verifications += 1 } else { c.verification_failures += 1 });
@@ -97,8 +97,9 @@ pub fn verify_access_token(ctx: &Ctx, stats: &LoadStats, raw: &str) -> Option<Ve
 
 /// Judges a token response; counts it when it is a 200 with an access token.
 fn judge_token_response(stats: &LoadStats, resp: &HttpResponse, requested_scope: &str, grant: &str) -> Option<Value> {
-    let body = resp.json();
-    count_failures(stats, &evaluate(TOKEN_RESPONSE_CHECKS, &token_evidence(resp, body.clone(), requested_scope, grant)));
+    let evidence = token_evidence(resp, resp.json(), requested_scope, grant);
+    count_failures(stats, &evaluate_failures(TOKEN_RESPONSE_CHECKS, &evidence));
+    let body = evidence.body;
     if resp.status == 200 && member(&body, "access_token").is_some() {
         stats.count(|c| c.token_responses += 1);
         body
@@ -160,7 +161,7 @@ pub async fn login_flow(
     if let (Some(ep), Some(at)) = (&endpoints.userinfo, &held.access_token) {
         let resp = agent.send(flow::token::userinfo(ep, at)).await.map_err(|_| "userinfo transport error")?;
         let granted: Vec<String> = member(&body, "scope").unwrap_or(params.scope.clone()).split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-        count_failures(stats, &evaluate(USERINFO_CHECKS, &userinfo_evidence(&resp, id_claims.as_ref(), &granted)));
+        count_failures(stats, &evaluate_failures(USERINFO_CHECKS, &userinfo_evidence(&resp, id_claims.as_ref(), &granted)));
     }
     if replay_code {
         // A code is single-use (RFC 6749 4.1.2): a replay under load must fail. Last, because a

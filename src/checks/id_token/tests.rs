@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use super::{CHECKS, IdTokenEvidence};
@@ -32,7 +34,7 @@ fn claims() -> Value {
 /// Evidence around a token signed with `header` and `claims`.
 fn evidence(header: &Value, claims: &Value) -> IdTokenEvidence {
     IdTokenEvidence {
-        jwks: Some(jwks()),
+        jwks: Some(Arc::new(jwks())),
         client_secret: Some("secret".into()),
         issuer: ISSUER.into(),
         client_id: "rp".into(),
@@ -151,7 +153,7 @@ fn every_id_token_check_has_a_pass_and_a_fail_case() {
         (
             "idtoken.signature.valid",
             IdTokenEvidence {
-                jwks: Some(two_rsa),
+                jwks: Some(Arc::new(two_rsa)),
                 ..head(|h| h["kid"] = json!("b"))
             },
             tampered,
@@ -334,7 +336,7 @@ fn signature_verifies_for_every_key_type_and_hmac() {
 #[test]
 fn claim_checks_still_run_when_the_signature_is_bad() {
     let mut e = claim(|c| c["iss"] = json!("https://wrong.example"));
-    e.jwks = Some(Jwks::parse(&json!({"keys": [rsa_jwk("other")]})).unwrap());
+    e.jwks = Some(Arc::new(Jwks::parse(&json!({"keys": [rsa_jwk("other")]})).unwrap()));
     assert!(matches!(
         (super::header::SIGNATURE_VALID.run)(&e),
         Verdict::Fail(_)

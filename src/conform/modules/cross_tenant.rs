@@ -4,6 +4,8 @@
 //! tenant's UserInfo, and a complete flow at the tenant yields an ID token whose issuer and
 //! signing key are compared with the home tenant's.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 use url::Url;
 
@@ -58,7 +60,7 @@ async fn gather(ctx: &mut Ctx, tenant: &TenantProfile, home_client: &ClientProfi
         && let Some(url) = ctx.endpoints.as_ref().and_then(|e| e.jwks.clone())
     {
         // The jwks module did not run (`--only`): the home keys are needed to compare.
-        ctx.jwks = fetch_jwks(&ctx.agent, &url).await?;
+        ctx.jwks = fetch_jwks(&ctx.agent, &url).await?.map(Arc::new);
     }
     let tenant_client = tenant.clients.first().ok_or("the tenant has no client")?;
     let home_browser = steps::browser(ctx)?;
@@ -87,7 +89,7 @@ async fn gather(ctx: &mut Ctx, tenant: &TenantProfile, home_client: &ClientProfi
     };
     ev.tenant_id_token_iss = jwt.claim_str("iss").map(str::to_owned);
     ev.verifies_with_tenant_keys = verifies(&jwt, tenant_jwks.as_ref());
-    ev.verifies_with_home_keys = verifies(&jwt, ctx.jwks.as_ref());
+    ev.verifies_with_home_keys = verifies(&jwt, ctx.jwks.as_deref());
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! The discovery and JWKS modules: fetch what the provider publishes, judge it, and keep the
 //! parsed metadata, endpoints and keys for later modules.
 
+use std::sync::Arc;
+
 use url::Url;
 
 use super::ModuleOutcome;
@@ -62,6 +64,6 @@ pub(super) async fn jwks(ctx: &mut Ctx) -> ModuleOutcome {
         jwks: jwks.clone(),
         id_token_algs_advertised: ctx.id_token_algs(),
     };
-    ctx.jwks = jwks;
+    ctx.jwks = jwks.map(Arc::new);
     ModuleOutcome { findings: evaluate(JWKS_CHECKS, &evidence), ..ModuleOutcome::default() }
 }
