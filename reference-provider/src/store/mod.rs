@@ -13,6 +13,7 @@
 //! refresh tokens, housekeeping). The schema and its migrations are in `schema`.
 
 mod records;
+mod refresh_tokens;
 mod schema;
 mod sessions;
 mod signing_keys;

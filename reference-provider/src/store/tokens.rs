@@ -1,11 +1,12 @@
-//! Authorization codes, refresh tokens, grant (token family) revocation and housekeeping.
+//! Authorization codes, grant (token family) revocation and housekeeping; the single-use pattern
+//! refresh tokens share (`refresh_tokens.rs`).
 //!
 //! Single use is enforced by SQLite, not by the mutex: redemption is one conditional
 //! `UPDATE … SET redeemed_at = ?now WHERE code_hash = ? AND redeemed_at IS NULL RETURNING …`.
 //! The statement returns the row exactly when it changed it (`changes() == 1`), and SQLite runs
 //! writes to one database file one at a time, so across any number of threads, connections or
-//! processes exactly one caller sees the row come back. Refresh-token rotation works the same
-//! way on `used_at`.
+//! processes exactly one caller sees the row come back. Refresh tokens are used up the same way
+//! on `used_at` (a rotation only counts the changed row: its caller has just read the record).
 //!
 //! Expiry is not judged here for codes and refresh tokens: the caller compares `expires_at`
 //! (and `revoked_at`) with its clock, so that an expired or revoked value can still be told apart
@@ -15,9 +16,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Rows, TransactionBehavior, pa
 
 use super::write_tx::WriteTx;
 
-use super::{
-    CodeRecord, Redemption, RefreshRecord, Result, Rotation, Store, decode_json_opt, encode_json_opt,
-};
+use super::{CodeRecord, Redemption, Result, Store, decode_json_opt, encode_json_opt};
 
 /// How long [`Store::purge_expired`] keeps a grant revocation at least, in seconds (7 days).
 ///
@@ -31,14 +30,6 @@ macro_rules! code_columns {
     () => {
         "code_hash, grant_id, client_id, redirect_uri, user_sub, scope, nonce, code_challenge,
          code_challenge_method, auth_time, claims_request, created_at, expires_at, redeemed_at"
-    };
-}
-
-/// Column list shared by every refresh-token query (order matters for [`RawRefresh::from_row`]).
-macro_rules! refresh_columns {
-    () => {
-        "token_hash, grant_id, client_id, user_sub, scope, auth_time, claims_request,
-         created_at, expires_at, used_at, revoked_at"
     };
 }
 
@@ -71,36 +62,6 @@ impl RawCode {
     fn decode(self) -> Result<CodeRecord> {
         let RawCode(mut record, claims) = self;
         record.claims_request = decode_json_opt(claims, "codes", "claims_request")?;
-        Ok(record)
-    }
-}
-
-/// A refresh-token row; `claims_request` is still JSON text.
-struct RawRefresh(RefreshRecord, Option<String>);
-
-impl RawRefresh {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<RawRefresh> {
-        Ok(RawRefresh(
-            RefreshRecord {
-                token_hash: row.get(0)?,
-                grant_id: row.get(1)?,
-                client_id: row.get(2)?,
-                user_sub: row.get(3)?,
-                scope: row.get(4)?,
-                auth_time: row.get(5)?,
-                claims_request: None,
-                created_at: row.get(7)?,
-                expires_at: row.get(8)?,
-                used_at: row.get(9)?,
-                revoked_at: row.get(10)?,
-            },
-            row.get(6)?,
-        ))
-    }
-
-    fn decode(self) -> Result<RefreshRecord> {
-        let RawRefresh(mut record, claims) = self;
-        record.claims_request = decode_json_opt(claims, "refresh_tokens", "claims_request")?;
         Ok(record)
     }
 }
@@ -198,125 +159,6 @@ impl Store {
         Ok(stmt.query_row([grant_id], |row| row.get(0))?)
     }
 
-    /// Stores a new refresh token. Fails with a constraint error if the hash is taken.
-    ///
-    /// If its grant is already revoked, the token is stored as revoked (at the grant's
-    /// revocation time): this closes the race where a rotation and a grant revocation overlap.
-    pub fn insert_refresh(&self, r: &RefreshRecord) -> Result<()> {
-        let claims = encode_json_opt(
-            r.claims_request.as_ref(),
-            "refresh_tokens",
-            "claims_request",
-        )?;
-        insert_refresh_row(&self.lock(), r, claims)
-    }
-
-    /// The refresh token with this hash, whatever its state (used, revoked, expired).
-    pub fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshRecord>> {
-        let conn = self.lock();
-        let mut stmt = conn.prepare_cached(concat!(
-            "SELECT ",
-            refresh_columns!(),
-            " FROM refresh_tokens WHERE token_hash = ?1"
-        ))?;
-        let raw = stmt
-            .query_row([token_hash], RawRefresh::from_row)
-            .optional()?;
-        raw.map(RawRefresh::decode).transpose()
-    }
-
-    /// The refresh token with this hash, whatever its state, and whether its grant is revoked:
-    /// [`Store::refresh_token`] and [`Store::grant_revoked`] in one statement (the refresh grant
-    /// asks both on every request).
-    pub fn refresh_token_and_grant_revoked(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<(RefreshRecord, bool)>> {
-        let conn = self.lock();
-        let mut stmt = conn.prepare_cached(concat!(
-            "SELECT ",
-            refresh_columns!(),
-            ", EXISTS (SELECT 1 FROM revoked_grants g WHERE g.grant_id = refresh_tokens.grant_id)
-             FROM refresh_tokens WHERE token_hash = ?1"
-        ))?;
-        let raw = stmt
-            .query_row([token_hash], |row| {
-                Ok((RawRefresh::from_row(row)?, row.get::<_, bool>(11)?))
-            })
-            .optional()?;
-        raw.map(|(raw, revoked)| Ok((raw.decode()?, revoked)))
-            .transpose()
-    }
-
-    /// Marks a refresh token used (rotated away): exactly one caller ever gets
-    /// [`Redemption::Won`]; later callers get [`Redemption::AlreadyUsed`] (reuse: the caller
-    /// should revoke the grant). Revocation and expiry are judged by the caller from the record.
-    pub fn use_refresh(&self, token_hash: &str, now: i64) -> Result<Redemption<RefreshRecord>> {
-        use_refresh_in(&self.lock(), token_hash, now)
-    }
-
-    /// Rotates a refresh token in one write transaction: marks `old_hash` used at `now` (one
-    /// caller ever wins, as with [`Store::use_refresh`]) and, when this caller won, stores `new`
-    /// (its successor) in the same commit, so a token is used up exactly when its successor
-    /// exists. `allow_reuse` (the refresh-not-rotated fault) stores `new` after a reuse too.
-    ///
-    /// The winner's conditional `UPDATE` returns nothing (the caller has just read the record):
-    /// only a loser reads the row again, to name the grant to revoke.
-    pub fn rotate_refresh(
-        &self,
-        old_hash: &str,
-        now: i64,
-        new: Option<&RefreshRecord>,
-        allow_reuse: bool,
-    ) -> Result<Rotation> {
-        let claims = new
-            .map(|r| encode_json_opt(r.claims_request.as_ref(), "refresh_tokens", "claims_request"))
-            .transpose()?
-            .flatten();
-        let conn = self.lock();
-        let tx = WriteTx::begin(&conn)?;
-        let won = tx
-            .prepare_cached(
-                "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL",
-            )?
-            .execute(params![old_hash, now])?
-            == 1;
-        let rotation = if won {
-            Rotation::Rotated
-        } else {
-            let mut stmt = tx.prepare_cached(concat!(
-                "SELECT ",
-                refresh_columns!(),
-                " FROM refresh_tokens WHERE token_hash = ?1"
-            ))?;
-            match stmt.query_row([old_hash], RawRefresh::from_row).optional()? {
-                Some(raw) => Rotation::AlreadyUsed(Box::new(raw.decode()?)),
-                None => Rotation::Unknown,
-            }
-        };
-        let store_new = match &rotation {
-            Rotation::Rotated => true,
-            Rotation::AlreadyUsed(_) => allow_reuse,
-            Rotation::Unknown => false,
-        };
-        if let (true, Some(r)) = (store_new, new) {
-            insert_refresh_row(&tx, r, claims)?;
-        }
-        tx.commit()?;
-        Ok(rotation)
-    }
-
-    /// Revokes one refresh token (RFC 7009). The first revocation time is kept; unknown tokens
-    /// are not an error.
-    pub fn revoke_refresh(&self, token_hash: &str, now: i64) -> Result<()> {
-        let conn = self.lock();
-        let mut stmt = conn.prepare_cached(
-            "UPDATE refresh_tokens SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL",
-        )?;
-        stmt.execute(params![token_hash, now])?;
-        Ok(())
-    }
-
     /// Deletes everything expired at `now` (`expires_at <= now`): codes, sessions, interactions
     /// and refresh tokens (used or not). Grant revocations are deleted once they are older than
     /// [`REVOKED_GRANT_RETENTION_SECS`] and no code or refresh token of the grant is left.
@@ -347,31 +189,9 @@ impl Store {
     }
 }
 
-/// The conditional `UPDATE … RETURNING` of [`Store::use_refresh`], on a connection or inside a
-/// transaction.
-fn use_refresh_in(
-    conn: &Connection,
-    token_hash: &str,
-    now: i64,
-) -> Result<Redemption<RefreshRecord>> {
-    let raw = use_once(
-        conn,
-        concat!(
-            "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL
-             RETURNING ",
-            refresh_columns!()
-        ),
-        concat!("SELECT ", refresh_columns!(), " FROM refresh_tokens WHERE token_hash = ?1"),
-        token_hash,
-        now,
-        RawRefresh::from_row,
-    )?;
-    decode_redemption(raw, RawRefresh::decode)
-}
-
 /// The single-use pattern: the conditional `UPDATE … RETURNING` (the caller whose statement
 /// changed the row wins), else a plain `SELECT` that tells a used value from an unknown one.
-fn use_once<R>(
+pub(super) fn use_once<R>(
     conn: &Connection,
     update: &str,
     select: &str,
@@ -394,34 +214,10 @@ fn use_once<R>(
 }
 
 /// Decodes the row inside a redemption.
-fn decode_redemption<R, T>(raw: Redemption<R>, decode: fn(R) -> Result<T>) -> Result<Redemption<T>> {
+pub(super) fn decode_redemption<R, T>(raw: Redemption<R>, decode: fn(R) -> Result<T>) -> Result<Redemption<T>> {
     Ok(match raw {
         Redemption::Won(r) => Redemption::Won(decode(r)?),
         Redemption::AlreadyUsed(r) => Redemption::AlreadyUsed(decode(r)?),
         Redemption::Unknown => Redemption::Unknown,
     })
-}
-
-/// The `INSERT` of [`Store::insert_refresh`] (`claims` is the encoded `claims_request`).
-fn insert_refresh_row(conn: &Connection, r: &RefreshRecord, claims: Option<String>) -> Result<()> {
-    let mut stmt = conn.prepare_cached(concat!(
-        "INSERT INTO refresh_tokens (",
-        refresh_columns!(),
-        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-           COALESCE(?11, (SELECT revoked_at FROM revoked_grants WHERE grant_id = ?2)))"
-    ))?;
-    stmt.execute(params![
-        r.token_hash,
-        r.grant_id,
-        r.client_id,
-        r.user_sub,
-        r.scope,
-        r.auth_time,
-        claims,
-        r.created_at,
-        r.expires_at,
-        r.used_at,
-        r.revoked_at
-    ])?;
-    Ok(())
 }
