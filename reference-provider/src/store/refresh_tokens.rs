@@ -1,5 +1,5 @@
 //! Refresh tokens: storage, reads, single use (`used_at`, the same conditional-`UPDATE` pattern
-//! as codes in [`super::tokens`]), rotation in one write transaction, and revocation.
+//! as codes in `tokens.rs`), rotation in one write transaction, and revocation.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
