@@ -19,8 +19,8 @@ const GIVE_UP: &[&str] = &[
     "template", "plaintext", "math",
 ];
 
-/// Elements an inline SVG icon is made of. Inside `<svg>` any other start tag sends the caller
-/// back to a full parse: some HTML tags end foreign content early, so what follows them is HTML.
+/// Elements an inline SVG icon is made of. Inside `<svg>` any other tag sends the caller back to
+/// a full parse: some HTML tags end foreign content early, so what follows them is HTML.
 const SVG_ELEMENTS: &[&str] = &[
     "svg", "g", "path", "circle", "ellipse", "line", "polyline", "polygon", "rect", "defs",
     "use", "symbol", "title", "desc", "lineargradient", "radialgradient", "stop", "clippath",
@@ -130,7 +130,8 @@ fn svg_len(b: &[u8]) -> Option<usize> {
         let name_bytes = b.get(name_at..)?;
         let name_len = name_bytes.iter().take_while(|c| !is_tag_name_end(**c)).count();
         let name = std::str::from_utf8(name_bytes.get(..name_len)?).ok()?.to_ascii_lowercase();
-        if !is_end_tag && !SVG_ELEMENTS.contains(&name.as_str()) {
+        // End tags too: `</p>` or `</br>` in foreign content closes it, and HTML follows.
+        if !SVG_ELEMENTS.contains(&name.as_str()) {
             return None;
         }
         i = name_at + name_len + tag_rest_len(b.get(name_at + name_len..)?)?;

@@ -103,6 +103,7 @@ fn the_scan_gives_up_where_the_prefix_could_matter() {
         "<template><form></form></template><form></form>",
         "<svg><a><form></form></a></svg><form></form>",
         "<svg><p>HTML again</p><input form=f name=early></svg><form id=f></form>",
+        "<svg></p><input form=f name=early></svg><form id=f></form>",
         "<svg><![CDATA[ <form> ]]></svg><form></form>",
         "<plaintext><form></form>",
         // A comment that `--!>` ends, a script whose `<!--` opens the escaped states.
