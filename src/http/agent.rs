@@ -3,9 +3,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use reqwest::cookie::CookieStore;
+use std::time::Instant;
 
 use super::session::SessionJar;
 pub use super::session::Timing;
@@ -54,7 +52,7 @@ impl Agent {
     pub fn new(cfg: &AgentConfig, redactor: Redactor) -> Result<Agent, AgentError> {
         let jar = Arc::new(SessionJar::default());
         let tls = Arc::new(client_config(cfg)?);
-        let client = build_client(cfg, jar.clone(), &tls)?;
+        let client = build_client(cfg, &tls)?;
         Ok(Agent {
             client,
             jar,
@@ -71,7 +69,7 @@ impl Agent {
     /// The same configuration and transcript with a new, empty cookie jar (a "new browser").
     pub fn with_fresh_cookies(&self) -> Result<Agent, AgentError> {
         let jar = Arc::new(SessionJar::default());
-        let client = build_client(&self.cfg, jar.clone(), &self.tls)?;
+        let client = build_client(&self.cfg, &self.tls)?;
         Ok(Agent { client, jar, ..self.clone() })
     }
 
@@ -79,7 +77,7 @@ impl Agent {
     /// buffer: what a load-test user needs. Drain it with [`Agent::take_timings`].
     pub fn for_load(&self) -> Result<Agent, AgentError> {
         let jar = Arc::new(SessionJar::default());
-        let client = build_client(&self.cfg, jar.clone(), &self.tls)?;
+        let client = build_client(&self.cfg, &self.tls)?;
         Ok(Agent { client, jar, timings: Arc::default(), recording: Recording::Timings, ..self.clone() })
     }
 
@@ -116,7 +114,7 @@ impl Agent {
 
     /// The `Cookie` header the jar would send to `url`.
     pub fn cookie_header_for(&self, url: &Url) -> Option<String> {
-        self.jar.cookies(url).and_then(|v| v.to_str().ok().map(str::to_owned))
+        self.jar.header_for(url)
     }
 
     /// Sends exactly one request, never follows a redirect, and records the exchange.
@@ -198,6 +196,12 @@ impl Agent {
         for (k, v) in &req.headers {
             builder = builder.header(k.as_str(), v.as_str());
         }
+        // As a browser: the jar's cookies, unless the caller set a Cookie header itself.
+        if !req.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("cookie"))
+            && let Some(cookies) = self.jar.header_for(&url)
+        {
+            builder = builder.header(reqwest::header::COOKIE, cookies);
+        }
         if let Some((id, secret)) = &req.basic_auth {
             builder = builder.basic_auth(id, Some(secret));
         }
@@ -237,6 +241,7 @@ impl Agent {
         };
         let read = async {
             let mut resp = self.client.execute(request).await.map_err(transport_err)?;
+            self.jar.store(resp.headers().get_all(reqwest::header::SET_COOKIE).iter(), &url);
             let status = resp.status().as_u16();
             let headers: Vec<(String, String)> = resp
                 .headers()
@@ -258,8 +263,9 @@ impl Agent {
             }
             Ok(HttpResponse { status, url, headers, body })
         };
-        // reqwest's own timeout covers the body too; this outer bound is a safety net.
-        match tokio::time::timeout(self.cfg.timeout + Duration::from_millis(250), read).await {
+        // One bound for the whole exchange, body included (one timer per request: the client
+        // itself has no timeout).
+        match tokio::time::timeout(self.cfg.timeout, read).await {
             Ok(r) => r,
             Err(_) => Err(timeout_err()),
         }

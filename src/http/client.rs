@@ -3,10 +3,7 @@
 //! configured TLS roots.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
-
-use super::session::SessionJar;
 
 /// How the agent talks HTTP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,20 +104,15 @@ pub enum AgentError {
     },
 }
 
-/// Builds the reqwest client: no redirects, the given jar, the shared TLS configuration (from
-/// [`super::tls::client_config`]).
-pub(super) fn build_client(
-    cfg: &AgentConfig,
-    jar: Arc<SessionJar>,
-    tls: &rustls::ClientConfig,
-) -> Result<reqwest::Client, AgentError> {
+/// Builds the reqwest client: no redirects, no cookies (the agent keeps its own jar, see
+/// [`super::session::SessionJar`]), no timeout of its own (the agent bounds each exchange), the
+/// shared TLS configuration (from [`super::tls::client_config`]).
+pub(super) fn build_client(cfg: &AgentConfig, tls: &rustls::ClientConfig) -> Result<reqwest::Client, AgentError> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         // Never resend a request behind the checks' back (a resent code redemption would be a
         // false code-reuse finding); with no retry allowed, reqwest does not copy each request.
         .retry(reqwest::retry::never().max_retries_per_request(0))
-        .cookie_provider(jar)
-        .timeout(cfg.timeout)
         .user_agent(cfg.user_agent.clone())
         .tls_backend_preconfigured(tls.clone())
         .build()

@@ -52,6 +52,33 @@ async fn redirects_are_returned_not_followed() {
 }
 
 #[tokio::test]
+async fn cookies_expire_clear_and_yield_to_an_explicit_cookie_header() {
+    let server = MockServer::start().await;
+    Mock::given(path("/set"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .append_header("set-cookie", "sid=abc; Path=/")
+                .append_header("set-cookie", "gone=1; Path=/; Max-Age=0")
+                .append_header("set-cookie", "no equals sign"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/echo"))
+        .and(|r: &wiremock::Request| r.headers.get("cookie").and_then(|v| v.to_str().ok()) == Some("own=1"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let a = agent();
+    a.send(HttpRequest::get(at(&server, "/set"))).await.unwrap();
+    // An expired cookie and a malformed Set-Cookie are not kept.
+    assert_eq!(a.cookie_header_for(&at(&server, "/x")).as_deref(), Some("sid=abc"));
+    let resp = a.send(HttpRequest::get(at(&server, "/echo")).header("Cookie", "own=1")).await.unwrap();
+    assert_eq!(resp.status, 204, "the caller's Cookie header is sent alone, as set");
+    a.clear_cookies();
+    assert_eq!(a.cookie_header_for(&at(&server, "/x")), None);
+}
+
+#[tokio::test]
 async fn cookie_jar_honours_path_and_fresh_jar_is_empty() {
     let server = MockServer::start().await;
     Mock::given(path("/app/login"))
