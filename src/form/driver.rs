@@ -259,7 +259,7 @@ fn next_step(
     if named_page && is_json_login_page(resp, opts) {
         return json_login_step(opts, login_submitted, resp, url());
     }
-    let html = resp.text();
+    let html = resp.text_ref();
     match classify(&html, &resp.url, opts.hints) {
         Page::Login(login) => {
             let Some(creds) = opts.credentials else {

@@ -247,7 +247,9 @@ impl Agent {
                 .headers()
                 .iter()
                 .map(|(n, v)| {
-                    (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())
+                    // Visible ASCII (nearly every header) is copied as is; other bytes lossily.
+                    let value = v.to_str().map_or_else(|_| String::from_utf8_lossy(v.as_bytes()).into_owned(), str::to_owned);
+                    (n.as_str().to_owned(), value)
                 })
                 .collect();
             let limit = self.cfg.max_body_bytes;

@@ -126,7 +126,15 @@ impl HttpResponse {
 
     /// The body as text (invalid UTF-8 replaced).
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
+        self.text_ref().into_owned()
+    }
+
+    /// The body as text without a copy when it is valid UTF-8 (invalid UTF-8 replaced).
+    pub fn text_ref(&self) -> std::borrow::Cow<'_, str> {
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(&self.body),
+        }
     }
 
     /// The body parsed as JSON, if it is JSON.

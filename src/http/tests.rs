@@ -412,3 +412,18 @@ fn cookie_values_echoed_in_a_page_are_redacted() {
     let _ = r.header("cookie", "other=c00kie-two");
     assert!(!r.text("c00kie-two").contains("c00kie-two"));
 }
+
+#[test]
+fn body_text_borrows_valid_utf8_and_replaces_invalid_bytes() {
+    let resp = |body: &[u8]| HttpResponse {
+        status: 200,
+        url: Url::parse("https://op.example/page").unwrap(),
+        headers: Vec::new(),
+        body: body.to_vec(),
+    };
+    let ok = resp("<form>é</form>".as_bytes());
+    assert!(matches!(ok.text_ref(), std::borrow::Cow::Borrowed("<form>é</form>")));
+    let bad = resp(b"<p>\xff</p>");
+    assert_eq!(bad.text_ref(), "<p>\u{fffd}</p>");
+    assert_eq!(bad.text(), "<p>\u{fffd}</p>");
+}

@@ -141,7 +141,9 @@ pub async fn login_flow(
     };
     let verifier = params.pkce.as_ref().map(|p| p.verifier.clone());
     let exchange = flow::token::code_exchange(&endpoints.token, client, &code, verifier.as_deref());
-    let resp = agent.send(exchange.clone()).await.map_err(|_| "token transport error")?;
+    // The request is kept only when it is to be replayed.
+    let replay = replay_code.then(|| exchange.clone());
+    let resp = agent.send(exchange).await.map_err(|_| "token transport error")?;
     let body = judge_token_response(stats, &resp, &params.scope, "authorization_code").ok_or("code exchange refused")?;
     let body = Some(body);
     let held = Held { access_token: member(&body, "access_token"), refresh_token: member(&body, "refresh_token") };
@@ -163,7 +165,7 @@ pub async fn login_flow(
         let granted: Vec<String> = member(&body, "scope").unwrap_or(params.scope.clone()).split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
         count_failures(stats, &evaluate_failures(USERINFO_CHECKS, &userinfo_evidence(&resp, id_claims.as_ref(), &granted)));
     }
-    if replay_code {
+    if let Some(exchange) = replay {
         // A code is single-use (RFC 6749 4.1.2): a replay under load must fail. Last, because a
         // replay may (SHOULD) revoke the tokens already issued from the code.
         if let Ok(again) = agent.send(exchange.labelled("token_replay")).await
