@@ -124,13 +124,15 @@ c, secs = r["counters"], max(r["duration_ms"], 1) / 1000
 flows, tokens = c["flows_completed"], c["token_responses"]
 op_cpu = ticks / hz
 harness_cpu = r.get("process_cpu_ms", 0) / 1000
+kernel_cpu = r.get("process_system_cpu_ms")
 p95 = lambda s: r["steps"].get(s, {}).get("p95_ms", float("nan"))
 errors = sum(r["errors"].values())
 findings = sum(f["count"] for f in r["findings"].values())
 # Per login flow for a login scenario; per token response for a refresh loop (one login per user).
 unit, n = ("flow", flows) if flows and 2 * flows >= tokens else ("token response", tokens)
 print(f"| {name} | {flows / secs:.1f} | {tokens / secs:.1f} | {op_cpu:.2f} | "
-      f"{n / op_cpu if op_cpu else 0:.1f} per {unit} | {harness_cpu * 1e6 / n if n else 0:.0f} per {unit} | "
+      f"{n / op_cpu if op_cpu else 0:.1f} per {unit} | {harness_cpu * 1e6 / n if n else 0:.0f} per {unit}"
+      f"{f' (kernel {kernel_cpu * 1e3 / n:.0f})' if n and kernel_cpu is not None else ''} | "
       f"{p95('login'):.1f} | {p95('token'):.1f} | {errors} | {findings} | {rc} |")
 PY
 }

@@ -8,11 +8,27 @@ use std::time::Duration;
 /// architecture this tool builds for).
 const USER_HZ: u64 = 100;
 
-/// CPU time used so far by this process (user + system, every thread), when the platform says.
-pub(crate) fn process_cpu() -> Option<Duration> {
+/// CPU time used so far by this process, every thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CpuTime {
+    /// User + system.
+    pub total: Duration,
+    /// System (kernel) time alone: sockets, the loopback's packet delivery, scheduling.
+    pub system: Duration,
+}
+
+impl CpuTime {
+    /// What was spent between `before` and `self`.
+    pub(crate) fn since(self, before: CpuTime) -> CpuTime {
+        CpuTime { total: self.total.saturating_sub(before.total), system: self.system.saturating_sub(before.system) }
+    }
+}
+
+/// CPU time used so far by this process, when the platform says.
+pub(crate) fn process_cpu() -> Option<CpuTime> {
     let text = std::fs::read_to_string("/proc/self/stat").ok()?;
     let (user, system) = parse_stat(&text)?;
-    Some(ticks(user.saturating_add(system)))
+    Some(CpuTime { total: ticks(user.saturating_add(system)), system: ticks(system) })
 }
 
 fn ticks(n: u64) -> Duration {
@@ -40,6 +56,10 @@ mod tests {
         let line = "4242 (oidc (harness) x) R 1 4242 4242 0 -1 4194304 900 0 0 0 1234 56 0 0 20 0 9 0 7 0";
         assert_eq!(parse_stat(line), Some((1234, 56)));
         assert_eq!(ticks(1234 + 56), Duration::from_millis(12_900));
+        let before = CpuTime { total: Duration::from_millis(100), system: Duration::from_millis(30) };
+        let after = CpuTime { total: Duration::from_millis(350), system: Duration::from_millis(80) };
+        let spent = after.since(before);
+        assert_eq!((spent.total, spent.system), (Duration::from_millis(250), Duration::from_millis(50)));
     }
 
     #[test]
@@ -59,7 +79,9 @@ mod tests {
             }
             std::hint::black_box(x);
             let after = process_cpu().unwrap();
-            assert!(after > before.unwrap(), "{before:?} -> {after:?}");
+            let spent = after.since(before.unwrap());
+            assert!(spent.total > Duration::ZERO, "{before:?} -> {after:?}");
+            assert!(spent.system <= spent.total, "{spent:?}");
         }
     }
 }

@@ -192,9 +192,8 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
         Err(e) => return Err(LoadError::Goose(format!("{e}: {e:?}"))),
     };
     let duration_ms = u64::try_from(wall.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let process_cpu_ms = cpu_before
-        .zip(cpu::process_cpu())
-        .map(|(before, after)| u64::try_from(after.saturating_sub(before).as_millis()).unwrap_or(u64::MAX));
+    let spent = cpu_before.zip(cpu::process_cpu()).map(|(before, after)| after.since(before));
+    let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
     let snap = shared.stats.snapshot();
     Ok(LoadReport {
         kind: report::KIND.into(),
@@ -211,7 +210,8 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
         errors: snap.errors,
         findings: snap.findings,
         thresholds_failed,
-        process_cpu_ms,
+        process_cpu_ms: spent.map(|c| ms(c.total)),
+        process_system_cpu_ms: spent.map(|c| ms(c.system)),
         provider_in_process: opts.provider_in_process,
     })
 }

@@ -52,6 +52,10 @@ pub struct LoadReport {
     /// milliseconds; summed over merged runs. Unknown (absent) off Linux.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_cpu_ms: Option<u64>,
+    /// The part of `process_cpu_ms` spent in the kernel (system time: sockets, the loopback's
+    /// packet delivery, scheduling); summed over merged runs. Absent in reports of older builds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_system_cpu_ms: Option<u64>,
     /// The provider ran inside the load process (the embedded reference provider), so
     /// `process_cpu_ms` includes the provider's work too.
     #[serde(default)]
@@ -198,6 +202,7 @@ pub fn merge(reports: Vec<(String, LoadReport)>) -> Result<LoadReport, LoadRepor
         acc.duration_ms = acc.duration_ms.max(r.duration_ms);
         acc.processes += r.processes;
         acc.process_cpu_ms = acc.process_cpu_ms.zip(r.process_cpu_ms).map(|(a, b)| a.saturating_add(b));
+        acc.process_system_cpu_ms = acc.process_system_cpu_ms.zip(r.process_system_cpu_ms).map(|(a, b)| a.saturating_add(b));
         acc.provider_in_process |= r.provider_in_process;
         acc.users += r.users;
         for t in r.thresholds_failed {
@@ -233,8 +238,11 @@ pub fn render(r: &LoadReport) -> String {
     let _ = writeln!(out, "| JWT verifications | {:.1} | {} ({} failed) |", r.verifications_per_sec(), c.verifications, c.verification_failures);
     let whose = if r.provider_in_process { "load process CPU (harness + embedded provider)" } else { "harness CPU" };
     let total = r.process_cpu_ms.unwrap_or(0) as f64 / 1000.0;
+    // The kernel's share, in the same proportion for every unit.
+    let kernel_share = r.process_system_cpu_ms.zip(r.process_cpu_ms.filter(|&t| t > 0)).map(|(s, t)| s as f64 / t as f64);
     for (us, unit) in r.cpu_us_per_unit() {
-        let _ = writeln!(out, "| {whose} per {unit} | {us:.0} µs | {total:.2} s in all |");
+        let kernel = kernel_share.map(|k| format!(" (kernel {:.0} µs)", us * k)).unwrap_or_default();
+        let _ = writeln!(out, "| {whose} per {unit} | {us:.0} µs{kernel} | {total:.2} s in all |");
     }
     let _ = writeln!(out, "\n| step | count | errors | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|---:|");
     for (name, s) in &r.steps {
@@ -298,6 +306,7 @@ mod tests {
             findings: s.findings,
             thresholds_failed: vec![],
             process_cpu_ms: Some(ms / 2),
+            process_system_cpu_ms: None,
             provider_in_process: false,
         }
     }
@@ -317,6 +326,23 @@ mod tests {
         assert_eq!(merged.process_cpu_ms, Some(9000));
         assert!(text.contains("| harness CPU per login flow | 60000 µs | 9.00 s in all |"), "{text}");
         assert!(text.contains("| harness CPU per token response | 60000 µs | 9.00 s in all |"), "{text}");
+    }
+
+    #[test]
+    fn the_kernel_share_of_cpu_is_shown_and_summed_when_every_part_knows_it() {
+        let mut a = report("http://op", 10_000, 100);
+        a.process_system_cpu_ms = Some(1000);
+        let mut b = report("http://op", 8_000, 50);
+        b.process_system_cpu_ms = Some(800);
+        let merged = merge(vec![("a".into(), a.clone()), ("b".into(), b)]).unwrap();
+        assert_eq!(merged.process_system_cpu_ms, Some(1800));
+        // 9000 ms for 150 flows, 1800 of them in the kernel: 60000 µs per flow, 12000 kernel.
+        let text = render(&merged);
+        assert!(text.contains("| harness CPU per login flow | 60000 µs (kernel 12000 µs) | 9.00 s in all |"), "{text}");
+        let older = report("http://op", 8_000, 50);
+        let merged = merge(vec![("a".into(), a), ("old".into(), older)]).unwrap();
+        assert_eq!(merged.process_system_cpu_ms, None, "a report without the split leaves the sum unknown");
+        assert!(!render(&merged).contains("kernel"));
     }
 
     #[test]
