@@ -289,7 +289,9 @@ impl Agent {
         if req.form.is_some() {
             out.push(("content-type".to_owned(), "application/x-www-form-urlencoded".to_owned()));
         }
-        if let Some(c) = self.cookie_header_for(&req.url) {
+        // What the exchange adds: the jar's cookies, unless the caller set a Cookie header.
+        let own_cookie = req.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("cookie"));
+        if let Some(c) = self.cookie_header_for(&req.url).filter(|_| !own_cookie) {
             out.push(("cookie".to_owned(), self.redactor.header("cookie", &c)));
         }
         out

@@ -1,6 +1,6 @@
 //! The agent's settings ([`AgentConfig`]), its errors ([`AgentError`]) and the reqwest client it
-//! is built on: no automatic redirects, no silent retries, the session's cookie jar, the
-//! configured TLS roots.
+//! is built on: no automatic redirects, no silent retries, no cookies or timeout of its own (the
+//! agent keeps the jar and bounds each exchange), the configured TLS roots.
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -74,6 +74,11 @@ async fn cookies_expire_clear_and_yield_to_an_explicit_cookie_header() {
     assert_eq!(a.cookie_header_for(&at(&server, "/x")).as_deref(), Some("sid=abc"));
     let resp = a.send(HttpRequest::get(at(&server, "/echo")).header("Cookie", "own=1")).await.unwrap();
     assert_eq!(resp.status, 204, "the caller's Cookie header is sent alone, as set");
+    // The transcript shows what was sent: one Cookie header, the caller's (redacted).
+    let sent = a.take_transcript().pop().unwrap().request_headers;
+    let cookies: Vec<_> = sent.iter().filter(|(k, _)| k == "cookie").collect();
+    assert_eq!(cookies.len(), 1, "{sent:?}");
+    assert!(!cookies[0].1.contains("abc"), "{sent:?}");
     a.clear_cookies();
     assert_eq!(a.cookie_header_for(&at(&server, "/x")), None);
 }
