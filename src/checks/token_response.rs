@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use super::discovery::media_type_is;
 use super::{Check, Level, Verdict};
 
 pub mod error;
@@ -221,13 +222,7 @@ fn content_type_json(e: &TokenResponseEvidence) -> Verdict {
     let Some(ct) = e.header("content-type") else {
         return Verdict::fail("expected Content-Type application/json (found none)");
     };
-    let essence = ct
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if essence == "application/json" {
+    if media_type_is(&ct, "application/json") {
         Verdict::Pass
     } else {
         Verdict::mismatch(

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::JwksEvidence;
 use crate::checks::Verdict;
+use crate::checks::discovery::media_type_is;
 use crate::jose::{
     JoseError, JwkEntry, Jwks, MIN_RSA_BITS, curve_for_alg, is_signature_alg, key_types_for_alg,
 };
@@ -66,13 +67,7 @@ pub(super) fn content_type_json(e: &JwksEvidence) -> Verdict {
     let Some(ct) = &e.content_type else {
         return Verdict::fail("expected a JSON Content-Type (found none)");
     };
-    let essence = ct
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    if essence == "application/json" || essence == "application/jwk-set+json" {
+    if media_type_is(ct, "application/json") || media_type_is(ct, "application/jwk-set+json") {
         Verdict::Pass
     } else {
         Verdict::mismatch("expected a JSON media type", "application/json", ct.clone())
