@@ -9,6 +9,7 @@
 mod jwe;
 mod jwe_key;
 mod jwk;
+mod object_check;
 mod unverified;
 mod verify;
 

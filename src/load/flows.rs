@@ -16,6 +16,7 @@ use crate::conform::{Ctx, open_id_token, token_evidence, userinfo_evidence};
 use crate::flow::{self, AuthParams};
 use crate::form::DriveOutcome;
 use crate::http::{Agent, HttpResponse};
+use crate::jose::UnverifiedJwt;
 use crate::target::{ClientProfile, UserProfile};
 
 /// Tokens a user keeps between transactions.
@@ -71,7 +72,7 @@ pub fn verify_id_token(
     let ok = count_failures(stats, &findings) && decrypted_ok;
     stats.count(|c| if ok { c.verifications += 1 } else { c.verification_failures += 1 });
     stats.step("verify_jwt", micros, (!ok).then_some("ID token failed verification"));
-    (Verification { micros, ok }, ev.jwt.map(|j| j.claims))
+    (Verification { micros, ok }, ev.jwt.map(UnverifiedJwt::into_claims))
 }
 
 /// Verifies a JWT access token (RFC 9068) when the provider issues one: signature against the

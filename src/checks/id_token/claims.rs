@@ -185,7 +185,7 @@ fn with_time(
     name: &str,
     f: impl FnOnce(&UnverifiedJwt, i64) -> Verdict,
 ) -> Verdict {
-    with_jwt(e, |jwt| match (jwt.claims.get(name), jwt.claim_i64(name)) {
+    with_jwt(e, |jwt| match (jwt.claim(name), jwt.claim_i64(name)) {
         (None, _) => Verdict::skip(format!("no {name}")),
         (Some(_), Some(t)) => f(jwt, t),
         (Some(v), None) => Verdict::fail(format!("expected {name} as a number (found {v})")),
@@ -194,7 +194,7 @@ fn with_time(
 
 /// Pass when the claim is a number, fail otherwise.
 fn numeric_present(e: &IdTokenEvidence, name: &str) -> Verdict {
-    with_jwt(e, |jwt| match (jwt.claims.get(name), jwt.claim_i64(name)) {
+    with_jwt(e, |jwt| match (jwt.claim(name), jwt.claim_i64(name)) {
         (Some(_), Some(_)) => Verdict::Pass,
         (Some(v), None) => Verdict::fail(format!("expected {name} as a number (found {v})")),
         (None, _) => Verdict::fail(format!("expected {name} (found none)")),
@@ -247,7 +247,7 @@ fn azp_when_multiple_aud(e: &IdTokenEvidence) -> Verdict {
 }
 
 fn azp_matches_client(e: &IdTokenEvidence) -> Verdict {
-    with_jwt(e, |jwt| match jwt.claims.get("azp") {
+    with_jwt(e, |jwt| match jwt.claim("azp") {
         None => Verdict::skip("no azp"),
         Some(Value::String(azp)) if *azp == e.client_id => Verdict::Pass,
         Some(other) => Verdict::mismatch(
@@ -309,7 +309,7 @@ fn nonce_matches(e: &IdTokenEvidence) -> Verdict {
     let Some(sent) = &e.nonce_sent else {
         return Verdict::skip("no nonce was sent");
     };
-    with_jwt(e, |jwt| match jwt.claims.get("nonce") {
+    with_jwt(e, |jwt| match jwt.claim("nonce") {
         Some(Value::String(n)) if n == sent => Verdict::Pass,
         Some(other) => {
             Verdict::mismatch("expected the nonce sent", sent.clone(), other.to_string())
@@ -325,7 +325,7 @@ fn nonce_unsolicited(e: &IdTokenEvidence) -> Verdict {
     if e.previous.is_some() {
         return Verdict::skip("a refreshed ID token may repeat the original nonce");
     }
-    with_jwt(e, |jwt| match jwt.claims.get("nonce") {
+    with_jwt(e, |jwt| match jwt.claim("nonce") {
         None => Verdict::Pass,
         Some(n) => Verdict::fail(format!("expected no nonce (found {n})")),
     })
@@ -368,7 +368,7 @@ fn left_half_matches(e: &IdTokenEvidence, name: &str, value: Option<&str>) -> Ve
         return Verdict::skip(format!("nothing to compare {name} with"));
     };
     with_jwt(e, |jwt| {
-        let Some(claim) = jwt.claims.get(name) else {
+        let Some(claim) = jwt.claim(name) else {
             return Verdict::skip(format!("no {name}"));
         };
         let Some(expected) = jwt.alg().and_then(|alg| left_half_hash(alg, value)) else {
@@ -395,7 +395,7 @@ fn at_hash_present(e: &IdTokenEvidence) -> Verdict {
     }
     with_jwt(e, |jwt| {
         Verdict::check(
-            jwt.claims.contains_key("at_hash"),
+            jwt.claims().contains_key("at_hash"),
             "expected at_hash (found none)",
         )
     })
@@ -406,7 +406,7 @@ fn c_hash_matches(e: &IdTokenEvidence) -> Verdict {
 }
 
 fn sub_present(e: &IdTokenEvidence) -> Verdict {
-    with_jwt(e, |jwt| match jwt.claims.get("sub") {
+    with_jwt(e, |jwt| match jwt.claim("sub") {
         Some(Value::String(s)) if !s.is_empty() => Verdict::Pass,
         Some(other) => Verdict::fail(format!(
             "expected sub as a non-empty string (found {other})"

@@ -75,7 +75,7 @@ fn with_previous(
 /// Compares claim `name` as raw JSON (absent on both sides counts as equal).
 fn same_claim(e: &IdTokenEvidence, name: &str) -> Verdict {
     with_previous(e, |jwt, previous| {
-        let (now, before) = (jwt.claims.get(name), previous.claims.get(name));
+        let (now, before) = (jwt.claim(name), previous.claim(name));
         if now == before {
             Verdict::Pass
         } else {
@@ -124,10 +124,10 @@ fn azp_same(e: &IdTokenEvidence) -> Verdict {
 
 fn auth_time_same(e: &IdTokenEvidence) -> Verdict {
     with_previous(e, |jwt, previous| {
-        let Some(now) = jwt.claims.get("auth_time") else {
+        let Some(now) = jwt.claim("auth_time") else {
             return Verdict::skip("the refreshed ID token has no auth_time");
         };
-        match previous.claims.get("auth_time") {
+        match previous.claim("auth_time") {
             Some(before) if before == now => Verdict::Pass,
             Some(before) => Verdict::mismatch(
                 "expected the original auth_time",

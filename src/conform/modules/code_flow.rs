@@ -105,7 +105,7 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
             let mut ev = ctx.id_token_evidence(&client, &opened.token, access_token.clone());
             ev.nonce_sent = params.nonce.clone();
             ev.code = Some(code.clone());
-            id_claims = ev.jwt.as_ref().map(|j| j.claims.clone());
+            id_claims = ev.jwt.as_ref().map(|j| j.claims().clone());
             out.findings.extend(evaluate(ID_TOKEN_CHECKS, &ev));
             if let (Some(rt), Some(jwt)) = (str_of("refresh_token"), ev.jwt.clone())
                 && ctx.issued.is_none()

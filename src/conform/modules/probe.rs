@@ -67,7 +67,7 @@ impl Attempt {
     /// The ID token's claims (unverified: the code-flow module judges the token itself).
     pub(super) fn id_claims(&self) -> Option<Map<String, Value>> {
         let raw = self.token("id_token")?;
-        UnverifiedJwt::parse(&raw).ok().map(|j| j.claims)
+        UnverifiedJwt::parse(&raw).ok().map(UnverifiedJwt::into_claims)
     }
 
     /// The ID token's `sub`.
