@@ -332,3 +332,20 @@ fn jwks_verify_selects_by_kid_and_alg_and_tries_every_candidate() {
     let forged = UnverifiedJwt::parse(&forged).unwrap();
     assert_eq!(set.verify(&forged), Err(JoseError::BadSignature));
 }
+
+#[test]
+fn claims_are_built_on_first_read_and_survive_clone_and_take() {
+    let token = sign(&json!({"alg":"RS256","kid":"rsa"}), &claims());
+    let jwt = UnverifiedJwt::parse(&token).unwrap();
+    let untouched = jwt.clone();
+    assert_eq!(jwt.claims_json(), claims().to_string());
+    assert_eq!(Value::Object(jwt.claims().clone()), claims());
+    // Equality follows the token, not whether the map was built yet.
+    assert_eq!(jwt, untouched);
+    assert_eq!(Value::Object(untouched.into_claims()), claims());
+    assert_eq!(Value::Object(jwt.clone().into_claims()), claims());
+    let other = UnverifiedJwt::parse(&sign(&json!({"alg":"RS256"}), &json!({"sub":"bob"}))).unwrap();
+    assert_ne!(jwt, other);
+    assert_eq!(other.claim("sub"), Some(&json!("bob")));
+    assert_eq!(other.claim("iss"), None);
+}
