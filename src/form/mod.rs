@@ -7,6 +7,7 @@ mod fill;
 mod json_login;
 mod parse;
 mod prefix;
+mod simple;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

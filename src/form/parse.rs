@@ -7,6 +7,7 @@ use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
 use super::prefix::forms_start;
+use super::simple::simple_forms;
 
 /// The selectors every page needs, parsed once (parsing them took as long as a small page).
 static FORM: LazyLock<Option<Selector>> = LazyLock::new(|| sel("form"));
@@ -78,9 +79,13 @@ pub fn parse_forms(html: &str, page_url: &Url) -> Vec<Form> {
     if !contains_ignore_ascii_case(html.as_bytes(), b"<form") {
         return Vec::new();
     }
-    // Parsing from the first form on reads the same forms and controls (see `prefix`).
+    // Parsing from the first form on reads the same forms and controls (see `prefix`); plain
+    // markup from there on is read without building a tree (see `simple`).
     let doc = match forms_start(html).and_then(|start| html.get(start..)) {
-        Some(from_form) => Html::parse_fragment(from_form),
+        Some(from_form) => match simple_forms(from_form, page_url) {
+            Some(forms) => return forms,
+            None => Html::parse_fragment(from_form),
+        },
         None => Html::parse_document(html),
     };
     forms_of(&doc, page_url)
@@ -136,7 +141,7 @@ pub(crate) fn sel(s: &str) -> Option<Selector> {
 }
 
 /// Resolves a form action the way a browser does (empty or missing: the document URL).
-fn resolve_action(action: Option<&str>, page_url: &Url, base: &Url) -> Url {
+pub(crate) fn resolve_action(action: Option<&str>, page_url: &Url, base: &Url) -> Url {
     let mut url = match action.map(str::trim) {
         None | Some("") => page_url.clone(),
         Some(a) => base.join(a).unwrap_or_else(|_| page_url.clone()),
@@ -155,34 +160,35 @@ fn owner_form(control: ElementRef<'_>, forms: &[ElementRef<'_>]) -> Option<usize
     forms.iter().position(|f| f.id() == ancestor.id())
 }
 
+/// What [`add_control`] reads of an element: its attributes and its text. Implemented by
+/// html5ever's elements and by the simple scan's (see `simple`).
+pub(crate) trait ControlElement {
+    /// The attribute `name` (lower case), `""` for one without a value.
+    fn attr(&self, name: &str) -> Option<&str>;
+    /// The text of every descendant text node, in order.
+    fn text(&self) -> String;
+}
+
+impl ControlElement for ElementRef<'_> {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.value().attr(name)
+    }
+
+    fn text(&self) -> String {
+        ElementRef::text(self).collect()
+    }
+}
+
 /// Adds one control to its form as a field or a submit button.
 fn add_control(form: &mut Form, el: ElementRef<'_>) {
-    let name = el.attr("name").map(str::to_owned).filter(|n| !n.is_empty());
-    let field = |name: String, value: String, kind: &str| Field {
-        name,
-        value,
-        kind: kind.to_owned(),
-        autocomplete: el.attr("autocomplete").map(|a| a.trim().to_ascii_lowercase()),
-        id: el.attr("id").map(str::to_owned),
-    };
     match el.value().name() {
-        "button" => {
-            let kind =
-                el.attr("type").map_or("submit".to_owned(), |t| t.trim().to_ascii_lowercase());
-            if kind == "submit" {
-                let text = collapse(&el.text().collect::<String>());
-                let value = el.attr("value").map(str::to_owned);
-                let label = if text.is_empty() { value.clone().unwrap_or_default() } else { text };
-                form.submits.push(Submit { name, value, label });
-            }
-        }
         "textarea" => {
-            if let Some(name) = name {
-                form.fields.push(field(name, el.text().collect(), "textarea"));
+            if let Some(name) = el.attr("name").filter(|n| !n.is_empty()) {
+                form.fields.push(field(&el, name.to_owned(), ControlElement::text(&el), "textarea"));
             }
         }
         "select" => {
-            let Some(name) = name else { return };
+            let Some(name) = el.attr("name").filter(|n| !n.is_empty()) else { return };
             let Some(opt_sel) = &*OPTION else { return };
             let options: Vec<ElementRef<'_>> = el.select(opt_sel).collect();
             let chosen =
@@ -190,37 +196,61 @@ fn add_control(form: &mut Form, el: ElementRef<'_>) {
             if let Some(o) = chosen {
                 let value = o
                     .attr("value")
-                    .map_or_else(|| collapse(&o.text().collect::<String>()), str::to_owned);
-                form.fields.push(field(name, value, "select"));
+                    .map_or_else(|| collapse(&ControlElement::text(o)), str::to_owned);
+                form.fields.push(field(&el, name.to_owned(), value, "select"));
+            }
+        }
+        "button" => add_button(form, &el),
+        _ => add_input(form, &el),
+    }
+}
+
+/// A field of `el` with the given name, value and kind.
+fn field(el: &impl ControlElement, name: String, value: String, kind: &str) -> Field {
+    Field {
+        name,
+        value,
+        kind: kind.to_owned(),
+        autocomplete: el.attr("autocomplete").map(|a| a.trim().to_ascii_lowercase()),
+        id: el.attr("id").map(str::to_owned),
+    }
+}
+
+/// A `<button>`: a submit button unless its type says otherwise.
+pub(crate) fn add_button(form: &mut Form, el: &impl ControlElement) {
+    let kind = el.attr("type").map_or("submit".to_owned(), |t| t.trim().to_ascii_lowercase());
+    if kind == "submit" {
+        let name = el.attr("name").map(str::to_owned).filter(|n| !n.is_empty());
+        let text = collapse(&el.text());
+        let value = el.attr("value").map(str::to_owned);
+        let label = if text.is_empty() { value.clone().unwrap_or_default() } else { text };
+        form.submits.push(Submit { name, value, label });
+    }
+}
+
+/// An `<input>`: a field, a submit button, or nothing (unchecked boxes, buttons, files).
+pub(crate) fn add_input(form: &mut Form, el: &impl ControlElement) {
+    let name = el.attr("name").map(str::to_owned).filter(|n| !n.is_empty());
+    let kind = el.attr("type").map_or("text".to_owned(), |t| t.trim().to_ascii_lowercase());
+    let value = el.attr("value").map(str::to_owned);
+    match kind.as_str() {
+        "submit" => {
+            let label = value.clone().unwrap_or_else(|| "Submit".to_owned());
+            form.submits.push(Submit { name, value, label });
+        }
+        "image" => {
+            let label = el.attr("alt").or(value.as_deref()).unwrap_or("Submit").to_owned();
+            form.submits.push(Submit { name, value, label });
+        }
+        "button" | "reset" | "file" => {}
+        "checkbox" | "radio" => {
+            if let (Some(name), true) = (name, el.attr("checked").is_some()) {
+                form.fields.push(field(el, name, value.unwrap_or_else(|| "on".to_owned()), &kind));
             }
         }
         _ => {
-            let kind = el.attr("type").map_or("text".to_owned(), |t| t.trim().to_ascii_lowercase());
-            let value = el.attr("value").map(str::to_owned);
-            match kind.as_str() {
-                "submit" => {
-                    let label = value.clone().unwrap_or_else(|| "Submit".to_owned());
-                    form.submits.push(Submit { name, value, label });
-                }
-                "image" => {
-                    let label = el.attr("alt").or(value.as_deref()).unwrap_or("Submit").to_owned();
-                    form.submits.push(Submit { name, value, label });
-                }
-                "button" | "reset" | "file" => {}
-                "checkbox" | "radio" => {
-                    if let (Some(name), true) = (name, el.attr("checked").is_some()) {
-                        form.fields.push(field(
-                            name,
-                            value.unwrap_or_else(|| "on".to_owned()),
-                            &kind,
-                        ));
-                    }
-                }
-                _ => {
-                    if let Some(name) = name {
-                        form.fields.push(field(name, value.unwrap_or_default(), &kind));
-                    }
-                }
+            if let Some(name) = name {
+                form.fields.push(field(el, name, value.unwrap_or_default(), &kind));
             }
         }
     }
