@@ -187,7 +187,7 @@ fn generated_page(g: &mut Gen) -> String {
                     page.push(' ');
                     page.push_str(g.pick(ATTRS));
                 }
-                page.push_str(if g.next() % 9 == 0 { "/>" } else { ">" });
+                page.push_str(if g.next().is_multiple_of(9) { "/>" } else { ">" });
             }
             1 => {
                 page.push_str("</");
@@ -197,7 +197,7 @@ fn generated_page(g: &mut Gen) -> String {
             _ => page.push_str(g.pick(TEXT)),
         }
     }
-    if g.next() % 2 == 0 {
+    if g.next().is_multiple_of(2) {
         page.push_str("</form>");
     }
     page
