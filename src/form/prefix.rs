@@ -198,4 +198,4 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 #[cfg(test)]
 #[path = "prefix_tests.rs"]
-mod tests;
+pub(crate) mod tests;

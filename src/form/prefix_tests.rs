@@ -7,8 +7,8 @@ use url::Url;
 use super::forms_start;
 use crate::form::parse::{forms_of, parse_forms};
 
-/// Every captured provider page.
-const FIXTURES: &[&str] = &[
+/// Every captured provider page (the simple-scan tests read them too).
+pub(crate) const FIXTURES: &[&str] = &[
     include_str!("fixtures/action_hash.html"),
     include_str!("fixtures/dex_consent.html"),
     include_str!("fixtures/django_login.html"),

@@ -8,6 +8,7 @@ use url::Url;
 use super::simple_forms;
 use crate::form::parse::{Form, forms_of};
 use crate::form::prefix::forms_start;
+use crate::form::prefix::tests::FIXTURES;
 
 fn page_url() -> Url {
     Url::parse("https://op.example.com/login/step?x=1").expect("page URL")
@@ -56,35 +57,16 @@ fn the_reference_providers_pages_take_the_fast_path_and_agree() {
 
 #[test]
 fn captured_pages_agree_where_the_scan_vouches() {
-    let fixtures = [
-        include_str!("fixtures/action_hash.html"),
-        include_str!("fixtures/dex_consent.html"),
-        include_str!("fixtures/django_login.html"),
-        include_str!("fixtures/fief_consent.html"),
-        include_str!("fixtures/fief_login.html"),
-        include_str!("fixtures/fief_real_consent.html"),
-        include_str!("fixtures/fief_real_error.html"),
-        include_str!("fixtures/fief_real_login.html"),
-        include_str!("fixtures/fief_real_login_rejected.html"),
-        include_str!("fixtures/form_post.html"),
-        include_str!("fixtures/get_form.html"),
-        include_str!("fixtures/keycloak_consent.html"),
-        include_str!("fixtures/no_action.html"),
-        include_str!("fixtures/node913_dev_consent.html"),
-        include_str!("fixtures/node913_dev_login.html"),
-        include_str!("fixtures/node913_form_post.html"),
-        include_str!("fixtures/node_consent.html"),
-        include_str!("fixtures/node_login.html"),
-        include_str!("fixtures/node_strict_consent.html"),
-        include_str!("fixtures/node_strict_login.html"),
-        include_str!("fixtures/node_strict_login_error.html"),
-        include_str!("fixtures/two_forms.html"),
-    ];
-    for page in fixtures {
-        if let Some(frag) = fragment(page) {
-            agrees(frag);
+    let mut vouched = 0;
+    for page in FIXTURES {
+        if let Some(frag) = fragment(page)
+            && agrees(frag)
+        {
+            vouched += 1;
         }
     }
+    // Real Fief, node and Keycloak-like pages are plain enough: 17 of the 21 with a form.
+    assert!(vouched >= 17, "the scan vouched for only {vouched} captured pages");
 }
 
 #[test]
