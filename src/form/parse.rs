@@ -24,6 +24,16 @@ pub enum FormMethod {
     Post,
 }
 
+impl FormMethod {
+    /// The method a form's `method` attribute selects (GET unless it says POST).
+    pub(crate) fn from_attr(method: Option<&str>) -> FormMethod {
+        match method {
+            Some(m) if m.trim().eq_ignore_ascii_case("post") => FormMethod::Post,
+            _ => FormMethod::Get,
+        }
+    }
+}
+
 /// One HTML form as a browser would see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
@@ -109,10 +119,7 @@ pub(crate) fn forms_of(doc: &Html, page_url: &Url) -> Vec<Form> {
         .enumerate()
         .map(|(index, f)| Form {
             action: resolve_action(f.attr("action"), page_url, &base),
-            method: match f.attr("method") {
-                Some(m) if m.trim().eq_ignore_ascii_case("post") => FormMethod::Post,
-                _ => FormMethod::Get,
-            },
+            method: FormMethod::from_attr(f.attr("method")),
             fields: Vec::new(),
             submits: Vec::new(),
             index,

@@ -139,7 +139,7 @@ pub(crate) fn simple_forms(markup: &str, page_url: &Url) -> Option<Vec<Form>> {
                 if (button.is_some() && !IN_BUTTON.contains(&name))
                     || (CLOSES_P.contains(&name) && open("p"))
                     || (name == "li" && open("li"))
-                    || (name.len() == 2 && name.starts_with('h') && stack.iter().any(|s| is_heading(s)))
+                    || (is_heading(name) && stack.iter().any(|s| is_heading(s)))
                     || (matches!(name, "a" | "form") && open(name))
                 {
                     return None;
@@ -149,10 +149,7 @@ pub(crate) fn simple_forms(markup: &str, page_url: &Url) -> Option<Vec<Form>> {
                         in_form = true;
                         forms.push(Form {
                             action: resolve_action(tag.get("action"), page_url, page_url),
-                            method: match tag.get("method") {
-                                Some(m) if m.trim().eq_ignore_ascii_case("post") => FormMethod::Post,
-                                _ => FormMethod::Get,
-                            },
+                            method: FormMethod::from_attr(tag.get("method")),
                             fields: Vec::new(),
                             submits: Vec::new(),
                             index: forms.len(),
