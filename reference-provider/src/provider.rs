@@ -1,6 +1,7 @@
 //! The provider core: configuration, store, keys, clock, randomness and faults, assembled once
 //! at start (seeding clients and users, loading or generating keys). No HTTP types here.
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use argon2::{Argon2, PasswordHash, PasswordHasher as _, PasswordVerifier as _};
@@ -49,7 +50,13 @@ pub struct Provider {
     pub(crate) discovery_json: String,
     /// Registered clients, read once after seeding (clients change only through the seed, and
     /// the token endpoint must not pay a database round trip per request to authenticate one).
-    clients: std::collections::HashMap<String, ClientRecord>,
+    clients: HashMap<String, ClientRecord>,
+    /// Every user in the store by `sub`, read once after seeding, for the same reason: users
+    /// change only through the seed, and a refresh grant or userinfo call must not pay a query
+    /// and a JSON decode of the user's claims per request.
+    users: HashMap<String, UserRecord>,
+    /// `username` → `sub`, for the login form.
+    subs_by_username: HashMap<String, String>,
 }
 
 impl Provider {
@@ -72,7 +79,9 @@ impl Provider {
         let keys = load_keys(&store, &config.signing_algs, now)?;
         let mut provider = Provider {
             discovery_json: String::new(),
-            clients: Default::default(),
+            clients: HashMap::new(),
+            users: HashMap::new(),
+            subs_by_username: HashMap::new(),
             dummy_hash: String::new(),
             config,
             issuer,
@@ -92,6 +101,9 @@ impl Provider {
             .filter_map(|c| provider.store.client(&c.client_id).transpose())
             .map(|r| r.map(|c| (c.client_id.clone(), c)))
             .collect::<Result<_, _>>()?;
+        let users = provider.store.users()?;
+        provider.subs_by_username = users.iter().map(|u| (u.username.clone(), u.sub.clone())).collect();
+        provider.users = users.into_iter().map(|u| (u.sub.clone(), u)).collect();
         provider.discovery_json = crate::protocol::discovery::document(&provider).to_string();
         Ok(provider)
     }
@@ -114,6 +126,11 @@ impl Provider {
     /// A registered client.
     pub(crate) fn client(&self, client_id: &str) -> Option<ClientRecord> {
         self.clients.get(client_id).cloned()
+    }
+
+    /// A user by subject identifier (`None` when no such user exists).
+    pub(crate) fn user(&self, sub: &str) -> Option<&UserRecord> {
+        self.users.get(sub)
     }
 
     /// Current time (Unix seconds) from the injected clock.
@@ -171,13 +188,10 @@ impl Provider {
     }
 
     /// Checks a username/password pair. Unknown users cost the same time as wrong passwords.
-    pub(crate) fn authenticate(&self, username: &str, password: &str) -> Result<Option<UserRecord>, StoreError> {
-        let user = self.store.user_by_username(username)?;
-        let hash = user.as_ref().map_or(self.dummy_hash.as_str(), |u| u.password_hash.as_str());
-        let ok = PasswordHash::new(hash)
-            .map(|h| self.argon2.verify_password(password.as_bytes(), &h).is_ok())
-            .unwrap_or(false);
-        Ok(if ok { user } else { None })
+    pub(crate) fn authenticate(&self, username: &str, password: &str) -> Option<&UserRecord> {
+        let user = self.subs_by_username.get(username).and_then(|sub| self.users.get(sub));
+        let hash = user.map_or(self.dummy_hash.as_str(), |u| u.password_hash.as_str());
+        if self.password_matches(hash, password) { user } else { None }
     }
 
     fn password_matches(&self, hash: &str, password: &str) -> bool {

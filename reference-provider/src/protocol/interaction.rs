@@ -84,7 +84,7 @@ pub fn login(
     username: &str,
     password: &str,
 ) -> Result<Option<(String, SessionRecord, UserRecord)>, ProtocolError> {
-    let Some(user) = provider.authenticate(username, password)? else {
+    let Some(user) = provider.authenticate(username, password).cloned() else {
         return Ok(None);
     };
     let now = provider.now();

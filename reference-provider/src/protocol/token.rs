@@ -81,13 +81,13 @@ fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Param
     if !provider.fault(Fault::PkceNotVerified) {
         check_pkce(record.code_challenge.as_deref(), record.code_challenge_method.as_deref(), verifier)?;
     }
-    let Some(user) = provider.store.user_by_sub(&record.user_sub)? else {
+    let Some(user) = provider.user(&record.user_sub) else {
         return Err(err("invalid_grant", "the user no longer exists"));
     };
     let scopes = split_scope(&record.scope);
     mint::mint(provider, &Grant {
         client,
-        user: Some(&user),
+        user: Some(user),
         scopes,
         grant_id: &record.grant_id,
         auth_time: Some(record.auth_time),
@@ -160,12 +160,12 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
             asked
         }
     };
-    let Some(user) = provider.store.user_by_sub(&record.user_sub)? else {
+    let Some(user) = provider.user(&record.user_sub) else {
         return Err(err("invalid_grant", "the user no longer exists"));
     };
     let (issued, successor) = mint::mint_unstored(provider, &Grant {
         client,
-        user: Some(&user),
+        user: Some(user),
         scopes,
         grant_id: &record.grant_id,
         auth_time: Some(record.auth_time),

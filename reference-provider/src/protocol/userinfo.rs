@@ -93,7 +93,7 @@ pub fn userinfo(provider: &Provider, token: Option<&str>) -> Result<Value, Proto
     } else {
         shown_sub.clone()
     };
-    let Some(user) = provider.store.user_by_sub(&stored_sub)? else {
+    let Some(user) = provider.user(&stored_sub) else {
         return Err(bearer_error(provider, 401, "invalid_token", "the token's user no longer exists"));
     };
     let scopes: Vec<&str> = at.scopes.iter().map(String::as_str).collect();
@@ -108,7 +108,7 @@ pub fn userinfo(provider: &Provider, token: Option<&str>) -> Result<Value, Proto
     if !provider.fault(Fault::UserinfoNoSub) {
         out.insert("sub".into(), sub.into());
     }
-    out.extend(claims::user_claims(&user, &scopes, &extra));
+    out.extend(claims::user_claims(user, &scopes, &extra));
     if provider.fault(Fault::UserinfoClaimWrongType)
         && let Some(v) = out.get_mut("email_verified")
     {

@@ -67,6 +67,15 @@ impl Store {
         raw.map(RawUser::decode).transpose()
     }
 
+    /// Every user, in `sub` order.
+    pub fn users(&self) -> Result<Vec<UserRecord>> {
+        let conn = self.lock();
+        let mut stmt =
+            conn.prepare_cached("SELECT sub, username, password_hash, claims FROM users ORDER BY sub")?;
+        let raws = stmt.query_map([], RawUser::from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        raws.into_iter().map(RawUser::decode).collect()
+    }
+
     /// Number of users.
     pub fn user_count(&self) -> Result<u64> {
         let conn = self.lock();

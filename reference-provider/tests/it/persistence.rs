@@ -43,6 +43,37 @@ async fn state_survives_a_graceful_restart() {
     assert_eq!(status, 200, "{r}");
 }
 
+#[tokio::test]
+async fn users_are_read_from_the_store_so_a_user_dropped_from_the_config_keeps_their_grants() {
+    let dir = TempDir::new("users");
+    let op = start_with(test_config(), &[], Storage::Dir(dir.0.clone())).await;
+    let t = browser(&op).tokens(CONFIDENTIAL).await;
+    op.stop().await;
+
+    // Restarted with every configured user renamed: the store still holds the first run's users
+    // (seeding adds and updates, never deletes), and the provider reads its users from the store.
+    let mut config = test_config();
+    for u in &mut config.users {
+        u.sub = Some(format!("{}-renamed", u.username));
+        u.username = format!("{}-renamed", u.username);
+    }
+    let op = start_with(config, &[], Storage::Dir(dir.0.clone())).await;
+    let b = browser(&op);
+    let (status, _, r) = b.token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", t["refresh_token"].as_str().unwrap())]).await;
+    assert_eq!(status, 200, "{r}");
+    let (_, old) = op.provider.keys().verify(t["id_token"].as_str().unwrap()).unwrap();
+    let (_, new) = op.provider.keys().verify(r["id_token"].as_str().unwrap()).unwrap();
+    assert_eq!(new["sub"], old["sub"]);
+    assert_eq!(new["email"], old["email"], "claims come from the stored user");
+    let (status, _, info) = b.userinfo(r["access_token"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{info}");
+    assert_eq!(info["sub"], old["sub"]);
+    // The first run's user still logs in by name (the login form reads the same users).
+    let again = browser(&op).tokens(CONFIDENTIAL).await;
+    let (_, again) = op.provider.keys().verify(again["id_token"].as_str().unwrap()).unwrap();
+    assert_eq!(again["sub"], old["sub"]);
+}
+
 /// Starts the real binary; returns the child and its ISSUER line.
 fn spawn_binary(dir: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_reference-provider"))

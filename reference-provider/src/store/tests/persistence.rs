@@ -218,6 +218,7 @@ fn corrupt_json_is_an_error_not_a_panic() {
     corrupt(s.client("rp-shape").map(drop), "clients", "doc");
     corrupt(s.user_by_sub("sub-ada").map(drop), "users", "claims");
     corrupt(s.user_by_username("ada").map(drop), "users", "claims");
+    corrupt(s.users().map(drop), "users", "claims");
     corrupt(
         s.interaction("ia-1", 0).map(drop),
         "interactions",

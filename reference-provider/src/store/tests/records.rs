@@ -41,7 +41,9 @@ fn users_upsert_and_lookup() {
     s.upsert_user(&renamed).unwrap();
     assert_eq!(s.user_count().unwrap(), 2);
     assert_eq!(s.user_by_username("ada").unwrap(), None);
-    assert_eq!(s.user_by_username("ada.l").unwrap(), Some(renamed));
+    assert_eq!(s.user_by_username("ada.l").unwrap(), Some(renamed.clone()));
+    // All users, decoded, in sub order.
+    assert_eq!(s.users().unwrap(), vec![renamed, user("sub-bob", "bob")]);
 }
 
 #[test]
