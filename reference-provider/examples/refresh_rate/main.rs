@@ -37,14 +37,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use aws_lc_rs::digest;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use reference_provider::config::PasswordHashCost;
 use reference_provider::keys::SigningAlg;
-use reference_provider::protocol::{Params, token};
-use reference_provider::{Config, FaultSet, Options, Storage};
 use serde_json::Value;
+
+mod client;
+mod in_process;
+
+use client::{http_client, jws_alg, login, refresh};
 
 /// What the run needs to know.
 #[derive(Debug)]
@@ -118,138 +117,6 @@ fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let field = |n: usize| -> anyhow::Result<u64> { Ok(fields.get(n - 3).context("short /proc/PID/stat")?.parse()?) };
     Ok(field(14)? + field(15)?)
-}
-
-/// A PKCE pair (verifier, S256 challenge), RFC 7636 4.1-4.2.
-fn pkce() -> anyhow::Result<(String, String)> {
-    let mut b = [0u8; 32];
-    aws_lc_rs::rand::fill(&mut b).map_err(|_| anyhow::anyhow!("no randomness"))?;
-    let verifier = URL_SAFE_NO_PAD.encode(b);
-    let challenge = URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, verifier.as_bytes()));
-    Ok((verifier, challenge))
-}
-
-/// The value of a hidden input in the provider's HTML.
-fn hidden(html: &str, name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker)? + marker.len();
-    let end = html.get(start..)?.find('"')? + start;
-    html.get(start..end).map(str::to_owned)
-}
-
-/// One browser-and-client: its own cookie jar, no automatic redirects.
-fn http_client() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .timeout(Duration::from_secs(10))
-        .build()?)
-}
-
-/// A full login (authorize, login form, code exchange); returns the first refresh token.
-async fn login(http: &reqwest::Client, s: &Settings, ep: &Endpoints) -> anyhow::Result<String> {
-    let (verifier, challenge) = pkce()?;
-    let mut url = url::Url::parse(&ep.authorization)?;
-    url.query_pairs_mut().extend_pairs([
-        ("response_type", "code"),
-        ("client_id", s.client_id.as_str()),
-        ("redirect_uri", s.redirect_uri.as_str()),
-        ("scope", "openid profile email"),
-        ("state", "refresh-rate-state"),
-        ("nonce", "refresh-rate-nonce"),
-        ("code_challenge", challenge.as_str()),
-        ("code_challenge_method", "S256"),
-    ]);
-    let mut res = http.get(url.clone()).send().await?;
-    let mut code = None;
-    for _ in 0..10 {
-        if let Some(loc) = res.headers().get("location") {
-            let abs = url.join(loc.to_str()?)?;
-            if abs.as_str().starts_with(&s.redirect_uri) {
-                code = abs.query_pairs().find(|(k, _)| k == "code").map(|(_, v)| v.into_owned());
-                if code.is_none() {
-                    bail!("expected a code at the redirect_uri (found parameters {:?})", abs.query_pairs().map(|(k, _)| k.into_owned()).collect::<Vec<_>>());
-                }
-                break;
-            }
-            res = http.get(abs).send().await?;
-            continue;
-        }
-        let status = res.status();
-        let body = res.text().await?;
-        let (Some(interaction), Some(csrf)) = (hidden(&body, "interaction"), hidden(&body, "csrf_token")) else {
-            bail!("expected a login form or a redirect (found status {status})");
-        };
-        let mut form = vec![("interaction", interaction), ("csrf_token", csrf)];
-        let action = if body.contains("type=\"password\"") {
-            form.push(("username", s.username.clone()));
-            form.push(("password", s.password.clone()));
-            "/login"
-        } else {
-            form.push(("decision", "allow".to_owned()));
-            "/consent"
-        };
-        res = http.post(format!("{}{action}", s.issuer)).form(&form).send().await?;
-    }
-    let code = code.context("expected the redirect_uri within 10 steps")?;
-    let res = http
-        .post(&ep.token)
-        .basic_auth(&s.client_id, Some(&s.client_secret))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code.as_str()),
-            ("redirect_uri", s.redirect_uri.as_str()),
-            ("code_verifier", verifier.as_str()),
-        ])
-        .send()
-        .await?;
-    let status = res.status();
-    let body: Value = res.json().await?;
-    match body.get("refresh_token").and_then(Value::as_str) {
-        Some(r) if status.is_success() => Ok(r.to_owned()),
-        _ => bail!("expected a refresh_token from the code exchange (found status {status}, error {:?})", body.get("error")),
-    }
-}
-
-/// A successful refresh response: the rotated refresh token and the two JWTs' `alg`s.
-struct Refreshed {
-    refresh_token: String,
-    access_token: String,
-    id_token: String,
-}
-
-/// The `alg` of a compact JWS header (`?` if unreadable).
-fn jws_alg(jwt: &str) -> String {
-    jwt.split('.')
-        .next()
-        .and_then(|h| URL_SAFE_NO_PAD.decode(h).ok())
-        .and_then(|h| serde_json::from_slice::<Value>(&h).ok())
-        .and_then(|h| h.get("alg").and_then(Value::as_str).map(str::to_owned))
-        .unwrap_or_else(|| "?".to_owned())
-}
-
-/// One refresh grant; returns the new tokens or an error description (no tokens in it).
-async fn refresh(http: &reqwest::Client, s: &Settings, ep: &Endpoints, token: &str) -> Result<Refreshed, String> {
-    let res = http
-        .post(&ep.token)
-        .basic_auth(&s.client_id, Some(&s.client_secret))
-        .form(&[("grant_type", "refresh_token"), ("refresh_token", token)])
-        .send()
-        .await
-        .map_err(|e| format!("transport: {e}"))?;
-    let status = res.status();
-    let body: Value = res.json().await.map_err(|e| format!("status {status}, body not JSON: {e}"))?;
-    let field = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
-    if !status.is_success() {
-        return Err(format!("status {status}, error {}", body.get("error").unwrap_or(&Value::Null)));
-    }
-    match (field("refresh_token"), field("access_token"), field("id_token")) {
-        (Some(refresh_token), Some(access_token), Some(id_token)) if refresh_token != token => {
-            Ok(Refreshed { refresh_token, access_token, id_token })
-        }
-        (Some(_), Some(_), Some(_)) => Err("200 with the same refresh_token (not rotated)".to_owned()),
-        _ => Err("200 without refresh_token, access_token and id_token".to_owned()),
-    }
 }
 
 /// Counts of one chain.
@@ -433,78 +300,10 @@ fn main() -> anyhow::Result<()> {
             None => 5.0,
         };
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        return rt.block_on(in_process(alg, seconds));
+        return rt.block_on(in_process::in_process(alg, seconds));
     }
     let s = settings()?;
     // One thread: the load generator is meant to be pinned to one core (taskset).
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     rt.block_on(run(s))
-}
-
-/// CPU time this thread has run, in seconds (`/proc/thread-self/schedstat`, nanoseconds).
-fn thread_cpu_s() -> anyhow::Result<f64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").context("reading /proc/thread-self/schedstat")?;
-    let ns: u64 = s.split_whitespace().next().context("empty schedstat")?.parse()?;
-    Ok(ns as f64 / 1e9)
-}
-
-/// `--in-process ALG`: refresh grants through `token::exchange` directly, no HTTP.
-async fn in_process(alg: SigningAlg, seconds: f64) -> anyhow::Result<()> {
-    let mut config = Config::demo();
-    config.listen = "127.0.0.1:0".to_owned();
-    config.default_alg = alg;
-    config.password_hash = PasswordHashCost::cheap();
-    let client = config.clients.iter().find(|c| c.client_id == "demo-client").context("demo config has demo-client")?;
-    let user = config.users.first().context("demo config has a user")?;
-    let s = Settings {
-        issuer: String::new(),
-        client_id: client.client_id.clone(),
-        client_secret: client.client_secret.clone().context("demo-client has a secret")?,
-        username: user.username.clone(),
-        password: user.password.clone(),
-        redirect_uri: client.redirect_uris.first().context("demo-client has a redirect URI")?.clone(),
-        chains: 1,
-        seconds,
-        provider_pid: None,
-        clk_tck: 100.0,
-        floor: None,
-        spin: false,
-    };
-    let running = reference_provider::start(Options {
-        config,
-        faults: FaultSet::none(),
-        storage: Storage::Memory,
-        clock: Arc::new(reference_provider::clock::SystemClock),
-    })
-    .await?;
-    let s = Settings { issuer: running.issuer().to_owned(), ..s };
-    let ep = Endpoints { authorization: format!("{}/authorize", s.issuer), token: format!("{}/token", s.issuer) };
-    let mut refresh_token = login(&http_client()?, &s, &ep).await?;
-    // The demo id and secret are unreserved characters, so no form-encoding is needed (RFC 6749 2.3.1).
-    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", s.client_id, s.client_secret)));
-    let provider = Arc::clone(&running.provider);
-    let budget = Duration::from_secs_f64(seconds);
-    let (cpu_start, start) = (thread_cpu_s()?, Instant::now());
-    let mut n: u64 = 0;
-    let mut algs = None;
-    // Bounded: stops once the time budget is spent.
-    while start.elapsed() < budget {
-        let params = Params(vec![("grant_type".to_owned(), "refresh_token".to_owned()), ("refresh_token".to_owned(), refresh_token)]);
-        let issued = token::exchange(&provider, Some(&basic), &params)?;
-        if algs.is_none() {
-            algs = Some((jws_alg(&issued.access_token), issued.id_token.as_deref().map(jws_alg).unwrap_or_default()));
-        }
-        refresh_token = issued.refresh_token.context("expected a rotated refresh token")?;
-        n += 1;
-    }
-    let (cpu, wall) = (thread_cpu_s()? - cpu_start, start.elapsed().as_secs_f64());
-    let (at, id) = algs.unwrap_or_default();
-    println!(
-        "in_process alg={alg} access_token_alg={at} id_token_alg={id} refreshes={n} thread_cpu_s={cpu:.2} wall_s={wall:.2} \
-         refreshes_per_cpu_s={:.0} cpu_us_per_refresh={:.1}",
-        n as f64 / cpu,
-        1e6 * cpu / n as f64
-    );
-    running.stop().await;
-    Ok(())
 }
