@@ -3,7 +3,8 @@
 //! even when the signature is bad; only `idtoken.signature.valid` judges the signature.
 //!
 //! - [`header`]: format, `alg`, `kid`, `typ` and the signature.
-//! - [`claims`]: iss, aud, azp, exp, iat, nbf, nonce, auth_time, at_hash, c_hash, sub.
+//! - [`claims`]: iss, aud, azp, nonce, at_hash, c_hash, sub.
+//! - [`times`]: exp, iat, nbf, auth_time and max_age.
 //! - [`refresh`]: a refreshed ID token against the one it replaces.
 
 use std::fmt;
@@ -15,6 +16,7 @@ use crate::jose::{Jwks, UnverifiedJwt};
 pub mod claims;
 pub mod header;
 pub mod refresh;
+pub mod times;
 
 #[cfg(test)]
 mod tests;
@@ -137,17 +139,17 @@ pub const CHECKS: &[Check<IdTokenEvidence>] = &[
     claims::AUD_NO_UNTRUSTED,
     claims::AZP_WHEN_MULTIPLE_AUD,
     claims::AZP_MATCHES_CLIENT,
-    claims::EXP_PRESENT,
-    claims::EXP_IN_FUTURE,
-    claims::IAT_PRESENT,
-    claims::IAT_NOT_IN_FUTURE,
-    claims::IAT_RECENT,
-    claims::NBF_NOT_IN_FUTURE,
+    times::EXP_PRESENT,
+    times::EXP_IN_FUTURE,
+    times::IAT_PRESENT,
+    times::IAT_NOT_IN_FUTURE,
+    times::IAT_RECENT,
+    times::NBF_NOT_IN_FUTURE,
     claims::NONCE_MATCHES,
     claims::NONCE_UNSOLICITED,
-    claims::AUTH_TIME_WHEN_REQUIRED,
-    claims::AUTH_TIME_VALID,
-    claims::AUTH_TIME_WITHIN_MAX_AGE,
+    times::AUTH_TIME_WHEN_REQUIRED,
+    times::AUTH_TIME_VALID,
+    times::AUTH_TIME_WITHIN_MAX_AGE,
     claims::AT_HASH_MATCHES,
     claims::AT_HASH_PRESENT,
     claims::C_HASH_MATCHES,
