@@ -1,5 +1,11 @@
 //! Refresh tokens: storage, reads, single use (`used_at`, the same conditional-`UPDATE` pattern
 //! as codes in `tokens.rs`), rotation in one write transaction, and revocation.
+//!
+//! A token's `revoked_at` column holds its own revocation (RFC 7009) only. The revocation of its
+//! grant lives once in `revoked_grants` and is joined in when a token is read, so every read
+//! returns the effective `revoked_at` (the token's own, else its grant's). Revoking a grant is
+//! therefore one row, whatever the number of tokens under it, a token issued under an already
+//! revoked grant reads as revoked, and storing a token maintains no index on `grant_id`.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -7,11 +13,32 @@ use super::tokens::{decode_redemption, use_once};
 use super::write_tx::WriteTx;
 use super::{RefreshRecord, Redemption, Result, Rotation, Store, decode_json_opt, encode_json_opt};
 
-/// Column list shared by every refresh-token query (order matters for [`RawRefresh::from_row`]).
+/// Column list of the `INSERT` (order matters for [`insert_refresh_row`]).
 macro_rules! refresh_columns {
     () => {
         "token_hash, grant_id, client_id, user_sub, scope, auth_time, claims_request,
          created_at, expires_at, used_at, revoked_at"
+    };
+}
+
+/// The effective `revoked_at` of the row `refresh_tokens` (its own, else its grant's), as an
+/// expression for `RETURNING`, where no join is allowed.
+macro_rules! effective_revoked_at {
+    () => {
+        "COALESCE(revoked_at, (SELECT g.revoked_at FROM revoked_grants g
+                                WHERE g.grant_id = refresh_tokens.grant_id))"
+    };
+}
+
+/// Every column for [`RawRefresh::from_row`], with the effective `revoked_at`, then whether the
+/// grant is revoked; `?1` is the token hash.
+macro_rules! select_refresh {
+    () => {
+        "SELECT r.token_hash, r.grant_id, r.client_id, r.user_sub, r.scope, r.auth_time,
+                r.claims_request, r.created_at, r.expires_at, r.used_at,
+                COALESCE(r.revoked_at, g.revoked_at), g.grant_id IS NOT NULL
+         FROM refresh_tokens r LEFT JOIN revoked_grants g ON g.grant_id = r.grant_id
+         WHERE r.token_hash = ?1"
     };
 }
 
@@ -48,8 +75,8 @@ impl RawRefresh {
 impl Store {
     /// Stores a new refresh token. Fails with a constraint error if the hash is taken.
     ///
-    /// If its grant is already revoked, the token is stored as revoked (at the grant's
-    /// revocation time): this closes the race where a rotation and a grant revocation overlap.
+    /// If its grant is already revoked, the token reads as revoked (at the grant's revocation
+    /// time): a rotation that overlaps a grant revocation cannot leave a live token behind.
     pub fn insert_refresh(&self, r: &RefreshRecord) -> Result<()> {
         let claims = encode_json_opt(
             r.claims_request.as_ref(),
@@ -59,18 +86,10 @@ impl Store {
         insert_refresh_row(&self.lock(), r, claims)
     }
 
-    /// The refresh token with this hash, whatever its state (used, revoked, expired).
+    /// The refresh token with this hash, whatever its state (used, revoked, expired); its
+    /// `revoked_at` is the effective one (its own, else its grant's).
     pub fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshRecord>> {
-        let conn = self.lock();
-        let mut stmt = conn.prepare_cached(concat!(
-            "SELECT ",
-            refresh_columns!(),
-            " FROM refresh_tokens WHERE token_hash = ?1"
-        ))?;
-        let raw = stmt
-            .query_row([token_hash], RawRefresh::from_row)
-            .optional()?;
-        raw.map(RawRefresh::decode).transpose()
+        Ok(self.refresh_token_and_grant_revoked(token_hash)?.map(|(r, _)| r))
     }
 
     /// The refresh token with this hash, whatever its state, and whether its grant is revoked:
@@ -81,12 +100,7 @@ impl Store {
         token_hash: &str,
     ) -> Result<Option<(RefreshRecord, bool)>> {
         let conn = self.lock();
-        let mut stmt = conn.prepare_cached(concat!(
-            "SELECT ",
-            refresh_columns!(),
-            ", EXISTS (SELECT 1 FROM revoked_grants g WHERE g.grant_id = refresh_tokens.grant_id)
-             FROM refresh_tokens WHERE token_hash = ?1"
-        ))?;
+        let mut stmt = conn.prepare_cached(select_refresh!())?;
         let raw = stmt
             .query_row([token_hash], |row| {
                 Ok((RawRefresh::from_row(row)?, row.get::<_, bool>(11)?))
@@ -132,11 +146,7 @@ impl Store {
         let rotation = if won {
             Rotation::Rotated
         } else {
-            let mut stmt = tx.prepare_cached(concat!(
-                "SELECT ",
-                refresh_columns!(),
-                " FROM refresh_tokens WHERE token_hash = ?1"
-            ))?;
+            let mut stmt = tx.prepare_cached(select_refresh!())?;
             match stmt.query_row([old_hash], RawRefresh::from_row).optional()? {
                 Some(raw) => Rotation::AlreadyUsed(Box::new(raw.decode()?)),
                 None => Rotation::Unknown,
@@ -177,10 +187,11 @@ fn use_refresh_in(
         conn,
         concat!(
             "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL
-             RETURNING ",
-            refresh_columns!()
+             RETURNING token_hash, grant_id, client_id, user_sub, scope, auth_time, claims_request,
+                       created_at, expires_at, used_at, ",
+            effective_revoked_at!()
         ),
-        concat!("SELECT ", refresh_columns!(), " FROM refresh_tokens WHERE token_hash = ?1"),
+        select_refresh!(),
         token_hash,
         now,
         RawRefresh::from_row,
@@ -193,8 +204,7 @@ fn insert_refresh_row(conn: &Connection, r: &RefreshRecord, claims: Option<Strin
     let mut stmt = conn.prepare_cached(concat!(
         "INSERT INTO refresh_tokens (",
         refresh_columns!(),
-        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-           COALESCE(?11, (SELECT revoked_at FROM revoked_grants WHERE grant_id = ?2)))"
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
     ))?;
     stmt.execute(params![
         r.token_hash,

@@ -100,6 +100,12 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX revoked_grants_revoked_at ON revoked_grants (revoked_at);
     ",
+    // 2: a grant's revocation is no longer copied into its refresh tokens (reads join
+    // revoked_grants), so nothing looks refresh tokens up by grant_id on a hot path and every
+    // rotation stops paying for this index. Tokens revoked under version 1 keep their copy.
+    "
+    DROP INDEX refresh_tokens_grant_id;
+    ",
 ];
 
 /// The schema version this build creates and understands.
@@ -139,4 +145,55 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::{MIGRATIONS, current_version, migrate, user_version};
+
+    fn index_names(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    }
+
+    fn revoked_at(conn: &Connection, hash: &str) -> Option<i64> {
+        conn.query_row("SELECT revoked_at FROM refresh_tokens WHERE token_hash = ?1", [hash], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn version_one_databases_lose_the_grant_index_and_keep_their_tokens() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        // Version 1 copied a grant's revocation into its tokens: rt-1 carries it, rt-2 does not.
+        conn.execute_batch(
+            "INSERT INTO refresh_tokens VALUES ('rt-1', 'grant-1', 'rp', 'sub', 'openid', 1, NULL, 1, 900, NULL, 40);
+             INSERT INTO refresh_tokens VALUES ('rt-2', 'grant-2', 'rp', 'sub', 'openid', 1, NULL, 1, 900, 30, NULL);
+             INSERT INTO revoked_grants VALUES ('grant-1', 40);",
+        )
+        .unwrap();
+        assert!(index_names(&conn).contains(&"refresh_tokens_grant_id".to_owned()));
+
+        migrate(&mut conn).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), current_version());
+        assert_eq!(current_version(), 2);
+        let indexes = index_names(&conn);
+        assert!(!indexes.contains(&"refresh_tokens_grant_id".to_owned()), "{indexes:?}");
+        assert!(indexes.contains(&"refresh_tokens_expires_at".to_owned()), "{indexes:?}");
+        assert!(indexes.contains(&"codes_grant_id".to_owned()), "{indexes:?}");
+        assert_eq!(revoked_at(&conn, "rt-1"), Some(40));
+        assert_eq!(revoked_at(&conn, "rt-2"), None);
+        let used: Option<i64> =
+            conn.query_row("SELECT used_at FROM refresh_tokens WHERE token_hash = 'rt-2'", [], |r| r.get(0)).unwrap();
+        assert_eq!(used, Some(30));
+        // Migrating again is a no-op.
+        migrate(&mut conn).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), 2);
+    }
 }

@@ -14,8 +14,6 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, Rows, TransactionBehavior, params};
 
-use super::write_tx::WriteTx;
-
 use super::{CodeRecord, Redemption, Result, Store, decode_json_opt, encode_json_opt};
 
 /// How long [`Store::purge_expired`] keeps a grant revocation at least, in seconds (7 days).
@@ -129,25 +127,17 @@ impl Store {
         decode_redemption(raw, RawCode::decode)
     }
 
-    /// Revokes a grant: records the revocation (the first revocation time is kept) and marks
-    /// every not-yet-revoked refresh token of the grant revoked at `now`, in one transaction.
-    /// Revoking an unknown grant records it anyway (tokens may still be issued under it).
+    /// Revokes a grant: records the revocation (the first revocation time is kept). Every
+    /// refresh token of the grant, stored before or after, reads as revoked from then on (see
+    /// `refresh_tokens.rs`). Revoking an unknown grant records it anyway (tokens may still be
+    /// issued under it).
     pub fn revoke_grant(&self, grant_id: &str, now: i64) -> Result<()> {
         let conn = self.lock();
-        let tx = WriteTx::begin(&conn)?;
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO revoked_grants (grant_id, revoked_at) VALUES (?1, ?2)
-                 ON CONFLICT (grant_id) DO NOTHING",
-            )?;
-            stmt.execute(params![grant_id, now])?;
-            let mut stmt = tx.prepare_cached(
-                "UPDATE refresh_tokens SET revoked_at = ?2
-                 WHERE grant_id = ?1 AND revoked_at IS NULL",
-            )?;
-            stmt.execute(params![grant_id, now])?;
-        }
-        tx.commit()?;
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO revoked_grants (grant_id, revoked_at) VALUES (?1, ?2)
+             ON CONFLICT (grant_id) DO NOTHING",
+        )?;
+        stmt.execute(params![grant_id, now])?;
         Ok(())
     }
 
@@ -176,11 +166,14 @@ impl Store {
             let n = tx.prepare_cached(sql)?.execute([now])?;
             deleted = deleted.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
         }
+        // `NOT IN` over the whole tables: SQLite builds one temporary index of each subquery,
+        // so this costs one pass over the remaining tokens and codes, not one per revocation
+        // (refresh_tokens has no index on grant_id; its hot path does not maintain one).
         let n = tx
             .prepare_cached(
-                "DELETE FROM revoked_grants AS g WHERE g.revoked_at <= ?1
-                 AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.grant_id)
-                 AND NOT EXISTS (SELECT 1 FROM codes c WHERE c.grant_id = g.grant_id)",
+                "DELETE FROM revoked_grants WHERE revoked_at <= ?1
+                 AND grant_id NOT IN (SELECT grant_id FROM refresh_tokens)
+                 AND grant_id NOT IN (SELECT grant_id FROM codes)",
             )?
             .execute([now.saturating_sub(REVOKED_GRANT_RETENTION_SECS)])?;
         deleted = deleted.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));

@@ -213,7 +213,7 @@ fn concurrent_first_opens_of_a_new_file_migrate_once() {
         })
         .collect();
     for handle in handles {
-        assert_eq!(handle.join().expect("thread panicked").unwrap(), 1);
+        assert_eq!(handle.join().expect("thread panicked").unwrap(), 2);
     }
 }
 

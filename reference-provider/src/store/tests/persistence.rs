@@ -107,18 +107,18 @@ fn committed_writes_are_on_disk_without_a_clean_close() {
 fn opening_is_idempotent_and_sets_user_version() {
     let dir = TempDir::new();
     let s = Store::open(&dir.db()).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     s.upsert_user(&user("sub-ada", "ada")).unwrap();
     drop(s);
     let s = Store::open(&dir.db()).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     assert_eq!(s.user_count().unwrap(), 1);
     // Two live handles on the same file are fine too.
     let other = Store::open(&dir.db()).unwrap();
-    assert_eq!(other.schema_version().unwrap(), 1);
+    assert_eq!(other.schema_version().unwrap(), 2);
     assert_eq!(
         Store::open_in_memory().unwrap().schema_version().unwrap(),
-        1
+        2
     );
 }
 
@@ -134,14 +134,14 @@ fn newer_schema_is_refused_with_a_clear_error() {
             err,
             StoreError::NewerSchema {
                 found: 99,
-                supported: 1
+                supported: 2
             }
         ),
         "{err:?}"
     );
     assert!(
         err.to_string()
-            .contains("expected schema version 1 or lower (found 99)"),
+            .contains("expected schema version 2 or lower (found 99)"),
         "{err}"
     );
 }

@@ -331,6 +331,13 @@ fn revoking_a_grant_revokes_its_refresh_tokens_only() {
     assert_eq!(with_grant("rt-a1"), (Some(10), true));
     assert_eq!(with_grant("rt-b1"), (None, false));
     assert_eq!(s.refresh_token_and_grant_revoked("rt-unknown").unwrap(), None);
+    // Using a token up reports the effective revocation too, on winning and on losing.
+    assert!(matches!(s.use_refresh("rt-a1", 30).unwrap(), Redemption::Won(r) if r.revoked_at == Some(10)));
+    assert!(matches!(s.use_refresh("rt-a1", 31).unwrap(), Redemption::AlreadyUsed(r) if r.revoked_at == Some(10)));
+    assert!(matches!(
+        s.rotate_refresh("rt-a1", 32, None, false).unwrap(),
+        Rotation::AlreadyUsed(r) if r.revoked_at == Some(10) && r.used_at == Some(30)
+    ));
 
     // A token issued under an already revoked grant (rotation racing revocation) is born revoked.
     s.insert_refresh(&refresh("rt-a3", "grant-a", 1000))
