@@ -21,26 +21,18 @@ macro_rules! refresh_columns {
     };
 }
 
-/// The effective `revoked_at` of the row `refresh_tokens` (its own, else its grant's), as an
-/// expression for `RETURNING`, where no join is allowed.
-macro_rules! effective_revoked_at {
-    () => {
-        "COALESCE(revoked_at, (SELECT g.revoked_at FROM revoked_grants g
-                                WHERE g.grant_id = refresh_tokens.grant_id))"
-    };
-}
-
-/// Every column for [`RawRefresh::from_row`], with the effective `revoked_at`, then whether the
-/// grant is revoked; `?1` is the token hash.
-macro_rules! select_refresh {
-    () => {
-        "SELECT r.token_hash, r.grant_id, r.client_id, r.user_sub, r.scope, r.auth_time,
-                r.claims_request, r.created_at, r.expires_at, r.used_at,
-                COALESCE(r.revoked_at, g.revoked_at), g.grant_id IS NOT NULL
-         FROM refresh_tokens r LEFT JOIN revoked_grants g ON g.grant_id = r.grant_id
-         WHERE r.token_hash = ?1"
-    };
-}
+/// A token by hash (`?1`): every column for [`RawRefresh::from_row`], then its grant's
+/// revocation time (NULL when the grant is not revoked), for [`RawRefresh::with_grant`].
+///
+/// A scalar subquery, not a `LEFT JOIN`: SQLite re-prepares the join form on every new token
+/// hash bound (it let the bound value shape the plan), which cost a SQL parse per refresh grant
+/// (`tests/records.rs` checks that this statement is never re-prepared).
+pub(super) const SELECT_REFRESH: &str = concat!(
+    "SELECT ",
+    refresh_columns!(),
+    ", (SELECT g.revoked_at FROM revoked_grants g WHERE g.grant_id = refresh_tokens.grant_id)
+     FROM refresh_tokens WHERE token_hash = ?1"
+);
 
 /// A refresh-token row; `claims_request` is still JSON text.
 struct RawRefresh(RefreshRecord, Option<String>);
@@ -63,6 +55,15 @@ impl RawRefresh {
             },
             row.get(6)?,
         ))
+    }
+
+    /// A row of [`SELECT_REFRESH`]: the record with its effective `revoked_at` (its own, else
+    /// its grant's), and whether the grant is revoked.
+    fn with_grant(row: &Row<'_>) -> rusqlite::Result<(RawRefresh, bool)> {
+        let mut raw = RawRefresh::from_row(row)?;
+        let grant_revoked_at: Option<i64> = row.get(11)?;
+        raw.0.revoked_at = raw.0.revoked_at.or(grant_revoked_at);
+        Ok((raw, grant_revoked_at.is_some()))
     }
 
     fn decode(self) -> Result<RefreshRecord> {
@@ -100,12 +101,8 @@ impl Store {
         token_hash: &str,
     ) -> Result<Option<(RefreshRecord, bool)>> {
         let conn = self.lock();
-        let mut stmt = conn.prepare_cached(select_refresh!())?;
-        let raw = stmt
-            .query_row([token_hash], |row| {
-                Ok((RawRefresh::from_row(row)?, row.get::<_, bool>(11)?))
-            })
-            .optional()?;
+        let mut stmt = conn.prepare_cached(SELECT_REFRESH)?;
+        let raw = stmt.query_row([token_hash], RawRefresh::with_grant).optional()?;
         raw.map(|(raw, revoked)| Ok((raw.decode()?, revoked)))
             .transpose()
     }
@@ -146,9 +143,9 @@ impl Store {
         let rotation = if won {
             Rotation::Rotated
         } else {
-            let mut stmt = tx.prepare_cached(select_refresh!())?;
-            match stmt.query_row([old_hash], RawRefresh::from_row).optional()? {
-                Some(raw) => Rotation::AlreadyUsed(Box::new(raw.decode()?)),
+            let mut stmt = tx.prepare_cached(SELECT_REFRESH)?;
+            match stmt.query_row([old_hash], RawRefresh::with_grant).optional()? {
+                Some((raw, _)) => Rotation::AlreadyUsed(Box::new(raw.decode()?)),
                 None => Rotation::Unknown,
             }
         };
@@ -187,14 +184,14 @@ fn use_refresh_in(
         conn,
         concat!(
             "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL
-             RETURNING token_hash, grant_id, client_id, user_sub, scope, auth_time, claims_request,
-                       created_at, expires_at, used_at, ",
-            effective_revoked_at!()
+             RETURNING ",
+            refresh_columns!(),
+            ", (SELECT g.revoked_at FROM revoked_grants g WHERE g.grant_id = refresh_tokens.grant_id)"
         ),
-        select_refresh!(),
+        SELECT_REFRESH,
         token_hash,
         now,
-        RawRefresh::from_row,
+        |row| Ok(RawRefresh::with_grant(row)?.0),
     )?;
     decode_redemption(raw, RawRefresh::decode)
 }

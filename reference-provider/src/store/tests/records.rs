@@ -2,6 +2,7 @@
 //! tokens, grant revocation and purging.
 
 use super::{client, code, interaction, key, refresh, session, user};
+use crate::store::refresh_tokens::SELECT_REFRESH;
 use crate::store::{REVOKED_GRANT_RETENTION_SECS, Redemption, Rotation, Store, StoreError};
 
 fn store() -> Store {
@@ -346,6 +347,31 @@ fn revoking_a_grant_revokes_its_refresh_tokens_only() {
     s.insert_refresh(&refresh("rt-b2", "grant-b", 1000))
         .unwrap();
     assert_eq!(revoked("rt-b2"), None);
+}
+
+#[test]
+fn reading_a_refresh_token_never_reprepares_its_statement() {
+    // A statement whose plan depends on a bound value is compiled again for every new value;
+    // the refresh grant reads a token by a new hash on every request.
+    let s = store();
+    for (i, grant) in ["grant-a", "grant-b", "grant-a"].iter().enumerate() {
+        s.insert_refresh(&refresh(&format!("rt-{i}"), grant, 1000)).unwrap();
+    }
+    s.revoke_grant("grant-b", 5).unwrap();
+    for hash in ["rt-0", "rt-1", "rt-2", "rt-unknown", "rt-1"] {
+        s.refresh_token_and_grant_revoked(hash).unwrap();
+    }
+    assert!(s.rotate_refresh("rt-2", 7, None, false).is_ok());
+    assert!(matches!(s.rotate_refresh("rt-2", 8, None, false).unwrap(), Rotation::AlreadyUsed(_)));
+    let conn = s.lock();
+    let stmt = conn.prepare_cached(SELECT_REFRESH).unwrap();
+    assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
+    // The counter does count: a schema change forces one re-preparation.
+    drop(stmt);
+    conn.execute_batch("CREATE TABLE scratch (x INTEGER)").unwrap();
+    let mut stmt = conn.prepare_cached(SELECT_REFRESH).unwrap();
+    stmt.query(["rt-0"]).unwrap().next().unwrap();
+    assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 1);
 }
 
 #[test]
