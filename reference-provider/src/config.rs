@@ -39,6 +39,10 @@ pub struct Config {
     /// How long a retired signing key stays published after rotation (seconds).
     #[serde(default = "default_grace")]
     pub key_rotation_grace_secs: i64,
+    /// How often the running provider deletes expired codes, sessions, interactions, refresh
+    /// tokens and old grant revocations (seconds; also once at start).
+    #[serde(default = "default_purge_interval")]
+    pub purge_interval_secs: u64,
     /// Registered clients.
     #[serde(default)]
     pub clients: Vec<ClientConfig>,
@@ -216,6 +220,10 @@ fn default_alg() -> SigningAlg {
 fn default_algs() -> Vec<SigningAlg> {
     SigningAlg::ALL.to_vec()
 }
+fn default_purge_interval() -> u64 {
+    60
+}
+
 fn default_grace() -> i64 {
     86_400
 }
@@ -293,6 +301,9 @@ impl Config {
         }
         if !self.signing_algs.contains(&self.default_alg) {
             return bad(format!("default_alg {} is not in signing_algs", self.default_alg));
+        }
+        if self.purge_interval_secs == 0 {
+            return bad("purge_interval_secs must be positive (found 0)".into());
         }
         let l = &self.lifetimes;
         for (name, v) in [("code_secs", l.code_secs), ("token_secs", l.token_secs), ("refresh_secs", l.refresh_secs), ("session_secs", l.session_secs), ("interaction_secs", l.interaction_secs)] {

@@ -5,10 +5,12 @@
 //! - [`app`] returns the `Router` (tests drive it with `oneshot`); [`start`] binds a socket and
 //!   serves it in the background (the harness embeds the provider this way).
 //! - [`faults`] lets one run break exactly one rule, to prove the harness's checks.
+//! - `housekeeping` deletes expired rows while the provider runs (every `purge_interval_secs`).
 
 pub mod clock;
 pub mod config;
 pub mod faults;
+mod housekeeping;
 pub mod html;
 pub mod keys;
 pub mod paths;
@@ -70,6 +72,7 @@ pub struct Running {
     pub provider: Arc<Provider>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    housekeeping: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
@@ -80,6 +83,7 @@ impl Running {
 
     /// Stops serving and waits for the server task to end.
     pub async fn stop(mut self) {
+        self.housekeeping.abort();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -91,6 +95,7 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
+        self.housekeeping.abort();
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -131,5 +136,6 @@ pub async fn start(options: Options) -> Result<Running, StartError> {
             tracing::error!(error = %e, "server stopped");
         }
     });
-    Ok(Running { addr, provider, shutdown: Some(tx), task: Some(task) })
+    let housekeeping = tokio::spawn(housekeeping::purge_loop(Arc::clone(&provider)));
+    Ok(Running { addr, provider, shutdown: Some(tx), task: Some(task), housekeeping })
 }

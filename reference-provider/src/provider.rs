@@ -113,6 +113,11 @@ impl Provider {
         &self.issuer
     }
 
+    /// The store (SQLite), e.g. for tools and tests that inspect what the provider kept.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// The active faults.
     pub fn faults(&self) -> &FaultSet {
         &self.faults

@@ -31,6 +31,14 @@ fn bad_issuer_and_lifetime_are_refused() {
 }
 
 #[test]
+fn purge_interval_defaults_to_a_minute_and_must_be_positive() {
+    assert_eq!(Config::demo().purge_interval_secs, 60);
+    assert_eq!(Config::from_toml("purge_interval_secs = 5\n", Path::new("p")).unwrap().purge_interval_secs, 5);
+    let msg = Config::from_toml("purge_interval_secs = 0\n", Path::new("p")).unwrap_err().to_string();
+    assert!(msg.contains("purge_interval_secs must be positive"), "{msg}");
+}
+
+#[test]
 fn missing_file_error_names_the_path() {
     let msg = Config::from_file(Path::new("/nonexistent/op.toml")).unwrap_err().to_string();
     assert!(msg.contains("/nonexistent/op.toml"), "{msg}");

@@ -2,6 +2,7 @@
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::process::{Child, Command, Stdio};
 
 use reference_provider::Storage;
@@ -72,6 +73,41 @@ async fn users_are_read_from_the_store_so_a_user_dropped_from_the_config_keeps_t
     let again = browser(&op).tokens(CONFIDENTIAL).await;
     let (_, again) = op.provider.keys().verify(again["id_token"].as_str().unwrap()).unwrap();
     assert_eq!(again["sub"], old["sub"]);
+}
+
+#[tokio::test]
+async fn the_running_provider_purges_expired_refresh_tokens_and_keeps_live_ones() {
+    use reference_provider::clock::{Clock as _, ManualClock, SystemClock};
+    use reference_provider::random::fingerprint;
+
+    let clock = Arc::new(ManualClock::new(SystemClock.now()));
+    let mut config = test_config();
+    config.purge_interval_secs = 1;
+    let lifetime = config.lifetimes.refresh_secs;
+    let op = reference_provider::start(reference_provider::Options {
+        config,
+        faults: reference_provider::FaultSet::none(),
+        storage: Storage::Memory,
+        clock: clock.clone(),
+    })
+    .await
+    .unwrap();
+    let old = browser(&op).tokens(CONFIDENTIAL).await["refresh_token"].as_str().unwrap().to_owned();
+    clock.advance(lifetime - 10);
+    let live = browser(&op).tokens(CONFIDENTIAL).await["refresh_token"].as_str().unwrap().to_owned();
+    clock.advance(20);
+    let store = op.provider.store();
+    assert!(store.refresh_token(&fingerprint(&old)).unwrap().is_some(), "expired, not yet purged");
+    // The purge runs every second: wait for it (bounded), without asserting on time.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while store.refresh_token(&fingerprint(&old)).unwrap().is_some() {
+        assert!(std::time::Instant::now() < deadline, "the expired refresh token was never purged");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(store.refresh_token(&fingerprint(&live)).unwrap().is_some(), "the live token stays");
+    let (status, _, r) = browser(&op).token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", live.as_str())]).await;
+    assert_eq!(status, 200, "{r}");
+    op.stop().await;
 }
 
 /// Starts the real binary; returns the child and its ISSUER line.
