@@ -2,8 +2,8 @@
 //! as codes in `tokens.rs`), rotation in one write transaction, and revocation.
 //!
 //! A token's `revoked_at` column holds its own revocation (RFC 7009) only. The revocation of its
-//! grant lives once in `revoked_grants` and is joined in when a token is read, so every read
-//! returns the effective `revoked_at` (the token's own, else its grant's). Revoking a grant is
+//! grant lives once in `revoked_grants` and is read with the token ([`SELECT_REFRESH`]), so every
+//! read returns the effective `revoked_at` (the token's own, else its grant's). Revoking a grant is
 //! therefore one row, whatever the number of tokens under it, a token issued under an already
 //! revoked grant reads as revoked, and storing a token maintains no index on `grant_id`.
 
@@ -26,7 +26,7 @@ macro_rules! refresh_columns {
 ///
 /// A scalar subquery, not a `LEFT JOIN`: SQLite re-prepares the join form on every new token
 /// hash bound (it let the bound value shape the plan), which cost a SQL parse per refresh grant
-/// (`tests/records.rs` checks that this statement is never re-prepared).
+/// (`store/tests/records.rs` checks that this statement is never re-prepared).
 pub(super) const SELECT_REFRESH: &str = concat!(
     "SELECT ",
     refresh_columns!(),

@@ -100,7 +100,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX revoked_grants_revoked_at ON revoked_grants (revoked_at);
     ",
-    // 2: a grant's revocation is no longer copied into its refresh tokens (reads join
+    // 2: a grant's revocation is no longer copied into its refresh tokens (reads look it up in
     // revoked_grants), so nothing looks refresh tokens up by grant_id on a hot path and every
     // rotation stops paying for this index. Tokens revoked under version 1 keep their copy.
     "
