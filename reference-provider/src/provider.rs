@@ -35,7 +35,6 @@ pub enum StartError {
 }
 
 /// Everything a request needs, shared by all handlers.
-#[derive(Debug)]
 pub struct Provider {
     pub(crate) config: Config,
     pub(crate) issuer: String,
@@ -57,6 +56,19 @@ pub struct Provider {
     users: HashMap<String, UserRecord>,
     /// `username` → `sub`, for the login form.
     subs_by_username: HashMap<String, String>,
+}
+
+/// Issuer and faults only: the configuration holds the seed's passwords and client secrets, the
+/// user map password hashes, and a provider must not print them wherever it is debug-formatted.
+impl std::fmt::Debug for Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Provider")
+            .field("issuer", &self.issuer)
+            .field("faults", &self.faults)
+            .field("clients", &self.clients.len())
+            .field("users", &self.users.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Provider {

@@ -1,4 +1,5 @@
-//! Users, clients, keys, grants and refresh tokens survive a restart, including `kill -9`.
+//! Users, clients, keys, grants and refresh tokens survive a restart, including `kill -9`; what
+//! the running provider keeps (expired rows are purged) and never shows (secrets in its `Debug`).
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
@@ -107,6 +108,17 @@ async fn the_running_provider_purges_expired_refresh_tokens_and_keeps_live_ones(
     assert!(store.refresh_token(&fingerprint(&live)).unwrap().is_some(), "the live token stays");
     let (status, _, r) = browser(&op).token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", live.as_str())]).await;
     assert_eq!(status, 200, "{r}");
+    op.stop().await;
+}
+
+#[tokio::test]
+async fn a_debug_formatted_provider_shows_no_password_secret_or_hash() {
+    let op = start(&[]).await;
+    let shown = format!("{op:?}");
+    assert!(shown.contains(op.issuer()), "{shown}");
+    for secret in ["alice-demo-password", "demo-client-secret", "$argon2"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
     op.stop().await;
 }
 
