@@ -167,17 +167,36 @@ impl Store {
 
     fn init(mut conn: Connection, path: Option<PathBuf>, busy_timeout: Duration) -> Result<Store> {
         conn.busy_timeout(busy_timeout)?;
-        // In-memory databases answer "memory"; both are fine, so the answer is not checked.
-        let _mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        // Switching a new file to WAL and migrating it take locks for which SQLite does not always
+        // call the busy handler (several connections opening one new file at once): retry those
+        // steps on SQLITE_BUSY until the busy timeout has passed.
+        let deadline = std::time::Instant::now() + busy_timeout;
+        loop {
+            match Self::prepare_schema(&mut conn) {
+                Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => break other?,
+            }
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
-        schema::migrate(&mut conn)?;
         Ok(Store {
             conn: Mutex::new(conn),
             path,
         })
+    }
+
+    /// WAL journal, then the migrations (both idempotent, so [`Store::init`] may retry them).
+    fn prepare_schema(conn: &mut Connection) -> Result<()> {
+        // In-memory databases answer "memory"; both are fine, so the answer is not checked.
+        let _mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+        schema::migrate(conn)
     }
 
     /// Locks the connection. A panic in another thread while it held the lock leaves SQLite

@@ -2,9 +2,9 @@
 //! `PRAGMA user_version`.
 //!
 //! Migration `i` (0-based) takes the database from version `i` to `i + 1`. Never edit a
-//! migration that has shipped: append a new one. Each runs in its own write transaction together
-//! with the version bump, so a crash mid-migration leaves the previous version intact, and two
-//! processes opening the same new file at once do not both migrate it.
+//! migration that has shipped: append a new one. The pending ones run in one write transaction
+//! together with the version bumps, so a crash mid-migration leaves the previous version intact,
+//! and two processes opening the same new file at once do not both migrate it.
 //!
 //! There are deliberately no foreign keys between tables: users and clients come from the seed
 //! configuration and may change between runs, and the protocol layer, not the schema, decides what
@@ -129,21 +129,22 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     if found == supported {
         return Ok(());
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate() {
+    // All pending migrations in one write transaction: one wait for the write lock, and no
+    // window between two migrations in which another connection opening the same new file
+    // races this one (with one transaction per migration, concurrent first opens sometimes
+    // failed with SQLITE_BUSY once there were two migrations).
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    let found = user_version(&tx)?;
+    if found > supported {
+        return Err(StoreError::NewerSchema { found, supported });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let target = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        // Re-read under the write lock: another process may have migrated meanwhile.
-        let found = user_version(&tx)?;
-        if found > supported {
-            return Err(StoreError::NewerSchema { found, supported });
-        }
-        if found >= target {
-            continue;
-        }
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", target)?;
-        tx.commit()?;
     }
+    tx.commit()?;
     Ok(())
 }
 
