@@ -129,10 +129,9 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     if found == supported {
         return Ok(());
     }
-    // All pending migrations in one write transaction: one wait for the write lock, and no
-    // window between two migrations in which another connection opening the same new file
-    // races this one (with one transaction per migration, concurrent first opens sometimes
-    // failed with SQLITE_BUSY once there were two migrations).
+    // All pending migrations in one write transaction: one wait for the write lock and no
+    // window between two migrations. (SQLITE_BUSY from concurrent first opens of one new file
+    // is retried by `Store::init`.)
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     // Re-read under the write lock: another process may have migrated meanwhile.
     let found = user_version(&tx)?;
