@@ -9,6 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
+use crate::cookie_client::CookieClient;
 use crate::{Endpoints, Settings};
 
 /// A PKCE pair (verifier, S256 challenge), RFC 7636 4.1-4.2.
@@ -29,16 +30,13 @@ fn hidden(html: &str, name: &str) -> Option<String> {
 }
 
 /// One browser-and-client: its own cookie jar, no automatic redirects.
-pub(crate) fn http_client() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .timeout(Duration::from_secs(10))
-        .build()?)
+pub(crate) fn http_client() -> anyhow::Result<CookieClient> {
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(Duration::from_secs(10)).build()?;
+    Ok(CookieClient::new(http))
 }
 
 /// A full login (authorize, login form, code exchange); returns the first refresh token.
-pub(crate) async fn login(http: &reqwest::Client, s: &Settings, ep: &Endpoints) -> anyhow::Result<String> {
+pub(crate) async fn login(http: &CookieClient, s: &Settings, ep: &Endpoints) -> anyhow::Result<String> {
     let (verifier, challenge) = pkce()?;
     let mut url = url::Url::parse(&ep.authorization)?;
     url.query_pairs_mut().extend_pairs([
@@ -120,7 +118,7 @@ pub(crate) fn jws_alg(jwt: &str) -> String {
 }
 
 /// One refresh grant; returns the new tokens or an error description (no tokens in it).
-pub(crate) async fn refresh(http: &reqwest::Client, s: &Settings, ep: &Endpoints, token: &str) -> Result<Refreshed, String> {
+pub(crate) async fn refresh(http: &CookieClient, s: &Settings, ep: &Endpoints, token: &str) -> Result<Refreshed, String> {
     let res = http
         .post(&ep.token)
         .basic_auth(&s.client_id, Some(&s.client_secret))

@@ -41,6 +41,8 @@ use reference_provider::keys::SigningAlg;
 use serde_json::Value;
 
 mod client;
+#[path = "../../tests/it/cookie_client.rs"]
+mod cookie_client;
 mod in_process;
 
 use client::{http_client, jws_alg, login, refresh};
@@ -131,7 +133,7 @@ struct Tally {
 }
 
 /// Refreshes with rotation until `deadline`; after an error, logs in again once and goes on.
-async fn chain(http: reqwest::Client, s: Arc<Settings>, ep: Arc<Endpoints>, mut token: String, deadline: Instant) -> Tally {
+async fn chain(http: cookie_client::CookieClient, s: Arc<Settings>, ep: Arc<Endpoints>, mut token: String, deadline: Instant) -> Tally {
     let mut t = Tally::default();
     while Instant::now() < deadline {
         match refresh(&http, &s, &ep, &token).await {

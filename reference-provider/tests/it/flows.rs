@@ -217,12 +217,15 @@ async fn logout_redirects_only_to_registered_uris() {
     let b = browser(&op);
     let t = b.tokens(CONFIDENTIAL).await;
     let id = t["id_token"].as_str().unwrap();
+    assert!(b.http.has_cookie("op_session"), "the login left a session cookie");
     let res = b.http.get(b.url("/logout")).query(&[("id_token_hint", id), ("post_logout_redirect_uri", "http://evil.example/"), ("state", "x")]).send().await.unwrap();
     assert_eq!(res.status(), 400);
+    assert!(b.http.has_cookie("op_session"), "a refused logout keeps the session");
     assert!(res.headers().get("location").is_none());
     let res = b.http.get(b.url("/logout")).query(&[("id_token_hint", id), ("post_logout_redirect_uri", "http://127.0.0.1:8765/logged-out"), ("state", "x")]).send().await.unwrap();
     assert_eq!(res.status(), 302);
     assert_eq!(res.headers()["location"], "http://127.0.0.1:8765/logged-out?state=x");
+    assert!(!b.http.has_cookie("op_session"), "logout expires the session cookie");
     // The session is gone: prompt=none now needs a login.
     let (_, challenge) = pkce();
     let cb = b.authorize(&[("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("prompt", "none"), ("code_challenge", &challenge), ("code_challenge_method", "S256")], None, true).await.callback();

@@ -151,7 +151,7 @@ async fn refresh_tokens_and_keys_survive_kill_9() {
     let dir = TempDir::new("kill9");
     let (mut child, issuer) = spawn_binary(&dir.0);
     let b = Browser {
-        http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap(),
+        http: browser_http(),
         issuer,
     };
     let t = b.tokens(CONFIDENTIAL).await;

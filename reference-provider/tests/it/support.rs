@@ -10,6 +10,8 @@ use reference_provider::config::PasswordHashCost;
 use reference_provider::{Config, Fault, FaultSet, Options, Running, Storage};
 use serde_json::Value;
 
+pub(crate) use super::cookie_client::CookieClient;
+
 pub const REDIRECT: &str = "http://127.0.0.1:8765/callback";
 
 /// The demo config made fast for tests (cheap password hashing, free port).
@@ -51,19 +53,17 @@ pub const SHORT: Client = Client { id: "demo-short", secret: Some("demo-short-se
 
 /// A browser: its own cookie jar, no automatic redirects.
 pub struct Browser {
-    pub http: reqwest::Client,
+    pub http: CookieClient,
     pub issuer: String,
 }
 
+/// A browser's HTTP client: an empty cookie jar, redirects not followed.
+pub fn browser_http() -> CookieClient {
+    CookieClient::new(reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap())
+}
+
 pub fn browser(op: &Running) -> Browser {
-    Browser {
-        http: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .cookie_store(true)
-            .build()
-            .unwrap(),
-        issuer: op.issuer().to_owned(),
-    }
+    Browser { http: browser_http(), issuer: op.issuer().to_owned() }
 }
 
 /// PKCE pair (verifier, S256 challenge).
