@@ -248,3 +248,22 @@ fn corrupt_json_is_an_error_not_a_panic() {
     s.upsert_client(&client("rp")).unwrap();
     assert_eq!(s.client("rp").unwrap(), Some(client("rp")));
 }
+
+#[test]
+fn in_memory_stores_are_private_memdb_files_without_a_size_cap() {
+    let a = Store::open_in_memory().unwrap();
+    let b = Store::open_in_memory().unwrap();
+    a.insert_refresh(&refresh("rt-only-in-a", "grant-1", 5000)).unwrap();
+    assert!(a.refresh_token("rt-only-in-a").unwrap().is_some());
+    assert!(b.refresh_token("rt-only-in-a").unwrap().is_none(), "two in-memory stores share nothing");
+    assert_eq!(a.path(), None);
+    assert_eq!(a.schema_version().unwrap(), crate::store::schema::current_version());
+    let conn = a.lock();
+    // A negative limit asks for the current one; memdb's default cap is 1 GiB.
+    let mut limit = -1_i64;
+    conn.file_control(Some(rusqlite::MAIN_DB), rusqlite::FileControl::SizeLimit(&mut limit))
+        .unwrap();
+    assert_eq!(limit, i64::MAX, "the memdb size cap is lifted");
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    assert_eq!(mode, "memory", "rollback journal in memory: nothing touches the disk");
+}
