@@ -37,7 +37,7 @@ pub fn app(provider: Arc<Provider>) -> axum::Router {
 /// Where the provider keeps its data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Storage {
-    /// SQLite `:memory:` (tests, throw-away runs).
+    /// SQLite in memory (tests, throw-away runs; see [`store::Store::open_in_memory`]).
     Memory,
     /// `provider.sqlite3` in this directory (created if missing).
     Dir(PathBuf),

@@ -1,4 +1,4 @@
-//! Persistent storage for the provider: SQLite (file or `:memory:`), schema with migrations.
+//! Persistent storage for the provider: SQLite (a file, or in memory), schema with migrations.
 //!
 //! [`Store`] wraps one `rusqlite::Connection` behind a mutex. Everything is written through to
 //! SQLite at once (WAL journal, `synchronous=NORMAL`), so nothing lives only in memory: a killed
