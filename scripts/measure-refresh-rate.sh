@@ -4,7 +4,7 @@
 # For each alg (default: ES256 RS256) and each run (default 2): writes a config (the demo seed
 # from `reference-provider --print-demo-config` with `default_alg` set to the alg, which drives
 # both access-token and ID-token signing for demo-client, and the cheapest Argon2 cost), starts
-# the release provider in memory pinned to CPU 0, runs the `refresh_rate` example pinned to CPU
+# the release provider (store in memory unless STORE=file) pinned to CPU 0, runs the `refresh_rate` example pinned to CPU
 # 1 (8 chains x 10 s by default), reads the provider's utime+stime from /proc/PID/stat before and
 # after, and prints responses, provider CPU seconds, responses per provider-CPU-second and
 # responses per wall second. Per alg it also measures the HTTP floor (provider CPU per trivial
@@ -21,8 +21,13 @@
 # to the provider that a client on another machine never costs it. The spinning figure leaves
 # that out; both are printed.
 #
+# STORE=memory (default) keeps the provider's store in memory, so that the figure is the
+# provider's own work; STORE=file gives it a fresh SQLite file (WAL) in the work directory, as a
+# persistent deployment runs it: every rotation then commits to the file.
+#
 #   scripts/measure-refresh-rate.sh                     # ES256 and RS256, 2 runs each
 #   ALGS="ES256" RUNS=1 CHAINS=8 SECONDS_PER_RUN=10 GENERATORS=spinning scripts/measure-refresh-rate.sh
+#   STORE=file ALGS=ES256 RUNS=1 scripts/measure-refresh-rate.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,6 +39,11 @@ secs="${SECONDS_PER_RUN:-10}"
 sign_secs="${SIGN_SECONDS:-2}"
 provider_cpu="${PROVIDER_CPU:-0}"
 load_cpu="${LOAD_CPU:-1}"
+store="${STORE:-memory}"
+case "$store" in
+  memory | file) ;;
+  *) echo "STORE: expected memory or file (found $store)" >&2; exit 2 ;;
+esac
 clk_tck="$(getconf CLK_TCK)"
 
 cd "$root"
@@ -82,10 +92,15 @@ for alg in $algs; do
     *) echo "GENERATORS: expected parked and/or spinning (found $gen)" >&2; exit 2 ;;
   esac
   for run in $(seq 1 "$runs"); do
-    echo "== $alg run $run, generator $gen: provider on CPU $provider_cpu, load on CPU $load_cpu, $chains chains x $secs s"
+    echo "== $alg run $run, generator $gen, store $store: provider on CPU $provider_cpu, load on CPU $load_cpu, $chains chains x $secs s"
     raw_before="$(raw_sign_rate "$alg")"
     out="$work/op-$alg-$run.out"
-    taskset -c "$provider_cpu" "$bin" --config "$config" --listen 127.0.0.1:0 --memory >"$out" 2>"$work/op-$alg-$run.err" &
+    if [[ "$store" == memory ]]; then
+      store_args=(--memory)
+    else
+      store_args=(--data-dir "$work/data-$alg-$gen-$run")
+    fi
+    taskset -c "$provider_cpu" "$bin" --config "$config" --listen 127.0.0.1:0 "${store_args[@]}" >"$out" 2>"$work/op-$alg-$run.err" &
     op_pid=$!
     for _ in $(seq 1 150); do
       grep -qs '^READY=1$' "$out" && break
@@ -106,11 +121,11 @@ for alg in $algs; do
       after="$(cpu_ticks "$op_pid")"
       responses="$(sed -n 's/^refresh_responses=\([0-9]*\).*/\1/p' "$work/load-$alg-$run.txt")"
       wall_rate="$(sed -n 's/.* responses_per_s=\([0-9.]*\).*/\1/p' "$work/load-$alg-$run.txt")"
-      awk -v alg="$alg" -v gen="$gen" -v run="$run" -v n="$responses" -v t="$((after - before))" -v hz="$clk_tck" \
+      awk -v alg="$alg" -v store="$store" -v gen="$gen" -v run="$run" -v n="$responses" -v t="$((after - before))" -v hz="$clk_tck" \
         -v w0="$wall_start" -v w1="$wall_end" -v wr="$wall_rate" 'BEGIN {
           cpu = t / hz
-          printf "RESULT alg=%s generator=%s run=%d refresh_responses=%d provider_cpu_s=%.2f responses_per_provider_cpu_s=%.0f wall_responses_per_s=%s (CPU over the whole load run incl. logins, %.1f s wall)\n",
-            alg, gen, run, n, cpu, (cpu > 0 ? n / cpu : 0), wr, w1 - w0
+          printf "RESULT alg=%s store=%s generator=%s run=%d refresh_responses=%d provider_cpu_s=%.2f responses_per_provider_cpu_s=%.0f wall_responses_per_s=%s (CPU over the whole load run incl. logins, %.1f s wall)\n",
+            alg, store, gen, run, n, cpu, (cpu > 0 ? n / cpu : 0), wr, w1 - w0
         }'
     ) | tee "$work/result-$alg-$run.txt"
     result="$(grep '^RESULT' "$work/result-$alg-$run.txt")"

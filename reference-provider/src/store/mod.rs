@@ -43,6 +43,10 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 /// How long a connection waits for another connection's write lock before failing.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
 
+/// Largest size of an in-memory store: SQLite's largest allocation (`SQLITE_MAX_ALLOCATION_SIZE`),
+/// since a `memdb` file is one block. With a higher cap, growing past it fails as "out of memory".
+pub const MEMORY_STORE_MAX_BYTES: i64 = 2_147_483_391;
+
 /// Capacity of the per-connection prepared statement cache (the store uses about 35 statements).
 const STATEMENT_CACHE_CAPACITY: usize = 64;
 
@@ -158,11 +162,19 @@ impl Store {
     /// B-tree split which swapped page numbers — which random keys such as token hashes cause
     /// on most inserts — so every commit cost time proportional to the database's size (a
     /// refresh grant's rotation went from 10 to 35 µs between 40k and 320k rows; flat at 8–9 µs
-    /// here). A private `memdb` name (no leading `/`) is never shared with another connection,
-    /// and its default 1 GiB size cap is lifted, so, like `:memory:`, it is bounded by RAM only.
+    /// here). A private `memdb` name (no leading `/`) is never shared with another connection.
+    ///
+    /// Its size cap is raised from memdb's default 1 GiB to [`MEMORY_STORE_MAX_BYTES`], the largest
+    /// block SQLite allocates (the file is one block): about six million refresh tokens. Past it,
+    /// writes fail with SQLite's "database or disk is full"; a run that needs more uses a file.
     pub fn open_in_memory() -> Result<Store> {
+        Self::open_in_memory_capped(MEMORY_STORE_MAX_BYTES)
+    }
+
+    /// [`Store::open_in_memory`] holding at most `max_bytes`.
+    fn open_in_memory_capped(max_bytes: i64) -> Result<Store> {
         let conn = Connection::open("file:oidc-harness-store?vfs=memdb")?;
-        let mut limit = i64::MAX;
+        let mut limit = max_bytes;
         conn.file_control(Some(rusqlite::MAIN_DB), rusqlite::FileControl::SizeLimit(&mut limit))?;
         Self::init(conn, None, DEFAULT_BUSY_TIMEOUT)
     }

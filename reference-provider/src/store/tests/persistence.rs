@@ -250,7 +250,7 @@ fn corrupt_json_is_an_error_not_a_panic() {
 }
 
 #[test]
-fn in_memory_stores_are_private_memdb_files_without_a_size_cap() {
+fn in_memory_stores_are_private_memdb_files_with_a_2_gib_cap() {
     let a = Store::open_in_memory().unwrap();
     let b = Store::open_in_memory().unwrap();
     a.insert_refresh(&refresh("rt-only-in-a", "grant-1", 5000)).unwrap();
@@ -263,7 +263,27 @@ fn in_memory_stores_are_private_memdb_files_without_a_size_cap() {
     let mut limit = -1_i64;
     conn.file_control(Some(rusqlite::MAIN_DB), rusqlite::FileControl::SizeLimit(&mut limit))
         .unwrap();
-    assert_eq!(limit, i64::MAX, "the memdb size cap is lifted");
+    assert_eq!(limit, crate::store::MEMORY_STORE_MAX_BYTES, "the memdb size cap is raised");
     let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
     assert_eq!(mode, "memory", "rollback journal in memory: nothing touches the disk");
+}
+
+#[test]
+fn a_full_in_memory_store_says_so_and_keeps_what_it_holds() {
+    let s = Store::open_in_memory_capped(256 * 1024).unwrap();
+    let mut stored = 0;
+    let error = loop {
+        match s.insert_refresh(&refresh(&format!("rt-{stored:06}"), "grant-1", 5000)) {
+            Ok(()) => stored += 1,
+            Err(e) => break e,
+        }
+        assert!(stored < 100_000, "a 256 KiB store never filled up");
+    };
+    assert!(stored > 100, "only {stored} tokens fit in 256 KiB");
+    assert!(error.to_string().contains("database or disk is full"), "{error}");
+    assert!(s.refresh_token("rt-000000").unwrap().is_some(), "earlier rows are kept");
+    assert!(s.refresh_token(&format!("rt-{:06}", stored - 1)).unwrap().is_some());
+    // The failed write was rolled back whole; the store still answers and rotates in place.
+    assert!(s.refresh_token(&format!("rt-{stored:06}")).unwrap().is_none());
+    assert!(matches!(s.use_refresh("rt-000000", 60).unwrap(), crate::store::Redemption::Won(_)));
 }
