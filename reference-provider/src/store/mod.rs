@@ -165,8 +165,9 @@ impl Store {
     /// here). A private `memdb` name (no leading `/`) is never shared with another connection.
     ///
     /// Its size cap is raised from memdb's default 1 GiB to [`MEMORY_STORE_MAX_BYTES`], the largest
-    /// block SQLite allocates (the file is one block): about six million refresh tokens. Past it,
-    /// writes fail with SQLite's "database or disk is full"; a run that needs more uses a file.
+    /// block SQLite allocates (the file is one block): about ten million refresh tokens (~205
+    /// bytes each with their indexes). Past it, writes fail with SQLite's "database or disk is
+    /// full"; a run that needs more uses a file.
     pub fn open_in_memory() -> Result<Store> {
         Self::open_in_memory_capped(MEMORY_STORE_MAX_BYTES)
     }
