@@ -17,11 +17,16 @@ struct Header<'a> {
     typ: Option<&'a str>,
 }
 
-/// Compact JWS with header `{"alg","kid","typ"}` (`typ` only if `Some`) over the JSON `claims`.
+/// Compact JWS with header `{"alg","kid","typ"}` (`typ` only if `Some`) over the JSON `claims`
+/// (a JSON object: a [`Value`] or a struct serialised as one).
 ///
 /// # Errors
 /// [`KeyError::Json`] if serialisation fails; [`KeyError::SigningFailed`] if signing fails.
-pub fn encode_jws(key: &SigningKey, typ: Option<&str>, claims: &Value) -> Result<String, KeyError> {
+pub fn encode_jws(
+    key: &SigningKey,
+    typ: Option<&str>,
+    claims: &impl serde::Serialize,
+) -> Result<String, KeyError> {
     let header = serde_json::to_vec(&Header {
         alg: key.alg().as_str(),
         kid: key.kid(),

@@ -26,6 +26,25 @@ pub struct Issued {
     pub scope: String,
 }
 
+/// The claims of an access token (RFC 9068 2.2), written straight to JSON. `auth_time` and
+/// `userinfo_claims` (the claims the `claims` request parameter asked of userinfo, which the
+/// userinfo endpoint reads back from the token) only for a user's grant.
+#[derive(Debug, serde::Serialize)]
+struct AccessTokenClaims<'a> {
+    iss: &'a str,
+    sub: &'a str,
+    aud: &'a str,
+    client_id: &'a str,
+    iat: i64,
+    exp: i64,
+    jti: String,
+    scope: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_time: Option<i64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    userinfo_claims: Vec<String>,
+}
+
 /// What a grant issues tokens for.
 #[derive(Debug)]
 pub struct Grant<'a> {
@@ -88,23 +107,18 @@ pub fn mint_unstored(provider: &Provider, grant: &Grant<'_>) -> Result<(Issued, 
     let ring = provider.keys();
     let at_alg = provider.config.default_alg;
     let at_key = ring.active(at_alg).ok_or_else(|| ProtocolError::Internal(format!("no active {at_alg} key")))?;
-    let mut at = json!({
-        "iss": provider.issuer,
-        "sub": sub,
-        "aud": provider.issuer,
-        "client_id": grant.client.client_id,
-        "iat": now,
-        "exp": now + lifetime,
-        "jti": format!("{}.{}", grant.grant_id, provider.token(12)),
-        "scope": scope,
-    });
-    if let (Some(t), Some(obj)) = (grant.auth_time, at.as_object_mut()) {
-        obj.insert("auth_time".into(), t.into());
-        let wanted = claims::requested(grant.claims_request, "userinfo");
-        if !wanted.is_empty() {
-            obj.insert("userinfo_claims".into(), wanted.into());
-        }
-    }
+    let at = AccessTokenClaims {
+        iss: &provider.issuer,
+        sub: &sub,
+        aud: &provider.issuer,
+        client_id: &grant.client.client_id,
+        iat: now,
+        exp: now + lifetime,
+        jti: format!("{}.{}", grant.grant_id, provider.token(12)),
+        scope: &scope,
+        auth_time: grant.auth_time,
+        userinfo_claims: grant.auth_time.map(|_| claims::requested(grant.claims_request, "userinfo")).unwrap_or_default(),
+    };
     let access_token = keys::encode_jws(at_key, Some("at+jwt"), &at)?;
 
     let id_token = match grant.user {
