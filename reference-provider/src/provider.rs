@@ -141,8 +141,8 @@ impl Provider {
     }
 
     /// A registered client.
-    pub(crate) fn client(&self, client_id: &str) -> Option<ClientRecord> {
-        self.clients.get(client_id).cloned()
+    pub(crate) fn client(&self, client_id: &str) -> Option<&ClientRecord> {
+        self.clients.get(client_id)
     }
 
     /// A user by subject identifier (`None` when no such user exists).

@@ -90,7 +90,7 @@ fn invalid_client(presented: &Presented, description: &str) -> OAuthError {
 
 /// Authenticates the client; errors are RFC 6749 5.2 `invalid_client` (401 with
 /// `WWW-Authenticate` when Basic was used, else 400).
-pub fn authenticate(provider: &Provider, presented: &Presented) -> Result<ClientRecord, ProtocolError> {
+pub fn authenticate<'p>(provider: &'p Provider, presented: &Presented) -> Result<&'p ClientRecord, ProtocolError> {
     let id = match presented {
         Presented::Basic { id, .. } | Presented::Post { id, .. } | Presented::IdOnly(id) => id,
     };

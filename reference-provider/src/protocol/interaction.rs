@@ -56,7 +56,7 @@ pub fn load(provider: &Provider, id: &str, cookie: Option<&str>) -> Result<Resul
     let Some(client) = provider.client(&request.client_id) else {
         return Ok(Err(InteractionError::Expired));
     };
-    Ok(Ok(Pending { record, request, client }))
+    Ok(Ok(Pending { record, request, client: client.clone() }))
 }
 
 /// Loads an interaction for a form submission (POST): cookie and CSRF token must both match.

@@ -40,9 +40,9 @@ pub fn exchange(provider: &Provider, authorization: Option<&str>, params: &Param
         return Err(err("unauthorized_client", format!("this client may not use {grant_type}")));
     }
     match grant_type {
-        "authorization_code" => authorization_code(provider, &client, params),
-        "refresh_token" => refresh(provider, &client, params),
-        _ => client_credentials(provider, &client, &presented, params),
+        "authorization_code" => authorization_code(provider, client, params),
+        "refresh_token" => refresh(provider, client, params),
+        _ => client_credentials(provider, client, &presented, params),
     }
 }
 

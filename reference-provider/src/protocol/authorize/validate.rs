@@ -150,7 +150,7 @@ pub fn validate(provider: &Provider, params: &Params) -> Result<(AuthRequest, Cl
         id_token_hint_sub,
         claims,
     };
-    Ok((req, client))
+    Ok((req, client.clone()))
 }
 
 /// The sub of an ID token this provider issued (signature checked; expiry is not, per OIDC Core
