@@ -159,10 +159,11 @@ impl Store {
     /// It lives in SQLite's `memdb` VFS (a file held in memory, read through the normal bounded
     /// page cache), not in a `:memory:` database. In a `:memory:` database every page stays in
     /// the page cache, and SQLite (3.54) scans that whole cache on each commit that follows a
-    /// B-tree split which swapped page numbers — which random keys such as token hashes cause
-    /// on most inserts — so every commit cost time proportional to the database's size (a
-    /// refresh grant's rotation went from 10 to 35 µs between 40k and 320k rows; flat at 8–9 µs
-    /// here). A private `memdb` name (no leading `/`) is never shared with another connection.
+    /// B-tree split which swapped page numbers (`balance_nonroot` renumbers pages through a
+    /// temporary number past the end of the file), which the splits of an index of random keys
+    /// such as token hashes often do; so commits cost time in proportion to the database's size
+    /// (a rotation-like transaction, one `UPDATE` and one `INSERT`, went from 10 to 35 µs
+    /// between 40k and 320k rows; flat at 8–9 µs in memdb). A private `memdb` name (no leading `/`) is never shared with another connection.
     ///
     /// Its size cap is raised from memdb's default 1 GiB to [`MEMORY_STORE_MAX_BYTES`], the largest
     /// block SQLite allocates (the file is one block): about ten million refresh tokens (~205
