@@ -4,9 +4,9 @@
 # For each alg (default: ES256 RS256) and each run (default 2): writes a config (the demo seed
 # from `reference-provider --print-demo-config` with `default_alg` set to the alg, which drives
 # both access-token and ID-token signing for demo-client, and the cheapest Argon2 cost), starts
-# the release provider (store in memory unless STORE=file) pinned to CPU 0, runs the `refresh_rate` example pinned to CPU
-# 1 (8 chains x 10 s by default), reads the provider's utime+stime from /proc/PID/stat before and
-# after, and prints responses, provider CPU seconds, responses per provider-CPU-second and
+# the release provider (store in memory unless STORE=file) pinned to CPU 0, runs the
+# `refresh_rate` example pinned to CPU 1 (8 chains x 10 s by default), reads the provider's
+# utime+stime from /proc/PID/stat before and after, and prints responses, provider CPU seconds, responses per provider-CPU-second and
 # responses per wall second. Per alg it also measures the HTTP floor (provider CPU per trivial
 # GET /jwks) and the protocol work alone (`token::exchange` called in-process, no HTTP). Around
 # every run it measures the raw signing rate (`sign_rate` example) on the provider's CPU, just
