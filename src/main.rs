@@ -186,7 +186,7 @@ fn main() -> ExitCode {
         Command::Conform(args) => run_conform(args),
         Command::Report(ReportCommand::Render { file, format, out }) => render(&file, &format, out.as_deref()).map(|()| 0),
         Command::Checks => {
-            list_checks();
+            cli::catalog::list_checks();
             Ok(0)
         }
         Command::Bench(args) => run_bench(args).map(|()| 0),
@@ -209,7 +209,7 @@ fn formats(names: &[String]) -> anyhow::Result<Vec<Format>> {
 
 fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
     if args.explain_faults {
-        explain_faults();
+        cli::catalog::explain_faults();
         return Ok(0);
     }
     let plan: Plan = args.plan.parse()?;
@@ -304,38 +304,6 @@ fn render(file: &Path, formats_: &[String], out: Option<&Path>) -> anyhow::Resul
     Ok(())
 }
 
-/// The fault matrix: each reference-provider fault, the rule it breaks, and the checks that catch it.
-fn explain_faults() {
-    outln!("Each check is proven by running the plan against the embedded reference provider with one fault on:");
-    outln!("the listed checks must fail, and no other MUST check may.\n");
-    for row in oidc_harness::conform::FAULT_MATRIX {
-        let description = row.fault.parse::<reference_provider::Fault>().map(|f| f.description()).unwrap_or("?");
-        outln!("--fault {}\n    breaks: {description}", row.fault);
-        for id in row.checks {
-            let title = oidc_harness::checks::find(id).map(|d| d.title).unwrap_or("?");
-            outln!("    caught by {id}: {title}");
-        }
-    }
-    let covered: Vec<&str> = oidc_harness::conform::FAULT_MATRIX.iter().map(|r| r.fault).collect();
-    let rest: Vec<&str> = reference_provider::Fault::ALL.iter().map(|f| f.name()).filter(|n| !covered.contains(n)).collect();
-    if !rest.is_empty() {
-        outln!("\nFaults not proven by the current plans yet: {}", rest.join(", "));
-    }
-    for (fault, reason) in oidc_harness::conform::FAULTS_OUTSIDE_MATRIX {
-        outln!("    {fault}: {reason}");
-    }
-    let coverage = oidc_harness::conform::must_coverage();
-    outln!(
-        "\nMUST checks: {}; proven by a fault: {}; unproven: {}",
-        coverage.must,
-        coverage.proven,
-        coverage.unproven.len()
-    );
-    for u in coverage.unproven {
-        outln!("    {}: {}", u.check, u.reason);
-    }
-}
-
 /// `discover`: the summary on stdout, then the starter profile (or into --out).
 fn run_discover(args: DiscoverArgs) -> anyhow::Result<()> {
     use oidc_harness::discover::{self, StarterOptions};
@@ -370,6 +338,7 @@ fn run_discover(args: DiscoverArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `bench`: the JWT sign/verify table on stdout (progress on stderr), and the JSON with --json.
 fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     use oidc_harness::bench;
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
@@ -382,24 +351,11 @@ fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
     };
     eprintln!("measuring {} alg(s) at 1 and {threads} thread(s), {}s per side; timed by {}", config.algs.len(), args.seconds, config.time_source.describe());
     let rows = bench::run(&config, |row| eprintln!("  {} {} x{}: done", row.alg, row.operation.as_str(), row.threads))?;
-    print!("{}", bench::render_table(&rows, config.time_source));
+    outln!("{}", bench::render_table(&rows, config.time_source).trim_end());
     if let Some((path, mut file)) = json_file {
         use std::io::Write as _;
         file.write_all(bench::to_json(&rows)?.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
-        println!("wrote {}", path.display());
+        outln!("wrote {}", path.display());
     }
     Ok(())
-}
-
-fn list_checks() {
-    let mut total = 0;
-    for (group, defs) in oidc_harness::checks::catalog() {
-        outln!("## {group} ({})", defs.len());
-        for d in defs {
-            outln!("{:<46} {:<6} {:<16} {}", d.id, d.level.as_str(), d.spec, d.title);
-            total += 1;
-        }
-        outln!();
-    }
-    outln!("{total} checks");
 }
