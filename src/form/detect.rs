@@ -1,5 +1,6 @@
 //! Page classification: is this a login page, a consent page, an auto-submitting
-//! `form_post` page, or something else?
+//! `form_post` page, or something else (and, on an error page, which error code the provider
+//! names in a header)?
 //!
 //! Detection relies on structure (password inputs, `autocomplete`, hidden fields, button
 //! `name`/`value` attributes) before visible labels, so it works whatever the page language.
@@ -10,6 +11,7 @@ use url::Url;
 
 use super::json_login::JsonLogin;
 use super::parse::{Field, Form, FormMethod, Submit, parse_forms, sel};
+use crate::http::HttpResponse;
 
 /// Words meaning "allow" in a consent button's name, value or label.
 const ALLOW_WORDS: &[&str] = &[
@@ -300,4 +302,24 @@ pub fn meta_refresh(html: &str, page_url: &Url) -> Option<Url> {
     }
     let value = value.trim().trim_matches(|c| c == '\'' || c == '"');
     page_url.join(value).ok()
+}
+
+/// Response headers in which providers name the error of an HTML error page (Fief:
+/// `X-Fief-Error: invalid_redirect_uri`), read instead of the page's translated text.
+const ERROR_CODE_HEADERS: &[&str] = &["x-fief-error"];
+
+/// Longest error code quoted from a header.
+const MAX_ERROR_CODE: usize = 80;
+
+/// `name: value` of the first provider error-code header, value cut to printable ASCII.
+pub(super) fn provider_error(resp: &HttpResponse) -> Option<String> {
+    ERROR_CODE_HEADERS.iter().find_map(|name| {
+        let value: String = resp
+            .header(name)?
+            .chars()
+            .filter(|c| c.is_ascii_graphic())
+            .take(MAX_ERROR_CODE)
+            .collect();
+        (!value.is_empty()).then(|| format!("{name}: {value}"))
+    })
 }

@@ -7,7 +7,7 @@
 
 use url::Url;
 
-use super::detect::{FormHints, Page, classify, meta_refresh};
+use super::detect::{FormHints, Page, classify, meta_refresh, provider_error};
 use super::fill::{fill_login, press};
 use super::json_login::{ApiAnswer, Vars};
 use crate::flow::callback::{AuthorizationResponse, parse_form_post, parse_redirect};
@@ -355,26 +355,6 @@ fn after_json_login(agent: &Agent, resp: &HttpResponse, page: &Url, opts: &Drive
         ApiAnswer::Rejected => Step::Stop { outcome: DriveOutcome::LoginRejected { url: red_url() }, login: false },
         ApiAnswer::Failed(reason) => stuck(&reason),
     }
-}
-
-/// Response headers in which providers name the error of an HTML error page (Fief:
-/// `X-Fief-Error: invalid_redirect_uri`), read instead of the page's translated text.
-const ERROR_CODE_HEADERS: &[&str] = &["x-fief-error"];
-
-/// Longest error code quoted from a header.
-const MAX_ERROR_CODE: usize = 80;
-
-/// `name: value` of the first provider error-code header, value cut to printable ASCII.
-fn provider_error(resp: &HttpResponse) -> Option<String> {
-    ERROR_CODE_HEADERS.iter().find_map(|name| {
-        let value: String = resp
-            .header(name)?
-            .chars()
-            .filter(|c| c.is_ascii_graphic())
-            .take(MAX_ERROR_CODE)
-            .collect();
-        (!value.is_empty()).then(|| format!("{name}: {value}"))
-    })
 }
 
 /// Goes to `location`: the callback when it is the redirect_uri, else the next request

@@ -1,6 +1,7 @@
 //! Authorization response checks: one passing and one failing piece of evidence per check id.
 
-use super::{AuthorizationEvidence, CHECKS, estimated_bits};
+use super::entropy::estimated_bits;
+use super::{AuthorizationEvidence, CHECKS};
 use crate::checks::Verdict;
 use crate::checks::test_support::{assert_catalog_well_formed, run_cases};
 
