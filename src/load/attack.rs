@@ -126,7 +126,7 @@ async fn act(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> Transa
             }
         }
         (FlowKind::Userinfo, Some(_)) => {
-            if state.held.access_token.is_none() {
+            if state.held.access_due(ctx.clock.now()) {
                 login(user, &shared, &job, &mut state).await
             } else {
                 flows::userinfo(ctx, &shared.stats, &state.agent, &mut state.held).await.map(|()| Vec::new())

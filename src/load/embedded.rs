@@ -1,10 +1,11 @@
 //! The default load target: the bundled reference provider in-process on 127.0.0.1:0, its demo
 //! clients, and a pool of test users with a cheap password hash (so a load run measures the
-//! protocol, not argon2), one pool member per load user.
+//! protocol, not argon2), one pool member per load user; sessions and refresh tokens last ten
+//! minutes, so that a long run's in-memory store stays bounded.
 
 use std::sync::Arc;
 
-use reference_provider::config::UserPool;
+use reference_provider::config::{Lifetimes, UserPool};
 use reference_provider::{FaultSet, Options, StartError, Storage};
 
 use crate::conform::{EmbeddedProvider, embedded_config, embedded_profile};
@@ -15,14 +16,36 @@ const POOL_PREFIX: &str = "load-user-";
 /// The pool's shared password (a demo value, like the demo user's).
 const POOL_PASSWORD: &str = "load-password";
 
+/// Lifetime of the embedded load provider's refresh tokens and browser sessions (seconds): ten
+/// minutes, as its access tokens, instead of the provider's 30 days and one day.
+pub const LOAD_SESSION_SECS: i64 = 600;
+
+/// The embedded load provider's lifetimes. Every login flow leaves a session and a refresh
+/// token behind, and every rotation a used refresh token (kept until it expires, to catch its
+/// reuse); with these lifetimes the in-memory store holds about ten minutes of traffic, purged
+/// as it expires, so a soak run of hours neither fills the store nor keeps growing.
+pub fn load_lifetimes() -> Lifetimes {
+    Lifetimes { refresh_secs: LOAD_SESSION_SECS, session_secs: LOAD_SESSION_SECS, ..Lifetimes::default() }
+}
+
 /// Starts the embedded provider with `users` pool members (1..=10 000) and `faults`, and
-/// returns it with the matching profile.
+/// returns it with the matching profile; lifetimes are [`load_lifetimes`].
 pub async fn start_embedded_for_load(users: usize, faults: FaultSet) -> Result<(EmbeddedProvider, Target), StartError> {
+    start_embedded_for_load_with(users, faults, load_lifetimes()).await
+}
+
+/// [`start_embedded_for_load`] with other lifetimes (tests of token expiry under load).
+pub async fn start_embedded_for_load_with(
+    users: usize,
+    faults: FaultSet,
+    lifetimes: Lifetimes,
+) -> Result<(EmbeddedProvider, Target), StartError> {
     let count = u32::try_from(users.clamp(1, 10_000)).unwrap_or(1);
     // The conformance run's embedded seed (demo clients, cheap hashing, this process's
     // encryption key for the encrypted-ID-token client), plus the pool.
     let mut config = embedded_config();
     config.user_pool = Some(UserPool { prefix: POOL_PREFIX.into(), count, password: POOL_PASSWORD.into() });
+    config.lifetimes = lifetimes;
     let running = reference_provider::start(Options {
         config,
         faults,

@@ -24,8 +24,34 @@ use crate::target::{ClientProfile, UserProfile};
 pub struct Held {
     /// Access token.
     pub access_token: Option<String>,
+    /// When the access token expires (Unix seconds, from `expires_in` and the harness clock);
+    /// `None` when the token response gave no lifetime.
+    pub access_expires_at: Option<i64>,
     /// Refresh token (replaced on rotation).
     pub refresh_token: Option<String>,
+}
+
+/// How long before its expiry a held access token is renewed: half its lifetime, at most this.
+const RENEW_MARGIN_SECS: i64 = 30;
+
+impl Held {
+    /// Keeps the access token of a token response, with its expiry (`expires_in` from `now`).
+    fn keep_access(&mut self, body: &Option<Value>, now: i64) {
+        self.access_token = member(body, "access_token");
+        let lifetime = body.as_ref().and_then(|b| b.get("expires_in")).and_then(Value::as_i64);
+        // Renew at half the lifetime for short-lived tokens, else RENEW_MARGIN_SECS before expiry,
+        // so that a user never presents a token the provider has just let expire.
+        self.access_expires_at = lifetime.map(|l| {
+            let l = l.max(0);
+            now.saturating_add(l).saturating_sub((l / 2).min(RENEW_MARGIN_SECS))
+        });
+    }
+
+    /// Whether the access token is missing or due for renewal at `now` (an expired token is
+    /// renewed by the user, not counted as the provider's error).
+    pub fn access_due(&self, now: i64) -> bool {
+        self.access_token.is_none() || self.access_expires_at.is_some_and(|at| now >= at)
+    }
 }
 
 /// A JWT verification: its duration and whether every check passed.
@@ -147,7 +173,8 @@ pub async fn login_flow(
     let resp = agent.send(exchange).await.map_err(|_| "token transport error")?;
     let body = judge_token_response(stats, &resp, &params.scope, "authorization_code").ok_or("code exchange refused")?;
     let body = Some(body);
-    let held = Held { access_token: member(&body, "access_token"), refresh_token: member(&body, "refresh_token") };
+    let mut held = Held { refresh_token: member(&body, "refresh_token"), ..Held::default() };
+    held.keep_access(&body, ctx.clock.now());
     let mut verifications = Vec::new();
     let mut id_claims = None;
     match member(&body, "id_token") {
@@ -198,7 +225,7 @@ pub async fn refresh(
     if let Some(new) = member(&body, "refresh_token") {
         held.refresh_token = Some(new);
     }
-    held.access_token = member(&body, "access_token");
+    held.keep_access(&body, ctx.clock.now());
     let mut verified: Vec<Verification> = held.access_token.as_deref().and_then(|at| verify_access_token(ctx, stats, at)).into_iter().collect();
     if let Some(raw) = member(&body, "id_token") {
         verified.push(verify_id_token(ctx, stats, client, &raw, None, held.access_token.clone()).0);
@@ -206,7 +233,8 @@ pub async fn refresh(
     Ok(verified)
 }
 
-/// One userinfo call with the held access token (dropped when refused, to log in again).
+/// One userinfo call with the held access token (dropped when refused, to log in again; the
+/// caller renews a token before it expires, see [`Held::access_due`]).
 pub async fn userinfo(ctx: &Ctx, stats: &LoadStats, agent: &Agent, held: &mut Held) -> Result<(), String> {
     let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
     let ep = endpoints.userinfo.as_ref().ok_or("the provider advertises no userinfo_endpoint")?;
@@ -252,4 +280,35 @@ pub async fn discovery_jwks(ctx: &Ctx, stats: &LoadStats, agent: &Agent) -> Resu
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::Held;
+
+    fn held(body: serde_json::Value, now: i64) -> Held {
+        let mut h = Held::default();
+        h.keep_access(&Some(body), now);
+        h
+    }
+
+    #[test]
+    fn access_tokens_are_renewed_before_they_expire() {
+        // A 600 s token is renewed 30 s before it expires; a 4 s one at half its life.
+        let long = held(json!({"access_token": "at", "expires_in": 600}), 1_000);
+        assert!(!long.access_due(1_000) && !long.access_due(1_569));
+        assert!(long.access_due(1_570));
+        let short = held(json!({"access_token": "at", "expires_in": 4}), 1_000);
+        assert!(!short.access_due(1_001) && short.access_due(1_002));
+        // No lifetime given: kept until refused. No token: due. A lifetime of 0 (or less, or
+        // absurdly large) is judged without overflow.
+        let open = held(json!({"access_token": "at"}), 1_000);
+        assert!(!open.access_due(i64::MAX));
+        assert!(held(json!({"expires_in": 600}), 1_000).access_due(1_000));
+        assert!(held(json!({"access_token": "at", "expires_in": 0}), 1_000).access_due(1_000));
+        assert!(held(json!({"access_token": "at", "expires_in": -5}), 1_000).access_due(1_000));
+        assert!(!held(json!({"access_token": "at", "expires_in": i64::MAX}), 1_000).access_due(i64::MAX - 31));
+    }
 }

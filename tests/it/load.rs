@@ -1,12 +1,14 @@
 //! `oidc-harness load` against the embedded reference provider: a clean run counts flows and
 //! finds nothing; a broken provider is caught under load; thresholds fail the run; shard
-//! reports merge exactly; a (wiremock) provider answering 500 is a finding under load. Goose
+//! reports merge exactly; a (wiremock) provider answering 500 is a finding under load; access
+//! tokens that expire during a run are renewed without an error. Goose
 //! keeps process-wide state, so the runs go one after another.
 
 use std::sync::Arc;
 
 use oidc_harness::clock::SystemClock;
 use oidc_harness::load::{self, LoadOptions, LoadReport, Scenario};
+use reference_provider::config::Lifetimes;
 use reference_provider::{Fault, FaultSet};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
@@ -86,6 +88,26 @@ async fn load_runs_count_flows_catch_faults_miss_thresholds_and_merge() {
     assert_eq!(broken.errors.get("HTTP 500 at client_credentials").copied(), found.map(|(_, n)| n), "{:?}", broken.errors);
     assert_eq!(broken.counters.token_responses, 0);
     assert!(broken.must_failures() > 0);
+
+    userinfo_users_renew_access_tokens_before_they_expire().await;
+}
+
+/// Access tokens that expire during the run (4 s here) are renewed by logging in again before
+/// they expire: an expired token is the user's to renew, never an error of the provider's.
+async fn userinfo_users_renew_access_tokens_before_they_expire() {
+    let mut s = Scenario::builtin("userinfo").unwrap();
+    s.users = 2;
+    s.hatch_rate = "4".into();
+    s.run_time = "7s".into();
+    let lifetimes = Lifetimes { token_secs: 4, ..load::load_lifetimes() };
+    let (_op, target) = load::start_embedded_for_load_with(s.users, FaultSet::none(), lifetimes).await.unwrap();
+    let r = load::run(target, &s, &LoadOptions::default(), Arc::new(SystemClock)).await.unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert!(r.findings.is_empty(), "{:?}", r.findings);
+    assert!(r.steps.get("userinfo").is_some_and(|u| u.count > 10 && u.errors == 0), "{:?}", r.steps.get("userinfo"));
+    // Each user logged in at the start and renewed at least twice (at about 2 s and 4 s).
+    let users = u64::try_from(s.users).unwrap();
+    assert!(r.counters.flows_completed >= 3 * users, "{:?}", r.counters);
 }
 
 /// A wiremock provider: discovery and an empty JWK Set work, the token endpoint answers 500.

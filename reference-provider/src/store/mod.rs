@@ -35,7 +35,7 @@ pub use records::{
     ClientRecord, CodeRecord, InteractionRecord, KeyRecord, Redemption, RefreshRecord, Rotation,
     SessionRecord, UserRecord,
 };
-pub use tokens::REVOKED_GRANT_RETENTION_SECS;
+pub use tokens::{PURGE_CHUNK_ROWS, REVOKED_GRANT_RETENTION_SECS};
 
 /// Result of a store operation.
 pub type Result<T> = std::result::Result<T, StoreError>;

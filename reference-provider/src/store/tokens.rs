@@ -152,23 +152,24 @@ impl Store {
     /// Deletes everything expired at `now` (`expires_at <= now`): codes, sessions, interactions
     /// and refresh tokens (used or not). Grant revocations are deleted once they are older than
     /// [`REVOKED_GRANT_RETENTION_SECS`] and no code or refresh token of the grant is left.
-    /// Runs in one transaction; returns the number of rows deleted.
+    /// Expired rows go [`PURGE_CHUNK_ROWS`] at a time, one transaction each, and the store is
+    /// unlocked between chunks; returns the number of rows deleted.
     pub fn purge_expired(&self, now: i64) -> Result<u64> {
-        let mut conn = self.lock();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut deleted: u64 = 0;
-        for sql in [
-            "DELETE FROM codes WHERE expires_at <= ?1",
-            "DELETE FROM sessions WHERE expires_at <= ?1",
-            "DELETE FROM interactions WHERE expires_at <= ?1",
-            "DELETE FROM refresh_tokens WHERE expires_at <= ?1",
-        ] {
-            let n = tx.prepare_cached(sql)?.execute([now])?;
-            deleted = deleted.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+        for sql in PURGE_EXPIRED {
+            loop {
+                let n = self.lock().prepare_cached(sql)?.execute(params![now, PURGE_CHUNK_ROWS])?;
+                deleted = deleted.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+                if i64::try_from(n).unwrap_or(i64::MAX) < PURGE_CHUNK_ROWS {
+                    break;
+                }
+            }
         }
         // `NOT IN` over the whole tables: SQLite builds one temporary index of each subquery,
         // so this costs one pass over the remaining tokens and codes, not one per revocation
         // (refresh_tokens has no index on grant_id; its hot path does not maintain one).
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = tx
             .prepare_cached(
                 "DELETE FROM revoked_grants WHERE revoked_at <= ?1
@@ -181,6 +182,20 @@ impl Store {
         Ok(deleted)
     }
 }
+
+/// Rows [`Store::purge_expired`] deletes per statement (one transaction each, the store unlocked
+/// between two): a long run's expired rows delay other requests by one chunk at a time, a few
+/// milliseconds, instead of by the whole purge (one purge interval of traffic).
+pub const PURGE_CHUNK_ROWS: i64 = 1_000;
+
+/// One chunk of expired rows of each purged table (`?1` now, `?2` the chunk size), found through
+/// the table's `expires_at` index.
+const PURGE_EXPIRED: [&str; 4] = [
+    "DELETE FROM codes WHERE rowid IN (SELECT rowid FROM codes WHERE expires_at <= ?1 LIMIT ?2)",
+    "DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at <= ?1 LIMIT ?2)",
+    "DELETE FROM interactions WHERE rowid IN (SELECT rowid FROM interactions WHERE expires_at <= ?1 LIMIT ?2)",
+    "DELETE FROM refresh_tokens WHERE rowid IN (SELECT rowid FROM refresh_tokens WHERE expires_at <= ?1 LIMIT ?2)",
+];
 
 /// The single-use pattern: the conditional `UPDATE … RETURNING` (the caller whose statement
 /// changed the row wins), else a plain `SELECT` that tells a used value from an unknown one.

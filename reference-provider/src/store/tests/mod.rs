@@ -1,10 +1,12 @@
 //! Tests for the store: shared fixtures and a self-cleaning temporary directory.
 //!
-//! `records` covers each table's operations, `concurrency` the single-use guarantees under
-//! parallel redemption, `persistence` reopening, migrations, file handling and corrupt rows.
+//! `records` covers each table's operations, `purge` housekeeping, `concurrency` the single-use
+//! guarantees under parallel redemption, `persistence` reopening, migrations, file handling and
+//! corrupt rows.
 
 mod concurrency;
 mod persistence;
+mod purge;
 mod records;
 
 use std::path::{Path, PathBuf};

@@ -1,9 +1,9 @@
 //! Per-table behaviour: users, clients, keys, sessions, interactions, consent, codes, refresh
-//! tokens, grant revocation and purging.
+//! tokens and grant revocation (purging is in `purge`).
 
 use super::{client, code, interaction, key, refresh, session, user};
 use crate::store::refresh_tokens::SELECT_REFRESH;
-use crate::store::{REVOKED_GRANT_RETENTION_SECS, Redemption, Rotation, Store, StoreError};
+use crate::store::{Redemption, Rotation, Store, StoreError};
 
 fn store() -> Store {
     Store::open_in_memory().expect("open in-memory store")
@@ -372,69 +372,4 @@ fn reading_a_refresh_token_never_reprepares_its_statement() {
     let mut stmt = conn.prepare_cached(SELECT_REFRESH).unwrap();
     stmt.query(["rt-0"]).unwrap().next().unwrap();
     assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 1);
-}
-
-#[test]
-fn purge_removes_expired_rows_only() {
-    let s = store();
-    s.insert_session(&session("sess-old", 100)).unwrap();
-    s.insert_session(&session("sess-new", 300)).unwrap();
-    s.insert_interaction(&interaction("ia-old", 100)).unwrap();
-    s.insert_interaction(&interaction("ia-new", 300)).unwrap();
-    s.insert_code(&code("code-old", "grant-1", 100)).unwrap();
-    s.insert_code(&code("code-new", "grant-1", 300)).unwrap();
-    s.insert_refresh(&refresh("rt-old", "grant-1", 100))
-        .unwrap();
-    s.insert_refresh(&refresh("rt-new", "grant-1", 300))
-        .unwrap();
-
-    assert_eq!(s.purge_expired(99).unwrap(), 0);
-    assert_eq!(s.purge_expired(100).unwrap(), 4);
-    assert_eq!(s.purge_expired(100).unwrap(), 0);
-
-    // Gone for good, even when asked about with an earlier clock.
-    assert_eq!(s.session("sess-old", 0).unwrap(), None);
-    assert_eq!(s.interaction("ia-old", 0).unwrap(), None);
-    assert_eq!(s.redeem_code("code-old", 0).unwrap(), Redemption::Unknown);
-    assert_eq!(s.refresh_token("rt-old").unwrap(), None);
-    // The rest is intact.
-    assert!(s.session("sess-new", 0).unwrap().is_some());
-    assert!(s.interaction("ia-new", 0).unwrap().is_some());
-    assert!(s.refresh_token("rt-new").unwrap().is_some());
-    assert!(matches!(
-        s.redeem_code("code-new", 0).unwrap(),
-        Redemption::Won(_)
-    ));
-}
-
-#[test]
-fn purge_keeps_grant_revocations_while_needed() {
-    let s = store();
-    let retention = REVOKED_GRANT_RETENTION_SECS;
-    // grant-a: revoked at 0, its refresh token lives past the retention period.
-    s.insert_refresh(&refresh("rt-a", "grant-a", retention + 500))
-        .unwrap();
-    s.revoke_grant("grant-a", 0).unwrap();
-    // grant-b: revoked at 0, nothing stored under it.
-    s.revoke_grant("grant-b", 0).unwrap();
-    // grant-c: revoked late, nothing stored under it.
-    s.revoke_grant("grant-c", 400).unwrap();
-
-    assert_eq!(
-        s.purge_expired(retention - 1).unwrap(),
-        0,
-        "all within retention"
-    );
-    assert_eq!(s.purge_expired(retention).unwrap(), 1, "grant-b only");
-    assert!(
-        s.grant_revoked("grant-a").unwrap(),
-        "a token of grant-a remains"
-    );
-    assert!(!s.grant_revoked("grant-b").unwrap());
-    assert!(s.grant_revoked("grant-c").unwrap());
-
-    // rt-a expires, then grant-a goes too; grant-c is past retention as well by then.
-    assert_eq!(s.purge_expired(retention + 500).unwrap(), 3);
-    assert!(!s.grant_revoked("grant-a").unwrap());
-    assert!(!s.grant_revoked("grant-c").unwrap());
 }

@@ -1,0 +1,96 @@
+//! Housekeeping: what [`Store::purge_expired`] deletes (expired rows, grant revocations nobody
+//! needs any more), what it keeps, and that it deletes in chunks to the end.
+
+use super::{code, interaction, refresh, session};
+use crate::store::{PURGE_CHUNK_ROWS, REVOKED_GRANT_RETENTION_SECS, Redemption, Store};
+
+fn store() -> Store {
+    Store::open_in_memory().expect("open in-memory store")
+}
+
+#[test]
+fn purge_removes_expired_rows_only() {
+    let s = store();
+    s.insert_session(&session("sess-old", 100)).unwrap();
+    s.insert_session(&session("sess-new", 300)).unwrap();
+    s.insert_interaction(&interaction("ia-old", 100)).unwrap();
+    s.insert_interaction(&interaction("ia-new", 300)).unwrap();
+    s.insert_code(&code("code-old", "grant-1", 100)).unwrap();
+    s.insert_code(&code("code-new", "grant-1", 300)).unwrap();
+    s.insert_refresh(&refresh("rt-old", "grant-1", 100))
+        .unwrap();
+    s.insert_refresh(&refresh("rt-new", "grant-1", 300))
+        .unwrap();
+
+    assert_eq!(s.purge_expired(99).unwrap(), 0);
+    assert_eq!(s.purge_expired(100).unwrap(), 4);
+    assert_eq!(s.purge_expired(100).unwrap(), 0);
+
+    // Gone for good, even when asked about with an earlier clock.
+    assert_eq!(s.session("sess-old", 0).unwrap(), None);
+    assert_eq!(s.interaction("ia-old", 0).unwrap(), None);
+    assert_eq!(s.redeem_code("code-old", 0).unwrap(), Redemption::Unknown);
+    assert_eq!(s.refresh_token("rt-old").unwrap(), None);
+    // The rest is intact.
+    assert!(s.session("sess-new", 0).unwrap().is_some());
+    assert!(s.interaction("ia-new", 0).unwrap().is_some());
+    assert!(s.refresh_token("rt-new").unwrap().is_some());
+    assert!(matches!(
+        s.redeem_code("code-new", 0).unwrap(),
+        Redemption::Won(_)
+    ));
+}
+
+#[test]
+fn purge_keeps_grant_revocations_while_needed() {
+    let s = store();
+    let retention = REVOKED_GRANT_RETENTION_SECS;
+    // grant-a: revoked at 0, its refresh token lives past the retention period.
+    s.insert_refresh(&refresh("rt-a", "grant-a", retention + 500))
+        .unwrap();
+    s.revoke_grant("grant-a", 0).unwrap();
+    // grant-b: revoked at 0, nothing stored under it.
+    s.revoke_grant("grant-b", 0).unwrap();
+    // grant-c: revoked late, nothing stored under it.
+    s.revoke_grant("grant-c", 400).unwrap();
+
+    assert_eq!(
+        s.purge_expired(retention - 1).unwrap(),
+        0,
+        "all within retention"
+    );
+    assert_eq!(s.purge_expired(retention).unwrap(), 1, "grant-b only");
+    assert!(
+        s.grant_revoked("grant-a").unwrap(),
+        "a token of grant-a remains"
+    );
+    assert!(!s.grant_revoked("grant-b").unwrap());
+    assert!(s.grant_revoked("grant-c").unwrap());
+
+    // rt-a expires, then grant-a goes too; grant-c is past retention as well by then.
+    assert_eq!(s.purge_expired(retention + 500).unwrap(), 3);
+    assert!(!s.grant_revoked("grant-a").unwrap());
+    assert!(!s.grant_revoked("grant-c").unwrap());
+}
+
+#[test]
+fn purge_deletes_chunk_after_chunk_to_the_end() {
+    let s = store();
+    // Two and a half chunks of expired refresh tokens, exactly one chunk of expired sessions.
+    let tokens = 2 * PURGE_CHUNK_ROWS + PURGE_CHUNK_ROWS / 2;
+    for i in 0..tokens {
+        s.insert_refresh(&refresh(&format!("rt-{i}"), "grant-1", 100)).unwrap();
+    }
+    for i in 0..PURGE_CHUNK_ROWS {
+        s.insert_session(&session(&format!("sess-{i}"), 100)).unwrap();
+    }
+    s.insert_refresh(&refresh("rt-live", "grant-1", 300)).unwrap();
+    s.insert_session(&session("sess-live", 300)).unwrap();
+
+    let expected = u64::try_from(tokens + PURGE_CHUNK_ROWS).unwrap();
+    assert_eq!(s.purge_expired(100).unwrap(), expected);
+    assert_eq!(s.purge_expired(100).unwrap(), 0);
+    assert_eq!(s.refresh_token(&format!("rt-{}", tokens - 1)).unwrap(), None);
+    assert!(s.refresh_token("rt-live").unwrap().is_some());
+    assert!(s.session("sess-live", 0).unwrap().is_some());
+}
