@@ -1,0 +1,71 @@
+//! How long a purge of expired rows holds up the store: fills an in-memory store with N expired
+//! refresh tokens (default 120,000, about a minute of an embedded `token-refresh` run's used
+//! tokens), purges them on one thread while another looks a live token up every 50 µs, and
+//! prints the purge's duration and the longest lookup.
+//!
+//!     cargo run --release -p reference-provider --example purge_stall -- 120000
+//!     taskset -c 0 target/release/examples/purge_stall     # both threads on one CPU
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use reference_provider::store::{RefreshRecord, Store};
+
+fn token(hash: String, expires_at: i64) -> RefreshRecord {
+    RefreshRecord {
+        token_hash: hash,
+        grant_id: "grant-1".into(),
+        client_id: "demo-client".into(),
+        user_sub: "alice".into(),
+        scope: "openid offline_access".into(),
+        auth_time: 1,
+        claims_request: None,
+        created_at: 1,
+        expires_at,
+        used_at: Some(2),
+        revoked_at: None,
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let rows: u64 = match std::env::args().nth(1) {
+        Some(n) => n.parse().map_err(|e| format!("expected a row count (found {n:?}): {e}"))?,
+        None => 120_000,
+    };
+    let store = Arc::new(Store::open_in_memory()?);
+    for i in 0..rows {
+        // Scattered hashes, as real token hashes are.
+        store.insert_refresh(&token(format!("{:043}", i.wrapping_mul(2_654_435_761) % 1_000_000_007), 100))?;
+    }
+    store.insert_refresh(&token("live".into(), 1_000))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (store, stop) = (Arc::clone(&store), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            let (mut longest, mut lookups) = (Duration::ZERO, 0u64);
+            while !stop.load(Ordering::Relaxed) {
+                let started = Instant::now();
+                let found = store.refresh_token("live").map(|t| t.is_some()).unwrap_or(false);
+                assert!(found, "the live token must stay");
+                longest = longest.max(started.elapsed());
+                lookups += 1;
+                std::thread::sleep(Duration::from_micros(50));
+            }
+            (longest, lookups)
+        })
+    };
+    std::thread::sleep(Duration::from_millis(50));
+    let started = Instant::now();
+    let deleted = store.purge_expired(100)?;
+    let took = started.elapsed();
+    std::thread::sleep(Duration::from_millis(20));
+    stop.store(true, Ordering::Relaxed);
+    let (longest, lookups) = reader.join().map_err(|_| "the lookup thread panicked")?;
+    println!(
+        "rows={rows} deleted={deleted} purge_ms={:.1} longest_lookup_ms={:.2} lookups={lookups}",
+        took.as_secs_f64() * 1e3,
+        longest.as_secs_f64() * 1e3
+    );
+    Ok(())
+}
