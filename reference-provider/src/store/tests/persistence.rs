@@ -266,6 +266,8 @@ fn in_memory_stores_are_private_memdb_files_with_a_2_gib_cap() {
     assert_eq!(limit, crate::store::MEMORY_STORE_MAX_BYTES, "the memdb size cap is raised");
     let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
     assert_eq!(mode, "memory", "rollback journal in memory: nothing touches the disk");
+    let page: i64 = conn.pragma_query_value(None, "page_size", |r| r.get(0)).unwrap();
+    assert_eq!(page, crate::store::MEMORY_STORE_PAGE_SIZE, "half-size pages in memory");
 }
 
 #[test]
