@@ -107,6 +107,12 @@ pub enum LoadReportError {
     Empty,
 }
 
+/// A unit of work is reported (CPU per unit) when at least one request in this many is one.
+const FAIR_SHARE: u64 = 20;
+
+/// The step of client-side JWT verifications (timed like a request, but not one).
+const VERIFY_STEP: &str = "verify_jwt";
+
 impl LoadReport {
     /// The stats part as a snapshot.
     fn snapshot(&self) -> Snapshot {
@@ -140,18 +146,25 @@ impl LoadReport {
 
     /// CPU microseconds of the load process per unit of work, for each unit that makes sense:
     /// per completed login flow when the login flows produced at least half of the token
-    /// responses (a login-flow scenario, not a refresh loop with one login per user), and per
-    /// token response whenever there were some. Empty when the CPU time is unknown.
+    /// responses (a login-flow scenario, not a refresh loop with one login per user), per token
+    /// response, each only when it is a fair share of the requests (at least one in
+    /// [`FAIR_SHARE`]: a userinfo run's few logins are not its work), and per HTTP request
+    /// whenever there were some. Empty when the CPU time is unknown.
     pub fn cpu_us_per_unit(&self) -> Vec<(f64, &'static str)> {
         let Some(cpu_ms) = self.process_cpu_ms else { return Vec::new() };
         let cpu_us = cpu_ms as f64 * 1000.0;
         let c = &self.counters;
+        let requests: u64 = self.steps.iter().filter(|(step, _)| step.as_str() != VERIFY_STEP).map(|(_, s)| s.count).sum();
+        let fair = |n: u64| n > 0 && n.saturating_mul(FAIR_SHARE) >= requests;
         let mut out = Vec::new();
-        if c.flows_completed > 0 && c.flows_completed.saturating_mul(2) >= c.token_responses {
+        if fair(c.flows_completed) && c.flows_completed.saturating_mul(2) >= c.token_responses {
             out.push((cpu_us / c.flows_completed as f64, "login flow"));
         }
-        if c.token_responses > 0 {
+        if fair(c.token_responses) {
             out.push((cpu_us / c.token_responses as f64, "token response"));
+        }
+        if requests > 0 {
+            out.push((cpu_us / requests as f64, "HTTP request"));
         }
         out
     }
@@ -350,14 +363,27 @@ mod tests {
         // A refresh loop: one login per user, many token responses: per token response only.
         let mut r = report("http://op", 2000, 1);
         r.counters.token_responses = 4;
-        assert_eq!(r.cpu_us_per_unit(), vec![(250_000.0, "token response")]);
+        assert_eq!(r.cpu_us_per_unit(), vec![(250_000.0, "token response"), (1_000_000.0, "HTTP request")]);
         r.provider_in_process = true;
         let text = render(&r);
         assert!(text.contains("| load process CPU (harness + embedded provider) per token response | 250000 µs |"), "{text}");
         assert!(!text.contains("per login flow"), "{text}");
         r.counters.token_responses = 0;
         r.counters.flows_completed = 0;
+        r.steps.clear();
         assert_eq!(r.cpu_us_per_unit(), vec![]);
+        // A userinfo run: 8 logins and their 8 token responses, then userinfo calls, 100,000
+        // requests in all: per HTTP request only (verifications are not requests).
+        let stats = LoadStats::default();
+        for step in ["authorize", "login", "token"] {
+            (0..8).for_each(|_| stats.step(step, 900, None));
+        }
+        (0..99_976).for_each(|_| stats.step("userinfo", 300, None));
+        (0..16).for_each(|_| stats.step("verify_jwt", 50, None));
+        let mut userinfo = report("http://op", 20_000, 8);
+        userinfo.steps = stats.snapshot().steps;
+        assert_eq!(userinfo.cpu_us_per_unit(), vec![(100.0, "HTTP request")]);
+        assert!(!render(&userinfo).contains("per login flow"));
         let mut unknown = report("http://op", 2000, 3);
         unknown.process_cpu_ms = None;
         assert!(unknown.cpu_us_per_unit().is_empty());
