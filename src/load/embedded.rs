@@ -18,14 +18,14 @@ const POOL_PASSWORD: &str = "load-password";
 
 /// Lifetime of the embedded load provider's refresh tokens and browser sessions (seconds): ten
 /// minutes, as its access tokens, instead of the provider's 30 days and one day.
-pub const LOAD_SESSION_SECS: i64 = 600;
+pub const LOAD_LIFETIME_SECS: i64 = 600;
 
 /// The embedded load provider's lifetimes. Every login flow leaves a session and a refresh
 /// token behind, and every rotation a used refresh token (kept until it expires, to catch its
 /// reuse); with these lifetimes the in-memory store holds about ten minutes of traffic, purged
 /// as it expires, so a soak run of hours neither fills the store nor keeps growing.
 pub fn load_lifetimes() -> Lifetimes {
-    Lifetimes { refresh_secs: LOAD_SESSION_SECS, session_secs: LOAD_SESSION_SECS, ..Lifetimes::default() }
+    Lifetimes { refresh_secs: LOAD_LIFETIME_SECS, session_secs: LOAD_LIFETIME_SECS, ..Lifetimes::default() }
 }
 
 /// Starts the embedded provider with `users` pool members (1..=10 000) and `faults`, and

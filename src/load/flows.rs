@@ -38,7 +38,11 @@ impl Held {
     /// Keeps the access token of a token response, with its expiry (`expires_in` from `now`).
     fn keep_access(&mut self, body: &Option<Value>, now: i64) {
         self.access_token = member(body, "access_token");
-        let lifetime = body.as_ref().and_then(|b| b.get("expires_in")).and_then(Value::as_i64);
+        // A number, as RFC 6749 5.1 has it; some providers send it as a string.
+        let lifetime = body
+            .as_ref()
+            .and_then(|b| b.get("expires_in"))
+            .and_then(|v| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok()));
         // Renew at half the lifetime for short-lived tokens, else RENEW_MARGIN_SECS before expiry,
         // so that a user never presents a token the provider has just let expire.
         self.access_expires_at = lifetime.map(|l| {
@@ -304,6 +308,8 @@ mod tests {
         assert!(!short.access_due(1_001) && short.access_due(1_002));
         // No lifetime given: kept until refused. No token: due. A lifetime of 0 (or less, or
         // absurdly large) is judged without overflow.
+        let text = held(json!({"access_token": "at", "expires_in": "600"}), 1_000);
+        assert!(!text.access_due(1_569) && text.access_due(1_570), "a lifetime sent as a string counts");
         let open = held(json!({"access_token": "at"}), 1_000);
         assert!(!open.access_due(i64::MAX));
         assert!(held(json!({"expires_in": 600}), 1_000).access_due(1_000));

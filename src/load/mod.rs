@@ -19,7 +19,7 @@ use goose::config::GooseConfiguration;
 use goose::client::GooseClientBuilder;
 use goose::{GooseAttack, GooseError};
 
-pub use embedded::{LOAD_SESSION_SECS, load_lifetimes, start_embedded_for_load, start_embedded_for_load_with};
+pub use embedded::{LOAD_LIFETIME_SECS, load_lifetimes, start_embedded_for_load, start_embedded_for_load_with};
 pub use report::{LoadReport, LoadReportError, merge, render};
 pub use scenario::{FlowKind, Scenario, ScenarioError, TransactionSpec};
 
