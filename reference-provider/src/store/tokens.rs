@@ -186,7 +186,7 @@ impl Store {
 /// Rows [`Store::purge_expired`] deletes per statement (one transaction each, the store unlocked
 /// between two): a long run's expired rows delay other requests by one chunk at a time instead
 /// of by the whole purge. Measured in memory, 120,000 expired refresh tokens: the longest wait
-/// of a concurrent lookup went from 330 ms (one transaction) to 8–11 ms, for twice the purge's
+/// of a concurrent lookup went from 330 ms (one transaction) to 6–11 ms, for twice the purge's
 /// CPU (each chunk writes the index pages it touches again).
 pub const PURGE_CHUNK_ROWS: i64 = 1_000;
 
