@@ -69,6 +69,11 @@ fn temp_dirs_are_unique_and_removed_on_drop() {
     assert!(!kept.exists());
 }
 
+/// A fresh in-memory store.
+pub(super) fn store() -> super::Store {
+    super::Store::open_in_memory().expect("open in-memory store")
+}
+
 pub(super) fn user(sub: &str, username: &str) -> UserRecord {
     let claims =
         json!({"name": "Ada Lovelace", "email": "ada@example.com", "email_verified": true});

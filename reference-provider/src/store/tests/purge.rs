@@ -1,12 +1,8 @@
-//! Housekeeping: what [`Store::purge_expired`] deletes (expired rows, grant revocations nobody
-//! needs any more), what it keeps, and that it deletes in chunks to the end.
+//! Housekeeping: what [`crate::store::Store::purge_expired`] deletes (expired rows, grant
+//! revocations nobody needs any more), what it keeps, and that it deletes in chunks to the end.
 
-use super::{code, interaction, refresh, session};
-use crate::store::{PURGE_CHUNK_ROWS, REVOKED_GRANT_RETENTION_SECS, Redemption, Store};
-
-fn store() -> Store {
-    Store::open_in_memory().expect("open in-memory store")
-}
+use super::{code, interaction, refresh, session, store};
+use crate::store::{PURGE_CHUNK_ROWS, REVOKED_GRANT_RETENTION_SECS, Redemption};
 
 #[test]
 fn purge_removes_expired_rows_only() {

@@ -1,13 +1,9 @@
 //! Per-table behaviour: users, clients, keys, sessions, interactions, consent, codes, refresh
 //! tokens and grant revocation (purging is in `purge`).
 
-use super::{client, code, interaction, key, refresh, session, user};
+use super::{client, code, interaction, key, refresh, session, store, user};
 use crate::store::refresh_tokens::SELECT_REFRESH;
 use crate::store::{Redemption, Rotation, Store, StoreError};
-
-fn store() -> Store {
-    Store::open_in_memory().expect("open in-memory store")
-}
 
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
