@@ -14,7 +14,9 @@
 #           `refresh_rate --chains 8 --seconds REFRESH_SECONDS --spin 1` (REFRESH_RATE, default
 #           target/release/examples/refresh_rate) on CPU $LOAD_CPU; figure: refresh-phase
 #           responses per provider CPU-second (higher is better).
+#           STORE=file gives each provider run a fresh SQLite file (WAL) instead of memory.
 # env: ROUNDS (3) RUN_TIME (10s) REFRESH_SECONDS (5) PROVIDER_CPU (0) LOAD_CPU (1) PROVIDER_BIN REFRESH_RATE
+#      STORE (memory)
 # Not run in CI. Binaries are given as paths: copy a build aside before rebuilding the other.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +31,8 @@ SECONDS_PER_RUN=${REFRESH_SECONDS:-5}
 PROVIDER_CPU=${PROVIDER_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 PROVIDER_BIN=${PROVIDER_BIN:-$ROOT/target/release/reference-provider}
+STORE=${STORE:-memory}
+case "$STORE" in memory | file) ;; *) echo "STORE: expected memory or file (found $STORE)" >&2; exit 2 ;; esac
 REFRESH_RATE=${REFRESH_RATE:-$ROOT/target/release/examples/refresh_rate}
 
 work=$(mktemp -d)
@@ -58,7 +62,12 @@ one_harness_run() {
 }
 
 one_provider_run() {
-  start_provider "$1" --listen 127.0.0.1:0 --memory
+  if [[ $STORE == file ]]; then
+    # A fresh directory each run (this runs in a subshell: no counter survives it).
+    start_provider "$1" --listen 127.0.0.1:0 --data-dir "$(mktemp -d -p "$work")"
+  else
+    start_provider "$1" --listen 127.0.0.1:0 --memory
+  fi
   ( set -a; . "$work/op.out"; set +a
     taskset -c "$LOAD_CPU" "$REFRESH_RATE" --chains 8 --seconds "$SECONDS_PER_RUN" \
       --provider-pid "$op_pid" --clk-tck "$(getconf CLK_TCK)" --spin 1 ) >"$work/rr.txt" 2>&1 || true

@@ -53,6 +53,14 @@ pub const MEMORY_STORE_MAX_BYTES: i64 = 2_147_483_391;
 /// rotation by 9 % at 100k stored tokens (`callgrind`, a scratch copy of the rotation).
 pub const MEMORY_STORE_PAGE_SIZE: i64 = 2048;
 
+/// Pages a file store's write-ahead log grows to before a commit copies it back into the
+/// database (SQLite's default is 1,000, 4 MB). A refresh grant's rotation writes about four pages
+/// to the log, and a checkpoint writes the latest copy of each page the log holds once, so a longer
+/// log writes the pages every rotation touches (the tables' last pages, the B-trees' upper
+/// levels) back less often: a rotation on a file took about a quarter less time in a scratch copy
+/// (79 → 55–62 µs), the log file growing to about 40 MB.
+pub const WAL_AUTOCHECKPOINT_PAGES: i64 = 10_000;
+
 /// Capacity of the per-connection prepared statement cache (the store uses about 35 statements).
 const STATEMENT_CACHE_CAPACITY: usize = 64;
 
@@ -219,6 +227,9 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        if path.is_some() {
+            conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
+        }
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
         Ok(Store {
             conn: Mutex::new(conn),

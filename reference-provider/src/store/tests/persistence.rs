@@ -158,6 +158,11 @@ fn file_mode_and_journal() {
         .pragma_query_value(None, "journal_mode", |row| row.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
+    let checkpoint: i64 = s
+        .lock()
+        .pragma_query_value(None, "wal_autocheckpoint", |row| row.get(0))
+        .unwrap();
+    assert_eq!(checkpoint, crate::store::WAL_AUTOCHECKPOINT_PAGES);
     let fk: i64 = s
         .lock()
         .pragma_query_value(None, "foreign_keys", |row| row.get(0))
