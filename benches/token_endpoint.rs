@@ -16,22 +16,30 @@ use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http_body_util::BodyExt as _;
 use reference_provider::config::PasswordHashCost;
+use reference_provider::protocol::refresh_token;
 use reference_provider::store::RefreshRecord;
 use reference_provider::{Config, FaultSet, Provider, Storage, clock::SystemClock, random};
 use serde_json::Value;
 use tower::ServiceExt as _;
 
-const SEED_REFRESH: &str = "bench-seed-refresh-token-0123456789abcdef";
+/// The seed refresh token's family secret and own secret.
+const SEED_SECRETS: (&str, &str) = ("bench-family-secret-01", "bench-seed-refresh-token-0123456789abcdef");
 
-/// The demo provider with one refresh token for alice (demo-client) already in its store.
-fn router() -> axum::Router {
+/// The demo provider with one refresh token for alice (demo-client) already in its store, and
+/// that token.
+fn router() -> (axum::Router, String) {
     let mut config = Config::demo();
     config.password_hash = PasswordHashCost::cheap();
     let store = reference_provider::open_store(&Storage::Memory).expect("in-memory store");
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64;
-    store
+    let (family_secret, secret) = SEED_SECRETS;
+    let family = store
         .insert_refresh(&RefreshRecord {
-            token_hash: random::fingerprint(SEED_REFRESH),
+            family: 0,
+            family_hash: random::fingerprint(family_secret),
+            generation: 0,
+            token_hash: random::fingerprint(secret),
+            legacy_hash: None,
             grant_id: "bench-grant".into(),
             client_id: "demo-client".into(),
             user_sub: "248289761001".into(),
@@ -40,13 +48,13 @@ fn router() -> axum::Router {
             claims_request: None,
             created_at: now,
             expires_at: now + 86_400,
-            used_at: None,
             revoked_at: None,
         })
         .expect("seed refresh token");
     let rng = Arc::new(random::SystemRandom);
     let provider = Provider::new(config, "http://op.test".into(), store, FaultSet::none(), Arc::new(SystemClock), rng);
-    reference_provider::app(Arc::new(provider.expect("provider starts")))
+    let app = reference_provider::app(Arc::new(provider.expect("provider starts")));
+    (app, refresh_token::format(family, 0, family_secret, secret))
 }
 
 /// POSTs `form` to /token as demo-client (client_secret_basic); the JSON of a 200 response.
@@ -66,11 +74,10 @@ async fn token(app: &axum::Router, form: String) -> Value {
 
 fn token_endpoint(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let app = router();
+    let (app, mut refresh) = router();
     c.bench_function("token/client_credentials", |b| {
         b.iter(|| rt.block_on(token(&app, "grant_type=client_credentials".into())))
     });
-    let mut refresh = SEED_REFRESH.to_owned();
     c.bench_function("token/refresh_token", |b| {
         b.iter(|| {
             let body = rt.block_on(token(&app, format!("grant_type=refresh_token&refresh_token={refresh}")));

@@ -1,6 +1,6 @@
 //! How long a purge of expired rows holds up the store: fills an in-memory store with N expired
-//! refresh tokens (default 120,000, about a minute of an embedded `token-refresh` run's used
-//! tokens), purges them on one thread while another looks a live token up every 50 µs, and
+//! refresh-token families (default 120,000, about two minutes of an embedded `login-flow` run's
+//! grants), purges them on one thread while another looks a live family up every 50 µs, and
 //! prints the purge's duration and the longest lookup.
 //!
 //!     cargo run --release -p reference-provider --example purge_stall -- 120000
@@ -12,9 +12,13 @@ use std::time::{Duration, Instant};
 
 use reference_provider::store::{RefreshRecord, Store};
 
-fn token(hash: String, expires_at: i64) -> RefreshRecord {
+fn family(hash: String, expires_at: i64) -> RefreshRecord {
     RefreshRecord {
+        family: 0,
+        family_hash: hash.clone(),
+        generation: 0,
         token_hash: hash,
+        legacy_hash: None,
         grant_id: "grant-1".into(),
         client_id: "demo-client".into(),
         user_sub: "alice".into(),
@@ -23,7 +27,6 @@ fn token(hash: String, expires_at: i64) -> RefreshRecord {
         claims_request: None,
         created_at: 1,
         expires_at,
-        used_at: Some(2),
         revoked_at: None,
     }
 }
@@ -36,9 +39,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = Arc::new(Store::open_in_memory()?);
     for i in 0..rows {
         // Scattered hashes, as real token hashes are.
-        store.insert_refresh(&token(format!("{:043}", i.wrapping_mul(2_654_435_761) % 1_000_000_007), 100))?;
+        store.insert_refresh(&family(format!("{:043}", i.wrapping_mul(2_654_435_761) % 1_000_000_007), 100))?;
     }
-    store.insert_refresh(&token("live".into(), 1_000))?;
+    let live = store.insert_refresh(&family("live".into(), 1_000))?;
     let stop = Arc::new(AtomicBool::new(false));
     let reader = {
         let (store, stop) = (Arc::clone(&store), Arc::clone(&stop));
@@ -46,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let (mut longest, mut lookups) = (Duration::ZERO, 0u64);
             while !stop.load(Ordering::Relaxed) {
                 let started = Instant::now();
-                let found = store.refresh_token("live").map(|t| t.is_some()).unwrap_or(false);
+                let found = store.refresh_family(live).map(|f| f.is_some()).unwrap_or(false);
                 assert!(found, "the live token must stay");
                 longest = longest.max(started.elapsed());
                 lookups += 1;

@@ -4,11 +4,11 @@
 use serde_json::{Value, json};
 
 use super::client_auth;
+use super::refresh_token::{self, Standing};
 use super::userinfo::validate_access_token;
 use super::{OAuthError, Params, ProtocolError};
 use crate::faults::Fault;
 use crate::provider::Provider;
-use crate::random;
 
 fn token_param(params: &Params) -> Result<&str, ProtocolError> {
     params
@@ -41,8 +41,9 @@ pub fn introspect(provider: &Provider, authorization: Option<&str>, params: &Par
         return Ok(json!({"active": false}));
     }
     let now = provider.now();
-    if let Some(r) = provider.store.refresh_token(&random::fingerprint(token))? {
-        let live = r.used_at.is_none() && r.revoked_at.is_none() && r.expires_at > now && !provider.store.grant_revoked(&r.grant_id)?;
+    if let Some(found) = refresh_token::look_up(provider, token)? {
+        let r = &found.record;
+        let live = found.standing == Standing::Current && r.revoked_at.is_none() && !found.grant_revoked && r.expires_at > now;
         if live && r.client_id == client.client_id {
             return Ok(json!({
                 "active": true, "token_type": "refresh_token", "scope": r.scope, "client_id": r.client_id,
@@ -62,13 +63,16 @@ pub fn revoke(provider: &Provider, authorization: Option<&str>, params: &Params)
     if provider.fault(Fault::RevocationNoop) {
         return Ok(());
     }
-    if provider.fault(Fault::RevocationUnsupportedTokenType) && provider.store.refresh_token(&random::fingerprint(token))?.is_some() {
+    let refresh = refresh_token::look_up(provider, token)?;
+    if provider.fault(Fault::RevocationUnsupportedTokenType) && refresh.is_some() {
         return Err(OAuthError::bad_request("unsupported_token_type", "refresh tokens cannot be revoked").into());
     }
     let now = provider.now();
-    if let Some(r) = provider.store.refresh_token(&random::fingerprint(token))? {
+    if let Some(found) = refresh {
+        // Any token of the family, current or used: the family and its grant go.
+        let r = &found.record;
         if r.client_id == client.client_id {
-            provider.store.revoke_refresh(&r.token_hash, now)?;
+            provider.store.revoke_refresh(r.family, now)?;
             provider.store.revoke_grant(&r.grant_id, now)?;
         }
         return Ok(());

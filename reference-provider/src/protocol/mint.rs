@@ -3,12 +3,12 @@
 
 use serde_json::{Map, Value, json};
 
+use super::refresh_token::FirstToken;
 use super::{ProtocolError, claims};
 use crate::config::SCOPES;
 use crate::faults::Fault;
 use crate::keys::{self, SigningAlg};
 use crate::provider::Provider;
-use crate::random;
 use crate::store::{ClientRecord, RefreshRecord, UserRecord};
 
 /// Tokens issued by one grant.
@@ -82,17 +82,22 @@ pub fn id_token_alg(provider: &Provider, client: &ClientRecord) -> SigningAlg {
         .unwrap_or(provider.config.default_alg)
 }
 
-/// Mints the access token, ID token and refresh token of a grant, and stores the refresh token.
+/// Mints the access token, ID token and refresh token of a grant, and stores the refresh token
+/// as a new family.
 pub fn mint(provider: &Provider, grant: &Grant<'_>) -> Result<Issued, ProtocolError> {
-    let (issued, refresh) = mint_unstored(provider, grant)?;
-    if let Some(record) = refresh {
-        provider.store.insert_refresh(&record)?;
+    let (mut issued, refresh) = mint_unstored(provider, grant)?;
+    if let Some(mut record) = refresh {
+        let first = FirstToken::generate(provider);
+        first.hash_into(&mut record);
+        let family = provider.store.insert_refresh(&record)?;
+        issued.refresh_token = Some(first.text(family));
     }
     Ok(issued)
 }
 
-/// [`mint`] without storing: the refresh token's record (when one is issued) is returned for the
-/// caller to store, e.g. together with the rotation of its predecessor.
+/// [`mint`] without the refresh token: when the grant issues one, its family's record is returned
+/// without secrets (no hashes, generation 0), for the caller to make the token and store it, e.g.
+/// as the successor of the token a refresh grant uses up; `refresh_token` is then still `None`.
 pub fn mint_unstored(provider: &Provider, grant: &Grant<'_>) -> Result<(Issued, Option<RefreshRecord>), ProtocolError> {
     let now = provider.now();
     let lifetime = grant.client.token_lifetime_secs.unwrap_or(provider.config.lifetimes.token_secs);
@@ -129,26 +134,23 @@ pub fn mint_unstored(provider: &Provider, grant: &Grant<'_>) -> Result<(Issued, 
         _ => None,
     };
 
-    let (refresh_token, record) = if grant.with_refresh && grant.client.grant_types.iter().any(|g| g == "refresh_token") {
-        let token = provider.token(32);
-        let record = RefreshRecord {
-            token_hash: random::fingerprint(&token),
-            grant_id: grant.grant_id.to_owned(),
-            client_id: grant.client.client_id.clone(),
-            user_sub: grant.user.map(|u| u.sub.clone()).unwrap_or_default(),
-            scope: grant.scopes.join(" "),
-            auth_time: grant.auth_time.unwrap_or(now),
-            claims_request: grant.claims_request.cloned(),
-            created_at: now,
-            expires_at: now + provider.config.lifetimes.refresh_secs,
-            used_at: None,
-            revoked_at: None,
-        };
-        (Some(token), Some(record))
-    } else {
-        (None, None)
-    };
-    Ok((Issued { access_token, id_token, refresh_token, expires_in: lifetime, scope }, record))
+    let record = (grant.with_refresh && grant.client.grant_types.iter().any(|g| g == "refresh_token")).then(|| RefreshRecord {
+        family: 0,
+        family_hash: String::new(),
+        generation: 0,
+        token_hash: String::new(),
+        legacy_hash: None,
+        grant_id: grant.grant_id.to_owned(),
+        client_id: grant.client.client_id.clone(),
+        user_sub: grant.user.map(|u| u.sub.clone()).unwrap_or_default(),
+        scope: grant.scopes.join(" "),
+        auth_time: grant.auth_time.unwrap_or(now),
+        claims_request: grant.claims_request.cloned(),
+        created_at: now,
+        expires_at: now + provider.config.lifetimes.refresh_secs,
+        revoked_at: None,
+    });
+    Ok((Issued { access_token, id_token, refresh_token: None, expires_in: lifetime, scope }, record))
 }
 
 /// Wraps a signed ID token in a compact JWE to the client's registered key (OIDC Core 10.2: a

@@ -9,6 +9,7 @@ pub mod interaction;
 pub mod introspect;
 pub mod logout;
 pub mod mint;
+pub mod refresh_token;
 pub mod token;
 pub mod userinfo;
 

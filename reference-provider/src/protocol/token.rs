@@ -2,7 +2,7 @@
 //! refresh_token with rotation and reuse detection, client_credentials.
 //!
 //! Single use is enforced by the store's atomic conditional update: of N parallel redemptions of
-//! one code (or one refresh token) exactly one wins. A replayed code or a reused rotated refresh
+//! one code (or rotations of one refresh token) exactly one wins. A replayed code or a reused rotated refresh
 //! token revokes the whole grant (every token issued from it).
 
 use aws_lc_rs::digest;
@@ -11,6 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::client_auth::{self, Presented};
 use super::mint::{self, Grant, Issued};
+use super::refresh_token::{self, Standing};
 use super::{OAuthError, Params, ProtocolError, split_scope};
 use crate::faults::Fault;
 use crate::provider::Provider;
@@ -126,22 +127,22 @@ pub fn check_pkce(challenge: Option<&str>, method: Option<&str>, verifier: Optio
 fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Result<Issued, ProtocolError> {
     let token = param(params, "refresh_token")?.ok_or_else(|| err("invalid_request", "refresh_token is missing"))?;
     let now = provider.now();
-    let hash = random::fingerprint(token);
     // Validate first (read only), so that a refused request does not burn a valid token; then
-    // use it by the atomic conditional update.
-    let Some((record, grant_revoked)) = provider.store.refresh_token_and_grant_revoked(&hash)? else {
+    // rotate the family by the atomic conditional update.
+    let Some(found) = refresh_token::look_up(provider, token)? else {
         return Err(err("invalid_grant", "unknown refresh token"));
     };
+    let record = &found.record;
     if record.client_id != client.client_id && !provider.fault(Fault::RefreshNotBoundToClient) {
         return Err(err("invalid_grant", "refresh token was issued to another client"));
     }
     let reuse_allowed = provider.fault(Fault::RefreshNotRotated);
-    if record.used_at.is_some() && !reuse_allowed {
+    if found.standing == Standing::Used && !reuse_allowed {
         // RFC 9700 4.14.2: reuse of a rotated refresh token revokes the family.
         provider.store.revoke_grant(&record.grant_id, now)?;
         return Err(err(reuse_error(provider), "refresh token was already used; the grant is revoked"));
     }
-    if record.revoked_at.is_some() || grant_revoked {
+    if record.revoked_at.is_some() || found.grant_revoked {
         return Err(err("invalid_grant", "refresh token was revoked"));
     }
     if record.expires_at <= now {
@@ -163,7 +164,7 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
     let Some(user) = provider.user(&record.user_sub) else {
         return Err(err("invalid_grant", "the user no longer exists"));
     };
-    let (issued, successor) = mint::mint_unstored(provider, &Grant {
+    let (mut issued, next) = mint::mint_unstored(provider, &Grant {
         client,
         user: Some(user),
         scopes,
@@ -174,11 +175,21 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
         with_refresh: true,
         refreshed: true,
     })?;
-    // The token is used up, and its successor stored, in one commit; of parallel uses of one
-    // token exactly one wins, and the tokens minted for a loser are never handed out.
-    match provider.store.rotate_refresh(&hash, now, successor.as_ref(), reuse_allowed)? {
-        Rotation::Rotated => Ok(issued),
-        Rotation::AlreadyUsed(_) if reuse_allowed => Ok(issued),
+    // `exchange` let this client use the refresh grant, so the mint made a successor.
+    let Some(next) = next else {
+        return Err(ProtocolError::Internal("a refresh grant minted no refresh token".into()));
+    };
+    let (text, successor) = refresh_token::successor(provider, &found, next.created_at, next.expires_at);
+    // The presented token is used up, and its successor stored, in one statement; of parallel
+    // uses of one token exactly one wins, and the tokens minted for a loser are never handed out.
+    match provider.store.rotate_refresh(record.family, record.generation, &successor)? {
+        Rotation::Rotated => {
+            issued.refresh_token = Some(text);
+            Ok(issued)
+        }
+        // With the refresh-not-rotated fault, a used token stays valid, but only one of two
+        // parallel uses can move the family on.
+        Rotation::AlreadyUsed(_) if reuse_allowed => Err(err("invalid_grant", "refresh token was rotated concurrently")),
         Rotation::AlreadyUsed(r) => {
             // Lost a race with a parallel use of the same token: that is reuse too.
             provider.store.revoke_grant(&r.grant_id, now)?;

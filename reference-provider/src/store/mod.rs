@@ -5,12 +5,13 @@
 //! process loses at most the transactions of its last moments, never a half-written one.
 //!
 //! Single-use values (authorization codes, refresh tokens) are consumed by one conditional
-//! `UPDATE … WHERE … IS NULL`, so exactly one of N concurrent redemptions wins, even across
+//! `UPDATE` (`… WHERE redeemed_at IS NULL`, `… WHERE generation = ?`), so exactly one of N concurrent redemptions wins, even across
 //! several connections or processes sharing the same database file.
 //!
 //! The operations live in sibling files, one `impl Store` block per area: `users_clients`,
-//! `signing_keys`, `sessions` (sessions, interactions, consent) and `tokens` (codes, grants,
-//! refresh tokens, housekeeping). The schema and its migrations are in `schema`.
+//! `signing_keys`, `sessions` (sessions, interactions, consent), `tokens` (codes, grants,
+//! housekeeping) and `refresh_tokens` (refresh-token families). The schema and its migrations
+//! are in `schema`.
 
 mod records;
 mod refresh_tokens;
@@ -33,7 +34,7 @@ use rusqlite::Connection;
 
 pub use records::{
     ClientRecord, CodeRecord, InteractionRecord, KeyRecord, Redemption, RefreshRecord, Rotation,
-    SessionRecord, UserRecord,
+    SessionRecord, Successor, UserRecord,
 };
 pub use tokens::{PURGE_CHUNK_ROWS, REVOKED_GRANT_RETENTION_SECS};
 

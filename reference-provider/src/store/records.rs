@@ -129,12 +129,26 @@ pub struct CodeRecord {
     pub redeemed_at: Option<i64>,
 }
 
-/// A refresh token (hashed).
+/// A refresh-token family: the chain of refresh tokens one grant's first token starts, each
+/// rotation replacing the current token with its successor. One row per family; only hashes are
+/// kept: of the family secret (which every token of the family carries) and of the current
+/// token's own secret.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefreshRecord {
-    /// SHA-256 (base64url) of the token.
+    /// Row id of the family, named by its tokens (assigned by
+    /// [`Store::insert_refresh`](super::Store::insert_refresh); ignored there).
+    pub family: i64,
+    /// SHA-256 (base64url) of the family secret; empty for a family carried over from schema
+    /// version 2 that has not rotated since.
+    pub family_hash: String,
+    /// Generation of the current token: 0 for the family's first, one more per rotation.
+    pub generation: i64,
+    /// SHA-256 (base64url) of the current token's own secret.
     pub token_hash: String,
-    /// Grant (token family) id.
+    /// SHA-256 (base64url) of the whole first token of a family carried over from schema
+    /// version 2 (its tokens had no family); `None` for every other family.
+    pub legacy_hash: Option<String>,
+    /// Grant id (shared with the code and the access tokens of the grant).
     pub grant_id: String,
     /// Client it was issued to.
     pub client_id: String,
@@ -146,14 +160,26 @@ pub struct RefreshRecord {
     pub auth_time: i64,
     /// `claims` request parameter (JSON), if any.
     pub claims_request: Option<serde_json::Value>,
+    /// When the current token was issued (Unix seconds).
+    pub created_at: i64,
+    /// When the current token expires (Unix seconds); older tokens are used up.
+    pub expires_at: i64,
+    /// Set when revoked: the family's own revocation, else its grant's.
+    pub revoked_at: Option<i64>,
+}
+
+/// The current token a rotation installs in its family (the family secret stays the same,
+/// except for a carried-over family's first rotation, which sets it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Successor {
+    /// SHA-256 (base64url) of the family secret the successor carries.
+    pub family_hash: String,
+    /// SHA-256 (base64url) of the successor's own secret.
+    pub token_hash: String,
     /// Unix seconds.
     pub created_at: i64,
     /// Unix seconds.
     pub expires_at: i64,
-    /// Set when exchanged (rotated away).
-    pub used_at: Option<i64>,
-    /// Set when revoked.
-    pub revoked_at: Option<i64>,
 }
 
 /// Outcome of an atomic single-use redemption.
@@ -167,13 +193,14 @@ pub enum Redemption<T> {
     Unknown,
 }
 
-/// What [`Store::rotate_refresh`](super::Store::rotate_refresh) did with a refresh token.
+/// What [`Store::rotate_refresh`](super::Store::rotate_refresh) did with a refresh family.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rotation {
-    /// This caller won: the token was unused, is now marked used, and its successor is stored.
+    /// This caller won: the family was still at the generation it read, and now holds the
+    /// successor.
     Rotated,
-    /// The token was already used (reuse, or a lost race); its record, for revoking the grant.
+    /// The family had moved on (reuse, or a lost race); its record, for revoking the grant.
     AlreadyUsed(Box<RefreshRecord>),
-    /// No such token.
+    /// No such family (purged meanwhile).
     Unknown,
 }

@@ -1,59 +1,78 @@
-//! Refresh tokens: storage, reads, single use (`used_at`, the same conditional-`UPDATE` pattern
-//! as codes in `tokens.rs`), rotation in one write transaction, and revocation.
+//! Refresh-token families: storage, reads, rotation and revocation.
 //!
-//! A token's `revoked_at` column holds its own revocation (RFC 7009) only. The revocation of its
-//! grant lives once in `revoked_grants` and is read with the token ([`SELECT_REFRESH`]), so every
-//! read returns the effective `revoked_at` (the token's own, else its grant's). Revoking a grant is
-//! therefore one row, whatever the number of tokens under it, a token issued under an already
-//! revoked grant reads as revoked, and storing a token maintains no index on `grant_id`.
+//! A family is one row of `refresh_families`, found by its row id, which every token of the
+//! family names (see `protocol::refresh_token` for the token format and how a presented token is
+//! judged against its family). A rotation is one conditional `UPDATE` of that row (`… WHERE rowid
+//! = ? AND generation = ?`): of any number of concurrent rotations from one generation, across
+//! threads, connections or processes, exactly one changes the row, the same single-use pattern as
+//! codes in `tokens.rs`. The token it replaces is used up in the same statement, so a token is
+//! used up exactly when its successor exists, and a rotation writes one row and no index.
+//!
+//! A family's `revoked_at` holds its own revocation (RFC 7009). The revocation of its grant lives
+//! once in `revoked_grants` and is read with the family ([`SELECT_REFRESH`]), so every read returns
+//! the effective `revoked_at` (the family's own, else its grant's): revoking a grant is one row,
+//! and a family stored or rotated under an already revoked grant reads as revoked.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::tokens::{decode_redemption, use_once};
-use super::write_tx::WriteTx;
-use super::{RefreshRecord, Redemption, Result, Rotation, Store, decode_json_opt, encode_json_opt};
+use super::{RefreshRecord, Result, Rotation, Store, Successor, decode_json_opt, encode_json_opt};
 
-/// Column list of the `INSERT` (order matters for [`insert_refresh_row`]).
+/// Column list of the `INSERT`, after the row id (order matters for [`RawRefresh::from_row`]).
 macro_rules! refresh_columns {
     () => {
-        "token_hash, grant_id, client_id, user_sub, scope, auth_time, claims_request,
-         created_at, expires_at, used_at, revoked_at"
+        "family_hash, generation, token_hash, legacy_hash, grant_id, client_id, user_sub, scope,
+         auth_time, claims_request, created_at, expires_at, revoked_at"
     };
 }
 
-/// A token by hash (`?1`): every column for [`RawRefresh::from_row`], then its grant's
-/// revocation time (NULL when the grant is not revoked), for [`RawRefresh::with_grant`].
+/// Every column for [`RawRefresh::from_row`], then the grant's revocation time (NULL when the
+/// grant is not revoked), for [`RawRefresh::with_grant`]; the `WHERE` clause follows.
 ///
-/// A scalar subquery, not a `LEFT JOIN`: SQLite re-prepares the join form on every new token
-/// hash bound (it let the bound value shape the plan), which cost a SQL parse per refresh grant
-/// (`store/tests/records.rs` checks that this statement is never re-prepared).
-pub(super) const SELECT_REFRESH: &str = concat!(
-    "SELECT ",
-    refresh_columns!(),
-    ", (SELECT g.revoked_at FROM revoked_grants g WHERE g.grant_id = refresh_tokens.grant_id)
-     FROM refresh_tokens WHERE token_hash = ?1"
-);
+/// A scalar subquery, not a `LEFT JOIN`: SQLite re-prepares the join form on every new value
+/// bound (it let the bound value shape the plan), which cost a SQL parse per refresh grant
+/// (`store/tests/records.rs` checks that these statements are never re-prepared).
+macro_rules! select_refresh {
+    ($where:literal) => {
+        concat!(
+            "SELECT rowid, ",
+            refresh_columns!(),
+            ", (SELECT g.revoked_at FROM revoked_grants g WHERE g.grant_id = refresh_families.grant_id)
+             FROM refresh_families WHERE ",
+            $where
+        )
+    };
+}
 
-/// A refresh-token row; `claims_request` is still JSON text.
+/// A family by row id (`?1`).
+pub(super) const SELECT_REFRESH: &str = select_refresh!("rowid = ?1");
+
+/// A carried-over family by the hash of its version-2 token (`?1`), through the partial index
+/// `refresh_families_legacy`.
+const SELECT_LEGACY: &str = select_refresh!("legacy_hash = ?1 AND legacy_hash IS NOT NULL");
+
+/// A family row; `claims_request` is still JSON text.
 struct RawRefresh(RefreshRecord, Option<String>);
 
 impl RawRefresh {
     fn from_row(row: &Row<'_>) -> rusqlite::Result<RawRefresh> {
         Ok(RawRefresh(
             RefreshRecord {
-                token_hash: row.get(0)?,
-                grant_id: row.get(1)?,
-                client_id: row.get(2)?,
-                user_sub: row.get(3)?,
-                scope: row.get(4)?,
-                auth_time: row.get(5)?,
+                family: row.get(0)?,
+                family_hash: row.get(1)?,
+                generation: row.get(2)?,
+                token_hash: row.get(3)?,
+                legacy_hash: row.get(4)?,
+                grant_id: row.get(5)?,
+                client_id: row.get(6)?,
+                user_sub: row.get(7)?,
+                scope: row.get(8)?,
+                auth_time: row.get(9)?,
                 claims_request: None,
-                created_at: row.get(7)?,
-                expires_at: row.get(8)?,
-                used_at: row.get(9)?,
-                revoked_at: row.get(10)?,
+                created_at: row.get(11)?,
+                expires_at: row.get(12)?,
+                revoked_at: row.get(13)?,
             },
-            row.get(6)?,
+            row.get(10)?,
         ))
     }
 
@@ -61,160 +80,119 @@ impl RawRefresh {
     /// its grant's), and whether the grant is revoked.
     fn with_grant(row: &Row<'_>) -> rusqlite::Result<(RawRefresh, bool)> {
         let mut raw = RawRefresh::from_row(row)?;
-        let grant_revoked_at: Option<i64> = row.get(11)?;
+        let grant_revoked_at: Option<i64> = row.get(14)?;
         raw.0.revoked_at = raw.0.revoked_at.or(grant_revoked_at);
         Ok((raw, grant_revoked_at.is_some()))
     }
 
     fn decode(self) -> Result<RefreshRecord> {
         let RawRefresh(mut record, claims) = self;
-        record.claims_request = decode_json_opt(claims, "refresh_tokens", "claims_request")?;
+        record.claims_request = decode_json_opt(claims, "refresh_families", "claims_request")?;
         Ok(record)
     }
 }
 
 impl Store {
-    /// Stores a new refresh token. Fails with a constraint error if the hash is taken.
+    /// Stores a new refresh-token family and returns its row id (`r.family` is ignored).
     ///
-    /// If its grant is already revoked, the token reads as revoked (at the grant's revocation
-    /// time): a rotation that overlaps a grant revocation cannot leave a live token behind.
-    pub fn insert_refresh(&self, r: &RefreshRecord) -> Result<()> {
+    /// If its grant is already revoked, the family reads as revoked (at the grant's revocation
+    /// time): a code exchange that overlaps a grant revocation cannot leave a live token behind.
+    pub fn insert_refresh(&self, r: &RefreshRecord) -> Result<i64> {
         let claims = encode_json_opt(
             r.claims_request.as_ref(),
-            "refresh_tokens",
+            "refresh_families",
             "claims_request",
         )?;
-        insert_refresh_row(&self.lock(), r, claims)
-    }
-
-    /// The refresh token with this hash, whatever its state (used, revoked, expired); its
-    /// `revoked_at` is the effective one (its own, else its grant's).
-    pub fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshRecord>> {
-        Ok(self.refresh_token_and_grant_revoked(token_hash)?.map(|(r, _)| r))
-    }
-
-    /// The refresh token with this hash, whatever its state, and whether its grant is revoked:
-    /// [`Store::refresh_token`] and [`Store::grant_revoked`] in one statement (the refresh grant
-    /// asks both on every request).
-    pub fn refresh_token_and_grant_revoked(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<(RefreshRecord, bool)>> {
         let conn = self.lock();
-        let mut stmt = conn.prepare_cached(SELECT_REFRESH)?;
-        let raw = stmt.query_row([token_hash], RawRefresh::with_grant).optional()?;
-        raw.map(|(raw, revoked)| Ok((raw.decode()?, revoked)))
-            .transpose()
+        let mut stmt = conn.prepare_cached(concat!(
+            "INSERT INTO refresh_families (",
+            refresh_columns!(),
+            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+        ))?;
+        stmt.execute(params![
+            r.family_hash,
+            r.generation,
+            r.token_hash,
+            r.legacy_hash,
+            r.grant_id,
+            r.client_id,
+            r.user_sub,
+            r.scope,
+            r.auth_time,
+            claims,
+            r.created_at,
+            r.expires_at,
+            r.revoked_at
+        ])?;
+        Ok(conn.last_insert_rowid())
     }
 
-    /// Marks a refresh token used (rotated away): exactly one caller ever gets
-    /// [`Redemption::Won`]; later callers get [`Redemption::AlreadyUsed`] (reuse: the caller
-    /// should revoke the grant). Revocation and expiry are judged by the caller from the record.
-    pub fn use_refresh(&self, token_hash: &str, now: i64) -> Result<Redemption<RefreshRecord>> {
-        use_refresh_in(&self.lock(), token_hash, now)
+    /// The family with this row id, whatever its state (revoked, expired), and whether its grant
+    /// is revoked; its `revoked_at` is the effective one (its own, else its grant's).
+    pub fn refresh_family(&self, family: i64) -> Result<Option<(RefreshRecord, bool)>> {
+        select_one(&self.lock(), SELECT_REFRESH, family)
     }
 
-    /// Rotates a refresh token in one write transaction: marks `old_hash` used at `now` (one
-    /// caller ever wins, as with [`Store::use_refresh`]) and, when this caller won, stores `new`
-    /// (its successor) in the same commit, so a token is used up exactly when its successor
-    /// exists. `allow_reuse` (the refresh-not-rotated fault) stores `new` after a reuse too.
+    /// The family carried over from schema version 2 whose first token hashes to `legacy_hash`
+    /// (as [`Store::refresh_family`]).
+    pub fn refresh_family_by_legacy_hash(
+        &self,
+        legacy_hash: &str,
+    ) -> Result<Option<(RefreshRecord, bool)>> {
+        select_one(&self.lock(), SELECT_LEGACY, legacy_hash)
+    }
+
+    /// Rotates a family from `generation` (the one its caller read) to `generation + 1`, which
+    /// holds `next`: exactly one caller per generation ever gets [`Rotation::Rotated`]; the
+    /// others get [`Rotation::AlreadyUsed`] (reuse, or a lost race: the caller should revoke the
+    /// grant). Revocation and expiry are judged by the caller from the record it read.
     ///
     /// The winner's conditional `UPDATE` returns nothing (the caller has just read the record):
     /// only a loser reads the row again, to name the grant to revoke.
-    pub fn rotate_refresh(
-        &self,
-        old_hash: &str,
-        now: i64,
-        new: Option<&RefreshRecord>,
-        allow_reuse: bool,
-    ) -> Result<Rotation> {
-        let claims = new
-            .map(|r| encode_json_opt(r.claims_request.as_ref(), "refresh_tokens", "claims_request"))
-            .transpose()?
-            .flatten();
+    pub fn rotate_refresh(&self, family: i64, generation: i64, next: &Successor) -> Result<Rotation> {
         let conn = self.lock();
-        let tx = WriteTx::begin(&conn)?;
-        let won = tx
+        let won = conn
             .prepare_cached(
-                "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL",
+                "UPDATE refresh_families SET generation = ?2 + 1, family_hash = ?3, token_hash = ?4,
+                 created_at = ?5, expires_at = ?6 WHERE rowid = ?1 AND generation = ?2",
             )?
-            .execute(params![old_hash, now])?
+            .execute(params![
+                family,
+                generation,
+                next.family_hash,
+                next.token_hash,
+                next.created_at,
+                next.expires_at
+            ])?
             == 1;
-        let rotation = if won {
-            Rotation::Rotated
-        } else {
-            let mut stmt = tx.prepare_cached(SELECT_REFRESH)?;
-            match stmt.query_row([old_hash], RawRefresh::with_grant).optional()? {
-                Some((raw, _)) => Rotation::AlreadyUsed(Box::new(raw.decode()?)),
-                None => Rotation::Unknown,
-            }
-        };
-        let store_new = match &rotation {
-            Rotation::Rotated => true,
-            Rotation::AlreadyUsed(_) => allow_reuse,
-            Rotation::Unknown => false,
-        };
-        if let (true, Some(r)) = (store_new, new) {
-            insert_refresh_row(&tx, r, claims)?;
+        if won {
+            return Ok(Rotation::Rotated);
         }
-        tx.commit()?;
-        Ok(rotation)
+        Ok(match select_one(&conn, SELECT_REFRESH, family)? {
+            Some((record, _)) => Rotation::AlreadyUsed(Box::new(record)),
+            None => Rotation::Unknown,
+        })
     }
 
-    /// Revokes one refresh token (RFC 7009). The first revocation time is kept; unknown tokens
-    /// are not an error.
-    pub fn revoke_refresh(&self, token_hash: &str, now: i64) -> Result<()> {
+    /// Revokes a family (RFC 7009): its current token, and so every later one. The first
+    /// revocation time is kept; unknown families are not an error.
+    pub fn revoke_refresh(&self, family: i64, now: i64) -> Result<()> {
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(
-            "UPDATE refresh_tokens SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL",
+            "UPDATE refresh_families SET revoked_at = ?2 WHERE rowid = ?1 AND revoked_at IS NULL",
         )?;
-        stmt.execute(params![token_hash, now])?;
+        stmt.execute(params![family, now])?;
         Ok(())
     }
 }
 
-/// The conditional `UPDATE … RETURNING` of [`Store::use_refresh`], on a connection or inside a
-/// transaction.
-fn use_refresh_in(
+/// The one family a `select_refresh!` statement finds for `key`, decoded.
+fn select_one(
     conn: &Connection,
-    token_hash: &str,
-    now: i64,
-) -> Result<Redemption<RefreshRecord>> {
-    let raw = use_once(
-        conn,
-        concat!(
-            "UPDATE refresh_tokens SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL
-             RETURNING ",
-            refresh_columns!(),
-            ", (SELECT g.revoked_at FROM revoked_grants g WHERE g.grant_id = refresh_tokens.grant_id)"
-        ),
-        SELECT_REFRESH,
-        token_hash,
-        now,
-        |row| Ok(RawRefresh::with_grant(row)?.0),
-    )?;
-    decode_redemption(raw, RawRefresh::decode)
-}
-
-/// The `INSERT` of [`Store::insert_refresh`] (`claims` is the encoded `claims_request`).
-fn insert_refresh_row(conn: &Connection, r: &RefreshRecord, claims: Option<String>) -> Result<()> {
-    let mut stmt = conn.prepare_cached(concat!(
-        "INSERT INTO refresh_tokens (",
-        refresh_columns!(),
-        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-    ))?;
-    stmt.execute(params![
-        r.token_hash,
-        r.grant_id,
-        r.client_id,
-        r.user_sub,
-        r.scope,
-        r.auth_time,
-        claims,
-        r.created_at,
-        r.expires_at,
-        r.used_at,
-        r.revoked_at
-    ])?;
-    Ok(())
+    sql: &str,
+    key: impl rusqlite::ToSql,
+) -> Result<Option<(RefreshRecord, bool)>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let raw = stmt.query_row([key], RawRefresh::with_grant).optional()?;
+    raw.map(|(raw, revoked)| Ok((raw.decode()?, revoked))).transpose()
 }

@@ -106,6 +106,38 @@ const MIGRATIONS: &[&str] = &[
     "
     DROP INDEX refresh_tokens_grant_id;
     ",
+    // 3: refresh tokens are kept as families, one row per chain of rotations, rotated in place
+    // (store/refresh_tokens.rs): a rotation writes one row and no index, where it inserted a row
+    // into a table and two indexes. Unused version-2 tokens are carried over as families whose
+    // first token is the old one, found through `legacy_hash` (a partial index: families started
+    // since carry none, so it costs them nothing). Used version-2 tokens are dropped: a replay of
+    // one after the upgrade is refused as unknown, without revoking its grant.
+    "
+    CREATE TABLE refresh_families (
+        id             INTEGER PRIMARY KEY,
+        family_hash    TEXT NOT NULL,
+        generation     INTEGER NOT NULL,
+        token_hash     TEXT NOT NULL,
+        legacy_hash    TEXT,
+        grant_id       TEXT NOT NULL,
+        client_id      TEXT NOT NULL,
+        user_sub       TEXT NOT NULL,
+        scope          TEXT NOT NULL,
+        auth_time      INTEGER NOT NULL,
+        claims_request TEXT,
+        created_at     INTEGER NOT NULL,
+        expires_at     INTEGER NOT NULL,
+        revoked_at     INTEGER
+    );
+    CREATE INDEX refresh_families_legacy ON refresh_families (legacy_hash)
+        WHERE legacy_hash IS NOT NULL;
+    INSERT INTO refresh_families (family_hash, generation, token_hash, legacy_hash, grant_id,
+        client_id, user_sub, scope, auth_time, claims_request, created_at, expires_at, revoked_at)
+    SELECT '', 0, token_hash, token_hash, grant_id, client_id, user_sub, scope, auth_time,
+        claims_request, created_at, expires_at, revoked_at
+    FROM refresh_tokens WHERE used_at IS NULL ORDER BY rowid;
+    DROP TABLE refresh_tokens;
+    ",
 ];
 
 /// The schema version this build creates and understands.
@@ -161,20 +193,34 @@ mod tests {
         stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
     }
 
-    fn revoked_at(conn: &Connection, hash: &str) -> Option<i64> {
-        conn.query_row("SELECT revoked_at FROM refresh_tokens WHERE token_hash = ?1", [hash], |r| r.get(0))
+    /// `(legacy_hash, generation, family_hash, token_hash, revoked_at, claims_request)` of every
+    /// refresh family, in row order.
+    type Family = (Option<String>, i64, String, String, Option<i64>, Option<String>);
+
+    fn families(conn: &Connection) -> Vec<Family> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT legacy_hash, generation, family_hash, token_hash, revoked_at, claims_request
+                 FROM refresh_families ORDER BY rowid",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
             .unwrap()
+            .map(Result::unwrap)
+            .collect()
     }
 
     #[test]
-    fn version_one_databases_lose_the_grant_index_and_keep_their_tokens() {
+    fn version_one_databases_carry_their_unused_refresh_tokens_over_as_families() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(MIGRATIONS[0]).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
-        // Version 1 copied a grant's revocation into its tokens: rt-1 carries it, rt-2 does not.
+        // Version 1 copied a grant's revocation into its tokens: rt-1 carries it. rt-2 is used,
+        // rt-3 live with a claims request.
         conn.execute_batch(
             "INSERT INTO refresh_tokens VALUES ('rt-1', 'grant-1', 'rp', 'sub', 'openid', 1, NULL, 1, 900, NULL, 40);
              INSERT INTO refresh_tokens VALUES ('rt-2', 'grant-2', 'rp', 'sub', 'openid', 1, NULL, 1, 900, 30, NULL);
+             INSERT INTO refresh_tokens VALUES ('rt-3', 'grant-3', 'rp', 'sub', 'openid', 1, '{}', 1, 900, NULL, NULL);
              INSERT INTO revoked_grants VALUES ('grant-1', 40);",
         )
         .unwrap();
@@ -182,18 +228,36 @@ mod tests {
 
         migrate(&mut conn).unwrap();
         assert_eq!(user_version(&conn).unwrap(), current_version());
-        assert_eq!(current_version(), 2);
+        assert_eq!(current_version(), 3);
         let indexes = index_names(&conn);
-        assert!(!indexes.contains(&"refresh_tokens_grant_id".to_owned()), "{indexes:?}");
-        assert!(indexes.contains(&"refresh_tokens_expires_at".to_owned()), "{indexes:?}");
-        assert!(indexes.contains(&"codes_grant_id".to_owned()), "{indexes:?}");
-        assert_eq!(revoked_at(&conn, "rt-1"), Some(40));
-        assert_eq!(revoked_at(&conn, "rt-2"), None);
-        let used: Option<i64> =
-            conn.query_row("SELECT used_at FROM refresh_tokens WHERE token_hash = 'rt-2'", [], |r| r.get(0)).unwrap();
-        assert_eq!(used, Some(30));
+        assert_eq!(
+            indexes,
+            [
+                "codes_expires_at",
+                "codes_grant_id",
+                "interactions_expires_at",
+                "refresh_families_legacy",
+                "revoked_grants_revoked_at",
+                "sessions_expires_at"
+            ],
+        );
+        let tables: i64 = conn
+            .query_row("SELECT COUNT(*) FROM sqlite_master WHERE name = 'refresh_tokens'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, 0, "the table of version 2 is gone");
+        // The used token is dropped; the others stand as their family's first token, found by
+        // their hash, without a family secret until they rotate.
+        let carried = |hash: &str, revoked: Option<i64>, claims: Option<&str>| {
+            (Some(hash.to_owned()), 0, String::new(), hash.to_owned(), revoked, claims.map(str::to_owned))
+        };
+        assert_eq!(families(&conn), [carried("rt-1", Some(40), None), carried("rt-3", None, Some("{}"))]);
+        let grant: String = conn
+            .query_row("SELECT grant_id FROM refresh_families WHERE legacy_hash = 'rt-3'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(grant, "grant-3");
         // Migrating again is a no-op.
         migrate(&mut conn).unwrap();
-        assert_eq!(user_version(&conn).unwrap(), 2);
+        assert_eq!(user_version(&conn).unwrap(), 3);
+        assert_eq!(families(&conn).len(), 2);
     }
 }

@@ -1,12 +1,11 @@
-//! Authorization codes, grant (token family) revocation and housekeeping; the single-use pattern
-//! refresh tokens share (`refresh_tokens.rs`).
+//! Authorization codes, grant revocation and housekeeping.
 //!
 //! Single use is enforced by SQLite, not by the mutex: redemption is one conditional
 //! `UPDATE … SET redeemed_at = ?now WHERE code_hash = ? AND redeemed_at IS NULL RETURNING …`.
 //! The statement returns the row exactly when it changed it (`changes() == 1`), and SQLite runs
 //! writes to one database file one at a time, so across any number of threads, connections or
-//! processes exactly one caller sees the row come back. Refresh tokens are used up the same way
-//! on `used_at` (a rotation only counts the changed row: its caller has just read the record).
+//! processes exactly one caller sees the row come back. Refresh-token families rotate the same
+//! way on their `generation` (`refresh_tokens.rs`).
 //!
 //! Expiry is not judged here for codes and refresh tokens: the caller compares `expires_at`
 //! (and `revoked_at`) with its clock, so that an expired or revoked value can still be told apart
@@ -150,30 +149,44 @@ impl Store {
     }
 
     /// Deletes everything expired at `now` (`expires_at <= now`): codes, sessions, interactions
-    /// and refresh tokens (used or not). Grant revocations are deleted once they are older than
-    /// [`REVOKED_GRANT_RETENTION_SECS`] and no code or refresh token of the grant is left.
-    /// Expired rows go [`PURGE_CHUNK_ROWS`] at a time, one transaction each, and the store is
-    /// unlocked between chunks; returns the number of rows deleted.
+    /// and refresh-token families (whose current token expired: the older ones are used up).
+    /// Grant revocations are deleted once they are older than [`REVOKED_GRANT_RETENTION_SECS`]
+    /// and no code or refresh family of the grant is left. Rows go [`PURGE_CHUNK_ROWS`] at a
+    /// time, one transaction each, and the store is unlocked between chunks; returns the number
+    /// of rows deleted.
     pub fn purge_expired(&self, now: i64) -> Result<u64> {
+        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
         let mut deleted: u64 = 0;
         for sql in PURGE_EXPIRED {
             loop {
                 let n = self.lock().prepare_cached(sql)?.execute(params![now, PURGE_CHUNK_ROWS])?;
-                deleted = deleted.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+                deleted = deleted.saturating_add(count(n));
                 if i64::try_from(n).unwrap_or(i64::MAX) < PURGE_CHUNK_ROWS {
                     break;
                 }
             }
         }
+        // Families have no index on expires_at (a rotation would move its entry): they are
+        // scanned by windows of row ids, each window one statement.
+        let last: i64 = self.lock().prepare_cached("SELECT IFNULL(MAX(rowid), 0) FROM refresh_families")?.query_row([], |r| r.get(0))?;
+        let mut from: i64 = 0;
+        while from < last {
+            let n = self
+                .lock()
+                .prepare_cached("DELETE FROM refresh_families WHERE rowid > ?2 AND rowid <= ?2 + ?3 AND expires_at <= ?1")?
+                .execute(params![now, from, PURGE_CHUNK_ROWS])?;
+            deleted = deleted.saturating_add(count(n));
+            from = from.saturating_add(PURGE_CHUNK_ROWS);
+        }
         // `NOT IN` over the whole tables: SQLite builds one temporary index of each subquery,
-        // so this costs one pass over the remaining tokens and codes, not one per revocation
-        // (refresh_tokens has no index on grant_id; its hot path does not maintain one).
+        // so this costs one pass over the remaining families and codes, not one per revocation
+        // (refresh_families has no index on grant_id; its hot path does not maintain one).
         let mut conn = self.lock();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = tx
             .prepare_cached(
                 "DELETE FROM revoked_grants WHERE revoked_at <= ?1
-                 AND grant_id NOT IN (SELECT grant_id FROM refresh_tokens)
+                 AND grant_id NOT IN (SELECT grant_id FROM refresh_families)
                  AND grant_id NOT IN (SELECT grant_id FROM codes)",
             )?
             .execute([now.saturating_sub(REVOKED_GRANT_RETENTION_SECS)])?;
@@ -183,20 +196,19 @@ impl Store {
     }
 }
 
-/// Rows [`Store::purge_expired`] deletes per statement (one transaction each, the store unlocked
-/// between two): a long run's expired rows delay other requests by one chunk at a time instead
+/// Rows [`Store::purge_expired`] deletes per statement, or refresh families it scans per
+/// statement (one transaction each, the store unlocked between two): a long run's expired rows delay other requests by one chunk at a time instead
 /// of by the whole purge. Measured in memory, 120,000 expired refresh tokens: the longest wait
 /// of a concurrent lookup went from 330 ms (one transaction) to 6–11 ms, for twice the purge's
 /// CPU (each chunk writes the index pages it touches again).
 pub const PURGE_CHUNK_ROWS: i64 = 1_000;
 
-/// One chunk of expired rows of each purged table (`?1` now, `?2` the chunk size), found through
-/// the table's `expires_at` index.
-const PURGE_EXPIRED: [&str; 4] = [
+/// One chunk of expired rows of each table with an `expires_at` index (`?1` now, `?2` the chunk
+/// size), found through that index.
+const PURGE_EXPIRED: [&str; 3] = [
     "DELETE FROM codes WHERE rowid IN (SELECT rowid FROM codes WHERE expires_at <= ?1 LIMIT ?2)",
     "DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at <= ?1 LIMIT ?2)",
     "DELETE FROM interactions WHERE rowid IN (SELECT rowid FROM interactions WHERE expires_at <= ?1 LIMIT ?2)",
-    "DELETE FROM refresh_tokens WHERE rowid IN (SELECT rowid FROM refresh_tokens WHERE expires_at <= ?1 LIMIT ?2)",
 ];
 
 /// The single-use pattern: the conditional `UPDATE … RETURNING` (the caller whose statement

@@ -6,4 +6,5 @@ mod endpoints;
 mod faults;
 mod flows;
 mod persistence;
+mod refresh_tokens;
 mod support;

@@ -79,7 +79,7 @@ async fn users_are_read_from_the_store_so_a_user_dropped_from_the_config_keeps_t
 #[tokio::test]
 async fn the_running_provider_purges_expired_refresh_tokens_and_keeps_live_ones() {
     use reference_provider::clock::{Clock as _, ManualClock, SystemClock};
-    use reference_provider::random::fingerprint;
+    use reference_provider::protocol::refresh_token::RefreshToken;
 
     let clock = Arc::new(ManualClock::new(SystemClock.now()));
     let mut config = test_config();
@@ -98,14 +98,16 @@ async fn the_running_provider_purges_expired_refresh_tokens_and_keeps_live_ones(
     let live = browser(&op).tokens(CONFIDENTIAL).await["refresh_token"].as_str().unwrap().to_owned();
     clock.advance(20);
     let store = op.provider.store();
-    assert!(store.refresh_token(&fingerprint(&old)).unwrap().is_some(), "expired, not yet purged");
+    let family = |rt: &str| RefreshToken::parse(rt).unwrap().family;
+    let (old, live) = (family(&old), live);
+    assert!(store.refresh_family(old).unwrap().is_some(), "expired, not yet purged");
     // The purge runs every second: wait for it (bounded), without asserting on time.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while store.refresh_token(&fingerprint(&old)).unwrap().is_some() {
+    while store.refresh_family(old).unwrap().is_some() {
         assert!(std::time::Instant::now() < deadline, "the expired refresh token was never purged");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert!(store.refresh_token(&fingerprint(&live)).unwrap().is_some(), "the live token stays");
+    assert!(store.refresh_family(family(&live)).unwrap().is_some(), "the live token stays");
     let (status, _, r) = browser(&op).token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", live.as_str())]).await;
     assert_eq!(status, 200, "{r}");
     op.stop().await;

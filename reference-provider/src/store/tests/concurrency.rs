@@ -6,7 +6,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use super::{TempDir, code, refresh};
+use super::{TempDir, code, refresh, successor};
 use crate::store::{Redemption, Rotation, Store};
 
 const THREADS: usize = 200;
@@ -71,19 +71,18 @@ fn redeem(store: &Store, now: i64) -> Redemption<crate::store::CodeRecord> {
     store.redeem_code("code-race", now).expect("redeem_code")
 }
 
-/// The refresh grant's store call: use `rt-race` and store this thread's successor with it.
-/// The winner's record is read back after its rotation (its `used_at` never changes again).
+/// The refresh grant's store call: rotate family 1 (`rt-race`) from generation 0 to this thread's
+/// successor, created at `now`. The winner's record is read back after its rotation (nobody
+/// rotates from generation 1, so it never changes again).
 fn rotate(store: &Store, now: i64) -> Redemption<crate::store::RefreshRecord> {
-    let successor = refresh(&format!("rt-next-{now}"), "grant-race", 10_000);
-    match store
-        .rotate_refresh("rt-race", now, Some(&successor), false)
-        .expect("rotate_refresh")
-    {
+    let next = successor("fh-rt-race", &format!("rt-next-{now}"), now, 10_000);
+    match store.rotate_refresh(1, 0, &next).expect("rotate_refresh") {
         Rotation::Rotated => Redemption::Won(
             store
-                .refresh_token("rt-race")
+                .refresh_family(1)
                 .expect("read back")
-                .expect("the rotated token exists"),
+                .expect("the rotated family exists")
+                .0,
         ),
         Rotation::AlreadyUsed(record) => Redemption::AlreadyUsed(*record),
         Rotation::Unknown => Redemption::Unknown,
@@ -94,27 +93,21 @@ fn seed(store: &Store) {
     store
         .insert_code(&code("code-race", "grant-race", 10_000))
         .unwrap();
-    store
+    let family = store
         .insert_refresh(&refresh("rt-race", "grant-race", 10_000))
         .unwrap();
+    assert_eq!(family, 1);
 }
 
 fn race_both(stores: &[Arc<Store>]) {
     let codes = race(stores, redeem, |c| c.redeemed_at);
     assert_exactly_one_winner(&codes);
-    let tokens = race(stores, rotate, |r| r.used_at);
+    let tokens = race(stores, rotate, |r| Some(r.created_at));
     assert_exactly_one_winner(&tokens);
-    // Only the winner's successor was stored.
-    let stored: Vec<i64> = (0..THREADS as i64)
-        .map(|i| 1000 + i)
-        .filter(|now| {
-            stores[0]
-                .refresh_token(&format!("rt-next-{now}"))
-                .unwrap()
-                .is_some()
-        })
-        .collect();
-    assert_eq!(stored, tokens.won);
+    // The family holds the winner's successor.
+    let family = stores[0].refresh_family(1).unwrap().unwrap().0;
+    assert_eq!(family.generation, 1);
+    assert_eq!(Some(family.token_hash), tokens.won.first().map(|now| format!("th-rt-next-{now}")));
 }
 
 #[test]
@@ -156,24 +149,20 @@ fn one_winner_across_two_connections_to_one_file() {
 
 #[test]
 fn long_refresh_rotation_chain_on_file() {
-    // The hot path of a refresh grant: read the token and its grant, then use it and store the
-    // next one in one commit.
+    // The hot path of a refresh grant: read the family and its grant, then rotate it.
     const ROTATIONS: i64 = 2000;
     let dir = TempDir::new();
     let store = Store::open(&dir.db()).unwrap();
-    store
+    let family = store
         .insert_refresh(&refresh("rt-0", "grant-chain", 1_000_000))
         .unwrap();
     let started = std::time::Instant::now();
     for n in 0..ROTATIONS {
-        let (old, grant_revoked) = store
-            .refresh_token_and_grant_revoked(&format!("rt-{n}"))
-            .unwrap()
-            .unwrap();
+        let (read, grant_revoked) = store.refresh_family(family).unwrap().unwrap();
         assert!(!grant_revoked);
-        let mut next = old;
-        next.token_hash = format!("rt-{}", n + 1);
-        let won = store.rotate_refresh(&format!("rt-{n}"), n, Some(&next), false).unwrap();
+        assert_eq!((read.generation, read.token_hash), (n, format!("th-rt-{n}")));
+        let next = successor("fh-rt-0", &format!("rt-{}", n + 1), n, 1_000_000 + n);
+        let won = store.rotate_refresh(family, n, &next).unwrap();
         assert_eq!(won, Rotation::Rotated, "rotation {n} lost");
     }
     let elapsed = started.elapsed();
@@ -181,19 +170,13 @@ fn long_refresh_rotation_chain_on_file() {
         "{ROTATIONS} refresh rotations in {elapsed:?} ({:.0}/s, debug build)",
         ROTATIONS as f64 / elapsed.as_secs_f64()
     );
-    // Every token but the last is used; replaying any of them is detected.
+    // Rotating from any older generation loses.
     assert!(matches!(
-        store.use_refresh("rt-0", 0).unwrap(),
-        Redemption::AlreadyUsed(_)
+        store.rotate_refresh(family, 0, &successor("fh-rt-0", "rt-replay", 0, 0)).unwrap(),
+        Rotation::AlreadyUsed(r) if r.generation == ROTATIONS
     ));
-    assert_eq!(
-        store
-            .refresh_token(&format!("rt-{ROTATIONS}"))
-            .unwrap()
-            .unwrap()
-            .used_at,
-        None
-    );
+    let last = store.refresh_family(family).unwrap().unwrap().0;
+    assert_eq!((last.token_hash, last.expires_at), (format!("th-rt-{ROTATIONS}"), 1_000_000 + ROTATIONS - 1));
 }
 
 #[test]
@@ -213,7 +196,7 @@ fn concurrent_first_opens_of_a_new_file_migrate_once() {
         })
         .collect();
     for handle in handles {
-        assert_eq!(handle.join().expect("thread panicked").unwrap(), 2);
+        assert_eq!(handle.join().expect("thread panicked").unwrap(), 3);
     }
 }
 

@@ -1,6 +1,7 @@
 //! Tests for the store: shared fixtures and a self-cleaning temporary directory.
 //!
-//! `records` covers each table's operations, `purge` housekeeping, `concurrency` the single-use
+//! `records` covers each table's operations, `refresh` the refresh-token families and grant
+//! revocation, `purge` housekeeping, `concurrency` the single-use
 //! guarantees under parallel redemption, `persistence` reopening, migrations, file handling and
 //! corrupt rows.
 
@@ -8,6 +9,7 @@ mod concurrency;
 mod persistence;
 mod purge;
 mod records;
+mod refresh;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,7 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::json;
 
 use super::{
-    ClientRecord, CodeRecord, InteractionRecord, KeyRecord, RefreshRecord, SessionRecord,
+    ClientRecord, CodeRecord, InteractionRecord, KeyRecord, RefreshRecord, SessionRecord, Successor,
     UserRecord,
 };
 
@@ -154,9 +156,14 @@ pub(super) fn code(code_hash: &str, grant_id: &str, expires_at: i64) -> CodeReco
     }
 }
 
-pub(super) fn refresh(token_hash: &str, grant_id: &str, expires_at: i64) -> RefreshRecord {
+/// A new refresh family named `name` (its hashes say the name: the store never checks them).
+pub(super) fn refresh(name: &str, grant_id: &str, expires_at: i64) -> RefreshRecord {
     RefreshRecord {
-        token_hash: token_hash.to_owned(),
+        family: 0,
+        family_hash: format!("fh-{name}"),
+        generation: 0,
+        token_hash: format!("th-{name}"),
+        legacy_hash: None,
         grant_id: grant_id.to_owned(),
         client_id: "rp".to_owned(),
         user_sub: "sub-ada".to_owned(),
@@ -165,7 +172,16 @@ pub(super) fn refresh(token_hash: &str, grant_id: &str, expires_at: i64) -> Refr
         claims_request: None,
         created_at: 10,
         expires_at,
-        used_at: None,
         revoked_at: None,
+    }
+}
+
+/// The successor a rotation at `now` installs, named `name`.
+pub(super) fn successor(family_hash: &str, name: &str, now: i64, expires_at: i64) -> Successor {
+    Successor {
+        family_hash: family_hash.to_owned(),
+        token_hash: format!("th-{name}"),
+        created_at: now,
+        expires_at,
     }
 }

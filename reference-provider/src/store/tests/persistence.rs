@@ -1,8 +1,8 @@
 //! Reopening a database file: durability, migrations, version checks, file handling and
 //! corrupt rows.
 
-use super::{TempDir, client, code, interaction, key, refresh, session, user};
-use crate::store::{Redemption, Store, StoreError};
+use super::{TempDir, client, code, interaction, key, refresh, session, successor, user};
+use crate::store::{Redemption, Rotation, Store, StoreError};
 
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
@@ -25,12 +25,12 @@ fn populate(s: &Store) {
         s.redeem_code("code-1", 40).unwrap(),
         Redemption::Won(_)
     ));
-    s.insert_refresh(&refresh("rt-1", "grant-1", 5000)).unwrap();
-    s.insert_refresh(&refresh("rt-2", "grant-2", 5000)).unwrap();
-    assert!(matches!(
-        s.use_refresh("rt-2", 45).unwrap(),
-        Redemption::Won(_)
-    ));
+    assert_eq!(s.insert_refresh(&refresh("rt-1", "grant-1", 5000)).unwrap(), 1);
+    assert_eq!(s.insert_refresh(&refresh("rt-2", "grant-2", 5000)).unwrap(), 2);
+    assert_eq!(
+        s.rotate_refresh(2, 0, &successor("fh-rt-2", "rt-2b", 45, 6000)).unwrap(),
+        Rotation::Rotated
+    );
     s.revoke_grant("grant-1", 50).unwrap();
 }
 
@@ -69,11 +69,9 @@ fn assert_populated(s: &Store) {
         other => panic!("expected the code to stay redeemed (found {other:?})"),
     }
     assert!(s.grant_revoked("grant-1").unwrap());
-    assert_eq!(
-        s.refresh_token("rt-1").unwrap().unwrap().revoked_at,
-        Some(50)
-    );
-    assert_eq!(s.refresh_token("rt-2").unwrap().unwrap().used_at, Some(45));
+    assert_eq!(s.refresh_family(1).unwrap().unwrap().0.revoked_at, Some(50));
+    let rotated = s.refresh_family(2).unwrap().unwrap().0;
+    assert_eq!((rotated.generation, rotated.token_hash.as_str(), rotated.expires_at), (1, "th-rt-2b", 6000));
 }
 
 #[test]
@@ -107,18 +105,18 @@ fn committed_writes_are_on_disk_without_a_clean_close() {
 fn opening_is_idempotent_and_sets_user_version() {
     let dir = TempDir::new();
     let s = Store::open(&dir.db()).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), 3);
     s.upsert_user(&user("sub-ada", "ada")).unwrap();
     drop(s);
     let s = Store::open(&dir.db()).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), 3);
     assert_eq!(s.user_count().unwrap(), 1);
     // Two live handles on the same file are fine too.
     let other = Store::open(&dir.db()).unwrap();
-    assert_eq!(other.schema_version().unwrap(), 2);
+    assert_eq!(other.schema_version().unwrap(), 3);
     assert_eq!(
         Store::open_in_memory().unwrap().schema_version().unwrap(),
-        2
+        3
     );
 }
 
@@ -134,14 +132,14 @@ fn newer_schema_is_refused_with_a_clear_error() {
             err,
             StoreError::NewerSchema {
                 found: 99,
-                supported: 2
+                supported: 3
             }
         ),
         "{err:?}"
     );
     assert!(
         err.to_string()
-            .contains("expected schema version 2 or lower (found 99)"),
+            .contains("expected schema version 3 or lower (found 99)"),
         "{err}"
     );
 }
@@ -205,7 +203,7 @@ fn corrupt_json_is_an_error_not_a_panic() {
              UPDATE users SET claims = 'not json';
              UPDATE interactions SET request = '{';
              UPDATE codes SET claims_request = '{';
-             UPDATE refresh_tokens SET claims_request = '}';",
+             UPDATE refresh_families SET claims_request = '}';",
         )
         .unwrap();
     }
@@ -240,8 +238,8 @@ fn corrupt_json_is_an_error_not_a_panic() {
         "claims_request",
     );
     corrupt(
-        s.refresh_token("rt-1").map(drop),
-        "refresh_tokens",
+        s.refresh_family(1).map(drop),
+        "refresh_families",
         "claims_request",
     );
     let msg = s.client("rp").unwrap_err().to_string();
@@ -258,9 +256,9 @@ fn corrupt_json_is_an_error_not_a_panic() {
 fn in_memory_stores_are_private_memdb_files_with_a_2_gib_cap() {
     let a = Store::open_in_memory().unwrap();
     let b = Store::open_in_memory().unwrap();
-    a.insert_refresh(&refresh("rt-only-in-a", "grant-1", 5000)).unwrap();
-    assert!(a.refresh_token("rt-only-in-a").unwrap().is_some());
-    assert!(b.refresh_token("rt-only-in-a").unwrap().is_none(), "two in-memory stores share nothing");
+    let family = a.insert_refresh(&refresh("rt-only-in-a", "grant-1", 5000)).unwrap();
+    assert!(a.refresh_family(family).unwrap().is_some());
+    assert!(b.refresh_family(family).unwrap().is_none(), "two in-memory stores share nothing");
     assert_eq!(a.path(), None);
     assert_eq!(a.schema_version().unwrap(), crate::store::schema::current_version());
     let conn = a.lock();
@@ -281,16 +279,22 @@ fn a_full_in_memory_store_says_so_and_keeps_what_it_holds() {
     let mut stored = 0;
     let error = loop {
         match s.insert_refresh(&refresh(&format!("rt-{stored:06}"), "grant-1", 5000)) {
-            Ok(()) => stored += 1,
+            Ok(family) => {
+                stored += 1;
+                assert_eq!(family, stored, "row ids count from 1");
+            }
             Err(e) => break e,
         }
         assert!(stored < 100_000, "a 256 KiB store never filled up");
     };
     assert!(stored > 100, "only {stored} tokens fit in 256 KiB");
     assert!(error.to_string().contains("database or disk is full"), "{error}");
-    assert!(s.refresh_token("rt-000000").unwrap().is_some(), "earlier rows are kept");
-    assert!(s.refresh_token(&format!("rt-{:06}", stored - 1)).unwrap().is_some());
+    assert!(s.refresh_family(1).unwrap().is_some(), "earlier rows are kept");
+    assert!(s.refresh_family(stored).unwrap().is_some());
     // The failed write was rolled back whole; the store still answers and rotates in place.
-    assert!(s.refresh_token(&format!("rt-{stored:06}")).unwrap().is_none());
-    assert!(matches!(s.use_refresh("rt-000000", 60).unwrap(), crate::store::Redemption::Won(_)));
+    assert!(s.refresh_family(stored + 1).unwrap().is_none());
+    assert_eq!(
+        s.rotate_refresh(1, 0, &successor("fh-rt-000000", "rt-next", 60, 5000)).unwrap(),
+        crate::store::Rotation::Rotated
+    );
 }

@@ -1,8 +1,8 @@
 //! Housekeeping: what [`crate::store::Store::purge_expired`] deletes (expired rows, grant
 //! revocations nobody needs any more), what it keeps, and that it deletes in chunks to the end.
 
-use super::{code, interaction, refresh, session, store};
-use crate::store::{PURGE_CHUNK_ROWS, REVOKED_GRANT_RETENTION_SECS, Redemption};
+use super::{code, interaction, refresh, session, store, successor};
+use crate::store::{PURGE_CHUNK_ROWS, REVOKED_GRANT_RETENTION_SECS, Redemption, Rotation};
 
 #[test]
 fn purge_removes_expired_rows_only() {
@@ -13,10 +13,12 @@ fn purge_removes_expired_rows_only() {
     s.insert_interaction(&interaction("ia-new", 300)).unwrap();
     s.insert_code(&code("code-old", "grant-1", 100)).unwrap();
     s.insert_code(&code("code-new", "grant-1", 300)).unwrap();
-    s.insert_refresh(&refresh("rt-old", "grant-1", 100))
-        .unwrap();
-    s.insert_refresh(&refresh("rt-new", "grant-1", 300))
-        .unwrap();
+    let old = s.insert_refresh(&refresh("rt-old", "grant-1", 100)).unwrap();
+    let new = s.insert_refresh(&refresh("rt-new", "grant-1", 300)).unwrap();
+    // Created to expire at 100, rotated to a successor that expires at 300: kept.
+    let rotated = s.insert_refresh(&refresh("rt-rotated", "grant-1", 100)).unwrap();
+    let next = successor("fh-rt-rotated", "rt-rotated-2", 50, 300);
+    assert_eq!(s.rotate_refresh(rotated, 0, &next).unwrap(), Rotation::Rotated);
 
     assert_eq!(s.purge_expired(99).unwrap(), 0);
     assert_eq!(s.purge_expired(100).unwrap(), 4);
@@ -26,11 +28,12 @@ fn purge_removes_expired_rows_only() {
     assert_eq!(s.session("sess-old", 0).unwrap(), None);
     assert_eq!(s.interaction("ia-old", 0).unwrap(), None);
     assert_eq!(s.redeem_code("code-old", 0).unwrap(), Redemption::Unknown);
-    assert_eq!(s.refresh_token("rt-old").unwrap(), None);
+    assert_eq!(s.refresh_family(old).unwrap(), None);
     // The rest is intact.
     assert!(s.session("sess-new", 0).unwrap().is_some());
     assert!(s.interaction("ia-new", 0).unwrap().is_some());
-    assert!(s.refresh_token("rt-new").unwrap().is_some());
+    assert!(s.refresh_family(new).unwrap().is_some());
+    assert!(s.refresh_family(rotated).unwrap().is_some());
     assert!(matches!(
         s.redeem_code("code-new", 0).unwrap(),
         Redemption::Won(_)
@@ -72,21 +75,29 @@ fn purge_keeps_grant_revocations_while_needed() {
 #[test]
 fn purge_deletes_chunk_after_chunk_to_the_end() {
     let s = store();
-    // Two and a half chunks of expired refresh tokens, exactly one chunk of expired sessions.
-    let tokens = 2 * PURGE_CHUNK_ROWS + PURGE_CHUNK_ROWS / 2;
-    for i in 0..tokens {
-        s.insert_refresh(&refresh(&format!("rt-{i}"), "grant-1", 100)).unwrap();
+    // Two and a half chunks of expired refresh families (scanned by windows of row ids: a live one
+    // in the middle, another at the end), exactly one chunk of expired sessions.
+    let families = 2 * PURGE_CHUNK_ROWS + PURGE_CHUNK_ROWS / 2;
+    let mut live = Vec::new();
+    for i in 0..families {
+        let expires_at = if i == PURGE_CHUNK_ROWS + 7 { 300 } else { 100 };
+        let family = s.insert_refresh(&refresh(&format!("rt-{i}"), "grant-1", expires_at)).unwrap();
+        if expires_at == 300 {
+            live.push(family);
+        }
     }
     for i in 0..PURGE_CHUNK_ROWS {
         s.insert_session(&session(&format!("sess-{i}"), 100)).unwrap();
     }
-    s.insert_refresh(&refresh("rt-live", "grant-1", 300)).unwrap();
+    live.push(s.insert_refresh(&refresh("rt-live", "grant-1", 300)).unwrap());
     s.insert_session(&session("sess-live", 300)).unwrap();
 
-    let expected = u64::try_from(tokens + PURGE_CHUNK_ROWS).unwrap();
+    let expected = u64::try_from(families - 1 + PURGE_CHUNK_ROWS).unwrap();
     assert_eq!(s.purge_expired(100).unwrap(), expected);
     assert_eq!(s.purge_expired(100).unwrap(), 0);
-    assert_eq!(s.refresh_token(&format!("rt-{}", tokens - 1)).unwrap(), None);
-    assert!(s.refresh_token("rt-live").unwrap().is_some());
+    assert_eq!(s.refresh_family(families - 1).unwrap(), None);
+    for family in live {
+        assert!(s.refresh_family(family).unwrap().is_some(), "family {family}");
+    }
     assert!(s.session("sess-live", 0).unwrap().is_some());
 }

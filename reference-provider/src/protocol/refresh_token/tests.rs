@@ -1,0 +1,105 @@
+//! The token format and the standing of a presented token in its family, without a store.
+
+use super::{RefreshToken, Standing, format};
+use crate::random::fingerprint;
+use crate::store::RefreshRecord;
+
+const FAMILY_SECRET: &str = "fam1lySecret-16bytes_x";
+const SECRET: &str = "tokenSecret-32bytes-0123456789abcdefghijklm";
+
+/// A family at generation 3 whose current token has secret [`SECRET`].
+fn family() -> RefreshRecord {
+    RefreshRecord {
+        family: 42,
+        family_hash: fingerprint(FAMILY_SECRET),
+        generation: 3,
+        token_hash: fingerprint(SECRET),
+        legacy_hash: None,
+        grant_id: "grant-1".to_owned(),
+        client_id: "rp".to_owned(),
+        user_sub: "sub-ada".to_owned(),
+        scope: "openid offline_access".to_owned(),
+        auth_time: 10,
+        claims_request: None,
+        created_at: 10,
+        expires_at: 1000,
+        revoked_at: None,
+    }
+}
+
+fn standing(token: &str, record: &RefreshRecord) -> Option<Standing> {
+    RefreshToken::parse(token).expect("a well-formed token").standing(record)
+}
+
+#[test]
+fn a_token_is_four_parts_and_parses_back() {
+    let text = format(42, 3, FAMILY_SECRET, SECRET);
+    assert_eq!(text, format!("42.3.{FAMILY_SECRET}.{SECRET}"));
+    let parsed = RefreshToken::parse(&text).unwrap();
+    assert_eq!((parsed.family, parsed.generation), (42, 3));
+    assert_eq!((parsed.family_secret, parsed.secret), (FAMILY_SECRET, SECRET));
+    assert_eq!(RefreshToken::parse("0.0.a.b").map(|t| (t.family, t.generation)), Some((0, 0)));
+    assert_eq!(RefreshToken::parse("999999999999999999.1.a.b").map(|t| t.family), Some(999_999_999_999_999_999));
+}
+
+#[test]
+fn malformed_tokens_do_not_parse() {
+    for bad in [
+        "",
+        "42",
+        "42.3.a",
+        "42.3.a.b.c",
+        "42.3..b",
+        "42.3.a.",
+        ".3.a.b",
+        "042.3.a.b",
+        "42.03.a.b",
+        "+42.3.a.b",
+        "-1.3.a.b",
+        "42.-3.a.b",
+        "4 2.3.a.b",
+        "1000000000000000000.3.a.b",
+        "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0",
+    ] {
+        assert_eq!(RefreshToken::parse(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn debug_output_shows_no_secret() {
+    let text = format(42, 3, FAMILY_SECRET, SECRET);
+    let shown = format!("{:?}", RefreshToken::parse(&text).unwrap());
+    assert!(shown.contains("42") && shown.contains('3'), "{shown}");
+    assert!(!shown.contains(FAMILY_SECRET) && !shown.contains(SECRET), "{shown}");
+}
+
+#[test]
+fn the_current_generation_with_its_secret_is_current() {
+    assert_eq!(standing(&format(42, 3, FAMILY_SECRET, SECRET), &family()), Some(Standing::Current));
+}
+
+#[test]
+fn an_older_generation_of_the_family_is_used_whatever_its_secret() {
+    // The store keeps no hash of a used token's secret: the family secret proves the token came
+    // from the family, which is all reuse detection needs.
+    for generation in [0, 1, 2] {
+        let token = format(42, generation, FAMILY_SECRET, "anyOldSecret");
+        assert_eq!(standing(&token, &family()), Some(Standing::Used), "generation {generation}");
+    }
+}
+
+#[test]
+fn tokens_outside_the_family_are_unknown() {
+    let record = family();
+    // Another family secret (a guessed row id, or a row id reused after a purge).
+    assert_eq!(standing(&format(42, 2, "anotherFamilySecret___", SECRET), &record), None);
+    assert_eq!(standing(&format(42, 3, "anotherFamilySecret___", SECRET), &record), None);
+    // The current generation with a wrong secret.
+    assert_eq!(standing(&format(42, 3, FAMILY_SECRET, "wrongSecret"), &record), None);
+    // A generation the family has not reached.
+    assert_eq!(standing(&format(42, 4, FAMILY_SECRET, SECRET), &record), None);
+    // A carried-over family that has not rotated yet has no family secret: no new-format token
+    // belongs to it.
+    let legacy = RefreshRecord { family_hash: String::new(), generation: 0, ..family() };
+    assert_eq!(standing(&format(42, 0, "", SECRET).replace("..", ".x."), &legacy), None);
+}
