@@ -20,10 +20,10 @@ const POOL_PASSWORD: &str = "load-password";
 /// minutes, as its access tokens, instead of the provider's 30 days and one day.
 pub const LOAD_LIFETIME_SECS: i64 = 600;
 
-/// The embedded load provider's lifetimes. Every login flow leaves a session and a refresh
-/// token behind, and every rotation a used refresh token (kept until it expires, to catch its
-/// reuse); with these lifetimes the in-memory store holds about ten minutes of traffic, purged
-/// as it expires, so a soak run of hours neither fills the store nor keeps growing.
+/// The embedded load provider's lifetimes. Every login flow leaves a session, a code and a
+/// refresh-token family behind (a rotation rewrites its family in place); with these lifetimes
+/// the in-memory store holds about ten minutes of logins, purged as they expire, so a soak run of
+/// hours neither fills the store nor keeps growing.
 pub fn load_lifetimes() -> Lifetimes {
     Lifetimes { refresh_secs: LOAD_LIFETIME_SECS, session_secs: LOAD_LIFETIME_SECS, ..Lifetimes::default() }
 }

@@ -49,17 +49,18 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_millis(5000);
 pub const MEMORY_STORE_MAX_BYTES: i64 = 2_147_483_391;
 
 /// Page size of an in-memory store (a file's stays SQLite's 4096). Every commit copies each page
-/// it changed twice (into the in-memory rollback journal, then into the `memdb` file), and a
-/// refresh grant's rotation changes about four pages; half-size pages cut the instructions of a
-/// rotation by 9 % at 100k stored tokens (`callgrind`, a scratch copy of the rotation).
+/// it changed twice (into the in-memory rollback journal, then into the `memdb` file); half-size
+/// pages cut the instructions of a rotation by 9 % at 100k stored tokens when a rotation changed
+/// about four pages (`callgrind`, a scratch copy of the rotation of schema version 2; a
+/// family's rotation changes one).
 pub const MEMORY_STORE_PAGE_SIZE: i64 = 2048;
 
 /// Pages a file store's write-ahead log grows to before a commit copies it back into the
-/// database (SQLite's default is 1,000, 4 MB). A refresh grant's rotation writes about four pages
-/// to the log, and a checkpoint writes the latest copy of each page the log holds once, so a longer
-/// log writes the pages every rotation touches (the tables' last pages, the B-trees' upper
-/// levels) back less often: a rotation on a file took about a quarter less time in a scratch copy
-/// (79 → 55–62 µs), the log file growing to about 40 MB.
+/// database (SQLite's default is 1,000, 4 MB). A checkpoint writes the latest copy of each page
+/// the log holds once, so a longer log writes the pages every request touches (the tables' last
+/// pages, the B-trees' upper levels, a busy family's row) back less often: a rotation of schema
+/// version 2 (four pages) on a file took about a quarter less time in a scratch copy (79 → 55–62
+/// µs), the log file growing to about 40 MB.
 pub const WAL_AUTOCHECKPOINT_PAGES: i64 = 10_000;
 
 /// Capacity of the per-connection prepared statement cache (the store uses about 35 statements).
@@ -178,13 +179,14 @@ impl Store {
     /// temporary number past the end of the file), which the splits of an index of random keys
     /// such as token hashes often do; so commits cost time in proportion to the database's size
     /// (a rotation-like transaction, one `UPDATE` and one `INSERT`, went from 10 to 35 µs
-    /// between 40k and 320k rows; flat at 8–9 µs in memdb). A private `memdb` name (no leading `/`) is never shared with another connection.
+    /// between 40k and 320k rows; flat at 8–9 µs in memdb). A private `memdb` name (no leading
+    /// `/`) is never shared with another connection.
     ///
     /// Its pages are [`MEMORY_STORE_PAGE_SIZE`] bytes. Its size cap is raised from memdb's
     /// default 1 GiB to [`MEMORY_STORE_MAX_BYTES`], the largest
-    /// block SQLite allocates (the file is one block): about ten million refresh tokens (~205
-    /// bytes each with their indexes). Past it, writes fail with SQLite's "database or disk is
-    /// full"; a run that needs more uses a file.
+    /// block SQLite allocates (the file is one block): about twelve million refresh-token
+    /// families (~172 bytes each; a rotation rewrites its family and adds nothing). Past it,
+    /// writes fail with SQLite's "database or disk is full"; a run that needs more uses a file.
     pub fn open_in_memory() -> Result<Store> {
         Self::open_in_memory_capped(MEMORY_STORE_MAX_BYTES)
     }

@@ -197,10 +197,12 @@ impl Store {
 }
 
 /// Rows [`Store::purge_expired`] deletes per statement, or refresh families it scans per
-/// statement (one transaction each, the store unlocked between two): a long run's expired rows delay other requests by one chunk at a time instead
-/// of by the whole purge. Measured in memory, 120,000 expired refresh tokens: the longest wait
-/// of a concurrent lookup went from 330 ms (one transaction) to 6–11 ms, for twice the purge's
-/// CPU (each chunk writes the index pages it touches again).
+/// statement (one transaction each, the store unlocked between two): a long run's expired rows
+/// delay other requests by one chunk at a time instead of by the whole purge. Measured in memory
+/// (`examples/purge_stall.rs`), 120,000 expired rows of a table with an `expires_at` index (the
+/// refresh tokens of schema version 2): the longest wait of a concurrent lookup went from 330 ms
+/// (one transaction) to 6–11 ms, for twice the purge's CPU (each chunk writes the index pages it
+/// touches again); 120,000 expired refresh families: 59–78 ms of purge, 0.5–0.7 ms longest wait.
 pub const PURGE_CHUNK_ROWS: i64 = 1_000;
 
 /// One chunk of expired rows of each table with an `expires_at` index (`?1` now, `?2` the chunk
