@@ -166,15 +166,13 @@ impl Store {
                 }
             }
         }
-        // Families have no index on expires_at (a rotation would move its entry): they are
-        // scanned by windows of row ids, each window one statement.
-        let last: i64 = self.lock().prepare_cached("SELECT IFNULL(MAX(rowid), 0) FROM refresh_families")?.query_row([], |r| r.get(0))?;
+        let last: i64 = self
+            .lock()
+            .prepare_cached("SELECT IFNULL(MAX(rowid), 0) FROM refresh_families")?
+            .query_row([], |r| r.get(0))?;
         let mut from: i64 = 0;
         while from < last {
-            let n = self
-                .lock()
-                .prepare_cached("DELETE FROM refresh_families WHERE rowid > ?2 AND rowid <= ?2 + ?3 AND expires_at <= ?1")?
-                .execute(params![now, from, PURGE_CHUNK_ROWS])?;
+            let n = self.lock().prepare_cached(PURGE_FAMILIES)?.execute(params![now, from, PURGE_CHUNK_ROWS])?;
             deleted = deleted.saturating_add(count(n));
             from = from.saturating_add(PURGE_CHUNK_ROWS);
         }
@@ -212,6 +210,12 @@ const PURGE_EXPIRED: [&str; 3] = [
     "DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at <= ?1 LIMIT ?2)",
     "DELETE FROM interactions WHERE rowid IN (SELECT rowid FROM interactions WHERE expires_at <= ?1 LIMIT ?2)",
 ];
+
+/// The expired refresh families among the `?3` row ids after `?2` (`?1` now). Families have no
+/// index on `expires_at` (a rotation would move its entry), so they are scanned by windows of
+/// row ids, each a range of the table's own B-tree.
+pub(super) const PURGE_FAMILIES: &str =
+    "DELETE FROM refresh_families WHERE rowid > ?2 AND rowid <= ?2 + ?3 AND expires_at <= ?1";
 
 /// The single-use pattern: the conditional `UPDATE … RETURNING` (the caller whose statement
 /// changed the row wins), else a plain `SELECT` that tells a used value from an unknown one.

@@ -3,6 +3,7 @@
 use super::{RefreshToken, Standing, format};
 use crate::random::fingerprint;
 use crate::store::RefreshRecord;
+use crate::store::tests::refresh;
 
 const FAMILY_SECRET: &str = "fam1lySecret-16bytes_x";
 const SECRET: &str = "tokenSecret-32bytes-0123456789abcdefghijklm";
@@ -14,16 +15,7 @@ fn family() -> RefreshRecord {
         family_hash: fingerprint(FAMILY_SECRET),
         generation: 3,
         token_hash: fingerprint(SECRET),
-        legacy_hash: None,
-        grant_id: "grant-1".to_owned(),
-        client_id: "rp".to_owned(),
-        user_sub: "sub-ada".to_owned(),
-        scope: "openid offline_access".to_owned(),
-        auth_time: 10,
-        claims_request: None,
-        created_at: 10,
-        expires_at: 1000,
-        revoked_at: None,
+        ..refresh("family-42", "grant-1", 1000)
     }
 }
 

@@ -157,7 +157,7 @@ pub(super) fn code(code_hash: &str, grant_id: &str, expires_at: i64) -> CodeReco
 }
 
 /// A new refresh family named `name` (its hashes say the name: the store never checks them).
-pub(super) fn refresh(name: &str, grant_id: &str, expires_at: i64) -> RefreshRecord {
+pub(crate) fn refresh(name: &str, grant_id: &str, expires_at: i64) -> RefreshRecord {
     RefreshRecord {
         family: 0,
         family_hash: format!("fh-{name}"),

@@ -2,6 +2,7 @@
 //! revocations nobody needs any more), what it keeps, and that it deletes in chunks to the end.
 
 use super::{code, interaction, refresh, session, store, successor};
+use crate::store::tokens::PURGE_FAMILIES;
 use crate::store::{PURGE_CHUNK_ROWS, REVOKED_GRANT_RETENTION_SECS, Redemption, Rotation};
 
 #[test]
@@ -100,4 +101,20 @@ fn purge_deletes_chunk_after_chunk_to_the_end() {
         assert!(s.refresh_family(family).unwrap().is_some(), "family {family}");
     }
     assert!(s.session("sess-live", 0).unwrap().is_some());
+}
+
+#[test]
+fn expired_families_are_found_by_row_id_ranges_not_by_scanning_the_table() {
+    // A full scan per window would make a purge quadratic in the number of families.
+    let s = store();
+    let conn = s.lock();
+    let plan: Vec<String> = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {PURGE_FAMILIES}"))
+        .unwrap()
+        .query_map(rusqlite::params![100, 0, PURGE_CHUNK_ROWS], |r| r.get(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(plan.len(), 1, "{plan:?}");
+    assert!(plan[0].contains("USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), "{plan:?}");
 }
