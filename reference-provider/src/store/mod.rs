@@ -38,6 +38,9 @@ pub use records::{
 };
 pub use tokens::{PURGE_CHUNK_ROWS, REVOKED_GRANT_RETENTION_SECS};
 
+#[cfg(test)]
+pub(crate) use schema::create_at_version;
+
 /// Result of a store operation.
 pub type Result<T> = std::result::Result<T, StoreError>;
 

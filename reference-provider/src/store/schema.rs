@@ -179,6 +179,16 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// Makes an empty database of schema `version` (an older one, for tests of upgrades).
+#[cfg(test)]
+pub(crate) fn create_at_version(conn: &Connection, version: u32) -> Result<()> {
+    for sql in MIGRATIONS.iter().take(version as usize) {
+        conn.execute_batch(sql)?;
+    }
+    conn.pragma_update(None, "user_version", version)?;
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -1,4 +1,5 @@
-//! The token format and the standing of a presented token in its family, without a store.
+//! The token format and the standing of a presented token in its family, without a store; and a
+//! database of schema version 2 upgraded under a running provider, in-process.
 
 use super::{RefreshToken, Standing, format};
 use crate::random::fingerprint;
@@ -94,4 +95,64 @@ fn tokens_outside_the_family_are_unknown() {
     // belongs to it.
     let legacy = RefreshRecord { family_hash: String::new(), generation: 0, ..family() };
     assert_eq!(standing(&format(42, 0, "", SECRET).replace("..", ".x."), &legacy), None);
+}
+
+/// The refresh grant, in-process, as demo-client (client_secret_basic).
+fn refresh_grant(provider: &crate::provider::Provider, token: &str) -> Result<Option<String>, String> {
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode("demo-client:demo-client-secret");
+    let params = crate::protocol::Params(vec![
+        ("grant_type".to_owned(), "refresh_token".to_owned()),
+        ("refresh_token".to_owned(), token.to_owned()),
+    ]);
+    match crate::protocol::token::exchange(provider, Some(&format!("Basic {basic}")), &params) {
+        Ok(issued) => Ok(issued.refresh_token),
+        Err(crate::protocol::ProtocolError::OAuth(e)) => Err(e.error.to_owned()),
+        Err(other) => panic!("{other}"),
+    }
+}
+
+#[test]
+fn a_database_of_schema_version_2_keeps_its_unused_refresh_tokens_working() {
+    use std::sync::Arc;
+
+    let dir = crate::store::tests::TempDir::new();
+    let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+    let (live, used) = ("a-version-2-token-0123456789abcdefghijklmnopq", "a-used-version-2-token-0123456789abcdefghij");
+    {
+        let conn = rusqlite::Connection::open(dir.db()).unwrap();
+        crate::store::create_at_version(&conn, 2).unwrap();
+        for (token, used_at) in [(live, None), (used, Some(now - 5))] {
+            conn.execute(
+                "INSERT INTO refresh_tokens VALUES (?1, 'grant-v2', 'demo-client', '248289761001', 'openid profile', ?2, NULL, ?2, ?3, ?4, NULL)",
+                rusqlite::params![fingerprint(token), now - 10, now + 3600, used_at],
+            )
+            .unwrap();
+        }
+    }
+    let store = crate::store::Store::open(&dir.db()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), 3);
+    let mut config = crate::config::Config::demo();
+    config.password_hash = crate::config::PasswordHashCost::cheap();
+    let provider = crate::provider::Provider::new(
+        config,
+        "http://op.test".into(),
+        store,
+        crate::faults::FaultSet::none(),
+        Arc::new(crate::clock::SystemClock),
+        Arc::new(crate::random::SystemRandom),
+    )
+    .unwrap();
+
+    // The unused token of version 2 works once, and its successor is a family token.
+    let next = refresh_grant(&provider, live).unwrap().unwrap();
+    let parsed = RefreshToken::parse(&next).unwrap();
+    assert_eq!(parsed.generation, 1);
+    assert_eq!(refresh_grant(&provider, &next).map(|t| t.is_some()), Ok(true));
+    // A used one of version 2 was dropped: unknown, nothing revoked.
+    assert_eq!(refresh_grant(&provider, used), Err("invalid_grant".to_owned()));
+    assert!(!provider.store.grant_revoked("grant-v2").unwrap());
+    // The carried-over token again: reuse, the grant goes.
+    assert_eq!(refresh_grant(&provider, live), Err("invalid_grant".to_owned()));
+    assert!(provider.store.grant_revoked("grant-v2").unwrap());
 }

@@ -23,10 +23,10 @@ use super::{
 };
 
 /// A unique directory under the system temp dir, removed with its contents on drop.
-pub(super) struct TempDir(PathBuf);
+pub(crate) struct TempDir(PathBuf);
 
 impl TempDir {
-    pub(super) fn new() -> TempDir {
+    pub(crate) fn new() -> TempDir {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -48,7 +48,7 @@ impl TempDir {
     }
 
     /// A database file path inside this directory.
-    pub(super) fn db(&self) -> PathBuf {
+    pub(crate) fn db(&self) -> PathBuf {
         self.0.join("provider.sqlite")
     }
 }
