@@ -36,7 +36,7 @@ struct Args {
     /// Directory of the SQLite database (overrides the file).
     #[arg(long, conflicts_with = "memory")]
     data_dir: Option<PathBuf>,
-    /// Keep everything in memory (nothing survives a restart; at most 2 GiB, about twelve million logins' refresh tokens; rotations add nothing).
+    /// Keep everything in memory (nothing survives a restart; at most 2 GiB, about twelve million refresh-token families, one per login; rotations add nothing).
     #[arg(long)]
     memory: bool,
     /// Break one rule on purpose (repeatable); see --list-faults.
