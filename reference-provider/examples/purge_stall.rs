@@ -12,9 +12,11 @@ use std::time::{Duration, Instant};
 
 use reference_provider::store::{RefreshRecord, Store};
 
-fn family(hash: String, expires_at: i64) -> RefreshRecord {
+/// A family stored under a row id spread over the positive range, as the provider's random ones
+/// (`n` ↦ an odd multiple modulo 2^63 is one-to-one, so no two collide).
+fn family(n: u64, hash: String, expires_at: i64) -> RefreshRecord {
     RefreshRecord {
-        family: 0,
+        family: i64::try_from((n + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) & (u64::MAX >> 1)).unwrap_or(1),
         family_hash: hash.clone(),
         generation: 0,
         token_hash: hash,
@@ -39,9 +41,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = Arc::new(Store::open_in_memory()?);
     for i in 0..rows {
         // Scattered hashes, as real token hashes are.
-        store.insert_refresh(&family(format!("{:043}", i.wrapping_mul(2_654_435_761) % 1_000_000_007), 100))?;
+        store.insert_refresh(&family(i, format!("{:043}", i.wrapping_mul(2_654_435_761) % 1_000_000_007), 100))?;
     }
-    let live = store.insert_refresh(&family("live".into(), 1_000))?;
+    let live = store.insert_refresh(&family(rows, "live".into(), 1_000))?;
     let stop = Arc::new(AtomicBool::new(false));
     let reader = {
         let (store, stop) = (Arc::clone(&store), Arc::clone(&stop));

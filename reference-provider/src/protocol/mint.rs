@@ -87,10 +87,17 @@ pub fn id_token_alg(provider: &Provider, client: &ClientRecord) -> SigningAlg {
 pub fn mint(provider: &Provider, grant: &Grant<'_>) -> Result<Issued, ProtocolError> {
     let (mut issued, refresh) = mint_unstored(provider, grant)?;
     if let Some(mut record) = refresh {
-        let first = FirstToken::generate(provider);
-        first.hash_into(&mut record);
-        let family = provider.store.insert_refresh(&record)?;
-        issued.refresh_token = Some(first.text(family));
+        // A random row id taken already (one chance in 2^62 per stored family): draw again.
+        let mut tries = 0;
+        let first = loop {
+            let first = FirstToken::generate(provider);
+            first.fill(&mut record);
+            match provider.store.insert_refresh(&record) {
+                Err(e) if e.is_constraint_violation() && tries < 3 => tries += 1,
+                stored => break stored.map(|_| first)?,
+            }
+        };
+        issued.refresh_token = Some(first.text());
     }
     Ok(issued)
 }

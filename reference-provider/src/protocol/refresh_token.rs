@@ -1,7 +1,8 @@
 //! Refresh tokens as the provider hands them out, and how a presented one is judged.
 //!
 //! A token is `<family>.<generation>.<family secret>.<secret>`: the row id of its family in the
-//! store (`store/refresh_tokens.rs`), its place in the family's chain of rotations, a secret
+//! store (`store/refresh_tokens.rs`; drawn at random, 62 bits, so that it tells nothing of other
+//! grants), its place in the family's chain of rotations, a secret
 //! shared by every token of the family (16 random bytes) and its own secret (32 random bytes,
 //! RFC 6749 10.10), both base64url. The store keeps only the SHA-256 of the two secrets, and of
 //! the current token's secret only, so a rotation rewrites one row.
@@ -53,7 +54,8 @@ impl std::fmt::Debug for RefreshToken<'_> {
 
 impl<'a> RefreshToken<'a> {
     /// Splits `token` into its four parts; `None` unless it has exactly four, the first two
-    /// decimal numbers without sign or leading zero and the last two non-empty.
+    /// decimal numbers that fit an `i64`, without sign or leading zero, and the last two
+    /// non-empty.
     pub fn parse(token: &'a str) -> Option<RefreshToken<'a>> {
         let mut parts = token.split('.');
         let (family, generation) = (decimal(parts.next()?)?, decimal(parts.next()?)?);
@@ -78,9 +80,9 @@ impl<'a> RefreshToken<'a> {
     }
 }
 
-/// A number of at most 18 decimal digits (so it fits an `i64`), without a leading zero.
+/// A decimal number that fits an `i64`, without sign or leading zero.
 fn decimal(s: &str) -> Option<i64> {
-    let digits = (1..=18).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let digits = (1..=19).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     if !digits || (s.len() > 1 && s.starts_with('0')) {
         return None;
     }
@@ -129,28 +131,35 @@ pub fn look_up<'a>(provider: &Provider, token: &'a str) -> Result<Option<Found<'
     Ok(Some(Found { record, grant_revoked, standing, token: None }))
 }
 
-/// The secrets of a new family's first token, before the store assigns the family's row id.
+/// A new family's first token: a random row id for the family (62 bits, so that a token tells
+/// nothing of how many grants came before it) and the two secrets.
 pub struct FirstToken {
+    family: i64,
     family_secret: String,
     secret: String,
 }
 
 impl FirstToken {
-    /// Fresh random secrets.
+    /// A fresh random row id and fresh secrets.
     pub fn generate(provider: &Provider) -> FirstToken {
-        FirstToken { family_secret: provider.token(FAMILY_SECRET_BYTES), secret: provider.token(SECRET_BYTES) }
+        let mut id = [0u8; 8];
+        provider.rng.fill(&mut id);
+        let family = i64::try_from(u64::from_le_bytes(id) >> 2).unwrap_or(1).max(1);
+        FirstToken { family, family_secret: provider.token(FAMILY_SECRET_BYTES), secret: provider.token(SECRET_BYTES) }
     }
 
-    /// Fills in the hashes `record` keeps of these secrets (generation 0).
-    pub fn hash_into(&self, record: &mut RefreshRecord) {
+    /// Fills in the row id `record` is to be stored under and the hashes it keeps of the
+    /// secrets (generation 0).
+    pub fn fill(&self, record: &mut RefreshRecord) {
+        record.family = self.family;
         record.family_hash = fingerprint(&self.family_secret);
         record.token_hash = fingerprint(&self.secret);
         record.generation = 0;
     }
 
-    /// The token's text, once its family is stored as `family`.
-    pub fn text(&self, family: i64) -> String {
-        format(family, 0, &self.family_secret, &self.secret)
+    /// The token's text.
+    pub fn text(&self) -> String {
+        format(self.family, 0, &self.family_secret, &self.secret)
     }
 }
 

@@ -135,6 +135,13 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Whether SQLite refused the write for a constraint (a primary key or unique value taken).
+    pub fn is_constraint_violation(&self) -> bool {
+        matches!(self, StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation)
+    }
+}
+
 /// The provider's persistent store. Cheap to share behind an `Arc`; `Send + Sync`.
 ///
 /// All calls are synchronous and short; from async code call them directly for single-row

@@ -135,8 +135,9 @@ pub struct CodeRecord {
 /// token's own secret.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefreshRecord {
-    /// Row id of the family, named by its tokens (assigned by
-    /// [`Store::insert_refresh`](super::Store::insert_refresh); ignored there).
+    /// Row id of the family, named by its tokens. The provider picks it at random (so that a
+    /// token does not tell how many grants came before it); 0 asks
+    /// [`Store::insert_refresh`](super::Store::insert_refresh) for the next free one.
     pub family: i64,
     /// SHA-256 (base64url) of the family secret; empty for a family carried over from schema
     /// version 2 that has not rotated since.

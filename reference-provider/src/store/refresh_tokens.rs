@@ -17,7 +17,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{RefreshRecord, Result, Rotation, Store, Successor, decode_json_opt, encode_json_opt};
 
-/// Column list of the `INSERT`, after the row id (order matters for [`RawRefresh::from_row`]).
+/// Columns after the row id (order matters for [`RawRefresh::from_row`]).
 macro_rules! refresh_columns {
     () => {
         "family_hash, generation, token_hash, legacy_hash, grant_id, client_id, user_sub, scope,
@@ -93,7 +93,8 @@ impl RawRefresh {
 }
 
 impl Store {
-    /// Stores a new refresh-token family and returns its row id (`r.family` is ignored).
+    /// Stores a new refresh-token family under row id `r.family` (the next free one when 0) and
+    /// returns its row id. Fails with a constraint error if the row id is taken.
     ///
     /// If its grant is already revoked, the family reads as revoked (at the grant's revocation
     /// time): a code exchange that overlaps a grant revocation cannot leave a live token behind.
@@ -105,9 +106,9 @@ impl Store {
         )?;
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(concat!(
-            "INSERT INTO refresh_families (",
+            "INSERT INTO refresh_families (rowid, ",
             refresh_columns!(),
-            ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+            ") VALUES (NULLIF(?14, 0), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
         ))?;
         stmt.execute(params![
             r.family_hash,
@@ -122,7 +123,8 @@ impl Store {
             claims,
             r.created_at,
             r.expires_at,
-            r.revoked_at
+            r.revoked_at,
+            r.family
         ])?;
         Ok(conn.last_insert_rowid())
     }

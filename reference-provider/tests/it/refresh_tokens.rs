@@ -37,6 +37,8 @@ async fn tokens_name_their_family_and_any_older_generation_is_reuse() {
         chain.push(next.unwrap());
     }
     let family = RefreshToken::parse(&chain[0]).unwrap().family;
+    let other = RefreshToken::parse(b.tokens(CONFIDENTIAL).await["refresh_token"].as_str().unwrap()).unwrap().family;
+    assert_ne!(family.abs_diff(other), 1, "family ids are random, not consecutive");
     for (generation, rt) in chain.iter().enumerate() {
         let parsed = RefreshToken::parse(rt).unwrap_or_else(|| panic!("{generation}: not a family token"));
         assert_eq!((parsed.family, parsed.generation), (family, i64::try_from(generation).unwrap()));
@@ -90,6 +92,7 @@ async fn a_carried_over_token_rotates_into_its_family_and_its_reuse_is_detected(
     let hash = fingerprint(legacy);
     let family = store
         .insert_refresh(&RefreshRecord {
+            family: 0,
             family_hash: String::new(),
             token_hash: hash.clone(),
             legacy_hash: Some(hash),

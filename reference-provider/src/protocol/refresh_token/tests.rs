@@ -1,5 +1,6 @@
-//! The token format and the standing of a presented token in its family, without a store; and a
-//! database of schema version 2 upgraded under a running provider, in-process.
+//! The token format and the standing of a presented token in its family, without a store; in
+//! process, a database of schema version 2 upgraded under a running provider, and new families'
+//! random row ids.
 
 use super::{RefreshToken, Standing, format};
 use crate::random::fingerprint;
@@ -32,7 +33,7 @@ fn a_token_is_four_parts_and_parses_back() {
     assert_eq!((parsed.family, parsed.generation), (42, 3));
     assert_eq!((parsed.family_secret, parsed.secret), (FAMILY_SECRET, SECRET));
     assert_eq!(RefreshToken::parse("0.0.a.b").map(|t| (t.family, t.generation)), Some((0, 0)));
-    assert_eq!(RefreshToken::parse("999999999999999999.1.a.b").map(|t| t.family), Some(999_999_999_999_999_999));
+    assert_eq!(RefreshToken::parse("9223372036854775807.1.a.b").map(|t| t.family), Some(i64::MAX));
 }
 
 #[test]
@@ -51,7 +52,8 @@ fn malformed_tokens_do_not_parse() {
         "-1.3.a.b",
         "42.-3.a.b",
         "4 2.3.a.b",
-        "1000000000000000000.3.a.b",
+        "9223372036854775808.3.a.b",
+        "10000000000000000000.3.a.b",
         "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0",
     ] {
         assert_eq!(RefreshToken::parse(bad), None, "{bad:?}");
@@ -97,6 +99,14 @@ fn tokens_outside_the_family_are_unknown() {
     assert_eq!(standing(&format(42, 0, "", SECRET).replace("..", ".x."), &legacy), None);
 }
 
+/// The demo provider (cheap password hashing) over `store`, drawing randomness from `rng`.
+fn demo_provider(store: crate::store::Store, rng: std::sync::Arc<dyn crate::random::TokenSource>) -> crate::provider::Provider {
+    let mut config = crate::config::Config::demo();
+    config.password_hash = crate::config::PasswordHashCost::cheap();
+    let clock = std::sync::Arc::new(crate::clock::SystemClock);
+    crate::provider::Provider::new(config, "http://op.test".into(), store, crate::faults::FaultSet::none(), clock, rng).unwrap()
+}
+
 /// The refresh grant, in-process, as demo-client (client_secret_basic).
 fn refresh_grant(provider: &crate::provider::Provider, token: &str) -> Result<Option<String>, String> {
     use base64::Engine as _;
@@ -132,17 +142,7 @@ fn a_database_of_schema_version_2_keeps_its_unused_refresh_tokens_working() {
     }
     let store = crate::store::Store::open(&dir.db()).unwrap();
     assert_eq!(store.schema_version().unwrap(), 3);
-    let mut config = crate::config::Config::demo();
-    config.password_hash = crate::config::PasswordHashCost::cheap();
-    let provider = crate::provider::Provider::new(
-        config,
-        "http://op.test".into(),
-        store,
-        crate::faults::FaultSet::none(),
-        Arc::new(crate::clock::SystemClock),
-        Arc::new(crate::random::SystemRandom),
-    )
-    .unwrap();
+    let provider = demo_provider(store, Arc::new(crate::random::SystemRandom));
 
     // The unused token of version 2 works once, and its successor is a family token.
     let next = refresh_grant(&provider, live).unwrap().unwrap();
@@ -155,4 +155,61 @@ fn a_database_of_schema_version_2_keeps_its_unused_refresh_tokens_working() {
     // The carried-over token again: reuse, the grant goes.
     assert_eq!(refresh_grant(&provider, live), Err("invalid_grant".to_owned()));
     assert!(provider.store.grant_revoked("grant-v2").unwrap());
+}
+
+/// Randomness whose 8-byte draws (family row ids) are `ids` in turn, then `ids`' last forever;
+/// every other draw is the system's.
+#[derive(Debug)]
+struct FamilyIds {
+    ids: Vec<u64>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl crate::random::TokenSource for FamilyIds {
+    fn fill(&self, out: &mut [u8]) {
+        if out.len() != 8 {
+            return crate::random::SystemRandom.fill(out);
+        }
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed).min(self.ids.len() - 1);
+        out.copy_from_slice(&(self.ids[i] << 2).to_le_bytes());
+    }
+}
+
+/// Mints the demo user's tokens for demo-client through `provider`; the refresh token, or the
+/// error.
+fn mint_for_alice(provider: &crate::provider::Provider) -> Result<String, String> {
+    let client = provider.client("demo-client").unwrap().clone();
+    let user = provider.user("248289761001").unwrap().clone();
+    let grant = crate::protocol::mint::Grant {
+        client: &client,
+        user: Some(&user),
+        scopes: vec!["openid".to_owned()],
+        grant_id: "grant-minted",
+        auth_time: Some(1),
+        nonce: None,
+        claims_request: None,
+        with_refresh: true,
+        refreshed: false,
+    };
+    crate::protocol::mint::mint(provider, &grant).map(|i| i.refresh_token.unwrap()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn a_new_family_draws_a_random_row_id_again_when_it_is_taken() {
+    use std::sync::Arc;
+
+    let store = crate::store::Store::open_in_memory().unwrap();
+    for taken in [7, 8] {
+        store.insert_refresh(&RefreshRecord { family: taken, ..refresh("taken", "grant-taken", 1000) }).unwrap();
+    }
+    // Ids 7 and 8 are taken, 9 is free: the mint lands on 9.
+    let provider = demo_provider(store, Arc::new(FamilyIds { ids: vec![7, 8, 9], next: 0.into() }));
+    let token = mint_for_alice(&provider).unwrap();
+    assert_eq!(RefreshToken::parse(&token).map(|t| (t.family, t.generation)), Some((9, 0)));
+    assert_eq!(refresh_grant(&provider, &token).map(|t| t.is_some()), Ok(true));
+    // Only taken ids: after three draws more, the mint fails rather than loop.
+    let stuck = demo_provider(crate::store::Store::open_in_memory().unwrap(), Arc::new(FamilyIds { ids: vec![7], next: 0.into() }));
+    stuck.store.insert_refresh(&RefreshRecord { family: 7, ..refresh("taken", "grant-taken", 1000) }).unwrap();
+    let error = mint_for_alice(&stuck).unwrap_err();
+    assert!(error.contains("constraint"), "{error}");
 }

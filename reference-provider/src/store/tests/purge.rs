@@ -2,7 +2,7 @@
 //! revocations nobody needs any more), what it keeps, and that it deletes in chunks to the end.
 
 use super::{code, interaction, refresh, session, store, successor};
-use crate::store::tokens::PURGE_FAMILIES;
+use crate::store::tokens::{FAMILY_WINDOW, PURGE_FAMILIES};
 use crate::store::{PURGE_CHUNK_ROWS, REVOKED_GRANT_RETENTION_SECS, Redemption, Rotation};
 
 #[test]
@@ -108,13 +108,43 @@ fn expired_families_are_found_by_row_id_ranges_not_by_scanning_the_table() {
     // A full scan per window would make a purge quadratic in the number of families.
     let s = store();
     let conn = s.lock();
-    let plan: Vec<String> = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {PURGE_FAMILIES}"))
-        .unwrap()
-        .query_map(rusqlite::params![100, 0, PURGE_CHUNK_ROWS], |r| r.get(3))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    assert_eq!(plan.len(), 1, "{plan:?}");
-    assert!(plan[0].contains("USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), "{plan:?}");
+    let plan = |sql: &str, params: &[i64]| -> Vec<String> {
+        conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(rusqlite::params_from_iter(params), |r| r.get(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let window = plan(FAMILY_WINDOW, &[0, PURGE_CHUNK_ROWS]);
+    assert!(window.iter().any(|p| p.contains("USING INTEGER PRIMARY KEY (rowid>?)")), "{window:?}");
+    assert!(window.iter().all(|p| !p.starts_with("SCAN refresh_families") && !p.contains("TEMP B-TREE")), "{window:?}");
+    let delete = plan(PURGE_FAMILIES, &[100, 0, PURGE_CHUNK_ROWS]);
+    assert_eq!(delete.len(), 1, "{delete:?}");
+    assert!(delete[0].contains("USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"), "{delete:?}");
+}
+
+#[test]
+fn purge_walks_families_with_sparse_random_row_ids_to_the_end() {
+    let s = store();
+    // Row ids spread over the whole positive range, as the provider picks them.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut live = Vec::new();
+    let total = 2 * PURGE_CHUNK_ROWS + 17;
+    for i in 0..total {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let expires_at = if i % 100 == 0 { 300 } else { 100 };
+        let family = i64::try_from(state >> 1).unwrap().max(1);
+        let record = crate::store::RefreshRecord { family, ..refresh(&format!("rt-{i}"), "grant-1", expires_at) };
+        let family = s.insert_refresh(&record).unwrap();
+        if expires_at == 300 {
+            live.push(family);
+        }
+    }
+    let kept = i64::try_from(live.len()).unwrap();
+    assert_eq!(s.purge_expired(100).unwrap(), u64::try_from(total - kept).unwrap());
+    for family in live {
+        assert!(s.refresh_family(family).unwrap().is_some(), "family {family}");
+    }
+    assert_eq!(s.purge_expired(300).unwrap(), u64::try_from(kept).unwrap());
 }

@@ -15,13 +15,18 @@ fn families_are_stored_under_their_row_id_read_back_and_revoked() {
     let s = store();
     let mut r = refresh("rt-1", "grant-1", 1000);
     r.claims_request = Some(serde_json::json!({"id_token": {"acr": null}}));
-    r.family = 99; // ignored: the store assigns the row id
+    r.family = 4_611_686_018_427_387_903; // chosen by the caller (the provider: at random)
     let first = s.insert_refresh(&r).unwrap();
-    let second = s.insert_refresh(&refresh("rt-2", "grant-1", 1000)).unwrap();
+    assert_eq!(first, r.family);
+    let second = s.insert_refresh(&refresh("rt-2", "grant-1", 1000)).unwrap(); // 0: the store picks
     assert_ne!(first, second);
-    assert_eq!(s.refresh_family(first).unwrap(), Some((stored(&r, first), false)));
+    assert_eq!(s.refresh_family(first).unwrap(), Some((r.clone(), false)));
     assert_eq!(s.refresh_family(second).unwrap().unwrap().0.token_hash, "th-rt-2");
     assert_eq!(s.refresh_family(second + 1).unwrap(), None);
+    // A row id already taken is refused, and the family holding it is untouched.
+    let taken = RefreshRecord { family: first, ..refresh("rt-3", "grant-3", 1000) };
+    assert!(s.insert_refresh(&taken).unwrap_err().is_constraint_violation());
+    assert_eq!(s.refresh_family(first).unwrap().unwrap().0.grant_id, "grant-1");
 
     s.revoke_refresh(first, 70).unwrap();
     s.revoke_refresh(first, 80).unwrap();
