@@ -2,10 +2,10 @@
 //!
 //! A token is `<family>.<generation>.<family secret>.<secret>`: the row id of its family in the
 //! store (`store/refresh_tokens.rs`; drawn at random, 62 bits, so that it tells nothing of other
-//! grants), its place in the family's chain of rotations, a secret
-//! shared by every token of the family (16 random bytes) and its own secret (32 random bytes,
-//! RFC 6749 10.10), both base64url. The store keeps only the SHA-256 of the two secrets, and of
-//! the current token's secret only, so a rotation rewrites one row.
+//! grants), its place in the family's chain of rotations, a secret shared by every token of the
+//! family (16 random bytes) and its own secret (32 random bytes, RFC 6749 10.10), both base64url.
+//! The store keeps only the SHA-256 of the two secrets, and of the current token's secret only,
+//! so a rotation rewrites one row.
 //!
 //! A presented token is:
 //! - the family's **current** token when its generation is the family's and its secret hashes to
