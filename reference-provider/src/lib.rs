@@ -1,6 +1,6 @@
 //! The reference OpenID provider: a complete, persistent, fault-injectable OP built on axum.
 //!
-//! - [`routes`] is the HTTP edge (thin axum handlers); [`protocol`] holds the decisions in
+//! - `routes` is the HTTP edge (thin axum handlers); [`protocol`] holds the decisions in
 //!   plain Rust; [`store`] is SQLite; [`keys`] signs with aws-lc-rs (keys parsed once).
 //! - [`app`] returns the `Router` (tests drive it with `oneshot`); [`start`] binds a socket and
 //!   serves it in the background (the harness embeds the provider this way).

@@ -148,7 +148,7 @@ impl LoadReport {
     /// per completed login flow when the login flows produced at least half of the token
     /// responses (a login-flow scenario, not a refresh loop with one login per user), per token
     /// response, each only when it is a fair share of the requests (at least one in
-    /// [`FAIR_SHARE`]: a userinfo run's few logins are not its work), and per HTTP request
+    /// 20, `FAIR_SHARE`: a userinfo run's few logins are not its work), and per HTTP request
     /// whenever there were some. Empty when the CPU time is unknown.
     pub fn cpu_us_per_unit(&self) -> Vec<(f64, &'static str)> {
         let Some(cpu_ms) = self.process_cpu_ms else { return Vec::new() };
