@@ -1,6 +1,7 @@
 //! Criterion: verifying a typical ID token per algorithm. `ours` is the harness's
 //! `UnverifiedJwt::parse` then `verify_signature` with a `PublicKey` built once from the JWK
-//! (`verify_hmac` with the secret for HS256); `raw` is a pre-parsed aws-lc-rs key over the same
+//! (`verify_hmac` with the secret prepared once for HS256); `ours_signature_step` is the same
+//! verification on a token already parsed; `raw` is a pre-parsed aws-lc-rs key over the same
 //! signing input and signature (`ParsedPublicKey::verify_sig`, `hmac::verify`).
 //!
 //! Run: `cargo bench --bench jwt_verify` (the CLI equivalent: `oidc-harness bench`).
@@ -20,6 +21,9 @@ fn jwt_verify(c: &mut Criterion) {
         fixture.raw_verify().expect("raw verifies");
         let mut group = c.benchmark_group(format!("verify/{alg}"));
         group.bench_function("ours", |b| b.iter(|| black_box(fixture.ours_verify())));
+        group.bench_function("ours_signature_step", |b| {
+            b.iter(|| black_box(fixture.ours_verify_signature()))
+        });
         group.bench_function("raw", |b| b.iter(|| black_box(fixture.raw_verify())));
         group.finish();
     }

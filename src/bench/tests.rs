@@ -79,6 +79,7 @@ fn ratio_is_ours_over_raw_and_absent_without_ours() {
         ours_per_sec: Some(900.0),
         raw_per_sec: 1000.0,
         median_ratio: None,
+        signature_step_ratio: None,
     };
     assert_eq!(row.ratio(), Some(0.9));
     // The median of the slice pairs, when measured, is the judged figure.
@@ -131,6 +132,7 @@ fn every_fixture_signs_and_verifies_on_both_sides() {
         assert_eq!(f.raw_sign(), Ok(()), "{alg} raw sign");
         assert_eq!(f.raw_verify(), Ok(()), "{alg} raw verify");
         assert_eq!(f.ours_verify(), Ok(()), "{alg} ours verify");
+        assert_eq!(f.ours_verify_signature(), Ok(()), "{alg} ours signature step");
         assert_eq!(f.ours_sign().is_ok(), alg.signed_by_us(), "{alg} ours sign");
         let header: Value = serde_json::from_slice(
             &URL_SAFE_NO_PAD
@@ -234,6 +236,9 @@ fn run_yields_a_row_per_alg_operation_and_thread_count() {
             .filter(|r| r.alg == BenchAlg::Es256)
             .all(|r| r.ours_per_sec.is_some())
     );
+    // Verify rows carry the signature step alone; sign rows do not.
+    assert!(rows.iter().all(|r| r.signature_step_ratio.is_some()
+        == (r.operation == Operation::Verify)));
 }
 
 fn sample_rows() -> Vec<Row> {
@@ -245,6 +250,7 @@ fn sample_rows() -> Vec<Row> {
             ours_per_sec: Some(1950.4),
             raw_per_sec: 2000.0,
             median_ratio: Some(0.96),
+            signature_step_ratio: None,
         },
         Row {
             alg: BenchAlg::Hs256,
@@ -253,6 +259,7 @@ fn sample_rows() -> Vec<Row> {
             ours_per_sec: None,
             raw_per_sec: 1_351_000.0,
             median_ratio: None,
+            signature_step_ratio: None,
         },
         Row {
             alg: BenchAlg::Hs256,
@@ -261,6 +268,16 @@ fn sample_rows() -> Vec<Row> {
             ours_per_sec: Some(200_000.0),
             raw_per_sec: 1_000_000.0,
             median_ratio: None,
+            signature_step_ratio: Some(0.5),
+        },
+        Row {
+            alg: BenchAlg::Hs256,
+            operation: Operation::Verify,
+            threads: 2,
+            ours_per_sec: Some(400_000.0),
+            raw_per_sec: 1_000_000.0,
+            median_ratio: Some(0.41),
+            signature_step_ratio: Some(0.95),
         },
     ]
 }
@@ -283,14 +300,22 @@ fn table_shows_rates_ratio_bar_and_notes() {
         lines[2]
     );
     assert!(
-        lines[3].contains("0.20") && lines[3].ends_with("NO"),
+        lines[3].contains("0.20") && lines[3].contains("0.50") && lines[3].ends_with("NO"),
         "{}",
         lines[3]
     );
+    // Under the bar on the whole path, over it on the signature step alone.
+    assert!(
+        lines[4].contains("0.41") && lines[4].contains("0.95") && lines[4].ends_with("sig"),
+        "{}",
+        lines[4]
+    );
+    assert!(text.contains("the bar is judged on the signature step there"));
     assert!(text.contains("thread CPU time"));
     assert!(text.contains("no code path of ours signs ES384 or HS256"));
     let without_na = render_table(&sample_rows()[..1], TimeSource::Wall);
     assert!(!without_na.contains("no code path"));
+    assert!(!without_na.contains("judged on the signature step"));
     assert!(without_na.contains("wall time per worker thread"));
 }
 
@@ -298,18 +323,20 @@ fn table_shows_rates_ratio_bar_and_notes() {
 fn json_has_the_documented_fields_with_null_for_na() {
     let json: Value = serde_json::from_str(&to_json(&sample_rows()).unwrap()).unwrap();
     let rows = json.as_array().unwrap();
-    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.len(), 4);
     let mut fields: Vec<&String> = rows[0].as_object().unwrap().keys().collect();
     fields.sort();
     assert_eq!(
         fields,
         [
             "alg",
+            "bar",
             "operation",
             "ours_per_sec",
             "ratio",
             "ratio_of_totals",
             "raw_per_sec",
+            "signature_step_ratio",
             "threads"
         ]
     );
@@ -322,6 +349,12 @@ fn json_has_the_documented_fields_with_null_for_na() {
     assert_eq!(rows[1]["ours_per_sec"], Value::Null);
     assert_eq!(rows[1]["ratio"], Value::Null);
     assert_eq!(rows[1]["ratio_of_totals"], Value::Null);
+    assert_eq!(rows[1]["bar"], "n/a");
+    assert_eq!(rows[0]["bar"], "whole_path");
+    assert_eq!(rows[0]["signature_step_ratio"], Value::Null);
+    assert_eq!(rows[2]["bar"], "missed");
+    assert_eq!(rows[3]["signature_step_ratio"], 0.95);
+    assert_eq!(rows[3]["bar"], "signature_step");
 }
 
 #[test]

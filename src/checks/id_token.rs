@@ -11,7 +11,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::{Check, Level, Verdict};
-use crate::jose::{Jwks, UnverifiedJwt};
+use crate::jose::{HmacSecret, Jwks, UnverifiedJwt};
 
 pub mod claims;
 pub mod header;
@@ -38,8 +38,8 @@ pub struct IdTokenEvidence {
     pub parse_error: Option<String>,
     /// The provider's JWK Set, when it was fetched (shared, not copied per token).
     pub jwks: Option<Arc<Jwks>>,
-    /// The client secret, for HS* ID tokens (never printed).
-    pub client_secret: Option<String>,
+    /// The client secret as HMAC keys, for HS* ID tokens (prepared once per client; never printed).
+    pub client_secret: Option<HmacSecret>,
     /// The issuer identifier expected (from discovery / the target profile).
     pub issuer: String,
     /// The client's `client_id`.
@@ -72,7 +72,7 @@ impl fmt::Debug for IdTokenEvidence {
         f.debug_struct("IdTokenEvidence")
             .field("jwt", &self.jwt)
             .field("parse_error", &self.parse_error)
-            .field("client_secret", &redacted(&self.client_secret))
+            .field("client_secret", &self.client_secret)
             .field("issuer", &self.issuer)
             .field("client_id", &self.client_id)
             .field("nonce_sent", &self.nonce_sent)

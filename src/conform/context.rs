@@ -11,7 +11,7 @@ use crate::discovery::ProviderMetadata;
 use crate::http::Agent;
 use crate::jose::{Jwks, UnverifiedJwt};
 use crate::checks::IdTokenEvidence;
-use crate::target::{ClientProfile, Target};
+use crate::target::{ClientProfile, Secret, Target};
 
 /// The provider's endpoints as advertised (only those that parse as URLs).
 #[derive(Debug, Clone)]
@@ -69,7 +69,7 @@ impl Ctx {
         let mut ev = IdTokenEvidence::from_raw(token);
         ev.encryption_registered = client.id_token_encryption().is_some();
         ev.jwks = self.jwks.clone();
-        ev.client_secret = client.client_secret.as_ref().map(|s| s.expose().to_owned());
+        ev.client_secret = client.client_secret.as_ref().map(Secret::hmac);
         ev.issuer = self.target.issuer.clone();
         ev.client_id = client.client_id.clone();
         ev.access_token = access_token;

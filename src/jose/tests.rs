@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::testkit::{self, b64, jwks, sign, sign_with_secret, signed};
 use super::{
-    JoseError, Jwks, KeyLookup, PublicKey, UnverifiedJwt, left_half_hash, verify_hmac,
+    HmacSecret, JoseError, Jwks, KeyLookup, PublicKey, UnverifiedJwt, left_half_hash, verify_hmac,
     verify_signature,
 };
 
@@ -150,7 +150,7 @@ fn none_and_mismatched_algs_are_refused() {
     let rsa = key("rsa", "RS256");
     let none = signed(&json!({"alg":"none"}), &claims());
     assert_eq!(verify_signature(&none, &rsa), Err(JoseError::AlgNone));
-    assert_eq!(verify_hmac(&none, b"secret"), Err(JoseError::AlgNone));
+    assert_eq!(verify_hmac(&none, &HmacSecret::from("secret")), Err(JoseError::AlgNone));
     let missing = signed(&json!({"typ":"JWT"}), &claims());
     assert_eq!(verify_signature(&missing, &rsa), Err(JoseError::MissingAlg));
 
@@ -166,7 +166,7 @@ fn none_and_mismatched_algs_are_refused() {
     ));
     let rs = signed(&json!({"alg":"RS256"}), &claims());
     assert!(matches!(
-        verify_hmac(&rs, b"secret"),
+        verify_hmac(&rs, &HmacSecret::from("secret")),
         Err(JoseError::AlgKeyMismatch { .. })
     ));
 
@@ -187,9 +187,9 @@ fn hmac_verifies_with_the_right_secret_only() {
     for alg in ["HS256", "HS384", "HS512"] {
         let token = sign_with_secret(&json!({"alg": alg}), &claims(), b"client-secret");
         let jwt = UnverifiedJwt::parse(&token).unwrap();
-        assert_eq!(verify_hmac(&jwt, b"client-secret"), Ok(()), "{alg}");
+        assert_eq!(verify_hmac(&jwt, &HmacSecret::from("client-secret")), Ok(()), "{alg}");
         assert_eq!(
-            verify_hmac(&jwt, b"other"),
+            verify_hmac(&jwt, &HmacSecret::from("other")),
             Err(JoseError::BadSignature),
             "{alg}"
         );
@@ -348,4 +348,22 @@ fn claims_are_built_on_first_read_and_survive_clone_and_take() {
     assert_ne!(jwt, other);
     assert_eq!(other.claim("sub"), Some(&json!("bob")));
     assert_eq!(other.claim("iss"), None);
+}
+
+#[test]
+fn a_prepared_secret_is_shared_by_clones_and_never_printed() {
+    let token = sign_with_secret(&json!({"alg": "HS384"}), &claims(), b"client-secret");
+    let jwt = UnverifiedJwt::parse(&token).unwrap();
+    let secret = HmacSecret::from("client-secret");
+    let clone = secret.clone();
+    assert_eq!(verify_hmac(&jwt, &clone), Ok(()));
+    assert!(secret.shares_keys_with(&clone));
+    assert!(!secret.shares_keys_with(&HmacSecret::from("client-secret")));
+    assert_eq!(format!("{secret:?}"), "HmacSecret([redacted])");
+    // An alg outside HS256/384/512 that no key fits is unsupported, not a bad signature.
+    let hs1 = signed(&json!({"alg":"HS1"}), &claims());
+    assert_eq!(
+        verify_hmac(&hs1, &secret),
+        Err(JoseError::UnsupportedAlg("HS1".into()))
+    );
 }

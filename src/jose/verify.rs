@@ -1,11 +1,11 @@
-//! Signature verification over an [`UnverifiedJwt`] with a pre-parsed [`PublicKey`] or an HMAC
-//! secret, and the OIDC left-half hashes (`at_hash`, `c_hash`).
+//! Signature verification over an [`UnverifiedJwt`] with a pre-parsed [`PublicKey`] or a prepared
+//! [`HmacSecret`], and the OIDC left-half hashes (`at_hash`, `c_hash`).
 
 use aws_lc_rs::{digest, hmac};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::{JoseError, Jwks, PublicKey, UnverifiedJwt};
+use super::{HmacSecret, JoseError, Jwks, PublicKey, UnverifiedJwt};
 
 /// Smallest RSA modulus accepted for verification (RFC 7518 section 3.3).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -74,24 +74,22 @@ impl Jwks {
     }
 }
 
-/// Verifies an HS256/HS384/HS512 signature with `secret` (for ID tokens signed with the client
-/// secret, OIDC Core section 10.1). Comparison is constant-time.
-pub fn verify_hmac(jwt: &UnverifiedJwt, secret: &[u8]) -> Result<(), JoseError> {
+/// Verifies an HS256/HS384/HS512 signature with the client secret, prepared once as an
+/// [`HmacSecret`] (for ID tokens signed with the client secret, OIDC Core section 10.1).
+/// Comparison is constant-time.
+pub fn verify_hmac(jwt: &UnverifiedJwt, secret: &HmacSecret) -> Result<(), JoseError> {
     let alg = signed_alg(jwt)?;
-    let algorithm = match alg {
-        "HS256" => hmac::HMAC_SHA256,
-        "HS384" => hmac::HMAC_SHA384,
-        "HS512" => hmac::HMAC_SHA512,
-        other if is_asymmetric_alg(other) => {
-            return Err(JoseError::AlgKeyMismatch {
-                alg: other.to_owned(),
+    let Some(key) = secret.key_for(alg) else {
+        return Err(if is_asymmetric_alg(alg) {
+            JoseError::AlgKeyMismatch {
+                alg: alg.to_owned(),
                 key: "a shared secret".to_owned(),
-            });
-        }
-        other => return Err(JoseError::UnsupportedAlg(other.to_owned())),
+            }
+        } else {
+            JoseError::UnsupportedAlg(alg.to_owned())
+        });
     };
-    let key = hmac::Key::new(algorithm, secret);
-    hmac::verify(&key, jwt.signing_input(), jwt.signature()).map_err(|_| JoseError::BadSignature)
+    hmac::verify(key, jwt.signing_input(), jwt.signature()).map_err(|_| JoseError::BadSignature)
 }
 
 /// `at_hash` / `c_hash` (OIDC Core 3.1.3.6, 3.3.2.11): hash `value` with the hash of the JWS

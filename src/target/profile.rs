@@ -2,27 +2,53 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
 use super::interpolate::{InterpolateError, interpolate_toml};
 use super::tenant::{TenantProfile, is_http_url, validate_clients, validate_tenants};
 use crate::form::FormHints;
+use crate::jose::HmacSecret;
 
 /// A secret value (client secret, password): never printed by `Debug` or `Display`.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
+///
+/// A client secret that signs HS256/384/512 ID tokens is prepared as HMAC keys on first use
+/// ([`Secret::hmac`]); clones share that preparation, so a load run prepares it once per client.
+#[derive(Clone)]
+pub struct Secret {
+    text: String,
+    hmac: Arc<OnceLock<HmacSecret>>,
+}
 
 impl Secret {
     /// Wraps a secret.
     pub fn new(s: impl Into<String>) -> Self {
-        Secret(s.into())
+        Secret { text: s.into(), hmac: Arc::default() }
     }
 
     /// The secret itself — only for sending it to the provider.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.text
+    }
+
+    /// The secret as HMAC keys, for checking HS* signatures (prepared once, then shared).
+    pub fn hmac(&self) -> HmacSecret {
+        self.hmac.get_or_init(|| HmacSecret::new(self.text.as_bytes())).clone()
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Secret {}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret::new)
     }
 }
 

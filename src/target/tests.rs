@@ -35,6 +35,19 @@ fn interpolates_secrets_and_defaults() {
 }
 
 #[test]
+fn a_client_secret_is_prepared_for_hmac_once_and_shared_by_clones() {
+    let p = Profile::parse(GOOD, Path::new("op.toml"), &env).unwrap();
+    let client = p.clients[0].clone();
+    let secret = client.client_secret.as_ref().unwrap();
+    // Prepared on first use through a clone, then the same keys for the profile's own value.
+    let first = secret.hmac();
+    assert!(first.shares_keys_with(&p.clients[0].client_secret.as_ref().unwrap().hmac()));
+    assert!(!first.shares_keys_with(&Secret::new("s3cret").hmac()));
+    assert_eq!(Secret::new("s3cret"), *secret, "equality is the secret's text");
+    assert!(!format!("{first:?}").contains("s3cret"));
+}
+
+#[test]
 fn missing_variable_is_named_with_its_field() {
     let err = Profile::parse(GOOD, Path::new("op.toml"), &|_| None).unwrap_err().to_string();
     assert!(err.contains("APP_SECRET") && err.contains("clients[0].client_secret"), "{err}");

@@ -237,7 +237,7 @@ fn signature_valid(e: &IdTokenEvidence) -> Verdict {
                     "alg {alg} needs the client secret, which is not configured"
                 ));
             };
-            return match verify_hmac(jwt, secret.as_bytes()) {
+            return match verify_hmac(jwt, secret) {
                 Ok(()) => Verdict::Pass,
                 Err(err) => Verdict::fail(err.to_string()),
             };

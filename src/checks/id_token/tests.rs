@@ -12,7 +12,7 @@ use crate::checks::Verdict;
 use crate::jose::testkit::{
     assert_check_table, assert_group_well_formed, b64, jwks, rsa_jwk, sign, signed,
 };
-use crate::jose::{Jwks, left_half_hash};
+use crate::jose::{HmacSecret, Jwks, left_half_hash};
 
 const NOW: i64 = 1_800_000_000;
 const ISSUER: &str = "https://op.example";
@@ -35,7 +35,7 @@ fn claims() -> Value {
 fn evidence(header: &Value, claims: &Value) -> IdTokenEvidence {
     IdTokenEvidence {
         jwks: Some(Arc::new(jwks())),
-        client_secret: Some("secret".into()),
+        client_secret: Some(HmacSecret::from("secret")),
         issuer: ISSUER.into(),
         client_id: "rp".into(),
         nonce_sent: Some("n-1".into()),
@@ -324,7 +324,7 @@ fn signature_verifies_for_every_key_type_and_hmac() {
         );
     }
     let wrong_secret = IdTokenEvidence {
-        client_secret: Some("nope".into()),
+        client_secret: Some(HmacSecret::from("nope")),
         ..evidence(&json!({"alg": "HS256"}), &claims())
     };
     assert!(matches!(
