@@ -349,7 +349,8 @@ fn run_bench(args: BenchArgs) -> anyhow::Result<()> {
         Some(path) => Some((path, std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?)),
         None => None,
     };
-    eprintln!("measuring {} alg(s) at 1 and {threads} thread(s), {}s per side; timed by {}", config.algs.len(), args.seconds, config.time_source.describe());
+    let counts = config.thread_counts().iter().map(usize::to_string).collect::<Vec<_>>().join(" and ");
+    eprintln!("measuring {} alg(s) at {counts} thread(s), {}s per side; timed by {}", config.algs.len(), args.seconds, config.time_source.describe());
     let rows = bench::run(&config, |row| eprintln!("  {} {} x{}: done", row.alg, row.operation.as_str(), row.threads))?;
     outln!("{}", bench::render_table(&rows, config.time_source).trim_end());
     if let Some((path, mut file)) = json_file {
