@@ -75,7 +75,7 @@ struct BenchArgs {
     /// Algorithms, comma-separated: RS256, PS256, ES256, ES384, EdDSA, HS256.
     #[arg(long, default_value = "RS256,PS256,ES256,ES384,EdDSA,HS256", value_delimiter = ',')]
     algs: Vec<String>,
-    /// Measured seconds per side (ours, raw) of each row.
+    /// Measured seconds per side (ours, raw) of each row; verify rows measure a second pair, the signature step alone.
     #[arg(long, default_value_t = 2.0)]
     seconds: f64,
     /// Worker threads of the multi-thread rows (default: available parallelism).
