@@ -1,8 +1,9 @@
 //! JOSE handling for the harness: compact JWS parsed without trust ([`UnverifiedJwt`]), JWK Sets
 //! parsed leniently with every public key pre-parsed once ([`Jwks`], [`PublicKey`]), signature
-//! verification on aws-lc-rs ([`verify_signature`], [`verify_hmac`]) and the OIDC left-half
-//! hashes `at_hash` / `c_hash` ([`left_half_hash`]). Encrypted ID tokens are compact JWE,
-//! decrypted with the client's private key ([`decrypt_compact`], [`DecryptionKey`]).
+//! verification on aws-lc-rs ([`verify_signature`], [`verify_hmac`] with a client secret prepared
+//! once as [`HmacSecret`]) and the OIDC left-half hashes `at_hash` / `c_hash`
+//! ([`left_half_hash`]). Encrypted ID tokens are compact JWE, decrypted with the client's private
+//! key ([`decrypt_compact`], [`DecryptionKey`]).
 //!
 //! Nothing here decides conformance: the checks in [`crate::checks`] read these values and judge.
 
