@@ -307,14 +307,14 @@ fn render(file: &Path, formats_: &[String], out: Option<&Path>) -> anyhow::Resul
 /// `discover`: the summary on stdout, then the starter profile (or into --out).
 fn run_discover(args: DiscoverArgs) -> anyhow::Result<()> {
     use oidc_harness::discover::{self, StarterOptions};
-    use oidc_harness::http::{Agent, AgentConfig, Redactor};
+    use oidc_harness::http::{AgentConfig, BackChannel, Redactor};
     if args.insecure_skip_tls_verify {
         eprintln!("warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)");
     }
     let config = AgentConfig { ca_file: args.ca_file.clone(), insecure_skip_tls_verify: args.insecure_skip_tls_verify, ..AgentConfig::default() };
-    let agent = Agent::new(&config, Redactor::new(Vec::new()))?;
+    let back = BackChannel::new(&config, Redactor::new(Vec::new()))?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let found = runtime.block_on(discover::discover(&agent, &args.issuer))?;
+    let found = runtime.block_on(discover::discover(&back, &args.issuer))?;
     // Without --out the summary is printed as TOML comments above the profile, so
     // `oidc-harness discover --issuer URL > target.toml` yields a valid profile.
     let summary = discover::render_summary(&found);

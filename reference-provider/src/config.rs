@@ -52,6 +52,32 @@ pub struct Config {
     /// A generated pool of users (`<prefix><n>`), for load tests.
     #[serde(default)]
     pub user_pool: Option<UserPool>,
+    /// How the login page asks for credentials.
+    #[serde(default)]
+    pub login_ui: LoginUi,
+}
+
+/// How the login page asks for credentials. Every kind has the same security (CSRF token bound
+/// to the interaction cookie; the same answer whether or not the account exists).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoginUi {
+    /// One HTML form with username and password.
+    #[default]
+    Html,
+    /// The username on one HTML page, the password on the next (identifier-first), as Google,
+    /// Microsoft, Okta or Keycloak's username-first flows do.
+    IdentifierFirst,
+}
+
+impl LoginUi {
+    /// The name used in TOML and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoginUi::Html => "html",
+            LoginUi::IdentifierFirst => "identifier-first",
+        }
+    }
 }
 
 /// Lifetimes in seconds.

@@ -34,6 +34,46 @@ fn page(title: &str, body: &str) -> String {
 
 /// The login form. `error` is shown (with a machine-readable `data-error` marker) after a failed attempt.
 pub fn login(interaction: &str, csrf: &str, client_name: &str, login_hint: Option<&str>, error: Option<&str>) -> String {
+    let fields = format!(
+        "<label for=\"username\">Username</label>\
+         <input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" value=\"{hint}\" required>\
+         <label for=\"password\">Password</label>\
+         <input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
+         <button type=\"submit\">Sign in</button>",
+        hint = escape(login_hint.unwrap_or("")),
+    );
+    login_page(interaction, csrf, client_name, error, &fields)
+}
+
+/// The first page of an identifier-first login: the username only.
+pub fn login_identifier(interaction: &str, csrf: &str, client_name: &str, login_hint: Option<&str>, error: Option<&str>) -> String {
+    let fields = format!(
+        "<label for=\"username\">Username</label>\
+         <input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" value=\"{hint}\" required>\
+         <button type=\"submit\">Next</button>",
+        hint = escape(login_hint.unwrap_or("")),
+    );
+    login_page(interaction, csrf, client_name, error, &fields)
+}
+
+/// The second page of an identifier-first login: the password for `username` (shown, and
+/// carried in a hidden field). Shown whether or not the account exists.
+pub fn login_password(interaction: &str, csrf: &str, client_name: &str, username: &str) -> String {
+    let fields = format!(
+        "<p>Signing in as <strong>{shown}</strong></p>\
+         <input type=\"hidden\" name=\"username\" value=\"{user}\">\
+         <label for=\"password\">Password</label>\
+         <input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
+         <button type=\"submit\">Sign in</button>",
+        shown = escape(username),
+        user = escape(username),
+    );
+    login_page(interaction, csrf, client_name, None, &fields)
+}
+
+/// A login page: the client's name, an optional error, and a POST form to `/login` carrying
+/// the interaction and its CSRF token around `fields`.
+fn login_page(interaction: &str, csrf: &str, client_name: &str, error: Option<&str>, fields: &str) -> String {
     let error = error
         .map(|e| format!("<p class=\"error\" role=\"alert\" data-error=\"invalid_credentials\">{}</p>", escape(e)))
         .unwrap_or_default();
@@ -43,17 +83,11 @@ pub fn login(interaction: &str, csrf: &str, client_name: &str, login_hint: Optio
             "<p>to continue to <strong>{client}</strong></p>{error}\
              <form method=\"post\" action=\"{action}\">\
              <input type=\"hidden\" name=\"interaction\" value=\"{interaction}\">\
-             <input type=\"hidden\" name=\"csrf_token\" value=\"{csrf}\">\
-             <label for=\"username\">Username</label>\
-             <input type=\"text\" id=\"username\" name=\"username\" autocomplete=\"username\" value=\"{hint}\" required>\
-             <label for=\"password\">Password</label>\
-             <input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" required>\
-             <button type=\"submit\">Sign in</button></form>",
+             <input type=\"hidden\" name=\"csrf_token\" value=\"{csrf}\">{fields}</form>",
             client = escape(client_name),
             action = paths::LOGIN,
             interaction = escape(interaction),
             csrf = escape(csrf),
-            hint = escape(login_hint.unwrap_or("")),
         ),
     )
 }

@@ -48,6 +48,9 @@ struct Args {
     /// Print the built-in demo configuration (a starting point for --config), then exit.
     #[arg(long)]
     print_demo_config: bool,
+    /// How the login page asks for credentials (overrides the file's `login_ui`).
+    #[arg(long, value_enum, value_name = "UI")]
+    login_ui: Option<reference_provider::config::LoginUi>,
     /// Rotate the signing key of this alg at start (the old key stays published).
     #[arg(long, value_name = "ALG")]
     rotate_key: Vec<String>,
@@ -91,6 +94,9 @@ fn run() -> anyhow::Result<()> {
     }
     if let Some(d) = args.data_dir {
         config.data_dir = Some(d);
+    }
+    if let Some(ui) = args.login_ui {
+        config.login_ui = ui;
     }
     config.validate()?;
     let faults = args.faults.iter().map(|n| n.parse::<Fault>()).collect::<Result<Vec<_>, _>>()?;

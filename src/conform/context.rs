@@ -1,5 +1,5 @@
-//! What modules share during one run: the target, the agent, the clock, and what earlier modules
-//! learned (discovery metadata, JWKS, tokens to refresh, consents given).
+//! What modules share during one run: the target, the two user agents (browser and back
+//! channel), the clock, and what earlier modules learned (discovery metadata, JWKS, tokens to refresh, consents given).
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use url::Url;
 
 use crate::clock::Clock;
 use crate::discovery::ProviderMetadata;
-use crate::http::Agent;
+use crate::http::{BackChannel, Browser};
 use crate::jose::{Jwks, UnverifiedJwt};
 use crate::checks::IdTokenEvidence;
 use crate::target::{ClientProfile, Secret, Target};
@@ -44,8 +44,10 @@ pub struct Issued {
 pub struct Ctx {
     /// The provider under test.
     pub target: Target,
-    /// The HTTP agent (modules derive fresh-cookie agents from it).
-    pub agent: Agent,
+    /// The front channel (modules derive fresh-cookie browsers from it).
+    pub browser: Browser,
+    /// The back channel (the relying party's server: no cookies), sharing the transcript.
+    pub back: BackChannel,
     /// Time source for token checks.
     pub clock: Arc<dyn Clock>,
     /// Advertised metadata, once discovery ran.
@@ -61,6 +63,22 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// A context before any module ran: nothing learned yet.
+    pub fn new(target: Target, browser: Browser, clock: Arc<dyn Clock>) -> Ctx {
+        let back = browser.back_channel();
+        Ctx {
+            target,
+            browser,
+            back,
+            clock,
+            metadata: None,
+            endpoints: None,
+            jwks: None,
+            issued: None,
+            consented: BTreeSet::new(),
+        }
+    }
+
     /// Evidence for an ID token (`token`: the received JWS, or the inner JWS of a decrypted JWE)
     /// issued to `client`: the run's keys, issuer, advertised algs and clock, the client's
     /// registrations and the access token it came with. Callers add what they sent (nonce,

@@ -27,7 +27,7 @@ pub use plan::{ModuleSpec, Plan, PlanError, Selection, build_plan};
 
 use crate::checks::{Finding, Status};
 use crate::clock::{self, Clock};
-use crate::http::{Agent, AgentConfig, AgentError, Redactor};
+use crate::http::{Browser, AgentConfig, AgentError, Redactor};
 use crate::report::{ModuleResult, ModuleStatus, RunReport, TargetSummary};
 use crate::target::Target;
 
@@ -37,7 +37,7 @@ use crate::target::Target;
 pub enum HarnessError {
     /// The agent could not be built (bad CA file, TLS setup).
     #[error("cannot set up HTTP: {0}")]
-    Agent(#[from] AgentError),
+    Browser(#[from] AgentError),
     /// The provider did not answer at all.
     #[error("cannot reach the provider at {url}: {reason}")]
     Unreachable {
@@ -73,19 +73,10 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
         insecure_skip_tls_verify: target.insecure_skip_tls_verify,
         ..AgentConfig::default()
     };
-    let agent = Agent::new(&agent_config, Redactor::new(target.secrets()))?;
+    let browser = Browser::new(&agent_config, Redactor::new(target.secrets()))?;
     let run_name = options.run_name.clone().unwrap_or_else(|| format!("{}-{}", target.name(), clock::compact(started)));
     let summary = TargetSummary { name: target.name().to_owned(), issuer: target.issuer.clone() };
-    let mut ctx = Ctx {
-        target,
-        agent,
-        clock: Arc::clone(&clock),
-        metadata: None,
-        endpoints: None,
-        jwks: None,
-        issued: None,
-        consented: Default::default(),
-    };
+    let mut ctx = Ctx::new(target, browser, Arc::clone(&clock));
     let mut results = Vec::new();
     let total = plan.modules.len();
     let live = options.progress && std::io::stderr().is_terminal();
@@ -96,7 +87,7 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
             eprint!("\r\x1b[2K[{:>2}/{total}] {} ...", i + 1, spec.id);
         }
         let outcome = modules::run_module(&mut ctx, &spec.kind).await?;
-        let transcript = ctx.agent.take_transcript();
+        let transcript = ctx.browser.take_transcript();
         let findings = selection_filter(outcome.findings, &options.selection);
         let status = match outcome.status {
             Some(s) => s,
@@ -133,20 +124,11 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
 
 /// Discovery and JWKS only, for callers that drive flows themselves (load tests): the shared
 /// context with endpoints and keys, and the findings of those two modules.
-pub async fn prepare(target: Target, agent: Agent, clock: Arc<dyn Clock>) -> Result<(Ctx, Vec<Finding>), HarnessError> {
-    let mut ctx = Ctx {
-        target,
-        agent,
-        clock,
-        metadata: None,
-        endpoints: None,
-        jwks: None,
-        issued: None,
-        consented: Default::default(),
-    };
+pub async fn prepare(target: Target, browser: Browser, clock: Arc<dyn Clock>) -> Result<(Ctx, Vec<Finding>), HarnessError> {
+    let mut ctx = Ctx::new(target, browser, clock);
     let mut findings = modules::run_module(&mut ctx, &ModuleKind::Discovery).await?.findings;
     findings.extend(modules::run_module(&mut ctx, &ModuleKind::Jwks).await?.findings);
-    ctx.agent.take_transcript();
+    ctx.browser.take_transcript();
     Ok((ctx, findings))
 }
 

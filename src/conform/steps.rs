@@ -7,15 +7,15 @@ use url::Url;
 use super::{Ctx, Endpoints};
 use crate::flow::{self, AuthParams, AuthorizationResponse};
 use crate::form::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};
-use crate::http::{Agent, HttpRequest, HttpResponse};
+use crate::http::{BackChannel, Browser, HttpRequest, HttpResponse};
 use crate::target::{ClientProfile, UserProfile};
 
 /// Most HTTP requests one authorization may take (redirects, login, consent).
 pub const MAX_STEPS: usize = 30;
 
 /// A new browser (empty cookie jar) sharing the run's transcript.
-pub fn browser(ctx: &Ctx) -> Result<Agent, String> {
-    ctx.agent.with_fresh_cookies().map_err(|e| format!("cannot create a browser: {e}"))
+pub fn browser(ctx: &Ctx) -> Result<Browser, String> {
+    ctx.browser.with_fresh_cookies().map_err(|e| format!("cannot create a browser: {e}"))
 }
 
 /// How to answer the provider's pages.
@@ -33,14 +33,14 @@ impl UserActs {
 }
 
 /// Drives an authorization request for `client` with `params` (the URL is built from them).
-pub async fn authorize(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: &AuthParams, acts: UserActs) -> Result<DriveReport, String> {
+pub async fn authorize(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: &AuthParams, acts: UserActs) -> Result<DriveReport, String> {
     let endpoints = ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?;
     let url = flow::authorization_url(&endpoints.authorization, client, params);
     authorize_url(ctx, browser, client, url, acts).await
 }
 
 /// Drives an authorization request to an explicit URL (negative tests build odd URLs).
-pub async fn authorize_url(ctx: &Ctx, browser: &Agent, client: &ClientProfile, url: Url, acts: UserActs) -> Result<DriveReport, String> {
+pub async fn authorize_url(ctx: &Ctx, browser: &Browser, client: &ClientProfile, url: Url, acts: UserActs) -> Result<DriveReport, String> {
     let user = ctx.target.users.first().ok_or("no test user in the profile")?;
     authorize_as(ctx, browser, client, url, acts, user).await
 }
@@ -48,7 +48,7 @@ pub async fn authorize_url(ctx: &Ctx, browser: &Agent, client: &ClientProfile, u
 /// Drives an authorization request to `url`, logging in as `user` (load tests use a pool).
 pub async fn authorize_as(
     ctx: &Ctx,
-    browser: &Agent,
+    browser: &Browser,
     client: &ClientProfile,
     url: Url,
     acts: UserActs,
@@ -79,15 +79,21 @@ pub fn describe(outcome: &DriveOutcome) -> String {
     }
 }
 
-/// Sends a back-channel request; a transport error becomes a note.
-pub async fn send(agent: &Agent, req: HttpRequest) -> Result<HttpResponse, String> {
-    agent.send(req).await.map_err(|e| format!("transport error: {e}"))
+/// Sends one front-channel request in `browser` (a page the user's browser opens, e.g. the
+/// logout endpoint); a transport error becomes a note.
+pub async fn visit(browser: &Browser, req: HttpRequest) -> Result<HttpResponse, String> {
+    browser.send(req).await.map_err(|e| format!("transport error: {e}"))
+}
+
+/// Sends a back-channel request (no cookies); a transport error becomes a note.
+pub async fn send(back: &BackChannel, req: HttpRequest) -> Result<HttpResponse, String> {
+    back.send(req).await.map_err(|e| format!("transport error: {e}"))
 }
 
 /// Redeems a code at the token endpoint with the client's auth method.
-pub async fn redeem(ctx: &Ctx, agent: &Agent, client: &ClientProfile, code: &str, verifier: Option<&str>) -> Result<HttpResponse, String> {
+pub async fn redeem(ctx: &Ctx, client: &ClientProfile, code: &str, verifier: Option<&str>) -> Result<HttpResponse, String> {
     let endpoints = ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?;
-    send(agent, flow::token::code_exchange(&endpoints.token, client, code, verifier)).await
+    send(&ctx.back, flow::token::code_exchange(&endpoints.token, client, code, verifier)).await
 }
 
 /// What a successful happy-path flow produced.
@@ -114,7 +120,7 @@ impl Tokens {
 
 /// Drives a complete flow (login, consent allowed, code exchanged) as setup for other tests.
 /// `Err` explains where it stopped.
-pub async fn tokens(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: AuthParams) -> Result<Tokens, String> {
+pub async fn tokens(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: AuthParams) -> Result<Tokens, String> {
     let endpoints = ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?;
     let user = ctx.target.users.first().ok_or("no test user in the profile")?;
     tokens_at(ctx, browser, endpoints, user, client, params).await
@@ -122,7 +128,7 @@ pub async fn tokens(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: 
 
 /// [`tokens`] at explicit endpoints (another tenant's, from its own discovery), logging in as
 /// `user` (that tenant's).
-pub async fn tokens_at(ctx: &Ctx, browser: &Agent, endpoints: &Endpoints, user: &UserProfile, client: &ClientProfile, params: AuthParams) -> Result<Tokens, String> {
+pub async fn tokens_at(ctx: &Ctx, browser: &Browser, endpoints: &Endpoints, user: &UserProfile, client: &ClientProfile, params: AuthParams) -> Result<Tokens, String> {
     let url = flow::authorization_url(&endpoints.authorization, client, &params);
     let report = authorize_as(ctx, browser, client, url, UserActs::ALLOW, user).await?;
     let DriveOutcome::Callback(callback) = report.outcome else {
@@ -130,7 +136,7 @@ pub async fn tokens_at(ctx: &Ctx, browser: &Agent, endpoints: &Endpoints, user: 
     };
     let code = callback.code().ok_or_else(|| format!("setup flow returned no code ({})", describe(&DriveOutcome::Callback(callback.clone()))))?.to_owned();
     let verifier = params.pkce.as_ref().map(|p| p.verifier.as_str());
-    let response = send(browser, flow::token::code_exchange(&endpoints.token, client, &code, verifier)).await?;
+    let response = send(&ctx.back, flow::token::code_exchange(&endpoints.token, client, &code, verifier)).await?;
     let body = response.json().unwrap_or(Value::Null);
     if response.status != 200 {
         return Err(format!("setup code exchange answered HTTP {}", response.status));

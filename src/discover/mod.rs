@@ -2,7 +2,7 @@
 //! show it readably ([`render_summary`]) and draft a starter target profile from it
 //! ([`starter_profile`]).
 //!
-//! Fetching goes through the [`Agent`]; everything after the fetch is pure and tested on
+//! Fetching goes through the [`BackChannel`] (no cookies); everything after the fetch is pure and tested on
 //! fixtures.
 
 mod render;
@@ -18,7 +18,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::discovery::{ProviderMetadata, discovery_url, is_loopback, json_type};
-use crate::http::{Agent, AgentError, HttpRequest, HttpResponse};
+use crate::http::{AgentError, BackChannel, HttpRequest, HttpResponse};
 
 /// One key of the provider's JWKS, as far as a summary needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,7 +86,7 @@ pub enum DiscoverError {
 /// Fetches the discovery document of `issuer` and the JWKS it names.
 ///
 /// A broken JWKS is not an error: it is kept as the reason in [`Discovered::jwks`].
-pub async fn discover(agent: &Agent, issuer: &str) -> Result<Discovered, DiscoverError> {
+pub async fn discover(back: &BackChannel, issuer: &str) -> Result<Discovered, DiscoverError> {
     let issuer_url = Url::parse(issuer)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
@@ -95,14 +95,14 @@ pub async fn discover(agent: &Agent, issuer: &str) -> Result<Discovered, Discove
         return Err(DiscoverError::InsecureIssuer(issuer_url.host_str().unwrap_or_default().to_owned()));
     }
     let url = discovery_url(&issuer_url);
-    let resp = agent.send(HttpRequest::get(url.clone()).header("Accept", "application/json")).await;
+    let resp = back.send(HttpRequest::get(url.clone()).header("Accept", "application/json")).await;
     let resp = resp.map_err(|cause| DiscoverError::Fetch { url: url.to_string(), cause })?;
     let metadata = parse_discovery(&resp)?;
     let jwks = match metadata.jwks_uri.as_deref() {
         None => Err("no jwks_uri advertised".to_owned()),
         Some(jwks_uri) => match Url::parse(jwks_uri) {
             Err(e) => Err(format!("jwks_uri {jwks_uri:?} is not a URL: {e}")),
-            Ok(u) => match agent.send(HttpRequest::get(u).header("Accept", "application/json")).await {
+            Ok(u) => match back.send(HttpRequest::get(u).header("Accept", "application/json")).await {
                 Err(e) => Err(e.to_string()),
                 Ok(r) => jwks_keys(&r),
             },

@@ -151,8 +151,8 @@ fn strings_are_toml_quoted() {
     assert_eq!(value["issuer"].as_str(), Some("https://op.example/a\"b"));
 }
 
-fn agent() -> Agent {
-    Agent::new(&AgentConfig::default(), Redactor::new(vec![])).unwrap()
+fn agent() -> BackChannel {
+    BackChannel::new(&AgentConfig::default(), Redactor::new(vec![])).unwrap()
 }
 
 #[tokio::test]

@@ -76,8 +76,9 @@ pub struct LoginForm {
     pub form: Form,
     /// Name of the detected username field (absent on a password-only step).
     pub username_field: Option<String>,
-    /// Name of the password field.
-    pub password_field: String,
+    /// Name of the password field; `None` on the first page of an identifier-first login
+    /// (the login name alone; the password page follows).
+    pub password_field: Option<String>,
 }
 
 /// A consent form and its buttons.
@@ -112,18 +113,52 @@ pub fn classify(html: &str, page_url: &Url, hints: &FormHints) -> Page {
     consent.map_or(Page::Other, Page::Consent)
 }
 
-/// A login form: one with a password field (or the hinted one).
+/// A login form: one with a password field (or the hinted one), or — the first step of an
+/// identifier-first login — one whose only visible input is clearly a login name.
 fn login_form(form: &Form, hints: &FormHints) -> Option<LoginForm> {
     let password = match &hints.password_field {
         Some(h) => form.fields.iter().find(|f| &f.name == h),
         None => None,
     }
-    .or_else(|| form.fields.iter().find(|f| f.kind == "password"))?;
+    .or_else(|| form.fields.iter().find(|f| f.kind == "password"));
+    let Some(password) = password else {
+        return identifier_form(form, hints);
+    };
     let candidates: Vec<&Field> = form
         .fields
         .iter()
         .filter(|f| f.name != password.name && f.kind != "password" && f.kind != "hidden")
         .collect();
+    let username = hinted_username(form, hints)
+        .or_else(|| strong_username(&candidates))
+        .or_else(|| candidates.iter().copied().find(|f| f.is_text_like()));
+    Some(LoginForm {
+        form: form.clone(),
+        username_field: username.map(|f| f.name.clone()),
+        password_field: Some(password.name.clone()),
+    })
+}
+
+/// The first page of an identifier-first login: no password field, exactly one visible input,
+/// and that input is a login name by its hint, `autocomplete`, type or name — never a guess on
+/// a bare text box (a search field is not a login page).
+fn identifier_form(form: &Form, hints: &FormHints) -> Option<LoginForm> {
+    let visible: Vec<&Field> = form.fields.iter().filter(|f| f.kind != "hidden" && f.kind != "checkbox").collect();
+    let [only] = visible.as_slice() else {
+        return None;
+    };
+    let username = hinted_username(form, hints).or_else(|| strong_username(&visible)).filter(|f| f.name == only.name)?;
+    Some(LoginForm { form: form.clone(), username_field: Some(username.name.clone()), password_field: None })
+}
+
+/// The field the profile names as the username field.
+fn hinted_username<'a>(form: &'a Form, hints: &FormHints) -> Option<&'a Field> {
+    hints.username_field.as_ref().and_then(|h| form.fields.iter().find(|f| &f.name == h))
+}
+
+/// A login-name field by structure: `autocomplete` username/email, `type=email`, or a text
+/// input named like one (`user`, `login`, `email`, `identifier`).
+fn strong_username<'a>(candidates: &[&'a Field]) -> Option<&'a Field> {
     let has_token = |f: &Field, words: &[&str]| {
         f.autocomplete.as_deref().is_some_and(|a| a.split_whitespace().any(|t| words.contains(&t)))
     };
@@ -132,19 +167,12 @@ fn login_form(form: &Form, hints: &FormHints) -> Option<LoginForm> {
         let id = f.id.as_deref().unwrap_or_default().to_ascii_lowercase();
         USERNAME_WORDS.iter().any(|w| name.contains(w) || id.contains(w))
     };
-    let username = hints
-        .username_field
-        .as_ref()
-        .and_then(|h| form.fields.iter().find(|f| &f.name == h))
-        .or_else(|| candidates.iter().copied().find(|f| has_token(f, &["username", "email"])))
+    candidates
+        .iter()
+        .copied()
+        .find(|f| has_token(f, &["username", "email"]))
         .or_else(|| candidates.iter().copied().find(|f| f.kind == "email"))
         .or_else(|| candidates.iter().copied().find(|f| f.is_text_like() && named_like_user(f)))
-        .or_else(|| candidates.iter().copied().find(|f| f.is_text_like()));
-    Some(LoginForm {
-        form: form.clone(),
-        username_field: username.map(|f| f.name.clone()),
-        password_field: password.name.clone(),
-    })
 }
 
 /// Whether a hint names this button (by name, value or label, case-insensitively).

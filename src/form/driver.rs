@@ -11,7 +11,7 @@ use super::detect::{FormHints, Page, classify, meta_refresh, provider_error};
 use super::fill::{fill_login, press};
 use super::json_login::{ApiAnswer, Vars};
 use crate::flow::callback::{AuthorizationResponse, parse_form_post, parse_redirect};
-use crate::http::{Agent, AgentError, HttpRequest, HttpResponse};
+use crate::http::{Browser, AgentError, HttpRequest, HttpResponse};
 
 /// The end-user's credentials.
 #[derive(Clone, PartialEq, Eq)]
@@ -98,7 +98,7 @@ pub struct DriveReport {
 ///
 /// Errors are transport failures only; every provider behaviour is a [`DriveOutcome`].
 pub async fn drive(
-    agent: &Agent,
+    agent: &Browser,
     start: HttpRequest,
     opts: &DriveOptions<'_>,
 ) -> Result<DriveReport, AgentError> {
@@ -109,7 +109,8 @@ pub async fn drive(
         steps: 0,
     };
     let mut req = start;
-    let mut login_submitted = false;
+    // What the last login page submitted (cleared by a consent or auto-submit page).
+    let mut login_submitted: Option<LoginStep> = None;
     let mut redirects_in_a_row = 0usize;
     // The last response's URL, redacted only when an outcome names it.
     let mut last: Option<(Url, u16)> = None;
@@ -133,15 +134,15 @@ pub async fn drive(
                 // Load metrics group requests by what they answer.
                 request.label = Some(answered.label());
                 match answered {
-                    Answered::Login => {
+                    Answered::Login(step) => {
                         report.login_forms_seen += 1;
-                        login_submitted = true;
+                        login_submitted = Some(step);
                     }
                     Answered::Consent => {
                         report.consent_pages_seen += 1;
-                        login_submitted = false;
+                        login_submitted = None;
                     }
-                    Answered::AutoPost => login_submitted = false,
+                    Answered::AutoPost => login_submitted = None,
                     // Redirects keep the flag: a rejected login usually comes back via one.
                     Answered::Redirect => {}
                 }
@@ -172,7 +173,7 @@ pub async fn drive(
                 report.login_forms_seen += 1;
                 match json_login_request(agent, opts, &page) {
                     Ok(request) => {
-                        login_submitted = true;
+                        login_submitted = Some(LoginStep::Password);
                         redirects_in_a_row = 0;
                         json_page = Some(page);
                         req = request.labelled("login");
@@ -209,12 +210,21 @@ enum Step {
     JsonLogin { page: Url },
 }
 
+/// Which page of a login was submitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LoginStep {
+    /// The login name alone (first page of an identifier-first login).
+    Identifier,
+    /// The password (with the login name, or after it).
+    Password,
+}
+
 /// What kind of response a [`Step::Next`] answers.
 enum Answered {
     /// A redirect to follow.
     Redirect,
     /// A login form, filled and submitted.
-    Login,
+    Login(LoginStep),
     /// A consent form, answered.
     Consent,
     /// An auto-submitting form elsewhere than the redirect_uri.
@@ -226,7 +236,7 @@ impl Answered {
     fn label(&self) -> &'static str {
         match self {
             Answered::Redirect => "redirect",
-            Answered::Login => "login",
+            Answered::Login(_) => "login",
             Answered::Consent => "consent",
             Answered::AutoPost => "form_post",
         }
@@ -238,7 +248,7 @@ fn next_step(
     resp: &HttpResponse,
     sent: &HttpRequest,
     opts: &DriveOptions<'_>,
-    login_submitted: bool,
+    login_submitted: Option<LoginStep>,
     red_url: &dyn Fn() -> String,
 ) -> Step {
     let url = red_url;
@@ -257,7 +267,7 @@ fn next_step(
     // A login page named by hints.json_login.page is answered through the API whatever it holds.
     let named_page = opts.hints.json_login.as_ref().is_some_and(|j| j.page.is_some());
     if named_page && is_json_login_page(resp, opts) {
-        return json_login_step(opts, login_submitted, resp, url());
+        return json_login_step(opts, login_submitted.is_some(), resp, url());
     }
     let html = resp.text_ref();
     match classify(&html, &resp.url, opts.hints) {
@@ -268,14 +278,21 @@ fn next_step(
                     login: true,
                 };
             };
-            if login_submitted {
+            let step = if login.password_field.is_some() { LoginStep::Password } else { LoginStep::Identifier };
+            // A password was refused, or the login name was asked for again: the page came back.
+            // After the login name, the password page is the expected next step.
+            let rejected = match (login_submitted, step) {
+                (None, _) | (Some(LoginStep::Identifier), LoginStep::Password) => false,
+                (Some(LoginStep::Password), _) | (Some(LoginStep::Identifier), LoginStep::Identifier) => true,
+            };
+            if rejected {
                 return Step::Stop {
                     outcome: DriveOutcome::LoginRejected { url: url() },
                     login: true,
                 };
             }
             let sub = fill_login(&login, &creds.username, &creds.password, opts.hints);
-            Step::Next { request: sub.into_request(), answered: Answered::Login }
+            Step::Next { request: sub.into_request(), answered: Answered::Login(step) }
         }
         Page::Consent(consent) => {
             let submission = match opts.consent {
@@ -301,7 +318,7 @@ fn next_step(
         Page::Other => match (meta_refresh(&html, &resp.url), provider_error(resp)) {
             (Some(target), _) => follow(target, None, opts, stuck),
             (None, None) if is_json_login_page(resp, opts) => {
-                json_login_step(opts, login_submitted, resp, url())
+                json_login_step(opts, login_submitted.is_some(), resp, url())
             }
             (None, Some(code)) => stuck(&format!(
                 "expected a redirect, a login, consent or auto-submit form (found an error page, {code})"
@@ -330,7 +347,7 @@ fn json_login_step(opts: &DriveOptions<'_>, login_submitted: bool, resp: &HttpRe
 }
 
 /// What a login page's script would send: the JSON login request, with the page's cookies.
-fn json_login_request(agent: &Agent, opts: &DriveOptions<'_>, page: &Url) -> Result<HttpRequest, String> {
+fn json_login_request(agent: &Browser, opts: &DriveOptions<'_>, page: &Url) -> Result<HttpRequest, String> {
     let (Some(config), Some(creds)) = (&opts.hints.json_login, opts.credentials) else {
         return Err("expected hints.json_login and credentials (found none)".into());
     };
@@ -340,7 +357,7 @@ fn json_login_request(agent: &Agent, opts: &DriveOptions<'_>, page: &Url) -> Res
 }
 
 /// Follows the JSON login API's answer: on to its continue URL, or rejected, or stuck.
-fn after_json_login(agent: &Agent, resp: &HttpResponse, page: &Url, opts: &DriveOptions<'_>, red_url: &dyn Fn() -> String) -> Step {
+fn after_json_login(agent: &Browser, resp: &HttpResponse, page: &Url, opts: &DriveOptions<'_>, red_url: &dyn Fn() -> String) -> Step {
     let stuck = |reason: &str| Step::Stop {
         outcome: DriveOutcome::Stuck { url: red_url(), status: resp.status, reason: reason.to_owned() },
         login: false,

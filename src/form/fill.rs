@@ -62,7 +62,8 @@ pub fn press(form: &Form, submit: Option<&Submit>) -> Submission {
     Submission { method: form.method, url, fields }
 }
 
-/// Fills the username and password of a login form and presses its sign-in button.
+/// Fills the username and password of a login form (the username only, on the first page of
+/// an identifier-first login) and presses its sign-in (or "next") button.
 ///
 /// Every other field (hidden CSRF tokens, `next`, …) keeps its value.
 pub fn fill_login(
@@ -73,7 +74,7 @@ pub fn fill_login(
 ) -> Submission {
     let mut form = login.form.clone();
     for field in &mut form.fields {
-        if field.name == login.password_field {
+        if login.password_field.as_deref() == Some(field.name.as_str()) {
             field.value = password.to_owned();
         } else if login.username_field.as_deref() == Some(field.name.as_str()) {
             field.value = username.to_owned();

@@ -48,7 +48,7 @@ fn field<'a>(sub: &'a Submission, name: &str) -> Vec<&'a str> {
 fn fief_login_fills_email_password_and_keeps_csrf() {
     let l = login(FIEF_LOGIN, "https://fief.test/login?x=1", &no_hints());
     assert_eq!(l.username_field.as_deref(), Some("email"));
-    assert_eq!(l.password_field, "password");
+    assert_eq!(l.password_field.as_deref(), Some("password"));
     assert_eq!(l.form.action.as_str(), "https://fief.test/login");
     assert_eq!(l.form.method, FormMethod::Post);
     let sub = fill_login(&l, "anne@example.test", "pw-1", &no_hints());
@@ -161,7 +161,7 @@ fn two_forms_picks_login_and_identifier_field_and_skips_cancel() {
     let l = login(TWO_FORMS, "https://idp.test/u/login", &no_hints());
     assert_eq!(l.form.index, 1);
     assert_eq!(l.username_field.as_deref(), Some("identifier"));
-    assert_eq!(l.password_field, "secret");
+    assert_eq!(l.password_field.as_deref(), Some("secret"));
     let sub = fill_login(&l, "bob", "pw", &no_hints());
     assert_eq!(field(&sub, "action"), ["default"]);
     assert_eq!(field(&sub, "identifier"), ["bob"]);

@@ -11,7 +11,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use super::*;
 use crate::flow::callback::parse_redirect;
-use crate::http::{Agent, AgentConfig, HttpRequest, Redactor};
+use crate::http::{Browser, AgentConfig, HttpRequest, Redactor};
 
 const LOGIN: &str = include_str!("fixtures/fief_real_login.html");
 const LOGIN_REJECTED: &str = include_str!("fixtures/fief_real_login_rejected.html");
@@ -39,7 +39,7 @@ fn real_login_page_is_a_login_form_with_email_password_and_csrf() {
         panic!("expected a login page");
     };
     assert_eq!(login.username_field.as_deref(), Some("email"));
-    assert_eq!(login.password_field, "password");
+    assert_eq!(login.password_field.as_deref(), Some("password"));
     let sub = fill_login(&login, "user@example.test", PASSWORD, &FormHints::default());
     assert_eq!(sub.method, FormMethod::Post);
     assert_eq!(sub.url.as_str(), "https://fief.test/login");
@@ -166,7 +166,7 @@ async fn fake_fief() -> MockServer {
 }
 
 async fn run(server: &MockServer, start: &str, password: &str, consent: ConsentChoice) -> DriveReport {
-    let agent = Agent::new(&AgentConfig::default(), Redactor::new(vec![PASSWORD.into()])).unwrap();
+    let agent = Browser::new(&AgentConfig::default(), Redactor::new(vec![PASSWORD.into()])).unwrap();
     let redirect_uri = url("http://127.0.0.1:9399/callback");
     let creds = Credentials { username: "user@example.test".into(), password: password.into() };
     let hints = FormHints::default();

@@ -1,5 +1,6 @@
-//! The HTTP agent: one reqwest client with its own cookie jar, no automatic redirects, a body
-//! size cap, and a shared, redacted transcript of every exchange.
+//! The core both user agents are built on ([`super::Browser`] and [`super::BackChannel`]): a
+//! reqwest client with no automatic redirects, a body size cap, a shared redacted transcript of
+//! every exchange (or only timings, for load), and — for the browser only — a cookie jar.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -7,7 +8,6 @@ use std::time::Instant;
 
 use super::session::SessionJar;
 pub use super::session::Timing;
-use url::Url;
 
 use super::message::{HttpRequest, HttpResponse};
 use super::redact::{Redactor, fingerprint, is_sensitive_name};
@@ -17,47 +17,33 @@ use super::transcript::Exchange;
 
 /// What the agent keeps of each exchange.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Recording {
+pub(super) enum Recording {
     /// A full redacted [`Exchange`] (conformance evidence).
     Transcript,
     /// A [`Timing`] only (load tests: cheap, bounded by the caller draining it).
     Timings,
 }
 
-/// A headless HTTP client: cookie jar, no automatic redirects, redacted transcript.
-///
-/// Cloning is cheap and shares the jar and the transcript. `Debug` shows no cookie.
+/// What both user agents share: configuration, TLS, redaction, transcript or timings. Each user
+/// agent brings its own reqwest client (and the browser its jar) to [`Core::send`].
 #[derive(Clone)]
-pub struct Agent {
-    client: reqwest::Client,
-    jar: Arc<SessionJar>,
-    cfg: Arc<AgentConfig>,
-    /// The TLS configuration every client of this agent's family shares.
-    tls: Arc<rustls::ClientConfig>,
-    redactor: Redactor,
-    transcript: Arc<Mutex<Vec<Exchange>>>,
-    timings: Arc<Mutex<Vec<Timing>>>,
-    recording: Recording,
+pub(super) struct Core {
+    pub(super) cfg: Arc<AgentConfig>,
+    /// The TLS configuration every client of this family shares.
+    pub(super) tls: Arc<rustls::ClientConfig>,
+    pub(super) redactor: Redactor,
+    pub(super) transcript: Arc<Mutex<Vec<Exchange>>>,
+    pub(super) timings: Arc<Mutex<Vec<Timing>>>,
+    pub(super) recording: Recording,
     seq: Arc<AtomicU32>,
 }
 
-impl std::fmt::Debug for Agent {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Agent").field("cfg", &self.cfg).field("redactor", &self.redactor).finish()
-    }
-}
-
-impl Agent {
-    /// Builds an agent with an empty cookie jar and an empty transcript.
-    pub fn new(cfg: &AgentConfig, redactor: Redactor) -> Result<Agent, AgentError> {
-        let jar = Arc::new(SessionJar::default());
-        let tls = Arc::new(client_config(cfg)?);
-        let client = build_client(cfg, &tls)?;
-        Ok(Agent {
-            client,
-            jar,
+impl Core {
+    /// A core with an empty transcript.
+    pub(super) fn new(cfg: &AgentConfig, redactor: Redactor) -> Result<Core, AgentError> {
+        Ok(Core {
             cfg: Arc::new(cfg.clone()),
-            tls,
+            tls: Arc::new(client_config(cfg)?),
             redactor,
             transcript: Arc::default(),
             timings: Arc::default(),
@@ -66,61 +52,38 @@ impl Agent {
         })
     }
 
-    /// The same configuration and transcript with a new, empty cookie jar (a "new browser").
-    pub fn with_fresh_cookies(&self) -> Result<Agent, AgentError> {
-        let jar = Arc::new(SessionJar::default());
-        let client = build_client(&self.cfg, &self.tls)?;
-        Ok(Agent { client, jar, ..self.clone() })
+    /// A new reqwest client of this family (its own connection pool).
+    pub(super) fn client(&self) -> Result<reqwest::Client, AgentError> {
+        build_client(&self.cfg, &self.tls)
     }
 
-    /// A new browser (own client, pool and empty jar) that keeps only [`Timing`]s, in its own
-    /// buffer: what a load-test user needs. Drain it with [`Agent::take_timings`].
-    pub fn for_load(&self) -> Result<Agent, AgentError> {
-        let jar = Arc::new(SessionJar::default());
-        let client = build_client(&self.cfg, &self.tls)?;
-        Ok(Agent { client, jar, timings: Arc::default(), recording: Recording::Timings, ..self.clone() })
+    /// The same core keeping only timings, in a buffer of its own (a load-test user).
+    pub(super) fn for_load(&self) -> Core {
+        Core { timings: Arc::default(), recording: Recording::Timings, ..self.clone() }
     }
 
-    /// Forgets every cookie (the next request starts a new browser session).
-    pub fn clear_cookies(&self) {
-        self.jar.clear();
-    }
-
-    /// Drains the timings recorded so far (agents from [`Agent::for_load`]).
-    pub fn take_timings(&self) -> Vec<Timing> {
+    /// Drains the timings recorded so far.
+    pub(super) fn take_timings(&self) -> Vec<Timing> {
         match self.timings.lock() {
             Ok(mut t) => std::mem::take(&mut *t),
             Err(_) => Vec::new(),
         }
     }
 
-    /// The agent's configuration.
-    pub fn config(&self) -> &AgentConfig {
-        &self.cfg
-    }
-
-    /// The redactor used for the transcript (also useful to redact URLs in outcomes).
-    pub fn redactor(&self) -> &Redactor {
-        &self.redactor
-    }
-
-    /// Drains the transcript recorded so far (shared by clones and fresh-cookie agents).
-    pub fn take_transcript(&self) -> Vec<Exchange> {
+    /// Drains the transcript recorded so far.
+    pub(super) fn take_transcript(&self) -> Vec<Exchange> {
         match self.transcript.lock() {
             Ok(mut t) => std::mem::take(&mut *t),
             Err(_) => Vec::new(),
         }
     }
 
-    /// The `Cookie` header the jar would send to `url`.
-    pub fn cookie_header_for(&self, url: &Url) -> Option<String> {
-        self.jar.header_for(url)
-    }
-
     /// Sends exactly one request, never follows a redirect, and records the exchange.
-    pub async fn send(&self, req: HttpRequest) -> Result<HttpResponse, AgentError> {
+    /// `jar`: the browser's cookies (sent, and filled from `Set-Cookie`); `None` on the back
+    /// channel, which sends no cookie and keeps none.
+    pub(super) async fn send(&self, client: &reqwest::Client, jar: Option<&SessionJar>, req: HttpRequest) -> Result<HttpResponse, AgentError> {
         if self.recording == Recording::Timings {
-            return self.send_timed(req).await;
+            return self.send_timed(client, jar, req).await;
         }
         let method = req.method.to_string();
         let red_url = self.redactor.url(&req.url);
@@ -128,7 +91,7 @@ impl Agent {
             seq: self.seq.fetch_add(1, Ordering::Relaxed).saturating_add(1),
             method: method.clone(),
             url: red_url.clone(),
-            request_headers: self.request_headers(&req),
+            request_headers: self.request_headers(jar, &req),
             request_body: match (&req.form, &req.body) {
                 (Some(f), _) => Some(self.redactor.form(f)),
                 (None, b) => b.as_deref().map(|b| redact_body(&self.redactor, b)),
@@ -140,7 +103,7 @@ impl Agent {
             error: None,
         };
         let started = Instant::now();
-        let result = self.exchange(req, &method, Some(&red_url)).await;
+        let result = self.exchange(client, jar, req, &method, Some(&red_url)).await;
         exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match &result {
             Ok(resp) => {
@@ -164,10 +127,10 @@ impl Agent {
 
     /// [`Agent::send`] for load agents: only a [`Timing`] is kept; redaction happens only
     /// when an error message must be built.
-    async fn send_timed(&self, req: HttpRequest) -> Result<HttpResponse, AgentError> {
+    async fn send_timed(&self, client: &reqwest::Client, jar: Option<&SessionJar>, req: HttpRequest) -> Result<HttpResponse, AgentError> {
         let (label, method) = (req.label, req.method.clone());
         let started = Instant::now();
-        let result = self.exchange(req, method.as_str(), None).await;
+        let result = self.exchange(client, jar, req, method.as_str(), None).await;
         let timing = Timing {
             label,
             method,
@@ -185,6 +148,8 @@ impl Agent {
     /// (computed here, only when an error needs it, if `None`).
     async fn exchange(
         &self,
+        client: &reqwest::Client,
+        jar: Option<&SessionJar>,
         req: HttpRequest,
         method: &str,
         red_url: Option<&str>,
@@ -192,13 +157,13 @@ impl Agent {
         let url = req.url.clone();
         let raw_url = url.clone();
         let red_url = || red_url.map_or_else(|| self.redactor.url(&raw_url), str::to_owned);
-        let mut builder = self.client.request(req.method, req.url);
+        let mut builder = client.request(req.method, req.url);
         for (k, v) in &req.headers {
             builder = builder.header(k.as_str(), v.as_str());
         }
         // As a browser: the jar's cookies, unless the caller set a Cookie header itself.
         if !req.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("cookie"))
-            && let Some(cookies) = self.jar.header_for(&url)
+            && let Some(cookies) = jar.and_then(|j| j.header_for(&url))
         {
             builder = builder.header(reqwest::header::COOKIE, cookies);
         }
@@ -240,8 +205,10 @@ impl Agent {
             limit: self.cfg.max_body_bytes,
         };
         let read = async {
-            let mut resp = self.client.execute(request).await.map_err(transport_err)?;
-            self.jar.store(resp.headers().get_all(reqwest::header::SET_COOKIE).iter(), &url);
+            let mut resp = client.execute(request).await.map_err(transport_err)?;
+            if let Some(jar) = jar {
+                jar.store(resp.headers().get_all(reqwest::header::SET_COOKIE).iter(), &url);
+            }
             let status = resp.status().as_u16();
             let headers: Vec<(String, String)> = resp
                 .headers()
@@ -274,7 +241,7 @@ impl Agent {
     }
 
     /// The request headers worth recording, redacted.
-    fn request_headers(&self, req: &HttpRequest) -> Vec<(String, String)> {
+    fn request_headers(&self, jar: Option<&SessionJar>, req: &HttpRequest) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = req
             .headers
             .iter()
@@ -291,7 +258,7 @@ impl Agent {
         }
         // What the exchange adds: the jar's cookies, unless the caller set a Cookie header.
         let own_cookie = req.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("cookie"));
-        if let Some(c) = self.cookie_header_for(&req.url).filter(|_| !own_cookie) {
+        if let Some(c) = jar.and_then(|j| j.header_for(&req.url)).filter(|_| !own_cookie) {
             out.push(("cookie".to_owned(), self.redactor.header("cookie", &c)));
         }
         out

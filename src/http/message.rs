@@ -1,4 +1,5 @@
-//! Plain request and response values exchanged with the [`Agent`](super::Agent).
+//! Plain request and response values exchanged by the [`Browser`](super::Browser) and the
+//! [`BackChannel`](super::BackChannel).
 //!
 //! They carry no reqwest types besides [`reqwest::Method`], so protocol code can build requests
 //! and interpret responses without touching the network.

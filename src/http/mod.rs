@@ -1,7 +1,10 @@
-//! HTTP at the edge: the agent (reqwest, cookie jar, no automatic redirects), the plain
-//! request/response values it exchanges, redaction, and its transcript.
+//! HTTP at the edge: the two user agents — the [`Browser`] (front channel, cookie jar) and the
+//! [`BackChannel`] (the relying party's server, no cookies) — built on one core (reqwest, no
+//! automatic redirects, size and time limits), the plain request/response values they exchange,
+//! redaction, and the transcript.
 
 mod agent;
+mod channels;
 mod client;
 mod message;
 mod redact;
@@ -13,7 +16,8 @@ mod tls;
 mod tls_tests;
 mod transcript;
 
-pub use agent::{Agent, Timing};
+pub use agent::Timing;
+pub use channels::{BackChannel, Browser};
 pub use client::{AgentConfig, AgentError};
 pub use message::{HttpRequest, HttpResponse};
 pub use redact::{MAX_EXCERPT_BYTES, Redactor, fingerprint, is_sensitive_name};

@@ -12,11 +12,11 @@ const CLIENT_SECRET: &str = "s3cret-client-Zq9";
 const PASSWORD: &str = "hunter2 pw&x";
 const CODE: &str = "SplxlOBeZQQYbYS6WxSbIA";
 
-fn agent_with(cfg: AgentConfig) -> Agent {
-    Agent::new(&cfg, Redactor::new(vec![CLIENT_SECRET.into(), PASSWORD.into()])).unwrap()
+fn agent_with(cfg: AgentConfig) -> Browser {
+    Browser::new(&cfg, Redactor::new(vec![CLIENT_SECRET.into(), PASSWORD.into()])).unwrap()
 }
 
-fn agent() -> Agent {
+fn agent() -> Browser {
     agent_with(AgentConfig::default())
 }
 
@@ -296,17 +296,17 @@ fn bad_ca_files_are_reported_and_insecure_mode_builds() {
     let missing =
         AgentConfig { ca_file: Some("/nonexistent/ca.pem".into()), ..AgentConfig::default() };
     assert!(matches!(
-        Agent::new(&missing, Redactor::default()),
+        Browser::new(&missing, Redactor::default()),
         Err(AgentError::CaFileRead { .. })
     ));
     let dir = std::env::temp_dir().join(format!("oidc-harness-ca-{}", std::process::id()));
     std::fs::write(&dir, "not a certificate").unwrap();
     let garbage = AgentConfig { ca_file: Some(dir.clone()), ..AgentConfig::default() };
-    let err = Agent::new(&garbage, Redactor::default()).unwrap_err();
+    let err = Browser::new(&garbage, Redactor::default()).unwrap_err();
     std::fs::remove_file(&dir).unwrap();
     assert!(matches!(err, AgentError::CaFileInvalid { .. }), "{err}");
     let insecure = AgentConfig { insecure_skip_tls_verify: true, ..AgentConfig::default() };
-    assert!(Agent::new(&insecure, Redactor::default()).is_ok());
+    assert!(Browser::new(&insecure, Redactor::default()).is_ok());
 }
 
 #[test]
@@ -344,7 +344,7 @@ fn request_debug_shows_no_secret() {
         assert!(!dbg.contains(s), "{s} in {dbg}");
     }
     assert!(dbg.contains("client-1") && dbg.contains("client_secret") && dbg.contains("x-api-key"));
-    let a = Agent::new(&AgentConfig::default(), Redactor::new(vec!["zz-secret".into()])).unwrap();
+    let a = Browser::new(&AgentConfig::default(), Redactor::new(vec!["zz-secret".into()])).unwrap();
     assert!(!format!("{a:?}").contains("zz-secret"));
 }
 

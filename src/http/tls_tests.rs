@@ -64,7 +64,7 @@ fn url(addr: SocketAddr) -> Url {
 async fn the_ca_file_is_trusted_and_shared_by_load_agents() {
     let addr = https_server().await;
     let cfg = AgentConfig { ca_file: Some(CA_FILE.into()), ..AgentConfig::default() };
-    let agent = Agent::new(&cfg, Redactor::default()).unwrap();
+    let agent = Browser::new(&cfg, Redactor::default()).unwrap();
     let resp = agent.send(HttpRequest::get(url(addr))).await.unwrap();
     assert_eq!((resp.status, resp.body.as_slice()), (200, b"ok".as_slice()));
     // Clients made from this agent reuse its TLS configuration, roots included.
@@ -76,11 +76,11 @@ async fn the_ca_file_is_trusted_and_shared_by_load_agents() {
 #[tokio::test]
 async fn without_the_ca_file_the_test_ca_is_refused_and_insecure_mode_accepts_it() {
     let addr = https_server().await;
-    let strict = Agent::new(&AgentConfig::default(), Redactor::default()).unwrap();
+    let strict = Browser::new(&AgentConfig::default(), Redactor::default()).unwrap();
     let err = strict.send(HttpRequest::get(url(addr))).await.unwrap_err();
     assert!(matches!(err, AgentError::Transport { .. }), "{err}");
     let insecure = AgentConfig { insecure_skip_tls_verify: true, ..AgentConfig::default() };
-    let agent = Agent::new(&insecure, Redactor::default()).unwrap();
+    let agent = Browser::new(&insecure, Redactor::default()).unwrap();
     assert_eq!(agent.for_load().unwrap().send(HttpRequest::get(url(addr))).await.unwrap().status, 200);
 }
 
@@ -88,7 +88,7 @@ async fn without_the_ca_file_the_test_ca_is_refused_and_insecure_mode_accepts_it
 fn a_ca_file_without_certificates_is_refused() {
     let path = std::env::temp_dir().join(format!("oidc-harness-empty-ca-{}", std::process::id()));
     std::fs::write(&path, "").unwrap();
-    let err = Agent::new(&AgentConfig { ca_file: Some(path.clone()), ..AgentConfig::default() }, Redactor::default())
+    let err = Browser::new(&AgentConfig { ca_file: Some(path.clone()), ..AgentConfig::default() }, Redactor::default())
         .unwrap_err();
     std::fs::remove_file(&path).unwrap();
     assert!(matches!(&err, AgentError::CaFileInvalid { found, .. } if found == "no certificate"), "{err}");

@@ -1,5 +1,6 @@
 //! The Goose side: one Goose scenario per weighted transaction, an on-start transaction that
-//! gives each user its own agent (own client and cookie jar, no redirects) and, where needed, a
+//! gives each user its own browser (own client and cookie jar, no redirects) and back channel (no
+//! cookies, the same timings) and, where needed, a
 //! first login; every exchange recorded as a named Goose request and in our histograms.
 
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use super::flows::{self, Held, Verification};
 use super::scenario::{FlowKind, Scenario as LoadScenario};
 use super::stats::LoadStats;
 use crate::conform::Ctx;
-use crate::http::{Agent, Timing};
+use crate::http::{BackChannel, Browser, Timing};
 
 /// What every user shares: the prepared context (endpoints, keys, profile) and the stats.
 #[derive(Debug)]
@@ -38,7 +39,10 @@ pub(super) struct Job {
 /// A user's own state (Goose session data).
 #[derive(Clone)]
 struct UserState {
-    agent: Agent,
+    /// The user's browser (front channel; its own cookie jar and timings buffer).
+    browser: Browser,
+    /// The relying party's server for this user's requests (no cookies; the same timings).
+    back: BackChannel,
     held: Held,
 }
 
@@ -84,23 +88,24 @@ async fn login(user: &mut GooseUser, shared: &Shared, job: &Job, state: &mut Use
     };
     let member = &ctx.target.users[user.weighted_users_index % ctx.target.users.len()];
     let (held, v) =
-        flows::login_flow(ctx, &shared.stats, &state.agent, client, member, job.scope.as_deref(), job.replay_code).await?;
+        flows::login_flow(ctx, &shared.stats, &state.browser, &state.back, client, member, job.scope.as_deref(), job.replay_code).await?;
     state.held = held;
     Ok(v)
 }
 
-/// On start: a fresh agent, and a first login for flows that need tokens.
+/// On start: a fresh browser and back channel, and a first login for flows that need tokens.
 async fn setup(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> TransactionResult {
-    let agent = match shared.ctx.agent.for_load() {
+    let browser = match shared.ctx.browser.for_load() {
         Ok(a) => a,
         Err(e) => return fail(format!("cannot create the user's HTTP client: {e}")),
     };
-    let mut state = UserState { agent, held: Held::default() };
+    let back = browser.back_channel();
+    let mut state = UserState { browser, back, held: Held::default() };
     let result = match job.kind {
         FlowKind::TokenRefresh | FlowKind::Userinfo => login(user, &shared, &job, &mut state).await,
         _ => Ok(Vec::new()),
     };
-    let timings = state.agent.take_timings();
+    let timings = state.browser.take_timings();
     let verifications = result.clone().unwrap_or_default();
     flush(user, &shared.stats, timings, &verifications).await;
     user.set_session_data(state);
@@ -112,7 +117,7 @@ async fn act(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> Transa
     let Some(state) = user.get_session_data_mut::<UserState>() else {
         return fail("the user was not set up".into());
     };
-    let mut state = UserState { agent: state.agent.clone(), held: std::mem::take(&mut state.held) };
+    let mut state = UserState { browser: state.browser.clone(), back: state.back.clone(), held: std::mem::take(&mut state.held) };
     let ctx = &shared.ctx;
     let client = ctx.target.clients.get(job.client);
     let result: Result<Vec<Verification>, String> = match (job.kind, client) {
@@ -122,22 +127,22 @@ async fn act(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> Transa
             if state.held.refresh_token.is_none() {
                 login(user, &shared, &job, &mut state).await
             } else {
-                flows::refresh(ctx, &shared.stats, &state.agent, c, &mut state.held).await
+                flows::refresh(ctx, &shared.stats, &state.back, c, &mut state.held).await
             }
         }
         (FlowKind::Userinfo, Some(_)) => {
             if state.held.access_due(ctx.clock.now()) {
                 login(user, &shared, &job, &mut state).await
             } else {
-                flows::userinfo(ctx, &shared.stats, &state.agent, &mut state.held).await.map(|()| Vec::new())
+                flows::userinfo(ctx, &shared.stats, &state.back, &mut state.held).await.map(|()| Vec::new())
             }
         }
         (FlowKind::ClientCredentials, Some(c)) => {
-            flows::client_credentials(ctx, &shared.stats, &state.agent, c, job.scope.as_deref()).await
+            flows::client_credentials(ctx, &shared.stats, &state.back, c, job.scope.as_deref()).await
         }
-        (FlowKind::DiscoveryJwks, Some(_)) => flows::discovery_jwks(ctx, &shared.stats, &state.agent).await.map(|()| Vec::new()),
+        (FlowKind::DiscoveryJwks, Some(_)) => flows::discovery_jwks(ctx, &shared.stats, &state.back).await.map(|()| Vec::new()),
     };
-    let timings = state.agent.take_timings();
+    let timings = state.browser.take_timings();
     let verifications = result.clone().unwrap_or_default();
     flush(user, &shared.stats, timings, &verifications).await;
     if let Some(s) = user.get_session_data_mut::<UserState>() {

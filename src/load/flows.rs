@@ -1,6 +1,6 @@
 //! What one load user does, on the conformance path's own steps: the same form driver, token
-//! requests and checks (`conform::steps`, `flow::token`, `checks`), with an agent that keeps
-//! timings instead of a transcript. Judging is counting here: failed checks become findings
+//! requests and checks (`conform::steps`, `flow::token`, `checks`), with a browser and a back
+//! channel that keep timings instead of a transcript. Judging is counting here: failed checks become findings
 //! under load, failed requests become errors by kind.
 
 use std::time::Instant;
@@ -15,7 +15,7 @@ use crate::conform::steps::{self, UserActs};
 use crate::conform::{Ctx, open_id_token, token_evidence, userinfo_evidence};
 use crate::flow::{self, AuthParams};
 use crate::form::DriveOutcome;
-use crate::http::{Agent, HttpResponse};
+use crate::http::{BackChannel, Browser, HttpResponse};
 use crate::jose::UnverifiedJwt;
 use crate::target::{ClientProfile, UserProfile};
 
@@ -145,7 +145,8 @@ fn judge_token_response(stats: &LoadStats, resp: &HttpResponse, requested_scope:
 pub async fn login_flow(
     ctx: &Ctx,
     stats: &LoadStats,
-    agent: &Agent,
+    browser: &Browser,
+    back: &BackChannel,
     client: &ClientProfile,
     user: &UserProfile,
     scope: Option<&str>,
@@ -153,13 +154,13 @@ pub async fn login_flow(
 ) -> Result<(Held, Vec<Verification>), String> {
     stats.count(|c| c.flows_started += 1);
     let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
-    agent.clear_cookies();
+    browser.clear_cookies();
     let mut params = AuthParams::fresh(client);
     if let Some(s) = scope {
         params.scope = s.to_owned();
     }
     let url = flow::authorization_url(&endpoints.authorization, client, &params);
-    let report = steps::authorize_as(ctx, agent, client, url, UserActs::ALLOW, user).await.map_err(|_| "authorization transport error")?;
+    let report = steps::authorize_as(ctx, browser, client, url, UserActs::ALLOW, user).await.map_err(|_| "authorization transport error")?;
     let code = match report.outcome {
         DriveOutcome::Callback(cb) => match (cb.code(), cb.error()) {
             (Some(code), _) => code.to_owned(),
@@ -174,7 +175,7 @@ pub async fn login_flow(
     let exchange = flow::token::code_exchange(&endpoints.token, client, &code, verifier.as_deref());
     // The request is kept only when it is to be replayed.
     let replay = replay_code.then(|| exchange.clone());
-    let resp = agent.send(exchange).await.map_err(|_| "token transport error")?;
+    let resp = back.send(exchange).await.map_err(|_| "token transport error")?;
     let body = judge_token_response(stats, &resp, &params.scope, "authorization_code").ok_or("code exchange refused")?;
     let body = Some(body);
     let mut held = Held { refresh_token: member(&body, "refresh_token"), ..Held::default() };
@@ -193,14 +194,14 @@ pub async fn login_flow(
         verifications.push(v);
     }
     if let (Some(ep), Some(at)) = (&endpoints.userinfo, &held.access_token) {
-        let resp = agent.send(flow::token::userinfo(ep, at)).await.map_err(|_| "userinfo transport error")?;
+        let resp = back.send(flow::token::userinfo(ep, at)).await.map_err(|_| "userinfo transport error")?;
         let granted: Vec<String> = member(&body, "scope").unwrap_or(params.scope.clone()).split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
         count_failures(stats, &evaluate_failures(USERINFO_CHECKS, &userinfo_evidence(&resp, id_claims.as_ref(), &granted)));
     }
     if let Some(exchange) = replay {
         // A code is single-use (RFC 6749 4.1.2): a replay under load must fail. Last, because a
         // replay may (SHOULD) revoke the tokens already issued from the code.
-        if let Ok(again) = agent.send(exchange.labelled("token_replay")).await
+        if let Ok(again) = back.send(exchange.labelled("token_replay")).await
             && again.status == 200
         {
             stats.finding("code.reuse.rejected", "MUST", "a replayed authorization code was redeemed again under load");
@@ -214,13 +215,13 @@ pub async fn login_flow(
 pub async fn refresh(
     ctx: &Ctx,
     stats: &LoadStats,
-    agent: &Agent,
+    back: &BackChannel,
     client: &ClientProfile,
     held: &mut Held,
 ) -> Result<Vec<Verification>, String> {
     let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
     let rt = held.refresh_token.clone().ok_or("no refresh token (the login gave none)")?;
-    let resp = agent.send(flow::token::refresh(&endpoints.token, client, &rt, None)).await.map_err(|_| "refresh transport error")?;
+    let resp = back.send(flow::token::refresh(&endpoints.token, client, &rt, None)).await.map_err(|_| "refresh transport error")?;
     let Some(body) = judge_token_response(stats, &resp, &client.scope, "refresh_token") else {
         held.refresh_token = None;
         return Err("refresh refused".into());
@@ -239,11 +240,11 @@ pub async fn refresh(
 
 /// One userinfo call with the held access token (dropped when refused, to log in again; the
 /// caller renews a token before it expires, see [`Held::access_due`]).
-pub async fn userinfo(ctx: &Ctx, stats: &LoadStats, agent: &Agent, held: &mut Held) -> Result<(), String> {
+pub async fn userinfo(ctx: &Ctx, stats: &LoadStats, back: &BackChannel, held: &mut Held) -> Result<(), String> {
     let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
     let ep = endpoints.userinfo.as_ref().ok_or("the provider advertises no userinfo_endpoint")?;
     let at = held.access_token.clone().ok_or("no access token")?;
-    let resp = agent.send(flow::token::userinfo(ep, &at)).await.map_err(|_| "userinfo transport error")?;
+    let resp = back.send(flow::token::userinfo(ep, &at)).await.map_err(|_| "userinfo transport error")?;
     if resp.status != 200 {
         held.access_token = None;
         stats.error(&format!("userinfo refused (HTTP {})", resp.status));
@@ -256,28 +257,28 @@ pub async fn userinfo(ctx: &Ctx, stats: &LoadStats, agent: &Agent, held: &mut He
 pub async fn client_credentials(
     ctx: &Ctx,
     stats: &LoadStats,
-    agent: &Agent,
+    back: &BackChannel,
     client: &ClientProfile,
     scope: Option<&str>,
 ) -> Result<Vec<Verification>, String> {
     let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
     let req = flow::token::client_credentials(&endpoints.token, client, scope);
-    let resp = agent.send(req).await.map_err(|_| "client_credentials transport error")?;
+    let resp = back.send(req).await.map_err(|_| "client_credentials transport error")?;
     let body = judge_token_response(stats, &resp, scope.unwrap_or(""), "client_credentials").ok_or("client_credentials refused")?;
     Ok(member(&Some(body), "access_token").and_then(|at| verify_access_token(ctx, stats, &at)).into_iter().collect())
 }
 
 /// The discovery document and the JWKS, each parsed as JSON.
-pub async fn discovery_jwks(ctx: &Ctx, stats: &LoadStats, agent: &Agent) -> Result<(), String> {
+pub async fn discovery_jwks(ctx: &Ctx, stats: &LoadStats, back: &BackChannel) -> Result<(), String> {
     let issuer = url::Url::parse(&ctx.target.issuer).map_err(|_| "issuer is not a URL")?;
     let disc = crate::discovery::discovery_url(&issuer);
-    let resp = agent.send(crate::http::HttpRequest::get(disc).labelled("discovery")).await.map_err(|_| "discovery transport error")?;
+    let resp = back.send(crate::http::HttpRequest::get(disc).labelled("discovery")).await.map_err(|_| "discovery transport error")?;
     if resp.status != 200 || resp.json().is_none() {
         stats.error("discovery document not JSON");
         return Err("discovery".into());
     }
     if let Some(jwks) = ctx.endpoints.as_ref().and_then(|e| e.jwks.clone()) {
-        let resp = agent.send(crate::http::HttpRequest::get(jwks).labelled("jwks")).await.map_err(|_| "jwks transport error")?;
+        let resp = back.send(crate::http::HttpRequest::get(jwks).labelled("jwks")).await.map_err(|_| "jwks transport error")?;
         if resp.status != 200 || resp.json().is_none() {
             stats.error("JWKS not JSON");
             return Err("jwks".into());

@@ -25,7 +25,7 @@ pub use scenario::{FlowKind, Scenario, ScenarioError, TransactionSpec};
 
 use crate::clock::{self, Clock};
 use crate::conform::{self, HarnessError};
-use crate::http::{Agent, AgentConfig, Redactor};
+use crate::http::{Browser, AgentConfig, Redactor};
 use crate::report::TargetSummary;
 use crate::target::{ClientAuth, Target};
 use attack::{Job, Shared};
@@ -162,7 +162,7 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
         insecure_skip_tls_verify: target.insecure_skip_tls_verify,
         ..AgentConfig::default()
     };
-    let agent = Agent::new(&agent_config, Redactor::new(target.secrets())).map_err(HarnessError::from)?;
+    let agent = Browser::new(&agent_config, Redactor::new(target.secrets())).map_err(HarnessError::from)?;
     let summary = TargetSummary { name: target.name().to_owned(), issuer: target.issuer.clone() };
     let (ctx, _) = conform::prepare(target, agent, Arc::clone(&clock)).await?;
     if ctx.endpoints.is_none() {
@@ -171,7 +171,7 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
     let config = goose_config(&summary.issuer, &checked, opts)?;
     let shared = Arc::new(Shared { ctx, stats: LoadStats::default() });
     let started_at = clock::rfc3339(clock.now());
-    // Users send through their own agents (`http::Agent`), never through Goose's client; one
+    // Users send through their own agents (`http::Browser`), never through Goose's client; one
     // shared cookie-less Goose client is built instead of one per user (each loads the
     // platform trust store: ~9.5 ms of CPU per user, inside the measured run).
     let attack = GooseAttack::initialize_with_config(config)

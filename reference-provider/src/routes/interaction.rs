@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::authorize::{callback, failure, redirect};
 use super::{AppState, WebError, cookie, form_params, html, query_params, set_cookie};
+use crate::config::LoginUi;
 use crate::faults::Fault;
 use crate::html as pages;
 use crate::paths;
@@ -41,14 +42,19 @@ fn field<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
 pub(crate) async fn login_get(State(p): State<AppState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
     let params = query_params(q.as_deref());
     match interaction::load(&p, id(&params), cookie(&headers, &paths::interaction_cookie(id(&params)))) {
-        Ok(Ok(pending)) => login_page(&pending, None),
+        Ok(Ok(pending)) => login_page(&p, &pending, None),
         Ok(Err(e)) => refused(&e),
         Err(e) => WebError(e).into_response(),
     }
 }
 
-fn login_page(pending: &Pending, error: Option<&str>) -> Response {
-    let body = pages::login(&pending.record.id, &pending.record.csrf, &pending.client.name, pending.request.login_hint.as_deref(), error);
+/// The first login page of the configured UI (`error` after a failed attempt).
+fn login_page(p: &Provider, pending: &Pending, error: Option<&str>) -> Response {
+    let (id, csrf, name, hint) = (&pending.record.id, &pending.record.csrf, &pending.client.name, pending.request.login_hint.as_deref());
+    let body = match p.config.login_ui {
+        LoginUi::Html => pages::login(id, csrf, name, hint, error),
+        LoginUi::IdentifierFirst => pages::login_identifier(id, csrf, name, hint, error),
+    };
     let mut res = html(StatusCode::OK, body);
     if error.is_some() {
         res.headers_mut().insert("x-login-error", HeaderValue::from_static("invalid_credentials"));
@@ -68,9 +74,18 @@ pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, bo
             Err(e) => return Ok(refused(&e)),
         };
         let username = field(&params, "username").unwrap_or("");
-        let password = field(&params, "password").unwrap_or("");
+        let Some(password) = field(&params, "password") else {
+            // Identifier-first: the login name alone asks for the password next, whether or not
+            // the account exists (the answer must not tell).
+            return Ok(match p.config.login_ui {
+                LoginUi::IdentifierFirst if !username.is_empty() => {
+                    html(StatusCode::OK, pages::login_password(&pending.record.id, &pending.record.csrf, &pending.client.name, username))
+                }
+                _ => login_page(&p, &pending, Some("Wrong username or password.")),
+            });
+        };
         let Some((session_cookie, session, _user)) = interaction::login(&p, &pending, username, password)? else {
-            return Ok(login_page(&pending, Some("Wrong username or password.")));
+            return Ok(login_page(&p, &pending, Some("Wrong username or password.")));
         };
         let next = authorize::after_login(&p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
         let mut res = proceed(&p, &pending, next)?;

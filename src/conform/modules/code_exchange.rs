@@ -17,7 +17,7 @@ use crate::conform::steps::{self, UserActs};
 use crate::conform::{Ctx, ModuleSpec};
 use crate::flow::{self, AuthParams, random_token};
 use crate::form::DriveOutcome;
-use crate::http::{Agent, HttpRequest, HttpResponse};
+use crate::http::{BackChannel, Browser, HttpRequest, HttpResponse};
 use crate::target::{ClientAuth, ClientProfile, Secret, Target};
 
 /// Which misuse of an authorization code a module tries.
@@ -75,7 +75,7 @@ pub(super) enum Authz {
 }
 
 /// Drives an authorization for `client`; `Err` when it ended in neither a code nor a refusal.
-pub(super) async fn authorize(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: &AuthParams) -> Result<Authz, String> {
+pub(super) async fn authorize(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: &AuthParams) -> Result<Authz, String> {
     let report = steps::authorize(ctx, browser, client, params, UserActs::ALLOW).await?;
     match report.outcome {
         DriveOutcome::Callback(cb) => match (cb.code(), cb.error()) {
@@ -89,7 +89,7 @@ pub(super) async fn authorize(ctx: &Ctx, browser: &Agent, client: &ClientProfile
 }
 
 /// A fresh code for `client` (setup: a refusal is an error).
-pub(super) async fn code_for(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: &AuthParams) -> Result<String, String> {
+pub(super) async fn code_for(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: &AuthParams) -> Result<String, String> {
     match authorize(ctx, browser, client, params).await? {
         Authz::Code(code) => Ok(code),
         Authz::Refused(why) => Err(format!("the setup authorization for {} was refused: {why}", client.label())),
@@ -122,13 +122,13 @@ pub(super) fn judged(resp: &HttpResponse, grant: &str) -> Judged {
 }
 
 /// Sends a token request and judges the answer; a transport error becomes a note.
-async fn send_judged(agent: &Agent, req: HttpRequest, grant: &str) -> Result<Judged, String> {
-    steps::send(agent, req).await.map(|r| judged(&r, grant))
+async fn send_judged(back: &BackChannel, req: HttpRequest, grant: &str) -> Result<Judged, String> {
+    steps::send(back, req).await.map(|r| judged(&r, grant))
 }
 
 /// Sends a token request; a transport error becomes a note.
-pub(super) async fn token_answer(agent: &Agent, req: HttpRequest) -> Result<TokenAnswer, String> {
-    steps::send(agent, req).await.map(|r| answer(&r))
+pub(super) async fn token_answer(back: &BackChannel, req: HttpRequest) -> Result<TokenAnswer, String> {
+    steps::send(back, req).await.map(|r| answer(&r))
 }
 
 /// The token endpoint, or a skip.
@@ -162,16 +162,16 @@ pub(super) async fn run(ctx: &mut Ctx, case: CodeCase) -> ModuleOutcome {
     result.unwrap_or_else(|note| ModuleOutcome::default().abort(note))
 }
 
-async fn reuse(ctx: &Ctx, browser: &Agent) -> Result<ModuleOutcome, String> {
+async fn reuse(ctx: &Ctx, browser: &Browser) -> Result<ModuleOutcome, String> {
     let Some(client) = regular_clients(&ctx.target).next().cloned() else {
         return Ok(ModuleOutcome::skipped("no client besides the short-lifetime one"));
     };
     let tokens = steps::tokens(ctx, browser, &client, AuthParams::fresh(&client)).await?;
     let verifier = tokens.params.pkce.as_ref().map(|p| p.verifier.as_str());
-    let second = judged(&steps::redeem(ctx, browser, &client, &tokens.code, verifier).await?, "authorization_code");
+    let second = judged(&steps::redeem(ctx, &client, &tokens.code, verifier).await?, "authorization_code");
     let userinfo = ctx.endpoints.as_ref().and_then(|e| e.userinfo.clone());
     let userinfo_after = match (userinfo, tokens.get("access_token")) {
-        (Some(ep), Some(at)) => steps::send(browser, flow::token::userinfo(&ep, at)).await.ok().map(|r| r.status),
+        (Some(ep), Some(at)) => steps::send(&ctx.back, flow::token::userinfo(&ep, at)).await.ok().map(|r| r.status),
         _ => None,
     };
     let ev = CodeReuseEvidence { second: second.answer, userinfo_after };
@@ -180,7 +180,7 @@ async fn reuse(ctx: &Ctx, browser: &Agent) -> Result<ModuleOutcome, String> {
     Ok(ModuleOutcome { findings, ..ModuleOutcome::default() })
 }
 
-async fn wrong_client(ctx: &Ctx, browser: &Agent, token: &Url) -> Result<ModuleOutcome, String> {
+async fn wrong_client(ctx: &Ctx, browser: &Browser, token: &Url) -> Result<ModuleOutcome, String> {
     let mut confidential = regular_clients(&ctx.target).filter(|c| c.auth_method != ClientAuth::None);
     let Some(a) = confidential.next().cloned() else {
         return Ok(ModuleOutcome::skipped("the profile has no confidential client"));
@@ -193,13 +193,13 @@ async fn wrong_client(ctx: &Ctx, browser: &Agent, token: &Url) -> Result<ModuleO
     // Only the client differs: A's redirect_uri and verifier go with B's credentials.
     let b_as_a = ClientProfile { redirect_uri: a.redirect_uri.clone(), ..b };
     let req = flow::token::code_exchange(token, &b_as_a, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    let j = send_judged(browser, req, "authorization_code").await?;
+    let j = send_judged(&ctx.back, req, "authorization_code").await?;
     let mut findings = evaluate(CODE_WRONG_CLIENT_CHECKS, &j.answer);
     findings.extend(j.findings);
     Ok(ModuleOutcome { findings, ..ModuleOutcome::default() })
 }
 
-async fn wrong_redirect_uri(ctx: &Ctx, browser: &Agent, token: &Url) -> Result<ModuleOutcome, String> {
+async fn wrong_redirect_uri(ctx: &Ctx, browser: &Browser, token: &Url) -> Result<ModuleOutcome, String> {
     let Some(client) = regular_clients(&ctx.target).next().cloned() else {
         return Ok(ModuleOutcome::skipped("no client besides the short-lifetime one"));
     };
@@ -208,20 +208,20 @@ async fn wrong_redirect_uri(ctx: &Ctx, browser: &Agent, token: &Url) -> Result<M
     let code = code_for(ctx, browser, &client, &params).await?;
     let moved = ClientProfile { redirect_uri: other, ..client };
     let req = flow::token::code_exchange(token, &moved, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    let j = send_judged(browser, req, "authorization_code").await?;
+    let j = send_judged(&ctx.back, req, "authorization_code").await?;
     let mut findings = evaluate(CODE_WRONG_REDIRECT_URI_CHECKS, &j.answer);
     findings.extend(j.findings);
     Ok(ModuleOutcome { findings, ..ModuleOutcome::default() })
 }
 
-async fn expired(ctx: &Ctx, browser: &Agent) -> Result<ModuleOutcome, String> {
+async fn expired(ctx: &Ctx, browser: &Browser) -> Result<ModuleOutcome, String> {
     let (Some(client), Some(lifetime)) = (ctx.target.short_lifetime_client().cloned(), ctx.target.features.code_lifetime_secs) else {
         return Ok(ModuleOutcome::skipped("the profile names no short-lifetime client (features.short_lifetime_client and code_lifetime_secs)"));
     };
     let params = AuthParams::fresh(&client);
     let code = code_for(ctx, browser, &client, &params).await?;
     tokio::time::sleep(Duration::from_secs(lifetime.saturating_add(1))).await;
-    let j = judged(&steps::redeem(ctx, browser, &client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?, "authorization_code");
+    let j = judged(&steps::redeem(ctx, &client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?, "authorization_code");
     let mut findings = evaluate(CODE_EXPIRED_CHECKS, &j.answer);
     findings.extend(j.findings);
     let mut out = ModuleOutcome { findings, ..ModuleOutcome::default() };
@@ -256,7 +256,7 @@ pub(super) async fn client_auth(ctx: &mut Ctx, idx: usize) -> ModuleOutcome {
 }
 
 /// The three attempts as evidence, and the token-error findings of the two refusals.
-async fn client_auth_evidence(ctx: &Ctx, browser: &Agent, token: &Url, client: &ClientProfile) -> Result<(ClientAuthEvidence, Vec<Finding>), String> {
+async fn client_auth_evidence(ctx: &Ctx, browser: &Browser, token: &Url, client: &ClientProfile) -> Result<(ClientAuthEvidence, Vec<Finding>), String> {
     let wrong = ClientProfile { client_secret: Some(Secret::new(random_token(24))), ..client.clone() };
     let none = ClientProfile { client_secret: None, auth_method: ClientAuth::None, ..client.clone() };
     let mut wrong_secret = redeem_fresh(ctx, browser, token, client, &wrong).await?;
@@ -276,11 +276,11 @@ async fn client_auth_evidence(ctx: &Ctx, browser: &Agent, token: &Url, client: &
 }
 
 /// Gets a fresh code for `client` and redeems it presenting `presented`'s credentials.
-async fn redeem_fresh(ctx: &Ctx, browser: &Agent, token: &Url, client: &ClientProfile, presented: &ClientProfile) -> Result<Judged, String> {
+async fn redeem_fresh(ctx: &Ctx, browser: &Browser, token: &Url, client: &ClientProfile, presented: &ClientProfile) -> Result<Judged, String> {
     let params = AuthParams::fresh(client);
     let code = code_for(ctx, browser, client, &params).await?;
     let req = flow::token::code_exchange(token, presented, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    send_judged(browser, req, "authorization_code").await
+    send_judged(&ctx.back, req, "authorization_code").await
 }
 
 #[cfg(test)]

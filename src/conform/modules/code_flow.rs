@@ -13,7 +13,7 @@ use crate::conform::steps::{self, UserActs};
 use crate::conform::{Ctx, Issued};
 use crate::flow::{self, AuthParams, AuthorizationResponse, ResponseSource};
 use crate::form::DriveOutcome;
-use crate::http::{Agent, HttpRequest, HttpResponse};
+use crate::http::{BackChannel, HttpRequest, HttpResponse};
 use crate::target::ClientProfile;
 
 
@@ -83,7 +83,7 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
     };
 
     let verifier = params.pkce.as_ref().map(|p| p.verifier.as_str());
-    let token_resp = match steps::redeem(ctx, &browser, &client, &code, verifier).await {
+    let token_resp = match steps::redeem(ctx, &client, &code, verifier).await {
         Ok(r) => r,
         Err(note) => return out.abort(note),
     };
@@ -124,7 +124,7 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
 
     let mut userinfo_claims = None;
     match (&endpoints.userinfo, &access_token) {
-        (Some(ep), Some(at)) => match backchannel(&browser, flow::token::userinfo(ep, at)).await {
+        (Some(ep), Some(at)) => match backchannel(&ctx.back, flow::token::userinfo(ep, at)).await {
             Ok(resp) => {
                 let ev = userinfo_evidence(&resp, id_claims.as_ref(), &granted);
                 userinfo_claims = ev.body_json.as_ref().and_then(Value::as_object).cloned();
@@ -187,8 +187,8 @@ pub(crate) fn open_id_token(raw: &str, client: &ClientProfile) -> OpenedIdToken 
 }
 
 /// Sends a back-channel request; a transport error becomes a module note.
-pub(super) async fn backchannel(agent: &Agent, req: HttpRequest) -> Result<HttpResponse, String> {
-    steps::send(agent, req).await
+pub(super) async fn backchannel(back: &BackChannel, req: HttpRequest) -> Result<HttpResponse, String> {
+    steps::send(back, req).await
 }
 
 /// Token response evidence.

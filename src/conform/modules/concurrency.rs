@@ -8,7 +8,7 @@ use crate::checks::{CODE_RACE_CHECKS, REFRESH_RACE_CHECKS, RaceEvidence, TokenAn
 use crate::conform::steps;
 use crate::conform::{Ctx, ModuleSpec};
 use crate::flow::{self, AuthParams};
-use crate::http::{Agent, HttpRequest};
+use crate::http::{BackChannel, HttpRequest};
 use crate::target::Target;
 
 /// What the parallel requests carry.
@@ -70,16 +70,16 @@ pub(super) async fn run(ctx: &mut Ctx, grant: RaceGrant) -> ModuleOutcome {
             Err(note) => return ModuleOutcome::default().abort(note),
         },
     };
-    let ev = RaceEvidence::tally(&race(&browser, &req, n).await);
+    let ev = RaceEvidence::tally(&race(&ctx.back, &req, n).await);
     ModuleOutcome { findings: evaluate(checks, &ev), note: Some(ev.summary()), status: None }
 }
 
 /// Sends `n` copies of `req` at once, each on its own task over a clone of the agent.
-async fn race(agent: &Agent, req: &HttpRequest, n: usize) -> Vec<Option<TokenAnswer>> {
+async fn race(back: &BackChannel, req: &HttpRequest, n: usize) -> Vec<Option<TokenAnswer>> {
     let handles: Vec<_> = (0..n)
         .map(|_| {
-            let (agent, req) = (agent.clone(), req.clone());
-            tokio::spawn(async move { agent.send(req).await.ok().map(|r| answer(&r)) })
+            let (back, req) = (back.clone(), req.clone());
+            tokio::spawn(async move { back.send(req).await.ok().map(|r| answer(&r)) })
         })
         .collect();
     let mut answers = Vec::with_capacity(n);

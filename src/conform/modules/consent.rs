@@ -10,7 +10,7 @@ use crate::conform::Ctx;
 use crate::conform::steps::{self, UserActs};
 use crate::flow::AuthParams;
 use crate::form::ConsentChoice;
-use crate::http::Agent;
+use crate::http::Browser;
 use crate::target::ClientProfile;
 
 fn evidence(ctx: &Ctx, case: ConsentCase, a: &Attempt) -> ConsentEvidence {
@@ -42,7 +42,7 @@ fn prompted_consent(client: &ClientProfile, a: &Attempt) -> Vec<crate::checks::F
 /// Signs the browser in with a plain request of the client, so that the `prompt=consent`
 /// requests below meet a session: without one, some providers (Fief 0.30) answer prompt=consent
 /// with `login_required` instead of a login page, and the consent page is never reached.
-async fn sign_in(ctx: &Ctx, browser: &Agent, client: &ClientProfile, notes: &mut Vec<String>) -> Result<(), String> {
+async fn sign_in(ctx: &Ctx, browser: &Browser, client: &ClientProfile, notes: &mut Vec<String>) -> Result<(), String> {
     let att = probe::attempt(ctx, browser, client, AuthParams::fresh(client), UserActs::ALLOW).await?;
     if !att.code_returned() {
         return Err(format!("setup flow for {} (signing the browser in) did not yield a code: {}", client.label(), att.detail()));

@@ -16,7 +16,7 @@ use crate::conform::{Ctx, Endpoints};
 use crate::discovery::{ProviderMetadata, discovery_url};
 use crate::flow::{self, AuthParams};
 use crate::form::DriveOutcome;
-use crate::http::{Agent, HttpRequest, HttpResponse};
+use crate::http::{BackChannel, Browser, HttpRequest, HttpResponse};
 use crate::jose::{Jwks, UnverifiedJwt};
 use crate::target::{ClientProfile, TenantProfile};
 
@@ -53,14 +53,14 @@ async fn gather(ctx: &mut Ctx, tenant: &TenantProfile, home_client: &ClientProfi
     let (metadata, endpoints) = discover(ctx, &tenant.issuer).await?;
     ev.discovery_issuer = metadata.issuer.clone();
     let tenant_jwks = match &endpoints.jwks {
-        Some(url) => fetch_jwks(&ctx.agent, url).await?,
+        Some(url) => fetch_jwks(&ctx.back, url).await?,
         None => None,
     };
     if ctx.jwks.is_none()
         && let Some(url) = ctx.endpoints.as_ref().and_then(|e| e.jwks.clone())
     {
         // The jwks module did not run (`--only`): the home keys are needed to compare.
-        ctx.jwks = fetch_jwks(&ctx.agent, &url).await?.map(Arc::new);
+        ctx.jwks = fetch_jwks(&ctx.back, &url).await?.map(Arc::new);
     }
     let tenant_client = tenant.clients.first().ok_or("the tenant has no client")?;
     let home_browser = steps::browser(ctx)?;
@@ -77,7 +77,7 @@ async fn gather(ctx: &mut Ctx, tenant: &TenantProfile, home_client: &ClientProfi
     }
     let home = steps::tokens(ctx, &home_browser, home_client, AuthParams::fresh(home_client)).await.map_err(|e| format!("home tenant: {e}"))?;
     if let (Some(userinfo), Some(at)) = (&endpoints.userinfo, home.get("access_token")) {
-        ev.home_token_at_tenant_userinfo = Some(steps::send(&home_browser, flow::token::userinfo(userinfo, at)).await?.status);
+        ev.home_token_at_tenant_userinfo = Some(steps::send(&ctx.back, flow::token::userinfo(userinfo, at)).await?.status);
     }
     let user = tenant.users_or(&ctx.target.users).first().ok_or("no test user for the tenant")?;
     let tenant_browser = steps::browser(ctx)?;
@@ -95,7 +95,7 @@ async fn gather(ctx: &mut Ctx, tenant: &TenantProfile, home_client: &ClientProfi
 
 /// Gets a fresh code at the home tenant and presents it, with the home PKCE verifier, to the
 /// other tenant's token endpoint as `presented_by`.
-async fn present_home_code(ctx: &Ctx, browser: &Agent, home_client: &ClientProfile, tenant: &Endpoints, presented_by: &ClientProfile) -> Result<ForeignRedemption, String> {
+async fn present_home_code(ctx: &Ctx, browser: &Browser, home_client: &ClientProfile, tenant: &Endpoints, presented_by: &ClientProfile) -> Result<ForeignRedemption, String> {
     let params = AuthParams::fresh(home_client);
     let report = steps::authorize(ctx, browser, home_client, &params, UserActs::ALLOW).await?;
     let DriveOutcome::Callback(callback) = &report.outcome else {
@@ -103,7 +103,7 @@ async fn present_home_code(ctx: &Ctx, browser: &Agent, home_client: &ClientProfi
     };
     let code = callback.code().ok_or_else(|| format!("home tenant: no code ({})", steps::describe(&report.outcome)))?;
     let verifier = params.pkce.as_ref().map(|p| p.verifier.as_str());
-    let resp = steps::send(browser, flow::token::code_exchange(&tenant.token, presented_by, code, verifier)).await?;
+    let resp = steps::send(&ctx.back, flow::token::code_exchange(&tenant.token, presented_by, code, verifier)).await?;
     Ok(foreign_redemption(&resp))
 }
 
@@ -121,7 +121,7 @@ fn foreign_redemption(resp: &HttpResponse) -> ForeignRedemption {
 async fn discover(ctx: &Ctx, issuer: &str) -> Result<(ProviderMetadata, Endpoints), String> {
     let issuer = Url::parse(issuer).map_err(|e| format!("the tenant issuer is not a URL: {e}"))?;
     let url = discovery_url(&issuer);
-    let resp = steps::send(&ctx.agent, HttpRequest::get(url.clone())).await?;
+    let resp = steps::send(&ctx.back, HttpRequest::get(url.clone())).await?;
     let metadata = match (resp.status, resp.json()) {
         (200, Some(doc)) => ProviderMetadata::from_json(&doc),
         _ => None,
@@ -137,8 +137,8 @@ async fn discover(ctx: &Ctx, issuer: &str) -> Result<(ProviderMetadata, Endpoint
 
 /// Fetches a JWKS; a document that is not a JWK Set is `None` (the tenant's signature is then
 /// not judged here: the jwks checks judge documents).
-async fn fetch_jwks(agent: &Agent, url: &Url) -> Result<Option<Jwks>, String> {
-    let resp = steps::send(agent, HttpRequest::get(url.clone())).await?;
+async fn fetch_jwks(back: &BackChannel, url: &Url) -> Result<Option<Jwks>, String> {
+    let resp = steps::send(back, HttpRequest::get(url.clone())).await?;
     Ok(resp.json().and_then(|b| Jwks::parse(&b).ok()))
 }
 

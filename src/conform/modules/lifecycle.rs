@@ -12,7 +12,7 @@ use crate::checks::{ENDPOINT_CHECKS, EndpointCase, EndpointEvidence, USERINFO_IN
 use crate::conform::Ctx;
 use crate::conform::steps;
 use crate::flow::{self, AuthParams};
-use crate::http::{Agent, HttpRequest, HttpResponse};
+use crate::http::{Browser, HttpRequest, HttpResponse};
 use crate::target::ClientProfile;
 
 /// A post_logout_redirect_uri no client registers (the `.invalid` TLD never resolves).
@@ -74,7 +74,7 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
 #[allow(clippy::too_many_arguments)]
 async fn tokens_rules(
     ctx: &Ctx,
-    browser: &Agent,
+    browser: &Browser,
     client: &ClientProfile,
     first: &Attempt,
     revoke: Option<&Url>,
@@ -84,7 +84,7 @@ async fn tokens_rules(
 ) -> Result<(), String> {
     let mut judge = |case: EndpointCase, resp: &HttpResponse| out.findings.extend(probe::prefixed(ENDPOINT_CHECKS, case.prefix(), &evidence(case, resp)));
     if let (Some(ep), Some(at)) = (introspect, first.token("access_token")) {
-        judge(EndpointCase::IntrospectActive, &steps::send(&ctx.agent, authed(ep, client, token_form(&at, "access_token"))).await?);
+        judge(EndpointCase::IntrospectActive, &steps::send(&ctx.back, authed(ep, client, token_form(&at, "access_token"))).await?);
     }
     let Some(ep) = revoke else {
         notes.push("no revocation_endpoint advertised".into());
@@ -92,13 +92,13 @@ async fn tokens_rules(
     };
     match first.token("refresh_token") {
         Some(rt) => {
-            judge(EndpointCase::Revoke, &steps::send(&ctx.agent, authed(ep, client, token_form(&rt, "refresh_token"))).await?);
+            judge(EndpointCase::Revoke, &steps::send(&ctx.back, authed(ep, client, token_form(&rt, "refresh_token"))).await?);
             // Introspect before using it: a refused-or-not refresh must not change the answer.
             if let Some(iep) = introspect {
-                judge(EndpointCase::IntrospectRevoked, &steps::send(&ctx.agent, authed(iep, client, token_form(&rt, "refresh_token"))).await?);
+                judge(EndpointCase::IntrospectRevoked, &steps::send(&ctx.back, authed(iep, client, token_form(&rt, "refresh_token"))).await?);
             }
             let token_ep = &ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?.token;
-            judge(EndpointCase::RevokedRefresh, &steps::send(&ctx.agent, flow::token::refresh(token_ep, client, &rt, None)).await?);
+            judge(EndpointCase::RevokedRefresh, &steps::send(&ctx.back, flow::token::refresh(token_ep, client, &rt, None)).await?);
         }
         None => notes.push("no refresh token was issued: its revocation is not tested".into()),
     }
@@ -111,19 +111,19 @@ async fn tokens_rules(
     };
     let second = probe::login(ctx, browser, client, AuthParams::fresh(client)).await?;
     let Some(at) = second.token("access_token") else { return Err("the token response carried no access_token".into()) };
-    steps::send(&ctx.agent, authed(ep, client, token_form(&at, "access_token"))).await?;
-    let inspected = steps::send(&ctx.agent, authed(iep, client, token_form(&at, "access_token"))).await?;
+    steps::send(&ctx.back, authed(ep, client, token_form(&at, "access_token"))).await?;
+    let inspected = steps::send(&ctx.back, authed(iep, client, token_form(&at, "access_token"))).await?;
     if inspected.json().and_then(|b| b.get("active").and_then(serde_json::Value::as_bool)) != Some(false) {
         notes.push("the provider did not revoke the access token (introspection still active): UserInfo after revocation is not judged".into());
         return Ok(());
     }
-    let resp = steps::send(&ctx.agent, flow::token::userinfo(&uep, &at)).await?;
+    let resp = steps::send(&ctx.back, flow::token::userinfo(&uep, &at)).await?;
     let ev = UserInfoErrorEvidence { status: resp.status, www_authenticate: resp.header("www-authenticate").map(str::to_owned) };
     out.findings.extend(evaluate(USERINFO_INVALID_TOKEN_CHECKS, &ev));
     Ok(())
 }
 
-async fn logout_rule(ctx: &Ctx, browser: &Agent, client: &ClientProfile, first: &Attempt, ep: &Url, out: &mut ModuleOutcome) -> Result<(), String> {
+async fn logout_rule(ctx: &Ctx, browser: &Browser, client: &ClientProfile, first: &Attempt, ep: &Url, out: &mut ModuleOutcome) -> Result<(), String> {
     let mut url = ep.clone();
     {
         let mut q = url.query_pairs_mut();
@@ -134,8 +134,8 @@ async fn logout_rule(ctx: &Ctx, browser: &Agent, client: &ClientProfile, first: 
         q.append_pair("post_logout_redirect_uri", UNREGISTERED_LOGOUT_TARGET);
         q.append_pair("state", &flow::random_token(16));
     }
-    let resp = steps::send(browser, HttpRequest::get(url)).await?;
-    let location = resp.is_redirect().then(|| resp.location()).flatten().map(|l| ctx.agent.redactor().url(&l));
+    let resp = steps::visit(browser, HttpRequest::get(url)).await?;
+    let location = resp.is_redirect().then(|| resp.location()).flatten().map(|l| ctx.browser.redactor().url(&l));
     let ev = EndpointEvidence { location, forbidden_target: Some(UNREGISTERED_LOGOUT_TARGET.into()), ..evidence(EndpointCase::LogoutUnregistered, &resp) };
     out.findings.extend(probe::prefixed(ENDPOINT_CHECKS, EndpointCase::LogoutUnregistered.prefix(), &ev));
     Ok(())

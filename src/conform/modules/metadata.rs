@@ -20,7 +20,7 @@ pub(super) async fn discovery(ctx: &mut Ctx) -> Result<ModuleOutcome, HarnessErr
         Err(e) => return Ok(ModuleOutcome::skipped(format!("issuer is not a URL: {e}"))),
     };
     let url = discovery_url(&issuer);
-    let resp = match ctx.agent.send(HttpRequest::get(url.clone())).await {
+    let resp = match ctx.back.send(HttpRequest::get(url.clone())).await {
         Ok(r) => r,
         Err(e) => return Err(HarnessError::Unreachable { url: url.to_string(), reason: e.to_string() }),
     };
@@ -51,7 +51,7 @@ pub(super) async fn jwks(ctx: &mut Ctx) -> ModuleOutcome {
     let Some(url) = ctx.endpoints.as_ref().and_then(|e| e.jwks.clone()) else {
         return ModuleOutcome::skipped("no usable jwks_uri was advertised");
     };
-    let resp = match ctx.agent.send(HttpRequest::get(url)).await {
+    let resp = match ctx.back.send(HttpRequest::get(url)).await {
         Ok(r) => r,
         Err(e) => return ModuleOutcome::default().abort(format!("the JWKS could not be fetched: {e}")),
     };

@@ -13,7 +13,7 @@ use crate::checks::{
 use crate::conform::steps;
 use crate::conform::{Ctx, ModuleSpec};
 use crate::flow::{self, AuthParams, Pkce, random_token};
-use crate::http::Agent;
+use crate::http::Browser;
 use crate::target::{ClientAuth, ClientProfile, Target};
 
 /// Which PKCE misuse a module tries.
@@ -112,7 +112,7 @@ fn plain_not_applicable(methods: Option<&[String]>) -> Option<&'static str> {
 /// What one PKCE attempt needs.
 struct Attempt<'a> {
     ctx: &'a Ctx,
-    browser: &'a Agent,
+    browser: &'a Browser,
     token: &'a Url,
     client: &'a ClientProfile,
 }
@@ -128,7 +128,7 @@ impl Attempt<'_> {
         let params = AuthParams { pkce: Some(pkce), ..AuthParams::fresh(self.client) };
         let code = code_for(self.ctx, self.browser, self.client, &params).await?;
         let req = flow::token::code_exchange(self.token, self.client, &code, verifier.as_deref());
-        Ok(PkceEvidence { authz_refusal: None, token: Some(token_answer(self.browser, req).await?), public_client: self.public() })
+        Ok(PkceEvidence { authz_refusal: None, token: Some(token_answer(&self.ctx.back, req).await?), public_client: self.public() })
     }
 
     /// A 42-character verifier, then a 43-character one with `!` in it.
@@ -153,7 +153,7 @@ impl Attempt<'_> {
             Authz::Code(code) => {
                 let verifier = params.pkce.as_ref().map(|p| p.verifier.as_str());
                 let req = flow::token::code_exchange(self.token, self.client, &code, verifier);
-                PkceEvidence { authz_refusal: None, token: Some(token_answer(self.browser, req).await?), public_client: self.public() }
+                PkceEvidence { authz_refusal: None, token: Some(token_answer(&self.ctx.back, req).await?), public_client: self.public() }
             }
         };
         Ok(evaluate(checks, &ev))

@@ -10,7 +10,7 @@ use crate::conform::Ctx;
 use crate::conform::steps::{self, UserActs};
 use crate::flow::{AuthParams, AuthorizationResponse};
 use crate::form::{DriveOutcome, DriveReport};
-use crate::http::{Agent, HttpResponse};
+use crate::http::{Browser, HttpResponse};
 use crate::jose::UnverifiedJwt;
 use crate::target::ClientProfile;
 
@@ -83,7 +83,7 @@ impl Attempt {
 
 /// Drives `params` in `browser` and redeems the code when one comes back. `Err` only for
 /// transport problems and a missing discovery; every provider behaviour is in the [`Attempt`].
-pub(super) async fn attempt(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: AuthParams, acts: UserActs) -> Result<Attempt, String> {
+pub(super) async fn attempt(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: AuthParams, acts: UserActs) -> Result<Attempt, String> {
     let report = steps::authorize(ctx, browser, client, &params, acts).await?;
     let code = match &report.outcome {
         DriveOutcome::Callback(cb) => cb.code().map(str::to_owned),
@@ -91,7 +91,7 @@ pub(super) async fn attempt(ctx: &Ctx, browser: &Agent, client: &ClientProfile, 
     };
     let mut tokens = None;
     if let Some(code) = code {
-        let resp = steps::redeem(ctx, browser, client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?;
+        let resp = steps::redeem(ctx, client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?;
         if resp.status == 200 {
             tokens = resp.json();
         }
@@ -100,7 +100,7 @@ pub(super) async fn attempt(ctx: &Ctx, browser: &Agent, client: &ClientProfile, 
 }
 
 /// A complete login flow as setup: `Err` explains where it stopped.
-pub(super) async fn login(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: AuthParams) -> Result<Attempt, String> {
+pub(super) async fn login(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: AuthParams) -> Result<Attempt, String> {
     let a = attempt(ctx, browser, client, params, UserActs::ALLOW).await?;
     if a.tokens.is_none() {
         return Err(format!("setup flow for {} did not yield tokens: {}", client.label(), a.detail()));

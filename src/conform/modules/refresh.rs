@@ -21,7 +21,7 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
     };
     let req = flow::token::refresh(&endpoints.token, &client, &issued.refresh_token, None);
     let mut out = ModuleOutcome::default();
-    let resp = match backchannel(&ctx.agent, req).await {
+    let resp = match backchannel(&ctx.back, req).await {
         Ok(r) => r,
         Err(note) => return out.abort(note),
     };

@@ -11,7 +11,7 @@ use crate::checks::{REFRESH_RULE_CHECKS, RefreshCase, RefreshRuleEvidence};
 use crate::conform::Ctx;
 use crate::conform::steps;
 use crate::flow::{self, AuthParams};
-use crate::http::{Agent, HttpResponse};
+use crate::http::{Browser, HttpResponse};
 use crate::target::ClientProfile;
 
 /// A refresh token and the scope it was granted with.
@@ -20,11 +20,11 @@ struct Grant {
     scope: String,
 }
 
-async fn grant(ctx: &Ctx, browser: &Agent, client: &ClientProfile) -> Result<Grant, String> {
+async fn grant(ctx: &Ctx, browser: &Browser, client: &ClientProfile) -> Result<Grant, String> {
     grant_with(ctx, browser, client, AuthParams::fresh(client)).await
 }
 
-async fn grant_with(ctx: &Ctx, browser: &Agent, client: &ClientProfile, params: AuthParams) -> Result<Grant, String> {
+async fn grant_with(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: AuthParams) -> Result<Grant, String> {
     let a = probe::login(ctx, browser, client, params).await?;
     let refresh_token = a.token("refresh_token").ok_or_else(|| format!("the code flow of {} returned no refresh token", client.label()))?;
     let scope = a.token("scope").unwrap_or_else(|| a.params.scope.clone());
@@ -40,7 +40,7 @@ fn minimal_scope(client_scope: &str) -> String {
 
 async fn refresh(ctx: &Ctx, client: &ClientProfile, token: &str, scope: Option<&str>) -> Result<HttpResponse, String> {
     let endpoints = ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?;
-    steps::send(&ctx.agent, flow::token::refresh(&endpoints.token, client, token, scope)).await
+    steps::send(&ctx.back, flow::token::refresh(&endpoints.token, client, token, scope)).await
 }
 
 fn evidence(case: RefreshCase, request: String, resp: &HttpResponse, presented: &str) -> RefreshRuleEvidence {

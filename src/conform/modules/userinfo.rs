@@ -17,7 +17,7 @@ pub(super) async fn errors(ctx: &mut Ctx) -> ModuleOutcome {
         (HttpRequest::get(ep).bearer("oidc-harness-invalid-token"), USERINFO_INVALID_TOKEN_CHECKS),
     ];
     for (req, checks) in calls {
-        match backchannel(&ctx.agent, req).await {
+        match backchannel(&ctx.back, req).await {
             Ok(resp) => {
                 let ev = UserInfoErrorEvidence { status: resp.status, www_authenticate: resp.header("www-authenticate").map(str::to_owned) };
                 out.findings.extend(evaluate(checks, &ev));

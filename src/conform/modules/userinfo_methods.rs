@@ -55,7 +55,7 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
         None => out.note = Some("no ID token was issued: the ID-token-as-bearer test is skipped".into()),
     }
     for (case, req) in calls {
-        match steps::send(&ctx.agent, req).await {
+        match steps::send(&ctx.back, req).await {
             Ok(resp) => out.findings.extend(probe::prefixed(ENDPOINT_CHECKS, case.prefix(), &evidence(case, &resp))),
             Err(e) => return out.abort(e),
         }

@@ -81,8 +81,8 @@ async fn spa_provider_with(app: &str) -> MockServer {
     server
 }
 
-fn agent() -> Agent {
-    Agent::new(&AgentConfig::default(), Redactor::new(vec![PASSWORD.into()])).unwrap()
+fn agent() -> Browser {
+    Browser::new(&AgentConfig::default(), Redactor::new(vec![PASSWORD.into()])).unwrap()
 }
 
 async fn run(server: &MockServer, password: Option<&str>, hints: &FormHints) -> DriveReport {

@@ -120,8 +120,8 @@ async fn node_provider(
     server
 }
 
-fn agent() -> Agent {
-    Agent::new(
+fn agent() -> Browser {
+    Browser::new(
         &AgentConfig::default(),
         Redactor::new(vec![PASSWORD.into()]),
     )

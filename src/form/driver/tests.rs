@@ -101,8 +101,8 @@ async fn fake_provider() -> MockServer {
     server
 }
 
-fn agent() -> Agent {
-    Agent::new(&AgentConfig::default(), Redactor::new(vec![PASSWORD.into()])).unwrap()
+fn agent() -> Browser {
+    Browser::new(&AgentConfig::default(), Redactor::new(vec![PASSWORD.into()])).unwrap()
 }
 
 fn at(server: &MockServer, p: &str) -> Url {
@@ -416,7 +416,7 @@ async fn redirect_chains_are_bounded_by_max_redirects() {
         .respond_with(ResponseTemplate::new(302).insert_header("location", "/a"))
         .mount(&server)
         .await;
-    let a = Agent::new(
+    let a = Browser::new(
         &AgentConfig { max_redirects: 3, ..AgentConfig::default() },
         Redactor::default(),
     )

@@ -40,7 +40,7 @@ fn dev_login_fills_login_field_and_posts_to_the_interaction_itself() {
         panic!("expected a login page");
     };
     assert_eq!(l.username_field.as_deref(), Some("login"));
-    assert_eq!(l.password_field, "password");
+    assert_eq!(l.password_field.as_deref(), Some("password"));
     let sub = fill_login(&l, "alice", "any-password", &FormHints::default());
     assert_eq!(sub.method, FormMethod::Post);
     // 9.13 posts to the interaction URL itself (older views posted to `<uid>/login`).
