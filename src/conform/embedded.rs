@@ -22,8 +22,9 @@ fn encryption_key() -> Option<&'static GeneratedJwk> {
 
 /// The demo seed as the embedded provider runs it: free port, in memory, cheap password hashing,
 /// and the encrypted-ID-token client registered with this process's key (without one, it
-/// registers no encryption).
-pub(crate) fn embedded_config() -> Config {
+/// registers no encryption). Tests that serve the provider themselves (behind a fake's layer,
+/// or with another login UI) start from it; [`embedded_profile`] matches it.
+pub fn embedded_config() -> Config {
     let mut c = Config::demo();
     c.listen = "127.0.0.1:0".into();
     c.password_hash = PasswordHashCost::cheap();

@@ -16,8 +16,7 @@ use std::time::Instant;
 
 pub use context::{Ctx, Endpoints, Issued};
 pub use coverage::{FAULTS_OUTSIDE_MATRIX, MustCoverage, UNPROVEN, Unproven, must_coverage};
-pub use embedded::{EmbeddedProvider, embedded_profile, start_embedded};
-pub(crate) use embedded::embedded_config;
+pub use embedded::{EmbeddedProvider, embedded_config, embedded_profile, start_embedded};
 pub use faults::{FAULT_MATRIX, FaultProof};
 
 pub use modules::AuthzErrorCase;

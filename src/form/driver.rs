@@ -399,6 +399,8 @@ fn follow(
 }
 
 #[cfg(test)]
+mod identifier_tests;
+#[cfg(test)]
 mod json_tests;
 #[cfg(test)]
 mod node_tests;

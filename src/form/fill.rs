@@ -3,7 +3,7 @@
 use url::Url;
 
 use super::detect::{ConsentForm, FormHints, LoginForm, hint_matches};
-use super::parse::{Form, FormMethod, Submit};
+use super::parse::{Form, FormEncoding, FormMethod, Submit};
 use crate::http::HttpRequest;
 
 /// Words that mark a login-form button as not the sign-in button.
@@ -18,14 +18,22 @@ pub struct Submission {
     pub url: Url,
     /// Submitted fields in order.
     pub fields: Vec<(String, String)>,
+    /// Body encoding of a POST.
+    pub encoding: FormEncoding,
 }
 
 impl Submission {
     /// The HTTP request a browser would send for this submission.
     pub fn into_request(self) -> HttpRequest {
-        match self.method {
-            FormMethod::Get => HttpRequest::get(self.url),
-            FormMethod::Post => HttpRequest::post_form(self.url, self.fields),
+        match (self.method, self.encoding) {
+            (FormMethod::Get, _) => HttpRequest::get(self.url),
+            (FormMethod::Post, FormEncoding::UrlEncoded) => HttpRequest::post_form(self.url, self.fields),
+            (FormMethod::Post, FormEncoding::Multipart) => {
+                let boundary = format!("----oidc-harness-{}", crate::flow::random_token(18));
+                let body = multipart_body(&self.fields, &boundary);
+                let post = HttpRequest { method: reqwest::Method::POST, ..HttpRequest::get(self.url) };
+                post.with_body(&format!("multipart/form-data; boundary={boundary}"), body)
+            }
         }
     }
 }
@@ -59,7 +67,19 @@ pub fn press(form: &Form, submit: Option<&Submit>) -> Submission {
             url.query_pairs_mut().extend_pairs(fields.iter());
         }
     }
-    Submission { method: form.method, url, fields }
+    Submission { method: form.method, url, fields, encoding: form.encoding }
+}
+
+/// A `multipart/form-data` body of text fields (RFC 7578): one part per field, in order, its
+/// name quoted as HTML does (`"` → `%22`, CR and LF → `%0D`, `%0A`).
+pub(crate) fn multipart_body(fields: &[(String, String)], boundary: &str) -> String {
+    let quote = |s: &str| s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\n{value}\r\n", quote(name)));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    body
 }
 
 /// Fills the username and password of a login form (the username only, on the first page of

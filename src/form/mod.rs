@@ -17,4 +17,4 @@ pub use detect::{ConsentForm, FormHints, LoginForm, Page, classify, meta_refresh
 pub use driver::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};
 pub use fill::{Submission, fill_login, press};
 pub use json_login::{ApiAnswer, JsonLogin, Vars};
-pub use parse::{Field, Form, FormMethod, Submit, parse_forms};
+pub use parse::{Field, Form, FormEncoding, FormMethod, Submit, parse_forms};

@@ -34,6 +34,26 @@ impl FormMethod {
     }
 }
 
+/// How a POST form encodes its body (its `enctype`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FormEncoding {
+    /// `application/x-www-form-urlencoded` (the HTML default).
+    #[default]
+    UrlEncoded,
+    /// `multipart/form-data`.
+    Multipart,
+}
+
+impl FormEncoding {
+    /// The encoding a form's `enctype` attribute selects (unknown values: the default).
+    pub(crate) fn from_attr(enctype: Option<&str>) -> FormEncoding {
+        match enctype {
+            Some(e) if e.trim().eq_ignore_ascii_case("multipart/form-data") => FormEncoding::Multipart,
+            _ => FormEncoding::UrlEncoded,
+        }
+    }
+}
+
 /// One HTML form as a browser would see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
@@ -41,6 +61,8 @@ pub struct Form {
     pub action: Url,
     /// Submission method (GET unless `method="post"`).
     pub method: FormMethod,
+    /// Body encoding of a POST submission.
+    pub encoding: FormEncoding,
     /// Successful controls in document order (unchecked checkboxes/radios and disabled or
     /// unnamed controls excluded).
     pub fields: Vec<Field>,
@@ -120,6 +142,7 @@ pub(crate) fn forms_of(doc: &Html, page_url: &Url) -> Vec<Form> {
         .map(|(index, f)| Form {
             action: resolve_action(f.attr("action"), page_url, &base),
             method: FormMethod::from_attr(f.attr("method")),
+            encoding: FormEncoding::from_attr(f.attr("enctype")),
             fields: Vec::new(),
             submits: Vec::new(),
             index,

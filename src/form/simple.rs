@@ -16,7 +16,7 @@ use std::borrow::Cow;
 
 use url::Url;
 
-use super::parse::{ControlElement, Form, FormMethod, add_button, add_input, resolve_action};
+use super::parse::{ControlElement, Form, FormEncoding, FormMethod, add_button, add_input, resolve_action};
 
 /// Elements the scan understands. Anything else sends the page to html5ever.
 const KNOWN: &[&str] = &[
@@ -150,6 +150,7 @@ pub(crate) fn simple_forms(markup: &str, page_url: &Url) -> Option<Vec<Form>> {
                         forms.push(Form {
                             action: resolve_action(tag.get("action"), page_url, page_url),
                             method: FormMethod::from_attr(tag.get("method")),
+                            encoding: FormEncoding::from_attr(tag.get("enctype")),
                             fields: Vec::new(),
                             submits: Vec::new(),
                             index: forms.len(),

@@ -432,3 +432,44 @@ fn body_text_borrows_valid_utf8_and_replaces_invalid_bytes() {
     assert_eq!(bad.text_ref(), "<p>\u{fffd}</p>");
     assert_eq!(bad.text(), "<p>\u{fffd}</p>");
 }
+
+#[tokio::test]
+async fn the_back_channel_sends_no_cookie_and_keeps_none_while_the_browser_does() {
+    let server = MockServer::start().await;
+    Mock::given(path("/login"))
+        .respond_with(ResponseTemplate::new(200).insert_header("set-cookie", "session=abc; Path=/"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/token"))
+        .respond_with(ResponseTemplate::new(200).insert_header("set-cookie", "rp=xyz; Path=/"))
+        .mount(&server)
+        .await;
+    let browser = agent();
+    let back = browser.back_channel();
+    browser.send(HttpRequest::get(at(&server, "/login"))).await.unwrap();
+    assert_eq!(browser.cookie_header_for(&at(&server, "/token")).as_deref(), Some("session=abc"));
+    back.send(HttpRequest::post_form(at(&server, "/token"), vec![("grant_type".into(), "x".into())])).await.unwrap();
+    browser.send(HttpRequest::get(at(&server, "/login"))).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    let cookie_of = |i: usize| received[i].headers.get("cookie").map(|v| v.to_str().unwrap().to_owned());
+    // The browser's second visit carries its session; the token request carries nothing.
+    assert_eq!(cookie_of(1), None, "the back channel sent a cookie");
+    assert_eq!(cookie_of(2).as_deref(), Some("session=abc"));
+    // What the token endpoint set went nowhere: not into the browser's jar either.
+    assert_eq!(browser.cookie_header_for(&at(&server, "/token")).as_deref(), Some("session=abc"));
+    // One transcript for both, in order; the back-channel exchange records no cookie.
+    let t = browser.take_transcript();
+    assert_eq!(t.iter().map(|e| e.method.as_str()).collect::<Vec<_>>(), ["GET", "POST", "GET"]);
+    assert!(!t[1].request_headers.iter().any(|(n, _)| n == "cookie"), "{:?}", t[1].request_headers);
+    assert!(t[2].request_headers.iter().any(|(n, _)| n == "cookie"));
+    // A fresh browser has no cookie; its back channel is still cookie-free.
+    let fresh = browser.with_fresh_cookies().unwrap();
+    assert_eq!(fresh.cookie_header_for(&at(&server, "/token")), None);
+    // A back channel of its own (discover) works the same way.
+    let own = BackChannel::new(&AgentConfig::default(), Redactor::default()).unwrap();
+    own.send(HttpRequest::get(at(&server, "/login"))).await.unwrap();
+    own.send(HttpRequest::get(at(&server, "/login"))).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 5);
+    assert!(received[3..].iter().all(|r| r.headers.get("cookie").is_none()));
+}

@@ -5,6 +5,7 @@ mod fake_kit;
 mod faults;
 mod json_login;
 mod misbehaving;
+mod reach;
 mod load;
 mod tenants;
 mod tolerant;
