@@ -36,6 +36,23 @@ struct Cli {
     command: Command,
 }
 
+/// `checks` options.
+#[derive(Debug, clap::Args)]
+struct ChecksArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: CatalogFormat,
+}
+
+/// How `checks` prints the catalog.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum CatalogFormat {
+    /// One line per check: id, level, reference, title.
+    Text,
+    /// Markdown tables with the quoted normative words (docs/checks.md).
+    Md,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Drive complete flows against a provider and report conformance findings.
@@ -43,8 +60,9 @@ enum Command {
     /// Work with saved reports.
     #[command(subcommand)]
     Report(ReportCommand),
-    /// List every check: id, level, spec reference and title.
-    Checks,
+    /// List every check: id, level, spec reference and title (`--format md`: with the quoted
+    /// normative words, as in docs/checks.md).
+    Checks(ChecksArgs),
     /// JWT sign/verify rates through our code paths next to raw aws-lc-rs.
     Bench(BenchArgs),
     /// Load-test a provider (Goose): logins, token grants, userinfo, metadata.
@@ -185,8 +203,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Conform(args) => run_conform(args),
         Command::Report(ReportCommand::Render { file, format, out }) => render(&file, &format, out.as_deref()).map(|()| 0),
-        Command::Checks => {
-            cli::catalog::list_checks();
+        Command::Checks(args) => {
+            match args.format {
+                CatalogFormat::Text => cli::catalog::list_checks(),
+                CatalogFormat::Md => outln!("{}", oidc_harness::checks::catalog_doc::catalog_markdown().trim_end()),
+            }
             Ok(0)
         }
         Command::Bench(args) => run_bench(args).map(|()| 0),

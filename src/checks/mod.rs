@@ -5,6 +5,9 @@
 
 mod model;
 
+pub mod catalog_doc;
+pub mod quotes;
+
 pub mod authorization;
 pub mod authz_errors;
 pub mod consent;

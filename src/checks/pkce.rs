@@ -24,6 +24,11 @@ const fn c(id: &'static str, spec: &'static str, title: &'static str, run: fn(&P
     Check::new(id, Level::Must, spec, title, run)
 }
 
+/// A check of good practice that no sentence demands of the server (see [`super::quotes`]).
+const fn good_practice(id: &'static str, spec: &'static str, title: &'static str, run: fn(&PkceEvidence) -> Verdict) -> Check<PkceEvidence> {
+    Check::new(id, Level::Should, spec, title, run)
+}
+
 /// Judges the token answer with `refused_with`, skipping when no code was redeemed.
 fn token_refused(e: &PkceEvidence, codes: &[&str], what: &str) -> Verdict {
     match &e.token {
@@ -103,11 +108,13 @@ pub const MISSING_VERIFIER_CHECKS: &[Check<PkceEvidence>] = &[c(
 )];
 
 /// A 42-character verifier (its S256 challenge was sent).
+/// RFC 7636 4.1 is the client's duty; the server's is to compare (4.6): SHOULD.
 pub const SHORT_VERIFIER_CHECKS: &[Check<PkceEvidence>] =
-    &[c("pkce.verifier.too_short_rejected", "RFC7636-4.1", "a code_verifier shorter than 43 characters is refused", too_short)];
+    &[good_practice("pkce.verifier.too_short_rejected", "RFC7636-4.1", "a code_verifier shorter than 43 characters is refused", too_short)];
 
 /// A verifier with a character outside the unreserved set (its S256 challenge was sent).
-pub const VERIFIER_CHARSET_CHECKS: &[Check<PkceEvidence>] = &[c(
+/// RFC 7636 4.1 is the client's duty; the server's is to compare (4.6): SHOULD.
+pub const VERIFIER_CHARSET_CHECKS: &[Check<PkceEvidence>] = &[good_practice(
     "pkce.verifier.bad_charset_rejected",
     "RFC7636-4.1",
     "a code_verifier with characters outside [A-Za-z0-9-._~] is refused",
@@ -122,8 +129,9 @@ pub const PLAIN_CHECKS: &[Check<PkceEvidence>] = &[c(
     plain_refused,
 )];
 
-/// A public client without PKCE.
-pub const PUBLIC_CLIENT_CHECKS: &[Check<PkceEvidence>] = &[c(
+/// A public client without PKCE. RFC 9700 2.1.1 makes PKCE the public client's duty; refusing
+/// a public client without it is the recommended server policy: SHOULD.
+pub const PUBLIC_CLIENT_CHECKS: &[Check<PkceEvidence>] = &[good_practice(
     "pkce.public_client.required",
     "RFC9700-2.1.1",
     "a public client's authorization without PKCE is refused",
