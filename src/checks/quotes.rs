@@ -6,24 +6,53 @@
 //! SHOULD at most. `oidc-harness checks --format md` prints them (docs/checks.md).
 //!
 //! Quotes are kept apart from the check tables so that a level and its reason can be read side
-//! by side, and so that a test can hold every level to its words.
+//! by side, and so that a test can hold every level to its words. They are split by group
+//! (one submodule per family of check tables); [`all`] walks them in order.
+//!
+//! Quotation marks enclose words of the specification as written (ellipses mark omissions);
+//! `[...]` with words inside marks our paraphrase, used where the exact wording is not quoted
+//! with certainty. Where a check's level says more than its sentence, the quote stays honest
+//! and the check is listed in [`AUDIT_PENDING`] and in docs/level-audit.md until its level is
+//! settled.
 
 use super::Level;
 
-/// `(check id, quoted normative words)`. Ellipses mark omitted words; `[...]` marks words of
-/// ours that make a quote readable alone.
-pub const QUOTES: &[(&str, &str)] = &[
-    ("pkce.wrong_verifier.rejected", "RFC 7636 §4.6: \"If the values are not equal, an error response indicating \"invalid_grant\" as described in Section 5.2 of [RFC6749] MUST be returned.\""),
-    ("pkce.missing_verifier.rejected", "RFC 7636 §4.6: \"Before returning the tokens, the server [...] MUST verify the code_verifier\" — no code_verifier, nothing to verify: the code is not redeemed."),
-    ("pkce.verifier.too_short_rejected", "RFC 7636 §4.1 defines the verifier for the client (\"with a minimum length of 43 characters and a maximum length of 128 characters\"); the server's duty is to compare (§4.6). Refusing a malformed verifier is good practice: SHOULD."),
-    ("pkce.verifier.bad_charset_rejected", "RFC 7636 §4.1 defines the verifier for the client (\"using the unreserved characters [A-Z] / [a-z] / [0-9] / \"-\" / \".\" / \"_\" / \"~\"\"); the server's duty is to compare (§4.6). Refusing a malformed verifier is good practice: SHOULD."),
-    ("pkce.plain.refused", "RFC 7636 §4.4.1: \"If the server supporting PKCE does not support the requested transformation, the authorization endpoint MUST return the authorization error response with \"error\" value set to \"invalid_request\".\""),
-    ("pkce.public_client.required", "RFC 9700 §2.1.1: \"Public clients MUST use PKCE [RFC7636]\" — a duty of the client; that the server refuses a public client without it is the recommended policy: SHOULD."),
+mod authorization;
+mod discovery;
+mod id_token;
+mod resources;
+mod tokens;
+
+/// The quote tables, one per group of checks.
+const GROUPS: &[&[(&str, &str)]] = &[discovery::QUOTES, authorization::QUOTES, tokens::QUOTES, id_token::QUOTES, resources::QUOTES];
+
+/// Checks whose quoted sentence does not carry their current level's keyword (docs/level-audit.md
+/// says why and proposes a level). The level-keyword test skips them — and fails once a quote
+/// carries its level's keyword again, so that the id is then taken off this list.
+pub const AUDIT_PENDING: &[&str] = &[
+    "disc.scopes.syntax",
+    "jwks.keys.use_valid",
+    "jwks.keys.alg_matches_kty",
+    "jwks.keys.curve_supported",
+    "session.id_token_hint.accepted",
+    "session.login_hint.accepted",
+    "token.response.content_type_json",
+    "token.expires_in.valid",
+    "token.refresh_token.valid",
+    "token.refresh_token.charset",
+    "token.success.no_error_field",
+    "userinfo.claims.types",
+    "revocation.response.ok",
 ];
+
+/// Every `(check id, quoted normative words)`, group by group.
+pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {
+    GROUPS.iter().flat_map(|g| g.iter().copied())
+}
 
 /// The quoted words of check `id`, if recorded.
 pub fn quote_for(id: &str) -> Option<&'static str> {
-    QUOTES.iter().find(|(i, _)| *i == id).map(|(_, q)| *q)
+    all().find(|(i, _)| *i == id).map(|(_, q)| q)
 }
 
 /// Whether `quote` carries the keyword its check's `level` needs: MUST (or MUST NOT, SHALL,
