@@ -300,7 +300,13 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
         let gate = report::gate(&report, baseline.as_ref(), args.strict);
         outln!("{}", report::summary_line(&report));
         for (module, check) in &gate.new_failures {
-            outln!("FAIL {module}: {check}");
+            match report.failure_message(module, check) {
+                Some(message) => outln!("FAIL {module}: {check} — {message}"),
+                None => outln!("FAIL {module}: {check}"),
+            }
+        }
+        for (module, why) in &gate.errors {
+            outln!("ERROR {module} (the harness could not run it; not a provider failure): {why}");
         }
         for (module, check) in &gate.fixed {
             outln!("FIXED (in baseline, now passing) {module}: {check}");

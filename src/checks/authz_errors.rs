@@ -20,9 +20,14 @@ mod tests;
 pub enum Expectation {
     /// Redirect an error to the registered redirect_uri (client and redirect_uri are valid).
     ErrorRedirect,
-    /// Refusing is recommended but the specification leaves the behaviour open (a request without
-    /// the `openid` scope, OIDC Core §3.1.2.1); an error, when given, is redirected.
+    /// A code (default scope) or an error are both allowed (a request without scope: RFC 6749
+    /// §3.3 "MUST either process the request using a pre-defined default value or fail the
+    /// request indicating an invalid scope"); an error, when given, is redirected.
     RefusalRecommended,
+    /// Not an OpenID request (a scope without `openid`): OIDC Core §3.1.2.1 leaves the answer
+    /// unspecified, so neither an error page, nor any error code, nor a code fails a check here;
+    /// what reaches the redirect_uri is still judged by RFC 6749 (an error carries no code).
+    Unspecified,
     /// Never redirect to the redirect_uri of the request (unknown client, unregistered URI).
     NoRedirect,
 }
@@ -76,7 +81,7 @@ pub const CHECKS: &[Check<AuthzErrorEvidence>] = &[
     ),
     c(
         "authz.scope.openid_enforced",
-        Level::Should,
+        Level::May,
         "OIDCC-3.1.2.1",
         "a request without the openid scope is refused rather than answered with a code",
         openid_enforced,
@@ -119,6 +124,9 @@ fn error_redirected(ev: &AuthzErrorEvidence) -> Verdict {
     if ev.expectation == Expectation::NoRedirect {
         return Verdict::skip("the request's redirect_uri is not verified: judged by authz.unverified_redirect.*");
     }
+    if ev.expectation == Expectation::Unspecified {
+        return Verdict::skip("not an OpenID request: OIDC Core 3.1.2.1 leaves the answer unspecified");
+    }
     if ev.reached {
         return Verdict::Pass;
     }
@@ -133,6 +141,9 @@ fn code_for_case(ev: &AuthzErrorEvidence) -> Verdict {
     if ev.expectation == Expectation::NoRedirect {
         return Verdict::skip("no error redirect is expected");
     }
+    if ev.expectation == Expectation::Unspecified {
+        return Verdict::skip("not an OpenID request: any error code is acceptable (OIDC Core 3.1.2.1 leaves it unspecified)");
+    }
     let Some(error) = ev.error.as_deref() else {
         return Verdict::skip("no error reached the redirect_uri");
     };
@@ -145,8 +156,9 @@ fn code_for_case(ev: &AuthzErrorEvidence) -> Verdict {
 
 fn openid_enforced(ev: &AuthzErrorEvidence) -> Verdict {
     // OIDC Core §3.1.2.1: OpenID requests MUST contain openid; without it the behaviour is
-    // unspecified, so a code (plain OAuth 2.0) is only a warning.
-    if ev.expectation != Expectation::RefusalRecommended {
+    // unspecified, and RFC 6749 §3.3 allows a default scope: a code (plain OAuth 2.0) is only
+    // worth a note.
+    if !matches!(ev.expectation, Expectation::RefusalRecommended | Expectation::Unspecified) {
         return Verdict::skip("not a request without the openid scope");
     }
     if !ev.reached || ev.error.is_some() {

@@ -66,6 +66,10 @@ pub struct EndpointEvidence {
     pub location: Option<String>,
     /// For logout: the unregistered post_logout_redirect_uri that was sent.
     pub forbidden_target: Option<String>,
+    /// The profile declares that the client may introspect its own tokens. RFC 7662 §2.2 lets
+    /// a provider answer `active: false` to a caller that may not introspect a token, so only
+    /// then is an inactive (or refused) live token a failure; otherwise it is inconclusive.
+    pub introspection_allowed: bool,
 }
 
 impl EndpointEvidence {
@@ -116,11 +120,18 @@ fn active(e: &EndpointEvidence) -> Result<bool, Verdict> {
     }
 }
 
-/// RFC 7662 2.2: a live token introspects as active: true.
+/// RFC 7662 2.2: a live token introspects as active: true — to a caller allowed to introspect
+/// it. Whether this client is, only the profile can say (`introspection_allowed`).
 fn introspect_active(e: &EndpointEvidence) -> Verdict {
+    const NOT_DECLARED: &str = "RFC 7662 2.2 lets a provider answer so to a caller that may not introspect the token; \
+         set `introspection_allowed = true` in the profile's [features] to judge it";
     match active(e) {
         Ok(true) => Verdict::Pass,
+        Ok(false) if !e.introspection_allowed => Verdict::skip(format!("a live access token introspected as inactive: {NOT_DECLARED}")),
         Ok(false) => Verdict::mismatch("a live access token introspected as inactive", "active: true", "active: false"),
+        Err(_) if !e.introspection_allowed && matches!(e.status, 401 | 403) => {
+            Verdict::skip(format!("introspection answered HTTP {}: {NOT_DECLARED}", e.status))
+        }
         Err(v) => v,
     }
 }

@@ -113,9 +113,20 @@ fn prompt_none_error(e: &SessionEvidence) -> Verdict {
     }
 }
 
-/// Passes when a code came back without any page; used by the silent (session) cases.
+/// Errors by which `prompt=none` correctly says that this client needs more than the session:
+/// consent it has not been given, or another interaction (OIDC Core 3.1.2.1: "An error is
+/// returned if [...] the Client does not have pre-configured consent for the requested Claims
+/// or does not fulfill other conditions for processing the request"; 3.1.2.6).
+pub const NEEDS_MORE_THAN_A_SESSION: &[&str] = &["consent_required", "interaction_required", "account_selection_required"];
+
+/// Passes when a code came back without any page; used by the silent (session) cases. An error
+/// saying the client needs consent or another interaction is a correct answer that leaves
+/// nothing to judge: a skip with that reason.
 fn silent_code(e: &SessionEvidence, what: &str) -> Verdict {
     match (e.callback(), e.callback_error.as_deref()) {
+        (true, Some(err)) if NEEDS_MORE_THAN_A_SESSION.contains(&err) && !e.ui_shown() => Verdict::skip(format!(
+            "{what}: the provider answered error={err}, a correct answer when this client needs consent or another interaction (OIDC Core 3.1.2.6); nothing to judge without a code"
+        )),
         (true, None) if e.code_returned && !e.ui_shown() => Verdict::Pass,
         (true, None) if e.code_returned => Verdict::fail(format!("{what}: a page was shown although prompt=none forbids it")),
         (true, Some(err)) => Verdict::mismatch(format!("{what}: expected a code for the logged-in user"), "a code", format!("error={err}")),

@@ -109,6 +109,8 @@ pub fn embedded_profile(issuer: &str) -> Profile {
         code_lifetime_secs: short_lifetime,
         // The embedded provider starts empty: no approval exists before the run.
         fresh_consent: true,
+        // The reference provider lets every client introspect its own tokens.
+        introspection_allowed: true,
         ..Features::default()
     };
     let users = config

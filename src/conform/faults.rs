@@ -6,7 +6,8 @@
 pub struct FaultProof {
     /// Fault name (`reference-provider --fault NAME`).
     pub fault: &'static str,
-    /// Check ids that fail with this fault on — and no other MUST check does.
+    /// Check ids that fail with this fault on (a SHOULD check: warns) — and no other MUST check
+    /// fails.
     pub checks: &'static [&'static str],
 }
 
@@ -119,7 +120,7 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("prompt-none-wrong-error", &["session.prompt_none.error"]),
     p("userinfo-claim-wrong-type", &["userinfo.claims.types"]),
     p("userinfo-post-refused", &["userinfo.method.post_header"]),
-    p("userinfo-challenge-not-bearer", &["userinfo.invalid_token.www_authenticate", "userinfo.no_token.bearer_scheme"]),
+    p("userinfo-challenge-not-bearer", &["userinfo.invalid_token.bearer_scheme", "userinfo.no_token.bearer_scheme"]),
     p("userinfo-content-type-text", &["userinfo.content_type"]),
     p("userinfo-body-array", &["userinfo.body.json_object", "userinfo.method.get_header", "userinfo.method.post_header"]),
     p("userinfo-no-sub", &["userinfo.method.get_header", "userinfo.method.post_header", "userinfo.sub.present"]),

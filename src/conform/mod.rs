@@ -88,10 +88,7 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
         let outcome = modules::run_module(&mut ctx, &spec.kind).await?;
         let transcript = ctx.browser.take_transcript();
         let findings = selection_filter(outcome.findings, &options.selection);
-        let status = match outcome.status {
-            Some(s) => s,
-            None => ModuleResult::status_from_findings(&findings),
-        };
+        let status = module_status(outcome.status, &findings);
         if options.progress {
             let n = findings.iter().filter(|f| f.status != Status::Skip).count();
             if live {
@@ -149,7 +146,18 @@ fn selection_filter(findings: Vec<Finding>, sel: &Selection) -> Vec<Finding> {
         .collect()
 }
 
-/// The status a module gets when its flow could not complete.
+/// The status a module gets when the harness could not run it to the end.
 pub(crate) fn aborted() -> Option<ModuleStatus> {
-    Some(ModuleStatus::Failed)
+    Some(ModuleStatus::Error)
+}
+
+/// A module's status: its forced one, or what its findings say. A module stopped early whose
+/// findings already show a failed MUST failed (the provider broke a rule before the harness
+/// had to stop); otherwise an early stop is the harness's error.
+fn module_status(forced: Option<ModuleStatus>, findings: &[Finding]) -> ModuleStatus {
+    match forced {
+        Some(ModuleStatus::Error) if findings.iter().any(|f| f.status == Status::Fail) => ModuleStatus::Failed,
+        Some(s) => s,
+        None => ModuleResult::status_from_findings(findings),
+    }
 }

@@ -143,14 +143,20 @@ pub struct GateResult {
     pub fixed: Vec<(String, String)>,
     /// Warning (failed SHOULD) findings not covered by the baseline.
     pub warnings: usize,
+    /// Modules the harness could not run to the end, with why (`ModuleStatus::Error`): not
+    /// failures of the provider, but the run did not judge everything.
+    pub errors: Vec<(String, String)>,
 }
 
 impl GateResult {
-    /// Process exit code: 0 when no unexpected failures; 1 when there are unexpected MUST
-    /// failures, or, when `strict`, any unexpected warning. (2, "could not run", is main's.)
+    /// Process exit code: 1 when there are unexpected MUST failures, or, when `strict`, any
+    /// unexpected warning; else 2 when a module could not run (the harness could not judge
+    /// everything); else 0.
     pub fn exit_code(&self, strict: bool) -> u8 {
         if !self.new_failures.is_empty() || (strict && self.warnings > 0) {
             1
+        } else if !self.errors.is_empty() {
+            2
         } else {
             0
         }
@@ -218,5 +224,11 @@ pub fn gate(report: &RunReport, baseline: Option<&Baseline>, strict: bool) -> Ga
         expected_failures: expected_failures.into_iter().collect(),
         fixed,
         warnings: warned.len(),
+        errors: report
+            .modules
+            .iter()
+            .filter(|m| m.status == ModuleStatus::Error)
+            .map(|m| (m.id.clone(), m.note.clone().unwrap_or_default()))
+            .collect(),
     }
 }

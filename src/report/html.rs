@@ -8,10 +8,10 @@
 use std::fmt::Write as _;
 
 use super::markup::{
-    IssueRow, html_escape as h, human_duration, issue_rows, module_status_word, status_word,
+    IssueRow, error_rows, html_escape as h, human_duration, issue_rows, module_status_word, status_word,
 };
 use super::summary::summary_line;
-use super::{ModuleResult, ReportError, ReportWriter, RunReport};
+use super::{ModuleResult, ReportError, ReportWriter, RunReport, RunVerdict};
 use crate::checks::Finding;
 use crate::http::Exchange;
 use crate::spec::url_for;
@@ -50,6 +50,14 @@ fn render(report: &RunReport) -> String {
          <label for=\"only-issues\">Show only failures, warnings and notes</label>\n<main>\n",
     );
     issues(&mut s, &issue_rows(report));
+    let errors = error_rows(report);
+    if !errors.is_empty() {
+        s.push_str("<h2>Modules the harness could not run</h2>\n<p>Not the provider's failures: nothing is known of these checks.</p>\n<table class=\"issues\">\n<thead><tr><th>Module</th><th>Why</th></tr></thead>\n<tbody>\n");
+        for (module, why) in errors {
+            let _ = writeln!(s, "<tr class=\"f-error\"><td><a href=\"#{}\"><code>{}</code></a></td><td class=\"msg\">{}</td></tr>", h(module), h(module), h(why));
+        }
+        s.push_str("</tbody></table>\n");
+    }
     s.push_str("<h2>Modules</h2>\n");
     for m in &report.modules {
         module(&mut s, m);
@@ -65,17 +73,10 @@ fn render(report: &RunReport) -> String {
 
 fn header(s: &mut String, report: &RunReport, title: &str) {
     let t = report.totals();
-    let failed = t.fail > 0
-        || report
-            .modules
-            .iter()
-            .any(ModuleResult::failed_without_finding);
-    let verdict = if failed {
-        "v-fail"
-    } else if t.warn > 0 {
-        "v-warn"
-    } else {
-        "v-pass"
+    let verdict = match report.verdict() {
+        RunVerdict::Failures => "v-fail",
+        RunVerdict::Incomplete | RunVerdict::Warnings => "v-warn",
+        RunVerdict::Conformant => "v-pass",
     };
     let _ = write!(s, "<header>\n<h1>{}</h1>\n<dl class=\"meta\">\n", h(title));
     let rows = [

@@ -1,6 +1,7 @@
-//! The JSON report: the versioned contract. Wire shape = [`RunReport`] plus computed `totals`.
+//! The JSON report: the versioned contract. Wire shape = [`RunReport`] plus computed `totals`
+//! (findings by status) and `module_totals` (modules by status), from [`RunReport::counts`].
 //!
-//! The schema is `reports/schema/run-report.v1.json`. `totals` is derived data: it is written for
+//! The schema is `reports/schema/run-report.v1.json`. The totals are derived data: written for
 //! consumers' convenience and ignored (recomputed) when a report is read back.
 
 use serde::Serialize;
@@ -18,14 +19,24 @@ struct WireReport<'a> {
     #[serde(flatten)]
     report: &'a RunReport,
     totals: Totals,
+    module_totals: ModuleTotals,
+}
+
+/// Modules by status, as on the wire.
+#[derive(Serialize)]
+struct ModuleTotals {
+    passed: usize,
+    failed: usize,
+    warning: usize,
+    skipped: usize,
+    error: usize,
 }
 
 impl ReportWriter for JsonWriter {
     fn render(&self, report: &RunReport) -> Result<Vec<u8>, ReportError> {
-        let wire = WireReport {
-            report,
-            totals: report.totals(),
-        };
+        let c = report.counts();
+        let module_totals = ModuleTotals { passed: c.passed, failed: c.failed, warning: c.warning, skipped: c.skipped, error: c.error };
+        let wire = WireReport { report, totals: c.checks, module_totals };
         let mut bytes = serde_json::to_vec_pretty(&wire).map_err(ReportError::Encode)?;
         bytes.push(b'\n');
         Ok(bytes)
@@ -45,6 +56,7 @@ pub fn read_json(bytes: &[u8]) -> Result<RunReport, ReportError> {
     check_schema_version(&value, "report", SCHEMA_VERSION)?;
     if let Value::Object(map) = &mut value {
         map.remove("totals");
+        map.remove("module_totals");
     }
     serde_json::from_value(value).map_err(ReportError::Decode)
 }

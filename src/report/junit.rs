@@ -2,9 +2,11 @@
 //!
 //! A failed MUST finding is a `<failure type="MUST">`; a skipped finding is `<skipped>`; warnings
 //! (SHOULD) and notes (MAY) are `<system-out>` text so they never fail a CI test view — strict
-//! gating is the exit code's job. A module that failed without a failing finding, or was skipped
-//! without findings, gets one extra test case named [`MODULE_CHECK_ID`]. The XML is written by
-//! hand with full escaping.
+//! gating is the exit code's job. A module the harness could not run to the end gets one extra
+//! test case named [`MODULE_CHECK_ID`] with an `<error>` (the harness's, not the provider's
+//! failure); so does a module skipped without findings (`<skipped>`) and, in reports written
+//! before the error status existed, a module that failed without a failing finding
+//! (`<failure>`). The XML is written by hand with full escaping.
 
 use std::fmt::Write as _;
 
@@ -31,6 +33,7 @@ impl ReportWriter for JunitWriter {
 struct Counts {
     tests: usize,
     failures: usize,
+    errors: usize,
     skipped: usize,
 }
 
@@ -50,6 +53,9 @@ impl Counts {
         if m.failed_without_finding() {
             c.tests += 1;
             c.failures += 1;
+        } else if m.status == ModuleStatus::Error {
+            c.tests += 1;
+            c.errors += 1;
         } else if module_skipped_empty(m) {
             c.tests += 1;
             c.skipped += 1;
@@ -61,6 +67,7 @@ impl Counts {
         Counts {
             tests: self.tests + o.tests,
             failures: self.failures + o.failures,
+            errors: self.errors + o.errors,
             skipped: self.skipped + o.skipped,
         }
     }
@@ -85,13 +92,14 @@ fn render(report: &RunReport) -> String {
     // Writing to a String cannot fail; `let _ =` keeps the library free of unwraps.
     let _ = writeln!(
         x,
-        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\">",
+        "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\">",
         esc(&format!(
             "oidc-harness {} ({})",
             report.run_name, report.plan
         )),
         total.tests,
         total.failures,
+        total.errors,
         total.skipped,
         seconds(report.duration_ms),
     );
@@ -106,10 +114,11 @@ fn suite(x: &mut String, report: &RunReport, m: &ModuleResult) {
     let c = Counts::of(m);
     let _ = writeln!(
         x,
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\">",
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" time=\"{}\" timestamp=\"{}\">",
         esc(&m.id),
         c.tests,
         c.failures,
+        c.errors,
         c.skipped,
         seconds(m.duration_ms),
         esc(&report.started_at),
@@ -137,6 +146,17 @@ fn suite(x: &mut String, report: &RunReport, m: &ModuleResult) {
         let _ = writeln!(
             x,
             "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">\n      <failure message=\"{}\" type=\"MUST\">{}</failure>\n    </testcase>",
+            esc(MODULE_CHECK_ID),
+            esc(&m.id),
+            seconds(m.duration_ms),
+            esc(msg),
+            esc_text(msg),
+        );
+    } else if m.status == ModuleStatus::Error {
+        let msg = note.unwrap_or("the harness could not run the module to the end");
+        let _ = writeln!(
+            x,
+            "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">\n      <error message=\"{}\" type=\"could-not-run\">{}</error>\n    </testcase>",
             esc(MODULE_CHECK_ID),
             esc(&m.id),
             seconds(m.duration_ms),

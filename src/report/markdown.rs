@@ -5,10 +5,10 @@
 use std::fmt::Write as _;
 
 use super::markup::{
-    IssueRow, html_escape, human_duration, issue_rows, module_status_word, status_word,
+    IssueRow, error_rows, html_escape, human_duration, issue_rows, module_status_word, status_word,
 };
 use super::summary::summary_line;
-use super::{ModuleResult, ModuleStatus, ReportError, ReportWriter, RunReport};
+use super::{ModuleResult, ModuleStatus, ReportError, ReportWriter, RunReport, RunVerdict};
 use crate::checks::{Finding, Status};
 use crate::spec::url_for;
 
@@ -28,18 +28,11 @@ impl ReportWriter for MarkdownWriter {
 
 fn render(report: &RunReport) -> String {
     let mut s = String::new();
-    let totals = report.totals();
-    let verdict = if totals.fail > 0
-        || report
-            .modules
-            .iter()
-            .any(ModuleResult::failed_without_finding)
-    {
-        "❌ failures"
-    } else if totals.warn > 0 {
-        "⚠️ warnings"
-    } else {
-        "✅ conformant"
+    let verdict = match report.verdict() {
+        RunVerdict::Failures => "❌ failures",
+        RunVerdict::Incomplete => "⛔ not every module could run",
+        RunVerdict::Warnings => "⚠️ warnings",
+        RunVerdict::Conformant => "✅ conformant",
     };
     // Writing to a String cannot fail; `let _ =` keeps the library free of unwraps.
     let _ = writeln!(s, "# OIDC conformance: {}\n", cell(&report.run_name));
@@ -59,6 +52,14 @@ fn render(report: &RunReport) -> String {
         cell(&summary_line(report))
     );
     issues_table(&mut s, &issue_rows(report));
+    let errors = error_rows(report);
+    if !errors.is_empty() {
+        s.push_str("## Modules the harness could not run\n\nNot the provider's failures: nothing is known of these checks.\n\n| Module | Why |\n|---|---|\n");
+        for (module, why) in errors {
+            let _ = writeln!(s, "| {} | {} |", code(module), cell(why));
+        }
+        s.push('\n');
+    }
     s.push_str("## Modules\n\n");
     for (i, m) in report.modules.iter().enumerate() {
         let mut section = String::new();
@@ -178,6 +179,7 @@ fn module_icon(s: ModuleStatus) -> &'static str {
         ModuleStatus::Failed => "❌",
         ModuleStatus::Warning => "⚠️",
         ModuleStatus::Skipped => "⏭️",
+        ModuleStatus::Error => "⛔",
     }
 }
 

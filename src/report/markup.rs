@@ -56,6 +56,16 @@ pub(super) fn issue_rows(report: &RunReport) -> Vec<IssueRow<'_>> {
     fails
 }
 
+/// The modules the harness could not run to the end, with why.
+pub(super) fn error_rows(report: &RunReport) -> Vec<(&str, &str)> {
+    report
+        .modules
+        .iter()
+        .filter(|m| m.status == ModuleStatus::Error)
+        .map(|m| (m.id.as_str(), m.note.as_deref().unwrap_or("the harness could not run the module to the end")))
+        .collect()
+}
+
 /// Lower-case status word as used in the JSON (`pass`, `fail`, ...).
 pub(super) fn status_word(s: Status) -> &'static str {
     match s {
@@ -74,6 +84,7 @@ pub(super) fn module_status_word(s: ModuleStatus) -> &'static str {
         ModuleStatus::Failed => "failed",
         ModuleStatus::Warning => "warning",
         ModuleStatus::Skipped => "skipped",
+        ModuleStatus::Error => "error",
     }
 }
 

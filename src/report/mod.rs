@@ -27,7 +27,7 @@ pub use json::{JsonWriter, read_json};
 pub use junit::JunitWriter;
 pub use markdown::MarkdownWriter;
 pub use model::{
-    MODULE_CHECK_ID, ModuleResult, ModuleStatus, RunReport, SCHEMA_VERSION, TargetSummary, Totals,
+    Counts, MODULE_CHECK_ID, ModuleResult, ModuleStatus, RunReport, RunVerdict, SCHEMA_VERSION, TargetSummary, Totals,
 };
 pub use summary::summary_line;
 pub use write::{Format, write_all};

@@ -11,8 +11,9 @@ use crate::http::Exchange;
 /// Version of the JSON report format. Bump on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Pseudo check id standing for a module that failed without a failing finding (it could not
-/// complete its flow). Used by JUnit, the markup tables and the baseline gate.
+/// Pseudo check id standing for a module that failed without a failing finding (reports written
+/// before modules could end in [`ModuleStatus::Error`]). Used by JUnit, the markup tables and
+/// the baseline gate.
 pub const MODULE_CHECK_ID: &str = "(module)";
 
 /// A whole conformance run.
@@ -51,12 +52,46 @@ pub struct TargetSummary {
 pub enum ModuleStatus {
     /// Every finding passed or was skipped.
     Passed,
-    /// At least one MUST finding failed (or the module could not complete its flow).
+    /// At least one MUST finding failed.
     Failed,
     /// No failure, at least one warning.
     Warning,
     /// The module did not run (feature not offered, prerequisite failed, filtered out).
     Skipped,
+    /// The harness could not run the module to the end (no answer in time, a transport error,
+    /// a set-up step that failed, a page it could not drive), and no finding failed: not the
+    /// provider's failure. `note` says why.
+    Error,
+}
+
+/// What a run says of the provider, in one word every writer shows the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunVerdict {
+    /// A MUST finding failed (or, in an older report, a module could not complete).
+    Failures,
+    /// No failure, but the harness could not run every module: nothing is known of those.
+    Incomplete,
+    /// No failure, every module ran, a SHOULD finding failed.
+    Warnings,
+    /// No failure, no warning, every module ran or was skipped with its reason.
+    Conformant,
+}
+
+/// Modules by status and findings by status: the one count every writer shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Modules that passed.
+    pub passed: usize,
+    /// Modules with a failed MUST finding (or, in older reports, that could not complete).
+    pub failed: usize,
+    /// Modules with a warning and no failure.
+    pub warning: usize,
+    /// Modules that did not run.
+    pub skipped: usize,
+    /// Modules the harness could not run to the end.
+    pub error: usize,
+    /// Findings by status.
+    pub checks: Totals,
 }
 
 /// One test module's findings and evidence.
@@ -96,6 +131,49 @@ pub struct Totals {
 }
 
 impl RunReport {
+    /// Modules and findings by status: what the console, Markdown, JUnit, HTML and JSON all
+    /// show.
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts { checks: self.totals(), ..Counts::default() };
+        for m in &self.modules {
+            match m.status {
+                ModuleStatus::Passed => c.passed += 1,
+                ModuleStatus::Failed => c.failed += 1,
+                ModuleStatus::Warning => c.warning += 1,
+                ModuleStatus::Skipped => c.skipped += 1,
+                ModuleStatus::Error => c.error += 1,
+            }
+        }
+        c
+    }
+
+    /// The first line of the message of `check`'s failed finding in `module` (or the module's
+    /// note, for [`MODULE_CHECK_ID`]), for one-line console output.
+    pub fn failure_message(&self, module: &str, check: &str) -> Option<&str> {
+        let m = self.modules.iter().find(|m| m.id == module)?;
+        let message = if check == MODULE_CHECK_ID {
+            m.note.as_deref()
+        } else {
+            m.findings.iter().find(|f| f.check_id == check && f.status == Status::Fail).and_then(|f| f.message.as_deref())
+        }?;
+        message.lines().next()
+    }
+
+    /// The run's verdict, from [`RunReport::counts`].
+    pub fn verdict(&self) -> RunVerdict {
+        let c = self.counts();
+        let old_style_failure = self.modules.iter().any(ModuleResult::failed_without_finding);
+        if c.checks.fail > 0 || old_style_failure {
+            RunVerdict::Failures
+        } else if c.error > 0 {
+            RunVerdict::Incomplete
+        } else if c.checks.warn > 0 {
+            RunVerdict::Warnings
+        } else {
+            RunVerdict::Conformant
+        }
+    }
+
     /// Counts findings by status across all modules.
     pub fn totals(&self) -> Totals {
         let mut t = Totals::default();

@@ -1,39 +1,14 @@
 //! The one-line console summary of a run.
 
-use super::{ModuleStatus, RunReport};
-
-/// Counts of modules by status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct ModuleCounts {
-    pub(super) passed: usize,
-    pub(super) failed: usize,
-    pub(super) warning: usize,
-    pub(super) skipped: usize,
-}
-
-impl ModuleCounts {
-    /// Counts the modules of a report by status.
-    pub(super) fn of(report: &RunReport) -> Self {
-        let mut c = ModuleCounts::default();
-        for m in &report.modules {
-            match m.status {
-                ModuleStatus::Passed => c.passed += 1,
-                ModuleStatus::Failed => c.failed += 1,
-                ModuleStatus::Warning => c.warning += 1,
-                ModuleStatus::Skipped => c.skipped += 1,
-            }
-        }
-        c
-    }
-}
+use super::RunReport;
 
 /// One line for the console, e.g.
-/// `12 modules: 10 passed, 1 failed, 1 warning — 143 checks: 139 pass, 2 fail, 1 warn, 1 skip`.
+/// `12 modules: 10 passed, 1 failed, 1 warning, 1 error — 143 checks: 139 pass, 2 fail, 1 warn, 1 skip`.
 ///
 /// Passed/failed and pass/fail are always shown; the other counts only when non-zero.
 pub fn summary_line(report: &RunReport) -> String {
-    let m = ModuleCounts::of(report);
-    let t = report.totals();
+    let m = report.counts();
+    let t = m.checks;
     let mut modules = vec![
         format!("{} passed", m.passed),
         format!("{} failed", m.failed),
@@ -47,6 +22,9 @@ pub fn summary_line(report: &RunReport) -> String {
     }
     if m.skipped > 0 {
         modules.push(format!("{} skipped", m.skipped));
+    }
+    if m.error > 0 {
+        modules.push(format!("{} {} (could not run)", m.error, plural(m.error, "error", "errors")));
     }
     let mut checks = vec![format!("{} pass", t.pass), format!("{} fail", t.fail)];
     for (n, word) in [(t.warn, "warn"), (t.info, "info"), (t.skip, "skip")] {

@@ -146,6 +146,9 @@ pub struct UserProfile {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Features {
+    /// The clients may introspect their own tokens (RFC 7662 lets a provider answer
+    /// `active: false` to a caller that may not): only then does an inactive live token fail.
+    pub introspection_allowed: bool,
     /// Refresh tokens are issued to the clients above.
     pub refresh_token: bool,
     /// The provider rotates refresh tokens.
@@ -169,6 +172,7 @@ const DEFAULT_PARALLEL_REQUESTS: usize = 16;
 impl Default for Features {
     fn default() -> Self {
         Features {
+            introspection_allowed: false,
             refresh_token: true,
             refresh_rotation: true,
             short_lifetime_client: None,

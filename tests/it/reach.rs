@@ -69,7 +69,7 @@ fn problems(report: &RunReport) -> Vec<String> {
     let modules = report
         .modules
         .iter()
-        .filter(|m| matches!(m.status, ModuleStatus::Failed | ModuleStatus::Skipped))
+        .filter(|m| matches!(m.status, ModuleStatus::Failed | ModuleStatus::Skipped | ModuleStatus::Error))
         .map(|m| format!("{} {:?}: {:?}", m.id, m.status, m.note));
     failed.chain(modules).collect()
 }

@@ -7,7 +7,7 @@ use crate::checks::Verdict;
 use crate::checks::test_support::{assert_catalog_well_formed, run_cases};
 
 fn ev(case: EndpointCase, status: u16, body: serde_json::Value) -> EndpointEvidence {
-    EndpointEvidence { case, status, body_json: Some(body), location: None, forbidden_target: None }
+    EndpointEvidence { case, status, body_json: Some(body), location: None, forbidden_target: None, introspection_allowed: true }
 }
 
 fn logout(location: Option<&str>) -> EndpointEvidence {
@@ -43,6 +43,12 @@ fn edge_cases() {
     let verdict = |id: &str, e: &EndpointEvidence| (CHECKS.iter().find(|c| c.def.id == id).unwrap().run)(e);
     assert!(matches!(verdict("introspection.active_token.active", &ev(IntrospectActive, 200, json!({"active": "yes"}))), Verdict::Fail(_)));
     assert!(matches!(verdict("introspection.revoked_token.inactive", &ev(IntrospectRevoked, 401, json!({}))), Verdict::Fail(_)));
+    // Not declared allowed: an inactive live token or a 403 is inconclusive, not a failure.
+    let undeclared = |status, body| EndpointEvidence { introspection_allowed: false, ..ev(IntrospectActive, status, body) };
+    assert!(matches!(verdict("introspection.active_token.active", &undeclared(200, json!({"active": false}))), Verdict::Skip(_)));
+    assert!(matches!(verdict("introspection.active_token.active", &undeclared(403, json!({}))), Verdict::Skip(_)));
+    assert_eq!(verdict("introspection.active_token.active", &undeclared(200, json!({"active": true}))), Verdict::Pass);
+    assert!(matches!(verdict("introspection.active_token.active", &undeclared(500, json!({}))), Verdict::Fail(_)));
     let elsewhere = EndpointEvidence { location: Some("https://op/logged-out".into()), ..logout(None) };
     assert_eq!(verdict("logout.unregistered_uri.not_redirected", &elsewhere), Verdict::Pass);
     let unsent = EndpointEvidence { forbidden_target: None, ..logout(Some("https://x")) };

@@ -69,6 +69,13 @@ fn missing_evidence_skips_instead_of_failing() {
     assert!(matches!(verdict("session.id_token_hint.accepted", &bad_hint), Verdict::Skip(_)));
     // An error instead of a re-login is allowed for prompt=login.
     assert_eq!(verdict("session.prompt_login.reauthenticated", &error(PromptLogin, "login_required")), Verdict::Pass);
+    // A client that needs consent (or another interaction) is correctly refused a silent code:
+    // inconclusive, never a failure — for the silent case and for id_token_hint.
+    for err in ["consent_required", "interaction_required"] {
+        assert!(matches!(verdict("session.silent.code", &error(PromptNoneWithSession, err)), Verdict::Skip(r) if r.contains(err)));
+        assert!(matches!(verdict("session.id_token_hint.accepted", &error(IdTokenHint, err)), Verdict::Skip(_)));
+        assert!(matches!(verdict("session.silent.same_sub", &error(PromptNoneWithSession, err)), Verdict::Skip(_)));
+    }
     // A code with a page is not silent.
     assert!(matches!(verdict("session.silent.code", &SessionEvidence { login_forms_seen: 1, ..ev(PromptNoneWithSession) }), Verdict::Fail(_)));
 }

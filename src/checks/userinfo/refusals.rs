@@ -36,7 +36,7 @@ pub const NO_TOKEN_CHECKS: &[Check<UserInfoErrorEvidence>] = &[
         "userinfo.no_token.www_authenticate",
         Must,
         "RFC6750-3",
-        "a 401 without a token carries WWW-Authenticate",
+        "the refusal of a call without a token carries WWW-Authenticate",
         no_token_header,
     ),
     c(
@@ -68,8 +68,15 @@ pub const INVALID_TOKEN_CHECKS: &[Check<UserInfoErrorEvidence>] = &[
         "userinfo.invalid_token.www_authenticate",
         Must,
         "RFC6750-3",
-        "refusal carries a Bearer WWW-Authenticate challenge",
+        "the refusal of an invalid token carries WWW-Authenticate",
         invalid_header,
+    ),
+    c(
+        "userinfo.invalid_token.bearer_scheme",
+        Must,
+        "RFC6750-3",
+        "the challenge uses the Bearer scheme",
+        invalid_bearer,
     ),
     c(
         "userinfo.invalid_token.error_code",
@@ -198,17 +205,16 @@ fn invalid_401(ev: &UserInfoErrorEvidence) -> Verdict {
     no_token_401(ev)
 }
 
+/// RFC 6750 §3: "the resource server MUST include the HTTP WWW-Authenticate response header
+/// field" — its presence; the scheme is [`invalid_bearer`]'s sentence.
 fn invalid_header(ev: &UserInfoErrorEvidence) -> Verdict {
-    if let Some(v) = accepted(ev) {
-        return v;
-    }
-    match &ev.www_authenticate {
-        None => Verdict::fail("expected a Bearer WWW-Authenticate header (found none)"),
-        Some(h) => Verdict::check(
-            bearer(ev).is_some(),
-            format!("expected a Bearer challenge (found {h:?})"),
-        ),
-    }
+    no_token_header(ev)
+}
+
+/// RFC 6750 §3: "All challenges defined by this specification MUST use the auth-scheme value
+/// Bearer."
+fn invalid_bearer(ev: &UserInfoErrorEvidence) -> Verdict {
+    no_token_bearer(ev)
 }
 
 fn invalid_error_code(ev: &UserInfoErrorEvidence) -> Verdict {

@@ -135,6 +135,11 @@ fn invalid_token_cases() -> Vec<(&'static str, UserInfoErrorEvidence, UserInfoEr
             refusal(401, None),
         ),
         (
+            "userinfo.invalid_token.bearer_scheme",
+            good.clone(),
+            refusal(401, Some(r#"Basic realm="op""#)),
+        ),
+        (
             "userinfo.invalid_token.error_code",
             good,
             refusal(401, Some(r#"Bearer error="invalid_request""#)),

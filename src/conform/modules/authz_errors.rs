@@ -83,7 +83,7 @@ impl AuthzErrorCase {
             AuthzErrorCase::MissingResponseType => "no response_type: an invalid_request error at the redirect_uri (RFC 6749 3.1.1, 4.1.2.1)",
             AuthzErrorCase::UnsupportedResponseType => "a response_type not advertised: unsupported_response_type at the redirect_uri (RFC 6749 4.1.2.1)",
             AuthzErrorCase::MissingScope => "no scope: an error at the redirect_uri rather than a code (RFC 6749 3.3, OIDC Core 3.1.2.1)",
-            AuthzErrorCase::ScopeWithoutOpenid => "a scope without openid: an error at the redirect_uri rather than a code (OIDC Core 3.1.2.1)",
+            AuthzErrorCase::ScopeWithoutOpenid => "a scope without openid: not an OpenID request; whatever the answer, an error carries no code (RFC 6749 4.1.2.1)",
             AuthzErrorCase::UnknownClient => "an unknown client_id: an error page, never a redirect (RFC 6749 4.1.2.1)",
             AuthzErrorCase::UnregisteredRedirectUri => "an unregistered redirect_uri: an error page, never a redirect (RFC 6749 3.1.2.4)",
             AuthzErrorCase::RedirectUriExtraQuery => "the redirect_uri with a query parameter added: no redirect to it (exact match, OIDC Core 3.1.2.1)",
@@ -96,7 +96,8 @@ impl AuthzErrorCase {
     fn expectation(self) -> Expectation {
         match self {
             AuthzErrorCase::MissingResponseType | AuthzErrorCase::UnsupportedResponseType => Expectation::ErrorRedirect,
-            AuthzErrorCase::MissingScope | AuthzErrorCase::ScopeWithoutOpenid => Expectation::RefusalRecommended,
+            AuthzErrorCase::MissingScope => Expectation::RefusalRecommended,
+            AuthzErrorCase::ScopeWithoutOpenid => Expectation::Unspecified,
             _ => Expectation::NoRedirect,
         }
     }
@@ -107,7 +108,7 @@ impl AuthzErrorCase {
             AuthzErrorCase::MissingResponseType => &["invalid_request"],
             AuthzErrorCase::UnsupportedResponseType => &["unsupported_response_type"],
             // RFC 6749 §3.3 says invalid_scope; OIDC makes scope a required parameter.
-            AuthzErrorCase::MissingScope | AuthzErrorCase::ScopeWithoutOpenid => &["invalid_scope", "invalid_request"],
+            AuthzErrorCase::MissingScope => &["invalid_scope", "invalid_request"],
             _ => &[],
         }
     }

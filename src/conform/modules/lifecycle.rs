@@ -18,9 +18,10 @@ use crate::target::ClientProfile;
 /// A post_logout_redirect_uri no client registers (the `.invalid` TLD never resolves).
 const UNREGISTERED_LOGOUT_TARGET: &str = "https://post-logout.oidc-harness.invalid/logged-out";
 
-fn evidence(case: EndpointCase, resp: &HttpResponse) -> EndpointEvidence {
+fn evidence(ctx: &Ctx, case: EndpointCase, resp: &HttpResponse) -> EndpointEvidence {
     let (status, body_json) = probe::status_json(resp);
-    EndpointEvidence { case, status, body_json, location: None, forbidden_target: None }
+    let introspection_allowed = ctx.target.features.introspection_allowed;
+    EndpointEvidence { case, status, body_json, location: None, forbidden_target: None, introspection_allowed }
 }
 
 /// A client-authenticated form POST (revocation, introspection).
@@ -82,7 +83,7 @@ async fn tokens_rules(
     out: &mut ModuleOutcome,
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
-    let mut judge = |case: EndpointCase, resp: &HttpResponse| out.findings.extend(probe::prefixed(ENDPOINT_CHECKS, case.prefix(), &evidence(case, resp)));
+    let mut judge = |case: EndpointCase, resp: &HttpResponse| out.findings.extend(probe::prefixed(ENDPOINT_CHECKS, case.prefix(), &evidence(ctx, case, resp)));
     if let (Some(ep), Some(at)) = (introspect, first.token("access_token")) {
         judge(EndpointCase::IntrospectActive, &steps::send(&ctx.back, authed(ep, client, token_form(&at, "access_token"))).await?);
     }
@@ -136,7 +137,7 @@ async fn logout_rule(ctx: &Ctx, browser: &Browser, client: &ClientProfile, first
     }
     let resp = steps::visit(browser, HttpRequest::get(url)).await?;
     let location = resp.is_redirect().then(|| resp.location()).flatten().map(|l| ctx.browser.redactor().url(&l));
-    let ev = EndpointEvidence { location, forbidden_target: Some(UNREGISTERED_LOGOUT_TARGET.into()), ..evidence(EndpointCase::LogoutUnregistered, &resp) };
+    let ev = EndpointEvidence { location, forbidden_target: Some(UNREGISTERED_LOGOUT_TARGET.into()), ..evidence(ctx, EndpointCase::LogoutUnregistered, &resp) };
     out.findings.extend(probe::prefixed(ENDPOINT_CHECKS, EndpointCase::LogoutUnregistered.prefix(), &ev));
     Ok(())
 }

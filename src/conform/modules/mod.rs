@@ -81,7 +81,7 @@ pub(crate) struct ModuleOutcome {
     pub(crate) findings: Vec<Finding>,
     /// Why the module stopped early or was skipped.
     pub(crate) note: Option<String>,
-    /// Forced status (skipped, or failed because the flow could not complete).
+    /// Forced status (skipped, or an error because the harness could not run it to the end).
     pub(crate) status: Option<ModuleStatus>,
 }
 
@@ -91,7 +91,8 @@ impl ModuleOutcome {
         ModuleOutcome { findings: vec![], note: Some(reason.into()), status: Some(ModuleStatus::Skipped) }
     }
 
-    /// Stops the module as failed, keeping the findings gathered so far.
+    /// Stops the module: the harness could not go on (an error, not the provider's failure,
+    /// unless a finding gathered so far failed), keeping the findings gathered so far.
     pub(crate) fn abort(mut self, note: impl Into<String>) -> Self {
         self.note = Some(note.into());
         self.status = super::aborted();

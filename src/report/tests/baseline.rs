@@ -39,7 +39,11 @@ fn expected_failures_only_pass_the_gate_and_are_listed() {
     let g = gate(&fixture(), Some(&b), false);
     assert!(g.new_failures.is_empty(), "{g:?}");
     assert_eq!(g.expected_failures.len(), 2);
-    assert_eq!(g.exit_code(false), 0);
+    // The module the harness could not run still keeps the gate from passing: exit 2.
+    assert_eq!(g.exit_code(false), 2);
+    let mut without_error = fixture();
+    without_error.modules.retain(|m| m.status != crate::report::ModuleStatus::Error);
+    assert_eq!(gate(&without_error, Some(&b), false).exit_code(false), 0);
 }
 
 #[test]
@@ -129,9 +133,10 @@ fn baseline_from_report_round_trips_through_json_and_passes_the_gate() {
     let back = Baseline::from_json(&bytes).expect("read back");
     assert_eq!(back, b);
     let g = gate(&report, Some(&back), true);
+    // Accepted failures and warnings pass; the module that could not run does not (exit 2).
     assert_eq!(
-        (g.new_failures.len(), g.warnings, g.exit_code(true)),
-        (0, 0, 0)
+        (g.new_failures.len(), g.warnings, g.errors.len(), g.exit_code(true)),
+        (0, 0, 1, 2)
     );
 }
 

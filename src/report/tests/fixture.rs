@@ -180,5 +180,9 @@ pub(super) fn fixture() -> RunReport {
     refresh.status = ModuleStatus::Skipped;
     refresh.note = Some("refresh_token grant not offered".into());
 
-    report_with(vec![discovery, code_flow, pkce, refresh])
+    let mut prompt = module("prompt-session", Vec::new());
+    prompt.status = ModuleStatus::Error;
+    prompt.note = Some("expected a response within 10000 ms (found none) for GET http://127.0.0.1:8080/authorize".into());
+
+    report_with(vec![discovery, code_flow, pkce, refresh, prompt])
 }

@@ -130,7 +130,7 @@ fn read_json_rejects_missing_or_odd_versions_and_garbage() {
 fn summary_line_counts_modules_and_checks() {
     assert_eq!(
         summary_line(&fixture()),
-        "4 modules: 0 passed, 2 failed, 1 warning, 1 skipped — \
+        "5 modules: 0 passed, 2 failed, 1 warning, 1 skipped, 1 error (could not run) — \
          7 checks: 3 pass, 1 fail, 1 warn, 1 info, 1 skip"
     );
     assert_eq!(

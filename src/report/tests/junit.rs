@@ -23,14 +23,16 @@ fn junit_parses_and_counts_match_the_report() {
         .collect();
     assert_eq!(suites.len(), report.modules.len());
     let count = |tag: &str| doc.descendants().filter(|n| n.has_tag_name(tag)).count();
-    // 7 findings + one synthetic case each for the failed-without-finding and skipped modules.
-    assert_eq!(count("testcase"), 9);
+    // 7 findings + one synthetic case each for the failed-without-finding, skipped and error
+    // modules.
+    assert_eq!(count("testcase"), 10);
     assert_eq!(count("failure"), 2);
+    assert_eq!(count("error"), 1);
     assert_eq!(count("skipped"), 2);
     assert_eq!(count("system-out"), 2, "one warning and one info note");
     assert_eq!(
-        (attr_usize(root, "tests"), attr_usize(root, "failures")),
-        (9, 2)
+        (attr_usize(root, "tests"), attr_usize(root, "failures"), attr_usize(root, "errors")),
+        (10, 2, 1)
     );
     assert_eq!(attr_usize(root, "skipped"), 2);
     for (suite, module) in suites.iter().zip(&report.modules) {

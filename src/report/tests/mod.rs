@@ -9,5 +9,6 @@ mod html;
 mod json;
 mod junit;
 mod markdown;
+mod one_count;
 mod samples;
 mod write;

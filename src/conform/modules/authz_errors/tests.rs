@@ -162,11 +162,18 @@ fn a_correct_error_redirect_passes_and_reuses_the_authorization_checks() {
 }
 
 #[test]
-fn a_code_for_a_scope_without_openid_is_only_a_warning() {
+fn a_scope_without_openid_fails_nothing_whatever_the_answer_but_an_error_with_a_code() {
     let code = callback(&[("code", "Xk3vQ9_pL2mN8rT5wY1zB4cD7fG0hJ-a"), ("state", "st-1"), ("iss", ISSUER)]);
     let f = judged(AuthzErrorCase::ScopeWithoutOpenid, &code);
     assert!(failed(&f).is_empty(), "{f:#?}");
-    assert_eq!(status_of(&f, "authz.scope.openid_enforced"), Status::Warn);
+    assert_eq!(status_of(&f, "authz.scope.openid_enforced"), Status::Info);
+    // An error page, or an error code the OIDC spec never names: not OIDC's business.
+    assert!(failed(&judged(AuthzErrorCase::ScopeWithoutOpenid, &stuck(400))).is_empty());
+    let other = callback(&[("error", "access_denied"), ("state", "st-1"), ("iss", ISSUER)]);
+    assert!(failed(&judged(AuthzErrorCase::ScopeWithoutOpenid, &other)).is_empty());
+    // RFC 6749 still holds: an error response carries no code.
+    let both = callback(&[("error", "invalid_scope"), ("code", "Xk3vQ9_pL2mN8rT5wY1zB4cD7fG0hJ-a"), ("state", "st-1"), ("iss", ISSUER)]);
+    assert_eq!(failed(&judged(AuthzErrorCase::ScopeWithoutOpenid, &both)), ["authz.error.no_code"]);
     let error = callback(&[("error", "invalid_scope"), ("state", "st-1"), ("iss", ISSUER)]);
     let f = judged(AuthzErrorCase::MissingScope, &error);
     assert!(failed(&f).is_empty(), "{f:#?}");
