@@ -109,11 +109,11 @@ fn deny_access_denied(e: &ConsentEvidence) -> Verdict {
     }
 }
 
-use Level::{Must, Should};
+use Level::{May, Must, Should};
 
 /// The consent checks, grouped by case prefix.
 pub const CHECKS: &[Check<ConsentEvidence>] = &[
-    c("consent.first_party.no_page", Should, "OIDCC-3.1.2.4", "a first-party client gets no consent page", first_party_no_page),
-    c("consent.third_party.asked", Must, "OIDCC-3.1.2.4", "a third-party client asking for a never-approved scope gets a consent page", third_party_asked),
+    c("consent.first_party.no_page", May, "OIDCC-3.1.2.4", "a first-party client gets no consent page", first_party_no_page),
+    c("consent.third_party.asked", Should, "OIDCC-3.1.2.4", "a third-party client asking for a never-approved scope gets a consent page", third_party_asked),
     c("consent.deny.access_denied", Must, "RFC6749-4.1.2.1", "a denied consent comes back as error=access_denied without a code", deny_access_denied),
 ];

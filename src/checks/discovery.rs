@@ -248,7 +248,7 @@ pub const CHECKS: &[Check<DiscoveryEvidence>] = &[
     ),
     c(
         "disc.response_types.includes_code",
-        Must,
+        Should,
         "OIDCD-3",
         "response_types_supported includes code",
         advertised::response_types_code,
@@ -297,21 +297,21 @@ pub const CHECKS: &[Check<DiscoveryEvidence>] = &[
     ),
     c(
         "disc.scopes.includes_openid",
-        Must,
+        Should,
         "OIDCD-3",
         "scopes_supported includes openid",
         advertised::scopes_openid,
     ),
     c(
         "disc.scopes.syntax",
-        Must,
+        Should,
         "RFC6749-3.3",
         "advertised scopes are valid scope tokens",
         advertised::scopes_syntax,
     ),
     c(
         "disc.grant_types.includes_authorization_code",
-        Must,
+        Should,
         "OIDCD-3",
         "grant types include authorization_code",
         advertised::grant_types_code,

@@ -151,7 +151,7 @@ pub const CURVE_SUPPORTED: Check<JwksEvidence> = check(
     "jwks.keys.curve_supported",
     "EC keys use P-256, P-384 or P-521; OKP keys Ed25519, Ed448, X25519 or X448",
     "RFC7518-6.2.1.1",
-    Level::Should,
+    Level::May,
     rules::curve_supported,
 );
 /// Each advertised ID token signing alg has a key.

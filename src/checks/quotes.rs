@@ -30,12 +30,8 @@ const GROUPS: &[&[(&str, &str)]] = &[discovery::QUOTES, authorization::QUOTES, t
 /// says why and proposes a level). The level-keyword test skips them — and fails once a quote
 /// carries its level's keyword again, so that the id is then taken off this list.
 pub const AUDIT_PENDING: &[&str] = &[
-    "disc.scopes.syntax",
     "jwks.keys.use_valid",
     "jwks.keys.alg_matches_kty",
-    "jwks.keys.curve_supported",
-    "session.id_token_hint.accepted",
-    "session.login_hint.accepted",
     "token.response.content_type_json",
     "token.expires_in.valid",
     "token.refresh_token.valid",

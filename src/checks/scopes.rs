@@ -79,14 +79,14 @@ use Level::{May, Must, Should};
 pub const CHECKS: &[Check<ScopeEvidence>] = &[
     c(
         "scope.openid.granted",
-        Must,
+        Should,
         "OIDCC-3.1.2.1",
         "the openid scope is granted",
         openid_granted,
     ),
     c(
         "scope.granted.subset_of_requested",
-        Must,
+        Should,
         "RFC6749-3.3",
         "no scope is granted beyond those requested",
         subset_of_requested,

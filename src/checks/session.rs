@@ -215,7 +215,7 @@ fn login_hint_accepted(e: &SessionEvidence) -> Verdict {
     }
 }
 
-use Level::{May, Must};
+use Level::{May, Must, Should};
 
 /// The session checks, grouped by case prefix.
 pub const CHECKS: &[Check<SessionEvidence>] = &[
@@ -229,6 +229,6 @@ pub const CHECKS: &[Check<SessionEvidence>] = &[
     c("session.max_age.reauthenticated", Must, "OIDCC-3.1.2.1", "a session older than max_age is re-authenticated", max_age_reauthenticated),
     c("session.max_age.auth_time_fresh", Must, "OIDCC-3.1.2.1", "after max_age forced a login, auth_time is the new authentication time", auth_time_advanced),
     c("session.max_age_large.no_login", May, "OIDCC-3.1.2.1", "a session younger than max_age is reused without a login", max_age_large_no_login),
-    c("session.id_token_hint.accepted", Must, "OIDCC-3.1.2.1", "prompt=none with the logged-in user's id_token_hint returns a code for that user", id_token_hint_accepted),
-    c("session.login_hint.accepted", Must, "OIDCC-3.1.2.1", "a request with login_hint completes without an error", login_hint_accepted),
+    c("session.id_token_hint.accepted", Should, "OIDCC-3.1.2.1", "prompt=none with the logged-in user's id_token_hint returns a code for that user", id_token_hint_accepted),
+    c("session.login_hint.accepted", May, "OIDCC-3.1.2.1", "a request with login_hint completes without an error", login_hint_accepted),
 ];

@@ -56,7 +56,6 @@ pub const UNPROVEN: &[Unproven] = &[
     u("jwks.body.is_jwk_set", "no fault yet: without a JWK Set every signature check skips or fails with it"),
     u("refresh.rotation.new_token", "no fault yet: a provider that stops rotating also changes what refresh.reuse.refused and the refresh race observe"),
     u("scope.granted.syntax", "no fault yet: a malformed granted scope also breaks token.scope.well_formed and the scope comparisons"),
-    u("scope.openid.granted", "no fault yet: without openid no ID token is issued, so the ID-token and userinfo modules abort"),
     u("scope.returned_when_changed", "unreachable in the plans: when scope is omitted the code-flow module takes the grant to be the request (RFC 6749 5.1 default), so the evidence can never show a changed grant without scope"),
     u("session.silent.code", SETUP),
     u("session.silent.same_sub", "no fault yet: would need the provider to answer prompt=none for another user than the session's"),

@@ -52,7 +52,7 @@ pub const TYP_NOT_AT_JWT: C = check(
     "idtoken.header.typ_not_at_jwt",
     "`typ` is not at+jwt, so the ID token cannot pass as a JWT access token",
     "RFC9068-2.1",
-    Level::Must,
+    Level::Should,
     typ_not_at_jwt,
 );
 /// `kid` present when the JWK Set has several signing keys.

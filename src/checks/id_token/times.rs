@@ -22,7 +22,7 @@ pub const EXP_IN_FUTURE: C = check(
     "idtoken.exp.in_future",
     "exp is after the current time (60 s leeway)",
     "OIDCC-3.1.3.7-9",
-    Level::Must,
+    Level::Should,
     exp_in_future,
 );
 
