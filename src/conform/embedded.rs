@@ -100,6 +100,7 @@ pub fn embedded_profile(issuer: &str) -> Profile {
                 } else {
                     "openid profile email".into()
                 },
+                authorization_params: Default::default(),
             }
         })
         .collect();

@@ -65,10 +65,16 @@ pub struct AuthParams {
     pub max_age: Option<i64>,
     /// Other parameters (appended last; a name here replaces a standard one).
     pub extra: Vec<(String, String)>,
+    /// The profile's authorization parameters: sent unless the request already carries a
+    /// parameter of that name (a module's own value wins).
+    pub defaults: Vec<(String, String)>,
 }
 
 impl AuthParams {
-    /// Fresh random state and nonce, PKCE S256, the client's scope.
+    /// Fresh random state and nonce, PKCE S256, the client's scope and authorization
+    /// parameters. A scope with `offline_access` goes with `prompt=consent` (OIDC Core 11: "the
+    /// prompt parameter MUST contain consent unless other conditions for processing the request
+    /// permitting offline access to the requested resources are in place").
     pub fn fresh(client: &ClientProfile) -> Self {
         // One draw from the RNG for all three values (each call has a fixed cost).
         let mut random = [0u8; 64];
@@ -81,11 +87,17 @@ impl AuthParams {
             nonce: Some(URL_SAFE_NO_PAD.encode(nonce)),
             pkce: Some(Pkce::s256_from(URL_SAFE_NO_PAD.encode(verifier))),
             response_mode: None,
-            prompt: None,
+            prompt: asks_offline_access(&client.scope).then(|| "consent".to_owned()),
             max_age: None,
             extra: Vec::new(),
+            defaults: client.authorization_params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         }
     }
+}
+
+/// Whether `scope` asks for `offline_access`.
+pub fn asks_offline_access(scope: &str) -> bool {
+    scope.split(' ').any(|s| s == "offline_access")
 }
 
 /// The authorization request URL (`response_type=code`).
@@ -114,6 +126,11 @@ pub fn authorization_url(endpoint: &Url, client: &ClientProfile, p: &AuthParams)
         pairs.retain(|(n, _)| n != k);
         pairs.push((k.clone(), v.clone()));
     }
+    for (k, v) in &p.defaults {
+        if !pairs.iter().any(|(n, _)| n == k) {
+            pairs.push((k.clone(), v.clone()));
+        }
+    }
     let mut url = endpoint.clone();
     url.query_pairs_mut().extend_pairs(pairs);
     url
@@ -137,6 +154,7 @@ mod tests {
             id_token_encrypted_response_alg: None,
             id_token_encrypted_response_enc: None,
             scope: "openid email".into(),
+            authorization_params: Default::default(),
         }
     }
 
@@ -160,6 +178,28 @@ mod tests {
         assert_eq!(count("x"), 1, "endpoint query kept");
         assert_eq!(count("code_challenge_method"), 1);
         assert_eq!(q.iter().find(|(k, _)| k == "max_age").unwrap().1, "0");
+    }
+
+    #[test]
+    fn profile_parameters_are_sent_unless_the_request_has_its_own_and_offline_access_asks_consent() {
+        let mut c = client();
+        c.authorization_params.insert("acr_values".into(), "urn:mace:incommon:iap:silver".into());
+        c.authorization_params.insert("prompt".into(), "login".into());
+        let query = |c: &ClientProfile, p: &AuthParams| -> Vec<(String, String)> {
+            authorization_url(&Url::parse("https://op/authorize").unwrap(), c, p).query_pairs().into_owned().collect()
+        };
+        let get = |q: &[(String, String)], k: &str| q.iter().filter(|(n, _)| n == k).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+        let q = query(&c, &AuthParams::fresh(&c));
+        assert_eq!(get(&q, "acr_values"), ["urn:mace:incommon:iap:silver"]);
+        assert_eq!(get(&q, "prompt"), ["login"], "the profile's prompt when the module sets none");
+        let silent = AuthParams { prompt: Some("none".into()), ..AuthParams::fresh(&c) };
+        assert_eq!(get(&query(&c, &silent), "prompt"), ["none"], "the module's own prompt wins");
+        // offline_access: prompt=consent, which also wins over the profile's prompt.
+        c.scope = "openid offline_access".into();
+        let q = query(&c, &AuthParams::fresh(&c));
+        assert_eq!(get(&q, "prompt"), ["consent"]);
+        c.scope = "openid offline_accessible".into();
+        assert_eq!(AuthParams::fresh(&c).prompt, None);
     }
 
     #[test]

@@ -115,6 +115,11 @@ pub struct ClientProfile {
     /// Scope to request (default `openid profile email`).
     #[serde(default = "default_scope")]
     pub scope: String,
+    /// Extra authorization request parameters the provider needs (`acr_values`, `audience`,
+    /// `resource`, `ui_locales`, ...), sent with every authorization request of this client; a
+    /// module's own value of a parameter wins.
+    #[serde(default)]
+    pub authorization_params: std::collections::BTreeMap<String, String>,
 }
 
 impl ClientProfile {
@@ -337,6 +342,7 @@ impl Profile {
                 id_token_signed_response_alg: None,
                 id_token_decryption_jwk: None, id_token_decryption_jwk_file: None, id_token_encrypted_response_alg: None, id_token_encrypted_response_enc: None,
                 scope: default_scope(),
+                authorization_params: Default::default(),
             }],
             users: vec![UserProfile { username: a.username, password: Secret::new(a.password) }],
             hints: FormHints::default(),

@@ -102,6 +102,7 @@ fn profile(issuer: &str) -> Profile {
             id_token_encrypted_response_alg: None,
             id_token_encrypted_response_enc: None,
             scope: "openid".into(),
+            authorization_params: Default::default(),
         }],
         users: vec![UserProfile { username: fake_op::USERNAME.into(), password: Secret::new(fake_op::PASSWORD) }],
         hints: Default::default(),

@@ -74,6 +74,7 @@ async fn a_tenant_redeeming_foreign_codes_is_caught() {
         first_party: true,
         id_token_signed_response_alg: None,
         scope: "openid".into(),
+        authorization_params: Default::default(),
         id_token_decryption_jwk: None,
         id_token_decryption_jwk_file: None,
         id_token_encrypted_response_alg: None,

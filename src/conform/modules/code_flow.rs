@@ -243,6 +243,7 @@ mod tests {
             id_token_encrypted_response_alg: None,
             id_token_encrypted_response_enc: None,
             scope: "openid".into(),
+            authorization_params: Default::default(),
         }
     }
 

@@ -24,6 +24,7 @@ fn client() -> ClientProfile {
         id_token_encrypted_response_alg: None,
         id_token_encrypted_response_enc: None,
         scope: "openid profile email".into(),
+        authorization_params: Default::default(),
     }
 }
 
