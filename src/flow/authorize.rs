@@ -68,7 +68,9 @@ pub struct AuthParams {
 }
 
 impl AuthParams {
-    /// Fresh random state and nonce, PKCE S256, the client's scope.
+    /// Fresh random state and nonce, PKCE S256, the client's scope; `prompt=consent` when a
+    /// third-party client asks for `offline_access` (OIDC Core 11: offline access is requested
+    /// with consent, and providers such as node oidc-provider ignore it otherwise).
     pub fn fresh(client: &ClientProfile) -> Self {
         // One draw from the RNG for all three values (each call has a fixed cost).
         let mut random = [0u8; 64];
@@ -81,7 +83,7 @@ impl AuthParams {
             nonce: Some(URL_SAFE_NO_PAD.encode(nonce)),
             pkce: Some(Pkce::s256_from(URL_SAFE_NO_PAD.encode(verifier))),
             response_mode: None,
-            prompt: None,
+            prompt: (!client.first_party && client.scope.split(' ').any(|s| s == "offline_access")).then(|| "consent".to_owned()),
             max_age: None,
             extra: Vec::new(),
         }
