@@ -130,6 +130,16 @@ struct ConformArgs {
     /// Ad-hoc target: test user's password.
     #[arg(long, env = "OIDC_HARNESS_PASSWORD", hide_env_values = true)]
     password: Option<String>,
+    /// Ad-hoc target: expect refresh tokens (default: inferred from the discovery document).
+    #[arg(long, requires = "issuer", conflicts_with = "no_refresh")]
+    refresh: bool,
+    /// Ad-hoc target: expect no refresh tokens (default: inferred from the discovery document).
+    #[arg(long, requires = "issuer")]
+    no_refresh: bool,
+    /// Ad-hoc target: an extra authorization request parameter the provider needs, `NAME=VALUE`
+    /// (repeatable; e.g. `--authz-param acr_values=mfa --authz-param audience=api`).
+    #[arg(long = "authz-param", value_name = "NAME=VALUE", requires = "issuer", value_parser = parse_authz_param)]
+    authz_params: Vec<(String, String)>,
     /// Extra trusted root CA (PEM) for the provider's TLS certificate.
     #[arg(long)]
     ca_file: Option<PathBuf>,
@@ -267,6 +277,11 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
                     ca_file: args.ca_file.clone(),
                     insecure_skip_tls_verify: args.insecure_skip_tls_verify,
                 })?;
+                let mut profile = profile;
+                for client in &mut profile.clients {
+                    client.authorization_params.extend(args.authz_params.iter().cloned());
+                }
+                infer_ad_hoc(&mut profile, &args).await?;
                 (profile, None)
             }
             (None, None) => {
@@ -327,6 +342,41 @@ fn render(file: &Path, formats_: &[String], out: Option<&Path>) -> anyhow::Resul
     let dir = out.map(Path::to_path_buf).unwrap_or_else(|| file.parent().map(Path::to_path_buf).unwrap_or_default());
     for path in report::write_all(&report, &dir, &formats(formats_)?)? {
         outln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Ad-hoc flags get the inference of `discover`: the document is fetched, the guesses applied
+/// and printed on stderr. A document that cannot be fetched leaves the defaults (the run then
+/// says why the provider cannot be reached).
+/// `NAME=VALUE` of `--authz-param`.
+fn parse_authz_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_owned(), value.to_owned())),
+        _ => Err(format!("expected NAME=VALUE (found {s:?})")),
+    }
+}
+
+async fn infer_ad_hoc(profile: &mut Profile, args: &ConformArgs) -> anyhow::Result<()> {
+    use oidc_harness::discover;
+    use oidc_harness::http::{AgentConfig, BackChannel, Redactor};
+    let config = AgentConfig { ca_file: args.ca_file.clone(), insecure_skip_tls_verify: args.insecure_skip_tls_verify, ..AgentConfig::default() };
+    let back = BackChannel::new(&config, Redactor::new(profile.secrets()))?;
+    let found = match discover::discover(&back, &profile.issuer).await {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("ad-hoc: nothing inferred ({e})");
+            return Ok(());
+        }
+    };
+    let refresh = match (args.refresh, args.no_refresh) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    let inferred = discover::infer::infer(&found.metadata);
+    for line in discover::infer::apply_to_ad_hoc(profile, &inferred, refresh, args.auth_method.is_some()) {
+        eprintln!("ad-hoc: {line}");
     }
     Ok(())
 }

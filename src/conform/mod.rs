@@ -8,6 +8,7 @@ mod embedded;
 mod faults;
 mod modules;
 mod plan;
+pub mod preflight;
 pub mod steps;
 
 use std::io::IsTerminal as _;
@@ -48,6 +49,10 @@ pub enum HarnessError {
     /// The plan selection is invalid.
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// The provider refused a configured password or client authentication (preflight): one
+    /// sentence per refusal, naming the user or client and what the provider answered.
+    #[error("wrong credentials in the target profile: {}", .0.join("; "))]
+    Credentials(Vec<String>),
 }
 
 /// How to run.
@@ -79,7 +84,13 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
     let mut results = Vec::new();
     let total = plan.modules.len();
     let live = options.progress && std::io::stderr().is_terminal();
+    // Credentials are proven once discovery has yielded the endpoints, before any module logs in.
+    let mut preflight_due = plan.modules.iter().any(|m| !matches!(m.kind, ModuleKind::Discovery | ModuleKind::Jwks));
     for (i, spec) in plan.modules.iter().enumerate() {
+        if preflight_due && ctx.endpoints.is_some() && !matches!(spec.kind, ModuleKind::Discovery | ModuleKind::Jwks) {
+            preflight_due = false;
+            check_credentials(&ctx).await?;
+        }
         let t = Instant::now();
         if live {
             // A live status line on a terminal; CI logs get only the final lines.
@@ -116,6 +127,17 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
         plan: plan.name,
         modules: results,
     })
+}
+
+/// Runs the [`preflight`]: refused credentials are an error of the whole run; credentials that
+/// could not be judged are said on stderr and the plan runs.
+async fn check_credentials(ctx: &Ctx) -> Result<(), HarnessError> {
+    let found = preflight::run(ctx).await;
+    ctx.browser.take_transcript();
+    for line in &found.unverified {
+        eprintln!("preflight: {line}; the plan runs and its modules show what happened");
+    }
+    if found.rejected.is_empty() { Ok(()) } else { Err(HarnessError::Credentials(found.rejected)) }
 }
 
 /// Discovery and JWKS only, for callers that drive flows themselves (load tests): the shared

@@ -5,11 +5,15 @@
 //! Fetching goes through the [`BackChannel`] (no cookies); everything after the fetch is pure and tested on
 //! fixtures.
 
+pub mod infer;
 mod render;
 mod starter;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests_infer;
 
 pub use render::render_summary;
 pub use starter::{StarterOptions, choose_auth_method, starter_profile};

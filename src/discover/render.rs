@@ -68,5 +68,8 @@ pub fn render_summary(d: &Discovered) -> String {
     for e in &m.type_errors {
         line("Type error", e);
     }
+    for c in super::infer::contradictions(m) {
+        line("Contradiction", &format!("{c} (not used for the draft)"));
+    }
     out
 }

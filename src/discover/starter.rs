@@ -1,12 +1,15 @@
 //! A starter target profile (TOML) drafted from what a provider advertises: the issuer, one
 //! client with `${OIDC_CLIENT_ID}`/`${OIDC_CLIENT_SECRET}` placeholders and an advertised auth
 //! method, a test user from `${OIDC_USERNAME}`/`${OIDC_PASSWORD}`, and the `[features]` the
-//! document reveals. It is shaped like `scenarios/targets/template.toml` and parses with
-//! [`crate::target::Profile::parse`] once those variables are set.
+//! document reveals. Every guess is written as a comment with its reason, and values the
+//! document contradicts itself on are listed and not used (see [`super::infer`]). It is shaped
+//! like `scenarios/targets/template.toml` and parses with [`crate::target::Profile::parse`] once
+//! those variables are set.
 
 use std::path::PathBuf;
 
 use super::Discovered;
+use super::infer::{draft_name, infer};
 use crate::target::ClientAuth;
 
 /// What the command line adds to the drafted profile.
@@ -18,17 +21,11 @@ pub struct StarterOptions {
     pub insecure_skip_tls_verify: bool,
 }
 
-/// Scopes worth requesting when the provider advertises them (openid always).
-const WANTED_SCOPES: &[&str] = &["profile", "email"];
-
 /// The client authentication the harness supports that the provider advertises, preferring
 /// `client_secret_basic`, then `client_secret_post`, then `none` (a public client).
 /// `None` when the provider advertises none of them.
 pub fn choose_auth_method(d: &Discovered) -> Option<ClientAuth> {
-    let advertised = d.metadata.token_endpoint_auth_methods();
-    [ClientAuth::ClientSecretBasic, ClientAuth::ClientSecretPost, ClientAuth::None]
-        .into_iter()
-        .find(|m| advertised.contains(&m.as_str()))
+    infer(&d.metadata).auth
 }
 
 /// A TOML basic string holding `s`.
@@ -36,27 +33,12 @@ fn quote(s: &str) -> String {
     toml::Value::String(s.to_owned()).to_string()
 }
 
-/// The scope to request: `openid`, the advertised `profile`/`email`, and `offline_access` when
-/// refresh tokens are advertised with it. Without `scopes_supported`, `openid profile email`.
-fn scope(d: &Discovered, refresh: bool) -> String {
-    let Some(advertised) = &d.metadata.scopes_supported else {
-        return "openid profile email".to_owned();
-    };
-    let has = |s: &str| advertised.iter().any(|a| a == s);
-    let mut scopes = vec!["openid"];
-    scopes.extend(WANTED_SCOPES.iter().copied().filter(|s| has(s)));
-    if refresh && has("offline_access") {
-        scopes.push("offline_access");
-    }
-    scopes.join(" ")
-}
-
 /// Drafts the starter profile for `d`.
 pub fn starter_profile(d: &Discovered, opts: &StarterOptions) -> String {
     let m = &d.metadata;
     let issuer = m.issuer.clone().unwrap_or_else(|| d.issuer.as_str().trim_end_matches('/').to_owned());
-    let name = d.issuer.host_str().unwrap_or("provider").to_owned();
-    let refresh = m.supports_grant_type("refresh_token");
+    let name = draft_name(&d.issuer);
+    let inferred = infer(m);
     let mut out = String::new();
     let mut w = |s: String| {
         out.push_str(&s);
@@ -67,6 +49,17 @@ pub fn starter_profile(d: &Discovered, opts: &StarterOptions) -> String {
     w("# OIDC_USERNAME, OIDC_PASSWORD (and OIDC_REDIRECT_URI if not the default below) and run".into());
     w("#   oidc-harness conform --target <this file>".into());
     w("# See scenarios/targets/template.toml for every setting.".into());
+    w("#".into());
+    w(format!("# Guessed (check each): name = {}: from the issuer's host, port and path", quote(&name)));
+    for g in &inferred.guesses {
+        w(format!("#   {g}"));
+    }
+    if !inferred.contradictions.is_empty() {
+        w("# The discovery document contradicts itself; these values were not used:".into());
+        for c in &inferred.contradictions {
+            w(format!("#   {c}"));
+        }
+    }
     w(format!("name = {}", quote(&name)));
     w(format!("issuer = {}", quote(&issuer)));
     match &opts.ca_file {
@@ -77,8 +70,13 @@ pub fn starter_profile(d: &Discovered, opts: &StarterOptions) -> String {
         w("insecure_skip_tls_verify = true               # throw-away test setups only".into());
     }
     w(String::new());
-    let auth = choose_auth_method(d);
-    let advertised = m.token_endpoint_auth_methods().join(", ");
+    let auth = inferred.auth;
+    let advertised = m
+        .token_endpoint_auth_methods()
+        .into_iter()
+        .filter(|v| !inferred.contradictions.iter().any(|c| c.value.as_deref() == Some(v)))
+        .collect::<Vec<_>>()
+        .join(", ");
     w("[[clients]]".into());
     w("name = \"main\"".into());
     w("client_id = \"${OIDC_CLIENT_ID}\"".into());
@@ -98,7 +96,7 @@ pub fn starter_profile(d: &Discovered, opts: &StarterOptions) -> String {
     }
     w("redirect_uri = \"${OIDC_REDIRECT_URI:-http://127.0.0.1:8765/callback}\"".into());
     w("first_party = false                         # true if the provider shows this client no consent page".into());
-    w(format!("scope = {}", quote(&scope(d, refresh))));
+    w(format!("scope = {}", quote(&inferred.scope)));
     w(String::new());
     w("[[users]]".into());
     w("username = \"${OIDC_USERNAME}\"".into());
@@ -109,9 +107,8 @@ pub fn starter_profile(d: &Discovered, opts: &StarterOptions) -> String {
     w("# [hints]".into());
     w(String::new());
     w("[features]".into());
-    let grants = m.grant_types().join(", ");
-    w(format!("refresh_token = {refresh:<14}# grant types: {grants}"));
-    w("refresh_rotation = false      # not advertised: true if used refresh tokens are replaced".into());
+    w(format!("refresh_token = {:<14}# guessed, see above", inferred.refresh_token));
+    w(format!("refresh_rotation = {:<11}# guessed, see above", inferred.refresh_rotation));
     w("# fresh_consent = false       # true only if the test user never approved this client".into());
     out
 }

@@ -88,7 +88,7 @@ fn fief_starter_profile_parses_and_prefers_basic() {
     let text = starter_profile(&d, &StarterOptions::default());
     let p = parse(&text);
     assert_eq!(p.issuer, "https://localhost:9380");
-    assert_eq!(p.name(), "localhost");
+    assert_eq!(p.name(), "localhost-9380");
     let c = &p.clients[0];
     assert_eq!(c.auth_method, ClientAuth::ClientSecretBasic);
     assert_eq!(c.client_id, "value-of-OIDC_CLIENT_ID");

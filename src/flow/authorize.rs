@@ -72,9 +72,11 @@ pub struct AuthParams {
 
 impl AuthParams {
     /// Fresh random state and nonce, PKCE S256, the client's scope and authorization
-    /// parameters. A scope with `offline_access` goes with `prompt=consent` (OIDC Core 11: "the
-    /// prompt parameter MUST contain consent unless other conditions for processing the request
-    /// permitting offline access to the requested resources are in place").
+    /// parameters. A third-party client's scope with `offline_access` goes with
+    /// `prompt=consent` (OIDC Core 11: "the prompt parameter MUST contain consent unless other
+    /// conditions for processing the request permitting offline access to the requested
+    /// resources are in place" — a first-party client's standing approval is such a condition;
+    /// providers such as node oidc-provider ignore offline_access otherwise).
     pub fn fresh(client: &ClientProfile) -> Self {
         // One draw from the RNG for all three values (each call has a fixed cost).
         let mut random = [0u8; 64];
@@ -87,7 +89,7 @@ impl AuthParams {
             nonce: Some(URL_SAFE_NO_PAD.encode(nonce)),
             pkce: Some(Pkce::s256_from(URL_SAFE_NO_PAD.encode(verifier))),
             response_mode: None,
-            prompt: asks_offline_access(&client.scope).then(|| "consent".to_owned()),
+            prompt: (!client.first_party && asks_offline_access(&client.scope)).then(|| "consent".to_owned()),
             max_age: None,
             extra: Vec::new(),
             defaults: client.authorization_params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),

@@ -66,6 +66,9 @@ fn cli_errors_exit_2_with_a_clear_message() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean \"idtoken.nonce.matches\""));
     let out = run(&["conform", "--quiet", "--plan", "everything"]);
     assert_eq!(out.status.code(), Some(2));
+    let out = run(&["conform", "--quiet", "--issuer", "http://127.0.0.1:9", "--authz-param", "acr_values"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected NAME=VALUE"), "{}", String::from_utf8_lossy(&out.stderr));
     // Nothing listens on port 9: the provider is unreachable.
     let out = run(&[
         "conform", "--quiet", "--issuer", "http://127.0.0.1:9", "--client-id", "c", "--redirect-uri",

@@ -5,6 +5,7 @@ mod fake_kit;
 mod faults;
 mod json_login;
 mod misbehaving;
+mod preflight;
 mod reach;
 mod load;
 mod tenants;
