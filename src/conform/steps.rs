@@ -69,14 +69,34 @@ pub async fn authorize_as(
 /// One line describing how a drive ended (for notes and flow evidence).
 pub fn describe(outcome: &DriveOutcome) -> String {
     match outcome {
-        DriveOutcome::Callback(cb) => match cb.error() {
-            Some(e) => format!("redirected to the redirect_uri with error={e}"),
-            None => "redirected to the redirect_uri".to_owned(),
+        DriveOutcome::Callback(cb) => match (cb.error(), cb.code()) {
+            (Some(e), _) => format!("redirected to the redirect_uri with error={e}"),
+            (None, Some(_)) => "redirected to the redirect_uri with a code".to_owned(),
+            (None, None) => "redirected to the redirect_uri with neither a code nor an error".to_owned(),
         },
         DriveOutcome::LoginRejected { url } => format!("login form shown again at {url}"),
         DriveOutcome::LoginRequired { url } => format!("login form at {url}"),
         DriveOutcome::Stuck { url, status, reason } => format!("stopped at {url} (HTTP {status}): {reason}"),
     }
+}
+
+/// Longest `error_description` quoted in a message.
+const MAX_DESCRIPTION: usize = 160;
+
+/// What a refused token request said, in one line: `HTTP 400 error=invalid_grant ("...")`, the
+/// provider's own words (its `error` and `error_description`), never the request's secrets.
+pub fn token_failure(resp: &HttpResponse) -> String {
+    let body = resp.json();
+    let member = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).map(str::to_owned);
+    let mut out = format!("HTTP {}", resp.status);
+    if let Some(error) = member("error") {
+        out.push_str(&format!(" error={error}"));
+    }
+    if let Some(d) = member("error_description") {
+        let d: String = d.chars().filter(|c| !c.is_control()).take(MAX_DESCRIPTION).collect();
+        out.push_str(&format!(" ({d:?})"));
+    }
+    out
 }
 
 /// Sends one front-channel request in `browser` (a page the user's browser opens, e.g. the
@@ -139,7 +159,7 @@ pub async fn tokens_at(ctx: &Ctx, browser: &Browser, endpoints: &Endpoints, user
     let response = send(&ctx.back, flow::token::code_exchange(&endpoints.token, client, &code, verifier)).await?;
     let body = response.json().unwrap_or(Value::Null);
     if response.status != 200 {
-        return Err(format!("setup code exchange answered HTTP {}", response.status));
+        return Err(format!("the setup code exchange failed: {}", token_failure(&response)));
     }
     Ok(Tokens { params, callback, code, response, body })
 }

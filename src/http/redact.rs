@@ -274,10 +274,10 @@ impl Redactor {
     fn replace_known(&self, s: &str) -> String {
         let mut out = s.to_owned();
         for secret in self.secrets.iter() {
-            out = out.replace(secret.as_str(), "[redacted]");
+            out = replace_secret(&out, secret);
             let encoded = encode_component(secret);
             if encoded != *secret {
-                out = out.replace(encoded.as_str(), "[redacted]");
+                out = replace_secret(&out, &encoded);
             }
         }
         let learned: Vec<String> = match self.learned.lock() {
@@ -296,6 +296,33 @@ impl Redactor {
         }
         out
     }
+}
+
+/// Configured secrets shorter than this are replaced only where they stand as a whole value
+/// (between non-alphanumeric characters): a short password such as `pw` must not turn every
+/// "pw" inside other words of a message into `[redacted]`. Where a short secret is a field's
+/// value (form field, header, JSON member, URL parameter, cookie), it is removed by the field's
+/// name or by its boundaries.
+const MIN_SUBSTRING_SECRET_LEN: usize = 8;
+
+/// Replaces `secret` in `text`: everywhere when it is long enough to be unmistakable, else only
+/// its occurrences that are not part of a longer alphanumeric word.
+fn replace_secret(text: &str, secret: &str) -> String {
+    if secret.len() >= MIN_SUBSTRING_SECRET_LEN {
+        return text.replace(secret, "[redacted]");
+    }
+    let alnum = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(secret) {
+        let (before, after) = (&rest[..i], &rest[i + secret.len()..]);
+        let whole = !alnum(before.chars().next_back()) && !alnum(after.chars().next());
+        out.push_str(before);
+        out.push_str(if whole { "[redacted]" } else { secret });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Form-encodes one component (`application/x-www-form-urlencoded`).

@@ -473,3 +473,15 @@ async fn the_back_channel_sends_no_cookie_and_keeps_none_while_the_browser_does(
     assert_eq!(received.len(), 5);
     assert!(received[3..].iter().all(|r| r.headers.get("cookie").is_none()));
 }
+
+#[test]
+fn a_short_secret_is_redacted_as_a_value_not_inside_other_words() {
+    let r = Redactor::new(vec!["pw".into(), "a-long-client-secret".into()]);
+    assert_eq!(r.text("expected pwned apps, upward; got pw."), "expected pwned apps, upward; got [redacted].");
+    assert_eq!(r.text("user=pw&x=1 (pw) \"pw\""), "user=[redacted]&x=1 ([redacted]) \"[redacted]\"");
+    // A long secret goes wherever it stands, even glued to other text.
+    assert_eq!(r.text("xa-long-client-secretx"), "x[redacted]x");
+    // By field, whatever its length.
+    assert_eq!(r.form(&[("password".into(), "pw".into())]), format!("password={}", fingerprint("pw")));
+    assert_eq!(r.header("cookie", "s=pw"), "s=[redacted]");
+}

@@ -28,7 +28,7 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
     let body = resp.json();
     out.findings.extend(evaluate(TOKEN_RESPONSE_CHECKS, &token_evidence(&resp, body.clone(), &issued.scope, "refresh_token")));
     if resp.status != 200 {
-        return out.abort(format!("the refresh grant was refused (HTTP {})", resp.status));
+        return out.abort(format!("the refresh token request failed: {}", crate::conform::steps::token_failure(&resp)));
     }
     let get = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).map(str::to_owned);
     if let Some(received) = get("id_token") {
