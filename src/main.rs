@@ -306,7 +306,10 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
         }
         let selection = Selection::with_ids(plan, &target, &args.only, &args.skip)?;
         let options = RunOptions { selection, run_name: args.run_name.clone(), progress: !args.quiet };
-        let report = conform::run(target, &options, Arc::new(SystemClock)).await?;
+        let mut report = conform::run(target, &options, Arc::new(SystemClock)).await?;
+        if let Some(b) = &baseline {
+            report::accept(&mut report, b);
+        }
         let dir = args.out.clone().unwrap_or_else(|| Path::new("reports").join(&report.run_name));
         let written = report::write_all(&report, &dir, &formats)?;
         if let Some(path) = &args.write_baseline {

@@ -154,6 +154,10 @@ pub struct Finding {
     /// Actual value, when the check compares (redacted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
+    /// Set when a baseline accepts this failure (or, with `--strict`, warning): why, as the
+    /// baseline says. Every report then shows it as accepted, not as a new failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<String>,
 }
 
 impl Finding {
@@ -180,6 +184,12 @@ impl Finding {
             message,
             expected,
             actual,
+            accepted: None,
         }
+    }
+
+    /// Whether this finding is a failed MUST no baseline accepts.
+    pub fn is_open_failure(&self) -> bool {
+        self.status == Status::Fail && self.accepted.is_none()
     }
 }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::json::check_schema_version;
-use super::{MODULE_CHECK_ID, ModuleStatus, ReportError, RunReport};
+use super::{MODULE_CHECK_ID, ModuleResult, ModuleStatus, ReportError, RunReport};
 use crate::checks::Status;
 
 /// Version of the baseline file format.
@@ -129,6 +129,23 @@ impl Baseline {
             self.reasons.insert(key.clone(), reason);
         }
         self.expected.insert(key);
+    }
+}
+
+/// Marks the failures and warnings `baseline` expects as accepted (with the baseline's reason),
+/// so that every report shows them as accepted rather than as new failures.
+pub fn accept(report: &mut RunReport, baseline: &Baseline) {
+    for m in &mut report.modules {
+        for f in &mut m.findings {
+            if matches!(f.status, Status::Fail | Status::Warn) && baseline.contains(&m.id, &f.check_id) {
+                let key = (m.id.clone(), f.check_id.clone());
+                f.accepted = Some(baseline.reasons.get(&key).cloned().unwrap_or_default());
+            }
+        }
+        // A module whose failures are all accepted is not shown failed (nor warned, likewise).
+        if matches!(m.status, ModuleStatus::Failed | ModuleStatus::Warning) && !m.failed_without_finding() {
+            m.status = ModuleResult::status_from_findings(&m.findings);
+        }
     }
 }
 

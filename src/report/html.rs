@@ -124,7 +124,7 @@ fn issues(s: &mut String, rows: &[IssueRow<'_>]) {
          <th>Status</th><th>Message</th></tr></thead>\n<tbody>\n",
     );
     for r in rows {
-        let w = status_word(r.status);
+        let w = r.word();
         let _ = writeln!(
             s,
             "<tr class=\"f-{w}\"><td><a href=\"#{}\"><code>{}</code></a></td><td>{}</td><td>{}</td>\
@@ -183,7 +183,7 @@ fn module(s: &mut String, m: &ModuleResult) {
 }
 
 fn finding(s: &mut String, f: &Finding) {
-    let w = status_word(f.status);
+    let w = if f.accepted.is_some() { "accepted" } else { status_word(f.status) };
     let message = match &f.message {
         Some(m) => format!("<div class=\"msg\">{}</div>", h(m)),
         None => String::new(),

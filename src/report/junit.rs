@@ -1,6 +1,7 @@
 //! The JUnit XML report (`junit.xml`): one `<testsuite>` per module, one `<testcase>` per finding.
 //!
-//! A failed MUST finding is a `<failure type="MUST">`; a skipped finding is `<skipped>`; warnings
+//! A failed MUST finding is a `<failure type="MUST">` — or, when the run's baseline accepts it,
+//! a `<skipped message="accepted by baseline: ...">`; a skipped finding is `<skipped>`; warnings
 //! (SHOULD) and notes (MAY) are `<system-out>` text so they never fail a CI test view — strict
 //! gating is the exit code's job. A module the harness could not run to the end gets one extra
 //! test case named [`MODULE_CHECK_ID`] with an `<error>` (the harness's, not the provider's
@@ -45,6 +46,7 @@ impl Counts {
         };
         for f in &m.findings {
             match f.status {
+                Status::Fail if f.accepted.is_some() => c.skipped += 1,
                 Status::Fail => c.failures += 1,
                 Status::Skip => c.skipped += 1,
                 Status::Pass | Status::Warn | Status::Info => {}
@@ -190,6 +192,11 @@ fn case(x: &mut String, module: &str, f: &Finding) {
         Status::Pass => {
             x.push_str("/>\n");
             return;
+        }
+        Status::Fail if f.accepted.is_some() => {
+            let reason = f.accepted.as_deref().unwrap_or_default();
+            let what = if reason.is_empty() { "accepted by baseline".to_owned() } else { format!("accepted by baseline: {reason}") };
+            let _ = write!(x, ">\n      <skipped message=\"{}\"/>\n      <system-out>{}</system-out>\n", esc(&what), esc_text(&details(f)));
         }
         Status::Fail => {
             let _ = write!(

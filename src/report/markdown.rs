@@ -97,8 +97,8 @@ fn issues_table(s: &mut String, rows: &[IssueRow<'_>]) {
             code(r.module),
             linked_check(r.check_id, r.spec_url.as_deref()),
             r.level.as_str(),
-            status_icon(r.status),
-            status_word(r.status),
+            if r.accepted { "☑️" } else { status_icon(r.status) },
+            r.word(),
             cell(r.message),
         );
         if s.len() + row.len() > TABLE_BUDGET {
@@ -154,8 +154,8 @@ fn finding_row(s: &mut String, f: &Finding) {
     let _ = writeln!(
         s,
         "| {} {} | {} | {} | {} | {} |",
-        status_icon(f.status),
-        status_word(f.status),
+        if f.accepted.is_some() { "☑️" } else { status_icon(f.status) },
+        if f.accepted.is_some() { "accepted" } else { status_word(f.status) },
         linked_check(&f.check_id, url_for(&f.spec).as_deref()),
         f.level.as_str(),
         cell(&f.title),

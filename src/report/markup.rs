@@ -16,6 +16,15 @@ pub(super) struct IssueRow<'a> {
     pub(super) level: Level,
     pub(super) status: Status,
     pub(super) message: &'a str,
+    /// A baseline accepts this failure or warning: shown as accepted, not as red.
+    pub(super) accepted: bool,
+}
+
+impl IssueRow<'_> {
+    /// The status word shown: `accepted` for what the baseline accepts, else the finding's.
+    pub(super) fn word(&self) -> &'static str {
+        if self.accepted { "accepted" } else { status_word(self.status) }
+    }
 }
 
 /// Failed MUST findings (and modules that failed without one) first, then warnings, each in
@@ -33,6 +42,7 @@ pub(super) fn issue_rows(report: &RunReport) -> Vec<IssueRow<'_>> {
                 level: Level::Must,
                 status: Status::Fail,
                 message: m.note.as_deref().unwrap_or("module did not complete"),
+                accepted: false,
             });
         }
         for f in &m.findings {
@@ -44,6 +54,7 @@ pub(super) fn issue_rows(report: &RunReport) -> Vec<IssueRow<'_>> {
                 level: f.level,
                 status: f.status,
                 message: f.message.as_deref().unwrap_or(""),
+                accepted: f.accepted.is_some(),
             };
             match f.status {
                 Status::Fail => fails.push(row),

@@ -20,7 +20,7 @@ mod write;
 #[cfg(test)]
 mod tests;
 
-pub use baseline::{BASELINE_SCHEMA_VERSION, Baseline, GateResult, gate};
+pub use baseline::{BASELINE_SCHEMA_VERSION, Baseline, GateResult, accept, gate};
 pub use error::ReportError;
 pub use html::HtmlWriter;
 pub use json::{JsonWriter, read_json};

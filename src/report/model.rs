@@ -128,6 +128,9 @@ pub struct Totals {
     pub info: usize,
     /// Skipped findings.
     pub skip: usize,
+    /// Failed and warned findings a baseline accepts (counted in `fail`/`warn` too).
+    #[serde(default)]
+    pub accepted: usize,
 }
 
 impl RunReport {
@@ -163,7 +166,8 @@ impl RunReport {
     pub fn verdict(&self) -> RunVerdict {
         let c = self.counts();
         let old_style_failure = self.modules.iter().any(ModuleResult::failed_without_finding);
-        if c.checks.fail > 0 || old_style_failure {
+        let open_failure = self.modules.iter().flat_map(|m| &m.findings).any(Finding::is_open_failure);
+        if open_failure || old_style_failure {
             RunVerdict::Failures
         } else if c.error > 0 {
             RunVerdict::Incomplete
@@ -185,6 +189,9 @@ impl RunReport {
                 Status::Info => t.info += 1,
                 Status::Skip => t.skip += 1,
             }
+            if f.accepted.is_some() && matches!(f.status, Status::Fail | Status::Warn) {
+                t.accepted += 1;
+            }
         }
         t
     }
@@ -198,11 +205,12 @@ impl ModuleResult {
             && !self.findings.iter().any(|f| f.status == Status::Fail)
     }
 
-    /// Derives a module status from its findings (used when the module completed its flow).
+    /// Derives a module status from its findings (used when the module completed its flow); a
+    /// failure or warning a baseline accepts does not count.
     pub fn status_from_findings(findings: &[Finding]) -> ModuleStatus {
-        if findings.iter().any(|f| f.status == Status::Fail) {
+        if findings.iter().any(Finding::is_open_failure) {
             ModuleStatus::Failed
-        } else if findings.iter().any(|f| f.status == Status::Warn) {
+        } else if findings.iter().any(|f| f.status == Status::Warn && f.accepted.is_none()) {
             ModuleStatus::Warning
         } else {
             ModuleStatus::Passed

@@ -26,7 +26,9 @@ pub fn summary_line(report: &RunReport) -> String {
     if m.error > 0 {
         modules.push(format!("{} {} (could not run)", m.error, plural(m.error, "error", "errors")));
     }
-    let mut checks = vec![format!("{} pass", t.pass), format!("{} fail", t.fail)];
+    let accepted_fails = report.modules.iter().flat_map(|m| &m.findings).filter(|f| f.status == crate::checks::Status::Fail && f.accepted.is_some()).count();
+    let fail = if accepted_fails > 0 { format!("{} fail ({accepted_fails} accepted by the baseline)", t.fail) } else { format!("{} fail", t.fail) };
+    let mut checks = vec![format!("{} pass", t.pass), fail];
     for (n, word) in [(t.warn, "warn"), (t.info, "info"), (t.skip, "skip")] {
         if n > 0 {
             checks.push(format!("{n} {word}"));

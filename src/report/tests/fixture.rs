@@ -22,6 +22,7 @@ pub(super) fn finding(
         message: (status != Status::Pass).then(|| message.to_owned()),
         expected: None,
         actual: None,
+        accepted: None,
     }
 }
 

@@ -74,7 +74,7 @@ fn json_has_totals_and_is_pretty() {
     let v: serde_json::Value = serde_json::from_str(&text).expect("json");
     assert_eq!(
         v["totals"],
-        serde_json::json!({"pass":3,"fail":1,"warn":1,"info":1,"skip":1})
+        serde_json::json!({"pass":3,"fail":1,"warn":1,"info":1,"skip":1,"accepted":0})
     );
     assert_eq!(JsonWriter.file_name(), "report.json");
 }

@@ -55,3 +55,31 @@ fn a_module_the_harness_could_not_run_is_not_a_failure_but_is_not_a_pass() {
     assert_eq!(gate(&fixture(), None, false).exit_code(false), 1);
     assert!(render(&MarkdownWriter).contains("Modules the harness could not run"));
 }
+
+#[test]
+fn accepted_failures_are_shown_as_accepted_in_every_format() {
+    use crate::report::{Baseline, ModuleStatus, accept};
+    let mut report = fixture();
+    // Keep the finding failures only (no old-style module failure, no module error).
+    report.modules.retain(|m| !m.failed_without_finding() && m.status != ModuleStatus::Error);
+    let b = Baseline::from_report(&report);
+    accept(&mut report, &b);
+    assert_ne!(report.verdict(), RunVerdict::Failures);
+    assert!(gate(&report, Some(&b), false).new_failures.is_empty());
+    let line = summary_line(&report);
+    assert!(line.contains("1 fail (1 accepted by the baseline)"), "{line}");
+    let md = String::from_utf8(MarkdownWriter.render(&report).expect("md")).expect("utf-8");
+    assert!(md.contains("☑️ accepted") && !md.contains("❌ fail"), "{md}");
+    let html = String::from_utf8(HtmlWriter.render(&report).expect("html")).expect("utf-8");
+    assert!(html.contains("class=\"f-accepted\"") && !html.contains("class=\"f-fail\""));
+    assert!(!html.contains("class=\"summary v-fail\""), "no red verdict");
+    let xml = String::from_utf8(JunitWriter.render(&report).expect("junit")).expect("utf-8");
+    let doc = roxmltree::Document::parse(&xml).expect("xml");
+    assert_eq!(attr(&doc, "testsuites", "failures"), 0);
+    assert!(xml.contains("<skipped message=\"accepted by baseline"), "{xml}");
+    let json: serde_json::Value = serde_json::from_slice(&JsonWriter.render(&report).expect("json")).expect("json");
+    assert_eq!(json["totals"]["accepted"], 2, "the failure and the warning");
+    // Read back, the acceptance stays.
+    let back = crate::report::read_json(&JsonWriter.render(&report).expect("json")).expect("read");
+    assert_eq!(back.verdict(), report.verdict());
+}
