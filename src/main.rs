@@ -130,6 +130,10 @@ struct ConformArgs {
     /// Ad-hoc target: test user's password.
     #[arg(long, env = "OIDC_HARNESS_PASSWORD", hide_env_values = true)]
     password: Option<String>,
+    /// Run the modules after discovery and JWKS in an order drawn from this seed (to show that
+    /// no verdict depends on the order; the same seed gives the same order).
+    #[arg(long, value_name = "SEED")]
+    shuffle: Option<u64>,
     /// Ad-hoc target: expect refresh tokens (default: inferred from the discovery document).
     #[arg(long, requires = "issuer", conflicts_with = "no_refresh")]
     refresh: bool,
@@ -304,7 +308,7 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
         if target.insecure_skip_tls_verify {
             eprintln!("warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)");
         }
-        let selection = Selection::with_ids(plan, &target, &args.only, &args.skip)?;
+        let selection = Selection { shuffle: args.shuffle, ..Selection::with_ids(plan, &target, &args.only, &args.skip)? };
         let options = RunOptions { selection, run_name: args.run_name.clone(), progress: !args.quiet };
         let mut report = conform::run(target, &options, Arc::new(SystemClock)).await?;
         if let Some(b) = &baseline {

@@ -55,6 +55,22 @@ pub struct Config {
     /// How the login page asks for credentials.
     #[serde(default)]
     pub login_ui: LoginUi,
+    /// What `auth_time` (and `max_age`) counts from.
+    #[serde(default)]
+    pub auth_time: AuthTimeScope,
+}
+
+/// What `auth_time` counts from. Both are conformant: OIDC Core 2 says "Time when the End-User
+/// authentication occurred" and leaves open whether another browser's login counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthTimeScope {
+    /// The login of this browser session.
+    #[default]
+    Session,
+    /// The user's latest login in any browser, as some providers keep it (one "last login" per
+    /// user): a login in one browser moves the `auth_time` every other session reports.
+    User,
 }
 
 /// How the login page asks for credentials. Every kind has the same security (CSRF token bound

@@ -56,6 +56,8 @@ pub struct Provider {
     users: HashMap<String, UserRecord>,
     /// `username` → `sub`, for the login form.
     subs_by_username: HashMap<String, String>,
+    /// The latest login time per user `sub` (kept only with `auth_time = "user"`).
+    last_login: std::sync::Mutex<HashMap<String, i64>>,
 }
 
 /// Issuer and faults only: the configuration holds the seed's passwords and client secrets, the
@@ -94,6 +96,7 @@ impl Provider {
             clients: HashMap::new(),
             users: HashMap::new(),
             subs_by_username: HashMap::new(),
+            last_login: std::sync::Mutex::default(),
             dummy_hash: String::new(),
             config,
             issuer,
@@ -151,6 +154,27 @@ impl Provider {
     }
 
     /// Current time (Unix seconds) from the injected clock.
+    /// Records a login of `user_sub` at `at` (for `auth_time = "user"`).
+    pub(crate) fn note_login(&self, user_sub: &str, at: i64) {
+        if self.config.auth_time == crate::config::AuthTimeScope::User {
+            let mut last = self.last_login.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let t = last.entry(user_sub.to_owned()).or_insert(at);
+            *t = (*t).max(at);
+        }
+    }
+
+    /// The `auth_time` a session reports: its own login, or with `auth_time = "user"` the
+    /// user's latest login in any browser.
+    pub(crate) fn auth_time_of(&self, user_sub: &str, session_auth_time: i64) -> i64 {
+        match self.config.auth_time {
+            crate::config::AuthTimeScope::Session => session_auth_time,
+            crate::config::AuthTimeScope::User => {
+                let last = self.last_login.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                last.get(user_sub).copied().unwrap_or(session_auth_time).max(session_auth_time)
+            }
+        }
+    }
+
     pub(crate) fn now(&self) -> i64 {
         self.clock.now()
     }

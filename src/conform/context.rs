@@ -1,7 +1,7 @@
 //! What modules share during one run: the target, the two user agents (browser and back
-//! channel), the clock, and what earlier modules learned (discovery metadata, JWKS, tokens to refresh, consents given).
+//! channel), the clock, and what the set-up modules learned (discovery metadata, JWKS). Nothing else
+//! passes from one module to the next: a module's verdict does not depend on which ran before.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use url::Url;
@@ -26,7 +26,7 @@ pub struct Endpoints {
     pub jwks: Option<Url>,
 }
 
-/// Tokens kept from a code flow for later modules (refresh).
+/// A refresh token a module obtained for itself, with what it came with.
 #[derive(Debug, Clone)]
 pub struct Issued {
     /// Index of the client in the target.
@@ -56,10 +56,6 @@ pub struct Ctx {
     pub endpoints: Option<Endpoints>,
     /// Published keys, once the JWKS module ran (shared with every ID-token evidence).
     pub jwks: Option<Arc<Jwks>>,
-    /// Tokens from the first code flow that returned a refresh token.
-    pub issued: Option<Issued>,
-    /// Client ids the test user has consented to during this run.
-    pub consented: BTreeSet<String>,
 }
 
 impl Ctx {
@@ -74,8 +70,6 @@ impl Ctx {
             metadata: None,
             endpoints: None,
             jwks: None,
-            issued: None,
-            consented: BTreeSet::new(),
         }
     }
 

@@ -57,12 +57,15 @@ pub struct Selection {
     pub skip_modules: Vec<String>,
     /// `--skip` ids that name checks.
     pub skip_checks: Vec<String>,
+    /// `--shuffle SEED`: run the modules after discovery and JWKS in an order drawn from this
+    /// seed (the same seed, the same order), to show that no verdict depends on the order.
+    pub shuffle: Option<u64>,
 }
 
 impl Selection {
     /// A whole plan.
     pub fn plan(plan: Plan) -> Self {
-        Selection { plan, only_modules: vec![], only_checks: vec![], skip_modules: vec![], skip_checks: vec![] }
+        Selection { plan, only_modules: vec![], only_checks: vec![], skip_modules: vec![], skip_checks: vec![], shuffle: None }
     }
 
     /// Sorts `--only`/`--skip` ids into module ids and check ids; unknown ids are an error
@@ -185,5 +188,53 @@ pub fn build_plan(target: &Target, sel: &Selection) -> Result<BuiltPlan, PlanErr
     if modules.is_empty() {
         return Err(PlanError("the selection leaves no module to run".into()));
     }
+    let mut modules = modules;
+    if let Some(seed) = sel.shuffle {
+        let setup = modules.iter().take_while(|m| matches!(m.kind, ModuleKind::Discovery | ModuleKind::Jwks)).count();
+        shuffle(&mut modules[setup..], seed);
+    }
     Ok(BuiltPlan { name: sel.plan.name().to_owned(), modules })
+}
+
+/// Fisher–Yates with a splitmix64 stream from `seed`: one order per seed, on every machine.
+fn shuffle<T>(items: &mut [T], seed: u64) {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    for i in (1..items.len()).rev() {
+        let j = usize::try_from(next() % (i as u64 + 1)).unwrap_or(0);
+        items.swap(i, j);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod shuffle_tests {
+    use super::*;
+    use crate::conform::embedded_profile;
+
+    fn ids(sel: &Selection) -> Vec<String> {
+        let target = embedded_profile("http://127.0.0.1:1");
+        build_plan(&target, sel).unwrap().modules.into_iter().map(|m| m.id).collect()
+    }
+
+    #[test]
+    fn a_seed_draws_one_order_of_the_same_modules_after_discovery_and_jwks() {
+        let plain = ids(&Selection::plan(Plan::All));
+        let seeded = |seed| ids(&Selection { shuffle: Some(seed), ..Selection::plan(Plan::All) });
+        let (a, b, c) = (seeded(7), seeded(7), seeded(8));
+        assert_eq!(a, b, "same seed, same order");
+        assert_ne!(a, plain);
+        assert_ne!(a, c);
+        assert_eq!(&a[..2], &["discovery".to_owned(), "jwks".to_owned()]);
+        let (mut sorted_a, mut sorted_plain) = (a.clone(), plain.clone());
+        sorted_a.sort();
+        sorted_plain.sort();
+        assert_eq!(sorted_a, sorted_plain, "the same modules");
+    }
 }

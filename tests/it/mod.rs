@@ -3,6 +3,7 @@
 mod end_to_end;
 mod fake_kit;
 mod faults;
+mod isolation;
 mod json_login;
 mod misbehaving;
 mod preflight;

@@ -31,7 +31,7 @@ async fn refuse_cookies(req: Request, next: Next) -> Response {
 
 /// Serves the reference provider with `config` on a free port, behind the cookie-refusing
 /// layer when `strict_back_channel`; returns the issuer.
-async fn serve(config: Config, strict_back_channel: bool) -> String {
+pub(super) async fn serve(config: Config, strict_back_channel: bool) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}", listener.local_addr().unwrap());
     let provider = Provider::new(

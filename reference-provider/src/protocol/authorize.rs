@@ -189,6 +189,8 @@ pub fn decide(
     let fail = |error: &str, description: &str| {
         Next::Fail(error_callback(provider, &req.redirect_uri, req.response_mode, req.state.as_deref(), error, description))
     };
+    let session = session.map(|s| SessionRecord { auth_time: provider.auth_time_of(&s.user_sub, s.auth_time), ..s.clone() });
+    let session = session.as_ref();
     let too_old = |s: &SessionRecord| {
         !provider.fault(Fault::MaxAgeIgnored) && req.max_age.is_some_and(|m| now - s.auth_time > m)
     };

@@ -98,6 +98,7 @@ pub fn login(
         expires_at: now + provider.config.lifetimes.session_secs,
     };
     provider.store.insert_session(&session)?;
+    provider.note_login(&user.sub, now);
     Ok(Some((cookie, session, user)))
 }
 

@@ -10,7 +10,7 @@ use crate::checks::{
     ScopeEvidence, TOKEN_RESPONSE_CHECKS, TokenResponseEvidence, USERINFO_CHECKS, UserInfoEvidence, evaluate,
 };
 use crate::conform::steps::{self, UserActs};
-use crate::conform::{Ctx, Issued};
+use crate::conform::Ctx;
 use crate::flow::{self, AuthParams, AuthorizationResponse, ResponseSource};
 use crate::form::DriveOutcome;
 use crate::http::{BackChannel, HttpRequest, HttpResponse};
@@ -74,9 +74,6 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
     let Some(cb) = callback else {
         return out.abort(format!("the flow did not reach the redirect_uri: {detail}"));
     };
-    if report.consent_pages_seen > 0 {
-        ctx.consented.insert(client.client_id.clone());
-    }
     out.findings.extend(evaluate(AUTHORIZATION_CHECKS, &authorization_evidence(ctx, &cb, &params)));
     let Some(code) = cb.code().map(str::to_owned) else {
         return out.abort("the callback carried no code");
@@ -107,19 +104,8 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
             ev.code = Some(code.clone());
             id_claims = ev.jwt.as_ref().map(|j| j.claims().clone());
             out.findings.extend(evaluate(ID_TOKEN_CHECKS, &ev));
-            if let (Some(rt), Some(jwt)) = (str_of("refresh_token"), ev.jwt.clone())
-                && ctx.issued.is_none()
-            {
-                ctx.issued = Some(Issued { client: client_idx, refresh_token: rt, id_token: Some(jwt), scope: granted.join(" ") });
-            }
         }
-        None => {
-            if let Some(rt) = str_of("refresh_token")
-                && ctx.issued.is_none()
-            {
-                ctx.issued = Some(Issued { client: client_idx, refresh_token: rt, id_token: None, scope: granted.join(" ") });
-            }
-        }
+        None => {}
     }
 
     let mut userinfo_claims = None;

@@ -102,9 +102,6 @@ async fn third_party(ctx: &mut Ctx, client: &ClientProfile, out: &mut ModuleOutc
             if let Some(body) = &att.tokens {
                 out.findings.extend(probe::scope_bound_findings(ctx, &att.params.scope, body));
             }
-            if att.report.consent_pages_seen > 0 {
-                ctx.consented.insert(client.client_id.clone());
-            }
             signed_in = att.code_returned();
         }
         None => notes.push(format!("no standard scope beyond {:?} to ask {} for", client.scope, client.label())),

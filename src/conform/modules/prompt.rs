@@ -1,8 +1,14 @@
 //! The prompt/session module (OIDC Core 3.1.2.1): `prompt=none` without and with a session,
 //! `max_age` (large, and elapsed after a wait), `id_token_hint`, `login_hint` and `prompt=login`.
 //!
-//! Two browsers log in; one wait of about 2 s then lets `prompt=login` (browser A) and an
-//! elapsed `max_age=1` (browser B) show a later `auth_time` in whole seconds.
+//! Two browsers log in; one wait of about 2 s then lets an elapsed `max_age=1` (browser B) and
+//! `prompt=login` (browser A) show a later `auth_time` in whole seconds.
+//!
+//! The order keeps every comparison of `auth_time` free of another login of the same user, so
+//! that a provider keeping one "last login" per user (conformant: OIDC Core 2 leaves open
+//! whether another browser's login is "the authentication") is judged as one keeping it per
+//! session: A's silent requests all happen before B logs in, and B's `max_age` request before
+//! A logs in again.
 
 use std::time::{Duration, Instant};
 
@@ -86,8 +92,6 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
         notes.push("prompt=none is not advertised in prompt_values_supported".into());
     }
     let base_a = probe::login(ctx, &a, client, AuthParams::fresh(client)).await?;
-    let base_b = probe::login(ctx, &b, client, AuthParams::fresh(client)).await?;
-    let b_logged_in = Instant::now();
     if none_ok {
         let att = probe::attempt(ctx, &a, client, with(&|p| p.prompt = Some("none".into())), silent).await?;
         out.findings.extend(judged(SessionCase::PromptNoneWithSession, &att, &base_a));
@@ -106,18 +110,20 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
     let hinted = probe::attempt(ctx, &a, client, with(&|p| p.extra.push(("login_hint".into(), username.clone()))), UserActs::ALLOW).await?;
     out.findings.extend(judged(SessionCase::LoginHint, &hinted, &base_a));
 
-    // One wait serves both: A's auth_time can advance, B's session is older than max_age=1.
+    // B logs in only now: A's silent answers above never met another login of the user.
+    let base_b = probe::login(ctx, &b, client, AuthParams::fresh(client)).await?;
+    let b_logged_in = Instant::now();
+    // One wait serves both: B's session is older than max_age=1, A's auth_time can advance.
     tokio::time::sleep(MAX_AGE_WAIT.saturating_sub(b_logged_in.elapsed())).await;
-    let relogin = if prompt_supported(ctx, "login") {
-        let att = probe::attempt(ctx, &a, client, with(&|p| p.prompt = Some("login".into())), UserActs::ALLOW).await?;
-        out.findings.extend(judged(SessionCase::PromptLogin, &att, &base_a));
-        None
-    } else {
-        Some("prompt=login is not advertised in prompt_values_supported".to_owned())
-    };
+    // B's max_age before A logs in again, so that no fresher login of the user stands between.
     let expired = probe::attempt(ctx, &b, client, with(&|p| p.max_age = Some(1)), UserActs::ALLOW).await?;
     out.findings.extend(judged(SessionCase::MaxAgeExpired, &expired, &base_b));
-    notes.extend(relogin);
+    if prompt_supported(ctx, "login") {
+        let att = probe::attempt(ctx, &a, client, with(&|p| p.prompt = Some("login".into())), UserActs::ALLOW).await?;
+        out.findings.extend(judged(SessionCase::PromptLogin, &att, &base_a));
+    } else {
+        notes.push("prompt=login is not advertised in prompt_values_supported".to_owned());
+    }
     out.findings.extend(probe::auth_time_findings(ctx, &large, client));
     out.findings.extend(probe::auth_time_findings(ctx, &expired, client));
     Ok(())

@@ -1,23 +1,60 @@
-//! The refresh module: uses the refresh token of the first code flow (OIDC Core 12) and judges
-//! the token response and the new ID token against the original one (OIDC Core 12.2).
+//! The refresh module: a login of its own that yields a refresh token (OIDC Core 12), then the
+//! refresh grant, judging the token response and the new ID token against the original one
+//! (OIDC Core 12.2).
+//!
+//! The module gets its token itself rather than from an earlier code-flow module, so that its
+//! verdict does not depend on which modules ran before it (DESIGN §6: modules are independent).
+//! It tries the profile's clients in order (the short-lifetime one aside) until one login
+//! returns a refresh token; when none does, the module is skipped with what the provider answered
+//! — a provider that issues no refresh token for these requests is not failed here.
 
 use serde_json::Value;
 
 use super::ModuleOutcome;
 use super::code_flow::{backchannel, open_id_token, token_evidence};
+use super::code_exchange::regular_clients;
 use crate::checks::{ID_TOKEN_CHECKS, TOKEN_RESPONSE_CHECKS, evaluate};
-use crate::conform::Ctx;
-use crate::flow;
+use crate::conform::steps;
+use crate::conform::{Ctx, Issued};
+use crate::flow::{self, AuthParams};
+use crate::target::ClientProfile;
+
+/// Logs in with each regular client in turn until a token response carries a refresh token.
+/// `Ok(Err(why))`: no client got one (why, per client); `Err`: the harness could not log in.
+async fn first_refresh_token(ctx: &Ctx) -> Result<Result<(ClientProfile, Issued), String>, String> {
+    let mut answers = Vec::new();
+    for (index, client) in regular_clients(&ctx.target).enumerate() {
+        let browser = steps::browser(ctx)?;
+        let tokens = match steps::tokens(ctx, &browser, client, AuthParams::fresh(client)).await {
+            Ok(t) => t,
+            Err(e) => {
+                answers.push(format!("{}: {e}", client.label()));
+                continue;
+            }
+        };
+        let Some(refresh_token) = tokens.get("refresh_token").map(str::to_owned) else {
+            answers.push(format!("{}: no refresh_token in the token response (scope {:?})", client.label(), tokens.params.scope));
+            continue;
+        };
+        let id_token = tokens.get("id_token").and_then(|raw| ctx.id_token_evidence(client, &open_id_token(raw, client).token, None).jwt);
+        let scope = tokens.get("scope").map_or_else(|| tokens.params.scope.clone(), str::to_owned);
+        return Ok(Ok((client.clone(), Issued { client: index, refresh_token, id_token, scope })));
+    }
+    Ok(Err(answers.join("; ")))
+}
 
 pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
     let Some(endpoints) = ctx.endpoints.clone() else {
         return ModuleOutcome::skipped("discovery did not yield usable endpoints");
     };
-    let Some(issued) = ctx.issued.clone() else {
-        return ModuleOutcome::skipped("no code flow returned a refresh token (set features.refresh_token = false if the provider issues none)");
-    };
-    let Some(client) = ctx.target.clients.get(issued.client).cloned() else {
-        return ModuleOutcome::skipped("client not in the profile");
+    let (client, issued) = match first_refresh_token(ctx).await {
+        Ok(Ok(found)) => found,
+        Ok(Err(answers)) => {
+            return ModuleOutcome::skipped(format!(
+                "no login returned a refresh token ({answers}); set features.refresh_token = false if the provider issues none to these clients"
+            ));
+        }
+        Err(e) => return ModuleOutcome::default().abort(e),
     };
     let req = flow::token::refresh(&endpoints.token, &client, &issued.refresh_token, None);
     let mut out = ModuleOutcome::default();
@@ -28,7 +65,7 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
     let body = resp.json();
     out.findings.extend(evaluate(TOKEN_RESPONSE_CHECKS, &token_evidence(&resp, body.clone(), &issued.scope, "refresh_token")));
     if resp.status != 200 {
-        return out.abort(format!("the refresh token request failed: {}", crate::conform::steps::token_failure(&resp)));
+        return out.abort(format!("the refresh token request failed: {}", steps::token_failure(&resp)));
     }
     let get = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).map(str::to_owned);
     if let Some(received) = get("id_token") {
@@ -40,11 +77,6 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
         out.findings.extend(evaluate(ID_TOKEN_CHECKS, &ev));
     } else {
         out.note = Some("the refresh response carried no ID token (allowed by OIDC Core 12.2)".into());
-    }
-    if let Some(rt) = get("refresh_token")
-        && let Some(i) = ctx.issued.as_mut()
-    {
-        i.refresh_token = rt;
     }
     out
 }
