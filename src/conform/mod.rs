@@ -117,6 +117,17 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
             transcript,
         });
     }
+    for (spec, reason) in plan.excluded {
+        results.push(ModuleResult {
+            id: spec.id,
+            description: spec.description,
+            status: ModuleStatus::Skipped,
+            duration_ms: 0,
+            note: Some(reason),
+            findings: Vec::new(),
+            transcript: Vec::new(),
+        });
+    }
     Ok(RunReport {
         schema_version: crate::report::SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),

@@ -120,6 +120,9 @@ pub struct BuiltPlan {
     pub name: String,
     /// Modules in order.
     pub modules: Vec<ModuleSpec>,
+    /// Modules of the plan that `--skip` excluded, with the selector that did: reported as
+    /// skipped with that reason, never silently absent.
+    pub excluded: Vec<(ModuleSpec, String)>,
 }
 
 fn build_all(target: &Target) -> Vec<ModuleSpec> {
@@ -145,9 +148,7 @@ fn build_all(target: &Target) -> Vec<ModuleSpec> {
         ModuleKind::CodeFlow { client: 0, response_mode: Some("form_post") },
         true,
     ));
-    if target.features.refresh_token {
-        out.push(m("refresh".into(), "refresh grant with the refresh token of the first code flow (OIDC Core 12)".into(), ModuleKind::Refresh, true));
-    }
+    out.push(m("refresh".into(), "refresh grant with a refresh token of a login of its own (OIDC Core 12)".into(), ModuleKind::Refresh, true));
     for case in super::modules::AuthzErrorCase::ALL {
         out.push(m(format!("negative-authz/{}", case.id()), case.description().into(), ModuleKind::AuthzError(*case), false));
     }
@@ -183,8 +184,16 @@ pub fn build_plan(target: &Target, sel: &Selection) -> Result<BuiltPlan, PlanErr
             Plan::All => true,
         })
         .filter(|m| sel.only_modules.is_empty() || sel.only_modules.iter().any(|o| module_matches(&m.id, o)) || matches!(m.kind, ModuleKind::Discovery))
-        .filter(|m| !sel.skip_modules.iter().any(|s| module_matches(&m.id, s)))
         .collect::<Vec<_>>();
+    let (modules, excluded): (Vec<ModuleSpec>, Vec<ModuleSpec>) =
+        modules.into_iter().partition(|m| !sel.skip_modules.iter().any(|s| module_matches(&m.id, s)));
+    let excluded = excluded
+        .into_iter()
+        .map(|m| {
+            let by = sel.skip_modules.iter().find(|s| module_matches(&m.id, s)).cloned().unwrap_or_default();
+            (m, format!("excluded by --skip {by}"))
+        })
+        .collect();
     if modules.is_empty() {
         return Err(PlanError("the selection leaves no module to run".into()));
     }
@@ -193,7 +202,7 @@ pub fn build_plan(target: &Target, sel: &Selection) -> Result<BuiltPlan, PlanErr
         let setup = modules.iter().take_while(|m| matches!(m.kind, ModuleKind::Discovery | ModuleKind::Jwks)).count();
         shuffle(&mut modules[setup..], seed);
     }
-    Ok(BuiltPlan { name: sel.plan.name().to_owned(), modules })
+    Ok(BuiltPlan { name: sel.plan.name().to_owned(), modules, excluded })
 }
 
 /// Fisher–Yates with a splitmix64 stream from `seed`: one order per seed, on every machine.

@@ -79,3 +79,28 @@ async fn shuffled_module_orders_give_the_same_verdicts_as_the_plan_order() {
 async fn a_provider_keeping_login_time_per_user_gets_the_same_verdicts_in_any_order() {
     same_verdicts_in_any_order(AuthTimeScope::User).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn modules_left_out_by_skip_or_by_the_profile_are_listed_as_skipped_with_why() {
+    let op = conform::start_embedded(reference_provider::FaultSet::none()).await.unwrap();
+    let mut target = conform::embedded_profile(op.issuer());
+    target.features.refresh_token = false;
+    let skip = vec!["code-reuse".to_owned()];
+    let selection = Selection::with_ids(Plan::Basic, &target, &[], &skip).unwrap();
+    let options = RunOptions { selection, run_name: None, progress: false };
+    let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
+    let note = |id: &str| {
+        let m = report.modules.iter().find(|m| m.id == id).unwrap_or_else(|| panic!("{id} is not in the report"));
+        assert_eq!(m.status, ModuleStatus::Skipped, "{id}");
+        m.note.clone().unwrap_or_default()
+    };
+    assert!(note("refresh").contains("features.refresh_token = false"));
+    // code-reuse is not in plan basic: --skip of it lists nothing; a basic module can be skipped.
+    assert!(report.modules.iter().all(|m| m.id != "code-reuse"));
+    let skip = vec!["userinfo-errors".to_owned()];
+    let target = conform::embedded_profile(op.issuer());
+    let selection = Selection::with_ids(Plan::Basic, &target, &[], &skip).unwrap();
+    let report = conform::run(target, &RunOptions { selection, run_name: None, progress: false }, Arc::new(SystemClock)).await.unwrap();
+    let m = report.modules.iter().find(|m| m.id == "userinfo-errors").expect("listed");
+    assert_eq!((m.status, m.note.as_deref()), (ModuleStatus::Skipped, Some("excluded by --skip userinfo-errors")));
+}

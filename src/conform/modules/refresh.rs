@@ -47,6 +47,9 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
     let Some(endpoints) = ctx.endpoints.clone() else {
         return ModuleOutcome::skipped("discovery did not yield usable endpoints");
     };
+    if !ctx.target.features.refresh_token {
+        return ModuleOutcome::skipped("the profile says the provider issues no refresh tokens (features.refresh_token = false)");
+    }
     let (client, issued) = match first_refresh_token(ctx).await {
         Ok(Ok(found)) => found,
         Ok(Err(answers)) => {
