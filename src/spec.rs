@@ -23,6 +23,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("RFC9068", "https://www.rfc-editor.org/rfc/rfc9068#section-"),
     ("RFC9207", "https://www.rfc-editor.org/rfc/rfc9207#section-"),
     ("RFC9700", "https://www.rfc-editor.org/rfc/rfc9700#section-"),
+    ("RFC9110", "https://www.rfc-editor.org/rfc/rfc9110#section-"),
 ];
 
 /// The URL a spec tag points at, or `None` for an unknown prefix.

@@ -17,6 +17,7 @@ pub mod flow;
 pub mod id_token;
 pub mod id_token_encryption;
 pub mod jwks;
+pub mod load;
 pub mod pkce;
 pub mod races;
 pub mod refresh_rules;
@@ -105,6 +106,7 @@ pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
         ("refresh rules", defs(REFRESH_RULE_CHECKS)),
         ("userinfo methods, revocation, introspection, logout", defs(ENDPOINT_CHECKS)),
         ("cross-tenant", defs(TENANT_CHECKS)),
+        ("under load", defs(load::CHECKS)),
     ]
 }
 

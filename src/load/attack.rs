@@ -11,6 +11,8 @@ use goose::prelude::*;
 use super::flows::{self, Held, Verification};
 use super::scenario::{FlowKind, Scenario as LoadScenario};
 use super::stats::LoadStats;
+use crate::checks::evaluate_failures;
+use crate::checks::load::{CHECKS as LOAD_CHECKS, LoadAnswer};
 use crate::conform::Ctx;
 use crate::http::{BackChannel, Browser, Timing};
 
@@ -60,7 +62,10 @@ async fn flush(user: &mut GooseUser, stats: &LoadStats, timings: Vec<Timing>, ve
         let error = match t.status {
             None => Some(format!("no response at {step}")),
             Some(s) if s >= 500 => {
-                stats.finding("http.no_server_error", "MUST", &format!("HTTP {s} at {step} under load"));
+                for mut f in evaluate_failures(LOAD_CHECKS, &LoadAnswer { status: s }) {
+                    f.message = Some(format!("HTTP {s} at {step} under load"));
+                    stats.finding(&f);
+                }
                 Some(format!("HTTP {s} at {step}"))
             }
             Some(s) if s >= 400 && !expected_refusal => Some(format!("HTTP {s} at {step}")),

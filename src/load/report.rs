@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::stats::{Counters, FindingCount, HistogramError, Snapshot, StepReport, merge_snapshots};
+use crate::checks::Level;
 use crate::report::TargetSummary;
 
 /// The report kind, so a conformance report is not merged by mistake.
@@ -171,7 +172,7 @@ impl LoadReport {
 
     /// MUST failures seen under load.
     pub fn must_failures(&self) -> u64 {
-        self.findings.values().filter(|f| f.level == "MUST").map(|f| f.count).sum()
+        self.findings.values().filter(|f| f.level == Level::Must).map(|f| f.count).sum()
     }
 
     /// Reads a report file.
@@ -278,7 +279,7 @@ pub fn render(r: &LoadReport) -> String {
     } else {
         let _ = writeln!(out, "\n| finding under load | level | count | first message |\n|---|---|---:|---|");
         for (id, f) in &r.findings {
-            let _ = writeln!(out, "| {id} | {} | {} | {} |", f.level, f.count, f.example.replace('|', "\\|"));
+            let _ = writeln!(out, "| {id} | {} | {} | {} |", f.level.as_str(), f.count, f.example.replace('|', "\\|"));
         }
     }
     if !r.thresholds_failed.is_empty() {

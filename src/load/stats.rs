@@ -11,6 +11,8 @@ use hdrhistogram::Histogram;
 use hdrhistogram::serialization::{Deserializer, Serializer as _, V2DeflateSerializer};
 use serde::{Deserialize, Serialize};
 
+use crate::checks::{Finding, Level};
+
 /// Largest latency a histogram holds exactly: 5 minutes, in microseconds (above: saturated).
 const MAX_MICROS: u64 = 300_000_000;
 
@@ -42,8 +44,8 @@ impl Counters {
 /// A conformance failure seen under load.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingCount {
-    /// MUST / SHOULD / MAY.
-    pub level: String,
+    /// The level of the check (the catalog's).
+    pub level: Level,
     /// How many times it failed.
     pub count: u64,
     /// The first failure's message.
@@ -182,12 +184,13 @@ impl LoadStats {
         self.with(|i| f(&mut i.counters));
     }
 
-    /// Counts a failed check.
-    pub fn finding(&self, check_id: &str, level: &str, message: &str) {
+    /// Counts a broken rule: a finding of the catalog's checks that failed, warned or noted.
+    pub fn finding(&self, f: &Finding) {
+        let message = f.message.as_deref().unwrap_or(&f.title);
         self.with(|i| {
             i.findings
-                .entry(check_id.to_owned())
-                .or_insert_with(|| FindingCount { level: level.to_owned(), count: 0, example: message.to_owned() })
+                .entry(f.check_id.clone())
+                .or_insert_with(|| FindingCount { level: f.level, count: 0, example: message.to_owned() })
                 .count += 1;
         });
     }
@@ -235,6 +238,12 @@ pub fn merge_snapshots(into: &mut Snapshot, other: &Snapshot) -> Result<(), Hist
 mod tests {
     use super::*;
 
+    /// A failed finding of the catalog's check `id`.
+    fn failed(id: &str, message: &str) -> Finding {
+        let def = crate::checks::find(id).unwrap();
+        Finding::from_verdict(&def, crate::checks::Verdict::fail(message))
+    }
+
     #[test]
     fn histograms_round_trip_and_merge_exactly() {
         let (a, b) = (LoadStats::default(), LoadStats::default());
@@ -247,7 +256,7 @@ mod tests {
         b.step("userinfo", 42, None);
         a.count(|c| c.token_responses += 1000);
         b.count(|c| c.token_responses += 1000);
-        b.finding("idtoken.iss.matches", "MUST", "expected x (found y)");
+        b.finding(&failed("idtoken.iss.matches", "expected x (found y)"));
         let mut merged = a.snapshot();
         merge_snapshots(&mut merged, &b.snapshot()).unwrap();
 
@@ -280,9 +289,10 @@ mod tests {
     #[test]
     fn findings_keep_the_first_example_and_count() {
         let s = LoadStats::default();
-        s.finding("code.reuse.rejected", "MUST", "first");
-        s.finding("code.reuse.rejected", "MUST", "second");
+        s.finding(&failed("code.reuse.rejected", "first"));
+        s.finding(&failed("code.reuse.rejected", "second"));
         let snap = s.snapshot();
+        assert_eq!(snap.findings["code.reuse.rejected"].level, Level::Must);
         assert_eq!(snap.findings["code.reuse.rejected"].count, 2);
         assert_eq!(snap.findings["code.reuse.rejected"].example, "first");
     }

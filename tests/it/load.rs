@@ -83,11 +83,11 @@ async fn load_runs_count_flows_catch_faults_miss_thresholds_and_merge() {
     s.hatch_rate = "4".into();
     s.run_time = "2s".into();
     let broken = load::run(server_error_profile(&failing.uri()), &s, &LoadOptions::default(), Arc::new(SystemClock)).await.unwrap();
-    let found = broken.findings.get("http.no_server_error").map(|f| (f.level.clone(), f.count));
-    assert!(found.as_ref().is_some_and(|(level, n)| level == "MUST" && *n > 0), "{:?}", broken.findings);
+    let found = broken.findings.get("http.no_server_error").map(|f| (f.level, f.count));
+    // A 5xx breaks no MUST (no sentence forbids a server error): a SHOULD finding, and an error.
+    assert!(found.as_ref().is_some_and(|(level, n)| *level == oidc_harness::checks::Level::Should && *n > 0), "{:?}", broken.findings);
     assert_eq!(broken.errors.get("HTTP 500 at client_credentials").copied(), found.map(|(_, n)| n), "{:?}", broken.errors);
     assert_eq!(broken.counters.token_responses, 0);
-    assert!(broken.must_failures() > 0);
 
     userinfo_users_renew_access_tokens_before_they_expire().await;
 }

@@ -49,4 +49,5 @@ pub(super) const QUOTES: &[(&str, &str)] = &[
     ("tenant.idtoken.signed_by_tenant", r#"OIDC Core §2: "ID Tokens MUST be signed using JWS [...]"; OIDC Discovery §3: "jwks_uri REQUIRED. [...] This contains the signing key(s) the RP uses to validate signatures from the OP.""#),
     ("tenant.keys.distinct", r#"[No sentence demands distinct keys per issuer; an RP that checks iss is safe either way.] Separate keys keep one tenant's compromise from signing for another: good practice, SHOULD."#),
     ("tenant.access_token.not_accepted_elsewhere", r#"RFC 6749 §7: "The resource server MUST validate the access token and ensure that it has not expired and that its scope covers the requested resource."; RFC 6750 §3.1: "invalid_token The access token provided is expired, revoked, malformed, or invalid for other reasons.""#),
+    ("http.no_server_error", r#"RFC 9110 §15.6: "The 5xx (Server Error) class of status code indicates that the server is aware that it has erred or is incapable of performing the requested method." [No sentence forbids a provider to err under load.] Answering without a server error is good practice: SHOULD."#),
 ];
