@@ -15,6 +15,6 @@ mod tests_fief;
 
 pub use detect::{ConsentForm, FormHints, LoginForm, Page, classify, meta_refresh};
 pub use driver::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};
-pub use fill::{Submission, fill_login, press};
+pub use fill::{Submission, fill_login, login_submit, press};
 pub use json_login::{ApiAnswer, JsonLogin, Vars};
 pub use parse::{Field, Form, FormEncoding, FormMethod, Submit, parse_forms};
