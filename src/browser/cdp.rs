@@ -99,6 +99,18 @@ impl Cdp {
         }
     }
 
+    /// Sends `method` without waiting for its answer (which is dropped when it comes). For
+    /// `Page.navigate`, which answers only once the navigation commits — after a paused request
+    /// to the redirect_uri has been answered by the same caller.
+    pub(crate) async fn send(&self, session: Option<&str>, method: &str, params: Value) -> Result<(), BrowserError> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let mut msg = json!({ "id": id, "method": method, "params": params });
+        if let (Some(s), Some(obj)) = (session, msg.as_object_mut()) {
+            obj.insert("sessionId".into(), Value::String(s.to_owned()));
+        }
+        self.sink.lock().await.send(Message::text(msg.to_string())).await.map_err(|e| BrowserError::Protocol(format!("cannot send {method} to Chromium: {e}")))
+    }
+
     /// Events of `session` from now on (until [`Cdp::unsubscribe`]).
     pub(crate) fn subscribe(&self, session: &str) -> mpsc::UnboundedReceiver<Event> {
         let (tx, rx) = mpsc::unbounded_channel();

@@ -112,7 +112,8 @@ async fn walk(tab: &Tab<'_>, events: &mut UnboundedReceiver<Event>, target: &str
     tab.call("Network.enable", json!({})).await?;
     let pattern = format!("{}*", redirect_base(opts.redirect_uri));
     tab.call("Fetch.enable", json!({ "patterns": [{ "urlPattern": pattern, "requestStage": "Request" }] })).await?;
-    tab.call("Page.navigate", json!({ "url": start.as_str() })).await?;
+    // Not awaited: a redirect straight to the redirect_uri pauses before the navigation commits.
+    tab.cdp.send(Some(tab.session), "Page.navigate", json!({ "url": start.as_str() })).await?;
     let mut st = State {
         report: DriveReport { outcome: DriveOutcome::LoginRequired { url: String::new() }, login_forms_seen: 0, consent_pages_seen: 0, steps: 1 },
         login_submitted: None,
@@ -175,8 +176,8 @@ async fn walk(tab: &Tab<'_>, events: &mut UnboundedReceiver<Event>, target: &str
         }
         match decide(&snap, &mut st, opts) {
             Decision::Wait => {}
-            Decision::Stop(outcome) => {
-                st.report.outcome = outcome(red(&snap.url), st.status);
+            Decision::Stop(stop) => {
+                st.report.outcome = stop.outcome(red(&snap.url), st.status);
                 return Ok(st.report);
             }
             Decision::Act(expression) => {
@@ -203,19 +204,36 @@ enum Decision {
     Wait,
     /// Run this action script.
     Act(String),
-    /// End the drive (the outcome is built from the redacted URL and the status).
-    Stop(Box<dyn FnOnce(String, u16) -> DriveOutcome>),
+    /// End the drive without a callback.
+    Stop(Stop),
+}
+
+/// How a drive ends without a callback (the outcome gets the redacted URL and the status).
+enum Stop {
+    LoginRequired,
+    LoginRejected,
+    Stuck(&'static str),
+}
+
+impl Stop {
+    fn outcome(self, url: String, status: u16) -> DriveOutcome {
+        match self {
+            Stop::LoginRequired => DriveOutcome::LoginRequired { url },
+            Stop::LoginRejected => DriveOutcome::LoginRejected { url },
+            Stop::Stuck(reason) => DriveOutcome::Stuck { url, status, reason: reason.to_owned() },
+        }
+    }
 }
 
 /// Decides what the user does on a settled page (pure but for the counters in `st`).
 fn decide(snap: &Snapshot, st: &mut State, opts: &DriveOptions<'_>) -> Decision {
     let Ok(url) = Url::parse(&snap.url) else { return Decision::Wait };
-    let stuck = |reason: &'static str| Decision::Stop(Box::new(move |url, status| DriveOutcome::Stuck { url, status, reason: reason.to_owned() }));
+    let stuck = |reason: &'static str| Decision::Stop(Stop::Stuck(reason));
     match classify(&snap.html, &url, opts.hints) {
         Page::Login(login) => {
             st.report.login_forms_seen += 1;
             let Some(creds) = opts.credentials else {
-                return Decision::Stop(Box::new(|url, _| DriveOutcome::LoginRequired { url }));
+                return Decision::Stop(Stop::LoginRequired);
             };
             let step = if login.password_field.is_some() { LoginStep::Password } else { LoginStep::Identifier };
             let rejected = match (st.login_submitted, step) {
@@ -223,7 +241,7 @@ fn decide(snap: &Snapshot, st: &mut State, opts: &DriveOptions<'_>) -> Decision 
                 (Some(LoginStep::Password), _) | (Some(LoginStep::Identifier), LoginStep::Identifier) => true,
             };
             if rejected {
-                return Decision::Stop(Box::new(|url, _| DriveOutcome::LoginRejected { url }));
+                return Decision::Stop(Stop::LoginRejected);
             }
             st.login_submitted = Some(step);
             let mut fill = Vec::new();

@@ -7,11 +7,15 @@
 
 use url::Url;
 
-use super::detect::{FormHints, Page, classify, meta_refresh, provider_error};
+use super::detect::{FormHints, Page, classify, meta_refresh, needs_script, provider_error};
 use super::fill::{fill_login, press};
 use super::json_login::{ApiAnswer, Vars};
 use crate::flow::callback::{AuthorizationResponse, parse_form_post, parse_redirect};
 use crate::http::{Browser, AgentError, HttpRequest, HttpResponse};
+
+/// The [`DriveOutcome::Stuck`] reason on a page that may show its form only through script
+/// (the cue to drive it in a real browser, see [`crate::browser`]).
+pub const NEEDS_SCRIPT: &str = "expected a redirect, a login, consent or auto-submit form (found a page that needs a script to show one)";
 
 /// The end-user's credentials.
 #[derive(Clone, PartialEq, Eq)]
@@ -323,6 +327,7 @@ fn next_step(
             (None, Some(code)) => stuck(&format!(
                 "expected a redirect, a login, consent or auto-submit form (found an error page, {code})"
             )),
+            (None, None) if (200..300).contains(&resp.status) && needs_script(&html, &resp.url) => stuck(NEEDS_SCRIPT),
             (None, None) => {
                 stuck("expected a redirect, a login, consent or auto-submit form (found none)")
             }

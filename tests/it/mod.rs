@@ -6,6 +6,7 @@ mod faults;
 mod json_login;
 mod misbehaving;
 mod reach;
+mod spa;
 mod load;
 mod tenants;
 mod tolerant;
