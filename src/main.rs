@@ -154,6 +154,12 @@ struct ConformArgs {
     /// Print which reference-provider fault proves which checks, then exit.
     #[arg(long)]
     explain_faults: bool,
+    /// Drive every login and consent in headless Chromium (default: only pages that need a script).
+    #[arg(long)]
+    browser: bool,
+    /// The Chromium binary (default: $OIDC_HARNESS_CHROMIUM, then /usr/bin/chromium and the usual paths).
+    #[arg(long, value_name = "PATH")]
+    browser_path: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -259,6 +265,12 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
             }
         };
         let mut target = target;
+        if args.browser {
+            target.hints.browser = oidc_harness::browser::BrowserMode::Always;
+        }
+        if let Some(path) = &args.browser_path {
+            target.hints.browser_path = Some(path.display().to_string());
+        }
         if args.target.is_some() {
             target.insecure_skip_tls_verify |= args.insecure_skip_tls_verify;
             if args.ca_file.is_some() {
