@@ -153,3 +153,26 @@ async fn login_and_consent_faults_fail_exactly_their_checks_through_the_javascri
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_profile_logs_in_to_the_javascript_ui_with_json_login_steps_and_no_browser() {
+    use oidc_harness::browser::BrowserMode;
+    use oidc_harness::target::Profile;
+    let posts = Arc::new(Posts::default());
+    let issuer = serve_spa(FaultSet::none(), Arc::clone(&posts)).await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/targets/reference-spa.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let env = |name: &str| (name == "REFERENCE_ISSUER").then(|| issuer.clone());
+    let mut target = Profile::parse(&text, &path, &env).unwrap();
+    // The HTML driver alone: a page it could not log in to would leave the flow stuck.
+    target.hints.browser = BrowserMode::Never;
+    let only = ["code-flow/confidential-basic".to_owned()];
+    let selection = Selection::with_ids(Plan::All, &target, &only, &[]).unwrap();
+    let options = RunOptions { selection, run_name: None, progress: false };
+    let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
+    assert_eq!(problems(&report), Vec::<String>::new());
+    let flow = report.modules.iter().find(|m| m.id == only[0]).unwrap();
+    assert_eq!(flow.status, ModuleStatus::Passed);
+    let (api, forms) = (posts.api.load(Ordering::SeqCst), posts.forms.load(Ordering::SeqCst));
+    assert!(api >= 1 && forms == 0, "{api} API calls, {forms} form posts");
+}
