@@ -284,7 +284,10 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
         let options = RunOptions { selection, run_name: args.run_name.clone(), progress: !args.quiet };
         let report = conform::run(target, &options, Arc::new(SystemClock)).await?;
         let dir = args.out.clone().unwrap_or_else(|| Path::new("reports").join(&report.run_name));
-        let written = report::write_all(&report, &dir, &formats)?;
+        let mut written = report::write_all(&report, &dir, &formats)?;
+        // Pages the Chromium driver could not get past, named in the modules' notes.
+        let captures = oidc_harness::browser::take_captures();
+        written.extend(oidc_harness::browser::write_captures(&dir, &captures).with_context(|| format!("writing page captures into {}", dir.display()))?);
         if let Some(path) = &args.write_baseline {
             std::fs::write(path, Baseline::from_report(&report).to_json()?).with_context(|| format!("writing {}", path.display()))?;
         }

@@ -56,13 +56,26 @@ async fn in_context(cdp: &Cdp, context: &str, browser: &Browser, start: &Url, op
     let session = text(&attached, "sessionId")?;
     let mut events = cdp.subscribe(&session);
     let page = Tab { cdp, session: &session };
-    let result = walk(&page, &mut events, &target, browser, start, opts).await;
+    let mut result = walk(&page, &mut events, &target, browser, start, opts).await;
+    if let Ok(DriveReport { outcome: DriveOutcome::Stuck { reason, .. }, .. }) = &mut result {
+        if let Some(note) = capture(&page, browser).await {
+            reason.push_str(&format!(" ({note})"));
+        }
+    }
     cdp.unsubscribe(&session);
     if let Ok(all) = cdp.call(None, "Storage.getCookies", json!({ "browserContextId": context })).await {
         let cookies: Vec<StoredCookie> = all.get("cookies").and_then(Value::as_array).into_iter().flatten().filter_map(stored_cookie).collect();
         browser.replace_cookies(&cookies);
     }
     result
+}
+
+/// Saves the page a drive could not get past (screenshot and redacted DOM); the note naming it.
+async fn capture(tab: &Tab<'_>, browser: &Browser) -> Option<String> {
+    let shot = tab.call("Page.captureScreenshot", json!({ "format": "png" })).await.ok()?;
+    let html = tab.evaluate("document.documentElement ? document.documentElement.outerHTML : ''").await.ok();
+    let html = html.as_ref().and_then(|v| v.pointer("/result/value")).and_then(Value::as_str).unwrap_or_default();
+    super::capture::keep(shot.get("data")?.as_str()?, browser.redactor().text(html))
 }
 
 /// One attached page.

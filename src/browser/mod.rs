@@ -23,6 +23,7 @@
 //!
 //! [`Browser`]: crate::http::Browser
 
+mod capture;
 mod cdp;
 mod driver;
 mod launch;
@@ -36,6 +37,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Deserialize;
 
+pub use capture::{CAPTURE_DIR, PageCapture, take_captures, write_captures};
 pub use driver::{DEFAULT_WAIT, drive};
 pub use launch::{CHROMIUM_ENV, Chromium, locate};
 

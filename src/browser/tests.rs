@@ -185,6 +185,15 @@ async fn a_two_step_login_ends_in_an_intercepted_form_post() {
     // A page that never renders a login field ends with a clear, bounded message.
     let DriveOutcome::Stuck { reason, .. } = run(&b, &base, "/blank", "alice", ConsentChoice::Allow, &FormHints::default()).await else { panic!("not stuck") };
     assert!(reason.starts_with("no login field appeared within 10 s on http://127.0.0.1:"), "{reason}");
+    // The page was saved, and the reason names the files.
+    let name = reason.split("pages/").nth(2).and_then(|s| s.strip_suffix(".html)")).unwrap();
+    let capture = super::take_captures().into_iter().find(|c| c.name == name).unwrap();
+    assert!(capture.png.starts_with(b"\x89PNG") && capture.html.contains("never renders"));
+    let dir = std::env::temp_dir().join(format!("oidc-harness-capture-test-{}", std::process::id()));
+    let written = super::write_captures(&dir, &[capture]).unwrap();
+    assert_eq!(written.len(), 2);
+    assert!(written.iter().all(|p| p.is_file()));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
