@@ -1,5 +1,8 @@
 //! Reusable flow steps for modules: drive an authorization request in a browser, redeem a code,
 //! and a complete happy-path flow used as setup by negative modules. Steps act; they do not judge.
+//!
+//! [`authorize_as`] picks the driver: the HTML form driver, or headless Chromium
+//! ([`crate::browser`]) when the profile asks for it or a page needs a script to show its form.
 
 use serde_json::Value;
 use url::Url;
