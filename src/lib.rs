@@ -5,6 +5,7 @@
 //! [`http`] agent and the [`form`] driver → typed evidence → pure [`checks`] → [`report`].
 
 pub mod bench;
+pub mod browser;
 pub mod checks;
 pub mod clock;
 pub mod conform;

@@ -186,6 +186,12 @@ struct ConformArgs {
     /// Print which reference-provider fault proves which checks, then exit.
     #[arg(long)]
     explain_faults: bool,
+    /// Drive every login and consent in headless Chromium (default: only pages that need a script).
+    #[arg(long)]
+    browser: bool,
+    /// The Chromium binary (default: $OIDC_HARNESS_CHROMIUM, then /usr/bin/chromium and the usual paths).
+    #[arg(long, value_name = "PATH")]
+    browser_path: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -299,6 +305,12 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
             }
         };
         let mut target = target;
+        if args.browser {
+            target.hints.browser = oidc_harness::browser::BrowserMode::Always;
+        }
+        if let Some(path) = &args.browser_path {
+            target.hints.browser_path = Some(path.display().to_string());
+        }
         if args.target.is_some() {
             target.insecure_skip_tls_verify |= args.insecure_skip_tls_verify;
             if args.ca_file.is_some() {
@@ -315,7 +327,10 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
             report::accept(&mut report, b);
         }
         let dir = args.out.clone().unwrap_or_else(|| Path::new("reports").join(&report.run_name));
-        let written = report::write_all(&report, &dir, &formats)?;
+        let mut written = report::write_all(&report, &dir, &formats)?;
+        // Pages the Chromium driver could not get past, named in the modules' notes.
+        let captures = oidc_harness::browser::take_captures();
+        written.extend(oidc_harness::browser::write_captures(&dir, &captures).with_context(|| format!("writing page captures into {}", dir.display()))?);
         if let Some(path) = &args.write_baseline {
             std::fs::write(path, Baseline::from_report(&report).to_json()?).with_context(|| format!("writing {}", path.display()))?;
         }

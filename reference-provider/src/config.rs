@@ -84,6 +84,10 @@ pub enum LoginUi {
     /// The username on one HTML page, the password on the next (identifier-first), as Google,
     /// Microsoft, Okta or Keycloak's username-first flows do.
     IdentifierFirst,
+    /// A small JavaScript app: no `<form>` in the HTML; the script fetches the interaction's
+    /// state, logs in and answers consent through JSON endpoints with a CSRF header, and goes
+    /// where the JSON answer says ("deny" works only through script).
+    Spa,
 }
 
 impl LoginUi {
@@ -92,6 +96,7 @@ impl LoginUi {
         match self {
             LoginUi::Html => "html",
             LoginUi::IdentifierFirst => "identifier-first",
+            LoginUi::Spa => "spa",
         }
     }
 }

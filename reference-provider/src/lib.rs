@@ -18,6 +18,7 @@ pub mod protocol;
 pub mod provider;
 pub mod random;
 mod routes;
+pub mod spa;
 pub mod store;
 
 use std::net::SocketAddr;

@@ -12,6 +12,12 @@ pub const AUTHORIZE: &str = "/authorize";
 pub const LOGIN: &str = "/login";
 /// Consent page (GET shows it, POST allows or denies).
 pub const CONSENT: &str = "/consent";
+/// The JavaScript login UI's state of an interaction (GET, JSON; `--login-ui spa`).
+pub const INTERACTION_API: &str = "/api/interaction";
+/// The JavaScript login UI's login call (POST JSON with the `X-CSRF-Token` header).
+pub const LOGIN_API: &str = "/api/login";
+/// The JavaScript login UI's consent call (POST JSON with the `X-CSRF-Token` header).
+pub const CONSENT_API: &str = "/api/consent";
 /// Token endpoint.
 pub const TOKEN: &str = "/token";
 /// UserInfo endpoint (GET and POST).

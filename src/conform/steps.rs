@@ -1,12 +1,16 @@
 //! Reusable flow steps for modules: drive an authorization request in a browser, redeem a code,
 //! and a complete happy-path flow used as setup by negative modules. Steps act; they do not judge.
+//!
+//! [`authorize_as`] picks the driver: the HTML form driver, or headless Chromium
+//! ([`crate::browser`]) when the profile asks for it or a page needs a script to show its form.
 
 use serde_json::Value;
 use url::Url;
 
 use super::{Ctx, Endpoints};
 use crate::flow::{self, AuthParams, AuthorizationResponse};
-use crate::form::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};
+use crate::browser::BrowserMode;
+use crate::form::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, NEEDS_SCRIPT, drive};
 use crate::http::{BackChannel, Browser, HttpRequest, HttpResponse};
 use crate::target::{ClientProfile, UserProfile};
 
@@ -63,7 +67,26 @@ pub async fn authorize_as(
         consent: acts.consent,
         max_steps: MAX_STEPS,
     };
-    drive(browser, HttpRequest::get(url).labelled("authorize"), &opts).await.map_err(|e| format!("transport error during the authorization request: {e}"))
+    let hints = &ctx.target.hints;
+    let engine = browser.engine();
+    let in_chromium = match hints.browser {
+        BrowserMode::Always => true,
+        BrowserMode::Never => false,
+        BrowserMode::Auto => engine.preferred(),
+    };
+    if !in_chromium {
+        let report = drive(browser, HttpRequest::get(url.clone()).labelled("authorize"), &opts)
+            .await
+            .map_err(|e| format!("transport error during the authorization request: {e}"))?;
+        let script_page = matches!(&report.outcome, DriveOutcome::Stuck { reason, .. } if reason == NEEDS_SCRIPT);
+        if hints.browser != BrowserMode::Auto || !script_page {
+            return Ok(report);
+        }
+        // The page needs a script: this drive again in Chromium, and every later one too.
+        engine.prefer();
+    }
+    let path = hints.browser_path.as_deref().map(std::path::Path::new);
+    crate::browser::drive(browser, &url, &opts, path).await.map_err(|e| e.to_string())
 }
 
 /// One line describing how a drive ended (for notes and flow evidence).

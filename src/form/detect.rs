@@ -10,6 +10,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::json_login::JsonLogin;
+use crate::browser::BrowserMode;
 use super::parse::{Field, Form, FormMethod, Submit, parse_forms, sel};
 use crate::http::HttpResponse;
 
@@ -54,6 +55,13 @@ pub struct FormHints {
     pub consent_deny: Option<String>,
     /// Log in through this JSON API on a login page without a form (a JavaScript app).
     pub json_login: Option<JsonLogin>,
+    /// When to drive login and consent in headless Chromium: `auto` (default: when a page
+    /// needs a script to show its form), `always` or `never`.
+    #[serde(default)]
+    pub browser: BrowserMode,
+    /// The Chromium binary (default: `OIDC_HARNESS_CHROMIUM`, then the usual install paths).
+    #[serde(default)]
+    pub browser_path: Option<String>,
 }
 
 /// What kind of page a response is.
@@ -350,4 +358,11 @@ pub(super) fn provider_error(resp: &HttpResponse) -> Option<String> {
             .collect();
         (!value.is_empty()).then(|| format!("{name}: {value}"))
     })
+}
+
+/// Whether a page with no form the HTML driver can use may show one through script: it runs
+/// scripts, or it has a form without a single visible input.
+pub(crate) fn needs_script(html: &str, page_url: &Url) -> bool {
+    let lower = html.to_ascii_lowercase();
+    lower.contains("<script") || parse_forms(html, page_url).iter().any(|f| f.fields.iter().all(|x| x.kind == "hidden"))
 }

@@ -7,11 +7,15 @@
 
 use url::Url;
 
-use super::detect::{FormHints, Page, classify, meta_refresh, provider_error};
+use super::detect::{FormHints, Page, classify, meta_refresh, needs_script, provider_error};
 use super::fill::{fill_login, press};
 use super::json_login::{ApiAnswer, Vars};
 use crate::flow::callback::{AuthorizationResponse, parse_form_post, parse_redirect};
 use crate::http::{Browser, AgentError, HttpRequest, HttpResponse};
+
+/// The [`DriveOutcome::Stuck`] reason on a page that may show its form only through script
+/// (the cue to drive it in a real browser, see [`crate::browser`]).
+pub const NEEDS_SCRIPT: &str = "expected a redirect, a login, consent or auto-submit form (found a page that needs a script to show one)";
 
 /// The end-user's credentials.
 #[derive(Clone, PartialEq, Eq)]
@@ -114,15 +118,15 @@ pub async fn drive(
     let mut redirects_in_a_row = 0usize;
     // The last response's URL, redacted only when an outcome names it.
     let mut last: Option<(Url, u16)> = None;
-    // The login page whose JSON login request was just sent.
-    let mut json_page: Option<Url> = None;
+    // The login page whose JSON login request was just sent, and the values its steps took.
+    let mut json_page: Option<(Url, Vec<(String, String)>)> = None;
     while report.steps < opts.max_steps {
         report.steps += 1;
         let resp = agent.send(req.clone()).await?;
         let red_url = || agent.redactor().url(&resp.url);
         last = Some((resp.url.clone(), resp.status));
         let step = match json_page.take() {
-            Some(page) => after_json_login(agent, &resp, &page, opts, &red_url),
+            Some((page, taken)) => after_json_login(agent, &resp, &page, &taken, opts, &red_url),
             None => next_step(&resp, &req, opts, login_submitted, &red_url),
         };
         match step {
@@ -171,11 +175,18 @@ pub async fn drive(
             }
             Step::JsonLogin { page } => {
                 report.login_forms_seen += 1;
-                match json_login_request(agent, opts, &page) {
+                let taken = match json_steps_before(agent, opts, &page, &mut report.steps).await? {
+                    Ok(taken) => taken,
+                    Err(reason) => {
+                        report.outcome = DriveOutcome::Stuck { url: red_url(), status: resp.status, reason };
+                        return Ok(report);
+                    }
+                };
+                match json_login_request(agent, opts, &page, &taken) {
                     Ok(request) => {
                         login_submitted = Some(LoginStep::Password);
                         redirects_in_a_row = 0;
-                        json_page = Some(page);
+                        json_page = Some((page, taken));
                         req = request.labelled("login");
                     }
                     Err(reason) => {
@@ -323,6 +334,7 @@ fn next_step(
             (None, Some(code)) => stuck(&format!(
                 "expected a redirect, a login, consent or auto-submit form (found an error page, {code})"
             )),
+            (None, None) if (200..300).contains(&resp.status) && needs_script(&html, &resp.url) => stuck(NEEDS_SCRIPT),
             (None, None) => {
                 stuck("expected a redirect, a login, consent or auto-submit form (found none)")
             }
@@ -346,18 +358,42 @@ fn json_login_step(opts: &DriveOptions<'_>, login_submitted: bool, resp: &HttpRe
     Step::Stop { outcome, login: true }
 }
 
+/// Sends the JSON login's `before` steps from the login page `page`; the values they took, or
+/// why the drive cannot go on (transport errors are the caller's).
+async fn json_steps_before(agent: &Browser, opts: &DriveOptions<'_>, page: &Url, steps: &mut usize) -> Result<Result<Vec<(String, String)>, String>, AgentError> {
+    let (Some(config), Some(creds)) = (&opts.hints.json_login, opts.credentials) else {
+        return Ok(Err("expected hints.json_login and credentials (found none)".into()));
+    };
+    let mut taken = Vec::new();
+    for (i, step) in config.before.iter().enumerate() {
+        let cookies = agent.cookie_header_for(page);
+        let vars = Vars { page, cookies: cookies.as_deref(), username: &creds.username, password: &creds.password, json: None, taken: &taken };
+        let request = match step.request(&vars) {
+            Ok(r) => r.labelled("login"),
+            Err(reason) => return Ok(Err(reason)),
+        };
+        *steps += 1;
+        let resp = agent.send(request).await?;
+        match step.take_from(&resp, i) {
+            Ok(values) => taken.extend(values),
+            Err(reason) => return Ok(Err(reason)),
+        }
+    }
+    Ok(Ok(taken))
+}
+
 /// What a login page's script would send: the JSON login request, with the page's cookies.
-fn json_login_request(agent: &Browser, opts: &DriveOptions<'_>, page: &Url) -> Result<HttpRequest, String> {
+fn json_login_request(agent: &Browser, opts: &DriveOptions<'_>, page: &Url, taken: &[(String, String)]) -> Result<HttpRequest, String> {
     let (Some(config), Some(creds)) = (&opts.hints.json_login, opts.credentials) else {
         return Err("expected hints.json_login and credentials (found none)".into());
     };
     let cookies = agent.cookie_header_for(page);
-    let vars = Vars { page, cookies: cookies.as_deref(), username: &creds.username, password: &creds.password, json: None };
+    let vars = Vars { page, cookies: cookies.as_deref(), username: &creds.username, password: &creds.password, json: None, taken };
     config.request(&vars)
 }
 
 /// Follows the JSON login API's answer: on to its continue URL, or rejected, or stuck.
-fn after_json_login(agent: &Browser, resp: &HttpResponse, page: &Url, opts: &DriveOptions<'_>, red_url: &dyn Fn() -> String) -> Step {
+fn after_json_login(agent: &Browser, resp: &HttpResponse, page: &Url, taken: &[(String, String)], opts: &DriveOptions<'_>, red_url: &dyn Fn() -> String) -> Step {
     let stuck = |reason: &str| Step::Stop {
         outcome: DriveOutcome::Stuck { url: red_url(), status: resp.status, reason: reason.to_owned() },
         login: false,
@@ -366,7 +402,7 @@ fn after_json_login(agent: &Browser, resp: &HttpResponse, page: &Url, opts: &Dri
         return stuck("expected hints.json_login and credentials (found none)");
     };
     let cookies = agent.cookie_header_for(page);
-    let vars = Vars { page, cookies: cookies.as_deref(), username: &creds.username, password: &creds.password, json: None };
+    let vars = Vars { page, cookies: cookies.as_deref(), username: &creds.username, password: &creds.password, json: None, taken };
     match config.judge(resp, &vars) {
         ApiAnswer::Continue(next) => follow(next, None, opts, stuck),
         ApiAnswer::Rejected => Step::Stop { outcome: DriveOutcome::LoginRejected { url: red_url() }, login: false },

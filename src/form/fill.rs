@@ -100,13 +100,19 @@ pub fn fill_login(
             field.value = username.to_owned();
         }
     }
-    let submit = hints
+    let submit = login_submit(&form, hints);
+    press(&form, submit)
+}
+
+/// The button that signs in (or goes on to the password page): the hinted one, else the first
+/// that is not a side action, else the first.
+pub fn login_submit<'f>(form: &'f Form, hints: &FormHints) -> Option<&'f Submit> {
+    hints
         .submit
         .as_deref()
         .and_then(|h| form.submits.iter().find(|s| hint_matches(h, s)))
         .or_else(|| form.submits.iter().find(|s| !is_side_button(s)))
-        .or_else(|| form.submits.first());
-    press(&form, submit)
+        .or_else(|| form.submits.first())
 }
 
 /// Whether a button is a side action (cancel, forgot password, …) rather than sign-in.

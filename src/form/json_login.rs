@@ -3,12 +3,16 @@
 //! sends and where the browser goes afterwards.
 //!
 //! Templates use `{name}` placeholders: `{origin}`, `{url}`, `{path}` and `{query.NAME}` of the
-//! login page URL, `{cookie.NAME}` of its cookies, `{username}`, `{password}`, and in
+//! login page URL, `{cookie.NAME}` of its cookies, `{username}`, `{password}`, `{take.NAME}`
+//! (a value taken from the JSON answer of an earlier step, see [`JsonStep`]), and in
 //! `continue` also `{json.a.b}` or `{json./a/b}` (a field or JSON pointer of the API's answer).
 //! A `{` not followed by a name and `}` is literal, so JSON bodies need no escaping. Values are
 //! escaped for where they land: JSON string content in a JSON body, percent-encoding in a form
-//! body and in URLs (except `{origin}`, `{url}`, `{path}` and `{json.*}`, inserted as they are).
-//! Everything here is pure; the driver sends the request and follows the answer.
+//! body and in URLs (except `{origin}`, `{url}`, `{path}` and `{json.*}`, inserted as they are);
+//! `{raw:NAME}` inserts any value as it is (`{raw:query.next}` for an already-encoded URL).
+//! Everything here is pure; the driver sends the requests and follows the answer.
+
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -44,6 +48,89 @@ pub struct JsonLogin {
     /// Header carrying the `csrf_cookie` value (default `X-CSRF-Token`).
     #[serde(default)]
     pub csrf_header: Option<String>,
+    /// More headers of the login request (name → value template), e.g.
+    /// `{ "X-CSRF-Token" = "{take.csrf}" }`.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Requests the app sends before the login, in order (`[[hints.json_login.before]]`), e.g.
+    /// to fetch the interaction's state and its CSRF token.
+    #[serde(default)]
+    pub before: Vec<JsonStep>,
+}
+
+/// One request sent before the login request; values of its JSON answer become `{take.NAME}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JsonStep {
+    /// HTTP method (default `GET`).
+    #[serde(default = "default_get")]
+    pub method: String,
+    /// URL template.
+    pub url: String,
+    /// Body template (none by default).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Content type of the body (default `application/json`).
+    #[serde(default = "default_content_type")]
+    pub content_type: String,
+    /// Headers (name → value template).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// What to take from the 2xx JSON answer: name → field (`a.b`) or JSON pointer (`/a/b`).
+    #[serde(default)]
+    pub take: BTreeMap<String, String>,
+}
+
+fn default_get() -> String {
+    "GET".into()
+}
+
+impl JsonStep {
+    /// The request of this step.
+    pub fn request(&self, vars: &Vars<'_>) -> Result<HttpRequest, String> {
+        let url = render_url(&self.url, vars, vars.page)?;
+        let method = reqwest::Method::from_bytes(self.method.as_bytes()).map_err(|e| e.to_string())?;
+        let mut req = HttpRequest { method, ..HttpRequest::get(url) }.header("Accept", "application/json");
+        if let Some(body) = &self.body {
+            let escape = if self.content_type.contains("x-www-form-urlencoded") { Escape::Form } else { Escape::Json };
+            req = req.with_body(&self.content_type, render(body, vars, escape)?);
+        }
+        with_headers(req, &self.headers, vars)
+    }
+
+    /// The values to take from this step's answer (`index` names the step in messages).
+    pub fn take_from(&self, resp: &HttpResponse, index: usize) -> Result<Vec<(String, String)>, String> {
+        if !(200..300).contains(&resp.status) {
+            return Err(format!("expected a 2xx answer to hints.json_login.before[{index}] (found {})", resp.status));
+        }
+        let json = resp.json().unwrap_or(Value::Null);
+        self.take
+            .iter()
+            .map(|(name, path)| match json.pointer(&pointer(path)) {
+                Some(Value::String(s)) => Ok((name.clone(), s.clone())),
+                Some(v @ (Value::Number(_) | Value::Bool(_))) => Ok((name.clone(), v.to_string())),
+                _ => Err(format!("expected JSON field {path} in the answer to hints.json_login.before[{index}] (found none)")),
+            })
+            .collect()
+    }
+}
+
+/// Adds rendered header templates (values are inserted as they are).
+fn with_headers(mut req: HttpRequest, headers: &BTreeMap<String, String>, vars: &Vars<'_>) -> Result<HttpRequest, String> {
+    for (name, template) in headers {
+        let value = render(template, vars, Escape::Raw)?;
+        req = req.header(name, value);
+    }
+    Ok(req)
+}
+
+/// A field path (`a.b`) or JSON pointer (`/a/b`) as a JSON pointer.
+fn pointer(path: &str) -> String {
+    if path.starts_with('/') {
+        path.to_owned()
+    } else {
+        path.split('.').map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1"))).collect()
+    }
 }
 
 fn default_method() -> String {
@@ -66,6 +153,8 @@ enum Escape {
     Form,
     /// Part of a URL.
     Url,
+    /// As it is (header values).
+    Raw,
 }
 
 /// What the templates can refer to.
@@ -81,6 +170,8 @@ pub struct Vars<'a> {
     pub password: &'a str,
     /// The login API's JSON answer (for `continue`).
     pub json: Option<&'a Value>,
+    /// Values taken from earlier steps' answers (`{take.NAME}`).
+    pub taken: &'a [(String, String)],
 }
 
 impl Vars<'_> {
@@ -100,16 +191,17 @@ impl Vars<'_> {
                 None => missing(&format!("a cookie {c}")),
             };
         }
+        if let Some(t) = name.strip_prefix("take.") {
+            return match self.taken.iter().find(|(k, _)| k == t) {
+                Some((_, v)) => Ok((v.clone(), false)),
+                None => missing(&format!("a value {t} taken by a hints.json_login.before step")),
+            };
+        }
         if let Some(path) = name.strip_prefix("json.") {
             let Some(json) = self.json else {
                 return missing("the login API's JSON answer");
             };
-            let pointer = if path.starts_with('/') {
-                path.to_owned()
-            } else {
-                path.split('.').map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1"))).collect()
-            };
-            return match json.pointer(&pointer) {
+            return match json.pointer(&pointer(path)) {
                 Some(Value::String(s)) => Ok((s.clone(), true)),
                 Some(v @ (Value::Number(_) | Value::Bool(_))) => Ok((v.to_string(), true)),
                 _ => missing(&format!("JSON field {path} in the login API's answer")),
@@ -143,15 +235,17 @@ fn render(template: &str, vars: &Vars<'_>, escape: Escape) -> Result<String, Str
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let len = after.find(|c: char| !name_char(c)).unwrap_or(after.len());
-        if len == 0 || !after[len..].starts_with('}') {
+        let (forced_raw, name_at) = if after.starts_with("raw:") { (true, 4) } else { (false, 0) };
+        let len = after[name_at..].find(|c: char| !name_char(c)).map_or(after.len(), |l| l + name_at);
+        if len == name_at || !after[len..].starts_with('}') {
             out.push('{');
             rest = after;
             continue;
         }
-        let (value, raw) = vars.lookup(&after[..len])?;
+        let (value, raw) = vars.lookup(&after[name_at..len])?;
         out.push_str(&match (escape, raw) {
-            (Escape::Url, true) => value,
+            _ if forced_raw => value,
+            (Escape::Raw, _) | (Escape::Url, true) => value,
             (Escape::Json, _) => {
                 let quoted = Value::String(value).to_string();
                 quoted[1..quoted.len() - 1].to_owned()
@@ -179,6 +273,11 @@ impl JsonLogin {
         if self.csrf_header.is_some() && self.csrf_cookie.is_none() {
             return Err("hints.json_login.csrf_header needs csrf_cookie".into());
         }
+        for (i, step) in self.before.iter().enumerate() {
+            if reqwest::Method::from_bytes(step.method.as_bytes()).is_err() {
+                return Err(format!("hints.json_login.before[{i}].method must be an HTTP method (found {:?})", step.method));
+            }
+        }
         Ok(())
     }
 
@@ -205,7 +304,7 @@ impl JsonLogin {
             let value = vars.cookie(cookie).ok_or_else(|| format!("expected a cookie {cookie} for the login API's CSRF header (found none)"))?;
             req = req.header(self.csrf_header.as_deref().unwrap_or("X-CSRF-Token"), value);
         }
-        Ok(req)
+        with_headers(req, &self.headers, vars)
     }
 
     /// What the login API's answer means.

@@ -14,7 +14,7 @@ mod tests;
 mod tests_fief;
 
 pub use detect::{ConsentForm, FormHints, LoginForm, Page, classify, meta_refresh};
-pub use driver::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, drive};
-pub use fill::{Submission, fill_login, press};
-pub use json_login::{ApiAnswer, JsonLogin, Vars};
+pub use driver::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, NEEDS_SCRIPT, drive};
+pub use fill::{Submission, fill_login, login_submit, press};
+pub use json_login::{ApiAnswer, JsonLogin, JsonStep, Vars};
 pub use parse::{Field, Form, FormEncoding, FormMethod, Submit, parse_forms};

@@ -19,7 +19,7 @@ use super::agent::Core;
 use super::client::{AgentConfig, AgentError};
 use super::message::{HttpRequest, HttpResponse};
 use super::redact::Redactor;
-use super::session::{SessionJar, Timing};
+use super::session::{SessionJar, StoredCookie, Timing};
 use super::transcript::Exchange;
 
 /// The user's browser (front channel): cookie jar, no automatic redirects, redacted transcript.
@@ -32,6 +32,8 @@ pub struct Browser {
     jar: Arc<SessionJar>,
     /// The back channel's client, shared by every browser of the family (one RP server).
     back: reqwest::Client,
+    /// The run's headless Chromium, started on first need and shared by the whole family.
+    engine: Arc<crate::browser::Engine>,
 }
 
 impl std::fmt::Debug for Browser {
@@ -44,7 +46,7 @@ impl Browser {
     /// A browser with an empty cookie jar and an empty transcript (and its back channel).
     pub fn new(cfg: &AgentConfig, redactor: Redactor) -> Result<Browser, AgentError> {
         let core = Core::new(cfg, redactor)?;
-        Ok(Browser { client: core.client()?, back: core.client()?, jar: Arc::default(), core })
+        Ok(Browser { client: core.client()?, back: core.client()?, jar: Arc::default(), engine: Arc::default(), core })
     }
 
     /// The same configuration and transcript with a new, empty cookie jar (a "new browser").
@@ -56,7 +58,7 @@ impl Browser {
     /// buffer: what a load-test user needs. Its [`Browser::back_channel`] records into the same
     /// buffer. Drain it with [`Browser::take_timings`].
     pub fn for_load(&self) -> Result<Browser, AgentError> {
-        Ok(Browser { core: self.core.for_load(), client: self.core.client()?, jar: Arc::default(), back: self.back.clone() })
+        Ok(Browser { core: self.core.for_load(), client: self.core.client()?, jar: Arc::default(), back: self.back.clone(), engine: Arc::clone(&self.engine) })
     }
 
     /// The relying party's server next to this browser: no cookies, the same transcript (or
@@ -94,6 +96,21 @@ impl Browser {
     /// The `Cookie` header the jar would send to `url`.
     pub fn cookie_header_for(&self, url: &Url) -> Option<String> {
         self.jar.header_for(url)
+    }
+
+    /// Every unexpired cookie of the jar (to hand the session to a real browser).
+    pub fn cookies(&self) -> Vec<StoredCookie> {
+        self.jar.cookies()
+    }
+
+    /// Replaces the jar's cookies with a real browser's, at the end of a drive in it.
+    pub fn replace_cookies(&self, cookies: &[StoredCookie]) {
+        self.jar.replace(cookies);
+    }
+
+    /// The headless Chromium shared by this browser family (started on first use).
+    pub fn engine(&self) -> &crate::browser::Engine {
+        &self.engine
     }
 
     /// Sends exactly one front-channel request with the jar's cookies (unless the request sets

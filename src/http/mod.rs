@@ -17,6 +17,7 @@ mod tls_tests;
 mod transcript;
 
 pub use agent::Timing;
+pub use session::StoredCookie;
 pub use channels::{BackChannel, Browser};
 pub use client::{AgentConfig, AgentError};
 pub use message::{HttpRequest, HttpResponse};

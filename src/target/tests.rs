@@ -170,6 +170,7 @@ fn the_template_json_login_example_parses_once_uncommented() {
     let p = Profile::parse(&format!("{GOOD}\n{block}"), Path::new("p.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{block}"));
     let j = p.hints.json_login.unwrap();
     assert_eq!((j.page.as_deref(), j.continue_to.as_deref(), j.csrf_cookie.as_deref()), (Some("/ui/login"), Some("{json.redirect_to}"), Some("csrf")));
+    assert_eq!((j.before.len(), j.headers.len()), (1, 1), "the steps example parses too");
 }
 
 /// One generated private JWK (JSON) for the encryption tests.

@@ -8,6 +8,7 @@ mod json_login;
 mod misbehaving;
 mod preflight;
 mod reach;
+mod spa;
 mod load;
 mod tenants;
 mod tolerant;

@@ -1,4 +1,5 @@
-//! Login and consent pages: `GET|POST /login`, `GET|POST /consent`.
+//! Login and consent pages: `GET|POST /login`, `GET|POST /consent` (with `--login-ui spa`, the
+//! GETs serve the JavaScript app, see [`crate::spa`] and the JSON endpoints in `spa.rs`).
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -54,10 +55,20 @@ fn login_page(p: &Provider, pending: &Pending, error: Option<&str>) -> Response 
     let body = match p.config.login_ui {
         LoginUi::Html => pages::login(id, csrf, name, hint, error),
         LoginUi::IdentifierFirst => pages::login_identifier(id, csrf, name, hint, error),
+        LoginUi::Spa => return spa_shell("login"),
     };
     let mut res = html(StatusCode::OK, body);
     if error.is_some() {
         res.headers_mut().insert("x-login-error", HeaderValue::from_static("invalid_credentials"));
+    }
+    res
+}
+
+/// The JavaScript UI's page (`--login-ui spa`), under its Content-Security-Policy.
+fn spa_shell(page: &str) -> Response {
+    let mut res = html(StatusCode::OK, crate::spa::shell(page));
+    if let Ok(v) = HeaderValue::from_str(&crate::spa::content_security_policy()) {
+        res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
     }
     res
 }
@@ -113,7 +124,7 @@ fn proceed(p: &Provider, pending: &Pending, next: Next) -> Result<Response, Prot
     })
 }
 
-fn clear_interaction(p: &Provider, pending: &Pending, mut res: Response) -> Response {
+pub(super) fn clear_interaction(p: &Provider, pending: &Pending, mut res: Response) -> Response {
     res.headers_mut().append(header::SET_COOKIE, set_cookie(p, &paths::interaction_cookie(&pending.record.id), "", 0));
     res
 }
@@ -122,6 +133,7 @@ fn clear_interaction(p: &Provider, pending: &Pending, mut res: Response) -> Resp
 pub(crate) async fn consent_get(State(p): State<AppState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
     let params = query_params(q.as_deref());
     match interaction::load(&p, id(&params), cookie(&headers, &paths::interaction_cookie(id(&params)))) {
+        Ok(Ok(pending)) if pending.record.user_sub.is_some() && p.config.login_ui == LoginUi::Spa => spa_shell("consent"),
         Ok(Ok(pending)) if pending.record.user_sub.is_some() => html(
             StatusCode::OK,
             pages::consent(&pending.record.id, &pending.record.csrf, &pending.client.name, &pending.request.scopes),

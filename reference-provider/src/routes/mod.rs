@@ -5,6 +5,7 @@ mod authorize;
 mod interaction;
 mod logout;
 mod metadata;
+mod spa;
 mod token;
 
 use std::sync::Arc;
@@ -36,6 +37,9 @@ pub(crate) fn router(provider: Arc<Provider>) -> Router {
         .route(paths::AUTHORIZE, get(authorize::authorize_get).post(authorize::authorize_post))
         .route(paths::LOGIN, get(interaction::login_get).post(interaction::login_post))
         .route(paths::CONSENT, get(interaction::consent_get).post(interaction::consent_post))
+        .route(paths::INTERACTION_API, get(spa::interaction_get))
+        .route(paths::LOGIN_API, post(spa::login_post))
+        .route(paths::CONSENT_API, post(spa::consent_post))
         .route(paths::TOKEN, post(token::token_post))
         .route(paths::USERINFO, get(token::userinfo_get).post(token::userinfo_post))
         .route(paths::REVOKE, post(token::revoke_post))

@@ -22,7 +22,7 @@ fn basic() -> JsonLogin {
 }
 
 fn vars<'a>(page: &'a Url, cookies: Option<&'a str>) -> Vars<'a> {
-    Vars { page, cookies, username: "anne@example.test", password: "p\"w{x}", json: None }
+    Vars { page, cookies, username: "anne@example.test", password: "p\"w{x}", json: None, taken: &[] }
 }
 
 fn response(status: u16, url: &str, headers: &[(&str, &str)], body: &str) -> HttpResponse {
@@ -119,4 +119,37 @@ fn login_page_matching() {
     assert!(any.is_login_page(&error));
     assert!(by_path.is_login_page(&login) && !by_path.is_login_page(&error));
     assert!(by_url.is_login_page(&login) && !by_url.is_login_page(&error));
+}
+
+#[test]
+fn steps_take_values_that_later_templates_use_raw_or_encoded() {
+    let page = Url::parse(PAGE).unwrap();
+    let c = config(
+        r#"
+        url = "{origin}/api/login?next={raw:query.flow}&flow={query.flow}"
+        body = '{"u": "{username}"}'
+        headers = { "X-CSRF-Token" = "{take.csrf}" }
+        [[before]]
+        url = "{origin}/api/state?flow={query.flow}"
+        take = { csrf = "csrf.token", n = "/count" }
+        "#,
+    );
+    let step = &c.before[0];
+    let req = step.request(&vars(&page, None)).unwrap();
+    assert_eq!((req.method.as_str(), req.url.as_str()), ("GET", "https://op.example/api/state?flow=f-1%2B2"));
+    let answer = response(200, "https://op.example/api/state", &[], r#"{"csrf": {"token": "t\"1"}, "count": 3}"#);
+    let taken = step.take_from(&answer, 0).unwrap();
+    assert_eq!(taken, [("csrf".to_owned(), "t\"1".to_owned()), ("n".to_owned(), "3".to_owned())]);
+    let login = c.request(&Vars { taken: &taken, ..vars(&page, None) }).unwrap();
+    // {raw:query.flow} as it is (decoded value), {query.flow} percent-encoded.
+    assert_eq!(login.url.as_str(), "https://op.example/api/login?next=f-1+2&flow=f-1%2B2");
+    let header = login.headers.iter().find(|(k, _)| k == "X-CSRF-Token").map(|(_, v)| v.as_str());
+    assert_eq!(header, Some("t\"1"));
+    // A missing field or a refused step stops with a reason naming the step.
+    let e = step.take_from(&response(200, "https://op.example/a", &[], "{}"), 0).unwrap_err();
+    assert!(e.contains("csrf.token") && e.contains("before[0]"), "{e}");
+    let e = step.take_from(&response(403, "https://op.example/a", &[], "{}"), 0).unwrap_err();
+    assert!(e.contains("found 403"), "{e}");
+    // Without the step's value, the login template names what is missing.
+    assert!(c.request(&vars(&page, None)).unwrap_err().contains("take"));
 }

@@ -1,0 +1,158 @@
+//! The JSON endpoints of the JavaScript login UI (see [`crate::spa`]): `GET /api/interaction`,
+//! `POST /api/login`, `POST /api/consent`. They run the same protocol steps as the HTML pages'
+//! handlers and answer where to go next as JSON instead of a redirect: `{"continue": URL}`, or
+//! `{"form_post": {"action", "params"}}` for a `form_post` response the script submits.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::http::header::{self, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::interaction::clear_interaction;
+use super::{AppState, WebError, cookie, json as json_response, query_params, set_cookie};
+use crate::faults::Fault;
+use crate::paths;
+use crate::protocol::authorize::{self, AuthzFailure, Callback, Next, ResponseMode};
+use crate::protocol::interaction::{self, InteractionError, Pending};
+use crate::protocol::ProtocolError;
+use crate::provider::Provider;
+
+/// The header carrying the interaction's CSRF token.
+const CSRF_HEADER: &str = "x-csrf-token";
+
+fn answer(status: StatusCode, body: &Value) -> Response {
+    json_response(status, body.to_string())
+}
+
+fn refused(e: &InteractionError) -> Response {
+    match e {
+        InteractionError::Expired => answer(
+            StatusCode::BAD_REQUEST,
+            &json!({ "error": "request_refused", "error_description": "This sign-in request has expired or is unknown. Start again from the application." }),
+        ),
+        InteractionError::Forged => answer(
+            StatusCode::FORBIDDEN,
+            &json!({ "error": "request_refused", "error_description": "This request was not issued to this browser (CSRF protection). Start again from the application." }),
+        ),
+    }
+}
+
+/// `GET /api/interaction?interaction=ID`: the state the app renders (only with the cookie).
+pub(crate) async fn interaction_get(State(p): State<AppState>, RawQuery(q): RawQuery, headers: HeaderMap) -> Response {
+    let params = query_params(q.as_deref());
+    let id = params.get("interaction").ok().flatten().unwrap_or("");
+    match interaction::load(&p, id, cookie(&headers, &paths::interaction_cookie(id))) {
+        Ok(Ok(pending)) => answer(
+            StatusCode::OK,
+            &json!({
+                "csrf_token": pending.record.csrf,
+                "client_name": pending.client.name,
+                "scopes": pending.request.scopes,
+                "login_hint": pending.request.login_hint,
+                "logged_in": pending.record.user_sub.is_some(),
+            }),
+        ),
+        Ok(Err(e)) => refused(&e),
+        Err(e) => WebError(e).into_response(),
+    }
+}
+
+/// The JSON body and the pending interaction it names, checked as the HTML forms are: the
+/// interaction cookie, and the CSRF token (from the header) bound to it.
+fn pending_for(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<Result<(Value, Pending), Response>, ProtocolError> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Some(v) = ct.split(';').next().filter(|m| m.trim().eq_ignore_ascii_case("application/json")).and_then(|_| serde_json::from_slice::<Value>(body).ok()) else {
+        let e = json!({ "error": "invalid_request", "error_description": "the body must be a JSON object (application/json)" });
+        return Ok(Err(answer(StatusCode::BAD_REQUEST, &e)));
+    };
+    let id = v.get("interaction").and_then(Value::as_str).unwrap_or("");
+    let csrf = headers.get(CSRF_HEADER).and_then(|h| h.to_str().ok());
+    Ok(match interaction::load_for_post(p, id, cookie(headers, &paths::interaction_cookie(id)), csrf)? {
+        Ok(pending) => Ok((v, pending)),
+        Err(e) => Err(refused(&e)),
+    })
+}
+
+/// `POST /api/login` with `{"interaction", "username", "password"}`.
+pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let run = || -> Result<Response, ProtocolError> {
+        let (v, pending) = match pending_for(&p, &headers, &body)? {
+            Ok(found) => found,
+            Err(res) => return Ok(res),
+        };
+        let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
+        let Some((session_cookie, session, _user)) = interaction::login(&p, &pending, text("username"), text("password"))? else {
+            let e = json!({ "error": "invalid_credentials", "error_description": "Wrong username or password." });
+            return Ok(answer(StatusCode::UNAUTHORIZED, &e));
+        };
+        let next = authorize::after_login(&p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
+        let mut res = proceed(&p, &pending, next)?;
+        let ttl = p.config.lifetimes.session_secs;
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(&p, paths::SESSION_COOKIE, &session_cookie, ttl));
+        Ok(res)
+    };
+    run().unwrap_or_else(|e| WebError(e).into_response())
+}
+
+/// `POST /api/consent` with `{"interaction", "decision": "allow" | "deny"}`.
+pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let run = || -> Result<Response, ProtocolError> {
+        let (v, pending) = match pending_for(&p, &headers, &body)? {
+            Ok(found) => found,
+            Err(res) => return Ok(res),
+        };
+        let (Some(user_sub), Some(auth_time)) = (pending.record.user_sub.clone(), pending.record.auth_time) else {
+            return proceed(&p, &pending, Next::Login);
+        };
+        match v.get("decision").and_then(Value::as_str) {
+            Some("allow") => {
+                interaction::grant_consent(&p, &pending, &user_sub)?;
+                proceed(&p, &pending, Next::Issue { user_sub, auth_time })
+            }
+            Some("deny") if p.fault(Fault::ConsentDenyIssuesCode) => proceed(&p, &pending, Next::Issue { user_sub, auth_time }),
+            Some("deny") => proceed(&p, &pending, Next::Fail(authorize::denied(&p, &pending.request))),
+            _ => Ok(answer(StatusCode::BAD_REQUEST, &json!({ "error": "invalid_request", "error_description": "decision must be allow or deny" }))),
+        }
+    };
+    run().unwrap_or_else(|e| WebError(e).into_response())
+}
+
+/// Continues a pending interaction, answering where the app goes next.
+fn proceed(p: &Provider, pending: &Pending, next: Next) -> Result<Response, ProtocolError> {
+    Ok(match next {
+        Next::Issue { user_sub, auth_time } => {
+            let cb = authorize::issue_code(p, &pending.request, &pending.client, &user_sub, auth_time)?;
+            interaction::finish(p, pending)?;
+            clear_interaction(p, pending, answer(StatusCode::OK, &to_client(&cb)))
+        }
+        Next::Consent { .. } => answer(StatusCode::OK, &json!({ "continue": format!("{}?interaction={}", paths::CONSENT, pending.record.id) })),
+        Next::Login => answer(StatusCode::OK, &json!({ "continue": format!("{}?interaction={}", paths::LOGIN, pending.record.id) })),
+        Next::Fail(f) => {
+            interaction::finish(p, pending)?;
+            let res = match f {
+                AuthzFailure::Redirect(cb) => answer(StatusCode::OK, &to_client(&cb)),
+                AuthzFailure::Page { status, message } => {
+                    answer(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &json!({ "error": "request_refused", "error_description": message }))
+                }
+            };
+            clear_interaction(p, pending, res)
+        }
+    })
+}
+
+/// Where an authorization response goes: the redirect_uri with the parameters in its query,
+/// or a `form_post` for the app to submit.
+fn to_client(cb: &Callback) -> Value {
+    match cb.mode {
+        ResponseMode::FormPost => json!({ "form_post": { "action": cb.redirect_uri, "params": cb.params } }),
+        ResponseMode::Query => match url::Url::parse(&cb.redirect_uri) {
+            Ok(mut url) => {
+                url.query_pairs_mut().extend_pairs(cb.params.iter());
+                json!({ "continue": url.as_str() })
+            }
+            Err(_) => json!({ "error": "request_refused", "error_description": "the redirect_uri is not a valid URL" }),
+        },
+    }
+}

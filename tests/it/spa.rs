@@ -1,0 +1,178 @@
+//! The JavaScript login UI of the reference provider (`--login-ui spa`: no `<form>`, JSON
+//! endpoints with a CSRF header, "deny" only through script) driven by the Chromium driver:
+//! plan `all` passes through it (the HTML driver sees a page that needs a script and hands the
+//! run over to Chromium), and the login and consent really went through the JSON API. Skipped
+//! loudly when Chromium is not installed. The fault-matrix rows that concern login and consent
+//! run against it too, and fail exactly their checks, as with the HTML UI.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+
+use oidc_harness::browser::locate;
+use oidc_harness::checks::Status;
+use oidc_harness::clock::SystemClock;
+use oidc_harness::conform::{self, FAULT_MATRIX, Plan, RunOptions, Selection};
+use oidc_harness::report::{ModuleStatus, RunReport};
+use reference_provider::config::LoginUi;
+use reference_provider::store::Store;
+use reference_provider::{Config, FaultSet, Provider, paths};
+
+/// POSTs seen by the provider: to the JSON login and consent APIs, and to the HTML form paths.
+#[derive(Default)]
+struct Posts {
+    api: AtomicUsize,
+    forms: AtomicUsize,
+}
+
+/// Serves the reference provider with the JavaScript UI on a free port, counting POSTs;
+/// returns the issuer.
+async fn serve_spa(faults: FaultSet, posts: Arc<Posts>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer = format!("http://{}", listener.local_addr().unwrap());
+    let config = Config { login_ui: LoginUi::Spa, ..conform::embedded_config() };
+    let provider = Provider::new(
+        config,
+        issuer.clone(),
+        Store::open_in_memory().unwrap(),
+        faults,
+        Arc::new(reference_provider::clock::SystemClock),
+        Arc::new(reference_provider::random::SystemRandom),
+    )
+    .unwrap();
+    let count = move |req: Request, next: Next| {
+        let posts = Arc::clone(&posts);
+        async move {
+            if req.method() == "POST" {
+                match req.uri().path() {
+                    paths::LOGIN_API | paths::CONSENT_API => posts.api.fetch_add(1, Ordering::SeqCst),
+                    paths::LOGIN | paths::CONSENT => posts.forms.fetch_add(1, Ordering::SeqCst),
+                    _ => 0,
+                };
+            }
+            let res: Response = next.run(req).await;
+            res
+        }
+    };
+    let router = reference_provider::app(Arc::new(provider)).layer(middleware::from_fn(count));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    issuer
+}
+
+/// Every failed check and every module that did not pass or was skipped.
+fn problems(report: &RunReport) -> Vec<String> {
+    let failed = report
+        .modules
+        .iter()
+        .flat_map(|m| m.findings.iter().map(move |f| (m, f)))
+        .filter(|(_, f)| f.status == Status::Fail)
+        .map(|(m, f)| format!("{} {}: {:?}", m.id, f.check_id, f.message));
+    let modules = report
+        .modules
+        .iter()
+        .filter(|m| matches!(m.status, ModuleStatus::Failed | ModuleStatus::Skipped))
+        .map(|m| format!("{} {:?}: {:?}", m.id, m.status, m.note));
+    failed.chain(modules).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_javascript_login_ui_passes_plan_all_through_chromium() {
+    if let Err(e) = locate(None) {
+        eprintln!("\n!!! SKIPPING plan all against the JavaScript login UI: {e}\n");
+        return;
+    }
+    let posts = Arc::new(Posts::default());
+    let issuer = serve_spa(FaultSet::none(), Arc::clone(&posts)).await;
+    let target = conform::embedded_profile(&issuer);
+    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
+    let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
+    assert_eq!(problems(&report), Vec::<String>::new());
+    let ran = report.modules.iter().filter(|m| m.status == ModuleStatus::Passed).count();
+    eprintln!("plan all against the JavaScript login UI: {ran} modules passed through Chromium");
+    assert!(ran >= 20, "{ran}");
+    // Logins and consents went through the JSON API (from the page's script), never a form.
+    let (api, forms) = (posts.api.load(Ordering::SeqCst), posts.forms.load(Ordering::SeqCst));
+    assert!(api >= 20 && forms == 0, "{api} API calls, {forms} form posts");
+}
+
+/// The fault-matrix rows about login, consent and the browser session.
+const LOGIN_AND_CONSENT_FAULTS: &[&str] = &[
+    "consent-deny-issues-code",
+    "error-response-with-code",
+    "consent-skipped-third-party",
+    "prompt-none-wrong-error",
+    "prompt-none-shows-login",
+    "prompt-login-ignored",
+    "max-age-ignored",
+    "silent-auth-time-reset",
+    "login-hint-rejected",
+    "id-token-hint-rejected",
+];
+
+/// Plan `all` against the JavaScript UI with `fault` on; the failed check ids.
+async fn failed_checks(fault: reference_provider::Fault) -> Vec<String> {
+    let issuer = serve_spa(FaultSet::of([fault]), Arc::default()).await;
+    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
+    let report = conform::run(conform::embedded_profile(&issuer), &options, Arc::new(SystemClock)).await.unwrap();
+    let mut failed: Vec<String> =
+        report.modules.iter().flat_map(|m| &m.findings).filter(|f| f.status == Status::Fail).map(|f| f.check_id.clone()).collect();
+    failed.sort_unstable();
+    failed.dedup();
+    failed
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_and_consent_faults_fail_exactly_their_checks_through_the_javascript_ui() {
+    if let Err(e) = locate(None) {
+        eprintln!("\n!!! SKIPPING the login and consent fault rows in SPA mode: {e}\n");
+        return;
+    }
+    // One Chromium per run: two runs side by side on a 2-core machine.
+    let limit = Arc::new(tokio::sync::Semaphore::new(2));
+    let mut tasks = Vec::new();
+    for name in LOGIN_AND_CONSENT_FAULTS {
+        let row = FAULT_MATRIX.iter().find(|r| r.fault == *name).unwrap_or_else(|| panic!("{name} is not in the fault matrix"));
+        let fault: reference_provider::Fault = name.parse().unwrap();
+        let limit = Arc::clone(&limit);
+        tasks.push(tokio::spawn(async move {
+            let _permit = limit.acquire_owned().await.unwrap();
+            (row, failed_checks(fault).await)
+        }));
+    }
+    let mut problems = Vec::new();
+    for t in tasks {
+        let (row, failed) = t.await.unwrap();
+        let mut expected: Vec<String> = row.checks.iter().map(|c| (*c).to_owned()).collect();
+        expected.sort_unstable();
+        if failed != expected {
+            problems.push(format!("{}: expected {:?}, failed {:?}", row.fault, expected, failed));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_profile_logs_in_to_the_javascript_ui_with_json_login_steps_and_no_browser() {
+    use oidc_harness::browser::BrowserMode;
+    use oidc_harness::target::Profile;
+    let posts = Arc::new(Posts::default());
+    let issuer = serve_spa(FaultSet::none(), Arc::clone(&posts)).await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/targets/reference-spa.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let env = |name: &str| (name == "REFERENCE_ISSUER").then(|| issuer.clone());
+    let mut target = Profile::parse(&text, &path, &env).unwrap();
+    // The HTML driver alone: a page it could not log in to would leave the flow stuck.
+    target.hints.browser = BrowserMode::Never;
+    let only = ["code-flow/confidential-basic".to_owned()];
+    let selection = Selection::with_ids(Plan::All, &target, &only, &[]).unwrap();
+    let options = RunOptions { selection, run_name: None, progress: false };
+    let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
+    assert_eq!(problems(&report), Vec::<String>::new());
+    let flow = report.modules.iter().find(|m| m.id == only[0]).unwrap();
+    assert_eq!(flow.status, ModuleStatus::Passed);
+    let (api, forms) = (posts.api.load(Ordering::SeqCst), posts.forms.load(Ordering::SeqCst));
+    assert!(api >= 1 && forms == 0, "{api} API calls, {forms} form posts");
+}
