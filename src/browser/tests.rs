@@ -161,7 +161,9 @@ async fn script_rendered_login_and_consent_are_driven_to_an_intercepted_callback
     let DriveOutcome::Callback(cb) = run(&b, &base, "/authorize", "alice@example.com", ConsentChoice::Allow, &hints).await else { panic!("no callback") };
     assert_eq!((cb.code(), cb.state(), cb.source), (Some("abc"), Some("xyz"), ResponseSource::Query));
     // The session cookie set in Chromium came back into the jar.
-    assert_eq!(b.cookie_header_for(&base.join("/x").unwrap()).as_deref(), Some("csrf=tok123; sid=session-1"));
+    let mut jar: Vec<String> = b.cookie_header_for(&base.join("/x").unwrap()).unwrap_or_default().split("; ").map(str::to_owned).collect();
+    jar.sort();
+    assert_eq!(jar, ["csrf=tok123", "sid=session-1"]);
     // Deny works through script only; the jar's session goes back into a new context.
     let DriveOutcome::Callback(cb) = run(&b, &base, "/consent", "alice@example.com", ConsentChoice::Deny, &hints).await else { panic!("no callback") };
     assert_eq!(cb.error(), Some("access_denied"));

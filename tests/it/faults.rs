@@ -17,6 +17,12 @@ async fn failed_checks(fault: reference_provider::Fault, row: &[&str]) -> Vec<St
     let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
     op.stop().await;
+    broken(&report, row)
+}
+
+/// The ids of the failed MUST checks of `report`, and of the `row` checks broken at any level,
+/// sorted, each once.
+pub(super) fn broken(report: &oidc_harness::report::RunReport, row: &[&str]) -> Vec<String> {
     let mut failed: Vec<String> = report
         .modules
         .iter()

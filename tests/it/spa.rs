@@ -112,16 +112,13 @@ const LOGIN_AND_CONSENT_FAULTS: &[&str] = &[
     "id-token-hint-rejected",
 ];
 
-/// Plan `all` against the JavaScript UI with `fault` on; the failed check ids.
-async fn failed_checks(fault: reference_provider::Fault) -> Vec<String> {
+/// Plan `all` against the JavaScript UI with `fault` on; the failed check ids (and the row's
+/// SHOULD/MAY checks that warned or noted).
+async fn failed_checks(fault: reference_provider::Fault, row: &[&str]) -> Vec<String> {
     let issuer = serve_spa(FaultSet::of([fault]), Arc::default()).await;
     let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
     let report = conform::run(conform::embedded_profile(&issuer), &options, Arc::new(SystemClock)).await.unwrap();
-    let mut failed: Vec<String> =
-        report.modules.iter().flat_map(|m| &m.findings).filter(|f| f.status == Status::Fail).map(|f| f.check_id.clone()).collect();
-    failed.sort_unstable();
-    failed.dedup();
-    failed
+    super::faults::broken(&report, row)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -139,7 +136,7 @@ async fn login_and_consent_faults_fail_exactly_their_checks_through_the_javascri
         let limit = Arc::clone(&limit);
         tasks.push(tokio::spawn(async move {
             let _permit = limit.acquire_owned().await.unwrap();
-            (row, failed_checks(fault).await)
+            (row, failed_checks(fault, row.checks).await)
         }));
     }
     let mut problems = Vec::new();
