@@ -32,7 +32,7 @@ use super::steps::{self, UserActs};
 use crate::flow::{self, AuthParams};
 use crate::form::{DriveOutcome, DriveReport};
 use crate::http::Redactor;
-use crate::target::{ClientProfile, UserProfile};
+use crate::target::{ClientAuth, ClientProfile, UserProfile};
 
 /// The code sent to prove client authentication: never issued by any provider.
 const BOGUS_CODE: &str = "oidc-harness-preflight-code-never-issued";
@@ -81,10 +81,19 @@ pub fn judge_login(report: &DriveReport) -> LoginVerdict {
     }
 }
 
-/// Judges the answer of the token endpoint to a code exchange with a bogus code.
-pub fn judge_client(status: u16, body: Option<&Value>) -> ClientVerdict {
+/// Judges the answer of the token endpoint to a code exchange with a bogus code by a client
+/// authenticating with `auth`. A public client (`none`) has no secret to prove: a provider may
+/// answer it `invalid_client` for the missing code_verifier, PKCE being all it has to show
+/// (RFC 6749 5.2: "no client authentication included"), so a refusal proves nothing there.
+pub fn judge_client(auth: ClientAuth, status: u16, body: Option<&Value>) -> ClientVerdict {
     let member = |k: &str| body.and_then(|b| b.get(k)).and_then(Value::as_str).map(str::to_owned);
     let error = member("error");
+    if auth == ClientAuth::None && (status == 401 || error.as_deref() == Some("invalid_client")) {
+        return ClientVerdict::Unverified(format!(
+            "HTTP {status} error={} to a public client without a code_verifier proves nothing (no secret to check; its client_id is proven by its logins)",
+            error.as_deref().unwrap_or("(none)")
+        ));
+    }
     if status == 401 || error.as_deref() == Some("invalid_client") {
         return ClientVerdict::Rejected { status, error, description: member("error_description") };
     }
@@ -162,7 +171,7 @@ pub async fn run(ctx: &Ctx) -> Preflight {
     for client in &ctx.target.clients {
         let req = flow::token::code_exchange(&endpoints.token, client, BOGUS_CODE, None).labelled("preflight token");
         let verdict = match steps::send(&ctx.back, req).await {
-            Ok(resp) => judge_client(resp.status, resp.json().as_ref()),
+            Ok(resp) => judge_client(client.auth_method, resp.status, resp.json().as_ref()),
             Err(e) => ClientVerdict::Unverified(e),
         };
         match verdict {
@@ -224,23 +233,27 @@ mod tests {
     fn invalid_client_or_401_is_a_rejected_client() {
         let body = json!({"error": "invalid_client", "error_description": "client authentication failed"});
         assert_eq!(
-            judge_client(401, Some(&body)),
+            judge_client(ClientAuth::ClientSecretBasic, 401, Some(&body)),
             ClientVerdict::Rejected { status: 401, error: Some("invalid_client".into()), description: Some("client authentication failed".into()) }
         );
-        assert!(matches!(judge_client(400, Some(&json!({"error": "invalid_client"}))), ClientVerdict::Rejected { status: 400, .. }));
-        assert!(matches!(judge_client(401, None), ClientVerdict::Rejected { error: None, .. }));
+        assert!(matches!(judge_client(ClientAuth::ClientSecretBasic, 400, Some(&json!({"error": "invalid_client"}))), ClientVerdict::Rejected { status: 400, .. }));
+        assert!(matches!(judge_client(ClientAuth::ClientSecretBasic, 401, None), ClientVerdict::Rejected { error: None, .. }));
+        // A public client refused for want of a code_verifier (Fief 0.30): proves nothing.
+        let public = judge_client(ClientAuth::None, 400, Some(&json!({"error": "invalid_client"})));
+        assert!(matches!(public, ClientVerdict::Unverified(w) if w.contains("public client")));
+        assert_eq!(judge_client(ClientAuth::None, 400, Some(&json!({"error": "invalid_grant"}))), ClientVerdict::Accepted);
     }
 
     #[test]
     fn invalid_grant_for_the_bogus_code_is_an_accepted_client() {
-        assert_eq!(judge_client(400, Some(&json!({"error": "invalid_grant"}))), ClientVerdict::Accepted);
-        assert_eq!(judge_client(400, Some(&json!({"error": "invalid_request"}))), ClientVerdict::Accepted);
+        assert_eq!(judge_client(ClientAuth::ClientSecretBasic, 400, Some(&json!({"error": "invalid_grant"}))), ClientVerdict::Accepted);
+        assert_eq!(judge_client(ClientAuth::ClientSecretBasic, 400, Some(&json!({"error": "invalid_request"}))), ClientVerdict::Accepted);
     }
 
     #[test]
     fn server_errors_and_non_oauth_answers_are_unverified() {
-        assert!(matches!(judge_client(500, Some(&json!({"error": "server_error"}))), ClientVerdict::Unverified(w) if w.contains("500")));
-        assert!(matches!(judge_client(404, None), ClientVerdict::Unverified(w) if w.contains("without an OAuth error")));
+        assert!(matches!(judge_client(ClientAuth::ClientSecretBasic, 500, Some(&json!({"error": "server_error"}))), ClientVerdict::Unverified(w) if w.contains("500")));
+        assert!(matches!(judge_client(ClientAuth::ClientSecretBasic, 404, None), ClientVerdict::Unverified(w) if w.contains("without an OAuth error")));
     }
 
     #[test]

@@ -72,11 +72,8 @@ pub struct AuthParams {
 
 impl AuthParams {
     /// Fresh random state and nonce, PKCE S256, the client's scope and authorization
-    /// parameters. A third-party client's scope with `offline_access` goes with
-    /// `prompt=consent` (OIDC Core 11: "the prompt parameter MUST contain consent unless other
-    /// conditions for processing the request permitting offline access to the requested
-    /// resources are in place" — a first-party client's standing approval is such a condition;
-    /// providers such as node oidc-provider ignore offline_access otherwise).
+    /// parameters. (`prompt=consent` for `offline_access` is added where a refresh token is
+    /// needed and a first request yielded none: see `conform::steps::tokens_for_refresh`.)
     pub fn fresh(client: &ClientProfile) -> Self {
         // One draw from the RNG for all three values (each call has a fixed cost).
         let mut random = [0u8; 64];
@@ -89,7 +86,7 @@ impl AuthParams {
             nonce: Some(URL_SAFE_NO_PAD.encode(nonce)),
             pkce: Some(Pkce::s256_from(URL_SAFE_NO_PAD.encode(verifier))),
             response_mode: None,
-            prompt: (!client.first_party && asks_offline_access(&client.scope)).then(|| "consent".to_owned()),
+            prompt: None,
             max_age: None,
             extra: Vec::new(),
             defaults: client.authorization_params.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -183,7 +180,7 @@ mod tests {
     }
 
     #[test]
-    fn profile_parameters_are_sent_unless_the_request_has_its_own_and_offline_access_asks_consent() {
+    fn profile_parameters_are_sent_unless_the_request_has_its_own() {
         let mut c = client();
         c.authorization_params.insert("acr_values".into(), "urn:mace:incommon:iap:silver".into());
         c.authorization_params.insert("prompt".into(), "login".into());
@@ -196,12 +193,7 @@ mod tests {
         assert_eq!(get(&q, "prompt"), ["login"], "the profile's prompt when the module sets none");
         let silent = AuthParams { prompt: Some("none".into()), ..AuthParams::fresh(&c) };
         assert_eq!(get(&query(&c, &silent), "prompt"), ["none"], "the module's own prompt wins");
-        // offline_access: prompt=consent, which also wins over the profile's prompt.
-        c.scope = "openid offline_access".into();
-        let q = query(&c, &AuthParams::fresh(&c));
-        assert_eq!(get(&q, "prompt"), ["consent"]);
-        c.scope = "openid offline_accessible".into();
-        assert_eq!(AuthParams::fresh(&c).prompt, None);
+        assert!(asks_offline_access("openid offline_access") && !asks_offline_access("openid offline_accessible"));
     }
 
     #[test]

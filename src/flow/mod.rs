@@ -6,5 +6,5 @@ pub mod authorize;
 pub mod callback;
 pub mod token;
 
-pub use authorize::{AuthParams, Pkce, authorization_url, random_token};
+pub use authorize::{AuthParams, Pkce, asks_offline_access, authorization_url, random_token};
 pub use callback::{AuthorizationResponse, ResponseSource};

@@ -62,7 +62,7 @@ pub(super) async fn run(ctx: &mut Ctx, grant: RaceGrant) -> ModuleOutcome {
             Ok(code) => (flow::token::code_exchange(&token, &client, &code, verifier.as_deref()), CODE_RACE_CHECKS),
             Err(note) => return ModuleOutcome::default().abort(note),
         },
-        RaceGrant::Refresh => match steps::tokens(ctx, &browser, &client, params).await {
+        RaceGrant::Refresh => match steps::tokens_for_refresh(ctx, &browser, &client, params).await {
             Ok(t) => match t.get("refresh_token") {
                 Some(rt) => (flow::token::refresh(&token, &client, rt, None), REFRESH_RACE_CHECKS),
                 None => return ModuleOutcome::skipped("the code flow returned no refresh token"),

@@ -52,7 +52,7 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
     let mut notes = Vec::new();
     let result = async {
         let browser = steps::browser(ctx)?;
-        let first = probe::login(ctx, &browser, &client, AuthParams::fresh(&client)).await?;
+        let first = probe::login_for_refresh(ctx, &browser, &client, AuthParams::fresh(&client)).await?;
         tokens_rules(ctx, &browser, &client, &first, revoke.as_ref(), introspect.as_ref(), &mut out, &mut notes).await?;
         match &logout {
             Some(ep) => logout_rule(ctx, &browser, &client, &first, ep, &mut out).await,

@@ -108,6 +108,16 @@ pub(super) async fn login(ctx: &Ctx, browser: &Browser, client: &ClientProfile, 
     Ok(a)
 }
 
+/// [`login`] for a module that needs a refresh token: the same second try with
+/// `prompt=consent` as [`steps::tokens_for_refresh`].
+pub(super) async fn login_for_refresh(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: AuthParams) -> Result<Attempt, String> {
+    let first = login(ctx, browser, client, params).await?;
+    match steps::consent_for_offline_access(&first.params, client, first.token("refresh_token").is_some()) {
+        Some(again) => Ok(login(ctx, browser, client, again).await.unwrap_or(first)),
+        None => Ok(first),
+    }
+}
+
 /// Runs the checks of `table` whose id starts with `prefix`.
 pub(super) fn prefixed<E>(table: &[Check<E>], prefix: &str, ev: &E) -> Vec<Finding> {
     table.iter().filter(|c| c.def.id.starts_with(prefix)).map(|c| c.evaluate(ev)).collect()

@@ -25,7 +25,7 @@ async fn first_refresh_token(ctx: &Ctx) -> Result<Result<(ClientProfile, Issued)
     let mut answers = Vec::new();
     for (index, client) in regular_clients(&ctx.target).enumerate() {
         let browser = steps::browser(ctx)?;
-        let tokens = match steps::tokens(ctx, &browser, client, AuthParams::fresh(client)).await {
+        let tokens = match steps::tokens_for_refresh(ctx, &browser, client, AuthParams::fresh(client)).await {
             Ok(t) => t,
             Err(e) => {
                 answers.push(format!("{}: {e}", client.label()));

@@ -25,7 +25,7 @@ async fn grant(ctx: &Ctx, browser: &Browser, client: &ClientProfile) -> Result<G
 }
 
 async fn grant_with(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: AuthParams) -> Result<Grant, String> {
-    let a = probe::login(ctx, browser, client, params).await?;
+    let a = probe::login_for_refresh(ctx, browser, client, params).await?;
     let refresh_token = a.token("refresh_token").ok_or_else(|| format!("the code flow of {} returned no refresh token", client.label()))?;
     let scope = a.token("scope").unwrap_or_else(|| a.params.scope.clone());
     Ok(Grant { refresh_token, scope })
