@@ -100,7 +100,7 @@ pub struct Threat {
 pub struct Instance {
     /// What this instance is about (empty when the threat has one instance).
     pub label: &'static str,
-    /// Relevant when any of these features is offered; empty = always relevant.
+    /// Relevant when every one of these features is offered; empty = always relevant.
     pub relevant_if: &'static [Feature],
     /// Alternative mitigation sets: one complete set mitigates the instance. Empty = no
     /// server-side countermeasure exists: a relevant instance is unmitigated.

@@ -10,7 +10,8 @@
 //! set or partial-only member is present or partial, not tested when some set has no absent
 //! member, else unmitigated; a threat takes its worst relevant instance. A feature is on when a
 //! check that needs it ran, off when a module or finding was skipped with a reason saying so,
-//! else unknown (its threats stay relevant and end "not tested" unless a check says more).
+//! else unknown: an instance whose feature is unknown is "not tested" (nothing says the threat
+//! exists, nothing says it does not).
 
 use serde::Serialize;
 
@@ -153,7 +154,11 @@ fn classify(report: &RunReport, threat: &Threat) -> ThreatStatus {
             continue;
         }
         let outcomes: Vec<CountermeasureStatus> = members(instance).into_iter().map(|cm| judge(report, cm)).collect();
-        let class = classify_instance(instance, relevance, &|id| outcome_in(&outcomes, id));
+        // Whether the threat exists at all is unknown until its feature is seen: not tested.
+        let class = match relevance {
+            Known::Unknown => Mitigation::NotTested,
+            _ => classify_instance(instance, relevance, &|id| outcome_in(&outcomes, id)),
+        };
         // Worst first: a not-applicable instance (largest) never hides a relevant one.
         status = Some(status.map_or(class, |s| s.min(class)));
         if class == Mitigation::NotApplicable {
@@ -178,10 +183,10 @@ fn outcome_in(list: &[CountermeasureStatus], id: &str) -> Outcome {
     list.iter().find(|c| c.id == id).map_or(Outcome::NoCheck, |c| c.outcome)
 }
 
-/// threat-model.md §2, step 3, for one relevant (or possibly relevant) instance.
+/// threat-model.md §2, step 3, for one instance whose feature is on.
 pub(super) fn classify_instance(instance: &Instance, relevance: Known, outcome: &dyn Fn(&str) -> Outcome) -> Mitigation {
     if instance.sets.is_empty() {
-        // No server-side countermeasure: open whenever the feature is known to be on.
+        // No server-side countermeasure: open whenever the feature is on.
         return if relevance == Known::On { Mitigation::Unmitigated } else { Mitigation::NotTested };
     }
     if instance.sets.iter().flat_map(|s| s.iter()).all(|m| outcome(m) == Outcome::NotApplicable) {
@@ -286,10 +291,10 @@ fn relevance(report: &RunReport, relevant_if: &[Feature]) -> Known {
         return Known::On;
     }
     let states: Vec<Known> = relevant_if.iter().map(|f| feature(report, *f)).collect();
-    if states.contains(&Known::On) {
-        Known::On
-    } else if states.iter().all(|s| *s == Known::Off) {
+    if states.contains(&Known::Off) {
         Known::Off
+    } else if states.iter().all(|s| *s == Known::On) {
+        Known::On
     } else {
         Known::Unknown
     }

@@ -84,7 +84,7 @@ pub const THREATS: &[Threat] = &[
     Threat { id: "T-REFRESH-REPLAY", title: "refresh-token replay by another party or client", sources: "RFC 6749 §6, §10.4; RFC 6819 §4.5.2; RFC 9700 §4.14",
         instances: &[
             Instance { label: "confidential clients", relevant_if: &[RefreshToken], sets: &[&["C-RT-CLIENT-BOUND", "C-RT-AUTH-REQUIRED"]], partial_only: &["C-REVOCATION", "C-RT-SCOPE-BOUND"], bonus: &[] },
-            Instance { label: "public clients", relevant_if: &[PublicClient], sets: &[&["C-RT-ROTATION", "C-RT-REUSE-DETECT"], &["C-RT-SENDER-CONSTRAINED"]], partial_only: &["C-REVOCATION", "C-RT-SCOPE-BOUND"], bonus: &[] },
+            Instance { label: "public clients", relevant_if: &[RefreshToken, PublicClient], sets: &[&["C-RT-ROTATION", "C-RT-REUSE-DETECT"], &["C-RT-SENDER-CONSTRAINED"]], partial_only: &["C-REVOCATION", "C-RT-SCOPE-BOUND"], bonus: &[] },
         ] },
     Threat { id: "T-SCOPE-ESCALATION", title: "more scope than was consented or granted", sources: "RFC 6749 §3.3, §6; RFC 6819 §4.2.2; RFC 9700 §4.14.2",
         instances: &[single(&[], &[&["C-SCOPE-ENFORCED", "C-RT-SCOPE-BOUND"]], &[])] },
