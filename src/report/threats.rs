@@ -234,7 +234,7 @@ fn outcome_of(report: &RunReport, checks: &[CheckResult]) -> Outcome {
     let failed = |c: &&CheckResult| matches!(c.status, Status::Fail | Status::Warn | Status::Info);
     if ran.is_empty() {
         Outcome::NotRun
-    } else if ran.iter().all(|c| failed(c)) || ran.iter().any(|c| failed(c) && level_of(report, &c.check_id) == Level::Must) {
+    } else if ran.iter().all(failed) || ran.iter().any(|c| failed(c) && level_of(report, &c.check_id) == Level::Must) {
         Outcome::Absent
     } else if ran.iter().any(failed) {
         Outcome::Partial
