@@ -24,6 +24,7 @@ pub mod refresh_rules;
 pub mod scopes;
 pub mod session;
 pub mod tenants;
+pub mod threats;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod test_support;

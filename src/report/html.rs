@@ -1,6 +1,8 @@
 //! The HTML report (`report.html`): ONE self-contained page — inline CSS from `html.css`, no
 //! script, no external resource of any kind (spec references are plain `<a href>` links).
 //!
+//! The page opens with the threats left unmitigated, partially mitigated or not tested (the
+//! rest in a `<details>`), then failures and warnings ranked by the threats they leave open.
 //! Findings are grouped by module with status colours, evidence (expected/actual), spec links and
 //! the module's redacted transcript in a `<details>`. A CSS-only checkbox hides passing rows and
 //! modules. Every piece of report text goes through [`html_escape`].
@@ -8,10 +10,11 @@
 use std::fmt::Write as _;
 
 use super::markup::{
-    IssueRow, error_rows, html_escape as h, human_duration, issue_rows, module_status_word, status_word,
+    IssueRow, error_rows, html_escape as h, human_duration, issue_rows, missing_text, module_status_word, status_word,
+    threat_counts, untested_text,
 };
 use super::summary::summary_line;
-use super::{ModuleResult, ReportError, ReportWriter, RunReport, RunVerdict};
+use super::{ModuleResult, ReportError, ReportWriter, RunReport, RunVerdict, ThreatStatus, threat_report};
 use crate::checks::Finding;
 use crate::http::Exchange;
 use crate::spec::url_for;
@@ -49,7 +52,9 @@ fn render(report: &RunReport) -> String {
         "<input type=\"checkbox\" id=\"only-issues\"> \
          <label for=\"only-issues\">Show only failures, warnings and notes</label>\n<main>\n",
     );
-    issues(&mut s, &issue_rows(report));
+    let threats = threat_report(report);
+    threats_section(&mut s, &threats);
+    issues(&mut s, &issue_rows(report, &threats));
     let errors = error_rows(report);
     if !errors.is_empty() {
         s.push_str("<h2>Modules the harness could not run</h2>\n<p>Not the provider's failures: nothing is known of these checks.</p>\n<table class=\"issues\">\n<thead><tr><th>Module</th><th>Why</th></tr></thead>\n<tbody>\n");
@@ -113,6 +118,68 @@ fn header(s: &mut String, report: &RunReport, title: &str) {
     s.push_str("</ul>\n</header>\n");
 }
 
+fn threats_section(s: &mut String, threats: &[ThreatStatus]) {
+    let counts: Vec<String> = threat_counts(threats).iter().map(|(m, n)| format!("{n} {}", m.label())).collect();
+    let _ = writeln!(
+        s,
+        "<h2>Threats</h2>\n<p>{} of the threat catalog (RFC 6819, RFC 9700, OIDC Core §16); a threat is \
+         mitigated when a whole set of its countermeasures was observed.</p>",
+        h(&counts.join(" · "))
+    );
+    let (open, rest): (Vec<&ThreatStatus>, Vec<&ThreatStatus>) = threats.iter().partition(|t| t.status.is_open());
+    if !open.is_empty() {
+        s.push_str(
+            "<table class=\"threats\">\n<thead><tr><th>Threat</th><th>Status</th><th>Countermeasures missing</th>\
+             <th>Not tested</th></tr></thead>\n<tbody>\n",
+        );
+        for t in open {
+            let missing: Vec<String> = missing_text(t).iter().map(|m| format!("<div>{}</div>", h(m))).collect();
+            let _ = writeln!(
+                s,
+                "<tr class=\"t-{w}\"><td><code>{}</code><br>{}<br><small>{}</small></td><td><span class=\"badge t-{w}\">{}</span></td>\
+                 <td class=\"msg\">{}</td><td class=\"msg\">{}</td></tr>",
+                h(t.id),
+                h(t.title),
+                h(t.sources),
+                h(t.status.label()),
+                if missing.is_empty() { "—".to_owned() } else { missing.concat() },
+                h(&untested_text(t)),
+                w = threat_class(t),
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+    if !rest.is_empty() {
+        let _ = writeln!(
+            s,
+            "<details class=\"threats-rest\"><summary>{} mitigated or not applicable</summary>\n<table class=\"threats\">\n<tbody>",
+            rest.len()
+        );
+        for t in rest {
+            let _ = writeln!(
+                s,
+                "<tr class=\"t-{w}\"><td><code>{}</code> {}</td><td><span class=\"badge t-{w}\">{}</span></td></tr>",
+                h(t.id),
+                h(t.title),
+                h(t.status.label()),
+                w = threat_class(t),
+            );
+        }
+        s.push_str("</tbody>\n</table>\n</details>\n");
+    }
+}
+
+/// CSS class suffix of a threat's status.
+fn threat_class(t: &ThreatStatus) -> &'static str {
+    match t.status {
+        super::Mitigation::Unmitigated => "unmitigated",
+        super::Mitigation::PartiallyMitigated => "partial",
+        super::Mitigation::NotTested => "untested",
+        super::Mitigation::Mitigated => "mitigated",
+        super::Mitigation::NotApplicable => "na",
+    }
+}
+
 fn issues(s: &mut String, rows: &[IssueRow<'_>]) {
     s.push_str("<h2>Failures and warnings</h2>\n");
     if rows.is_empty() {
@@ -120,19 +187,23 @@ fn issues(s: &mut String, rows: &[IssueRow<'_>]) {
         return;
     }
     s.push_str(
-        "<table class=\"issues\">\n<thead><tr><th>Module</th><th>Check</th><th>Level</th>\
-         <th>Status</th><th>Message</th></tr></thead>\n<tbody>\n",
+        "<p>Ranked by the threats each leaves open; a check failing in several modules is one row.</p>\n\
+         <table class=\"issues\">\n<thead><tr><th>Modules</th><th>Check</th><th>Level</th>\
+         <th>Status</th><th>Leaves open</th><th>Message</th></tr></thead>\n<tbody>\n",
     );
     for r in rows {
         let w = r.word();
+        let modules: Vec<String> =
+            r.modules.iter().map(|m| format!("<a href=\"#{}\"><code>{}</code></a>", anchor(m), h(m))).collect();
+        let threats: Vec<String> = r.threats.iter().map(|t| format!("<code>{}</code>", h(t))).collect();
         let _ = writeln!(
             s,
-            "<tr class=\"f-{w}\"><td><a href=\"#{}\"><code>{}</code></a></td><td>{}</td><td>{}</td>\
-             <td><span class=\"badge s-{w}\">{w}</span></td><td class=\"msg\">{}</td></tr>",
-            anchor(r.module),
-            h(r.module),
+            "<tr class=\"f-{w}\"><td>{}</td><td>{}</td><td>{}</td>\
+             <td><span class=\"badge s-{w}\">{w}</span></td><td>{}</td><td class=\"msg\">{}</td></tr>",
+            modules.join("<br>"),
             check_cell(r.check_id, r.spec, r.spec_url.as_deref()),
             r.level.as_str(),
+            if threats.is_empty() { "—".to_owned() } else { threats.join("<br>") },
             h(r.message),
         );
     }

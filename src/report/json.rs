@@ -1,5 +1,6 @@
 //! The JSON report: the versioned contract. Wire shape = [`RunReport`] plus computed `totals`
-//! (findings by status) and `module_totals` (modules by status), from [`RunReport::counts`].
+//! (findings by status) and `module_totals` (modules by status), from [`RunReport::counts`],
+//! and `threats`, the threat view from [`threat_report`].
 //!
 //! The schema is `reports/schema/run-report.v1.json`. The totals are derived data: written for
 //! consumers' convenience and ignored (recomputed) when a report is read back.
@@ -7,7 +8,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{ReportError, ReportWriter, RunReport, SCHEMA_VERSION, Totals};
+use super::{ReportError, ReportWriter, RunReport, SCHEMA_VERSION, ThreatStatus, Totals, threat_report};
 
 /// Writes `report.json`: the pretty-printed report with its `totals`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -20,6 +21,7 @@ struct WireReport<'a> {
     report: &'a RunReport,
     totals: Totals,
     module_totals: ModuleTotals,
+    threats: Vec<ThreatStatus>,
 }
 
 /// Modules by status, as on the wire.
@@ -36,7 +38,7 @@ impl ReportWriter for JsonWriter {
     fn render(&self, report: &RunReport) -> Result<Vec<u8>, ReportError> {
         let c = report.counts();
         let module_totals = ModuleTotals { passed: c.passed, failed: c.failed, warning: c.warning, skipped: c.skipped, error: c.error };
-        let wire = WireReport { report, totals: c.checks, module_totals };
+        let wire = WireReport { report, totals: c.checks, module_totals, threats: threat_report(report) };
         let mut bytes = serde_json::to_vec_pretty(&wire).map_err(ReportError::Encode)?;
         bytes.push(b'\n');
         Ok(bytes)
@@ -57,6 +59,7 @@ pub fn read_json(bytes: &[u8]) -> Result<RunReport, ReportError> {
     if let Value::Object(map) = &mut value {
         map.remove("totals");
         map.remove("module_totals");
+        map.remove("threats");
     }
     serde_json::from_value(value).map_err(ReportError::Decode)
 }

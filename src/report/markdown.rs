@@ -1,14 +1,17 @@
 //! The Markdown summary (`summary.md`), sized and shaped for GitHub's `$GITHUB_STEP_SUMMARY`:
-//! header, totals line, a table of failures and warnings, then one collapsible `<details>`
-//! section per module with all its findings. Transcripts stay in the HTML and JSON reports.
+//! header, totals line, the threats left unmitigated, partially mitigated or not tested (the
+//! rest collapsed), a table of failures and warnings ranked by the threats they leave open,
+//! then one collapsible `<details>` section per module with all its findings. Transcripts stay
+//! in the HTML and JSON reports.
 
 use std::fmt::Write as _;
 
 use super::markup::{
-    IssueRow, error_rows, html_escape, human_duration, issue_rows, module_status_word, status_word,
+    IssueRow, error_rows, html_escape, human_duration, issue_rows, missing_text, module_status_word, status_word,
+    threat_counts, untested_text,
 };
 use super::summary::summary_line;
-use super::{ModuleResult, ModuleStatus, ReportError, ReportWriter, RunReport, RunVerdict};
+use super::{Mitigation, ModuleResult, ModuleStatus, ReportError, ReportWriter, RunReport, RunVerdict, ThreatStatus, threat_report};
 use crate::checks::{Finding, Status};
 use crate::spec::url_for;
 
@@ -51,7 +54,9 @@ fn render(report: &RunReport) -> String {
         "**Result:** {verdict} · {}\n",
         cell(&summary_line(report))
     );
-    issues_table(&mut s, &issue_rows(report));
+    let threats = threat_report(report);
+    threats_section(&mut s, &threats);
+    issues_table(&mut s, &issue_rows(report, &threats));
     let errors = error_rows(report);
     if !errors.is_empty() {
         s.push_str("## Modules the harness could not run\n\nNot the provider's failures: nothing is known of these checks.\n\n| Module | Why |\n|---|---|\n");
@@ -84,21 +89,74 @@ const BUDGET: usize = 1_000_000;
 /// Room kept for the module sections when the failures table is long.
 const TABLE_BUDGET: usize = 900_000;
 
+fn threats_section(s: &mut String, threats: &[ThreatStatus]) {
+    s.push_str("## Threats\n\n");
+    let counts: Vec<String> = threat_counts(threats).iter().map(|(m, n)| format!("{n} {}", m.label())).collect();
+    let _ = writeln!(
+        s,
+        "{} of the threat catalog (RFC 6819, RFC 9700, OIDC Core §16); a threat is mitigated when a \
+         whole set of its countermeasures was observed.\n",
+        counts.join(" · ")
+    );
+    let (open, rest): (Vec<&ThreatStatus>, Vec<&ThreatStatus>) = threats.iter().partition(|t| t.status.is_open());
+    if !open.is_empty() {
+        s.push_str("| Threat | Status | Countermeasures missing | Not tested |\n|---|---|---|---|\n");
+        for t in open {
+            let missing = missing_text(t);
+            let _ = writeln!(
+                s,
+                "| {} {} | {} {} | {} | {} |",
+                code(t.id),
+                cell(t.title),
+                threat_icon(t.status),
+                t.status.label(),
+                if missing.is_empty() { "—".to_owned() } else { cell(&missing.join("\n")) },
+                cell(&untested_text(t)),
+            );
+        }
+        s.push('\n');
+    }
+    if !rest.is_empty() {
+        let _ = writeln!(s, "<details><summary>{} mitigated or not applicable</summary>\n", rest.len());
+        s.push_str("| Threat | Status |\n|---|---|\n");
+        for t in rest {
+            let _ = writeln!(s, "| {} {} | {} {} |", code(t.id), cell(t.title), threat_icon(t.status), t.status.label());
+        }
+        s.push_str("\n</details>\n\n");
+    }
+}
+
+fn threat_icon(m: Mitigation) -> &'static str {
+    match m {
+        Mitigation::Unmitigated => "❌",
+        Mitigation::PartiallyMitigated => "⚠️",
+        Mitigation::NotTested => "❔",
+        Mitigation::Mitigated => "✅",
+        Mitigation::NotApplicable => "➖",
+    }
+}
+
 fn issues_table(s: &mut String, rows: &[IssueRow<'_>]) {
     s.push_str("## Failures and warnings\n\n");
     if rows.is_empty() {
         s.push_str("No failures or warnings.\n\n");
         return;
     }
-    s.push_str("| Module | Check | Level | Status | Message |\n|---|---|---|---|---|\n");
+    s.push_str(
+        "Ranked by the threats each leaves open; a check failing in several modules is one row.\n\n\
+         | Modules | Check | Level | Status | Leaves open | Message |\n|---|---|---|---|---|---|\n",
+    );
     for (i, r) in rows.iter().enumerate() {
+        let modules: Vec<String> = r.modules.iter().map(|m| code(m)).collect();
+        let threats: Vec<String> = r.threats.iter().map(|t| code(t)).collect();
         let row = format!(
-            "| {} | {} | {} | {} {} | {} |\n",
-            code(r.module),
+            "| {} | {} | {} | {} {} | {} | {} |\n",
+            modules.join(", "),
             linked_check(r.check_id, r.spec_url.as_deref()),
             r.level.as_str(),
             if r.accepted { "☑️" } else { status_icon(r.status) },
             r.word(),
+            if threats.is_empty() { "—".to_owned() } else { threats.join(", ") },
             cell(r.message),
         );
         if s.len() + row.len() > TABLE_BUDGET {

@@ -4,7 +4,8 @@
 //! is the manager that puts them on disk (atomically, one file per [`Format`]). The JSON form is
 //! the versioned contract ([`SCHEMA_VERSION`], schema in `reports/schema/run-report.v1.json`),
 //! read back by [`read_json`]. A [`Baseline`] of expected failures lets CI [`gate`] on new
-//! failures only.
+//! failures only. [`threat_report`] classifies a run against the threat catalog; the markup
+//! reports open with it and rank their failures by the threats each leaves open.
 
 mod baseline;
 mod error;
@@ -15,6 +16,7 @@ mod markdown;
 mod markup;
 mod model;
 mod summary;
+mod threats;
 mod write;
 
 #[cfg(test)]
@@ -30,6 +32,7 @@ pub use model::{
     Counts, MODULE_CHECK_ID, ModuleResult, ModuleStatus, RunReport, RunVerdict, SCHEMA_VERSION, TargetSummary, Totals,
 };
 pub use summary::summary_line;
+pub use threats::{CheckResult, CountermeasureStatus, Mitigation, Outcome, ThreatStatus, threat_report};
 pub use write::{Format, write_all};
 
 /// One writer per format; each returns bytes (managers such as [`write_all`] write files).

@@ -90,3 +90,20 @@ fn transcripts_are_collapsible_per_module() {
     assert!(html.contains("→ <b>200</b>"));
     assert_eq!(HtmlWriter.file_name(), "report.html");
 }
+
+#[test]
+fn the_page_opens_with_the_threats_then_ranked_failures() {
+    let html = render();
+    let threats = html.find("<h2>Threats</h2>").expect("threat section");
+    let issues = html.find("<h2>Failures and warnings</h2>").expect("issues");
+    assert!(threats < issues);
+    let section = &html[threats..issues];
+    assert!(section.contains("<tr class=\"t-partial\"><td><code>T-ID-TOKEN-SUBSTITUTION</code>"), "{section}");
+    assert!(section.contains("<div>C-NONCE-ECHO absent: idtoken.nonce.matches fail (code-flow-basic)</div>"), "{section}");
+    assert!(section.contains("<span class=\"badge t-untested\">not tested</span>"), "{section}");
+    let rows = &html[issues..];
+    let nonce = rows.find("<code>idtoken.nonce.matches</code>").expect("nonce row");
+    let module = rows.find("<code>(module)</code>").expect("module row");
+    assert!(nonce < module, "a failure leaving threats open ranks first");
+    assert!(rows.contains("<td><code>T-CODE-INJECTION</code><br><code>T-ID-TOKEN-SUBSTITUTION</code><br><code>T-CSRF-AUTHZ</code></td>"));
+}

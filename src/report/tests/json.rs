@@ -61,6 +61,12 @@ fn schema_rejects_what_the_writer_never_writes() {
     let mut no_totals = rendered();
     no_totals.as_object_mut().expect("object").remove("totals");
     assert!(validate(&no_totals).is_err(), "missing totals accepted");
+    let mut bad_threat = rendered();
+    bad_threat["threats"][0]["status"] = serde_json::json!("fine");
+    assert!(validate(&bad_threat).is_err(), "unknown threat status accepted");
+    let mut old = rendered();
+    old.as_object_mut().expect("object").remove("threats");
+    validate(&old).expect("a report written before the threat view still validates");
     let mut version = rendered();
     version["schema_version"] = serde_json::json!(2);
     assert!(validate(&version).is_err(), "schema_version 2 accepted");
@@ -77,6 +83,13 @@ fn json_has_totals_and_is_pretty() {
         serde_json::json!({"pass":3,"fail":1,"warn":1,"info":1,"skip":1,"accepted":0})
     );
     assert_eq!(JsonWriter.file_name(), "report.json");
+    let threats = v["threats"].as_array().expect("threats");
+    assert_eq!(threats.len(), 37);
+    let sub = threats.iter().find(|t| t["id"] == "T-ID-TOKEN-SUBSTITUTION").expect("threat");
+    assert_eq!(sub["status"], "partially_mitigated");
+    let nonce = sub["countermeasures"].as_array().expect("list").iter().find(|c| c["id"] == "C-NONCE-ECHO").expect("member");
+    assert_eq!(nonce["outcome"], "absent");
+    assert_eq!(nonce["checks"], serde_json::json!([{"check_id": "idtoken.nonce.matches", "status": "fail", "modules": ["code-flow-basic"]}]));
 }
 
 #[test]

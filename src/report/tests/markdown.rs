@@ -29,26 +29,28 @@ fn failures_table_links_checks_and_escapes_cells() {
     let table: Vec<&str> = md
         .split("## Failures and warnings\n\n")
         .nth(1)
-        .and_then(|rest| rest.split("\n\n").next())
+        .and_then(|rest| rest.split("\n\n").nth(1))
         .expect("table")
         .lines()
         .collect();
-    // Header, separator, the failed MUST, the module-level failure, then the warning.
+    // Header, separator, the failed MUST that leaves threats open, the module-level failure
+    // (no threat), then the warning.
     assert_eq!(table.len(), 5, "{table:#?}");
     assert_eq!(
         table[2],
         "| `code-flow-basic` | [`idtoken.nonce.matches`](https://openid.net/specs/openid-connect-core-1_0.html#rfc.section.3.1.3.7) \
-         | MUST | ❌ fail | expected the nonce sent \\| in the ID token<br>(found another) &lt;script&gt;alert(1)&lt;/script&gt; |"
+         | MUST | ❌ fail | `T-CODE-INJECTION`, `T-ID-TOKEN-SUBSTITUTION`, `T-CSRF-AUTHZ` \
+         | expected the nonce sent \\| in the ID token<br>(found another) &lt;script&gt;alert(1)&lt;/script&gt; |"
     );
     assert!(table[3].starts_with(
-        "| `pkce-wrong-verifier` | `(module)` | MUST | ❌ fail | token endpoint unreachable"
+        "| `pkce-wrong-verifier` | `(module)` | MUST | ❌ fail | — | token endpoint unreachable"
     ));
-    assert!(table[4].contains("[`discovery.scopes_supported.present`](https://openid.net/specs/openid-connect-discovery-1_0.html#rfc.section.3) | SHOULD | ⚠️ warn"));
+    assert!(table[4].contains("[`discovery.scopes_supported.present`](https://openid.net/specs/openid-connect-discovery-1_0.html#rfc.section.3) | SHOULD | ⚠️ warn | — |"));
     for row in &table {
         let unescaped = row
             .char_indices()
             .filter(|&(i, c)| c == '|' && !row[..i].ends_with('\\'));
-        assert_eq!(unescaped.count(), 6, "five cells in {row}");
+        assert_eq!(unescaped.count(), 7, "six cells in {row}");
     }
 }
 
@@ -88,7 +90,7 @@ fn a_huge_run_stays_under_the_step_summary_limit() {
         .map(|i| {
             let findings = (0..20)
                 .map(|j| {
-                    let id = format!("c.{j}");
+                    let id = format!("c.{i}.{j}");
                     super::fixture::finding(&id, "OIDCC-2", Level::Must, Status::Fail, &long)
                 })
                 .collect();
@@ -100,4 +102,44 @@ fn a_huge_run_stays_under_the_step_summary_limit() {
     assert!(md.contains("more rows omitted; see report.html."));
     assert!(md.contains("more modules omitted"));
     assert!(md.starts_with("# OIDC conformance: fixture-run\n"));
+}
+
+#[test]
+fn the_report_opens_with_the_open_threats_and_collapses_the_rest() {
+    let md = render(&fixture());
+    let threats = md.find("## Threats\n").expect("threat section");
+    assert!(threats < md.find("## Failures and warnings").expect("issues"), "threats come first");
+    let section = &md[threats..md.find("## Failures and warnings").expect("issues")];
+    assert!(section.contains("| Threat | Status | Countermeasures missing | Not tested |"), "{section}");
+    assert!(
+        section.contains("| `T-ID-TOKEN-SUBSTITUTION` an ID token of another client, session or issuer swapped in | ⚠️ partially mitigated \
+         | C-NONCE-ECHO absent: idtoken.nonce.matches fail (code-flow-basic) |"),
+        "{section}"
+    );
+    assert!(section.contains("❔ not tested"), "{section}");
+    assert!(section.find("partially mitigated").expect("partial") < section.find("not tested |").expect("untested"));
+    // Mitigated threats are collapsed below the open ones.
+    use crate::checks::{Level, Status};
+    let pass = |id: &str| super::fixture::finding(id, "RFC6749-5.1", Level::Must, Status::Pass, "");
+    let md = render(&report_with(vec![module("code-flow", vec![pass("token.cache_control.no_store"), pass("token.pragma.no_cache")])]));
+    let (open, rest) = md.split_once("<details><summary>1 mitigated or not applicable</summary>").expect("collapsed rest");
+    assert!(!open.contains("T-CACHE-LEAK") && rest.contains("| `T-CACHE-LEAK` a token response kept by a browser or proxy cache | ✅ mitigated |"), "{md}");
+}
+
+#[test]
+fn one_check_failing_in_several_modules_is_one_row_ranked_by_its_threats() {
+    use crate::checks::{Level, Status};
+    use super::fixture::finding;
+    let fail = |id: &str| finding(id, "RFC6749-5.1", Level::Must, Status::Fail, "broken");
+    let report = report_with(vec![
+        module("a", vec![fail("token.error.code_registered"), fail("token.cache_control.no_store")]),
+        module("b", vec![fail("token.cache_control.no_store")]),
+    ]);
+    let md = render(&report);
+    let table = md.split("## Failures and warnings\n\n").nth(1).expect("table");
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| `")).collect();
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert!(rows[0].starts_with("| `a`, `b` | [`token.cache_control.no_store`]"), "the leak first: {}", rows[0]);
+    assert!(rows[0].contains("| `T-CACHE-LEAK`, "), "the unmitigated threat first: {}", rows[0]);
+    assert!(rows[1].starts_with("| `a` | [`token.error.code_registered`]"), "format rule last: {}", rows[1]);
 }

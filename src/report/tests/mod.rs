@@ -11,4 +11,5 @@ mod junit;
 mod markdown;
 mod one_count;
 mod samples;
+mod threats;
 mod write;

@@ -1,0 +1,202 @@
+//! The threat catalog as data: 37 threats with their instances and mitigation sets, and the
+//! countermeasures as observable behaviour (threat-model.md §1.1, §1.2, §2; paraphrased).
+//! The composite shorthands of §2 are spelled out in each set: `PKCE-CORE` = S256, verifier
+//! checked, no downgrade, method bound; `CODE-ONE-SHOT` = single use, race safe;
+//! `CODE-BOUND-CONF` = code bound to its client, client authentication required.
+
+use super::Feature::{
+    AccessToken, ClientChosenId, Code, Implicit, Interactive, JwtInput, MultiTenant, OpenRegistration, ParJar, Pkce,
+    PublicClient, RefreshToken, Revocation, Ropc, WebMessage,
+};
+use super::{Countermeasure, Feature, Instance, Threat};
+
+/// A threat with one instance.
+const fn single(relevant_if: &'static [Feature], sets: &'static [&'static [&'static str]], partial_only: &'static [&'static str]) -> Instance {
+    Instance { label: "", relevant_if, sets, partial_only, bonus: &[] }
+}
+
+/// Every threat, in catalog order.
+pub const THREATS: &[Threat] = &[
+    Threat { id: "T-TOKEN-LEAK-TRANSPORT", title: "codes, tokens or secrets read on the network (plaintext or weak TLS)", sources: "RFC 6749 §10.3, §10.9; RFC 6819 §4.2.1, §4.3.1; OIDC §16.17; RFC 9700 §2.6",
+        instances: &[single(&[], &[&["C-TLS-ONLY", "C-TLS-MODERN", "C-TLS-CERT", "C-NO-HTTP-REDIRECT"]], &[])] },
+    Threat { id: "T-CACHE-LEAK", title: "a token response kept by a browser or proxy cache", sources: "RFC 6749 §5.1; RFC 6819 §4.6.6; OIDC §3.1.3.3",
+        instances: &[single(&[], &[&["C-NO-STORE"]], &[])] },
+    Threat { id: "T-REDIRECT-URI-MANIPULATION", title: "a loosely matched redirect_uri delivers the code to the attacker", sources: "RFC 6749 §10.6; RFC 6819 §4.1.5; RFC 9700 §4.1",
+        instances: &[single(&[], &[&["C-REDIRECT-EXACT", "C-DUP-PARAM-REJECT", "C-CODE-REDIRECT-BOUND"], &["C-PAR-REQUIRED", "C-CLIENT-AUTH-REQUIRED"]], &["C-NO-AUTO-REDIRECT-INVALID", "C-FRAGMENT-FIX"])] },
+    Threat { id: "T-OPEN-REDIRECT", title: "the provider forwards the browser to any URI (open redirector)", sources: "RFC 6749 §3.1.2.4, §4.1.2.1; RFC 6819 §4.2.4; RFC 9700 §4.11.2",
+        instances: &[single(&[], &[&["C-NO-AUTO-REDIRECT-INVALID", "C-REDIRECT-EXACT"]], &[])] },
+    Threat { id: "T-PHISHING-REDIRECT", title: "an attacker-registered client bounces the victim to a phishing URI", sources: "RFC 9700 §4.11.2",
+        instances: &[single(&[OpenRegistration], &[&["C-ERROR-REDIRECT-TRUST"]], &["C-NO-AUTO-REDIRECT-INVALID"])] },
+    Threat { id: "T-CSRF-AUTHZ", title: "CSRF: the attacker's code is delivered to the victim's client", sources: "RFC 6749 §10.12; RFC 6819 §4.4.1.8; RFC 9700 §4.7",
+        instances: &[single(&[], &[&["C-PKCE-S256", "C-PKCE-VERIFIER-CHECKED", "C-PKCE-NO-DOWNGRADE", "C-PKCE-METHOD-BOUND"], &["C-NONCE-ECHO"], &["C-STATE-ECHO"]], &[])] },
+    Threat { id: "T-CONSENT-FORGERY", title: "a foreign page completes the login or consent step for the user", sources: "RFC 6749 §10.12; RFC 6819 §4.4.1.10",
+        instances: &[single(&[Interactive], &[&["C-CONSENT-CSRF", "C-NO-CORS-AUTHZ"]], &["C-ANTI-FRAMING"])] },
+    Threat { id: "T-AUTO-APPROVAL-FRAUD", title: "a malicious app reuses a public client's earlier approval", sources: "RFC 6749 §10.2; RFC 6819 §4.2.3, §5.2.3.2",
+        instances: &[single(&[PublicClient], &[&["C-CONSENT-REQUIRED"], &["C-REDIRECT-EXACT", "C-CODE-REDIRECT-BOUND"]], &[])] },
+    Threat { id: "T-CLICKJACKING", title: "login or consent pages framed under a decoy", sources: "RFC 6749 §10.13; RFC 6819 §4.4.1.9; RFC 9700 §4.16",
+        instances: &[single(&[Interactive], &[&["C-ANTI-FRAMING"]], &[])] },
+    Threat { id: "T-TOKEN-LEAK-REFERER", title: "state or codes leak through the Referer header and are replayed", sources: "RFC 6749 §10.5; RFC 6819 §4.4.1.1; RFC 9700 §4.2",
+        instances: &[
+            Instance { label: "provider pages", relevant_if: &[], sets: &[&["C-NO-THIRD-PARTY-CONTENT"], &["C-REFERRER-POLICY"]], partial_only: &[], bonus: &[] },
+            Instance { label: "leaked code", relevant_if: &[Code], sets: &[
+                &["C-CODE-SINGLE-USE", "C-CODE-RACE-SAFE", "C-CODE-REUSE-REVOKES", "C-CODE-CLIENT-BOUND", "C-CLIENT-AUTH-REQUIRED"],
+                &["C-CODE-SINGLE-USE", "C-CODE-RACE-SAFE", "C-PKCE-REQUIRED", "C-PKCE-VERIFIER-CHECKED"]], partial_only: &["C-FORM-POST"], bonus: &[] },
+        ] },
+    Threat { id: "T-BROWSER-HISTORY", title: "a code or token replayed from browser history", sources: "RFC 6749 §10.5; RFC 6819 §4.4.2.2; RFC 9700 §4.3",
+        instances: &[
+            Instance { label: "codes", relevant_if: &[Code], sets: &[&["C-CODE-SINGLE-USE", "C-CODE-RACE-SAFE", "C-CODE-SHORT-TTL"], &["C-FORM-POST"]], partial_only: &[], bonus: &[] },
+            Instance { label: "tokens", relevant_if: &[Implicit], sets: &[&["C-AT-SHORT-TTL", "C-NO-STORE"]], partial_only: &[], bonus: &[] },
+        ] },
+    Threat { id: "T-TOKEN-IN-URL", title: "access tokens or client secrets travel in URLs", sources: "RFC 6749 §2.3.1, §10.16; RFC 6750 §2.3; RFC 9700 §4.3.2",
+        instances: &[
+            Instance { label: "access token in the authorization response", relevant_if: &[Implicit], sets: &[], partial_only: &[], bonus: &[] },
+            Instance { label: "access token in the query", relevant_if: &[AccessToken], sets: &[&["C-AT-HEADER-ONLY"]], partial_only: &[], bonus: &[] },
+            Instance { label: "client credentials", relevant_if: &[], sets: &[&["C-NO-SECRET-IN-URI"]], partial_only: &[], bonus: &["C-TOKEN-POST-ONLY"] },
+        ] },
+    Threat { id: "T-MIXUP", title: "mix-up: an attacker's provider gets a code or token minted by the honest one", sources: "RFC 9700 §4.4; RFC 9207 §2; OIDC §16.15",
+        instances: &[single(&[], &[&["C-ISS-PARAM"], &["C-FRONT-ID-TOKEN-ISS", "C-IDT-CLAIMS"]], &["C-REDIRECT-EXACT"])] },
+    Threat { id: "T-CODE-INJECTION", title: "a stolen code pushed through the attacker's own session", sources: "RFC 6749 §10.6; RFC 6819 §4.4.1.13; RFC 9700 §4.5; OIDC §16.11",
+        instances: &[Instance { label: "", relevant_if: &[Code],
+            sets: &[&["C-PKCE-S256", "C-PKCE-VERIFIER-CHECKED", "C-PKCE-NO-DOWNGRADE", "C-PKCE-METHOD-BOUND"], &["C-NONCE-ECHO", "C-IDT-CLAIMS"]],
+            partial_only: &["C-CODE-REDIRECT-BOUND", "C-CODE-CLIENT-BOUND", "C-IDT-HASHES"], bonus: &["C-PKCE-REQUIRED"] }] },
+    Threat { id: "T-CODE-LEAK-REDEMPTION", title: "a leaked code redeemed directly at the token endpoint", sources: "RFC 6749 §4.1.3, §10.5; RFC 6819 §4.4.1.1; RFC 9700 §4.5",
+        instances: &[
+            Instance { label: "confidential clients", relevant_if: &[Code], sets: &[&["C-CODE-CLIENT-BOUND", "C-CLIENT-AUTH-REQUIRED"]], partial_only: &["C-CODE-SHORT-TTL", "C-CODE-SINGLE-USE", "C-CODE-RACE-SAFE", "C-CODE-REDIRECT-BOUND"], bonus: &[] },
+            Instance { label: "public clients", relevant_if: &[PublicClient], sets: &[&["C-PKCE-REQUIRED", "C-PKCE-VERIFIER-CHECKED"]], partial_only: &["C-CODE-SHORT-TTL", "C-CODE-SINGLE-USE", "C-CODE-RACE-SAFE", "C-CODE-REDIRECT-BOUND"], bonus: &[] },
+        ] },
+    Threat { id: "T-CODE-REPLAY", title: "code replay: one code redeemed twice, racing, or late", sources: "RFC 6749 §4.1.2, §10.5; RFC 6819 §5.1.5.4; OIDC §16.9",
+        instances: &[single(&[Code], &[&["C-CODE-SINGLE-USE", "C-CODE-RACE-SAFE", "C-CODE-REUSE-REVOKES", "C-CODE-SHORT-TTL"]], &[])] },
+    Threat { id: "T-PKCE-DOWNGRADE", title: "PKCE downgrade: the challenge removed or treated as plain", sources: "RFC 7636 §4.4–§4.6, §7.2; RFC 9700 §4.8",
+        instances: &[Instance { label: "", relevant_if: &[Pkce],
+            sets: &[&["C-PKCE-NO-DOWNGRADE", "C-PKCE-VERIFIER-CHECKED", "C-PKCE-METHOD-BOUND"], &["C-PKCE-REQUIRED", "C-PKCE-VERIFIER-CHECKED", "C-PKCE-METHOD-BOUND"]],
+            partial_only: &[], bonus: &["C-PKCE-NO-PLAIN", "C-PKCE-VERIFIER-SYNTAX", "C-PKCE-CHALLENGE-HIDDEN"] }] },
+    Threat { id: "T-CREDENTIAL-GUESSING", title: "codes, tokens or secrets guessed online", sources: "RFC 6749 §10.10; RFC 6819 §4.4.1.3, §5.1.4.2.2",
+        instances: &[single(&[], &[&["C-ENTROPY"], &["C-CODE-CLIENT-BOUND", "C-CLIENT-AUTH-REQUIRED", "C-CODE-SHORT-TTL"]], &["C-RATE-LIMIT"])] },
+    Threat { id: "T-BRUTE-FORCE-CREDENTIALS", title: "passwords or client secrets tried at scale without throttling", sources: "RFC 6749 §2.3.1, §10.10; RFC 6819 §4.3.5, §5.1.4.2",
+        instances: &[single(&[Interactive], &[&["C-RATE-LIMIT"], &["C-ASYMMETRIC-CLIENT-AUTH"]], &["C-NO-ROPC"])] },
+    Threat { id: "T-CLIENT-IMPERSONATION", title: "tokens obtained as another client", sources: "RFC 6749 §10.1, §10.2; RFC 6819 §4.3.3; RFC 9700 §2.5; RFC 7523 §3",
+        instances: &[
+            Instance { label: "confidential clients", relevant_if: &[], sets: &[&["C-CLIENT-AUTH-REQUIRED", "C-NO-SECRET-IN-URI", "C-TLS-ONLY", "C-JWT-INPUT-VALIDATION"], &["C-ASYMMETRIC-CLIENT-AUTH", "C-JWT-INPUT-VALIDATION"]], partial_only: &[], bonus: &[] },
+            Instance { label: "public clients", relevant_if: &[PublicClient], sets: &[&["C-REDIRECT-EXACT", "C-CONSENT-REQUIRED"]], partial_only: &[], bonus: &[] },
+        ] },
+    Threat { id: "T-CLIENT-SUB-CONFUSION", title: "a client_id chosen equal to a user's sub", sources: "RFC 9700 §2.6, §4.15",
+        instances: &[single(&[ClientChosenId], &[&["C-CLIENT-ID-NOT-CHOSEN"]], &[])] },
+    Threat { id: "T-REFRESH-REPLAY", title: "refresh-token replay by another party or client", sources: "RFC 6749 §6, §10.4; RFC 6819 §4.5.2; RFC 9700 §4.14",
+        instances: &[
+            Instance { label: "confidential clients", relevant_if: &[RefreshToken], sets: &[&["C-RT-CLIENT-BOUND", "C-RT-AUTH-REQUIRED"]], partial_only: &["C-REVOCATION", "C-RT-SCOPE-BOUND"], bonus: &[] },
+            Instance { label: "public clients", relevant_if: &[RefreshToken, PublicClient], sets: &[&["C-RT-ROTATION", "C-RT-REUSE-DETECT"], &["C-RT-SENDER-CONSTRAINED"]], partial_only: &["C-REVOCATION", "C-RT-SCOPE-BOUND"], bonus: &[] },
+        ] },
+    Threat { id: "T-SCOPE-ESCALATION", title: "more scope than was consented or granted", sources: "RFC 6749 §3.3, §6; RFC 6819 §4.2.2; RFC 9700 §4.14.2",
+        instances: &[single(&[], &[&["C-SCOPE-ENFORCED", "C-RT-SCOPE-BOUND"]], &[])] },
+    Threat { id: "T-ID-TOKEN-FORGERY", title: "a fabricated or altered ID token accepted", sources: "OIDC §2, §10.1, §16.3, §16.19",
+        instances: &[single(&[], &[&["C-IDT-SIGNED", "C-IDT-KEY-HYGIENE"]], &[])] },
+    Threat { id: "T-ID-TOKEN-SUBSTITUTION", title: "an ID token of another client, session or issuer swapped in", sources: "OIDC §2, §3.1.3.7, §16.11; RFC 6819 §4.4.1.13",
+        instances: &[single(&[], &[&["C-IDT-CLAIMS", "C-NONCE-ECHO", "C-IDT-HASHES"]], &[])] },
+    Threat { id: "T-ALG-CONFUSION", title: "a JWT accepted with alg none, a confused HMAC key or another algorithm", sources: "OIDC §2, §16.13; RFC 7523 §3; RFC 8725 §2.1, §3.1",
+        instances: &[single(&[], &[&["C-IDT-SIGNED", "C-JWT-INPUT-VALIDATION"]], &[])] },
+    Threat { id: "T-AT-INJECTION", title: "a leaked access token injected into a front-channel response", sources: "RFC 6749 §10.16; RFC 9700 §4.6; OIDC §16.11",
+        instances: &[single(&[Implicit], &[&["C-IDT-HASHES", "C-NONCE-REQUIRED-FRONT"]], &[])] },
+    Threat { id: "T-STOLEN-AT-MISUSE", title: "a leaked access token replayed, possibly at other resource servers", sources: "RFC 6819 §4.6.1–§4.6.4; RFC 9700 §4.9, §4.10; OIDC §16.18",
+        instances: &[single(&[AccessToken], &[&["C-AT-SENDER-CONSTRAINED", "C-AT-AUDIENCE"]], &["C-AT-SHORT-TTL", "C-REVOCATION"])] },
+    Threat { id: "T-ROPC-EXPOSURE", title: "the password grant hands user credentials to clients", sources: "RFC 6749 §10.7; RFC 6819 §4.4.3; RFC 9700 §2.4",
+        instances: &[single(&[Ropc], &[], &[])] },
+    Threat { id: "T-307-CREDENTIAL-FORWARD", title: "a 307 redirect re-posts the password to the client", sources: "RFC 9700 §4.12",
+        instances: &[single(&[Interactive], &[&["C-303-AFTER-POST"]], &[])] },
+    Threat { id: "T-REFLECTED-INJECTION", title: "reflected values inject markup into provider or client pages", sources: "RFC 6749 §10.14",
+        instances: &[single(&[], &[&["C-OUTPUT-ENCODING"]], &[])] },
+    Threat { id: "T-INBROWSER-MESSAGE", title: "a postMessage response reaches the wrong window", sources: "RFC 9700 §4.17",
+        instances: &[single(&[WebMessage], &[&["C-POSTMESSAGE-ORIGIN"]], &[])] },
+    Threat { id: "T-PAR-JAR-ABUSE", title: "pushed or signed requests replayed, swapped or used by another client", sources: "RFC 9126 §7.2, §7.3, §7.5; RFC 9700 §4.1.3",
+        instances: &[single(&[ParJar], &[&["C-PAR-CONTROLS", "C-JWT-INPUT-VALIDATION"]], &["C-PKCE-REQUIRED", "C-NONCE-REQUIRED-FRONT"])] },
+    Threat { id: "T-REVOCATION-ABUSE", title: "tokens still work after revocation", sources: "RFC 7009 §2, §2.1, §5",
+        instances: &[single(&[Revocation], &[&["C-REVOCATION"]], &[])] },
+    Threat { id: "T-CROSS-TENANT", title: "a code, token, client or key of one tenant honoured by another", sources: "OIDC §16.15; RFC 9207 §2.3; RFC 6749 §10.5; RFC 9700 §4.10.2",
+        instances: &[single(&[MultiTenant], &[&["C-TENANT-ISOLATION", "C-IDT-CLAIMS"]], &["C-ISS-PARAM"])] },
+    Threat { id: "T-SESSION-FIXATION", title: "a planted pre-login session id kept after login", sources: "OWASP session management",
+        instances: &[single(&[Interactive], &[&["C-SESSION-ROTATION"]], &[])] },
+    Threat { id: "T-DOS-RESOURCE-EXHAUSTION", title: "floods exhaust code space or capacity", sources: "RFC 6819 §4.4.1.11, §4.4.1.12; RFC 7009 §5",
+        instances: &[single(&[], &[&["C-RATE-LIMIT", "C-ENTROPY"]], &[])] },
+];
+
+/// A countermeasure that applies whatever the provider offers.
+const fn cm(id: &'static str, behaviour: &'static str) -> Countermeasure {
+    Countermeasure { id, behaviour, needs: None }
+}
+
+/// A countermeasure that is n/a when `needs` is not offered.
+const fn cm_if(id: &'static str, needs: Feature, behaviour: &'static str) -> Countermeasure {
+    Countermeasure { id, behaviour, needs: Some(needs) }
+}
+
+/// Every countermeasure, in catalog order.
+pub const COUNTERMEASURES: &[Countermeasure] = &[
+    cm("C-TLS-ONLY", "every endpoint is https"),
+    cm("C-TLS-MODERN", "TLS 1.2 or later with forward-secret AEAD suites only"),
+    cm("C-TLS-CERT", "a valid certificate on every endpoint"),
+    cm("C-NO-HTTP-REDIRECT", "non-loopback http redirect URIs refused"),
+    cm("C-NO-STORE", "token responses are Cache-Control: no-store"),
+    cm("C-REDIRECT-EXACT", "redirect URIs matched exactly"),
+    cm("C-NO-AUTO-REDIRECT-INVALID", "no redirect to an unregistered URI or for an unknown client"),
+    cm("C-DUP-PARAM-REJECT", "duplicated request parameters refused"),
+    cm("C-FRAGMENT-FIX", "query redirects carry a fragment"),
+    cm("C-ERROR-REDIRECT-TRUST", "untrusted redirect URIs get an interstitial"),
+    cm("C-STATE-ECHO", "state returned byte-identical"),
+    cm_if("C-PKCE-S256", Pkce, "S256 PKCE supported"),
+    cm_if("C-PKCE-VERIFIER-CHECKED", Pkce, "a wrong or missing code_verifier refused"),
+    cm_if("C-PKCE-NO-DOWNGRADE", Pkce, "a verifier for a code issued without challenge refused"),
+    cm_if("C-PKCE-METHOD-BOUND", Pkce, "the challenge method is bound to the code"),
+    cm_if("C-PKCE-REQUIRED", Pkce, "a code request without code_challenge refused"),
+    cm_if("C-PKCE-NO-PLAIN", Pkce, "plain PKCE refused"),
+    cm_if("C-PKCE-VERIFIER-SYNTAX", Pkce, "malformed code_verifiers refused"),
+    cm_if("C-PKCE-CHALLENGE-HIDDEN", Pkce, "the challenge cannot be read from the code"),
+    cm("C-NONCE-ECHO", "every ID token carries the nonce sent"),
+    cm_if("C-NONCE-REQUIRED-FRONT", Implicit, "front-channel ID token requests without nonce refused"),
+    cm("C-CODE-SINGLE-USE", "a code redeemed twice is refused"),
+    cm("C-CODE-RACE-SAFE", "of parallel redemptions at most one succeeds"),
+    cm("C-CODE-REUSE-REVOKES", "code reuse revokes the tokens issued"),
+    cm("C-CODE-SHORT-TTL", "codes expire shortly"),
+    cm("C-CODE-CLIENT-BOUND", "a code is refused to another client"),
+    cm("C-CODE-REDIRECT-BOUND", "a code is refused with another redirect_uri"),
+    cm("C-CLIENT-AUTH-REQUIRED", "confidential clients must authenticate"),
+    cm("C-NO-SECRET-IN-URI", "client credentials in the query refused"),
+    cm("C-TOKEN-POST-ONLY", "the token endpoint refuses GET"),
+    cm("C-ASYMMETRIC-CLIENT-AUTH", "private_key_jwt or mTLS client authentication"),
+    cm_if("C-JWT-INPUT-VALIDATION", JwtInput, "client assertions and request objects validated"),
+    cm("C-ENTROPY", "codes and tokens carry at least 128 bits"),
+    cm_if("C-RT-CLIENT-BOUND", RefreshToken, "a refresh token is refused to another client"),
+    cm_if("C-RT-AUTH-REQUIRED", RefreshToken, "confidential refresh requires client authentication"),
+    cm_if("C-RT-ROTATION", RefreshToken, "refresh tokens rotate; the old one is refused"),
+    cm_if("C-RT-REUSE-DETECT", RefreshToken, "replaying a rotated refresh token revokes the family"),
+    cm_if("C-RT-SENDER-CONSTRAINED", RefreshToken, "DPoP-bound refresh tokens"),
+    cm_if("C-RT-SCOPE-BOUND", RefreshToken, "refresh cannot widen the scope"),
+    cm("C-SCOPE-ENFORCED", "no scope beyond what was requested and consented"),
+    cm("C-AT-SHORT-TTL", "access tokens are short-lived"),
+    cm("C-AT-SENDER-CONSTRAINED", "sender-constrained access tokens"),
+    cm("C-AT-AUDIENCE", "access tokens restricted to their audience"),
+    cm("C-AT-HEADER-ONLY", "access tokens in the query refused"),
+    cm_if("C-REVOCATION", Revocation, "revoked tokens refused at once"),
+    cm("C-NO-IMPLICIT", "token-returning response types refused"),
+    cm("C-NO-ROPC", "the password grant refused"),
+    cm("C-FORM-POST", "response_mode=form_post supported"),
+    cm("C-ISS-PARAM", "authorization responses carry iss"),
+    cm_if("C-FRONT-ID-TOKEN-ISS", Implicit, "front-channel ID tokens carry the issuer"),
+    cm("C-ANTI-FRAMING", "provider pages refuse framing"),
+    cm("C-REFERRER-POLICY", "provider pages send a strict Referrer-Policy"),
+    cm("C-NO-THIRD-PARTY-CONTENT", "provider pages load no third-party content"),
+    cm("C-CONSENT-CSRF", "consent POSTs are CSRF-protected"),
+    cm("C-NO-CORS-AUTHZ", "no CORS on the authorization endpoint"),
+    cm("C-CONSENT-REQUIRED", "consent asked again of public or third-party clients"),
+    cm("C-303-AFTER-POST", "303 (never 307) after a credential POST"),
+    cm("C-OUTPUT-ENCODING", "reflected values escaped"),
+    cm_if("C-POSTMESSAGE-ORIGIN", WebMessage, "web_message targets the registered origin"),
+    cm("C-RATE-LIMIT", "bad logins, secrets and codes throttled"),
+    cm("C-SESSION-ROTATION", "the session cookie changes at login"),
+    cm("C-IDT-SIGNED", "ID tokens signed with an advertised algorithm, verifying with the JWKS"),
+    cm("C-IDT-CLAIMS", "ID token iss, aud, azp, exp, iat correct"),
+    cm_if("C-IDT-HASHES", Implicit, "c_hash and at_hash correct"),
+    cm("C-IDT-KEY-HYGIENE", "sound keys, no private parts in the JWKS"),
+    cm("C-PAR-REQUIRED", "PAR required for the client"),
+    cm_if("C-PAR-CONTROLS", ParJar, "request_uris single-use, short-lived, client-bound"),
+    cm_if("C-CLIENT-ID-NOT-CHOSEN", ClientChosenId, "clients cannot choose a client_id equal to a sub"),
+    cm_if("C-TENANT-ISOLATION", MultiTenant, "codes, tokens and clients of one tenant refused by another"),
+];
