@@ -304,7 +304,7 @@ fn relevance(report: &RunReport, relevant_if: &[Feature]) -> Known {
 /// reasons (as the conformance modules word them) that say it is not offered.
 const SIGNS: &[(Feature, &[&str], &[&str])] = &[
     (Feature::Pkce, &["pkce."], &[]),
-    (Feature::RefreshToken, &["refresh.", "race.refresh.", "idtoken.refresh."], &["issues no refresh tokens", "does not list refresh_token", "no code flow returned a refresh token"]),
+    (Feature::RefreshToken, &["refresh.", "race.refresh.", "idtoken.refresh."], &["issues no refresh tokens", "does not list refresh_token", "no login returned a refresh token"]),
     (Feature::PublicClient, &["pkce.public_client."], &["has no public client"]),
     (Feature::Revocation, &["revocation."], &["no revocation_endpoint"]),
     (Feature::MultiTenant, &["tenant."], &["lists no such tenant"]),
