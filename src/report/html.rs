@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 
 use super::markup::{
-    IssueRow, error_rows, html_escape as h, human_duration, issue_rows, missing_text, module_status_word, status_word,
+    IssueRow, capture_files, error_rows, html_escape as h, human_duration, issue_rows, missing_text, module_status_word, status_word,
     threat_counts, untested_text,
 };
 use super::summary::summary_line;
@@ -223,6 +223,14 @@ fn module(s: &mut String, m: &ModuleResult) {
     );
     if let Some(note) = &m.note {
         let _ = writeln!(s, "<p class=\"note\">{}</p>", h(note));
+        let files = capture_files(note);
+        if let Some(png) = files.iter().find(|f| f.ends_with(".png")) {
+            let _ = writeln!(s, "<p class=\"note\"><a href=\"{p}\"><img src=\"{p}\" alt=\"the page the browser could not get past\" style=\"max-width:32rem;border:1px solid #ccc\"></a></p>", p = h(png));
+        }
+        if !files.is_empty() {
+            let links: Vec<String> = files.iter().map(|f| format!("<a href=\"{f}\">{f}</a>", f = h(f))).collect();
+            let _ = writeln!(s, "<p class=\"note\">Page seen: {}</p>", links.join(" · "));
+        }
     }
     if !m.findings.is_empty() {
         s.push_str(

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::markup::{
-    IssueRow, error_rows, html_escape, human_duration, issue_rows, missing_text, module_status_word, status_word,
+    IssueRow, capture_files, error_rows, html_escape, human_duration, issue_rows, missing_text, module_status_word, status_word,
     threat_counts, untested_text,
 };
 use super::summary::summary_line;
@@ -190,6 +190,11 @@ fn module_details(s: &mut String, m: &ModuleResult) {
     let _ = writeln!(s, "{}\n", cell(&m.description));
     if let Some(note) = &m.note {
         let _ = writeln!(s, "> **Note:** {}\n", cell(note));
+        let files = capture_files(note);
+        if !files.is_empty() {
+            let links: Vec<String> = files.iter().map(|f| format!("[{f}]({f})")).collect();
+            let _ = writeln!(s, "> **Page seen:** {}\n", links.join(" · "));
+        }
     }
     if !m.findings.is_empty() {
         s.push_str("| Status | Check | Level | Title | Message |\n|---|---|---|---|---|\n");

@@ -141,6 +141,31 @@ pub(super) fn error_rows(report: &RunReport) -> Vec<(&str, &str)> {
         .collect()
 }
 
+/// Where the browser driver saves a page it could not get past, relative to the report
+/// directory (`pages/capture-N.png` and `.html`, named in the module's note).
+const CAPTURE_PREFIX: &str = "pages/capture-";
+
+/// The page captures `text` names (`pages/capture-N.png`, `pages/capture-N.html`), each once,
+/// in order: the files the writers link to.
+pub(super) fn capture_files(text: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(CAPTURE_PREFIX) {
+        let tail = &rest[i..];
+        let digits = tail[CAPTURE_PREFIX.len()..].bytes().take_while(u8::is_ascii_digit).count();
+        let stem = CAPTURE_PREFIX.len() + digits;
+        let ext = [".png", ".html"].into_iter().find(|e| tail[stem..].starts_with(e));
+        if let (true, Some(ext)) = (digits > 0, ext) {
+            let file = &tail[..stem + ext.len()];
+            if !out.contains(&file) {
+                out.push(file);
+            }
+        }
+        rest = &tail[CAPTURE_PREFIX.len()..];
+    }
+    out
+}
+
 /// Lower-case status word as used in the JSON (`pass`, `fail`, ...).
 pub(super) fn status_word(s: Status) -> &'static str {
     match s {

@@ -83,3 +83,15 @@ fn accepted_failures_are_shown_as_accepted_in_every_format() {
     let back = crate::report::read_json(&JsonWriter.render(&report).expect("json")).expect("read");
     assert_eq!(back.verdict(), report.verdict());
 }
+
+#[test]
+fn pages_the_browser_saved_are_linked_from_summary_md_and_report_html() {
+    let mut report = fixture();
+    let m = report.modules.iter_mut().find(|m| m.status == crate::report::ModuleStatus::Error).expect("an error module");
+    m.note = Some("no login field appeared within 10 s on http://op/login; page saved as pages/capture-3.png and pages/capture-3.html".into());
+    let md = String::from_utf8(MarkdownWriter.render(&report).expect("md")).expect("utf-8");
+    assert!(md.contains("[pages/capture-3.png](pages/capture-3.png) · [pages/capture-3.html](pages/capture-3.html)"), "{md}");
+    let html = String::from_utf8(HtmlWriter.render(&report).expect("html")).expect("utf-8");
+    assert!(html.contains("<img src=\"pages/capture-3.png\"") && html.contains("<a href=\"pages/capture-3.html\">"), "{html}");
+    assert_eq!(crate::report::markup::capture_files("pages/capture-.png pages/capture-7.txt pages/capture-7.png pages/capture-7.png"), ["pages/capture-7.png"]);
+}
