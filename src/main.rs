@@ -140,6 +140,10 @@ struct ConformArgs {
     /// Ad-hoc target: expect no refresh tokens (default: inferred from the discovery document).
     #[arg(long, requires = "issuer")]
     no_refresh: bool,
+    /// Ad-hoc target: how the login page's script logs in, as a TOML file holding what a
+    /// profile's `[hints.json_login]` table holds (see scenarios/targets/template.toml).
+    #[arg(long, value_name = "FILE", requires = "issuer")]
+    json_login: Option<PathBuf>,
     /// Ad-hoc target: an extra authorization request parameter the provider needs, `NAME=VALUE`
     /// (repeatable; e.g. `--authz-param acr_values=mfa --authz-param audience=api`).
     #[arg(long = "authz-param", value_name = "NAME=VALUE", requires = "issuer", value_parser = parse_authz_param)]
@@ -290,6 +294,12 @@ fn run_conform(args: ConformArgs) -> anyhow::Result<u8> {
                 let mut profile = profile;
                 for client in &mut profile.clients {
                     client.authorization_params.extend(args.authz_params.iter().cloned());
+                }
+                if let Some(path) = &args.json_login {
+                    let text = std::fs::read_to_string(path).with_context(|| format!("reading --json-login {}", path.display()))?;
+                    let login: oidc_harness::form::JsonLogin =
+                        toml::from_str(&text).map_err(|e| anyhow::anyhow!("--json-login {}: {}", path.display(), e.message()))?;
+                    profile.hints.json_login = Some(login);
                 }
                 infer_ad_hoc(&mut profile, &args).await?;
                 (profile, None)

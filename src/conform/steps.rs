@@ -79,11 +79,24 @@ pub async fn authorize_as(
             .await
             .map_err(|e| format!("transport error during the authorization request: {e}"))?;
         let script_page = matches!(&report.outcome, DriveOutcome::Stuck { reason, .. } if reason == NEEDS_SCRIPT);
-        if hints.browser != BrowserMode::Auto || !script_page {
-            return Ok(report);
+        // What the HTML driver could not do is the harness's limit: an error of the module,
+        // unless the real page's script, in Chromium, can do it.
+        let cannot = match &report.outcome {
+            DriveOutcome::CannotDrive { url, reason } => Some(format!("the HTML driver could not go on at {url}: {reason}")),
+            _ => None,
+        };
+        if hints.browser != BrowserMode::Auto || !(script_page || cannot.is_some()) {
+            return cannot.map_or(Ok(report), Err);
         }
-        // The page needs a script: this drive again in Chromium, and every later one too.
-        engine.prefer();
+        if script_page {
+            // The page needs a script: this drive again in Chromium, and every later one too.
+            engine.prefer();
+        }
+        let path = hints.browser_path.as_deref().map(std::path::Path::new);
+        return crate::browser::drive(browser, &url, &opts, path).await.map_err(|e| match &cannot {
+            Some(why) => format!("{why}; and in a browser: {e}"),
+            None => e.to_string(),
+        });
     }
     let path = hints.browser_path.as_deref().map(std::path::Path::new);
     crate::browser::drive(browser, &url, &opts, path).await.map_err(|e| e.to_string())
@@ -100,6 +113,7 @@ pub fn describe(outcome: &DriveOutcome) -> String {
         DriveOutcome::LoginRejected { url } => format!("login form shown again at {url}"),
         DriveOutcome::LoginRequired { url } => format!("login form at {url}"),
         DriveOutcome::Stuck { url, status, reason } => format!("stopped at {url} (HTTP {status}): {reason}"),
+        DriveOutcome::CannotDrive { url, reason } => format!("the harness could not go on at {url}: {reason}"),
     }
 }
 

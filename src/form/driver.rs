@@ -74,6 +74,15 @@ pub enum DriveOutcome {
         /// Redacted URL of the login page.
         url: String,
     },
+    /// The harness cannot go on with what it was told (a JSON login hint that does not fit the
+    /// provider's answers, a deny that only a script can press): the harness's limit, never the
+    /// provider's failure. Modules stop with an error saying why.
+    CannotDrive {
+        /// Redacted URL of the last response.
+        url: String,
+        /// What the harness could not do, and what to change.
+        reason: String,
+    },
     /// No way forward: an error or unknown page, a missing control, or too many steps.
     Stuck {
         /// Redacted URL of the last response.
@@ -178,7 +187,7 @@ pub async fn drive(
                 let taken = match json_steps_before(agent, opts, &page, &mut report.steps).await? {
                     Ok(taken) => taken,
                     Err(reason) => {
-                        report.outcome = DriveOutcome::Stuck { url: red_url(), status: resp.status, reason };
+                        report.outcome = DriveOutcome::CannotDrive { url: red_url(), reason };
                         return Ok(report);
                     }
                 };
@@ -190,7 +199,7 @@ pub async fn drive(
                         req = request.labelled("login");
                     }
                     Err(reason) => {
-                        report.outcome = DriveOutcome::Stuck { url: red_url(), status: resp.status, reason };
+                        report.outcome = DriveOutcome::CannotDrive { url: red_url(), reason };
                         return Ok(report);
                     }
                 }
@@ -314,7 +323,13 @@ fn next_step(
                 Some(sub) => {
                     Step::Next { request: sub.into_request(), answered: Answered::Consent }
                 }
-                None => stuck("expected a deny button on the consent page (found none)"),
+                None => Step::Stop {
+                    outcome: DriveOutcome::CannotDrive {
+                        url: url(),
+                        reason: "expected a deny button on the consent page (found none the HTML driver can press: a deny made by script needs the browser driver, or name it in hints.consent_deny)".to_owned(),
+                    },
+                    login: false,
+                },
             }
         }
         Page::AutoPost(form) => {
@@ -406,7 +421,9 @@ fn after_json_login(agent: &Browser, resp: &HttpResponse, page: &Url, taken: &[(
     match config.judge(resp, &vars) {
         ApiAnswer::Continue(next) => follow(next, None, opts, stuck),
         ApiAnswer::Rejected => Step::Stop { outcome: DriveOutcome::LoginRejected { url: red_url() }, login: false },
-        ApiAnswer::Failed(reason) => stuck(&reason),
+        // The provider erred (5xx): stuck; anything else is the hint not fitting the answers.
+        ApiAnswer::Failed(reason) if resp.status >= 500 => stuck(&reason),
+        ApiAnswer::Failed(reason) => Step::Stop { outcome: DriveOutcome::CannotDrive { url: red_url(), reason }, login: false },
     }
 }
 

@@ -171,6 +171,7 @@ pub async fn login_flow(
         DriveOutcome::LoginRejected { .. } => return Err("login rejected".into()),
         DriveOutcome::LoginRequired { .. } => return Err("login required".into()),
         DriveOutcome::Stuck { status, .. } => return Err(format!("flow stuck (HTTP {status})")),
+        DriveOutcome::CannotDrive { .. } => return Err("the HTML driver could not go on (see conform)".into()),
     };
     let verifier = params.pkce.as_ref().map(|p| p.verifier.clone());
     let exchange = flow::token::code_exchange(&endpoints.token, client, &code, verifier.as_deref());

@@ -173,3 +173,57 @@ async fn the_example_profile_logs_in_to_the_javascript_ui_with_json_login_steps_
     let (api, forms) = (posts.api.load(Ordering::SeqCst), posts.forms.load(Ordering::SeqCst));
     assert!(api >= 1 && forms == 0, "{api} API calls, {forms} form posts");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ad_hoc_run_logs_in_to_the_javascript_ui_with_json_login_from_a_file() {
+    let issuer = serve_spa(FaultSet::none(), Arc::default()).await;
+    let dir = std::env::temp_dir().join(format!("oh-json-login-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("json-login.toml");
+    // What a profile's [hints.json_login] holds, as a file of its own.
+    std::fs::write(
+        &file,
+        r#"page = "/login"
+url = "{origin}/api/login"
+body = '{"interaction": "{query.interaction}", "username": "{username}", "password": "{password}"}'
+headers = { "X-CSRF-Token" = "{take.csrf}" }
+continue = "{json.continue}"
+[[before]]
+method = "GET"
+url = "{origin}/api/interaction?interaction={query.interaction}"
+take = { csrf = "csrf_token" }
+"#,
+    )
+    .unwrap();
+    let args: Vec<String> = [
+        "conform", "--quiet", "--plan", "basic", "--browser-path", "/nonexistent/chromium", "--issuer", &issuer, "--client-id", "demo-client",
+        "--client-secret", "demo-client-secret", "--redirect-uri", "http://127.0.0.1:8765/callback", "--username", "alice",
+        "--password", "alice-demo-password", "--no-refresh", "--json-login",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .chain([file.display().to_string(), "--out".into(), dir.join("out").display().to_string()])
+    .collect();
+    let out = tokio::task::spawn_blocking(move || std::process::Command::new(env!("CARGO_BIN_EXE_oidc-harness")).args(&args).output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // No browser at hand: the JSON steps alone log in, every code flow passes. The form_post
+    // flow's login answer carries a form to post, not the `continue` URL the steps name: the
+    // harness cannot go on there, which is its error (exit 2), never the provider's failure.
+    assert_eq!(out.status.code(), Some(2), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("0 failed") && !stdout.contains("FAIL "), "{stdout}");
+    let errors: Vec<&str> = stdout.lines().filter(|l| l.starts_with("ERROR ")).collect();
+    assert_eq!(errors.len(), 1, "{stdout}");
+    assert!(errors[0].starts_with("ERROR code-flow-form-post/") && errors[0].contains("expected JSON field continue"), "{stdout}");
+    // A fragment that is not a json_login table is refused before the run, naming the file.
+    std::fs::write(&file, "pages = 1\n").unwrap();
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_oidc-harness"))
+        .args(["conform", "--quiet", "--issuer", &issuer, "--client-id", "c", "--redirect-uri", "http://127.0.0.1:8765/cb", "--username", "u", "--password", "p", "--json-login"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("json-login.toml"), "{}", String::from_utf8_lossy(&bad.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -60,6 +60,8 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
         DriveOutcome::LoginRejected { .. } => ("login_rejected", None),
         DriveOutcome::LoginRequired { .. } => ("login_required", None),
         DriveOutcome::Stuck { .. } => ("stuck", None),
+        // `steps::authorize` turns it into an error; never the provider's failure.
+        DriveOutcome::CannotDrive { .. } => return out.abort(detail),
     };
     let flow_ev = FlowEvidence {
         outcome: outcome.into(),

@@ -41,6 +41,7 @@ impl Attempt {
             DriveOutcome::LoginRejected { .. } => "login_rejected",
             DriveOutcome::LoginRequired { .. } => "login_required",
             DriveOutcome::Stuck { .. } => "stuck",
+            DriveOutcome::CannotDrive { .. } => "cannot_drive",
         }
     }
 

@@ -131,13 +131,14 @@ async fn without_credentials_the_app_page_is_login_required() {
 }
 
 #[tokio::test]
-async fn a_wrong_api_url_or_no_hint_is_stuck_with_a_reason() {
+async fn a_wrong_api_url_or_no_hint_is_the_harness_unable_to_go_on_with_a_reason() {
     let server = spa_provider().await;
+    // A hint that does not fit the provider's answers is the harness's limit, not a stuck provider.
     let report = run(&server, Some(PASSWORD), &hints("/api/nowhere")).await;
-    let DriveOutcome::Stuck { reason, status, .. } = &report.outcome else { panic!("{report:?}") };
-    assert!(reason.contains("found 404") && *status == 404, "{reason}");
+    let DriveOutcome::CannotDrive { reason, .. } = &report.outcome else { panic!("{report:?}") };
+    assert!(reason.contains("found 404"), "{reason}");
     let report = run(&server, Some(PASSWORD), &hints("{origin}/api/login?f={query.missing}")).await;
-    let DriveOutcome::Stuck { reason, .. } = &report.outcome else { panic!("{report:?}") };
+    let DriveOutcome::CannotDrive { reason, .. } = &report.outcome else { panic!("{report:?}") };
     assert!(reason.contains("query parameter missing"), "{reason}");
     let report = run(&server, Some(PASSWORD), &FormHints::default()).await;
     let DriveOutcome::Stuck { reason, .. } = &report.outcome else { panic!("{report:?}") };

@@ -298,7 +298,7 @@ async fn error_page_is_stuck_whatever_its_status() {
 }
 
 #[tokio::test]
-async fn deny_without_a_deny_button_is_stuck() {
+async fn deny_without_a_deny_button_is_the_harness_unable_to_go_on() {
     let server = MockServer::start().await;
     Mock::given(path("/consent"))
         .respond_with(html(
@@ -317,7 +317,7 @@ async fn deny_without_a_deny_button_is_stuck() {
     .await
     .unwrap();
     assert!(
-        matches!(&report.outcome, DriveOutcome::Stuck { reason, .. } if reason.contains("deny")),
+        matches!(&report.outcome, DriveOutcome::CannotDrive { reason, .. } if reason.contains("deny")),
         "{report:?}"
     );
     assert_eq!(report.consent_pages_seen, 0, "the page was seen but not answered");
