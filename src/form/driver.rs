@@ -9,7 +9,7 @@ use url::Url;
 
 use super::detect::{FormHints, Page, classify, meta_refresh, needs_script, provider_error};
 use super::fill::{fill_login, press};
-use super::json_login::{ApiAnswer, Vars};
+use json_calls::JsonKind;
 use crate::flow::callback::{AuthorizationResponse, parse_form_post, parse_redirect};
 use crate::http::{Browser, AgentError, HttpRequest, HttpResponse};
 
@@ -127,15 +127,15 @@ pub async fn drive(
     let mut redirects_in_a_row = 0usize;
     // The last response's URL, redacted only when an outcome names it.
     let mut last: Option<(Url, u16)> = None;
-    // The login page whose JSON login request was just sent, and the values its steps took.
-    let mut json_page: Option<(Url, Vec<(String, String)>)> = None;
+    // The page whose JSON call was just sent, the values its steps took, and which call.
+    let mut json_page: Option<(Url, Vec<(String, String)>, JsonKind)> = None;
     while report.steps < opts.max_steps {
         report.steps += 1;
         let resp = agent.send(req.clone()).await?;
         let red_url = || agent.redactor().url(&resp.url);
         last = Some((resp.url.clone(), resp.status));
         let step = match json_page.take() {
-            Some((page, taken)) => after_json_login(agent, &resp, &page, &taken, opts, &red_url),
+            Some((page, taken, kind)) => json_calls::after(agent, &resp, (&page, &taken, kind), opts, &red_url),
             None => next_step(&resp, &req, opts, login_submitted, &red_url),
         };
         match step {
@@ -182,21 +182,24 @@ pub async fn drive(
                 report.outcome = outcome;
                 return Ok(report);
             }
-            Step::JsonLogin { page } => {
-                report.login_forms_seen += 1;
-                let taken = match json_steps_before(agent, opts, &page, &mut report.steps).await? {
+            Step::Json { page, kind } => {
+                match kind {
+                    JsonKind::Login => report.login_forms_seen += 1,
+                    JsonKind::Consent => report.consent_pages_seen += 1,
+                }
+                let taken = match json_calls::steps_before(agent, opts, kind, &page, &mut report.steps).await? {
                     Ok(taken) => taken,
                     Err(reason) => {
                         report.outcome = DriveOutcome::CannotDrive { url: red_url(), reason };
                         return Ok(report);
                     }
                 };
-                match json_login_request(agent, opts, &page, &taken) {
+                match json_calls::request(agent, opts, kind, &page, &taken) {
                     Ok(request) => {
-                        login_submitted = Some(LoginStep::Password);
+                        login_submitted = (kind == JsonKind::Login).then_some(LoginStep::Password);
                         redirects_in_a_row = 0;
-                        json_page = Some((page, taken));
-                        req = request.labelled("login");
+                        json_page = Some((page, taken, kind));
+                        req = request.labelled(json_calls::label(kind));
                     }
                     Err(reason) => {
                         report.outcome = DriveOutcome::CannotDrive { url: red_url(), reason };
@@ -227,7 +230,12 @@ enum Step {
     /// Stop without a callback; `login` says whether a login page was seen.
     Stop { outcome: DriveOutcome, login: bool },
     /// A login page for the profile's JSON login: call the API (the loop reads the cookies).
-    JsonLogin { page: Url },
+    Json {
+        /// The page.
+        page: Url,
+        /// Whose call: the login's or the consent's.
+        kind: JsonKind,
+    },
 }
 
 /// Which page of a login was submitted.
@@ -284,10 +292,14 @@ fn next_step(
         let replay = matches!(resp.status, 307 | 308).then_some(sent);
         return follow(location, replay, opts, stuck);
     }
+    // A consent page named by hints.json_login.consent.page is answered through its API.
+    if json_calls::is_json_consent_page(resp, opts) {
+        return Step::Json { page: resp.url.clone(), kind: JsonKind::Consent };
+    }
     // A login page named by hints.json_login.page is answered through the API whatever it holds.
     let named_page = opts.hints.json_login.as_ref().is_some_and(|j| j.page.is_some());
-    if named_page && is_json_login_page(resp, opts) {
-        return json_login_step(opts, login_submitted.is_some(), resp, url());
+    if named_page && json_calls::is_json_login_page(resp, opts) {
+        return json_calls::json_login_step(opts, login_submitted.is_some(), resp, url());
     }
     let html = resp.text_ref();
     match classify(&html, &resp.url, opts.hints) {
@@ -343,8 +355,8 @@ fn next_step(
         }
         Page::Other => match (meta_refresh(&html, &resp.url), provider_error(resp)) {
             (Some(target), _) => follow(target, None, opts, stuck),
-            (None, None) if is_json_login_page(resp, opts) => {
-                json_login_step(opts, login_submitted.is_some(), resp, url())
+            (None, None) if json_calls::is_json_login_page(resp, opts) => {
+                json_calls::json_login_step(opts, login_submitted.is_some(), resp, url())
             }
             (None, Some(code)) => stuck(&format!(
                 "expected a redirect, a login, consent or auto-submit form (found an error page, {code})"
@@ -354,76 +366,6 @@ fn next_step(
                 stuck("expected a redirect, a login, consent or auto-submit form (found none)")
             }
         },
-    }
-}
-
-/// Whether a form-less page is the login page of the profile's JSON login (answered 2xx).
-fn is_json_login_page(resp: &HttpResponse, opts: &DriveOptions<'_>) -> bool {
-    let ok = (200..300).contains(&resp.status);
-    ok && opts.hints.json_login.as_ref().is_some_and(|j| j.is_login_page(&resp.url))
-}
-
-/// On a JSON login page: log in, or stop when there are no credentials or they were refused.
-fn json_login_step(opts: &DriveOptions<'_>, login_submitted: bool, resp: &HttpResponse, url: String) -> Step {
-    let outcome = match (opts.credentials, login_submitted) {
-        (None, _) => DriveOutcome::LoginRequired { url },
-        (Some(_), true) => DriveOutcome::LoginRejected { url },
-        (Some(_), false) => return Step::JsonLogin { page: resp.url.clone() },
-    };
-    Step::Stop { outcome, login: true }
-}
-
-/// Sends the JSON login's `before` steps from the login page `page`; the values they took, or
-/// why the drive cannot go on (transport errors are the caller's).
-async fn json_steps_before(agent: &Browser, opts: &DriveOptions<'_>, page: &Url, steps: &mut usize) -> Result<Result<Vec<(String, String)>, String>, AgentError> {
-    let (Some(config), Some(creds)) = (&opts.hints.json_login, opts.credentials) else {
-        return Ok(Err("expected hints.json_login and credentials (found none)".into()));
-    };
-    let mut taken = Vec::new();
-    for (i, step) in config.before.iter().enumerate() {
-        let cookies = agent.cookie_header_for(page);
-        let vars = Vars { page, cookies: cookies.as_deref(), username: &creds.username, password: &creds.password, json: None, taken: &taken };
-        let request = match step.request(&vars) {
-            Ok(r) => r.labelled("login"),
-            Err(reason) => return Ok(Err(reason)),
-        };
-        *steps += 1;
-        let resp = agent.send(request).await?;
-        match step.take_from(&resp, i) {
-            Ok(values) => taken.extend(values),
-            Err(reason) => return Ok(Err(reason)),
-        }
-    }
-    Ok(Ok(taken))
-}
-
-/// What a login page's script would send: the JSON login request, with the page's cookies.
-fn json_login_request(agent: &Browser, opts: &DriveOptions<'_>, page: &Url, taken: &[(String, String)]) -> Result<HttpRequest, String> {
-    let (Some(config), Some(creds)) = (&opts.hints.json_login, opts.credentials) else {
-        return Err("expected hints.json_login and credentials (found none)".into());
-    };
-    let cookies = agent.cookie_header_for(page);
-    let vars = Vars { page, cookies: cookies.as_deref(), username: &creds.username, password: &creds.password, json: None, taken };
-    config.request(&vars)
-}
-
-/// Follows the JSON login API's answer: on to its continue URL, or rejected, or stuck.
-fn after_json_login(agent: &Browser, resp: &HttpResponse, page: &Url, taken: &[(String, String)], opts: &DriveOptions<'_>, red_url: &dyn Fn() -> String) -> Step {
-    let stuck = |reason: &str| Step::Stop {
-        outcome: DriveOutcome::Stuck { url: red_url(), status: resp.status, reason: reason.to_owned() },
-        login: false,
-    };
-    let (Some(config), Some(creds)) = (&opts.hints.json_login, opts.credentials) else {
-        return stuck("expected hints.json_login and credentials (found none)");
-    };
-    let cookies = agent.cookie_header_for(page);
-    let vars = Vars { page, cookies: cookies.as_deref(), username: &creds.username, password: &creds.password, json: None, taken };
-    match config.judge(resp, &vars) {
-        ApiAnswer::Continue(next) => follow(next, None, opts, stuck),
-        ApiAnswer::Rejected => Step::Stop { outcome: DriveOutcome::LoginRejected { url: red_url() }, login: false },
-        // The provider erred (5xx): stuck; anything else is the hint not fitting the answers.
-        ApiAnswer::Failed(reason) if resp.status >= 500 => stuck(&reason),
-        ApiAnswer::Failed(reason) => Step::Stop { outcome: DriveOutcome::CannotDrive { url: red_url(), reason }, login: false },
     }
 }
 
@@ -450,6 +392,8 @@ fn follow(
     };
     Step::Next { request, answered: Answered::Redirect }
 }
+
+mod json_calls;
 
 #[cfg(test)]
 mod identifier_tests;

@@ -56,6 +56,10 @@ pub struct JsonLogin {
     /// to fetch the interaction's state and its CSRF token.
     #[serde(default)]
     pub before: Vec<JsonStep>,
+    /// The consent page's call (`[hints.json_login.consent]`): the same fields, `page` naming
+    /// the consent page, `{take.decision}` the choice (`allow` or `deny`).
+    #[serde(default)]
+    pub consent: Option<Box<JsonLogin>>,
 }
 
 /// One request sent before the login request; values of its JSON answer become `{take.NAME}`.

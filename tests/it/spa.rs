@@ -163,13 +163,20 @@ async fn the_example_profile_logs_in_to_the_javascript_ui_with_json_login_steps_
     let mut target = Profile::parse(&text, &path, &env).unwrap();
     // The HTML driver alone: a page it could not log in to would leave the flow stuck.
     target.hints.browser = BrowserMode::Never;
-    let only = ["code-flow/confidential-basic".to_owned()];
+    // The third-party client's consent page, allowed in its code flow and denied in the
+    // consent module, is answered through the consent API steps.
+    let only = ["code-flow/confidential-basic".to_owned(), "code-flow/third-party-post".to_owned(), "consent".to_owned()];
     let selection = Selection::with_ids(Plan::All, &target, &only, &[]).unwrap();
     let options = RunOptions { selection, run_name: None, progress: false };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
     assert_eq!(problems(&report), Vec::<String>::new());
-    let flow = report.modules.iter().find(|m| m.id == only[0]).unwrap();
-    assert_eq!(flow.status, ModuleStatus::Passed);
+    for id in &only {
+        let m = report.modules.iter().find(|m| &m.id == id).unwrap();
+        assert_eq!(m.status, ModuleStatus::Passed, "{id}: {:?}", m.note);
+    }
+    let consent = report.modules.iter().find(|m| m.id == "consent").unwrap();
+    let passed = |id: &str| consent.findings.iter().any(|f| f.check_id == id && f.status == Status::Pass);
+    assert!(passed("consent.deny.access_denied") && passed("consent.third_party.asked"), "{consent:?}");
     let (api, forms) = (posts.api.load(Ordering::SeqCst), posts.forms.load(Ordering::SeqCst));
     assert!(api >= 1 && forms == 0, "{api} API calls, {forms} form posts");
 }
