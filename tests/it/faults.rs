@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use oidc_harness::checks::Status;
 use oidc_harness::clock::SystemClock;
-use oidc_harness::conform::{self, FAULT_MATRIX, Plan, RunOptions, Selection};
+use oidc_harness::conform::{self, FAULT_MATRIX, FaultProof, Plan, RunOptions, Selection};
 
 /// Runs the whole plan against a provider with `fault` on; returns the ids of the failed MUST
 /// checks and of the `row` checks broken at any level (a SHOULD check a fault proves is a
@@ -35,17 +35,22 @@ pub(super) fn broken(report: &oidc_harness::report::RunReport, row: &[&str]) -> 
     failed
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn every_covered_fault_fails_exactly_its_checks() {
-    // Each fault gets its own provider on its own port, so the rows run side by side (bounded).
-    let limit = Arc::new(tokio::sync::Semaphore::new(6));
+/// Runs `run` for each row, `parallel` at a time (each on a provider of its own), and says
+/// where the checks that failed are not the row's.
+pub(super) async fn prove<F, Fut>(rows: Vec<&'static FaultProof>, parallel: usize, run: F) -> Vec<String>
+where
+    F: Fn(reference_provider::Fault, &'static [&'static str]) -> Fut,
+    Fut: std::future::Future<Output = Vec<String>> + Send + 'static,
+{
+    let limit = Arc::new(tokio::sync::Semaphore::new(parallel));
     let mut tasks = Vec::new();
-    for row in FAULT_MATRIX {
+    for row in rows {
         let fault: reference_provider::Fault = row.fault.parse().unwrap();
         let limit = Arc::clone(&limit);
+        let proof = run(fault, row.checks);
         tasks.push(tokio::spawn(async move {
             let _permit = limit.acquire_owned().await.unwrap();
-            (row, failed_checks(fault, row.checks).await)
+            (row, proof.await)
         }));
     }
     let mut problems = Vec::new();
@@ -57,6 +62,13 @@ async fn every_covered_fault_fails_exactly_its_checks() {
             problems.push(format!("{}: expected {:?}, failed {:?}", row.fault, expected, failed));
         }
     }
+    problems
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_covered_fault_fails_exactly_its_checks() {
+    // Each fault gets its own provider on its own port, so the rows run side by side (bounded).
+    let problems = prove(FAULT_MATRIX.iter().collect(), 6, failed_checks).await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

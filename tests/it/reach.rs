@@ -58,8 +58,8 @@ async fn plan_all(issuer: &str) -> RunReport {
     conform::run(target, &options, Arc::new(SystemClock)).await.unwrap()
 }
 
-/// Every failed check and every module that did not pass or was skipped.
-fn problems(report: &RunReport) -> Vec<String> {
+/// Every failed check and every module that did not pass (or warn): failed, skipped or errored.
+pub(super) fn problems(report: &RunReport) -> Vec<String> {
     let failed = report
         .modules
         .iter()

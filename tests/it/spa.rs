@@ -16,7 +16,7 @@ use oidc_harness::browser::locate;
 use oidc_harness::checks::Status;
 use oidc_harness::clock::SystemClock;
 use oidc_harness::conform::{self, FAULT_MATRIX, Plan, RunOptions, Selection};
-use oidc_harness::report::{ModuleStatus, RunReport};
+use oidc_harness::report::ModuleStatus;
 use reference_provider::config::LoginUi;
 use reference_provider::store::Store;
 use reference_provider::{Config, FaultSet, Provider, paths};
@@ -62,21 +62,6 @@ async fn serve_spa(faults: FaultSet, posts: Arc<Posts>) -> String {
     issuer
 }
 
-/// Every failed check and every module that did not pass or was skipped.
-fn problems(report: &RunReport) -> Vec<String> {
-    let failed = report
-        .modules
-        .iter()
-        .flat_map(|m| m.findings.iter().map(move |f| (m, f)))
-        .filter(|(_, f)| f.status == Status::Fail)
-        .map(|(m, f)| format!("{} {}: {:?}", m.id, f.check_id, f.message));
-    let modules = report
-        .modules
-        .iter()
-        .filter(|m| matches!(m.status, ModuleStatus::Failed | ModuleStatus::Skipped))
-        .map(|m| format!("{} {:?}: {:?}", m.id, m.status, m.note));
-    failed.chain(modules).collect()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_javascript_login_ui_passes_plan_all_through_chromium() {
@@ -89,7 +74,7 @@ async fn the_javascript_login_ui_passes_plan_all_through_chromium() {
     let target = conform::embedded_profile(&issuer);
     let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
-    assert_eq!(problems(&report), Vec::<String>::new());
+    assert_eq!(super::reach::problems(&report), Vec::<String>::new());
     let ran = report.modules.iter().filter(|m| m.status == ModuleStatus::Passed).count();
     eprintln!("plan all against the JavaScript login UI: {ran} modules passed through Chromium");
     assert!(ran >= 20, "{ran}");
@@ -127,27 +112,12 @@ async fn login_and_consent_faults_fail_exactly_their_checks_through_the_javascri
         eprintln!("\n!!! SKIPPING the login and consent fault rows in SPA mode: {e}\n");
         return;
     }
+    let rows = LOGIN_AND_CONSENT_FAULTS
+        .iter()
+        .map(|name| FAULT_MATRIX.iter().find(|r| r.fault == *name).unwrap_or_else(|| panic!("{name} is not in the fault matrix")))
+        .collect();
     // One Chromium per run: two runs side by side on a 2-core machine.
-    let limit = Arc::new(tokio::sync::Semaphore::new(2));
-    let mut tasks = Vec::new();
-    for name in LOGIN_AND_CONSENT_FAULTS {
-        let row = FAULT_MATRIX.iter().find(|r| r.fault == *name).unwrap_or_else(|| panic!("{name} is not in the fault matrix"));
-        let fault: reference_provider::Fault = name.parse().unwrap();
-        let limit = Arc::clone(&limit);
-        tasks.push(tokio::spawn(async move {
-            let _permit = limit.acquire_owned().await.unwrap();
-            (row, failed_checks(fault, row.checks).await)
-        }));
-    }
-    let mut problems = Vec::new();
-    for t in tasks {
-        let (row, failed) = t.await.unwrap();
-        let mut expected: Vec<String> = row.checks.iter().map(|c| (*c).to_owned()).collect();
-        expected.sort_unstable();
-        if failed != expected {
-            problems.push(format!("{}: expected {:?}, failed {:?}", row.fault, expected, failed));
-        }
-    }
+    let problems = super::faults::prove(rows, 2, failed_checks).await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
@@ -169,7 +139,7 @@ async fn the_example_profile_logs_in_to_the_javascript_ui_with_json_login_steps_
     let selection = Selection::with_ids(Plan::All, &target, &only, &[]).unwrap();
     let options = RunOptions { selection, run_name: None, progress: false };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
-    assert_eq!(problems(&report), Vec::<String>::new());
+    assert_eq!(super::reach::problems(&report), Vec::<String>::new());
     for id in &only {
         let m = report.modules.iter().find(|m| &m.id == id).unwrap();
         assert_eq!(m.status, ModuleStatus::Passed, "{id}: {:?}", m.note);
