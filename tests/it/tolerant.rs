@@ -186,3 +186,21 @@ async fn refresh_token_only_with_prompt_consent_is_obtained_or_skipped() {
     assert_eq!(refresh.status, ModuleStatus::Skipped, "{refresh:?}");
     assert!(refresh.note.as_deref().unwrap_or_default().contains("no login returned a refresh token"), "{refresh:?}");
 }
+
+/// Four parallel redemptions of one code, every other loser answered `invalid_grant` only after
+/// the harness's timeout (5 s): one winner, the answered losers `invalid_grant`, the others
+/// "no answer" in the module's note — no MUST failure. Before fb6e65d a request without an answer
+/// counted as a wrong answer and failed `race.code.losers_invalid_grant` (MUST).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn race_requests_without_an_answer_are_no_answer() {
+    let op = spa_op::start_with(NOW, Variations { silent_losers: true, ..Variations::default() }).await;
+    let features = "refresh_token = false\nrefresh_rotation = false\nparallel_requests = 4";
+    let report = run_ids(&profile_with(&op.issuer, &client(spa_op::WEB_CLIENT, true), spa_op::PASSWORD, features), &["concurrency/code"]).await;
+    assert_eq!(must_failures(&report), Vec::<String>::new());
+    assert_eq!(finding(&report, "concurrency/code", "race.code.single_winner").status, Status::Pass);
+    let losers = finding(&report, "concurrency/code", "race.code.losers_invalid_grant");
+    assert_eq!(losers.status, Status::Pass, "{losers:?}");
+    // The summary names the requests without an answer (the late losers really were late).
+    let note = module(&report, "concurrency/code").note.clone().unwrap_or_default();
+    assert!(note.contains("1 succeeded") && note.contains("no answer") && !note.contains(" 0 no answer"), "{note}");
+}

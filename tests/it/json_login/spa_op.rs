@@ -71,6 +71,8 @@ struct State {
     csrf: HashSet<String>,
     /// Calls to the login API, accepted or not.
     login_calls: usize,
+    /// Redemptions of an unknown (or already redeemed) code.
+    losers: usize,
 }
 
 /// The fake provider's responder.
@@ -318,7 +320,8 @@ impl SpaOp {
         }
         let mut state = self.lock();
         let Some(grant) = f.get("code").and_then(|c| state.codes.remove(c)) else {
-            return invalid("invalid_grant");
+            drop(state);
+            return self.lost_race(invalid("invalid_grant"));
         };
         let verifier_ok = match (&grant.challenge, f.get("code_verifier")) {
             (Some(ch), Some(v)) => b64(digest(&SHA256, v.as_bytes()).as_ref()) == *ch,

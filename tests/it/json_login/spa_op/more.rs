@@ -3,10 +3,11 @@
 //! [`ASK_CLIENT`]; a scope without `openid` answered with an HTML page or an error code OIDC
 //! never names; introspection answering `active: false` to every client (none may introspect);
 //! refresh tokens for `offline_access` only with `prompt=consent` (as node oidc-provider);
-//! UserInfo refusals with a lower-case, unquoted `bearer` challenge, and optionally a 400
+//! a code race whose losers partly get no answer; UserInfo refusals with a lower-case, unquoted `bearer` challenge, and optionally a 400
 //! `invalid_request` for a call without any token (RFC 6750 §3.1).
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -35,11 +36,17 @@ pub struct Variations {
     pub no_openid_error: Option<&'static str>,
     /// The error of `prompt=none` with a session for [`ASK_CLIENT`].
     pub silent_consent_error: &'static str,
+    /// Every other redemption of an unknown (or spent) code gets its `invalid_grant` only after
+    /// [`LOSER_DELAY`]: past the harness's timeout, no answer.
+    pub silent_losers: bool,
 }
+
+/// How long a silent loser of a code race waits for its answer.
+pub const LOSER_DELAY: Duration = Duration::from_secs(30);
 
 impl Default for Variations {
     fn default() -> Self {
-        Variations { refresh_with_consent: false, no_token_400: false, no_openid_error: None, silent_consent_error: "consent_required" }
+        Variations { refresh_with_consent: false, no_token_400: false, no_openid_error: None, silent_consent_error: "consent_required", silent_losers: false }
     }
 }
 
@@ -79,6 +86,16 @@ impl SpaOp {
                 self.callback(pending)
             }
         }
+    }
+
+    /// The answer to a redemption of an unknown code: with `silent_losers`, every other one late.
+    pub(super) fn lost_race(&self, answer: ResponseTemplate) -> ResponseTemplate {
+        if !self.variations.silent_losers {
+            return answer;
+        }
+        let mut state = self.lock();
+        state.losers += 1;
+        if state.losers % 2 == 1 { answer.set_delay(LOSER_DELAY) } else { answer }
     }
 
     /// A refresh token for a code grant, when the variation and the request allow one.
