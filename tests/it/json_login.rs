@@ -23,6 +23,11 @@ pub(super) const LOOPBACK_WARNINGS: &[&str] = &["disc.endpoints.https_loopback",
 /// A target profile for the fake at `issuer`, parsed from TOML as a user would write it;
 /// `clients` is TOML for the `[[clients]]` tables.
 pub(super) fn profile(issuer: &str, clients: &str, password: &str) -> Profile {
+    profile_with(issuer, clients, password, "refresh_token = false\nrefresh_rotation = false")
+}
+
+/// [`profile`] with `features` as the body of its `[features]` table.
+pub(super) fn profile_with(issuer: &str, clients: &str, password: &str, features: &str) -> Profile {
     let text = format!(
         r#"
 name = "spa"
@@ -42,8 +47,7 @@ csrf_cookie = "csrf"
 csrf_header = "X-CSRF-Token"
 
 [features]
-refresh_token = false
-refresh_rotation = false
+{features}
 "#,
         user = spa_op::USERNAME,
     );
@@ -57,8 +61,13 @@ refresh_rotation = false
 
 /// The `[[clients]]` table of one client of the fake.
 pub(super) fn client(id: &str, first_party: bool) -> String {
+    client_with_scope(id, first_party, "openid profile email")
+}
+
+/// [`client`] asking for `scope`.
+pub(super) fn client_with_scope(id: &str, first_party: bool, scope: &str) -> String {
     format!(
-        "[[clients]]\nclient_id = \"{id}\"\nclient_secret = \"${{SPA_SECRET}}\"\nredirect_uri = \"{}\"\nfirst_party = {first_party}\nscope = \"openid profile email\"\n",
+        "[[clients]]\nclient_id = \"{id}\"\nclient_secret = \"${{SPA_SECRET}}\"\nredirect_uri = \"{}\"\nfirst_party = {first_party}\nscope = \"{scope}\"\n",
         spa_op::REDIRECT_URI
     )
 }

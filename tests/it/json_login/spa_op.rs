@@ -6,7 +6,12 @@
 //! It also does every allowed variation at once: profile and email claims only in UserInfo,
 //! no `auth_time`, `token_type` `bearer` in lower case, no `scope` in the token response,
 //! `aud` as a string, and consent for the third-party client remembered from an earlier run
-//! (a consent page only with `prompt=consent`).
+//! (a consent page only with `prompt=consent`). The further variations of [`more`] (sessions
+//! for `prompt=none`, introspection, refresh tokens, refusals) are chosen by [`Variations`].
+
+mod more;
+
+pub use more::{ASK_CLIENT, Variations};
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -49,6 +54,10 @@ struct Pending {
     scope: String,
     prompt_consent: bool,
     logged_in: bool,
+    /// The request had `max_age`: the ID token carries `auth_time`.
+    max_age: bool,
+    /// When the user logged in (the fake's clock plus the real time elapsed).
+    auth_time: i64,
 }
 
 #[derive(Debug, Default)]
@@ -56,9 +65,14 @@ struct State {
     flows: HashMap<String, Pending>,
     codes: HashMap<String, Pending>,
     access_tokens: HashMap<String, String>,
+    refresh_tokens: HashMap<String, Pending>,
+    /// Session cookie → the time of its login.
+    sessions: HashMap<String, i64>,
     csrf: HashSet<String>,
     /// Calls to the login API, accepted or not.
     login_calls: usize,
+    /// Redemptions of an unknown (or already redeemed) code.
+    losers: usize,
 }
 
 /// The fake provider's responder.
@@ -68,6 +82,8 @@ struct SpaOp {
     key: &'static RsaKeyPair,
     rng: SystemRandom,
     state: Arc<Mutex<State>>,
+    started: std::time::Instant,
+    variations: Variations,
 }
 
 /// A running fake: keep `server` alive.
@@ -86,12 +102,17 @@ impl Running {
     }
 }
 
-/// Starts the fake with its clock at `now`.
+/// Starts the fake with its clock at `now`, with the default [`Variations`].
 pub async fn start(now: i64) -> Running {
+    start_with(now, Variations::default()).await
+}
+
+/// Starts the fake with its clock at `now` and the given variations.
+pub async fn start_with(now: i64, variations: Variations) -> Running {
     let server = MockServer::start().await;
     let issuer = server.uri();
     let state = Arc::new(Mutex::new(State::default()));
-    let op = SpaOp { issuer: issuer.clone(), now, key: key(), rng: SystemRandom::new(), state: state.clone() };
+    let op = SpaOp { issuer: issuer.clone(), now, key: key(), rng: SystemRandom::new(), state: state.clone(), started: std::time::Instant::now(), variations };
     Mock::given(any()).respond_with(op).mount(&server).await;
     Running { _server: server, issuer, state }
 }
@@ -130,7 +151,7 @@ impl Respond for SpaOp {
         match (req.method.as_str(), req.url.path()) {
             ("GET", "/.well-known/openid-configuration") => self.discovery(),
             ("GET", "/jwks") => self.jwks(),
-            ("GET", "/authorize") => self.authorize(&req.url),
+            ("GET", "/authorize") => self.authorize(req),
             ("GET", "/ui/login") => self.login_page(),
             ("GET", "/app.js") => ResponseTemplate::new(200).set_body_raw(b"fetch('/api/login', {method: 'POST'})".to_vec(), "text/javascript"),
             ("POST", "/api/login") => self.api_login(req),
@@ -138,6 +159,7 @@ impl Respond for SpaOp {
             ("POST", "/consent") => self.consent(&form(&req.body)),
             ("POST", "/token") => self.token(req),
             ("GET", "/userinfo") => self.userinfo(req),
+            ("POST", "/introspect") => self.introspect(req),
             _ => ResponseTemplate::new(404),
         }
     }
@@ -157,9 +179,10 @@ impl SpaOp {
     fn discovery(&self) -> ResponseTemplate {
         json(200, &discovery(&self.issuer, json!({
             "response_modes_supported": ["query"],
-            "grant_types_supported": ["authorization_code"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
             "id_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": ["openid", "profile", "email"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "introspection_endpoint": format!("{}/introspect", self.issuer),
             "token_endpoint_auth_methods_supported": ["client_secret_basic"],
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", "at_hash", "name", "given_name", "family_name", "email", "email_verified"],
             "code_challenge_methods_supported": ["S256"],
@@ -172,12 +195,11 @@ impl SpaOp {
     }
 
     /// Validates the request and sends the browser to the app's login page.
-    fn authorize(&self, url: &Url) -> ResponseTemplate {
-        let q = query(url);
-        let client = q.get("client_id").filter(|c| *c == WEB_CLIENT || *c == THIRD_CLIENT);
-        let valid = q.get("response_type").is_some_and(|v| v == "code")
-            && q.get("redirect_uri").is_some_and(|v| v == REDIRECT_URI)
-            && q.get("scope").is_some_and(|s| s.split(' ').any(|x| x == "openid"));
+    /// `prompt=none` and a scope without `openid` are [`more`]'s.
+    fn authorize(&self, req: &Request) -> ResponseTemplate {
+        let q = query(&req.url);
+        let client = q.get("client_id").filter(|c| [WEB_CLIENT, THIRD_CLIENT, ASK_CLIENT].contains(&c.as_str()));
+        let valid = q.get("response_type").is_some_and(|v| v == "code") && q.get("redirect_uri").is_some_and(|v| v == REDIRECT_URI);
         let Some(client) = client.filter(|_| valid) else {
             return ResponseTemplate::new(400).set_body_string("invalid authorization request");
         };
@@ -189,7 +211,15 @@ impl SpaOp {
             scope: q.get("scope").cloned().unwrap_or_default(),
             prompt_consent: q.get("prompt").is_some_and(|p| p.split(' ').any(|x| x == "consent")),
             logged_in: false,
+            max_age: q.contains_key("max_age"),
+            auth_time: 0,
         };
+        if !pending.scope.split(' ').any(|x| x == "openid") {
+            return self.not_openid(&pending);
+        }
+        if q.get("prompt").is_some_and(|p| p == "none") {
+            return self.silent(req, pending);
+        }
         let flow = self.random();
         self.lock().flows.insert(flow.clone(), pending);
         redirect(&format!("/ui/login?flow={flow}"))
@@ -224,25 +254,31 @@ impl SpaOp {
             return json(400, &json!({ "error": "invalid_credentials", "message": "wrong username or password" }));
         }
         pending.logged_in = true;
+        pending.auth_time = self.now + i64::try_from(self.started.elapsed().as_secs()).unwrap_or_default();
         json(200, &json!({ "redirect_to": format!("/authorize/resume?flow={flow}") }))
     }
 
-    /// After login: the consent page when asked for with prompt=consent, else the callback.
+    /// After login (which starts a session): the consent page when asked for with
+    /// prompt=consent (always for [`ASK_CLIENT`]), else the callback.
     fn resume(&self, flow: &str) -> ResponseTemplate {
         let pending = self.lock().flows.get(flow).cloned();
         let Some(pending) = pending.filter(|p| p.logged_in) else {
             return ResponseTemplate::new(400).set_body_string("not logged in");
         };
-        if pending.prompt_consent {
+        let sid = self.random();
+        self.lock().sessions.insert(sid.clone(), pending.auth_time);
+        let cookie = format!("sid={sid}; Path=/; HttpOnly");
+        if pending.prompt_consent || pending.client_id == ASK_CLIENT {
             return html(format!(
                 "<!doctype html><html><body><h1>Allow {} to see your profile?</h1><form method=\"post\" action=\"/consent\">\
                  <input type=\"hidden\" name=\"flow\" value=\"{flow}\">\
                  <button name=\"decision\" value=\"deny\">No</button><button name=\"decision\" value=\"allow\">Yes</button></form></body></html>",
                 pending.client_id
-            ));
+            ))
+            .insert_header("Set-Cookie", cookie.as_str());
         }
         self.lock().flows.remove(flow);
-        self.callback(pending)
+        self.callback(pending).insert_header("Set-Cookie", cookie.as_str())
     }
 
     fn consent(&self, f: &HashMap<String, String>) -> ResponseTemplate {
@@ -252,13 +288,7 @@ impl SpaOp {
         if f.get("decision").map(String::as_str) == Some("allow") {
             return self.callback(pending);
         }
-        let mut location = Url::parse(REDIRECT_URI).expect("redirect_uri");
-        location.query_pairs_mut().append_pair("error", "access_denied");
-        if let Some(s) = &pending.state {
-            location.query_pairs_mut().append_pair("state", s);
-        }
-        location.query_pairs_mut().append_pair("iss", &self.issuer);
-        redirect(location.as_str())
+        self.error_redirect(&pending, "access_denied")
     }
 
     fn callback(&self, pending: Pending) -> ResponseTemplate {
@@ -276,19 +306,22 @@ impl SpaOp {
     /// Redeems a code: Basic client authentication, PKCE S256, then the tokens.
     fn token(&self, req: &Request) -> ResponseTemplate {
         let invalid = |error: &str| json(400, &json!({ "error": error })).insert_header("Cache-Control", "no-store");
-        let client = [WEB_CLIENT, THIRD_CLIENT]
+        let client = [WEB_CLIENT, THIRD_CLIENT, ASK_CLIENT]
             .into_iter()
             .find(|c| header(req, "authorization") == Some(format!("Basic {}", STANDARD.encode(format!("{c}:{CLIENT_SECRET}")))).as_deref());
         let Some(client) = client else {
             return json(401, &json!({ "error": "invalid_client" })).insert_header("WWW-Authenticate", "Basic realm=\"spa\"");
         };
         let f = form(&req.body);
-        if f.get("grant_type").map(String::as_str) != Some("authorization_code") {
-            return invalid("unsupported_grant_type");
+        match f.get("grant_type").map(String::as_str) {
+            Some("authorization_code") => {}
+            Some("refresh_token") => return self.refresh(client, &f),
+            _ => return invalid("unsupported_grant_type"),
         }
         let mut state = self.lock();
         let Some(grant) = f.get("code").and_then(|c| state.codes.remove(c)) else {
-            return invalid("invalid_grant");
+            drop(state);
+            return self.lost_race(invalid("invalid_grant"));
         };
         let verifier_ok = match (&grant.challenge, f.get("code_verifier")) {
             (Some(ch), Some(v)) => b64(digest(&SHA256, v.as_bytes()).as_ref()) == *ch,
@@ -298,16 +331,24 @@ impl SpaOp {
         if grant.client_id != client || !verifier_ok || f.get("redirect_uri").map(String::as_str) != Some(REDIRECT_URI) {
             return invalid("invalid_grant");
         }
-        let access_token = self.random();
-        state.access_tokens.insert(access_token.clone(), grant.scope.clone());
         drop(state);
-        // Lower-case bearer, no scope (granted as requested), no auth_time, aud a string.
-        let body = json!({
+        self.issue(&grant, self.refresh_token_for(&grant))
+    }
+
+    /// The token response for `grant`: lower-case bearer, no scope (granted as requested), no
+    /// auth_time unless asked, aud a string.
+    fn issue(&self, grant: &Pending, refresh_token: Option<String>) -> ResponseTemplate {
+        let access_token = self.random();
+        self.lock().access_tokens.insert(access_token.clone(), grant.scope.clone());
+        let mut body = json!({
             "access_token": access_token,
             "token_type": "bearer",
             "expires_in": 3600,
-            "id_token": self.id_token(&grant, &access_token),
+            "id_token": self.id_token(grant, &access_token),
         });
+        if let Some(rt) = refresh_token {
+            body["refresh_token"] = json!(rt);
+        }
         json(200, &body).insert_header("Cache-Control", "no-store").insert_header("Pragma", "no-cache")
     }
 
@@ -317,6 +358,9 @@ impl SpaOp {
         let mut claims = json!({ "iss": self.issuer, "sub": SUB, "aud": grant.client_id, "iat": self.now, "exp": self.now + 600, "at_hash": at_hash });
         if let Some(n) = &grant.nonce {
             claims["nonce"] = json!(n);
+        }
+        if grant.max_age {
+            claims["auth_time"] = json!(grant.auth_time);
         }
         sign_rs256(self.key, &self.rng, &json!({ "alg": "RS256", "typ": "JWT", "kid": KID }), &claims)
     }
@@ -338,9 +382,6 @@ impl SpaOp {
             }
             return json(200, &claims);
         }
-        match token {
-            None => ResponseTemplate::new(401).insert_header("WWW-Authenticate", "Bearer realm=\"spa\""),
-            Some(_) => json(401, &json!({ "error": "invalid_token" })).insert_header("WWW-Authenticate", "Bearer realm=\"spa\", error=\"invalid_token\""),
-        }
+        self.refusal(token.is_some())
     }
 }
