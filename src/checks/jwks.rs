@@ -103,7 +103,7 @@ pub const USE_VALID: Check<JwksEvidence> = check(
     "jwks.keys.use_valid",
     "`use` is \"sig\" or \"enc\", and keys with a signature alg are not marked \"enc\"",
     "RFC7517-4.2",
-    Level::Should,
+    Level::May,
     rules::use_valid,
 );
 /// `use` is present on all keys when signing and encryption keys are mixed.
@@ -119,7 +119,7 @@ pub const ALG_MATCHES_KTY: Check<JwksEvidence> = check(
     "jwks.keys.alg_matches_kty",
     "a key's `alg` fits its `kty` (and `crv`)",
     "RFC7518-3.1",
-    Level::Must,
+    Level::Should,
     rules::alg_matches_kty,
 );
 /// No private or symmetric key material.

@@ -96,7 +96,7 @@ pub const CONTENT_TYPE_JSON: C = check(
     "token.response.content_type_json",
     "the response (success or error) is application/json",
     "RFC6749-5.1",
-    Level::Must,
+    Level::Should,
     content_type_json,
 );
 /// JSON object body.

@@ -100,7 +100,7 @@ pub const CHECKS: &[Check<UserInfoEvidence>] = &[
     ),
     c(
         "userinfo.claims.types",
-        Must,
+        Should,
         "OIDCC-5.1",
         "standard claims have their defined JSON types",
         claim_types,

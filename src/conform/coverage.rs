@@ -71,8 +71,6 @@ pub const UNPROVEN: &[Unproven] = &[
     u("token.error.code_registered", TOKEN_ERRORS),
     u("token.error.status", TOKEN_ERRORS),
     u("token.id_token.present", WIREMOCK),
-    u("token.refresh_token.charset", "a non-printable refresh token cannot be sent back reliably, so the refresh modules would fail with it"),
-    u("token.refresh_token.valid", "tried: an empty refresh_token also fails token.response.status_ok, the refresh race and the revocation checks, so it would not isolate this rule"),
     u("token.response.body_json_object", SETUP),
     u("token.response.status_ok", SETUP),
     u("userinfo.invalid_token.rejected", "proven by wiremock misbehaviour UserinfoAcceptsInvalidToken in tests/it/misbehaving.rs; no reference-provider fault accepts an invalid token yet"),

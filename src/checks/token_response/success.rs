@@ -46,7 +46,7 @@ pub const EXPIRES_IN_VALID: C = check(
     "token.expires_in.valid",
     "expires_in, when present, is a positive integer number of seconds",
     "RFC6749-5.1",
-    Level::Must,
+    Level::Should,
     expires_in_valid,
 );
 /// expires_in recommended.
@@ -102,7 +102,7 @@ pub const REFRESH_TOKEN_VALID: C = check(
     "token.refresh_token.valid",
     "refresh_token, when present, is a non-empty string",
     "RFC6749-5.1",
-    Level::Must,
+    Level::Should,
     refresh_token_valid,
 );
 /// refresh_token character set.
@@ -110,7 +110,7 @@ pub const REFRESH_TOKEN_CHARSET: C = check(
     "token.refresh_token.charset",
     "refresh_token uses only printable ASCII (%x20-7E)",
     "RFC6749-A.17",
-    Level::Must,
+    Level::Should,
     refresh_token_charset,
 );
 /// No error member on success.
@@ -118,7 +118,7 @@ pub const SUCCESS_NO_ERROR: C = check(
     "token.success.no_error_field",
     "a 200 response carries no `error` member (errors use 400/401)",
     "RFC6749-5.2",
-    Level::Must,
+    Level::Should,
     success_no_error,
 );
 fn access_token(e: &TokenResponseEvidence) -> Verdict {
