@@ -57,7 +57,7 @@ async fn in_context(cdp: &Cdp, context: &str, browser: &Browser, start: &Url, op
     let mut events = cdp.subscribe(&session);
     let page = Tab { cdp, session: &session };
     let mut result = walk(&page, &mut events, &target, browser, start, opts).await;
-    if let Ok(DriveReport { outcome: DriveOutcome::Stuck { reason, .. }, .. }) = &mut result {
+    if let Ok(DriveReport { outcome: DriveOutcome::Stuck { reason, .. } | DriveOutcome::CannotDrive { reason, .. }, .. }) = &mut result {
         if let Some(note) = capture(&page, browser).await {
             reason.push_str(&format!(" ({note})"));
         }
@@ -168,7 +168,9 @@ async fn walk(tab: &Tab<'_>, events: &mut UnboundedReceiver<Event>, target: &str
                 None => format!("no login field appeared within {secs} s on {url}"),
                 Some(_) => format!("no consent form or redirect appeared within {secs} s after the login on {url}"),
             };
-            stuck(&mut st, reason);
+            // A page that never showed what the driver looks for may be the driver's limit as
+            // much as the provider's: the module stops with an error, not a failure.
+            st.report.outcome = DriveOutcome::CannotDrive { url, reason };
             return Ok(st.report);
         }
         if st.loading || (!st.inflight.is_empty() && st.busy < BUSY_POLLS) {
@@ -226,6 +228,8 @@ enum Stop {
     LoginRequired,
     LoginRejected,
     Stuck(&'static str),
+    /// What the harness cannot do on the page (its limit, never the provider's failure).
+    Cannot(&'static str),
 }
 
 impl Stop {
@@ -234,6 +238,7 @@ impl Stop {
             Stop::LoginRequired => DriveOutcome::LoginRequired { url },
             Stop::LoginRejected => DriveOutcome::LoginRejected { url },
             Stop::Stuck(reason) => DriveOutcome::Stuck { url, status, reason: reason.to_owned() },
+            Stop::Cannot(reason) => DriveOutcome::CannotDrive { url, reason: reason.to_owned() },
         }
     }
 }
@@ -275,7 +280,7 @@ fn decide(snap: &Snapshot, st: &mut State, opts: &DriveOptions<'_>) -> Decision 
             };
             match button {
                 Some(b) => Decision::Act(act_expression(&[], Some(b))),
-                None => stuck("expected a deny button on the consent page (found none)"),
+                None => Decision::Stop(Stop::Cannot("expected a deny button on the consent page (found none the driver recognises: name it in hints.consent_deny)")),
             }
         }
         // The page's own script posts it (and the request is paused); if it did not, submit.

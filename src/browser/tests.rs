@@ -184,8 +184,9 @@ async fn a_two_step_login_ends_in_an_intercepted_form_post() {
     let DriveOutcome::Callback(cb) = run(&b, &base, "/two/start", "alice", ConsentChoice::Allow, &FormHints::default()).await else { panic!("no callback") };
     assert_eq!((cb.code(), cb.source), (Some("fp-code"), ResponseSource::FormPost));
     assert_eq!(fake.callbacks.load(Ordering::SeqCst), 0, "the redirect_uri must never be loaded");
-    // A page that never renders a login field ends with a clear, bounded message.
-    let DriveOutcome::Stuck { reason, .. } = run(&b, &base, "/blank", "alice", ConsentChoice::Allow, &FormHints::default()).await else { panic!("not stuck") };
+    // A page that never renders a login field ends with a clear, bounded message: the harness
+    // could not go on (an error of the module, not a provider failure).
+    let DriveOutcome::CannotDrive { reason, .. } = run(&b, &base, "/blank", "alice", ConsentChoice::Allow, &FormHints::default()).await else { panic!("not cannot-drive") };
     assert!(reason.starts_with("no login field appeared within 10 s on http://127.0.0.1:"), "{reason}");
     // The page was saved, and the reason names the files.
     let name = reason.split("pages/").nth(2).and_then(|s| s.strip_suffix(".html)")).unwrap();

@@ -93,13 +93,23 @@ pub async fn authorize_as(
             engine.prefer();
         }
         let path = hints.browser_path.as_deref().map(std::path::Path::new);
-        return crate::browser::drive(browser, &url, &opts, path).await.map_err(|e| match &cannot {
+        let report = crate::browser::drive(browser, &url, &opts, path).await.map_err(|e| match &cannot {
             Some(why) => format!("{why}; and in a browser: {e}"),
             None => e.to_string(),
-        });
+        })?;
+        return harness_limit(report);
     }
     let path = hints.browser_path.as_deref().map(std::path::Path::new);
-    crate::browser::drive(browser, &url, &opts, path).await.map_err(|e| e.to_string())
+    harness_limit(crate::browser::drive(browser, &url, &opts, path).await.map_err(|e| e.to_string())?)
+}
+
+/// A drive the harness could not go on with is the module's error, never evidence against the
+/// provider.
+fn harness_limit(report: DriveReport) -> Result<DriveReport, String> {
+    match report.outcome {
+        DriveOutcome::CannotDrive { url, reason } => Err(format!("the browser could not go on at {url}: {reason}")),
+        _ => Ok(report),
+    }
 }
 
 /// One line describing how a drive ended (for notes and flow evidence).

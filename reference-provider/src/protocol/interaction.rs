@@ -2,7 +2,8 @@
 //! cookie and protected by a CSRF token, then a session once the user has logged in.
 
 use super::ProtocolError;
-use super::authorize::AuthRequest;
+use super::authorize::{self, AuthRequest, Next};
+use crate::faults::Fault;
 use crate::provider::Provider;
 use crate::random::{self, constant_time_eq};
 use crate::store::{ClientRecord, InteractionRecord, SessionRecord, UserRecord};
@@ -115,6 +116,24 @@ pub fn grant_consent(provider: &Provider, pending: &Pending, user_sub: &str) -> 
     let scopes: Vec<String> = pending.request.scopes.iter().filter(|s| *s != "openid").cloned().collect();
     provider.store.add_consent(user_sub, &pending.client.client_id, &scopes, provider.now())?;
     Ok(())
+}
+
+/// What the user decided on the consent page (any UI), and what follows: `Next::Login` when the
+/// interaction has no logged-in user yet, `None` for a decision that is neither allow nor deny.
+/// Allowing records the consent; the `consent-deny-issues-code` fault issues a code on deny.
+pub fn decide_consent(provider: &Provider, pending: &Pending, decision: Option<&str>) -> Result<Option<Next>, ProtocolError> {
+    let (Some(user_sub), Some(auth_time)) = (pending.record.user_sub.clone(), pending.record.auth_time) else {
+        return Ok(Some(Next::Login));
+    };
+    Ok(match decision {
+        Some("allow") => {
+            grant_consent(provider, pending, &user_sub)?;
+            Some(Next::Issue { user_sub, auth_time })
+        }
+        Some("deny") if provider.fault(Fault::ConsentDenyIssuesCode) => Some(Next::Issue { user_sub, auth_time }),
+        Some("deny") => Some(Next::Fail(authorize::denied(provider, &pending.request))),
+        _ => None,
+    })
 }
 
 /// Ends an interaction.

@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use super::authorize::{callback, failure, redirect};
 use super::{AppState, WebError, cookie, form_params, html, query_params, set_cookie};
 use crate::config::LoginUi;
-use crate::faults::Fault;
 use crate::html as pages;
 use crate::paths;
 use crate::protocol::authorize::{self, Next};
@@ -155,17 +154,9 @@ pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, 
             Ok(pending) => pending,
             Err(e) => return Ok(refused(&e)),
         };
-        let (Some(user_sub), Some(auth_time)) = (pending.record.user_sub.clone(), pending.record.auth_time) else {
-            return Ok(redirect(&format!("{}?interaction={}", paths::LOGIN, pending.record.id)));
-        };
-        match field(&params, "decision") {
-            Some("allow") => {
-                interaction::grant_consent(&p, &pending, &user_sub)?;
-                proceed(&p, &pending, Next::Issue { user_sub, auth_time })
-            }
-            Some("deny") if p.fault(Fault::ConsentDenyIssuesCode) => proceed(&p, &pending, Next::Issue { user_sub, auth_time }),
-            Some("deny") => proceed(&p, &pending, Next::Fail(authorize::denied(&p, &pending.request))),
-            _ => Ok(html(StatusCode::BAD_REQUEST, pages::error("decision must be allow or deny"))),
+        match interaction::decide_consent(&p, &pending, field(&params, "decision"))? {
+            Some(next) => proceed(&p, &pending, next),
+            None => Ok(html(StatusCode::BAD_REQUEST, pages::error("decision must be allow or deny"))),
         }
     };
     run().unwrap_or_else(|e| WebError(e).into_response())

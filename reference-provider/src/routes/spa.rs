@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 
 use super::interaction::clear_interaction;
 use super::{AppState, WebError, cookie, json as json_response, query_params, set_cookie};
-use crate::faults::Fault;
 use crate::paths;
 use crate::protocol::authorize::{self, AuthzFailure, Callback, Next, ResponseMode};
 use crate::protocol::interaction::{self, InteractionError, Pending};
@@ -103,17 +102,9 @@ pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, 
             Ok(found) => found,
             Err(res) => return Ok(res),
         };
-        let (Some(user_sub), Some(auth_time)) = (pending.record.user_sub.clone(), pending.record.auth_time) else {
-            return proceed(&p, &pending, Next::Login);
-        };
-        match v.get("decision").and_then(Value::as_str) {
-            Some("allow") => {
-                interaction::grant_consent(&p, &pending, &user_sub)?;
-                proceed(&p, &pending, Next::Issue { user_sub, auth_time })
-            }
-            Some("deny") if p.fault(Fault::ConsentDenyIssuesCode) => proceed(&p, &pending, Next::Issue { user_sub, auth_time }),
-            Some("deny") => proceed(&p, &pending, Next::Fail(authorize::denied(&p, &pending.request))),
-            _ => Ok(answer(StatusCode::BAD_REQUEST, &json!({ "error": "invalid_request", "error_description": "decision must be allow or deny" }))),
+        match interaction::decide_consent(&p, &pending, v.get("decision").and_then(Value::as_str))? {
+            Some(next) => proceed(&p, &pending, next),
+            None => Ok(answer(StatusCode::BAD_REQUEST, &json!({ "error": "invalid_request", "error_description": "decision must be allow or deny" }))),
         }
     };
     run().unwrap_or_else(|e| WebError(e).into_response())
