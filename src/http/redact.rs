@@ -6,7 +6,14 @@
 //!   become a fingerprint `[redacted:xxxxxxxx]` (first 8 hex digits of their SHA-256), so two
 //!   occurrences of the same code can still be correlated in a report. Values seen once (in a
 //!   URL, a form, a JSON body or a hidden HTML input) are remembered and redacted wherever they
-//!   show up later, e.g. in a page body that echoes the code.
+//!   show up later, e.g. in a page body that echoes the code;
+//! - values found by their shape ([`shape`]): compact JWS/JWE strings anywhere, token-like members
+//!   of bodies that are not strict JSON, `name=value` pairs in page text. Session and CSRF values
+//!   (cookies, hidden fields, `X-CSRF-Token`-like headers, interaction ids) count as secrets too.
+
+mod shape;
+#[cfg(test)]
+mod tests;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -35,9 +42,18 @@ pub const MAX_EXCERPT_BYTES: usize = 4096;
 /// Shortest remembered value: shorter strings would redact unrelated text.
 const MIN_LEARNED_LEN: usize = 4;
 
-/// Whether a parameter or JSON member with this name carries a secret.
+/// Name fragments that mark a session or anti-forgery value (`csrf_token`, `_xsrf`,
+/// `__RequestVerificationToken`, `session_id`, `interaction`), compared case-insensitively.
+const SESSION_FRAGMENTS: &[&str] = &["csrf", "xsrf", "session", "interaction", "verificationtoken", "authenticity_token"];
+
+/// Whether a parameter, header or JSON member with this name carries a secret: a protocol
+/// credential by its name, or a session or anti-forgery value by a fragment of its name.
 pub fn is_sensitive_name(name: &str) -> bool {
-    SENSITIVE_PARAMS.iter().any(|s| s.eq_ignore_ascii_case(name))
+    if SENSITIVE_PARAMS.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+        return true;
+    }
+    let lower = name.to_ascii_lowercase();
+    SESSION_FRAGMENTS.iter().any(|f| lower.contains(f))
 }
 
 /// The fingerprint that replaces a sensitive value: `[redacted:` + 8 hex digits + `]`.
@@ -80,6 +96,7 @@ impl Redactor {
 
     /// A URL with sensitive query and fragment parameters fingerprinted and secrets removed.
     pub fn url(&self, u: &Url) -> String {
+        self.learn_shapes(u.as_str());
         let mut out = String::with_capacity(u.as_str().len());
         out.push_str(&u[..url::Position::AfterPath]);
         if let Some(q) = u.query() {
@@ -95,12 +112,13 @@ impl Redactor {
 
     /// A form body rendered as `k=v&…` with sensitive values fingerprinted and secrets removed.
     pub fn form(&self, f: &[(String, String)]) -> String {
+        f.iter().for_each(|(_, v)| self.learn_shapes(v));
         let parts: Vec<String> = f
             .iter()
             .map(|(k, v)| {
                 let key = encode_component(k);
                 if is_sensitive_name(k) {
-                    self.learn(v);
+                    self.learn_named(k, v);
                     format!("{key}={}", fingerprint(v))
                 } else {
                     format!("{key}={}", encode_component(v))
@@ -138,6 +156,7 @@ impl Redactor {
     /// A header value: `Authorization` keeps its scheme only, `Cookie` and `Set-Cookie` keep
     /// cookie names only, anything else is treated as a URL-ish text.
     pub fn header(&self, name: &str, value: &str) -> String {
+        self.learn_shapes(value);
         match name.to_ascii_lowercase().as_str() {
             "authorization" | "proxy-authorization" => match value.split_once(' ') {
                 Some((scheme, _)) => format!("{scheme} [redacted]"),
@@ -171,6 +190,10 @@ impl Redactor {
                 Ok(u) => self.url(&u),
                 Err(_) => self.relative_url(value),
             },
+            _ if is_sensitive_name(name) => {
+                self.learn_named(name, value);
+                fingerprint(value)
+            }
             _ => self.replace_known(value),
         }
     }
@@ -203,7 +226,7 @@ impl Redactor {
                     let value: String = form_urlencoded::parse(format!("x={v}").as_bytes())
                         .map(|(_, v)| v.into_owned())
                         .collect();
-                    self.learn(&value);
+                    self.learn_named(&name, &value);
                     format!("{k}={}", fingerprint(&value))
                 } else {
                     pair.to_owned()
@@ -230,7 +253,8 @@ impl Redactor {
 
     /// Learns sensitive values from a JSON document or from hidden inputs of an HTML page.
     fn learn_from_text(&self, s: &str) {
-        let trimmed = s.trim_start();
+        self.learn_shapes(s);
+        let trimmed = s.trim_start_matches('\u{feff}').trim_start();
         if trimmed.starts_with('{') || trimmed.starts_with('[') {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(trimmed) {
                 self.learn_json(&v);
@@ -241,7 +265,7 @@ impl Redactor {
                 for el in doc.select(&sel) {
                     let (Some(n), Some(v)) = (el.attr("name"), el.attr("value")) else { continue };
                     if is_sensitive_name(n) {
-                        self.learn(v);
+                        self.learn_named(n, v);
                     }
                 }
             }
@@ -249,7 +273,34 @@ impl Redactor {
             // A form-encoded body.
             for (k, v) in form_urlencoded::parse(s.as_bytes()) {
                 if is_sensitive_name(&k) {
-                    self.learn(&v);
+                    self.learn_named(&k, &v);
+                }
+            }
+        }
+    }
+
+    /// Learns the value of a field with a sensitive name: always for a protocol credential (a code
+    /// or token may be short in tests), only when it looks random for a session or anti-forgery
+    /// field (so that `remember_session=true` does not redact every later "true").
+    fn learn_named(&self, name: &str, value: &str) {
+        if SENSITIVE_PARAMS.iter().any(|s| s.eq_ignore_ascii_case(name)) || looks_random(value) {
+            self.learn(value);
+        }
+    }
+
+    /// Learns what [`shape`] finds: compact JOSE strings, sensitive members of any JSON-looking
+    /// text and sensitive `name=value` pairs.
+    fn learn_shapes(&self, s: &str) {
+        shape::compact_jose(s).into_iter().for_each(|v| self.learn(v));
+        if s.contains('"') {
+            shape::json_members(s, is_sensitive_name).into_iter().filter(|v| looks_random(v)).for_each(|v| self.learn(v));
+        }
+        if s.contains('=') {
+            for v in shape::assignments(s, is_sensitive_name).into_iter().filter(|v| looks_random(v)) {
+                self.learn(v);
+                if v.contains('%') || v.contains('+') {
+                    let decoded: String = form_urlencoded::parse(format!("x={v}").as_bytes()).map(|(_, v)| v.into_owned()).collect();
+                    self.learn(&decoded);
                 }
             }
         }
@@ -260,7 +311,7 @@ impl Redactor {
             serde_json::Value::Object(map) => {
                 for (k, v) in map {
                     match v {
-                        serde_json::Value::String(s) if is_sensitive_name(k) => self.learn(s),
+                        serde_json::Value::String(s) if is_sensitive_name(k) => self.learn_named(k, s),
                         other => self.learn_json(other),
                     }
                 }
@@ -296,6 +347,15 @@ impl Redactor {
         }
         out
     }
+}
+
+/// Shortest value found by shape or under a session-like name that is learned.
+const MIN_SHAPED_LEN: usize = 8;
+
+/// Whether a value found by shape looks like a generated secret rather than a word: long enough,
+/// and not only lower-case letters and spaces.
+fn looks_random(v: &str) -> bool {
+    v.len() >= MIN_SHAPED_LEN && !v.bytes().all(|b| b.is_ascii_lowercase() || b == b' ' || b == b'_')
 }
 
 /// Configured secrets shorter than this are replaced only where they stand as a whole value

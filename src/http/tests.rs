@@ -264,7 +264,7 @@ fn redactor_headers_and_truncation() {
         format!("/cb?state=s&code={}#id_token={}", fingerprint("rel-code-1"), fingerprint("t0k3n"))
     );
     assert!(is_sensitive_name("ID_TOKEN"));
-    assert!(!is_sensitive_name("csrf_token"));
+    assert!(is_sensitive_name("csrf_token"), "anti-forgery values are session secrets");
 }
 
 #[test]

@@ -192,6 +192,24 @@ async fn allowed_variations_draw_no_finding() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// A token body that is not strict JSON (a byte-order mark, trailing text) is judged as not JSON,
+/// and neither its access token nor its ID token reaches any report format (issue "Hardening" §6:
+/// before redaction by shape, both stood in report.json and report.html in full).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_body_that_is_not_strict_json_leaves_no_token_in_the_reports() {
+    let report = run(Misbehaviour::TokenBodyNotStrictJson).await;
+    let json_failed = report.modules.iter().flat_map(|m| &m.findings).any(|f| f.check_id == "token.response.body_json_object" && f.status == Status::Fail);
+    assert!(json_failed, "a body with a BOM and trailing text is not JSON (RFC 8259 §8.1)");
+    let dir = std::env::temp_dir().join(format!("oh-not-strict-{}", std::process::id()));
+    let written = oidc_harness::report::write_all(&report, &dir, &oidc_harness::report::Format::ALL).expect("reports written");
+    for path in written {
+        let text = std::fs::read_to_string(&path).expect("report readable");
+        assert!(!text.contains("AT-not-strict-"), "{} shows the access token", path.display());
+        assert!(!text.contains("eyJhbGci"), "{} shows a JWS", path.display());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn the_table_names_real_checks_and_each_misbehaviour_once() {
     for (i, row) in TABLE.iter().enumerate() {

@@ -265,7 +265,7 @@ impl FakeOp {
         if !verifier_ok || f.get("redirect_uri").map(String::as_str) != Some(REDIRECT_URI) {
             return invalid("invalid_grant");
         }
-        let access_token = self.random();
+        let access_token = if self.bad == Misbehaviour::TokenBodyNotStrictJson { format!("AT-not-strict-{}", self.random()) } else { self.random() };
         state.access_tokens.push(access_token.clone());
         drop(state);
         let mut body = json!({
@@ -287,7 +287,12 @@ impl FakeOp {
         if self.bad != Misbehaviour::TokenWithoutIdToken {
             body["id_token"] = json!(self.id_token(&grant, &access_token));
         }
-        let resp = self.json(200, &body).insert_header("Pragma", "no-cache");
+        let resp = if self.bad == Misbehaviour::TokenBodyNotStrictJson {
+            ResponseTemplate::new(200).set_body_raw(format!("\u{feff}{body}\n<!-- served by fake -->").into_bytes(), "application/json")
+        } else {
+            self.json(200, &body)
+        };
+        let resp = resp.insert_header("Pragma", "no-cache");
         if self.bad == Misbehaviour::TokenCacheable { resp } else { resp.insert_header("Cache-Control", "no-store") }
     }
 

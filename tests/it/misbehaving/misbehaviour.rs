@@ -22,6 +22,9 @@ pub enum Misbehaviour {
     TokenTypeMac,
     /// The token response carries no `id_token`.
     TokenWithoutIdToken,
+    /// The token response starts with a byte-order mark and ends with trailing text (not strict
+    /// JSON); its access token starts `AT-not-strict-` so a test can look for it.
+    TokenBodyNotStrictJson,
     /// A successful token response also carries an `error` member.
     TokenErrorMember,
     /// `expires_in` is a string.
