@@ -195,7 +195,7 @@ impl Core {
                 AgentError::Transport {
                     method: method.to_owned(),
                     url: red_url(),
-                    message: self.redactor.text(&error_chain(&e.without_url())),
+                    message: self.redactor.text(&super::tls_words::explain(&error_chain(&e.without_url()))),
                 }
             }
         };

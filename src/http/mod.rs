@@ -12,6 +12,7 @@ mod session;
 #[cfg(test)]
 mod tests;
 mod tls;
+mod tls_words;
 #[cfg(test)]
 mod tls_tests;
 mod transcript;

@@ -3,6 +3,11 @@
 //! (about 10 ms of CPU): once per simulated user of a load run, once per fresh browser of a
 //! conformance run. The configuration is what reqwest itself would build: aws-lc-rs, TLS 1.2
 //! and 1.3, the platform verifier (plus the `ca_file` roots), ALPN `http/1.1`.
+//!
+//! A `ca_file` may hold a CA or the server's own self-signed certificate (what `openssl req
+//! -x509` makes: `CA:TRUE`, often no subjectAltName, which WebPKI refuses as a server
+//! certificate). A certificate listed in the file is also trusted as exactly itself, pinned: the
+//! server presenting that very certificate is accepted, its handshake signature still verified.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -28,11 +33,14 @@ pub(super) fn client_config(cfg: &AgentConfig) -> Result<ClientConfig, AgentErro
     let verifier: Arc<dyn ServerCertVerifier> = if cfg.insecure_skip_tls_verify {
         Arc::new(InsecureAnyCertificate(provider))
     } else {
-        let verifier = match &cfg.ca_file {
-            Some(path) => Verifier::new_with_extra_roots(ca_roots(path)?, provider),
-            None => Verifier::new(provider),
-        };
-        Arc::new(verifier.map_err(|e| built(&e))?)
+        match &cfg.ca_file {
+            Some(path) => {
+                let roots = ca_roots(path)?;
+                let platform = Verifier::new_with_extra_roots(roots.clone(), provider).map_err(|e| built(&e))?;
+                Arc::new(PinnedOrPlatform { pinned: roots, platform })
+            }
+            None => Arc::new(Verifier::new(provider).map_err(|e| built(&e))?),
+        }
     };
     let mut tls = builder.with_custom_certificate_verifier(verifier).with_no_client_auth();
     tls.alpn_protocols = vec![b"http/1.1".to_vec()];
@@ -51,6 +59,51 @@ fn ca_roots(path: &Path) -> Result<Vec<CertificateDer<'static>>, AgentError> {
         return Err(invalid("no certificate".to_owned()));
     }
     Ok(certs)
+}
+
+/// The platform verifier, plus the certificates of the CA file accepted as exactly themselves.
+#[derive(Debug)]
+struct PinnedOrPlatform {
+    pinned: Vec<CertificateDer<'static>>,
+    platform: Verifier,
+}
+
+impl ServerCertVerifier for PinnedOrPlatform {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if self.pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) {
+            return Ok(ServerCertVerified::assertion());
+        }
+        self.platform.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.platform.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.platform.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.platform.supported_verify_schemes()
+    }
 }
 
 /// `insecure_skip_tls_verify`: accepts any server certificate and handshake signature, as

@@ -17,13 +17,21 @@ use super::*;
 const SERVER_CERT: &[u8] = include_bytes!("fixtures/test-server.pem");
 const SERVER_KEY: &[u8] = include_bytes!("fixtures/test-server.key");
 const CA_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/http/fixtures/test-ca.pem");
+const SELF_SIGNED_CERT: &[u8] = include_bytes!("fixtures/self-signed.pem");
+const SELF_SIGNED_KEY: &[u8] = include_bytes!("fixtures/self-signed.key");
+const SELF_SIGNED_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/http/fixtures/self-signed.pem");
 
 /// An HTTPS server on 127.0.0.1 answering every request `200 ok` (it lives as long as the
 /// test's runtime).
 async fn https_server() -> SocketAddr {
+    https_server_with(SERVER_CERT, SERVER_KEY).await
+}
+
+/// An HTTPS server presenting `cert` (PEM) with `key`.
+async fn https_server_with(cert: &[u8], key: &[u8]) -> SocketAddr {
     let certs: Vec<CertificateDer<'static>> =
-        CertificateDer::pem_slice_iter(SERVER_CERT).collect::<Result<_, _>>().unwrap();
-    let key = PrivateKeyDer::from_pem_slice(SERVER_KEY).unwrap();
+        CertificateDer::pem_slice_iter(cert).collect::<Result<_, _>>().unwrap();
+    let key = PrivateKeyDer::from_pem_slice(key).unwrap();
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -92,4 +100,32 @@ fn a_ca_file_without_certificates_is_refused() {
         .unwrap_err();
     std::fs::remove_file(&path).unwrap();
     assert!(matches!(&err, AgentError::CaFileInvalid { found, .. } if found == "no certificate"), "{err}");
+}
+
+#[tokio::test]
+async fn a_self_signed_server_certificate_given_as_ca_file_is_accepted_as_itself() {
+    // `openssl req -x509` output: CA:TRUE, no subjectAltName (WebPKI alone refuses it).
+    let addr = https_server_with(SELF_SIGNED_CERT, SELF_SIGNED_KEY).await;
+    let pinned = AgentConfig { ca_file: Some(SELF_SIGNED_FILE.into()), ..AgentConfig::default() };
+    let agent = Browser::new(&pinned, Redactor::default()).unwrap();
+    assert_eq!(agent.send(HttpRequest::get(url(addr))).await.unwrap().status, 200);
+    // Another CA file does not make that server trusted; the refusal says the fix in words.
+    let other = AgentConfig { ca_file: Some(CA_FILE.into()), ..AgentConfig::default() };
+    let err = Browser::new(&other, Redactor::default()).unwrap().send(HttpRequest::get(url(addr))).await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("--ca-file") && text.contains("certificate"), "{text}");
+    // A CA file's certificate is pinned as itself only: the test CA's server is not accepted
+    // with the self-signed file.
+    let ca_signed = https_server().await;
+    let err = agent.send(HttpRequest::get(url(ca_signed))).await.unwrap_err();
+    assert!(matches!(err, AgentError::Transport { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_refused_in_words() {
+    let addr = https_server().await;
+    let strict = Browser::new(&AgentConfig::default(), Redactor::default()).unwrap();
+    let text = strict.send(HttpRequest::get(url(addr))).await.unwrap_err().to_string();
+    assert!(text.contains("not signed by an authority this machine trusts"), "{text}");
+    assert!(text.contains("--insecure-skip-tls-verify"), "{text}");
 }
