@@ -86,12 +86,21 @@ impl Core {
             return self.send_timed(client, jar, req).await;
         }
         let method = req.method.to_string();
-        let red_url = self.redactor.url(&req.url);
-        let mut exchange = Exchange {
+        let exchange = self.open_exchange(jar, &req);
+        let red_url = exchange.url.clone();
+        let started = Instant::now();
+        let result = self.exchange(client, jar, req, &method, Some(&red_url)).await;
+        self.close_exchange(exchange, started, &result);
+        result
+    }
+
+    /// The transcript entry of `req` before it is sent (redacted, numbered).
+    pub(super) fn open_exchange(&self, jar: Option<&SessionJar>, req: &HttpRequest) -> Exchange {
+        Exchange {
             seq: self.seq.fetch_add(1, Ordering::Relaxed).saturating_add(1),
-            method: method.clone(),
-            url: red_url.clone(),
-            request_headers: self.request_headers(jar, &req),
+            method: req.method.to_string(),
+            url: self.redactor.url(&req.url),
+            request_headers: self.request_headers(jar, req),
             request_body: match (&req.form, &req.body) {
                 (Some(f), _) => Some(self.redactor.form(f)),
                 (None, b) => b.as_deref().map(|b| redact_body(&self.redactor, b)),
@@ -101,11 +110,13 @@ impl Core {
             response_body: None,
             elapsed_ms: 0,
             error: None,
-        };
-        let started = Instant::now();
-        let result = self.exchange(client, jar, req, &method, Some(&red_url)).await;
+        }
+    }
+
+    /// Completes an entry opened by [`Core::open_exchange`] with what came back, and keeps it.
+    pub(super) fn close_exchange(&self, mut exchange: Exchange, started: Instant, result: &Result<HttpResponse, AgentError>) {
         exchange.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        match &result {
+        match result {
             Ok(resp) => {
                 exchange.status = Some(resp.status);
                 exchange.response_headers = resp
@@ -122,7 +133,6 @@ impl Core {
         if let Ok(mut t) = self.transcript.lock() {
             t.push(exchange);
         }
-        result
     }
 
     /// [`Agent::send`] for load agents: only a [`Timing`] is kept; redaction happens only

@@ -136,6 +136,13 @@ impl std::fmt::Debug for BackChannel {
 }
 
 impl BackChannel {
+    /// Sends `n` copies of `req` so that they reach the server together (last-byte
+    /// synchronisation, see [`super::race`]): each on a connection of its own, each recorded in
+    /// the transcript. The answers come in the order the copies were sent.
+    pub async fn send_synchronised(&self, req: &HttpRequest, n: usize) -> Vec<Result<HttpResponse, AgentError>> {
+        super::race::send_synchronised(&self.core, req, n).await
+    }
+
     /// A back channel of its own (e.g. `discover`, which drives no browser).
     pub fn new(cfg: &AgentConfig, redactor: Redactor) -> Result<BackChannel, AgentError> {
         let core = Core::new(cfg, redactor)?;

@@ -7,6 +7,9 @@ mod agent;
 mod channels;
 mod client;
 mod message;
+mod race;
+#[cfg(test)]
+mod race_tests;
 mod redact;
 mod session;
 #[cfg(test)]
