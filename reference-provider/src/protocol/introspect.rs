@@ -6,22 +6,22 @@ use serde_json::{Value, json};
 use super::client_auth;
 use super::refresh_token::{self, Standing};
 use super::userinfo::validate_access_token;
-use super::{OAuthError, Params, ProtocolError};
+use super::{ErrorCode, OAuthError, Params, ProtocolError};
 use crate::faults::Fault;
 use crate::provider::Provider;
 
 fn token_param(params: &Params) -> Result<&str, ProtocolError> {
     params
         .get("token")
-        .map_err(|m| OAuthError::bad_request("invalid_request", m))?
-        .ok_or_else(|| OAuthError::bad_request("invalid_request", "token is missing").into())
+        .map_err(|m| OAuthError::bad_request(ErrorCode::InvalidRequest, m))?
+        .ok_or_else(|| OAuthError::bad_request(ErrorCode::InvalidRequest, "token is missing").into())
 }
 
 /// RFC 7662 2.2 response for `token`.
 pub fn introspect(provider: &Provider, authorization: Option<&str>, params: &Params) -> Result<Value, ProtocolError> {
     let presented = client_auth::presented(authorization, params)?;
     if matches!(presented, client_auth::Presented::IdOnly(_)) {
-        return Err(OAuthError { status: 401, error: "invalid_client", description: "introspection needs client authentication".into(), www_authenticate: None }.into());
+        return Err(OAuthError { status: 401, error: ErrorCode::InvalidClient, description: "introspection needs client authentication".into(), www_authenticate: None }.into());
     }
     let client = client_auth::authenticate(provider, &presented)?;
     let token = token_param(params)?;
@@ -65,7 +65,7 @@ pub fn revoke(provider: &Provider, authorization: Option<&str>, params: &Params)
     }
     let refresh = refresh_token::look_up(provider, token)?;
     if provider.fault(Fault::RevocationUnsupportedTokenType) && refresh.is_some() {
-        return Err(OAuthError::bad_request("unsupported_token_type", "refresh tokens cannot be revoked").into());
+        return Err(OAuthError::bad_request(ErrorCode::UnsupportedTokenType, "refresh tokens cannot be revoked").into());
     }
     let now = provider.now();
     if let Some(found) = refresh {

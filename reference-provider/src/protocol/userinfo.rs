@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{OAuthError, ProtocolError, claims, split_scope};
+use super::{ErrorCode, OAuthError, ProtocolError, claims, split_scope};
 use crate::faults::Fault;
 use crate::provider::Provider;
 
@@ -26,16 +26,17 @@ impl AccessToken {
 }
 
 /// Why a bearer token was refused (RFC 6750 3.1).
-fn bearer_error(provider: &Provider, status: u16, error: &'static str, description: &str) -> ProtocolError {
+/// Without an `error` (no token presented, RFC 6750 3.1), the challenge carries no error code
+/// and the body says invalid_request.
+fn bearer_error(provider: &Provider, status: u16, error: Option<ErrorCode>, description: &str) -> ProtocolError {
     let scheme = if provider.fault(Fault::UserinfoChallengeNotBearer) { "Basic" } else { "Bearer" };
-    let challenge = if error.is_empty() {
-        format!("{scheme} realm=\"reference-provider\"")
-    } else {
-        format!("{scheme} realm=\"reference-provider\", error=\"{error}\", error_description=\"{description}\"")
+    let challenge = match error {
+        None => format!("{scheme} realm=\"reference-provider\""),
+        Some(error) => format!("{scheme} realm=\"reference-provider\", error=\"{error}\", error_description=\"{description}\""),
     };
     ProtocolError::OAuth(OAuthError {
         status,
-        error: if error.is_empty() { "invalid_request" } else { error },
+        error: error.unwrap_or(ErrorCode::InvalidRequest),
         description: description.to_owned(),
         www_authenticate: (!provider.fault(Fault::UserinfoNoWwwAuthenticate)).then_some(challenge),
     })
@@ -79,13 +80,13 @@ pub fn validate_access_token(provider: &Provider, token: &str) -> Result<Option<
 /// Answers a UserInfo request made with `token` (None: no token presented).
 pub fn userinfo(provider: &Provider, token: Option<&str>) -> Result<Value, ProtocolError> {
     let Some(token) = token else {
-        return Err(bearer_error(provider, 401, "", "no access token"));
+        return Err(bearer_error(provider, 401, None, "no access token"));
     };
     let Some(at) = validate_access_token(provider, token)? else {
-        return Err(bearer_error(provider, 401, "invalid_token", "the access token is invalid, expired or revoked"));
+        return Err(bearer_error(provider, 401, Some(ErrorCode::InvalidToken), "the access token is invalid, expired or revoked"));
     };
     if !at.scopes.iter().any(|s| s == "openid") {
-        return Err(bearer_error(provider, 403, "insufficient_scope", "the access token lacks the openid scope"));
+        return Err(bearer_error(provider, 403, Some(ErrorCode::InsufficientScope), "the access token lacks the openid scope"));
     }
     let shown_sub = at.str("sub").unwrap_or_default().to_owned();
     let stored_sub = if provider.fault(Fault::IdTokenLongSub) && shown_sub.len() > 300 {
@@ -94,7 +95,7 @@ pub fn userinfo(provider: &Provider, token: Option<&str>) -> Result<Value, Proto
         shown_sub.clone()
     };
     let Some(user) = provider.user(&stored_sub) else {
-        return Err(bearer_error(provider, 401, "invalid_token", "the token's user no longer exists"));
+        return Err(bearer_error(provider, 401, Some(ErrorCode::InvalidToken), "the token's user no longer exists"));
     };
     let scopes: Vec<&str> = at.scopes.iter().map(String::as_str).collect();
     let extra: Vec<String> = at

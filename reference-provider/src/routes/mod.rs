@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::paths;
-use crate::protocol::{OAuthError, Params, ProtocolError};
+use crate::protocol::{ErrorCode, OAuthError, Params, ProtocolError};
 use crate::provider::Provider;
 
 /// Shared state of every handler.
@@ -78,7 +78,7 @@ pub(crate) fn form_params(headers: &HeaderMap, body: &Bytes) -> Result<Params, O
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mime = ct.split(';').next().unwrap_or("").trim();
     if !body.is_empty() && !mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-        return Err(OAuthError::bad_request("invalid_request", "the body must be application/x-www-form-urlencoded"));
+        return Err(OAuthError::bad_request(ErrorCode::InvalidRequest, "the body must be application/x-www-form-urlencoded"));
     }
     Ok(Params(url::form_urlencoded::parse(body).into_owned().collect()))
 }
@@ -151,7 +151,7 @@ impl IntoResponse for WebError {
             }
             ProtocolError::Internal(msg) => {
                 tracing::error!(error = %msg, "internal error");
-                json(StatusCode::INTERNAL_SERVER_ERROR, r#"{"error":"server_error","error_description":"internal error"}"#.into())
+                json(StatusCode::INTERNAL_SERVER_ERROR, serde_json::json!({"error": ErrorCode::ServerError, "error_description": "internal error"}).to_string())
             }
         }
     }

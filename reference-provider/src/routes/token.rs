@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::{AppState, WebError, authorization, form_params, json};
 use crate::faults::Fault;
-use crate::protocol::{OAuthError, ProtocolError, introspect, token, userinfo};
+use crate::protocol::{ErrorCode, OAuthError, ProtocolError, introspect, token, userinfo};
 
 /// `POST /token`.
 pub(crate) async fn token_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -62,7 +62,7 @@ pub(crate) async fn token_post(State(p): State<AppState>, headers: HeaderMap, bo
 /// A token error answer broken by the error-format faults (RFC 6749 5.2 charsets and URI).
 fn insecure_malformed_token_error(p: &crate::provider::Provider, e: OAuthError) -> Response {
     let mut body = Map::new();
-    body.insert("error".into(), e.error.into());
+    body.insert("error".into(), e.error.as_str().into());
     let description = if p.fault(Fault::TokenErrorDescriptionBadCharset) { format!("{} \"r\u{e9}essayez\"", e.description) } else { e.description };
     body.insert("error_description".into(), description.into());
     if p.fault(Fault::TokenErrorUriInvalid) {
@@ -120,11 +120,11 @@ pub(crate) async fn userinfo_post(State(p): State<AppState>, headers: HeaderMap,
     };
     let from_body = match params.get("access_token") {
         Ok(t) => t,
-        Err(m) => return WebError::from(OAuthError::bad_request("invalid_request", m)).into_response(),
+        Err(m) => return WebError::from(OAuthError::bad_request(ErrorCode::InvalidRequest, m)).into_response(),
     };
     match (bearer(&headers), from_body) {
         (Ok(Some(_)), Some(_)) => WebError::from(OAuthError::bad_request(
-            "invalid_request",
+            ErrorCode::InvalidRequest,
             "the access token must be sent in exactly one way (RFC 6750 2)",
         ))
         .into_response(),
