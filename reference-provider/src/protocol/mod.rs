@@ -6,15 +6,18 @@ pub mod claims;
 pub mod client_auth;
 pub mod discovery;
 pub mod interaction;
-pub mod introspect;
+pub mod introspection;
 pub mod logout;
 pub mod mint;
 pub mod refresh_token;
+pub mod revocation;
 pub mod token;
 pub mod userinfo;
 
+mod answer;
 mod error;
 
+pub use answer::{Answer, Caching, ContentType, JsonAnswer, JsonBody};
 pub use error::{ErrorCode, OAuthError, ProtocolError};
 
 /// Longest accepted value of any request parameter, in bytes.
@@ -40,6 +43,14 @@ impl Params {
             }
         }
         Ok(found.filter(|v| !v.is_empty()))
+    }
+
+    /// The value of `name`, which the request must carry (`invalid_request` when it is missing or
+    /// repeated).
+    pub fn required(&self, name: &str) -> Result<&str, OAuthError> {
+        self.get(name)
+            .map_err(|m| OAuthError::bad_request(ErrorCode::InvalidRequest, m))?
+            .ok_or_else(|| OAuthError::bad_request(ErrorCode::InvalidRequest, format!("{name} is missing")))
     }
 
     /// The first oversized value or a too-long list, described.

@@ -6,13 +6,14 @@
 //! token revokes the whole grant (every token issued from it).
 
 use aws_lc_rs::digest;
+use serde_json::{Map, Value};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::client_auth::{self, Presented};
 use super::mint::{self, Grant, Issued};
 use super::refresh_token::{self, Standing};
-use super::{ErrorCode, OAuthError, Params, ProtocolError, split_scope};
+use super::{ErrorCode, JsonAnswer, OAuthError, Params, ProtocolError, split_scope};
 use crate::faults::Fault;
 use crate::provider::Provider;
 use crate::random::{self, constant_time_eq};
@@ -24,6 +25,30 @@ fn err(error: ErrorCode, description: impl Into<String>) -> ProtocolError {
 
 fn param<'a>(params: &'a Params, name: &str) -> Result<Option<&'a str>, ProtocolError> {
     params.get(name).map_err(|m| err(ErrorCode::InvalidRequest, m))
+}
+
+/// The answer to a token request: [`exchange`], then the RFC 6749 5.1 success document.
+pub fn answer(provider: &Provider, authorization: Option<&str>, params: &Params) -> Result<JsonAnswer, ProtocolError> {
+    exchange(provider, authorization, params).map(success)
+}
+
+/// The successful token response (RFC 6749 5.1).
+pub fn success(issued: Issued) -> JsonAnswer {
+    let mut body = Map::new();
+    body.insert("access_token".into(), issued.access_token.into());
+    body.insert("token_type".into(), "Bearer".into());
+    body.insert("expires_in".into(), issued.expires_in.into());
+    if let Some(r) = issued.refresh_token {
+        body.insert("refresh_token".into(), r.into());
+    }
+    if let Some(i) = issued.id_token {
+        body.insert("id_token".into(), i.into());
+    }
+    // An empty scope is not a scope (RFC 6749 3.3: one or more scope tokens): omit it.
+    if !issued.scope.is_empty() {
+        body.insert("scope".into(), issued.scope.into());
+    }
+    JsonAnswer::private(200, Value::Object(body))
 }
 
 /// Handles a token request: authenticates the client and runs the grant.

@@ -11,18 +11,18 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::interaction::clear_interaction;
-use super::{AppState, WebError, cookie, json as json_response, query_params, set_cookie};
+use super::{AppState, WebError, cookie, query_params, set_cookie};
 use crate::paths;
 use crate::protocol::authorize::{self, AuthzFailure, Callback, Next, ResponseMode};
 use crate::protocol::interaction::{self, InteractionError, Pending};
-use crate::protocol::ProtocolError;
+use crate::protocol::{JsonAnswer, ProtocolError};
 use crate::provider::Provider;
 
 /// The header carrying the interaction's CSRF token.
 const CSRF_HEADER: &str = "x-csrf-token";
 
 fn answer(status: StatusCode, body: &Value) -> Response {
-    json_response(status, body.to_string())
+    JsonAnswer::private(status.as_u16(), body.clone()).into_response()
 }
 
 fn refused(e: &InteractionError) -> Response {
