@@ -1,10 +1,24 @@
 //! The reference OpenID provider: a complete, persistent, fault-injectable OP built on axum.
 //!
-//! - `routes` is the HTTP edge (thin axum handlers); [`protocol`] holds the decisions in
-//!   plain Rust; [`store`] is SQLite; [`keys`] signs with aws-lc-rs (keys parsed once).
+//! An answer flows left to right (`protocol` also reads the [`Fault`] switches of the rules it
+//! relaxes):
+//!
+//! ```text
+//! config ─> store ─> protocol ─────────> faults ──────────> routes
+//! (seed)   (SQLite)  (pure decisions,    (bend answers      (HTTP <-> protocol types,
+//!                    typed answers)      for one fault)     one file per endpoint)
+//! ```
+//!
+//! - [`config`] is the seed; [`store`] is SQLite; [`keys`] signs with aws-lc-rs (keys parsed once).
+//! - [`protocol`] decides what to answer, in plain Rust with no axum types: one file per endpoint
+//!   (`token`, `userinfo`, `introspection`, `revocation`, `discovery`, `authorize`, …) returning
+//!   typed answers ([`protocol::JsonAnswer`], [`protocol::ErrorCode`]).
+//! - [`faults`] lets one run break exactly one rule, to prove the harness's checks: answers are
+//!   bent in `faults/<endpoint>.rs`; rules switched off stay at the rule in `protocol/`.
+//! - `routes` is the HTTP edge: `routes/<endpoint>.rs` parses the request, calls `protocol`,
+//!   passes the answer through `faults` and writes the response.
 //! - [`app`] returns the `Router` (tests drive it with `oneshot`); [`start`] binds a socket and
 //!   serves it in the background (the harness embeds the provider this way).
-//! - [`faults`] lets one run break exactly one rule, to prove the harness's checks.
 //! - `housekeeping` deletes expired rows while the provider runs (every `purge_interval_secs`).
 
 pub mod clock;

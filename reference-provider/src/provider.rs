@@ -119,7 +119,9 @@ impl Provider {
         let users = provider.store.users()?;
         provider.subs_by_username = users.iter().map(|u| (u.username.clone(), u.sub.clone())).collect();
         provider.users = users.into_iter().map(|u| (u.sub.clone(), u)).collect();
-        provider.discovery_json = crate::protocol::discovery::document(&provider).to_string();
+        let mut discovery = crate::protocol::discovery::document(&provider);
+        crate::faults::discovery::bend_document(&provider, &mut discovery);
+        provider.discovery_json = discovery.to_string();
         Ok(provider)
     }
 

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ProtocolError;
+use super::{ErrorCode, ProtocolError};
 use crate::faults::Fault;
 use crate::provider::Provider;
 use crate::random;
@@ -118,11 +118,11 @@ pub fn error_callback(
     redirect_uri: &str,
     mode: ResponseMode,
     state: Option<&str>,
-    error: &str,
+    error: ErrorCode,
     description: &str,
 ) -> AuthzFailure {
     let mut params = vec![
-        ("error".to_owned(), error.to_owned()),
+        ("error".to_owned(), error.as_str().to_owned()),
         ("error_description".to_owned(), insecure_description(provider, description)),
     ];
     if let Some(s) = state.filter(|_| !provider.fault(Fault::StateNotEchoed)) {
@@ -186,7 +186,7 @@ pub fn decide(
     session: Option<&SessionRecord>,
 ) -> Result<Next, ProtocolError> {
     let now = provider.now();
-    let fail = |error: &str, description: &str| {
+    let fail = |error: ErrorCode, description: &str| {
         Next::Fail(error_callback(provider, &req.redirect_uri, req.response_mode, req.state.as_deref(), error, description))
     };
     let session = session.map(|s| SessionRecord { auth_time: provider.auth_time_of(&s.user_sub, s.auth_time), ..s.clone() });
@@ -201,11 +201,11 @@ pub fn decide(
             if provider.fault(Fault::PromptNoneShowsLogin) {
                 return Ok(Next::Login);
             }
-            let error = if provider.fault(Fault::PromptNoneWrongError) { "invalid_request" } else { "login_required" };
+            let error = if provider.fault(Fault::PromptNoneWrongError) { ErrorCode::InvalidRequest } else { ErrorCode::LoginRequired };
             return Ok(fail(error, "the user is not logged in (or must log in again) and prompt=none forbids asking"));
         };
         if consent_needed(provider, req, client, &s.user_sub)? {
-            return Ok(fail("consent_required", "consent is needed and prompt=none forbids asking"));
+            return Ok(fail(ErrorCode::ConsentRequired, "consent is needed and prompt=none forbids asking"));
         }
         // The fault reports "now", at least a second after the real login (so it always differs).
         let auth_time = if provider.fault(Fault::SilentAuthTimeReset) { now.max(s.auth_time + 1) } else { s.auth_time };
@@ -298,5 +298,5 @@ fn response_iss(provider: &Provider) -> String {
 
 /// The consent denial callback (`access_denied`).
 pub fn denied(provider: &Provider, req: &AuthRequest) -> AuthzFailure {
-    error_callback(provider, &req.redirect_uri, req.response_mode, req.state.as_deref(), "access_denied", "the user denied the request")
+    error_callback(provider, &req.redirect_uri, req.response_mode, req.state.as_deref(), ErrorCode::AccessDenied, "the user denied the request")
 }

@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use super::{OAuthError, Params, ProtocolError};
+use super::{ErrorCode, OAuthError, Params, ProtocolError};
 use crate::faults::Fault;
 use crate::provider::Provider;
 use crate::random::{constant_time_eq, fingerprint};
@@ -33,15 +33,15 @@ pub enum Presented {
 
 /// Reads the client's credentials from the Authorization header and form body.
 pub fn presented(authorization: Option<&str>, params: &Params) -> Result<Presented, OAuthError> {
-    let body_id = params.get("client_id").map_err(|m| OAuthError::bad_request("invalid_request", m))?;
-    let body_secret = params.get("client_secret").map_err(|m| OAuthError::bad_request("invalid_request", m))?;
+    let body_id = params.get("client_id").map_err(|m| OAuthError::bad_request(ErrorCode::InvalidRequest, m))?;
+    let body_secret = params.get("client_secret").map_err(|m| OAuthError::bad_request(ErrorCode::InvalidRequest, m))?;
     if let Some(header) = authorization {
         let (id, secret) = parse_basic(header).ok_or_else(|| invalid_client_basic("malformed Basic authorization header"))?;
         if body_secret.is_some() {
-            return Err(OAuthError::bad_request("invalid_request", "use one client authentication method, not Basic and client_secret together"));
+            return Err(OAuthError::bad_request(ErrorCode::InvalidRequest, "use one client authentication method, not Basic and client_secret together"));
         }
         if body_id.is_some_and(|b| b != id) {
-            return Err(OAuthError::bad_request("invalid_request", "client_id in the body differs from the Basic credentials"));
+            return Err(OAuthError::bad_request(ErrorCode::InvalidRequest, "client_id in the body differs from the Basic credentials"));
         }
         return Ok(Presented::Basic { id, secret });
     }
@@ -52,7 +52,7 @@ pub fn presented(authorization: Option<&str>, params: &Params) -> Result<Present
         // Authorization header); otherwise 400.
         (None, _) => Err(OAuthError {
             status: 400,
-            error: "invalid_client",
+            error: ErrorCode::InvalidClient,
             description: "client authentication is required".into(),
             www_authenticate: None,
         }),
@@ -75,7 +75,7 @@ fn parse_basic(header: &str) -> Option<(String, String)> {
 fn invalid_client_basic(description: &str) -> OAuthError {
     OAuthError {
         status: 401,
-        error: "invalid_client",
+        error: ErrorCode::InvalidClient,
         description: description.into(),
         www_authenticate: Some("Basic realm=\"reference-provider\"".into()),
     }
@@ -84,7 +84,7 @@ fn invalid_client_basic(description: &str) -> OAuthError {
 fn invalid_client(presented: &Presented, description: &str) -> OAuthError {
     match presented {
         Presented::Basic { .. } => invalid_client_basic(description),
-        _ => OAuthError { status: 400, error: "invalid_client", description: description.into(), www_authenticate: None },
+        _ => OAuthError { status: 400, error: ErrorCode::InvalidClient, description: description.into(), www_authenticate: None },
     }
 }
 
@@ -141,13 +141,13 @@ mod tests {
     fn two_methods_at_once_are_refused() {
         let header = format!("Basic {}", STANDARD.encode("a:b"));
         let err = presented(Some(&header), &params(&[("client_secret", "b")])).unwrap_err();
-        assert_eq!(err.error, "invalid_request");
+        assert_eq!(err.error, ErrorCode::InvalidRequest);
     }
 
     #[test]
     fn malformed_basic_is_invalid_client_with_challenge() {
         let err = presented(Some("Basic !!!"), &params(&[])).unwrap_err();
-        assert_eq!((err.status, err.error), (401, "invalid_client"));
+        assert_eq!((err.status, err.error), (401, ErrorCode::InvalidClient));
         assert!(err.www_authenticate.is_some());
     }
 

@@ -2,8 +2,9 @@
 //! cookie and protected by a CSRF token, then a session once the user has logged in.
 
 use super::ProtocolError;
-use super::authorize::{self, AuthRequest, Next};
+use super::authorize::{self, AuthRequest, AuthzFailure, Callback, Next};
 use crate::faults::Fault;
+use crate::paths;
 use crate::provider::Provider;
 use crate::random::{self, constant_time_eq};
 use crate::store::{ClientRecord, InteractionRecord, SessionRecord, UserRecord};
@@ -140,4 +141,33 @@ pub fn decide_consent(provider: &Provider, pending: &Pending, decision: Option<&
 pub fn finish(provider: &Provider, pending: &Pending) -> Result<(), ProtocolError> {
     provider.store.delete_interaction(&pending.record.id)?;
     Ok(())
+}
+
+/// Where a pending interaction goes after login or consent, for any UI to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// The interaction is over: send the client this authorization response.
+    Callback(Callback),
+    /// The interaction is over: the request failed (an error redirect or an error page).
+    Fail(AuthzFailure),
+    /// The user has another page to see (login or consent), at this URL.
+    Continue(String),
+}
+
+/// Continues a pending interaction with the next step: issues the code, or ends the interaction
+/// with an error, or names the page that comes next.
+pub fn proceed(provider: &Provider, pending: &Pending, next: Next) -> Result<Step, ProtocolError> {
+    Ok(match next {
+        Next::Issue { user_sub, auth_time } => {
+            let cb = authorize::issue_code(provider, &pending.request, &pending.client, &user_sub, auth_time)?;
+            finish(provider, pending)?;
+            Step::Callback(cb)
+        }
+        Next::Consent { .. } => Step::Continue(format!("{}?interaction={}", paths::CONSENT, pending.record.id)),
+        Next::Login => Step::Continue(format!("{}?interaction={}", paths::LOGIN, pending.record.id)),
+        Next::Fail(f) => {
+            finish(provider, pending)?;
+            Step::Fail(f)
+        }
+    })
 }

@@ -6,64 +6,19 @@ pub mod claims;
 pub mod client_auth;
 pub mod discovery;
 pub mod interaction;
-pub mod introspect;
+pub mod introspection;
 pub mod logout;
 pub mod mint;
 pub mod refresh_token;
+pub mod revocation;
 pub mod token;
 pub mod userinfo;
 
-use crate::store::StoreError;
+mod answer;
+mod error;
 
-/// An OAuth/OIDC error answer (RFC 6749 5.2, RFC 6750 3.1, RFC 7009, RFC 7662).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OAuthError {
-    /// HTTP status.
-    pub status: u16,
-    /// Registered error code.
-    pub error: &'static str,
-    /// Human-readable description (printable ASCII only).
-    pub description: String,
-    /// `WWW-Authenticate` header value, when the spec demands one.
-    pub www_authenticate: Option<String>,
-}
-
-impl OAuthError {
-    /// A 400 error.
-    pub fn bad_request(error: &'static str, description: impl Into<String>) -> Self {
-        OAuthError { status: 400, error, description: description.into(), www_authenticate: None }
-    }
-}
-
-/// Why a protocol step failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ProtocolError {
-    /// A client error, answered as OAuth error JSON.
-    #[error("{}: {}", .0.error, .0.description)]
-    OAuth(OAuthError),
-    /// The provider itself failed (storage, signing); answered with an opaque 500.
-    #[error("internal error: {0}")]
-    Internal(String),
-}
-
-impl From<OAuthError> for ProtocolError {
-    fn from(e: OAuthError) -> Self {
-        ProtocolError::OAuth(e)
-    }
-}
-
-impl From<StoreError> for ProtocolError {
-    fn from(e: StoreError) -> Self {
-        ProtocolError::Internal(e.to_string())
-    }
-}
-
-impl From<crate::keys::KeyError> for ProtocolError {
-    fn from(e: crate::keys::KeyError) -> Self {
-        ProtocolError::Internal(e.to_string())
-    }
-}
+pub use answer::{Answer, Caching, ContentType, JsonAnswer, JsonBody};
+pub use error::{ErrorCode, OAuthError, ProtocolError};
 
 /// Longest accepted value of any request parameter, in bytes.
 pub const MAX_PARAM_LEN: usize = 4096;
@@ -88,6 +43,14 @@ impl Params {
             }
         }
         Ok(found.filter(|v| !v.is_empty()))
+    }
+
+    /// The value of `name`, which the request must carry (`invalid_request` when it is missing or
+    /// repeated).
+    pub fn required(&self, name: &str) -> Result<&str, OAuthError> {
+        self.get(name)
+            .map_err(|m| OAuthError::bad_request(ErrorCode::InvalidRequest, m))?
+            .ok_or_else(|| OAuthError::bad_request(ErrorCode::InvalidRequest, format!("{name} is missing")))
     }
 
     /// The first oversized value or a too-long list, described.

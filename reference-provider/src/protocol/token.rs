@@ -6,39 +6,64 @@
 //! token revokes the whole grant (every token issued from it).
 
 use aws_lc_rs::digest;
+use serde_json::{Map, Value};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::client_auth::{self, Presented};
 use super::mint::{self, Grant, Issued};
 use super::refresh_token::{self, Standing};
-use super::{OAuthError, Params, ProtocolError, split_scope};
+use super::{ErrorCode, JsonAnswer, OAuthError, Params, ProtocolError, split_scope};
 use crate::faults::Fault;
 use crate::provider::Provider;
 use crate::random::{self, constant_time_eq};
 use crate::store::{ClientRecord, Redemption, Rotation};
 
-fn err(error: &'static str, description: impl Into<String>) -> ProtocolError {
+fn err(error: ErrorCode, description: impl Into<String>) -> ProtocolError {
     OAuthError::bad_request(error, description).into()
 }
 
 fn param<'a>(params: &'a Params, name: &str) -> Result<Option<&'a str>, ProtocolError> {
-    params.get(name).map_err(|m| err("invalid_request", m))
+    params.get(name).map_err(|m| err(ErrorCode::InvalidRequest, m))
+}
+
+/// The answer to a token request: [`exchange`], then the RFC 6749 5.1 success document.
+pub fn answer(provider: &Provider, authorization: Option<&str>, params: &Params) -> Result<JsonAnswer, ProtocolError> {
+    exchange(provider, authorization, params).map(success)
+}
+
+/// The successful token response (RFC 6749 5.1).
+pub fn success(issued: Issued) -> JsonAnswer {
+    let mut body = Map::new();
+    body.insert("access_token".into(), issued.access_token.into());
+    body.insert("token_type".into(), "Bearer".into());
+    body.insert("expires_in".into(), issued.expires_in.into());
+    if let Some(r) = issued.refresh_token {
+        body.insert("refresh_token".into(), r.into());
+    }
+    if let Some(i) = issued.id_token {
+        body.insert("id_token".into(), i.into());
+    }
+    // An empty scope is not a scope (RFC 6749 3.3: one or more scope tokens): omit it.
+    if !issued.scope.is_empty() {
+        body.insert("scope".into(), issued.scope.into());
+    }
+    JsonAnswer::private(200, Value::Object(body))
 }
 
 /// Handles a token request: authenticates the client and runs the grant.
 pub fn exchange(provider: &Provider, authorization: Option<&str>, params: &Params) -> Result<Issued, ProtocolError> {
     if let Some(problem) = params.size_problem() {
-        return Err(err("invalid_request", problem));
+        return Err(err(ErrorCode::InvalidRequest, problem));
     }
     let presented = client_auth::presented(authorization, params)?;
     let client = client_auth::authenticate(provider, &presented)?;
-    let grant_type = param(params, "grant_type")?.ok_or_else(|| err("invalid_request", "grant_type is missing"))?;
+    let grant_type = param(params, "grant_type")?.ok_or_else(|| err(ErrorCode::InvalidRequest, "grant_type is missing"))?;
     if !matches!(grant_type, "authorization_code" | "refresh_token" | "client_credentials") {
-        return Err(err("unsupported_grant_type", format!("grant_type {grant_type:?} is not supported")));
+        return Err(err(ErrorCode::UnsupportedGrantType, format!("grant_type {grant_type:?} is not supported")));
     }
     if !client.grant_types.iter().any(|g| g == grant_type) {
-        return Err(err("unauthorized_client", format!("this client may not use {grant_type}")));
+        return Err(err(ErrorCode::UnauthorizedClient, format!("this client may not use {grant_type}")));
     }
     match grant_type {
         "authorization_code" => authorization_code(provider, client, params),
@@ -48,7 +73,7 @@ pub fn exchange(provider: &Provider, authorization: Option<&str>, params: &Param
 }
 
 fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Params) -> Result<Issued, ProtocolError> {
-    let code = param(params, "code")?.ok_or_else(|| err("invalid_request", "code is missing"))?;
+    let code = param(params, "code")?.ok_or_else(|| err(ErrorCode::InvalidRequest, "code is missing"))?;
     let redirect_uri = param(params, "redirect_uri")?;
     let verifier = param(params, "code_verifier")?;
     let now = provider.now();
@@ -56,7 +81,7 @@ fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Param
     let record = if provider.fault(Fault::CodeReusable) {
         match provider.store.redeem_code(&code_hash, now)? {
             Redemption::Won(r) | Redemption::AlreadyUsed(r) => r,
-            Redemption::Unknown => return Err(err("invalid_grant", "unknown authorization code")),
+            Redemption::Unknown => return Err(err(ErrorCode::InvalidGrant, "unknown authorization code")),
         }
     } else {
         match provider.store.redeem_code(&code_hash, now)? {
@@ -64,26 +89,26 @@ fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Param
             Redemption::AlreadyUsed(r) => {
                 // RFC 6749 4.1.2: SHOULD revoke all tokens previously issued from this code.
                 provider.store.revoke_grant(&r.grant_id, now)?;
-                let code = if provider.fault(Fault::UsedCodeWrongError) { "invalid_request" } else { "invalid_grant" };
+                let code = if provider.fault(Fault::UsedCodeWrongError) { ErrorCode::InvalidRequest } else { ErrorCode::InvalidGrant };
                 return Err(err(code, "authorization code was already used; tokens issued from it are revoked"));
             }
-            Redemption::Unknown => return Err(err("invalid_grant", "unknown authorization code")),
+            Redemption::Unknown => return Err(err(ErrorCode::InvalidGrant, "unknown authorization code")),
         }
     };
     if record.expires_at <= now && !provider.fault(Fault::ExpiredCodeAccepted) {
-        return Err(err("invalid_grant", "authorization code expired"));
+        return Err(err(ErrorCode::InvalidGrant, "authorization code expired"));
     }
     if record.client_id != client.client_id && !provider.fault(Fault::CodeNotBoundToClient) {
-        return Err(err("invalid_grant", "authorization code was issued to another client"));
+        return Err(err(ErrorCode::InvalidGrant, "authorization code was issued to another client"));
     }
     if redirect_uri != Some(record.redirect_uri.as_str()) && !provider.fault(Fault::RedirectUriNotCheckedAtToken) {
-        return Err(err("invalid_grant", "redirect_uri does not match the authorization request"));
+        return Err(err(ErrorCode::InvalidGrant, "redirect_uri does not match the authorization request"));
     }
     if !provider.fault(Fault::PkceNotVerified) {
         check_pkce(record.code_challenge.as_deref(), record.code_challenge_method.as_deref(), verifier)?;
     }
     let Some(user) = provider.user(&record.user_sub) else {
-        return Err(err("invalid_grant", "the user no longer exists"));
+        return Err(err(ErrorCode::InvalidGrant, "the user no longer exists"));
     };
     let scopes = split_scope(&record.scope);
     mint::mint(provider, &Grant {
@@ -103,13 +128,13 @@ fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Param
 pub fn check_pkce(challenge: Option<&str>, method: Option<&str>, verifier: Option<&str>) -> Result<(), ProtocolError> {
     match (challenge, verifier) {
         (None, None) => Ok(()),
-        (None, Some(_)) => Err(err("invalid_grant", "code_verifier sent but the authorization request had no code_challenge")),
-        (Some(_), None) => Err(err("invalid_grant", "code_verifier is missing")),
+        (None, Some(_)) => Err(err(ErrorCode::InvalidGrant, "code_verifier sent but the authorization request had no code_challenge")),
+        (Some(_), None) => Err(err(ErrorCode::InvalidGrant, "code_verifier is missing")),
         (Some(challenge), Some(v)) => {
             let well_formed = (43..=128).contains(&v.len())
                 && v.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~'));
             if !well_formed {
-                return Err(err("invalid_grant", "code_verifier must be 43 to 128 unreserved characters"));
+                return Err(err(ErrorCode::InvalidGrant, "code_verifier must be 43 to 128 unreserved characters"));
             }
             let derived = match method.unwrap_or("plain") {
                 "S256" => URL_SAFE_NO_PAD.encode(digest::digest(&digest::SHA256, v.as_bytes())),
@@ -118,23 +143,23 @@ pub fn check_pkce(challenge: Option<&str>, method: Option<&str>, verifier: Optio
             if constant_time_eq(derived.as_bytes(), challenge.as_bytes()) {
                 Ok(())
             } else {
-                Err(err("invalid_grant", "code_verifier does not match code_challenge"))
+                Err(err(ErrorCode::InvalidGrant, "code_verifier does not match code_challenge"))
             }
         }
     }
 }
 
 fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Result<Issued, ProtocolError> {
-    let token = param(params, "refresh_token")?.ok_or_else(|| err("invalid_request", "refresh_token is missing"))?;
+    let token = param(params, "refresh_token")?.ok_or_else(|| err(ErrorCode::InvalidRequest, "refresh_token is missing"))?;
     let now = provider.now();
     // Validate first (read only), so that a refused request does not burn a valid token; then
     // rotate the family by the atomic conditional update.
     let Some(found) = refresh_token::look_up(provider, token)? else {
-        return Err(err("invalid_grant", "unknown refresh token"));
+        return Err(err(ErrorCode::InvalidGrant, "unknown refresh token"));
     };
     let record = &found.record;
     if record.client_id != client.client_id && !provider.fault(Fault::RefreshNotBoundToClient) {
-        return Err(err("invalid_grant", "refresh token was issued to another client"));
+        return Err(err(ErrorCode::InvalidGrant, "refresh token was issued to another client"));
     }
     let reuse_allowed = provider.fault(Fault::RefreshNotRotated);
     if found.standing == Standing::Used && !reuse_allowed {
@@ -143,10 +168,10 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
         return Err(err(reuse_error(provider), "refresh token was already used; the grant is revoked"));
     }
     if record.revoked_at.is_some() || found.grant_revoked {
-        return Err(err("invalid_grant", "refresh token was revoked"));
+        return Err(err(ErrorCode::InvalidGrant, "refresh token was revoked"));
     }
     if record.expires_at <= now {
-        return Err(err("invalid_grant", "refresh token expired"));
+        return Err(err(ErrorCode::InvalidGrant, "refresh token expired"));
     }
     let original = split_scope(&record.scope);
     let scopes = match param(params, "scope")? {
@@ -156,13 +181,13 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
             if let Some(extra) = asked.iter().find(|a| !original.contains(a))
                 && !provider.fault(Fault::RefreshScopeWidening)
             {
-                return Err(err("invalid_scope", format!("scope {extra:?} was not granted originally")));
+                return Err(err(ErrorCode::InvalidScope, format!("scope {extra:?} was not granted originally")));
             }
             asked
         }
     };
     let Some(user) = provider.user(&record.user_sub) else {
-        return Err(err("invalid_grant", "the user no longer exists"));
+        return Err(err(ErrorCode::InvalidGrant, "the user no longer exists"));
     };
     let (mut issued, next) = mint::mint_unstored(provider, &Grant {
         client,
@@ -189,28 +214,28 @@ fn refresh(provider: &Provider, client: &ClientRecord, params: &Params) -> Resul
         }
         // With the refresh-not-rotated fault, a used token stays valid, but only one of two
         // parallel uses can move the family on.
-        Rotation::AlreadyUsed(_) if reuse_allowed => Err(err("invalid_grant", "refresh token was rotated concurrently")),
+        Rotation::AlreadyUsed(_) if reuse_allowed => Err(err(ErrorCode::InvalidGrant, "refresh token was rotated concurrently")),
         Rotation::AlreadyUsed(r) => {
             // Lost a race with a parallel use of the same token: that is reuse too.
             provider.store.revoke_grant(&r.grant_id, now)?;
             Err(err(reuse_error(provider), "refresh token was already used; the grant is revoked"))
         }
-        Rotation::Unknown => Err(err("invalid_grant", "unknown refresh token")),
+        Rotation::Unknown => Err(err(ErrorCode::InvalidGrant, "unknown refresh token")),
     }
 }
 
 /// The error for a reused refresh token: invalid_grant, unless a fault says otherwise.
-fn reuse_error(provider: &Provider) -> &'static str {
-    if provider.fault(Fault::UsedRefreshWrongError) { "invalid_request" } else { "invalid_grant" }
+fn reuse_error(provider: &Provider) -> ErrorCode {
+    if provider.fault(Fault::UsedRefreshWrongError) { ErrorCode::InvalidRequest } else { ErrorCode::InvalidGrant }
 }
 
 fn client_credentials(provider: &Provider, client: &ClientRecord, presented: &Presented, params: &Params) -> Result<Issued, ProtocolError> {
     if matches!(presented, Presented::IdOnly(_)) {
-        return Err(err("unauthorized_client", "client_credentials needs a confidential client"));
+        return Err(err(ErrorCode::UnauthorizedClient, "client_credentials needs a confidential client"));
     }
     let asked = split_scope(param(params, "scope")?.unwrap_or(""));
     if let Some(bad) = asked.iter().find(|s| *s == "openid" || !client.allowed_scopes.contains(s)) {
-        return Err(err("invalid_scope", format!("scope {bad:?} is not available to client_credentials")));
+        return Err(err(ErrorCode::InvalidScope, format!("scope {bad:?} is not available to client_credentials")));
     }
     let grant_id = provider.token(12);
     mint::mint(provider, &Grant {

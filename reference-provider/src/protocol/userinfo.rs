@@ -1,9 +1,10 @@
 //! The UserInfo endpoint (OIDC Core 5.3) with RFC 6750 bearer-token errors, and the access-token
-//! validation shared with introspection and revocation.
+//! validation shared with introspection and revocation. The faults that bend its answer (claims,
+//! shape, challenge) are applied in `faults/userinfo.rs`.
 
 use serde_json::{Map, Value};
 
-use super::{OAuthError, ProtocolError, claims, split_scope};
+use super::{ErrorCode, JsonAnswer, OAuthError, ProtocolError, claims, split_scope};
 use crate::faults::Fault;
 use crate::provider::Provider;
 
@@ -26,18 +27,18 @@ impl AccessToken {
 }
 
 /// Why a bearer token was refused (RFC 6750 3.1).
-fn bearer_error(provider: &Provider, status: u16, error: &'static str, description: &str) -> ProtocolError {
-    let scheme = if provider.fault(Fault::UserinfoChallengeNotBearer) { "Basic" } else { "Bearer" };
-    let challenge = if error.is_empty() {
-        format!("{scheme} realm=\"reference-provider\"")
-    } else {
-        format!("{scheme} realm=\"reference-provider\", error=\"{error}\", error_description=\"{description}\"")
+/// Without an `error` (no token presented, RFC 6750 3.1), the challenge carries no error code
+/// and the body says invalid_request.
+fn bearer_error(status: u16, error: Option<ErrorCode>, description: &str) -> ProtocolError {
+    let challenge = match error {
+        None => "Bearer realm=\"reference-provider\"".to_owned(),
+        Some(error) => format!("Bearer realm=\"reference-provider\", error=\"{error}\", error_description=\"{description}\""),
     };
     ProtocolError::OAuth(OAuthError {
         status,
-        error: if error.is_empty() { "invalid_request" } else { error },
+        error: error.unwrap_or(ErrorCode::InvalidRequest),
         description: description.to_owned(),
-        www_authenticate: (!provider.fault(Fault::UserinfoNoWwwAuthenticate)).then_some(challenge),
+        www_authenticate: Some(challenge),
     })
 }
 
@@ -76,16 +77,21 @@ pub fn validate_access_token(provider: &Provider, token: &str) -> Result<Option<
     Ok(Some(AccessToken { claims, grant_id, scopes }))
 }
 
-/// Answers a UserInfo request made with `token` (None: no token presented).
+/// The answer to a UserInfo request made with `token` (None: no token presented).
+pub fn answer(provider: &Provider, token: Option<&str>) -> Result<JsonAnswer, ProtocolError> {
+    userinfo(provider, token).map(|claims| JsonAnswer::private(200, claims))
+}
+
+/// The claims for a UserInfo request made with `token` (None: no token presented).
 pub fn userinfo(provider: &Provider, token: Option<&str>) -> Result<Value, ProtocolError> {
     let Some(token) = token else {
-        return Err(bearer_error(provider, 401, "", "no access token"));
+        return Err(bearer_error(401, None, "no access token"));
     };
     let Some(at) = validate_access_token(provider, token)? else {
-        return Err(bearer_error(provider, 401, "invalid_token", "the access token is invalid, expired or revoked"));
+        return Err(bearer_error(401, Some(ErrorCode::InvalidToken), "the access token is invalid, expired or revoked"));
     };
     if !at.scopes.iter().any(|s| s == "openid") {
-        return Err(bearer_error(provider, 403, "insufficient_scope", "the access token lacks the openid scope"));
+        return Err(bearer_error(403, Some(ErrorCode::InsufficientScope), "the access token lacks the openid scope"));
     }
     let shown_sub = at.str("sub").unwrap_or_default().to_owned();
     let stored_sub = if provider.fault(Fault::IdTokenLongSub) && shown_sub.len() > 300 {
@@ -94,7 +100,7 @@ pub fn userinfo(provider: &Provider, token: Option<&str>) -> Result<Value, Proto
         shown_sub.clone()
     };
     let Some(user) = provider.user(&stored_sub) else {
-        return Err(bearer_error(provider, 401, "invalid_token", "the token's user no longer exists"));
+        return Err(bearer_error(401, Some(ErrorCode::InvalidToken), "the token's user no longer exists"));
     };
     let scopes: Vec<&str> = at.scopes.iter().map(String::as_str).collect();
     let extra: Vec<String> = at
@@ -104,15 +110,7 @@ pub fn userinfo(provider: &Provider, token: Option<&str>) -> Result<Value, Proto
         .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
         .unwrap_or_default();
     let mut out = Map::new();
-    let sub = if provider.fault(Fault::UserinfoWrongSub) { format!("{shown_sub}-other") } else { shown_sub };
-    if !provider.fault(Fault::UserinfoNoSub) {
-        out.insert("sub".into(), sub.into());
-    }
+    out.insert("sub".into(), shown_sub.into());
     out.extend(claims::user_claims(user, &scopes, &extra));
-    if provider.fault(Fault::UserinfoClaimWrongType)
-        && let Some(v) = out.get_mut("email_verified")
-    {
-        *v = v.to_string().into();
-    }
     Ok(Value::Object(out))
 }

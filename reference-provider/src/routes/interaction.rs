@@ -13,7 +13,7 @@ use crate::config::LoginUi;
 use crate::html as pages;
 use crate::paths;
 use crate::protocol::authorize::{self, Next};
-use crate::protocol::interaction::{self, InteractionError, Pending};
+use crate::protocol::interaction::{self, InteractionError, Pending, Step};
 use crate::protocol::{Params, ProtocolError};
 use crate::provider::Provider;
 
@@ -72,17 +72,25 @@ fn spa_shell(page: &str) -> Response {
     res
 }
 
+/// The submitted form and the pending interaction it names (its cookie and CSRF token checked),
+/// or the page refusing the submission.
+fn posted(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<(Params, Pending), Response> {
+    let params = form_params(headers, body).map_err(|e| html(StatusCode::BAD_REQUEST, pages::error(&e.description)))?;
+    let cookie = cookie(headers, &paths::interaction_cookie(id(&params)));
+    match interaction::load_for_post(p, id(&params), cookie, field(&params, "csrf_token")) {
+        Ok(Ok(pending)) => Ok((params, pending)),
+        Ok(Err(e)) => Err(refused(&e)),
+        Err(e) => Err(WebError(e).into_response()),
+    }
+}
+
 /// `POST /login`.
 pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let params = match form_params(&headers, &body) {
-        Ok(params) => params,
-        Err(e) => return html(StatusCode::BAD_REQUEST, pages::error(&e.description)),
+    let (params, pending) = match posted(&p, &headers, &body) {
+        Ok(found) => found,
+        Err(res) => return res,
     };
     let run = || -> Result<Response, ProtocolError> {
-        let pending = match interaction::load_for_post(&p, id(&params), cookie(&headers, &paths::interaction_cookie(id(&params))), field(&params, "csrf_token"))? {
-            Ok(pending) => pending,
-            Err(e) => return Ok(refused(&e)),
-        };
         let username = field(&params, "username").unwrap_or("");
         let Some(password) = field(&params, "password") else {
             // Identifier-first: the login name alone asks for the password next, whether or not
@@ -106,20 +114,13 @@ pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, bo
     run().unwrap_or_else(|e| WebError(e).into_response())
 }
 
-/// Continues a pending interaction after login or consent.
+/// Renders the next step of an interaction: the authorization response or error (clearing the
+/// interaction's cookie), or a redirect to the next page.
 fn proceed(p: &Provider, pending: &Pending, next: Next) -> Result<Response, ProtocolError> {
-    Ok(match next {
-        Next::Issue { user_sub, auth_time } => {
-            let cb = authorize::issue_code(p, &pending.request, &pending.client, &user_sub, auth_time)?;
-            interaction::finish(p, pending)?;
-            clear_interaction(p, pending, callback(&cb))
-        }
-        Next::Consent { .. } => redirect(&format!("{}?interaction={}", paths::CONSENT, pending.record.id)),
-        Next::Login => redirect(&format!("{}?interaction={}", paths::LOGIN, pending.record.id)),
-        Next::Fail(f) => {
-            interaction::finish(p, pending)?;
-            clear_interaction(p, pending, failure(&f))
-        }
+    Ok(match interaction::proceed(p, pending, next)? {
+        Step::Callback(cb) => clear_interaction(p, pending, callback(&cb)),
+        Step::Fail(f) => clear_interaction(p, pending, failure(&f)),
+        Step::Continue(url) => redirect(&url),
     })
 }
 
@@ -145,15 +146,11 @@ pub(crate) async fn consent_get(State(p): State<AppState>, RawQuery(q): RawQuery
 
 /// `POST /consent` with `decision=allow|deny`.
 pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let params = match form_params(&headers, &body) {
-        Ok(params) => params,
-        Err(e) => return html(StatusCode::BAD_REQUEST, pages::error(&e.description)),
+    let (params, pending) = match posted(&p, &headers, &body) {
+        Ok(found) => found,
+        Err(res) => return res,
     };
     let run = || -> Result<Response, ProtocolError> {
-        let pending = match interaction::load_for_post(&p, id(&params), cookie(&headers, &paths::interaction_cookie(id(&params))), field(&params, "csrf_token"))? {
-            Ok(pending) => pending,
-            Err(e) => return Ok(refused(&e)),
-        };
         match interaction::decide_consent(&p, &pending, field(&params, "decision"))? {
             Some(next) => proceed(&p, &pending, next),
             None => Ok(html(StatusCode::BAD_REQUEST, pages::error("decision must be allow or deny"))),

@@ -1,12 +1,17 @@
 //! HTTP edge: the axum router and thin handlers that translate requests into `protocol` calls
-//! and protocol results back into responses. Shared request/response helpers live here.
+//! and protocol answers (bent by `faults`) back into responses; one file per endpoint, named like
+//! its `protocol` file. Shared request/response helpers live here.
 
 mod authorize;
+mod discovery;
 mod interaction;
+mod introspection;
+mod jwks;
 mod logout;
-mod metadata;
+mod revocation;
 mod spa;
 mod token;
+mod userinfo;
 
 use std::sync::Arc;
 
@@ -19,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::paths;
-use crate::protocol::{OAuthError, Params, ProtocolError};
+use crate::protocol::{Answer, Caching, ErrorCode, JsonAnswer, OAuthError, Params, ProtocolError};
 use crate::provider::Provider;
 
 /// Shared state of every handler.
@@ -31,9 +36,9 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// Builds the provider's router.
 pub(crate) fn router(provider: Arc<Provider>) -> Router {
     Router::new()
-        .route(paths::DISCOVERY, get(metadata::discovery_get))
-        .route(paths::OAUTH_METADATA, get(metadata::discovery_get))
-        .route(paths::JWKS, get(metadata::jwks_get))
+        .route(paths::DISCOVERY, get(discovery::discovery_get))
+        .route(paths::OAUTH_METADATA, get(discovery::discovery_get))
+        .route(paths::JWKS, get(jwks::jwks_get))
         .route(paths::AUTHORIZE, get(authorize::authorize_get).post(authorize::authorize_post))
         .route(paths::LOGIN, get(interaction::login_get).post(interaction::login_post))
         .route(paths::CONSENT, get(interaction::consent_get).post(interaction::consent_post))
@@ -41,9 +46,9 @@ pub(crate) fn router(provider: Arc<Provider>) -> Router {
         .route(paths::LOGIN_API, post(spa::login_post))
         .route(paths::CONSENT_API, post(spa::consent_post))
         .route(paths::TOKEN, post(token::token_post))
-        .route(paths::USERINFO, get(token::userinfo_get).post(token::userinfo_post))
-        .route(paths::REVOKE, post(token::revoke_post))
-        .route(paths::INTROSPECT, post(token::introspect_post))
+        .route(paths::USERINFO, get(userinfo::userinfo_get).post(userinfo::userinfo_post))
+        .route(paths::REVOKE, post(revocation::revoke_post))
+        .route(paths::INTROSPECT, post(introspection::introspect_post))
         .route(paths::LOGOUT, get(logout::logout_get).post(logout::logout_post))
         .layer(axum::middleware::map_response(security_headers))
         .layer(DefaultBodyLimit::max(MAX_BODY))
@@ -78,7 +83,7 @@ pub(crate) fn form_params(headers: &HeaderMap, body: &Bytes) -> Result<Params, O
     let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let mime = ct.split(';').next().unwrap_or("").trim();
     if !body.is_empty() && !mime.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
-        return Err(OAuthError::bad_request("invalid_request", "the body must be application/x-www-form-urlencoded"));
+        return Err(OAuthError::bad_request(ErrorCode::InvalidRequest, "the body must be application/x-www-form-urlencoded"));
     }
     Ok(Params(url::form_urlencoded::parse(body).into_owned().collect()))
 }
@@ -107,16 +112,6 @@ pub(crate) fn authorization(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())
 }
 
-/// A JSON response with `Cache-Control: no-store` (RFC 6749 5.1).
-pub(crate) fn json(status: StatusCode, body: String) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")],
-        body,
-    )
-        .into_response()
-}
-
 /// An HTML page.
 pub(crate) fn html(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
@@ -140,20 +135,51 @@ impl From<OAuthError> for WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         match self.0 {
-            ProtocolError::OAuth(e) => {
-                let body = serde_json::json!({"error": e.error, "error_description": e.description}).to_string();
-                let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
-                let mut res = json(status, body);
-                if let Some(challenge) = e.www_authenticate.and_then(|c| HeaderValue::from_str(&c).ok()) {
-                    res.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
-                }
-                res
-            }
+            ProtocolError::OAuth(e) => JsonAnswer::from(e).into_response(),
             ProtocolError::Internal(msg) => {
                 tracing::error!(error = %msg, "internal error");
-                json(StatusCode::INTERNAL_SERVER_ERROR, r#"{"error":"server_error","error_description":"internal error"}"#.into())
+                let body = serde_json::json!({"error": ErrorCode::ServerError, "error_description": "internal error"});
+                JsonAnswer::private(500, body).into_response()
             }
         }
     }
 }
 
+/// An answer, or the error that stopped it.
+pub(crate) fn respond<A: IntoResponse>(result: Result<A, ProtocolError>) -> Response {
+    result.map_or_else(|e| WebError(e).into_response(), IntoResponse::into_response)
+}
+
+impl IntoResponse for JsonAnswer {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
+        let mut res = (
+            status,
+            [(header::CONTENT_TYPE, self.content_type.as_str()), (header::CACHE_CONTROL, self.caching.cache_control())],
+            self.body.into_string(),
+        )
+            .into_response();
+        if self.caching == Caching::NoStore {
+            res.headers_mut().insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        }
+        if let Some(challenge) = self.www_authenticate.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
+        }
+        res
+    }
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        match self {
+            Answer::Json(a) => a.into_response(),
+            Answer::Empty { status, allow } => {
+                let mut res = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response();
+                if let Some(allow) = allow {
+                    res.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+                }
+                res
+            }
+        }
+    }
+}

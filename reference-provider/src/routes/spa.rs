@@ -11,18 +11,18 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::interaction::clear_interaction;
-use super::{AppState, WebError, cookie, json as json_response, query_params, set_cookie};
+use super::{AppState, WebError, cookie, query_params, set_cookie};
 use crate::paths;
 use crate::protocol::authorize::{self, AuthzFailure, Callback, Next, ResponseMode};
-use crate::protocol::interaction::{self, InteractionError, Pending};
-use crate::protocol::ProtocolError;
+use crate::protocol::interaction::{self, InteractionError, Pending, Step};
+use crate::protocol::{JsonAnswer, ProtocolError};
 use crate::provider::Provider;
 
 /// The header carrying the interaction's CSRF token.
 const CSRF_HEADER: &str = "x-csrf-token";
 
 fn answer(status: StatusCode, body: &Value) -> Response {
-    json_response(status, body.to_string())
+    JsonAnswer::private(status.as_u16(), body.clone()).into_response()
 }
 
 fn refused(e: &InteractionError) -> Response {
@@ -110,26 +110,17 @@ pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, 
     run().unwrap_or_else(|e| WebError(e).into_response())
 }
 
-/// Continues a pending interaction, answering where the app goes next.
+/// Answers where the app goes next: the authorization response or error (clearing the
+/// interaction's cookie), or the next page.
 fn proceed(p: &Provider, pending: &Pending, next: Next) -> Result<Response, ProtocolError> {
-    Ok(match next {
-        Next::Issue { user_sub, auth_time } => {
-            let cb = authorize::issue_code(p, &pending.request, &pending.client, &user_sub, auth_time)?;
-            interaction::finish(p, pending)?;
-            clear_interaction(p, pending, answer(StatusCode::OK, &to_client(&cb)))
+    Ok(match interaction::proceed(p, pending, next)? {
+        Step::Callback(cb) => clear_interaction(p, pending, answer(StatusCode::OK, &to_client(&cb))),
+        Step::Fail(AuthzFailure::Redirect(cb)) => clear_interaction(p, pending, answer(StatusCode::OK, &to_client(&cb))),
+        Step::Fail(AuthzFailure::Page { status, message }) => {
+            let e = json!({ "error": "request_refused", "error_description": message });
+            clear_interaction(p, pending, answer(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &e))
         }
-        Next::Consent { .. } => answer(StatusCode::OK, &json!({ "continue": format!("{}?interaction={}", paths::CONSENT, pending.record.id) })),
-        Next::Login => answer(StatusCode::OK, &json!({ "continue": format!("{}?interaction={}", paths::LOGIN, pending.record.id) })),
-        Next::Fail(f) => {
-            interaction::finish(p, pending)?;
-            let res = match f {
-                AuthzFailure::Redirect(cb) => answer(StatusCode::OK, &to_client(&cb)),
-                AuthzFailure::Page { status, message } => {
-                    answer(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &json!({ "error": "request_refused", "error_description": message }))
-                }
-            };
-            clear_interaction(p, pending, res)
-        }
+        Step::Continue(url) => answer(StatusCode::OK, &json!({ "continue": url })),
     })
 }
 

@@ -2,7 +2,7 @@
 //! client and redirect_uri first (errors before they are known are shown as a page, never
 //! redirected), then every other parameter (errors go back to the client).
 
-use crate::protocol::{Params, split_scope};
+use crate::protocol::{ErrorCode, Params, split_scope};
 use super::{AuthRequest, AuthzFailure, ProtocolErrorOr, ResponseMode, error_callback};
 use crate::config::{AuthMethod, SCOPES};
 use crate::faults::Fault;
@@ -30,110 +30,110 @@ pub fn validate(provider: &Provider, params: &Params) -> Result<(AuthRequest, Cl
     };
     if !registered && !provider.fault(Fault::RedirectUriNotChecked) {
         if provider.fault(Fault::ErrorRedirectUnregistered) {
-            return Err(error_callback(provider, redirect_uri, mode, state, "invalid_request", "redirect_uri is not registered").into());
+            return Err(error_callback(provider, redirect_uri, mode, state, ErrorCode::InvalidRequest, "redirect_uri is not registered").into());
         }
         return Err(page(400, "redirect_uri is not registered for this client").into());
     }
-    let fail = |error: &str, description: &str| -> ProtocolErrorOr {
+    let fail = |error: ErrorCode, description: &str| -> ProtocolErrorOr {
         error_callback(provider, redirect_uri, mode, state, error, description).into()
     };
     // 2. Everything else is redirected.
     if let Some(problem) = params.size_problem() {
-        return Err(fail("invalid_request", &problem));
+        return Err(fail(ErrorCode::InvalidRequest, &problem));
     }
     for (k, _) in &params.0 {
         if params.get(k).is_err() {
-            return Err(fail("invalid_request", &format!("parameter {k} is repeated")));
+            return Err(fail(ErrorCode::InvalidRequest, &format!("parameter {k} is repeated")));
         }
     }
     let get = |name: &str| params.get(name).ok().flatten();
     match get("response_mode") {
         None | Some("query") | Some("form_post") => {}
-        Some(other) => return Err(fail("invalid_request", &format!("unsupported response_mode {other:?}"))),
+        Some(other) => return Err(fail(ErrorCode::InvalidRequest, &format!("unsupported response_mode {other:?}"))),
     }
     if get("request").is_some() {
-        return Err(fail("request_not_supported", "the request parameter is not supported"));
+        return Err(fail(ErrorCode::RequestNotSupported, "the request parameter is not supported"));
     }
     if get("request_uri").is_some() {
-        return Err(fail("request_uri_not_supported", "the request_uri parameter is not supported"));
+        return Err(fail(ErrorCode::RequestUriNotSupported, "the request_uri parameter is not supported"));
     }
     if get("registration").is_some() {
-        return Err(fail("registration_not_supported", "the registration parameter is not supported"));
+        return Err(fail(ErrorCode::RegistrationNotSupported, "the registration parameter is not supported"));
     }
     match get("response_type") {
         None if provider.fault(Fault::MissingResponseTypeAccepted) => {}
-        None => return Err(fail("invalid_request", "response_type is missing")),
+        None => return Err(fail(ErrorCode::InvalidRequest, "response_type is missing")),
         Some("code") => {}
         Some(_) if provider.fault(Fault::UnsupportedResponseTypeNotRedirected) => {
             return Err(page(400, "this response_type is not supported").into());
         }
         Some(other) => {
-            let error = if provider.fault(Fault::UnsupportedResponseTypeWrongError) { "invalid_request" } else { "unsupported_response_type" };
+            let error = if provider.fault(Fault::UnsupportedResponseTypeWrongError) { ErrorCode::InvalidRequest } else { ErrorCode::UnsupportedResponseType };
             return Err(fail(error, &format!("response_type {other:?} is not supported; use code")));
         }
     }
     if !client.grant_types.iter().any(|g| g == "authorization_code") {
-        return Err(fail("unauthorized_client", "this client may not use the authorization code grant"));
+        return Err(fail(ErrorCode::UnauthorizedClient, "this client may not use the authorization code grant"));
     }
     let scopes = split_scope(get("scope").unwrap_or(""));
     if !scopes.iter().any(|s| s == "openid") {
-        return Err(fail("invalid_scope", "scope must contain openid"));
+        return Err(fail(ErrorCode::InvalidScope, "scope must contain openid"));
     }
     if let Some(unknown) = scopes.iter().find(|s| !SCOPES.contains(&s.as_str())) {
-        return Err(fail("invalid_scope", &format!("unknown scope {unknown:?}")));
+        return Err(fail(ErrorCode::InvalidScope, &format!("unknown scope {unknown:?}")));
     }
     if let Some(denied) = scopes.iter().find(|s| *s != "openid" && !client.allowed_scopes.contains(s)) {
-        return Err(fail("invalid_scope", &format!("scope {denied:?} is not allowed for this client")));
+        return Err(fail(ErrorCode::InvalidScope, &format!("scope {denied:?} is not allowed for this client")));
     }
     // PKCE (RFC 7636 4.3; method defaults to plain when absent).
     let challenge = get("code_challenge");
     let method = get("code_challenge_method");
     let method = match (challenge, method) {
-        (None, Some(_)) => return Err(fail("invalid_request", "code_challenge_method without code_challenge")),
+        (None, Some(_)) => return Err(fail(ErrorCode::InvalidRequest, "code_challenge_method without code_challenge")),
         (None, None) => None,
         (Some(c), m) => {
             let m = m.unwrap_or("plain");
             let plain_ok = provider.config.pkce_plain_allowed || provider.fault(Fault::PkcePlainAccepted);
             match m {
                 "S256" if c.len() == 43 && c.bytes().all(is_b64url) => {}
-                "S256" => return Err(fail("invalid_request", "code_challenge must be 43 base64url characters for S256")),
+                "S256" => return Err(fail(ErrorCode::InvalidRequest, "code_challenge must be 43 base64url characters for S256")),
                 "plain" if plain_ok && (43..=128).contains(&c.len()) && c.bytes().all(is_unreserved) => {}
-                "plain" if plain_ok => return Err(fail("invalid_request", "code_challenge must be 43 to 128 unreserved characters")),
-                _ => return Err(fail("invalid_request", &format!("code_challenge_method {m:?} is not supported; use S256"))),
+                "plain" if plain_ok => return Err(fail(ErrorCode::InvalidRequest, "code_challenge must be 43 to 128 unreserved characters")),
+                _ => return Err(fail(ErrorCode::InvalidRequest, &format!("code_challenge_method {m:?} is not supported; use S256"))),
             }
             Some(m.to_owned())
         }
     };
     if client.auth_method == AuthMethod::None.as_str() && challenge.is_none() && !provider.fault(Fault::PublicClientWithoutPkce) {
-        return Err(fail("invalid_request", "public clients must use PKCE (code_challenge)"));
+        return Err(fail(ErrorCode::InvalidRequest, "public clients must use PKCE (code_challenge)"));
     }
     let prompt = split_scope(get("prompt").unwrap_or(""));
     if prompt.iter().any(|p| p == "none") && prompt.len() > 1 {
-        return Err(fail("invalid_request", "prompt=none cannot be combined with other values"));
+        return Err(fail(ErrorCode::InvalidRequest, "prompt=none cannot be combined with other values"));
     }
     let max_age = match get("max_age") {
         None => None,
         Some(v) => match v.parse::<i64>() {
             Ok(n) if n >= 0 => Some(n),
-            _ => return Err(fail("invalid_request", "max_age must be a non-negative integer")),
+            _ => return Err(fail(ErrorCode::InvalidRequest, "max_age must be a non-negative integer")),
         },
     };
     let claims = match get("claims") {
         None => None,
         Some(v) => match serde_json::from_str::<serde_json::Value>(v) {
             Ok(j) if j.is_object() => Some(j),
-            _ => return Err(fail("invalid_request", "claims must be a JSON object")),
+            _ => return Err(fail(ErrorCode::InvalidRequest, "claims must be a JSON object")),
         },
     };
     let id_token_hint_sub = match get("id_token_hint") {
         None => None,
         Some(hint) => match hint_subject(provider, hint) {
             Some(sub) if !provider.fault(Fault::IdTokenHintRejected) => Some(sub),
-            _ => return Err(fail("invalid_request", "id_token_hint is not an ID token issued by this provider")),
+            _ => return Err(fail(ErrorCode::InvalidRequest, "id_token_hint is not an ID token issued by this provider")),
         },
     };
     if provider.fault(Fault::LoginHintRejected) && get("login_hint").is_some() {
-        return Err(fail("invalid_request", "login_hint is not supported"));
+        return Err(fail(ErrorCode::InvalidRequest, "login_hint is not supported"));
     }
     let req = AuthRequest {
         client_id: client.client_id.clone(),

@@ -108,7 +108,7 @@ fn demo_provider(store: crate::store::Store, rng: std::sync::Arc<dyn crate::rand
 }
 
 /// The refresh grant, in-process, as demo-client (client_secret_basic).
-fn refresh_grant(provider: &crate::provider::Provider, token: &str) -> Result<Option<String>, String> {
+fn refresh_grant(provider: &crate::provider::Provider, token: &str) -> Result<Option<String>, crate::protocol::ErrorCode> {
     use base64::Engine as _;
     let basic = base64::engine::general_purpose::STANDARD.encode("demo-client:demo-client-secret");
     let params = crate::protocol::Params(vec![
@@ -117,7 +117,7 @@ fn refresh_grant(provider: &crate::provider::Provider, token: &str) -> Result<Op
     ]);
     match crate::protocol::token::exchange(provider, Some(&format!("Basic {basic}")), &params) {
         Ok(issued) => Ok(issued.refresh_token),
-        Err(crate::protocol::ProtocolError::OAuth(e)) => Err(e.error.to_owned()),
+        Err(crate::protocol::ProtocolError::OAuth(e)) => Err(e.error),
         Err(other) => panic!("{other}"),
     }
 }
@@ -150,10 +150,10 @@ fn a_database_of_schema_version_2_keeps_its_unused_refresh_tokens_working() {
     assert_eq!(parsed.generation, 1);
     assert_eq!(refresh_grant(&provider, &next).map(|t| t.is_some()), Ok(true));
     // A used one of version 2 was dropped: unknown, nothing revoked.
-    assert_eq!(refresh_grant(&provider, used), Err("invalid_grant".to_owned()));
+    assert_eq!(refresh_grant(&provider, used), Err(crate::protocol::ErrorCode::InvalidGrant));
     assert!(!provider.store.grant_revoked("grant-v2").unwrap());
     // The carried-over token again: reuse, the grant goes.
-    assert_eq!(refresh_grant(&provider, live), Err("invalid_grant".to_owned()));
+    assert_eq!(refresh_grant(&provider, live), Err(crate::protocol::ErrorCode::InvalidGrant));
     assert!(provider.store.grant_revoked("grant-v2").unwrap());
 }
 

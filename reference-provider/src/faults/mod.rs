@@ -1,5 +1,20 @@
 //! Fault injection: each fault makes the provider break exactly one rule, so that the harness can
 //! prove every check fails when it should. Faults are off unless named with `--fault NAME`.
+//!
+//! Where a fault is applied, by what it breaks:
+//! - an endpoint's answer (its document, media type, caching or challenge): in this folder, one
+//!   file per answer, named like the endpoint (`token.rs`, `userinfo.rs`, `introspection.rs`,
+//!   `discovery.rs`, `jwks.rs`); `routes` passes every answer through it;
+//! - a token's contents (ID token claims and header, scope): `protocol/mint.rs`;
+//! - an authorization response's parameters: `protocol/authorize.rs`;
+//! - a rule the provider stops enforcing (single use, PKCE, client binding, redirect_uri, prompt,
+//!   consent, revocation): at the rule, in `protocol/<endpoint>.rs` (search for the variant).
+
+pub(crate) mod discovery;
+pub(crate) mod introspection;
+pub(crate) mod jwks;
+pub(crate) mod token;
+pub(crate) mod userinfo;
 
 use std::collections::BTreeSet;
 use std::fmt;
