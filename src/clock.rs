@@ -1,25 +1,10 @@
 //! Time as a parameter: checks judge `exp`/`iat` against a [`Clock`] so tests can fix "now".
+//!
+//! The [`Clock`] trait and [`SystemClock`] are the reference provider's (one trait for the
+//! harness and the provider it embeds); this module adds [`FixedClock`] and the timestamp
+//! formats of reports.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-/// A source of the current time in Unix seconds.
-pub trait Clock: Send + Sync + std::fmt::Debug {
-    /// Seconds since the Unix epoch.
-    fn now(&self) -> i64;
-}
-
-/// The system clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> i64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-            .unwrap_or(0)
-    }
-}
+pub use reference_provider::clock::{Clock, SystemClock};
 
 /// A clock fixed at one instant (tests).
 #[derive(Debug, Clone, Copy)]

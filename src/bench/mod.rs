@@ -30,6 +30,8 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::jose::JwsAlg;
+
 pub use fixture::Fixture;
 pub use measure::{Rate, TimeSource};
 pub use table::{RATIO_BAR, render_table, to_json};
@@ -63,16 +65,21 @@ impl BenchAlg {
         BenchAlg::Hs256,
     ];
 
+    /// The JWS algorithm of the row (the one table of names, key types and hashes).
+    pub fn jws(self) -> JwsAlg {
+        match self {
+            BenchAlg::Rs256 => JwsAlg::Rs256,
+            BenchAlg::Ps256 => JwsAlg::Ps256,
+            BenchAlg::Es256 => JwsAlg::Es256,
+            BenchAlg::Es384 => JwsAlg::Es384,
+            BenchAlg::EdDsa => JwsAlg::EdDsa,
+            BenchAlg::Hs256 => JwsAlg::Hs256,
+        }
+    }
+
     /// The JOSE `alg` name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            BenchAlg::Rs256 => "RS256",
-            BenchAlg::Ps256 => "PS256",
-            BenchAlg::Es256 => "ES256",
-            BenchAlg::Es384 => "ES384",
-            BenchAlg::EdDsa => "EdDSA",
-            BenchAlg::Hs256 => "HS256",
-        }
+        self.jws().as_str()
     }
 
     /// Whether one of our (non-test) code paths signs with this algorithm: the reference

@@ -3,9 +3,10 @@
 //!
 //! Codes are secrets: no message here ever includes a code value.
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, may, must, should};
 use entropy::code_entropy;
 use error_response::{error_charset, error_description_charset, error_no_code, error_registered, error_state_echoed, error_uri_charset};
+use crate::spec;
 
 mod entropy;
 mod error_response;
@@ -56,146 +57,80 @@ impl AuthorizationEvidence {
     }
 }
 
-const fn c(
-    id: &'static str,
-    level: Level,
-    spec: &'static str,
-    title: &'static str,
-    run: fn(&AuthorizationEvidence) -> Verdict,
-) -> Check<AuthorizationEvidence> {
-    Check::new(id, level, spec, title, run)
-}
-
-use Level::{May, Must, Should};
-
 /// Every authorization response check, in report order.
 pub const CHECKS: &[Check<AuthorizationEvidence>] = &[
-    c(
-        "authz.error.expected",
-        Must,
-        "OIDCC-3.1.2.6",
-        "an invalid request is answered with an error",
-        error_expected,
-    ),
-    c(
-        "authz.code.present",
-        Must,
-        "OIDCC-3.1.2.5",
-        "a successful response carries a code",
-        code_present,
-    ),
-    c(
-        "authz.code.single",
-        Must,
-        "RFC6749-3.1",
-        "code appears at most once",
-        code_single,
-    ),
-    c(
-        "authz.code.entropy",
-        Should,
-        "RFC6749-10.10",
-        "code carries at least 128 bits of entropy (estimate)",
-        code_entropy,
-    ),
-    c(
-        "authz.state.echoed",
-        Must,
-        "RFC6749-4.1.2",
-        "state is returned exactly as sent",
-        state_echoed,
-    ),
-    c(
-        "authz.state.single",
-        Must,
-        "RFC6749-3.1",
-        "state appears at most once",
-        state_single,
-    ),
-    c(
-        "authz.iss.present",
-        Must,
-        "RFC9207-2",
-        "iss is returned when the provider advertises it",
-        iss_present,
-    ),
-    c(
-        "authz.iss.matches",
-        Must,
-        "RFC9207-2",
-        "returned iss equals the issuer",
-        iss_matches,
-    ),
-    c(
-        "authz.params.no_repeats",
-        Must,
-        "RFC6749-3.1",
-        "no response parameter is repeated",
-        params_no_repeats,
-    ),
-    c(
-        "authz.params.expected_only",
-        May,
-        "RFC6749-4.1.2",
-        "only the defined response parameters are returned",
-        params_expected_only,
-    ),
-    c(
-        "authz.code_response.no_tokens",
-        Must,
-        "OIDCC-3.1.2.5",
-        "a code response carries no access_token or id_token",
-        no_tokens,
-    ),
-    c(
-        "authz.response_mode.honoured",
-        Must,
-        "OAUTH2MRT-2.1",
-        "response arrives in the requested response mode",
-        response_mode_honoured,
-    ),
-    c(
-        "authz.error.registered",
-        Should,
-        "OIDCC-3.1.2.6",
-        "error is a registered error code",
-        error_registered,
-    ),
-    c(
-        "authz.error.charset",
-        Must,
-        "RFC6749-4.1.2.1",
-        "error uses the allowed characters",
-        error_charset,
-    ),
-    c(
-        "authz.error.description_charset",
-        Must,
-        "RFC6749-4.1.2.1",
-        "error_description uses the allowed characters",
-        error_description_charset,
-    ),
-    c(
-        "authz.error.uri_charset",
-        Must,
-        "RFC6749-4.1.2.1",
-        "error_uri uses the allowed characters",
-        error_uri_charset,
-    ),
-    c(
-        "authz.error.state_echoed",
-        Must,
-        "RFC6749-4.1.2.1",
-        "an error response returns state exactly as sent",
-        error_state_echoed,
-    ),
-    c(
-        "authz.error.no_code",
-        Must,
-        "OIDCC-3.1.2.6",
-        "an error response carries no code",
-        error_no_code,
-    ),
+    must("authz.error.expected")
+        .spec(spec::OIDCC_3_1_2_6)
+        .title("an invalid request is answered with an error")
+        .run(error_expected),
+    must("authz.code.present")
+        .spec(spec::OIDCC_3_1_2_5)
+        .title("a successful response carries a code")
+        .run(code_present),
+    must("authz.code.single")
+        .spec(spec::RFC6749_3_1)
+        .title("code appears at most once")
+        .run(code_single),
+    should("authz.code.entropy")
+        .spec(spec::RFC6749_10_10)
+        .title("code carries at least 128 bits of entropy (estimate)")
+        .run(code_entropy),
+    must("authz.state.echoed")
+        .spec(spec::RFC6749_4_1_2)
+        .title("state is returned exactly as sent")
+        .run(state_echoed),
+    must("authz.state.single")
+        .spec(spec::RFC6749_3_1)
+        .title("state appears at most once")
+        .run(state_single),
+    must("authz.iss.present")
+        .spec(spec::RFC9207_2)
+        .title("iss is returned when the provider advertises it")
+        .run(iss_present),
+    must("authz.iss.matches")
+        .spec(spec::RFC9207_2)
+        .title("returned iss equals the issuer")
+        .run(iss_matches),
+    must("authz.params.no_repeats")
+        .spec(spec::RFC6749_3_1)
+        .title("no response parameter is repeated")
+        .run(params_no_repeats),
+    may("authz.params.expected_only")
+        .spec(spec::RFC6749_4_1_2)
+        .title("only the defined response parameters are returned")
+        .run(params_expected_only),
+    must("authz.code_response.no_tokens")
+        .spec(spec::OIDCC_3_1_2_5)
+        .title("a code response carries no access_token or id_token")
+        .run(no_tokens),
+    must("authz.response_mode.honoured")
+        .spec(spec::OAUTH2MRT_2_1)
+        .title("response arrives in the requested response mode")
+        .run(response_mode_honoured),
+    should("authz.error.registered")
+        .spec(spec::OIDCC_3_1_2_6)
+        .title("error is a registered error code")
+        .run(error_registered),
+    must("authz.error.charset")
+        .spec(spec::RFC6749_4_1_2_1)
+        .title("error uses the allowed characters")
+        .run(error_charset),
+    must("authz.error.description_charset")
+        .spec(spec::RFC6749_4_1_2_1)
+        .title("error_description uses the allowed characters")
+        .run(error_description_charset),
+    must("authz.error.uri_charset")
+        .spec(spec::RFC6749_4_1_2_1)
+        .title("error_uri uses the allowed characters")
+        .run(error_uri_charset),
+    must("authz.error.state_echoed")
+        .spec(spec::RFC6749_4_1_2_1)
+        .title("an error response returns state exactly as sent")
+        .run(error_state_echoed),
+    must("authz.error.no_code")
+        .spec(spec::OIDCC_3_1_2_6)
+        .title("an error response carries no code")
+        .run(error_no_code),
 ];
 
 fn error_expected(ev: &AuthorizationEvidence) -> Verdict {

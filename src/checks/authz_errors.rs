@@ -9,7 +9,8 @@
 //!
 //! Codes are secrets: no message here carries a code value.
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, may, must, should};
+use crate::spec;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -53,60 +54,32 @@ pub struct AuthzErrorEvidence {
     pub status: Option<u16>,
 }
 
-const fn c(
-    id: &'static str,
-    level: Level,
-    spec: &'static str,
-    title: &'static str,
-    run: fn(&AuthzErrorEvidence) -> Verdict,
-) -> Check<AuthzErrorEvidence> {
-    Check::new(id, level, spec, title, run)
-}
-
 /// Every check over invalid authorization requests, in report order.
 pub const CHECKS: &[Check<AuthzErrorEvidence>] = &[
-    c(
-        "authz.error.redirected",
-        Level::Must,
-        "RFC6749-4.1.2.1",
-        "an invalid request from a known client with its registered redirect_uri is answered at that redirect_uri",
-        error_redirected,
-    ),
-    c(
-        "authz.error.code_for_case",
-        Level::Must,
-        "RFC6749-4.1.2.1",
-        "the error code is the one defined for what the request got wrong",
-        code_for_case,
-    ),
-    c(
-        "authz.scope.openid_enforced",
-        Level::May,
-        "OIDCC-3.1.2.1",
-        "a request without the openid scope is refused rather than answered with a code",
-        openid_enforced,
-    ),
-    c(
-        "authz.unverified_redirect.not_used",
-        Level::Must,
-        "RFC6749-4.1.2.1",
-        "the user agent is never sent to the redirect_uri of an unknown client or an unregistered redirect_uri",
-        unverified_not_used,
-    ),
-    c(
-        "authz.unverified_redirect.no_code",
-        Level::Must,
-        "OIDCC-3.1.2.1",
-        "no code is issued for an unknown client or to a redirect_uri that does not exactly match a registered one",
-        unverified_no_code,
-    ),
-    c(
-        "authz.unverified_redirect.error_page",
-        Level::Should,
-        "RFC6749-4.1.2.1",
-        "the resource owner is shown an error page, not a server failure",
-        unverified_error_page,
-    ),
+    must("authz.error.redirected")
+        .spec(spec::RFC6749_4_1_2_1)
+        .title("an invalid request from a known client with its registered redirect_uri is answered at that redirect_uri")
+        .run(error_redirected),
+    must("authz.error.code_for_case")
+        .spec(spec::RFC6749_4_1_2_1)
+        .title("the error code is the one defined for what the request got wrong")
+        .run(code_for_case),
+    may("authz.scope.openid_enforced")
+        .spec(spec::OIDCC_3_1_2_1)
+        .title("a request without the openid scope is refused rather than answered with a code")
+        .run(openid_enforced),
+    must("authz.unverified_redirect.not_used")
+        .spec(spec::RFC6749_4_1_2_1)
+        .title("the user agent is never sent to the redirect_uri of an unknown client or an unregistered redirect_uri")
+        .run(unverified_not_used),
+    must("authz.unverified_redirect.no_code")
+        .spec(spec::OIDCC_3_1_2_1)
+        .title("no code is issued for an unknown client or to a redirect_uri that does not exactly match a registered one")
+        .run(unverified_no_code),
+    should("authz.unverified_redirect.error_page")
+        .spec(spec::RFC6749_4_1_2_1)
+        .title("the resource owner is shown an error page, not a server failure")
+        .run(unverified_error_page),
 ];
 
 /// What arrived at the redirect_uri, in words without secrets.

@@ -6,7 +6,8 @@
 //! (`scope.granted.subset_of_requested`); a consent page after `prompt=consent` by
 //! `flow.consent.third_party`.
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, concat, count, may, must, should};
+use crate::spec;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -32,6 +33,15 @@ impl ConsentCase {
             ConsentCase::Deny => "consent.deny.",
         }
     }
+
+    /// The checks that judge this case.
+    pub const fn checks(self) -> &'static [Check<ConsentEvidence>] {
+        match self {
+            ConsentCase::FirstParty => FIRST_PARTY_CHECKS,
+            ConsentCase::ThirdPartyNewScope => THIRD_PARTY_NEW_SCOPE_CHECKS,
+            ConsentCase::Deny => DENY_CHECKS,
+        }
+    }
 }
 
 /// One authorization request of a consent case and how it ended.
@@ -51,10 +61,6 @@ pub struct ConsentEvidence {
     pub consent_pages_seen: usize,
     /// The profile declares that the test user never approved this client before this run.
     pub fresh_consent: bool,
-}
-
-const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&ConsentEvidence) -> Verdict) -> Check<ConsentEvidence> {
-    Check::new(id, level, spec, title, run)
 }
 
 fn callback(e: &ConsentEvidence) -> Result<(), Verdict> {
@@ -109,11 +115,23 @@ fn deny_access_denied(e: &ConsentEvidence) -> Verdict {
     }
 }
 
-use Level::{May, Must, Should};
-
-/// The consent checks, grouped by case prefix.
-pub const CHECKS: &[Check<ConsentEvidence>] = &[
-    c("consent.first_party.no_page", May, "OIDCC-3.1.2.4", "a first-party client gets no consent page", first_party_no_page),
-    c("consent.third_party.asked", Should, "OIDCC-3.1.2.4", "a third-party client asking for a never-approved scope gets a consent page", third_party_asked),
-    c("consent.deny.access_denied", Must, "RFC6749-4.1.2.1", "a denied consent comes back as error=access_denied without a code", deny_access_denied),
+/// The checks of [`ConsentCase::FirstParty`].
+pub const FIRST_PARTY_CHECKS: &[Check<ConsentEvidence>] = &[
+    may("consent.first_party.no_page").spec(spec::OIDCC_3_1_2_4).title("a first-party client gets no consent page").run(first_party_no_page),
 ];
+
+/// The checks of [`ConsentCase::ThirdPartyNewScope`].
+pub const THIRD_PARTY_NEW_SCOPE_CHECKS: &[Check<ConsentEvidence>] = &[
+    should("consent.third_party.asked").spec(spec::OIDCC_3_1_2_4).title("a third-party client asking for a never-approved scope gets a consent page").run(third_party_asked),
+];
+
+/// The checks of [`ConsentCase::Deny`].
+pub const DENY_CHECKS: &[Check<ConsentEvidence>] = &[
+    must("consent.deny.access_denied").spec(spec::RFC6749_4_1_2_1).title("a denied consent comes back as error=access_denied without a code").run(deny_access_denied),
+];
+
+/// The consent tables, one per [`ConsentCase`], in case order.
+const BY_CASE: &[&[Check<ConsentEvidence>]] = &[FIRST_PARTY_CHECKS, THIRD_PARTY_NEW_SCOPE_CHECKS, DENY_CHECKS];
+
+/// Every consent check: the tables of all cases, in case order.
+pub const CHECKS: &[Check<ConsentEvidence>] = &concat::<_, { count(BY_CASE) }>(BY_CASE);

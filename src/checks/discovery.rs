@@ -10,8 +10,9 @@
 use serde_json::Value;
 use url::Url;
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, may, must, should};
 use crate::discovery::{ProviderMetadata, is_loopback};
+use crate::spec;
 
 mod advertised;
 mod document;
@@ -64,300 +65,168 @@ impl DiscoveryEvidence {
     }
 }
 
-const fn c(
-    id: &'static str,
-    level: Level,
-    spec: &'static str,
-    title: &'static str,
-    run: fn(&DiscoveryEvidence) -> Verdict,
-) -> Check<DiscoveryEvidence> {
-    Check::new(id, level, spec, title, run)
-}
-
-use Level::{May, Must, Should};
-
 /// Every discovery check, in report order.
 pub const CHECKS: &[Check<DiscoveryEvidence>] = &[
-    c(
-        "disc.fetch.status_200",
-        Must,
-        "OIDCD-4.2",
-        "configuration request answered 200 OK",
-        document::status_200,
-    ),
-    c(
-        "disc.fetch.content_type_json",
-        Must,
-        "OIDCD-4.2",
-        "configuration served as application/json",
-        document::content_type_json,
-    ),
-    c(
-        "disc.body.json_object",
-        Must,
-        "OIDCD-4.2",
-        "configuration body is a JSON object",
-        document::body_json_object,
-    ),
-    c(
-        "disc.metadata.no_type_errors",
-        Must,
-        "OIDCD-3",
-        "known metadata fields have the right JSON types",
-        document::no_type_errors,
-    ),
-    c(
-        "disc.issuer.present",
-        Must,
-        "OIDCD-3",
-        "issuer is present",
-        document::issuer_present,
-    ),
-    c(
-        "disc.issuer.valid_url",
-        Must,
-        "RFC8414-2",
-        "issuer is an absolute URL",
-        document::issuer_valid_url,
-    ),
-    c(
-        "disc.issuer.matches_url",
-        Must,
-        "OIDCD-4.3",
-        "issuer is the prefix the document was fetched under",
-        document::issuer_matches_url,
-    ),
-    c(
-        "disc.issuer.matches_configured",
-        Must,
-        "OIDCD-4.3",
-        "issuer is identical to the configured issuer",
-        document::issuer_matches_configured,
-    ),
-    c(
-        "disc.issuer.https",
-        Must,
-        "OIDCD-3",
-        "issuer uses https",
-        document::issuer_https,
-    ),
-    c(
-        "disc.issuer.https_loopback",
-        Should,
-        "OIDCD-3",
-        "loopback issuer uses https",
-        document::issuer_https_loopback,
-    ),
-    c(
-        "disc.issuer.no_query_fragment",
-        Must,
-        "OIDCD-3",
-        "issuer has no query or fragment",
-        document::issuer_no_query_fragment,
-    ),
-    c(
-        "disc.authorization_endpoint.present",
-        Must,
-        "OIDCD-3",
-        "authorization_endpoint is present",
-        document::authz_present,
-    ),
-    c(
-        "disc.authorization_endpoint.https",
-        Must,
-        "OIDCD-3",
-        "authorization_endpoint uses https",
-        document::authz_https,
-    ),
-    c(
-        "disc.token_endpoint.present",
-        Must,
-        "OIDCD-3",
-        "token_endpoint is present (unless implicit-only)",
-        document::token_present,
-    ),
-    c(
-        "disc.token_endpoint.https",
-        Must,
-        "OIDCD-3",
-        "token_endpoint uses https",
-        document::token_https,
-    ),
-    c(
-        "disc.jwks_uri.present",
-        Must,
-        "OIDCD-3",
-        "jwks_uri is present",
-        document::jwks_present,
-    ),
-    c(
-        "disc.jwks_uri.https",
-        Must,
-        "OIDCD-3",
-        "jwks_uri uses https",
-        document::jwks_https,
-    ),
-    c(
-        "disc.userinfo_endpoint.present",
-        Should,
-        "OIDCD-3",
-        "userinfo_endpoint is advertised",
-        document::userinfo_present,
-    ),
-    c(
-        "disc.userinfo_endpoint.https",
-        Must,
-        "OIDCD-3",
-        "userinfo_endpoint uses https",
-        document::userinfo_https,
-    ),
-    c(
-        "disc.registration_endpoint.https",
-        Must,
-        "OIDCD-3",
-        "registration_endpoint uses https",
-        document::registration_https,
-    ),
-    c(
-        "disc.end_session_endpoint.https",
-        Must,
-        "OIDCRPL-2.1",
-        "end_session_endpoint uses https",
-        document::end_session_https,
-    ),
-    c(
-        "disc.endpoints.absolute_no_fragment",
-        Must,
-        "RFC6749-3.1",
-        "endpoints are absolute URLs without fragment",
-        document::endpoints_absolute,
-    ),
-    c(
-        "disc.endpoints.https_loopback",
-        Should,
-        "OIDCD-3",
-        "loopback provider's endpoints use https",
-        document::endpoints_https_loopback,
-    ),
-    c(
-        "disc.response_types.present",
-        Must,
-        "OIDCD-3",
-        "response_types_supported is present",
-        advertised::response_types_present,
-    ),
-    c(
-        "disc.response_types.includes_code",
-        Should,
-        "OIDCD-3",
-        "response_types_supported includes code",
-        advertised::response_types_code,
-    ),
-    c(
-        "disc.subject_types.present",
-        Must,
-        "OIDCD-3",
-        "subject_types_supported is present",
-        advertised::subject_types_present,
-    ),
-    c(
-        "disc.subject_types.valid",
-        Must,
-        "OIDCD-3",
-        "subject_types_supported holds only public/pairwise",
-        advertised::subject_types_valid,
-    ),
-    c(
-        "disc.id_token_algs.present",
-        Must,
-        "OIDCD-3",
-        "id_token_signing_alg_values_supported is present",
-        advertised::id_token_algs_present,
-    ),
-    c(
-        "disc.id_token_algs.includes_rs256",
-        Must,
-        "OIDCD-3",
-        "id_token_signing_alg_values_supported includes RS256",
-        advertised::id_token_algs_rs256,
-    ),
-    c(
-        "disc.id_token_algs.not_only_none",
-        Must,
-        "OIDCD-3",
-        "ID tokens can be signed (not only alg none)",
-        advertised::id_token_algs_not_only_none,
-    ),
-    c(
-        "disc.scopes.present",
-        Should,
-        "OIDCD-3",
-        "scopes_supported is advertised",
-        advertised::scopes_present,
-    ),
-    c(
-        "disc.scopes.includes_openid",
-        Should,
-        "OIDCD-3",
-        "scopes_supported includes openid",
-        advertised::scopes_openid,
-    ),
-    c(
-        "disc.scopes.syntax",
-        Should,
-        "RFC6749-3.3",
-        "advertised scopes are valid scope tokens",
-        advertised::scopes_syntax,
-    ),
-    c(
-        "disc.grant_types.includes_authorization_code",
-        Should,
-        "OIDCD-3",
-        "grant types include authorization_code",
-        advertised::grant_types_code,
-    ),
-    c(
-        "disc.token_auth_methods.known",
-        May,
-        "RFC8414-2",
-        "token endpoint auth methods are registered values",
-        advertised::token_auth_methods_known,
-    ),
-    c(
-        "disc.claims_supported.present",
-        Should,
-        "OIDCD-3",
-        "claims_supported is advertised",
-        advertised::claims_supported_present,
-    ),
-    c(
-        "disc.pkce.s256",
-        Must,
-        "RFC7636-4.2",
-        "code_challenge_methods_supported includes S256",
-        advertised::pkce_s256,
-    ),
-    c(
-        "disc.pkce.plain_with_s256",
-        Should,
-        "RFC9700-2.1.1",
-        "plain PKCE only offered alongside S256",
-        advertised::pkce_plain_with_s256,
-    ),
-    c(
-        "disc.response_modes.known",
-        May,
-        "OAUTH2MRT-2.1",
-        "response modes are registered values",
-        advertised::response_modes_known,
-    ),
-    c(
-        "disc.iss_parameter_supported.boolean",
-        Must,
-        "RFC9207-3",
-        "authorization_response_iss_parameter_supported is a boolean",
-        advertised::iss_param_boolean,
-    ),
+    must("disc.fetch.status_200")
+        .spec(spec::OIDCD_4_2)
+        .title("configuration request answered 200 OK")
+        .run(document::status_200),
+    must("disc.fetch.content_type_json")
+        .spec(spec::OIDCD_4_2)
+        .title("configuration served as application/json")
+        .run(document::content_type_json),
+    must("disc.body.json_object")
+        .spec(spec::OIDCD_4_2)
+        .title("configuration body is a JSON object")
+        .run(document::body_json_object),
+    must("disc.metadata.no_type_errors")
+        .spec(spec::OIDCD_3)
+        .title("known metadata fields have the right JSON types")
+        .run(document::no_type_errors),
+    must("disc.issuer.present")
+        .spec(spec::OIDCD_3)
+        .title("issuer is present")
+        .run(document::issuer_present),
+    must("disc.issuer.valid_url")
+        .spec(spec::RFC8414_2)
+        .title("issuer is an absolute URL")
+        .run(document::issuer_valid_url),
+    must("disc.issuer.matches_url")
+        .spec(spec::OIDCD_4_3)
+        .title("issuer is the prefix the document was fetched under")
+        .run(document::issuer_matches_url),
+    must("disc.issuer.matches_configured")
+        .spec(spec::OIDCD_4_3)
+        .title("issuer is identical to the configured issuer")
+        .run(document::issuer_matches_configured),
+    must("disc.issuer.https")
+        .spec(spec::OIDCD_3)
+        .title("issuer uses https")
+        .run(document::issuer_https),
+    should("disc.issuer.https_loopback")
+        .spec(spec::OIDCD_3)
+        .title("loopback issuer uses https")
+        .run(document::issuer_https_loopback),
+    must("disc.issuer.no_query_fragment")
+        .spec(spec::OIDCD_3)
+        .title("issuer has no query or fragment")
+        .run(document::issuer_no_query_fragment),
+    must("disc.authorization_endpoint.present")
+        .spec(spec::OIDCD_3)
+        .title("authorization_endpoint is present")
+        .run(document::authz_present),
+    must("disc.authorization_endpoint.https")
+        .spec(spec::OIDCD_3)
+        .title("authorization_endpoint uses https")
+        .run(document::authz_https),
+    must("disc.token_endpoint.present")
+        .spec(spec::OIDCD_3)
+        .title("token_endpoint is present (unless implicit-only)")
+        .run(document::token_present),
+    must("disc.token_endpoint.https")
+        .spec(spec::OIDCD_3)
+        .title("token_endpoint uses https")
+        .run(document::token_https),
+    must("disc.jwks_uri.present")
+        .spec(spec::OIDCD_3)
+        .title("jwks_uri is present")
+        .run(document::jwks_present),
+    must("disc.jwks_uri.https")
+        .spec(spec::OIDCD_3)
+        .title("jwks_uri uses https")
+        .run(document::jwks_https),
+    should("disc.userinfo_endpoint.present")
+        .spec(spec::OIDCD_3)
+        .title("userinfo_endpoint is advertised")
+        .run(document::userinfo_present),
+    must("disc.userinfo_endpoint.https")
+        .spec(spec::OIDCD_3)
+        .title("userinfo_endpoint uses https")
+        .run(document::userinfo_https),
+    must("disc.registration_endpoint.https")
+        .spec(spec::OIDCD_3)
+        .title("registration_endpoint uses https")
+        .run(document::registration_https),
+    must("disc.end_session_endpoint.https")
+        .spec(spec::OIDCRPL_2_1)
+        .title("end_session_endpoint uses https")
+        .run(document::end_session_https),
+    must("disc.endpoints.absolute_no_fragment")
+        .spec(spec::RFC6749_3_1)
+        .title("endpoints are absolute URLs without fragment")
+        .run(document::endpoints_absolute),
+    should("disc.endpoints.https_loopback")
+        .spec(spec::OIDCD_3)
+        .title("loopback provider's endpoints use https")
+        .run(document::endpoints_https_loopback),
+    must("disc.response_types.present")
+        .spec(spec::OIDCD_3)
+        .title("response_types_supported is present")
+        .run(advertised::response_types_present),
+    should("disc.response_types.includes_code")
+        .spec(spec::OIDCD_3)
+        .title("response_types_supported includes code")
+        .run(advertised::response_types_code),
+    must("disc.subject_types.present")
+        .spec(spec::OIDCD_3)
+        .title("subject_types_supported is present")
+        .run(advertised::subject_types_present),
+    must("disc.subject_types.valid")
+        .spec(spec::OIDCD_3)
+        .title("subject_types_supported holds only public/pairwise")
+        .run(advertised::subject_types_valid),
+    must("disc.id_token_algs.present")
+        .spec(spec::OIDCD_3)
+        .title("id_token_signing_alg_values_supported is present")
+        .run(advertised::id_token_algs_present),
+    must("disc.id_token_algs.includes_rs256")
+        .spec(spec::OIDCD_3)
+        .title("id_token_signing_alg_values_supported includes RS256")
+        .run(advertised::id_token_algs_rs256),
+    must("disc.id_token_algs.not_only_none")
+        .spec(spec::OIDCD_3)
+        .title("ID tokens can be signed (not only alg none)")
+        .run(advertised::id_token_algs_not_only_none),
+    should("disc.scopes.present")
+        .spec(spec::OIDCD_3)
+        .title("scopes_supported is advertised")
+        .run(advertised::scopes_present),
+    should("disc.scopes.includes_openid")
+        .spec(spec::OIDCD_3)
+        .title("scopes_supported includes openid")
+        .run(advertised::scopes_openid),
+    should("disc.scopes.syntax")
+        .spec(spec::RFC6749_3_3)
+        .title("advertised scopes are valid scope tokens")
+        .run(advertised::scopes_syntax),
+    should("disc.grant_types.includes_authorization_code")
+        .spec(spec::OIDCD_3)
+        .title("grant types include authorization_code")
+        .run(advertised::grant_types_code),
+    may("disc.token_auth_methods.known")
+        .spec(spec::RFC8414_2)
+        .title("token endpoint auth methods are registered values")
+        .run(advertised::token_auth_methods_known),
+    should("disc.claims_supported.present")
+        .spec(spec::OIDCD_3)
+        .title("claims_supported is advertised")
+        .run(advertised::claims_supported_present),
+    must("disc.pkce.s256")
+        .spec(spec::RFC7636_4_2)
+        .title("code_challenge_methods_supported includes S256")
+        .run(advertised::pkce_s256),
+    should("disc.pkce.plain_with_s256")
+        .spec(spec::RFC9700_2_1_1)
+        .title("plain PKCE only offered alongside S256")
+        .run(advertised::pkce_plain_with_s256),
+    may("disc.response_modes.known")
+        .spec(spec::OAUTH2MRT_2_1)
+        .title("response modes are registered values")
+        .run(advertised::response_modes_known),
+    must("disc.iss_parameter_supported.boolean")
+        .spec(spec::RFC9207_3)
+        .title("authorization_response_iss_parameter_supported is a boolean")
+        .run(advertised::iss_param_boolean),
 ];
 
 /// Whether a `Content-Type` value has the given media type (parameters and case ignored).

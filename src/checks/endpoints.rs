@@ -7,7 +7,8 @@
 
 use serde_json::Value;
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, concat, count, may, must, should};
+use crate::spec;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -51,6 +52,21 @@ impl EndpointCase {
             EndpointCase::LogoutUnregistered => "logout.unregistered_uri.",
         }
     }
+
+    /// The checks that judge this case.
+    pub const fn checks(self) -> &'static [Check<EndpointEvidence>] {
+        match self {
+            EndpointCase::UserinfoGet => USERINFO_GET_CHECKS,
+            EndpointCase::UserinfoPost => USERINFO_POST_CHECKS,
+            EndpointCase::UserinfoFormBody => USERINFO_FORM_BODY_CHECKS,
+            EndpointCase::UserinfoIdToken => USERINFO_ID_TOKEN_CHECKS,
+            EndpointCase::Revoke => REVOKE_CHECKS,
+            EndpointCase::RevokedRefresh => REVOKED_REFRESH_CHECKS,
+            EndpointCase::IntrospectActive => INTROSPECT_ACTIVE_CHECKS,
+            EndpointCase::IntrospectRevoked => INTROSPECT_REVOKED_CHECKS,
+            EndpointCase::LogoutUnregistered => LOGOUT_UNREGISTERED_CHECKS,
+        }
+    }
 }
 
 /// One request to an endpoint and its answer.
@@ -80,10 +96,6 @@ impl EndpointEvidence {
     fn member(&self, k: &str) -> Option<&Value> {
         self.body_json.as_ref().and_then(|b| b.get(k))
     }
-}
-
-const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&EndpointEvidence) -> Verdict) -> Check<EndpointEvidence> {
-    Check::new(id, level, spec, title, run)
 }
 
 /// A successful UserInfo answer: 2xx and a JSON object with `sub` (OIDC Core 5.3.2).
@@ -158,17 +170,53 @@ fn logout_not_redirected(e: &EndpointEvidence) -> Verdict {
     }
 }
 
-use Level::{May, Must, Should};
-
-/// The endpoint checks, grouped by case prefix.
-pub const CHECKS: &[Check<EndpointEvidence>] = &[
-    c("userinfo.method.get_header", Must, "OIDCC-5.3", "UserInfo answers GET with a bearer header", userinfo_served),
-    c("userinfo.method.post_header", Must, "OIDCC-5.3", "UserInfo answers POST with a bearer header", userinfo_served),
-    c("userinfo.method.post_form_body", May, "RFC6750-2.2", "UserInfo answers POST with the token in the form body", userinfo_served),
-    c("userinfo.id_token_as_bearer.refused", Must, "RFC9068-4", "an ID token presented as a bearer token is refused", id_token_refused),
-    c("revocation.response.ok", Should, "RFC7009-2.2", "a revocation request is answered 200", revoke_ok),
-    c("revocation.refresh_token.unusable", Must, "RFC7009-2.1", "a revoked refresh token can no longer be used", revoked_refresh_refused),
-    c("introspection.active_token.active", Must, "RFC7662-2.2", "a live access token introspects as active", introspect_active),
-    c("introspection.revoked_token.inactive", Must, "RFC7662-2.2", "a revoked refresh token introspects as inactive", introspect_revoked),
-    c("logout.unregistered_uri.not_redirected", Must, "OIDCRPL-3", "logout never redirects to an unregistered post_logout_redirect_uri", logout_not_redirected),
+/// The checks of [`EndpointCase::UserinfoGet`].
+pub const USERINFO_GET_CHECKS: &[Check<EndpointEvidence>] = &[
+    must("userinfo.method.get_header").spec(spec::OIDCC_5_3).title("UserInfo answers GET with a bearer header").run(userinfo_served),
 ];
+
+/// The checks of [`EndpointCase::UserinfoPost`].
+pub const USERINFO_POST_CHECKS: &[Check<EndpointEvidence>] = &[
+    must("userinfo.method.post_header").spec(spec::OIDCC_5_3).title("UserInfo answers POST with a bearer header").run(userinfo_served),
+];
+
+/// The checks of [`EndpointCase::UserinfoFormBody`].
+pub const USERINFO_FORM_BODY_CHECKS: &[Check<EndpointEvidence>] = &[
+    may("userinfo.method.post_form_body").spec(spec::RFC6750_2_2).title("UserInfo answers POST with the token in the form body").run(userinfo_served),
+];
+
+/// The checks of [`EndpointCase::UserinfoIdToken`].
+pub const USERINFO_ID_TOKEN_CHECKS: &[Check<EndpointEvidence>] = &[
+    must("userinfo.id_token_as_bearer.refused").spec(spec::RFC9068_4).title("an ID token presented as a bearer token is refused").run(id_token_refused),
+];
+
+/// The checks of [`EndpointCase::Revoke`].
+pub const REVOKE_CHECKS: &[Check<EndpointEvidence>] = &[
+    should("revocation.response.ok").spec(spec::RFC7009_2_2).title("a revocation request is answered 200").run(revoke_ok),
+];
+
+/// The checks of [`EndpointCase::RevokedRefresh`].
+pub const REVOKED_REFRESH_CHECKS: &[Check<EndpointEvidence>] = &[
+    must("revocation.refresh_token.unusable").spec(spec::RFC7009_2_1).title("a revoked refresh token can no longer be used").run(revoked_refresh_refused),
+];
+
+/// The checks of [`EndpointCase::IntrospectActive`].
+pub const INTROSPECT_ACTIVE_CHECKS: &[Check<EndpointEvidence>] = &[
+    must("introspection.active_token.active").spec(spec::RFC7662_2_2).title("a live access token introspects as active").run(introspect_active),
+];
+
+/// The checks of [`EndpointCase::IntrospectRevoked`].
+pub const INTROSPECT_REVOKED_CHECKS: &[Check<EndpointEvidence>] = &[
+    must("introspection.revoked_token.inactive").spec(spec::RFC7662_2_2).title("a revoked refresh token introspects as inactive").run(introspect_revoked),
+];
+
+/// The checks of [`EndpointCase::LogoutUnregistered`].
+pub const LOGOUT_UNREGISTERED_CHECKS: &[Check<EndpointEvidence>] = &[
+    must("logout.unregistered_uri.not_redirected").spec(spec::OIDCRPL_3).title("logout never redirects to an unregistered post_logout_redirect_uri").run(logout_not_redirected),
+];
+
+/// The endpoint tables, one per [`EndpointCase`], in case order.
+const BY_CASE: &[&[Check<EndpointEvidence>]] = &[USERINFO_GET_CHECKS, USERINFO_POST_CHECKS, USERINFO_FORM_BODY_CHECKS, USERINFO_ID_TOKEN_CHECKS, REVOKE_CHECKS, REVOKED_REFRESH_CHECKS, INTROSPECT_ACTIVE_CHECKS, INTROSPECT_REVOKED_CHECKS, LOGOUT_UNREGISTERED_CHECKS];
+
+/// Every endpoint check: the tables of all cases, in case order.
+pub const CHECKS: &[Check<EndpointEvidence>] = &concat::<_, { count(BY_CASE) }>(BY_CASE);

@@ -1,7 +1,8 @@
 //! Checks over how an authorization request ended: whether the provider brought the user agent
 //! back to the redirect_uri, and whether login and consent pages appeared when they must.
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, must, should};
+use crate::spec;
 
 /// How a driven authorization request ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,10 +21,6 @@ pub struct FlowEvidence {
     pub first_party: bool,
     /// Whether the client is third-party and the user had not consented before in this run.
     pub consent_expected: bool,
-}
-
-const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&FlowEvidence) -> Verdict) -> Check<FlowEvidence> {
-    Check::new(id, level, spec, title, run)
 }
 
 /// OIDC Core 3.1.2.5: a successful authentication ends with a redirect to the redirect_uri.
@@ -76,12 +73,21 @@ fn consent_for_third_party(e: &FlowEvidence) -> Verdict {
     Verdict::check(e.consent_pages_seen > 0, "a third-party client got a code without a consent page")
 }
 
+/// A third-party client is asked for consent.
+pub const CONSENT_THIRD_PARTY: Check<FlowEvidence> = should("flow.consent.third_party")
+    .spec(spec::OIDCC_3_1_2_4)
+    .title("a third-party client is shown a consent page on first use")
+    .run(consent_for_third_party);
+
+/// The consent check alone, for a flow whose other checks run elsewhere.
+pub const THIRD_PARTY_CONSENT_CHECKS: &[Check<FlowEvidence>] = &[CONSENT_THIRD_PARTY];
+
 /// The flow checks.
 pub const CHECKS: &[Check<FlowEvidence>] = &[
-    c("flow.callback.reached", Level::Must, "OIDCC-3.1.2.5", "the authorization request ends with a redirect to the redirect_uri", callback_reached),
-    c("flow.callback.no_error", Level::Must, "OIDCC-3.1.2.5", "a valid request from a consenting user is answered with a code", no_error),
-    c("flow.login.shown", Level::Must, "OIDCC-3.1.2.3", "a browser without a session is asked to log in", login_shown),
-    c("flow.consent.third_party", Level::Should, "OIDCC-3.1.2.4", "a third-party client is shown a consent page on first use", consent_for_third_party),
+    must("flow.callback.reached").spec(spec::OIDCC_3_1_2_5).title("the authorization request ends with a redirect to the redirect_uri").run(callback_reached),
+    must("flow.callback.no_error").spec(spec::OIDCC_3_1_2_5).title("a valid request from a consenting user is answered with a code").run(no_error),
+    must("flow.login.shown").spec(spec::OIDCC_3_1_2_3).title("a browser without a session is asked to log in").run(login_shown),
+    CONSENT_THIRD_PARTY,
 ];
 
 #[cfg(test)]

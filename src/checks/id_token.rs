@@ -10,7 +10,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict};
 use crate::jose::{HmacSecret, Jwks, UnverifiedJwt};
 
 pub mod claims;
@@ -105,16 +105,6 @@ impl IdTokenEvidence {
     }
 }
 
-pub(crate) const fn check(
-    id: &'static str,
-    title: &'static str,
-    spec: &'static str,
-    level: Level,
-    run: fn(&IdTokenEvidence) -> Verdict,
-) -> Check<IdTokenEvidence> {
-    Check::new(id, level, spec, title, run)
-}
-
 /// Runs `f` on the parsed token, or skips when it did not parse.
 pub(crate) fn with_jwt(e: &IdTokenEvidence, f: impl FnOnce(&UnverifiedJwt) -> Verdict) -> Verdict {
     match &e.jwt {
@@ -122,6 +112,10 @@ pub(crate) fn with_jwt(e: &IdTokenEvidence, f: impl FnOnce(&UnverifiedJwt) -> Ve
         None => Verdict::skip("the ID token did not parse as a JWS"),
     }
 }
+
+/// The auth_time checks (in [`CHECKS`] order), for a request that sent `max_age`.
+pub const AUTH_TIME_CHECKS: &[Check<IdTokenEvidence>] =
+    &[times::AUTH_TIME_WHEN_REQUIRED, times::AUTH_TIME_VALID, times::AUTH_TIME_WITHIN_MAX_AGE];
 
 /// Every ID token check, in OIDC Core 3.1.3.7 order, then the refresh comparisons.
 pub const CHECKS: &[Check<IdTokenEvidence>] = &[

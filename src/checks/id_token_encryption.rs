@@ -8,8 +8,9 @@
 
 use serde_json::{Map, Value};
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, must, should};
 use crate::jose::{DecryptionKey, UnverifiedJwt, decrypt_compact, jwe_header};
+use crate::spec;
 
 /// What the client registered for ID token encryption, with its private key.
 #[derive(Debug, Clone, Copy)]
@@ -89,10 +90,6 @@ impl IdTokenEncryptionEvidence {
     fn header_str(&self, name: &str) -> Option<&str> {
         self.header.as_ref()?.get(name)?.as_str()
     }
-}
-
-const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&IdTokenEncryptionEvidence) -> Verdict) -> Check<IdTokenEncryptionEvidence> {
-    Check::new(id, level, spec, title, run)
 }
 
 /// Runs `f` for a registered client's JWE whose header decoded; skips otherwise.
@@ -176,12 +173,12 @@ fn inner_signed(e: &IdTokenEncryptionEvidence) -> Verdict {
 
 /// The encrypted-ID-token checks.
 pub const CHECKS: &[Check<IdTokenEncryptionEvidence>] = &[
-    c("idtoken.jwe.encrypted", Level::Must, "OIDCR-2", "the ID token is a JWE when the client registered id_token_encrypted_response_alg", encrypted),
-    c("idtoken.jwe.alg_registered", Level::Must, "OIDCR-2", "the JWE alg equals the registered id_token_encrypted_response_alg", alg_registered),
-    c("idtoken.jwe.enc_registered", Level::Must, "OIDCR-2", "the JWE enc equals the registered id_token_encrypted_response_enc", enc_registered),
-    c("idtoken.jwe.cty_jwt", Level::Should, "OIDCC-10.2", "the JWE header has cty JWT, marking a nested JWT (RFC 7519 5.2)", cty_jwt),
-    c("idtoken.jwe.decrypts", Level::Must, "RFC7516-5.2", "the JWE decrypts with the client's private key", decrypts),
-    c("idtoken.jwe.inner_signed", Level::Must, "OIDCC-10.2", "the encrypted ID token is signed, then encrypted (not alg none)", inner_signed),
+    must("idtoken.jwe.encrypted").spec(spec::OIDCR_2).title("the ID token is a JWE when the client registered id_token_encrypted_response_alg").run(encrypted),
+    must("idtoken.jwe.alg_registered").spec(spec::OIDCR_2).title("the JWE alg equals the registered id_token_encrypted_response_alg").run(alg_registered),
+    must("idtoken.jwe.enc_registered").spec(spec::OIDCR_2).title("the JWE enc equals the registered id_token_encrypted_response_enc").run(enc_registered),
+    should("idtoken.jwe.cty_jwt").spec(spec::OIDCC_10_2).title("the JWE header has cty JWT, marking a nested JWT (RFC 7519 5.2)").run(cty_jwt),
+    must("idtoken.jwe.decrypts").spec(spec::RFC7516_5_2).title("the JWE decrypts with the client's private key").run(decrypts),
+    must("idtoken.jwe.inner_signed").spec(spec::OIDCC_10_2).title("the encrypted ID token is signed, then encrypted (not alg none)").run(inner_signed),
 ];
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Checks that only a load run makes: every answer under load is judged for a server error.
 //! (The other checks a load run counts are the conformance catalog's own, run on each flow.)
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, should};
+use crate::spec;
 
 /// One HTTP answer of a load run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,13 +18,10 @@ fn no_server_error(e: &LoadAnswer) -> Verdict {
 }
 
 /// The load-only checks.
-pub const CHECKS: &[Check<LoadAnswer>] = &[Check::new(
-    "http.no_server_error",
-    Level::Should,
-    "RFC9110-15.6",
-    "no request under load is answered with a server error (5xx)",
-    no_server_error,
-)];
+pub const CHECKS: &[Check<LoadAnswer>] = &[should("http.no_server_error")
+    .spec(spec::RFC9110_15_6)
+    .title("no request under load is answered with a server error (5xx)")
+    .run(no_server_error)];
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]

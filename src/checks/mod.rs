@@ -3,6 +3,7 @@
 //! One file per evidence group; each exposes a `CHECKS` table. [`catalog`] lists every check
 //! definition (for `oidc-harness checks` and for validating `--only`/`--skip`).
 
+mod declare;
 mod model;
 
 pub mod catalog_doc;
@@ -37,10 +38,11 @@ pub use authz_errors::{AuthzErrorEvidence, CHECKS as AUTHZ_ERROR_CHECKS, Expecta
 pub use consent::{CHECKS as CONSENT_CHECKS, ConsentCase, ConsentEvidence};
 pub use discovery::{CHECKS as DISCOVERY_CHECKS, DiscoveryEvidence};
 pub use endpoints::{CHECKS as ENDPOINT_CHECKS, EndpointCase, EndpointEvidence};
-pub use flow::{CHECKS as FLOW_CHECKS, FlowEvidence};
-pub use id_token::{CHECKS as ID_TOKEN_CHECKS, IdTokenEvidence};
+pub use flow::{CHECKS as FLOW_CHECKS, FlowEvidence, THIRD_PARTY_CONSENT_CHECKS as FLOW_THIRD_PARTY_CONSENT_CHECKS};
+pub use id_token::{AUTH_TIME_CHECKS as ID_TOKEN_AUTH_TIME_CHECKS, CHECKS as ID_TOKEN_CHECKS, IdTokenEvidence};
 pub use id_token_encryption::{CHECKS as ID_TOKEN_ENCRYPTION_CHECKS, EncryptionRegistration, IdTokenEncryptionEvidence};
 pub use jwks::{CHECKS as JWKS_CHECKS, JwksEvidence};
+pub use declare::{Cited, Declared, concat, count, may, must, should};
 pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
 pub use pkce::{
     MISSING_VERIFIER_CHECKS as PKCE_MISSING_VERIFIER_CHECKS, PLAIN_CHECKS as PKCE_PLAIN_CHECKS,
@@ -48,7 +50,7 @@ pub use pkce::{
     VERIFIER_CHARSET_CHECKS as PKCE_VERIFIER_CHARSET_CHECKS, WRONG_VERIFIER_CHECKS as PKCE_WRONG_VERIFIER_CHECKS,
 };
 pub use races::{CODE_RACE_CHECKS, REFRESH_RACE_CHECKS, RaceEvidence};
-pub use scopes::{CHECKS as SCOPE_CHECKS, ScopeEvidence};
+pub use scopes::{CHECKS as SCOPE_CHECKS, GRANT_BOUND_CHECKS as SCOPE_GRANT_BOUND_CHECKS, ScopeEvidence};
 pub use token_errors::{
     CLIENT_AUTH_CHECKS, CODE_EXPIRED_CHECKS, CODE_REUSE_CHECKS, CODE_WRONG_CLIENT_CHECKS, CODE_WRONG_REDIRECT_URI_CHECKS,
     ClientAuthEvidence, CodeReuseEvidence, TokenAnswer,
@@ -78,7 +80,6 @@ pub fn evaluate_failures<E: ?Sized>(checks: &[Check<E>], evidence: &E) -> Vec<Fi
         })
         .collect()
 }
-
 
 /// Every check definition, grouped as the tables are, in a stable order.
 pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
@@ -118,12 +119,13 @@ pub fn find(id: &str) -> Option<CheckDef> {
 
 #[cfg(test)]
 mod evaluate_tests {
-    use super::{Check, Level, Status, Verdict, evaluate, evaluate_failures};
+    use super::{Check, Status, Verdict, evaluate, evaluate_failures, must, should};
+    use crate::spec;
 
     const TABLE: &[Check<i32>] = &[
-        Check::new("t.positive", Level::Must, "T-1", "positive", |n| Verdict::check(*n > 0, "not positive")),
-        Check::new("t.even", Level::Should, "T-2", "even", |n| Verdict::check(n % 2 == 0, "odd")),
-        Check::new("t.small", Level::Must, "T-3", "small", |n| {
+        must("t.positive").spec(spec::OIDCC_2).title("positive").run(|n| Verdict::check(*n > 0, "not positive")),
+        should("t.even").spec(spec::OIDCC_2).title("even").run(|n| Verdict::check(n % 2 == 0, "odd")),
+        must("t.small").spec(spec::OIDCC_2).title("small").run(|n| {
             if *n > 100 { Verdict::Skip("too big to judge".into()) } else { Verdict::Pass }
         }),
     ];
@@ -142,5 +144,22 @@ mod evaluate_tests {
         assert_eq!(ids, [("t.positive", Status::Fail), ("t.even", Status::Warn)]);
         assert!(evaluate_failures(TABLE, &4).is_empty());
         assert!(evaluate_failures(TABLE, &102).is_empty(), "a skip is not a failure");
+    }
+
+    #[test]
+    fn single_purpose_tables_are_their_checks_of_the_whole_table() {
+        fn ids<E>(t: &[Check<E>]) -> Vec<&'static str> {
+            t.iter().map(|c| c.def.id).collect()
+        }
+        fn within<E>(whole: &[Check<E>], part: &[Check<E>]) -> Vec<&'static str> {
+            whole.iter().map(|c| c.def.id).filter(|id| part.iter().any(|p| p.def.id == *id)).collect()
+        }
+        let auth_time = ["idtoken.auth_time.present_when_required", "idtoken.auth_time.valid", "idtoken.auth_time.within_max_age"];
+        assert_eq!(ids(super::ID_TOKEN_AUTH_TIME_CHECKS), auth_time);
+        assert_eq!(within(super::ID_TOKEN_CHECKS, super::ID_TOKEN_AUTH_TIME_CHECKS), auth_time);
+        assert_eq!(ids(super::SCOPE_GRANT_BOUND_CHECKS), ["scope.granted.subset_of_requested"]);
+        assert_eq!(within(super::SCOPE_CHECKS, super::SCOPE_GRANT_BOUND_CHECKS), ["scope.granted.subset_of_requested"]);
+        assert_eq!(ids(super::FLOW_THIRD_PARTY_CONSENT_CHECKS), ["flow.consent.third_party"]);
+        assert_eq!(within(super::FLOW_CHECKS, super::FLOW_THIRD_PARTY_CONSENT_CHECKS), ["flow.consent.third_party"]);
     }
 }

@@ -1,12 +1,15 @@
 //! The vocabulary of conformance checking: check definitions, verdicts and findings.
 //!
 //! A check is a small pure function over typed evidence. It carries a stable dotted id
-//! (`idtoken.nonce.matches`), a one-line title, a spec reference tag (`OIDCC-3.1.3.7`, resolved
-//! to a URL by [`crate::spec`]) and a requirement [`Level`]. Running it yields a [`Verdict`];
-//! the runner turns a verdict into a [`Finding`] whose [`Status`] depends on the level
-//! (a failed MUST is a failure, a failed SHOULD a warning, a failed MAY a note).
+//! (`idtoken.nonce.matches`), a one-line title, a spec reference ([`SpecRef`], e.g.
+//! `OIDCC-3.1.3.7`, resolved to a URL by [`crate::spec`]) and a requirement [`Level`]. Running
+//! it yields a [`Verdict`]; the runner turns a verdict into a [`Finding`] whose [`Status`]
+//! depends on the level (a failed MUST is a failure, a failed SHOULD a warning, a failed MAY a
+//! note). Checks are declared with [`super::must`], [`super::should`] and [`super::may`].
 
 use serde::{Deserialize, Serialize};
+
+use crate::spec::SpecRef;
 
 /// How strongly the specification demands what a check verifies (RFC 2119 keywords).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -38,8 +41,8 @@ pub struct CheckDef {
     pub id: &'static str,
     /// One line saying what must hold, e.g. "nonce in the ID token equals the one sent".
     pub title: &'static str,
-    /// Spec reference tag, e.g. `OIDCC-3.1.3.7` (see [`crate::spec::url_for`]).
-    pub spec: &'static str,
+    /// Spec reference, e.g. `OIDCC-3.1.3.7` (see [`crate::spec::url_for`]).
+    pub spec: SpecRef,
     /// Requirement level of the rule this check enforces.
     pub level: Level,
 }
@@ -52,12 +55,15 @@ pub struct Check<E: ?Sized> {
     pub run: fn(&E) -> Verdict,
 }
 
-impl<E: ?Sized> Check<E> {
-    /// A check from its definition's parts and its logic.
-    pub const fn new(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&E) -> Verdict) -> Self {
-        Check { def: CheckDef { id, title, spec, level }, run }
+impl<E: ?Sized> Clone for Check<E> {
+    fn clone(&self) -> Self {
+        *self
     }
+}
 
+impl<E: ?Sized> Copy for Check<E> {}
+
+impl<E: ?Sized> Check<E> {
     /// Runs the check and wraps the verdict into a finding.
     pub fn evaluate(&self, evidence: &E) -> Finding {
         Finding::from_verdict(&self.def, (self.run)(evidence))
@@ -178,7 +184,7 @@ impl Finding {
         Finding {
             check_id: def.id.to_owned(),
             title: def.title.to_owned(),
-            spec: def.spec.to_owned(),
+            spec: def.spec.as_str().to_owned(),
             level: def.level,
             status,
             message,

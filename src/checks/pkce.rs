@@ -6,7 +6,8 @@
 //! issued and redeemed, the token endpoint's [`TokenAnswer`]. Every table holds one check.
 
 use super::token_errors::{TokenAnswer, refused_with};
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, must, should};
+use crate::spec;
 
 /// One PKCE attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,15 +19,6 @@ pub struct PkceEvidence {
     pub token: Option<TokenAnswer>,
     /// Whether the redeeming client is public (`token_endpoint_auth_method` none).
     pub public_client: bool,
-}
-
-const fn c(id: &'static str, spec: &'static str, title: &'static str, run: fn(&PkceEvidence) -> Verdict) -> Check<PkceEvidence> {
-    Check::new(id, Level::Must, spec, title, run)
-}
-
-/// A check of good practice that no sentence demands of the server (see [`super::quotes`]).
-const fn good_practice(id: &'static str, spec: &'static str, title: &'static str, run: fn(&PkceEvidence) -> Verdict) -> Check<PkceEvidence> {
-    Check::new(id, Level::Should, spec, title, run)
 }
 
 /// Judges the token answer with `refused_with`, skipping when no code was redeemed.
@@ -92,51 +84,41 @@ fn public_client_required(e: &PkceEvidence) -> Verdict {
 }
 
 /// A verifier that does not match.
-pub const WRONG_VERIFIER_CHECKS: &[Check<PkceEvidence>] = &[c(
-    "pkce.wrong_verifier.rejected",
-    "RFC7636-4.6",
-    "a code_verifier that does not match the code_challenge is refused with invalid_grant",
-    wrong_verifier,
-)];
+pub const WRONG_VERIFIER_CHECKS: &[Check<PkceEvidence>] = &[must("pkce.wrong_verifier.rejected")
+    .spec(spec::RFC7636_4_6)
+    .title("a code_verifier that does not match the code_challenge is refused with invalid_grant")
+    .run(wrong_verifier)];
 
 /// No verifier though a challenge was sent.
-pub const MISSING_VERIFIER_CHECKS: &[Check<PkceEvidence>] = &[c(
-    "pkce.missing_verifier.rejected",
-    "RFC7636-4.6",
-    "a redemption without code_verifier after a code_challenge is refused",
-    missing_verifier,
-)];
+pub const MISSING_VERIFIER_CHECKS: &[Check<PkceEvidence>] = &[must("pkce.missing_verifier.rejected")
+    .spec(spec::RFC7636_4_6)
+    .title("a redemption without code_verifier after a code_challenge is refused")
+    .run(missing_verifier)];
 
 /// A 42-character verifier (its S256 challenge was sent).
 /// RFC 7636 4.1 is the client's duty; the server's is to compare (4.6): SHOULD.
 pub const SHORT_VERIFIER_CHECKS: &[Check<PkceEvidence>] =
-    &[good_practice("pkce.verifier.too_short_rejected", "RFC7636-4.1", "a code_verifier shorter than 43 characters is refused", too_short)];
+    &[should("pkce.verifier.too_short_rejected").spec(spec::RFC7636_4_1).title("a code_verifier shorter than 43 characters is refused").run(too_short)];
 
 /// A verifier with a character outside the unreserved set (its S256 challenge was sent).
 /// RFC 7636 4.1 is the client's duty; the server's is to compare (4.6): SHOULD.
-pub const VERIFIER_CHARSET_CHECKS: &[Check<PkceEvidence>] = &[good_practice(
-    "pkce.verifier.bad_charset_rejected",
-    "RFC7636-4.1",
-    "a code_verifier with characters outside [A-Za-z0-9-._~] is refused",
-    bad_charset,
-)];
+pub const VERIFIER_CHARSET_CHECKS: &[Check<PkceEvidence>] = &[should("pkce.verifier.bad_charset_rejected")
+    .spec(spec::RFC7636_4_1)
+    .title("a code_verifier with characters outside [A-Za-z0-9-._~] is refused")
+    .run(bad_charset)];
 
 /// `plain` when only S256 is advertised.
-pub const PLAIN_CHECKS: &[Check<PkceEvidence>] = &[c(
-    "pkce.plain.refused",
-    "RFC7636-4.4.1",
-    "code_challenge_method=plain is refused when only S256 is advertised",
-    plain_refused,
-)];
+pub const PLAIN_CHECKS: &[Check<PkceEvidence>] = &[must("pkce.plain.refused")
+    .spec(spec::RFC7636_4_4_1)
+    .title("code_challenge_method=plain is refused when only S256 is advertised")
+    .run(plain_refused)];
 
 /// A public client without PKCE. RFC 9700 2.1.1 makes PKCE the public client's duty; refusing
 /// a public client without it is the recommended server policy: SHOULD.
-pub const PUBLIC_CLIENT_CHECKS: &[Check<PkceEvidence>] = &[good_practice(
-    "pkce.public_client.required",
-    "RFC9700-2.1.1",
-    "a public client's authorization without PKCE is refused",
-    public_client_required,
-)];
+pub const PUBLIC_CLIENT_CHECKS: &[Check<PkceEvidence>] = &[should("pkce.public_client.required")
+    .spec(spec::RFC9700_2_1_1)
+    .title("a public client's authorization without PKCE is refused")
+    .run(public_client_required)];
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]

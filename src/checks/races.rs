@@ -3,7 +3,8 @@
 //! exactly one success, the others `invalid_grant`, and no server error.
 
 use super::token_errors::TokenAnswer;
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, must};
+use crate::spec;
 
 /// The tally of N parallel requests carrying one code or one refresh token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -47,10 +48,6 @@ impl RaceEvidence {
     }
 }
 
-const fn c(id: &'static str, spec: &'static str, title: &'static str, run: fn(&RaceEvidence) -> Verdict) -> Check<RaceEvidence> {
-    Check::new(id, Level::Must, spec, title, run)
-}
-
 fn single_winner(e: &RaceEvidence) -> Verdict {
     if e.succeeded == 1 {
         Verdict::Pass
@@ -85,29 +82,23 @@ fn losers_invalid_grant(e: &RaceEvidence) -> Verdict {
 
 /// Parallel redemptions of one code.
 pub const CODE_RACE_CHECKS: &[Check<RaceEvidence>] = &[
-    c("race.code.single_winner", "RFC6749-4.1.2", "of N parallel redemptions of one code exactly one succeeds", single_winner),
-    c(
-        "race.code.losers_invalid_grant",
-        "RFC6749-5.2",
-        "the other parallel redemptions get invalid_grant, none a server error",
-        losers_invalid_grant,
-    ),
+    must("race.code.single_winner").spec(spec::RFC6749_4_1_2).title("of N parallel redemptions of one code exactly one succeeds").run(single_winner),
+    must("race.code.losers_invalid_grant")
+        .spec(spec::RFC6749_5_2)
+        .title("the other parallel redemptions get invalid_grant, none a server error")
+        .run(losers_invalid_grant),
 ];
 
 /// Parallel uses of one refresh token (the profile claims rotation).
 pub const REFRESH_RACE_CHECKS: &[Check<RaceEvidence>] = &[
-    c(
-        "race.refresh.single_winner",
-        "RFC9700-4.14.2",
-        "with rotation, of N parallel uses of one refresh token exactly one succeeds",
-        single_winner,
-    ),
-    c(
-        "race.refresh.losers_invalid_grant",
-        "RFC6749-5.2",
-        "the other parallel refresh requests get invalid_grant, none a server error",
-        losers_invalid_grant,
-    ),
+    must("race.refresh.single_winner")
+        .spec(spec::RFC9700_4_14_2)
+        .title("with rotation, of N parallel uses of one refresh token exactly one succeeds")
+        .run(single_winner),
+    must("race.refresh.losers_invalid_grant")
+        .spec(spec::RFC6749_5_2)
+        .title("the other parallel refresh requests get invalid_grant, none a server error")
+        .run(losers_invalid_grant),
 ];
 
 #[cfg(test)]

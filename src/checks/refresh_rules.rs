@@ -5,7 +5,8 @@
 //! Whether a narrowed grant stays within the narrowed request is judged by the scope checks
 //! (`scope.granted.subset_of_requested`).
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, concat, count, must, should};
+use crate::spec;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -40,6 +41,18 @@ impl RefreshCase {
             RefreshCase::AfterReuse => "refresh.after_reuse.",
         }
     }
+
+    /// The checks that judge this case.
+    pub const fn checks(self) -> &'static [Check<RefreshRuleEvidence>] {
+        match self {
+            RefreshCase::OtherClient => OTHER_CLIENT_CHECKS,
+            RefreshCase::Widening => WIDENING_CHECKS,
+            RefreshCase::Narrowing => NARROWING_CHECKS,
+            RefreshCase::Rotation => ROTATION_CHECKS,
+            RefreshCase::ReuseOld => REUSE_OLD_CHECKS,
+            RefreshCase::AfterReuse => AFTER_REUSE_CHECKS,
+        }
+    }
 }
 
 /// A refresh request of one case and the token endpoint's answer.
@@ -69,10 +82,6 @@ impl RefreshRuleEvidence {
         }
         Verdict::Pass
     }
-}
-
-const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&RefreshRuleEvidence) -> Verdict) -> Check<RefreshRuleEvidence> {
-    Check::new(id, level, spec, title, run)
 }
 
 /// RFC 6749 6: the AS MUST ensure the refresh token was issued to the authenticated client.
@@ -123,15 +132,39 @@ fn after_reuse_revoked(e: &RefreshRuleEvidence) -> Verdict {
     e.refused("after a rotated refresh token was replayed, the newest one of the grant still works")
 }
 
-use Level::{Must, Should};
-
-/// The refresh-rule checks, grouped by case prefix.
-pub const CHECKS: &[Check<RefreshRuleEvidence>] = &[
-    c("refresh.other_client.refused", Must, "RFC6749-6", "a refresh token is refused when another client presents it", other_client_refused),
-    c("refresh.widening.refused", Must, "RFC6749-6", "a refresh request may not add scopes beyond the original grant", widening_refused),
-    c("refresh.widening.invalid_scope", Should, "RFC6749-5.2", "a widening refresh request is answered with invalid_scope", widening_invalid_scope),
-    c("refresh.narrowing.accepted", Should, "RFC6749-6", "a refresh request may narrow the original scope", narrowing_accepted),
-    c("refresh.rotation.new_token", Must, "RFC9700-4.14.2", "a rotating provider returns a new refresh token on refresh", rotation_new_token),
-    c("refresh.reuse.refused", Must, "RFC9700-4.14.2", "a used refresh token is refused after rotation", reuse_refused),
-    c("refresh.after_reuse.revoked", Should, "RFC9700-4.14.2", "replaying a rotated refresh token revokes the newest one of the grant", after_reuse_revoked),
+/// The checks of [`RefreshCase::OtherClient`].
+pub const OTHER_CLIENT_CHECKS: &[Check<RefreshRuleEvidence>] = &[
+    must("refresh.other_client.refused").spec(spec::RFC6749_6).title("a refresh token is refused when another client presents it").run(other_client_refused),
 ];
+
+/// The checks of [`RefreshCase::Widening`].
+pub const WIDENING_CHECKS: &[Check<RefreshRuleEvidence>] = &[
+    must("refresh.widening.refused").spec(spec::RFC6749_6).title("a refresh request may not add scopes beyond the original grant").run(widening_refused),
+    should("refresh.widening.invalid_scope").spec(spec::RFC6749_5_2).title("a widening refresh request is answered with invalid_scope").run(widening_invalid_scope),
+];
+
+/// The checks of [`RefreshCase::Narrowing`].
+pub const NARROWING_CHECKS: &[Check<RefreshRuleEvidence>] = &[
+    should("refresh.narrowing.accepted").spec(spec::RFC6749_6).title("a refresh request may narrow the original scope").run(narrowing_accepted),
+];
+
+/// The checks of [`RefreshCase::Rotation`].
+pub const ROTATION_CHECKS: &[Check<RefreshRuleEvidence>] = &[
+    must("refresh.rotation.new_token").spec(spec::RFC9700_4_14_2).title("a rotating provider returns a new refresh token on refresh").run(rotation_new_token),
+];
+
+/// The checks of [`RefreshCase::ReuseOld`].
+pub const REUSE_OLD_CHECKS: &[Check<RefreshRuleEvidence>] = &[
+    must("refresh.reuse.refused").spec(spec::RFC9700_4_14_2).title("a used refresh token is refused after rotation").run(reuse_refused),
+];
+
+/// The checks of [`RefreshCase::AfterReuse`].
+pub const AFTER_REUSE_CHECKS: &[Check<RefreshRuleEvidence>] = &[
+    should("refresh.after_reuse.revoked").spec(spec::RFC9700_4_14_2).title("replaying a rotated refresh token revokes the newest one of the grant").run(after_reuse_revoked),
+];
+
+/// The refresh rule tables, one per [`RefreshCase`], in case order.
+const BY_CASE: &[&[Check<RefreshRuleEvidence>]] = &[OTHER_CLIENT_CHECKS, WIDENING_CHECKS, NARROWING_CHECKS, ROTATION_CHECKS, REUSE_OLD_CHECKS, AFTER_REUSE_CHECKS];
+
+/// Every refresh rule check: the tables of all cases, in case order.
+pub const CHECKS: &[Check<RefreshRuleEvidence>] = &concat::<_, { count(BY_CASE) }>(BY_CASE);

@@ -3,7 +3,8 @@
 use serde_json::{Map, Value};
 
 use super::discovery::is_scope_token;
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, may, must, should};
+use crate::spec;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -63,83 +64,50 @@ impl ScopeEvidence {
     }
 }
 
-const fn c(
-    id: &'static str,
-    level: Level,
-    spec: &'static str,
-    title: &'static str,
-    run: fn(&ScopeEvidence) -> Verdict,
-) -> Check<ScopeEvidence> {
-    Check::new(id, level, spec, title, run)
-}
+/// No scope granted beyond the requested ones.
+pub const SUBSET_OF_REQUESTED: Check<ScopeEvidence> = should("scope.granted.subset_of_requested")
+    .spec(spec::RFC6749_3_3)
+    .title("no scope is granted beyond those requested")
+    .run(subset_of_requested);
 
-use Level::{May, Must, Should};
+/// The check of a grant's bound alone, for a token response whose other scope checks run elsewhere.
+pub const GRANT_BOUND_CHECKS: &[Check<ScopeEvidence>] = &[SUBSET_OF_REQUESTED];
 
 /// Every scope check, in report order.
 pub const CHECKS: &[Check<ScopeEvidence>] = &[
-    c(
-        "scope.openid.granted",
-        Should,
-        "OIDCC-3.1.2.1",
-        "the openid scope is granted",
-        openid_granted,
-    ),
-    c(
-        "scope.granted.subset_of_requested",
-        Should,
-        "RFC6749-3.3",
-        "no scope is granted beyond those requested",
-        subset_of_requested,
-    ),
-    c(
-        "scope.granted.syntax",
-        Must,
-        "RFC6749-3.3",
-        "granted scopes are valid scope tokens",
-        granted_syntax,
-    ),
-    c(
-        "scope.returned_when_changed",
-        Must,
-        "RFC6749-5.1",
-        "scope is returned when the grant differs from the request",
-        returned_when_changed,
-    ),
-    c(
-        "scope.profile.claims_released",
-        Should,
-        "OIDCC-5.4",
-        "profile scope releases profile claims",
-        profile_released,
-    ),
-    c(
-        "scope.email.claims_released",
-        Should,
-        "OIDCC-5.4",
-        "email scope releases the email claim",
-        email_released,
-    ),
-    c(
-        "scope.address.claims_released",
-        Should,
-        "OIDCC-5.4",
-        "address scope releases the address claim",
-        address_released,
-    ),
-    c(
-        "scope.phone.claims_released",
-        Should,
-        "OIDCC-5.4",
-        "phone scope releases the phone_number claim",
-        phone_released,
-    ),
-    c(
-        "scope.requested.advertised",
-        May,
-        "OIDCD-3",
-        "requested scopes are listed in scopes_supported",
-        requested_advertised,
-    ),
+    should("scope.openid.granted")
+        .spec(spec::OIDCC_3_1_2_1)
+        .title("the openid scope is granted")
+        .run(openid_granted),
+    SUBSET_OF_REQUESTED,
+    must("scope.granted.syntax")
+        .spec(spec::RFC6749_3_3)
+        .title("granted scopes are valid scope tokens")
+        .run(granted_syntax),
+    must("scope.returned_when_changed")
+        .spec(spec::RFC6749_5_1)
+        .title("scope is returned when the grant differs from the request")
+        .run(returned_when_changed),
+    should("scope.profile.claims_released")
+        .spec(spec::OIDCC_5_4)
+        .title("profile scope releases profile claims")
+        .run(profile_released),
+    should("scope.email.claims_released")
+        .spec(spec::OIDCC_5_4)
+        .title("email scope releases the email claim")
+        .run(email_released),
+    should("scope.address.claims_released")
+        .spec(spec::OIDCC_5_4)
+        .title("address scope releases the address claim")
+        .run(address_released),
+    should("scope.phone.claims_released")
+        .spec(spec::OIDCC_5_4)
+        .title("phone scope releases the phone_number claim")
+        .run(phone_released),
+    may("scope.requested.advertised")
+        .spec(spec::OIDCD_3)
+        .title("requested scopes are listed in scopes_supported")
+        .run(requested_advertised),
 ];
 
 fn openid_granted(ev: &ScopeEvidence) -> Verdict {

@@ -4,7 +4,8 @@
 //! Each piece of [`SessionEvidence`] describes one authorization request of a [`SessionCase`];
 //! only the checks whose id starts with [`SessionCase::prefix`] judge it.
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, concat, count, may, must, should};
+use crate::spec;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -40,6 +41,19 @@ impl SessionCase {
             SessionCase::MaxAgeLarge => "session.max_age_large.",
             SessionCase::IdTokenHint => "session.id_token_hint.",
             SessionCase::LoginHint => "session.login_hint.",
+        }
+    }
+
+    /// The checks that judge this case.
+    pub const fn checks(self) -> &'static [Check<SessionEvidence>] {
+        match self {
+            SessionCase::PromptNoneNoSession => PROMPT_NONE_NO_SESSION_CHECKS,
+            SessionCase::PromptNoneWithSession => PROMPT_NONE_WITH_SESSION_CHECKS,
+            SessionCase::PromptLogin => PROMPT_LOGIN_CHECKS,
+            SessionCase::MaxAgeExpired => MAX_AGE_EXPIRED_CHECKS,
+            SessionCase::MaxAgeLarge => MAX_AGE_LARGE_CHECKS,
+            SessionCase::IdTokenHint => ID_TOKEN_HINT_CHECKS,
+            SessionCase::LoginHint => LOGIN_HINT_CHECKS,
         }
     }
 }
@@ -87,10 +101,6 @@ impl SessionEvidence {
 /// `prompt=none` errors that say the user would have to interact (OIDC Core 3.1.2.6).
 pub const INTERACTION_ERRORS: &[&str] =
     &["login_required", "interaction_required", "consent_required", "account_selection_required"];
-
-const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&SessionEvidence) -> Verdict) -> Check<SessionEvidence> {
-    Check::new(id, level, spec, title, run)
-}
 
 /// OIDC Core 3.1.2.1 (prompt=none): the OP MUST NOT display any authentication or consent page.
 fn prompt_none_no_ui(e: &SessionEvidence) -> Verdict {
@@ -215,20 +225,48 @@ fn login_hint_accepted(e: &SessionEvidence) -> Verdict {
     }
 }
 
-use Level::{May, Must, Should};
-
-/// The session checks, grouped by case prefix.
-pub const CHECKS: &[Check<SessionEvidence>] = &[
-    c("session.prompt_none.no_ui", Must, "OIDCC-3.1.2.1", "prompt=none without a session is redirected back without any page", prompt_none_no_ui),
-    c("session.prompt_none.error", Must, "OIDCC-3.1.2.6", "prompt=none without a session ends with login_required or a kin error", prompt_none_error),
-    c("session.silent.code", Must, "OIDCC-3.1.2.1", "prompt=none with a session returns a code without any page", silent_code_returned),
-    c("session.silent.same_sub", Must, "OIDCC-3.1.2.1", "prompt=none with a session returns the session's user", same_sub),
-    c("session.silent.auth_time_kept", Must, "OIDCC-2", "prompt=none with a session keeps the original auth_time", silent_auth_time_kept),
-    c("session.prompt_login.reauthenticated", Must, "OIDCC-3.1.2.1", "prompt=login shows a login form again (or returns an error)", prompt_login_reauthenticated),
-    c("session.prompt_login.auth_time_advanced", Must, "OIDCC-2", "after prompt=login, auth_time is the new authentication time", auth_time_advanced),
-    c("session.max_age.reauthenticated", Must, "OIDCC-3.1.2.1", "a session older than max_age is re-authenticated", max_age_reauthenticated),
-    c("session.max_age.auth_time_fresh", Must, "OIDCC-3.1.2.1", "after max_age forced a login, auth_time is the new authentication time", auth_time_advanced),
-    c("session.max_age_large.no_login", May, "OIDCC-3.1.2.1", "a session younger than max_age is reused without a login", max_age_large_no_login),
-    c("session.id_token_hint.accepted", Should, "OIDCC-3.1.2.1", "prompt=none with the logged-in user's id_token_hint returns a code for that user", id_token_hint_accepted),
-    c("session.login_hint.accepted", May, "OIDCC-3.1.2.1", "a request with login_hint completes without an error", login_hint_accepted),
+/// The checks of [`SessionCase::PromptNoneNoSession`].
+pub const PROMPT_NONE_NO_SESSION_CHECKS: &[Check<SessionEvidence>] = &[
+    must("session.prompt_none.no_ui").spec(spec::OIDCC_3_1_2_1).title("prompt=none without a session is redirected back without any page").run(prompt_none_no_ui),
+    must("session.prompt_none.error").spec(spec::OIDCC_3_1_2_6).title("prompt=none without a session ends with login_required or a kin error").run(prompt_none_error),
 ];
+
+/// The checks of [`SessionCase::PromptNoneWithSession`].
+pub const PROMPT_NONE_WITH_SESSION_CHECKS: &[Check<SessionEvidence>] = &[
+    must("session.silent.code").spec(spec::OIDCC_3_1_2_1).title("prompt=none with a session returns a code without any page").run(silent_code_returned),
+    must("session.silent.same_sub").spec(spec::OIDCC_3_1_2_1).title("prompt=none with a session returns the session's user").run(same_sub),
+    must("session.silent.auth_time_kept").spec(spec::OIDCC_2).title("prompt=none with a session keeps the original auth_time").run(silent_auth_time_kept),
+];
+
+/// The checks of [`SessionCase::PromptLogin`].
+pub const PROMPT_LOGIN_CHECKS: &[Check<SessionEvidence>] = &[
+    must("session.prompt_login.reauthenticated").spec(spec::OIDCC_3_1_2_1).title("prompt=login shows a login form again (or returns an error)").run(prompt_login_reauthenticated),
+    must("session.prompt_login.auth_time_advanced").spec(spec::OIDCC_2).title("after prompt=login, auth_time is the new authentication time").run(auth_time_advanced),
+];
+
+/// The checks of [`SessionCase::MaxAgeExpired`].
+pub const MAX_AGE_EXPIRED_CHECKS: &[Check<SessionEvidence>] = &[
+    must("session.max_age.reauthenticated").spec(spec::OIDCC_3_1_2_1).title("a session older than max_age is re-authenticated").run(max_age_reauthenticated),
+    must("session.max_age.auth_time_fresh").spec(spec::OIDCC_3_1_2_1).title("after max_age forced a login, auth_time is the new authentication time").run(auth_time_advanced),
+];
+
+/// The checks of [`SessionCase::MaxAgeLarge`].
+pub const MAX_AGE_LARGE_CHECKS: &[Check<SessionEvidence>] = &[
+    may("session.max_age_large.no_login").spec(spec::OIDCC_3_1_2_1).title("a session younger than max_age is reused without a login").run(max_age_large_no_login),
+];
+
+/// The checks of [`SessionCase::IdTokenHint`].
+pub const ID_TOKEN_HINT_CHECKS: &[Check<SessionEvidence>] = &[
+    should("session.id_token_hint.accepted").spec(spec::OIDCC_3_1_2_1).title("prompt=none with the logged-in user's id_token_hint returns a code for that user").run(id_token_hint_accepted),
+];
+
+/// The checks of [`SessionCase::LoginHint`].
+pub const LOGIN_HINT_CHECKS: &[Check<SessionEvidence>] = &[
+    may("session.login_hint.accepted").spec(spec::OIDCC_3_1_2_1).title("a request with login_hint completes without an error").run(login_hint_accepted),
+];
+
+/// The session tables, one per [`SessionCase`], in case order.
+const BY_CASE: &[&[Check<SessionEvidence>]] = &[PROMPT_NONE_NO_SESSION_CHECKS, PROMPT_NONE_WITH_SESSION_CHECKS, PROMPT_LOGIN_CHECKS, MAX_AGE_EXPIRED_CHECKS, MAX_AGE_LARGE_CHECKS, ID_TOKEN_HINT_CHECKS, LOGIN_HINT_CHECKS];
+
+/// Every session check: the tables of all cases, in case order.
+pub const CHECKS: &[Check<SessionEvidence>] = &concat::<_, { count(BY_CASE) }>(BY_CASE);

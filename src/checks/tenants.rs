@@ -4,7 +4,8 @@
 //! and the home tenant's access tokens are refused by its UserInfo.
 
 use super::token_errors::TokenAnswer;
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, must, should};
+use crate::spec;
 
 /// How another tenant's token endpoint answered a code of the home tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,10 +39,6 @@ pub struct TenantEvidence {
     pub verifies_with_home_keys: Option<bool>,
     /// Status of the tenant's UserInfo called with a home access token (`None`: no call).
     pub home_token_at_tenant_userinfo: Option<u16>,
-}
-
-const fn c(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&TenantEvidence) -> Verdict) -> Check<TenantEvidence> {
-    Check::new(id, level, spec, title, run)
 }
 
 /// Pass when the redemption was refused with a 4xx and released no token.
@@ -139,13 +136,13 @@ fn access_token_not_accepted_elsewhere(e: &TenantEvidence) -> Verdict {
 
 /// The cross-tenant checks.
 pub const CHECKS: &[Check<TenantEvidence>] = &[
-    c("tenant.discovery.issuer_is_tenant", Level::Must, "OIDCD-4.3", "a tenant's discovery document names that tenant's issuer", discovery_issuer_is_tenant),
-    c("tenant.code.not_redeemable_elsewhere", Level::Must, "RFC6749-4.1.3", "a code of one tenant is refused by another tenant's token endpoint", code_not_redeemable_elsewhere),
-    c("tenant.code.foreign_client_refused", Level::Must, "RFC6749-3.2.1", "another tenant's token endpoint refuses the home tenant's client", foreign_client_refused),
-    c("tenant.idtoken.iss_is_tenant", Level::Must, "OIDCC-3.1.3.7-2", "a tenant's ID token carries that tenant's issuer", id_token_iss_is_tenant),
-    c("tenant.idtoken.signed_by_tenant", Level::Must, "OIDCC-3.1.3.7-6", "a tenant's ID token verifies with that tenant's JWKS", id_token_signed_by_tenant),
-    c("tenant.keys.distinct", Level::Should, "OIDCC-10.1", "tenants sign with distinct keys", keys_distinct),
-    c("tenant.access_token.not_accepted_elsewhere", Level::Must, "RFC6750-3.1", "another tenant's UserInfo refuses the home tenant's access token", access_token_not_accepted_elsewhere),
+    must("tenant.discovery.issuer_is_tenant").spec(spec::OIDCD_4_3).title("a tenant's discovery document names that tenant's issuer").run(discovery_issuer_is_tenant),
+    must("tenant.code.not_redeemable_elsewhere").spec(spec::RFC6749_4_1_3).title("a code of one tenant is refused by another tenant's token endpoint").run(code_not_redeemable_elsewhere),
+    must("tenant.code.foreign_client_refused").spec(spec::RFC6749_3_2_1).title("another tenant's token endpoint refuses the home tenant's client").run(foreign_client_refused),
+    must("tenant.idtoken.iss_is_tenant").spec(spec::OIDCC_3_1_3_7_2).title("a tenant's ID token carries that tenant's issuer").run(id_token_iss_is_tenant),
+    must("tenant.idtoken.signed_by_tenant").spec(spec::OIDCC_3_1_3_7_6).title("a tenant's ID token verifies with that tenant's JWKS").run(id_token_signed_by_tenant),
+    should("tenant.keys.distinct").spec(spec::OIDCC_10_1).title("tenants sign with distinct keys").run(keys_distinct),
+    must("tenant.access_token.not_accepted_elsewhere").spec(spec::RFC6750_3_1).title("another tenant's UserInfo refuses the home tenant's access token").run(access_token_not_accepted_elsewhere),
 ];
 
 #[cfg(test)]

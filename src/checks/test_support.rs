@@ -51,7 +51,7 @@ pub(crate) fn assert_defs_well_formed<'a>(defs: impl IntoIterator<Item = &'a Che
         assert!(is_dotted_id(d.id), "malformed check id {}", d.id);
         assert!(!d.title.is_empty(), "{}: empty title", d.id);
         assert!(
-            crate::spec::url_for(d.spec).is_some(),
+            d.spec.url().is_some(),
             "{}: spec tag {} does not resolve",
             d.id,
             d.spec
@@ -62,6 +62,25 @@ pub(crate) fn assert_defs_well_formed<'a>(defs: impl IntoIterator<Item = &'a Che
 /// [`assert_defs_well_formed`] over one catalog.
 pub(crate) fn assert_catalog_well_formed<E>(catalog: &[Check<E>]) {
     assert_defs_well_formed(catalog.iter().map(|c| &c.def));
+}
+
+/// Each case's table holds exactly the checks of `all` whose id starts with the case's prefix,
+/// in `all`'s order; no case's table is empty; the tables of `cases` (listed in case order)
+/// make up `all`.
+pub(crate) fn assert_case_tables<E: 'static, K: Copy + std::fmt::Debug>(
+    all: &[Check<E>],
+    cases: &[K],
+    checks: fn(K) -> &'static [Check<E>],
+    prefix: fn(K) -> &'static str,
+) {
+    let ids = |t: &[Check<E>]| t.iter().map(|c| c.def.id).collect::<Vec<_>>();
+    for &k in cases {
+        let by_prefix: Vec<_> = all.iter().map(|c| c.def.id).filter(|id| id.starts_with(prefix(k))).collect();
+        assert_eq!(ids(checks(k)), by_prefix, "{k:?}");
+        assert!(!checks(k).is_empty(), "{k:?} has no check");
+    }
+    let joined: Vec<_> = cases.iter().flat_map(|&k| ids(checks(k))).collect();
+    assert_eq!(joined, ids(all), "the case tables in case order are the whole table");
 }
 
 #[test]

@@ -7,7 +7,8 @@
 
 use serde_json::Value;
 
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, must, should};
+use crate::spec;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -100,10 +101,6 @@ pub struct ClientAuthEvidence {
     pub correct: TokenAnswer,
 }
 
-const fn c<E>(id: &'static str, level: Level, spec: &'static str, title: &'static str, run: fn(&E) -> Verdict) -> Check<E> {
-    Check::new(id, level, spec, title, run)
-}
-
 /// RFC 6749 4.1.2: a code used more than once MUST be denied.
 fn reuse_rejected(e: &CodeReuseEvidence) -> Verdict {
     refused_with(&e.second, &["invalid_grant"], "a second redemption of one code")
@@ -184,41 +181,33 @@ fn method_advertised(e: &ClientAuthEvidence) -> Verdict {
     )
 }
 
-use Level::{Must, Should};
-
 /// A replayed code.
 pub const CODE_REUSE_CHECKS: &[Check<CodeReuseEvidence>] = &[
-    c("code.reuse.rejected", Must, "RFC6749-4.1.2", "a second redemption of one code is refused with invalid_grant", reuse_rejected),
-    c("code.reuse.tokens_revoked", Should, "RFC6749-4.1.2", "tokens issued from a replayed code are revoked", reuse_revokes),
+    must("code.reuse.rejected").spec(spec::RFC6749_4_1_2).title("a second redemption of one code is refused with invalid_grant").run(reuse_rejected),
+    should("code.reuse.tokens_revoked").spec(spec::RFC6749_4_1_2).title("tokens issued from a replayed code are revoked").run(reuse_revokes),
 ];
 
 /// A code redeemed by another client.
-pub const CODE_WRONG_CLIENT_CHECKS: &[Check<TokenAnswer>] = &[c(
-    "code.wrong_client.rejected",
-    Must,
-    "RFC6749-4.1.3",
-    "a code issued to one client is refused to another with invalid_grant",
-    wrong_client_rejected,
-)];
+pub const CODE_WRONG_CLIENT_CHECKS: &[Check<TokenAnswer>] = &[must("code.wrong_client.rejected")
+    .spec(spec::RFC6749_4_1_3)
+    .title("a code issued to one client is refused to another with invalid_grant")
+    .run(wrong_client_rejected)];
 
 /// A code redeemed with another redirect_uri.
-pub const CODE_WRONG_REDIRECT_URI_CHECKS: &[Check<TokenAnswer>] = &[c(
-    "code.wrong_redirect_uri.rejected",
-    Must,
-    "RFC6749-4.1.3",
-    "a code redeemed with a redirect_uri other than the authorization request's is refused with invalid_grant",
-    wrong_redirect_rejected,
-)];
+pub const CODE_WRONG_REDIRECT_URI_CHECKS: &[Check<TokenAnswer>] = &[must("code.wrong_redirect_uri.rejected")
+    .spec(spec::RFC6749_4_1_3)
+    .title("a code redeemed with a redirect_uri other than the authorization request's is refused with invalid_grant")
+    .run(wrong_redirect_rejected)];
 
 /// An expired code.
 pub const CODE_EXPIRED_CHECKS: &[Check<TokenAnswer>] =
-    &[c("code.expired.rejected", Must, "RFC6749-4.1.2", "an expired code is refused with invalid_grant", expired_rejected)];
+    &[must("code.expired.rejected").spec(spec::RFC6749_4_1_2).title("an expired code is refused with invalid_grant").run(expired_rejected)];
 
 /// Client authentication at the token endpoint.
 pub const CLIENT_AUTH_CHECKS: &[Check<ClientAuthEvidence>] = &[
-    c("client_auth.wrong_secret.rejected", Must, "RFC6749-5.2", "a wrong client secret is refused with invalid_client", wrong_secret_rejected),
-    c("client_auth.no_secret.rejected", Must, "RFC6749-5.2", "a confidential client sending no secret is refused with invalid_client", no_secret_rejected),
-    c("client_auth.basic.challenge", Must, "RFC6749-5.2", "a failed HTTP Basic client authentication is 401 with WWW-Authenticate", basic_challenge),
-    c("client_auth.method.accepted", Must, "OIDCC-9", "an advertised authentication method the client uses works", method_accepted),
-    c("client_auth.method.advertised", Should, "OIDCD-3", "an authentication method that works is advertised", method_advertised),
+    must("client_auth.wrong_secret.rejected").spec(spec::RFC6749_5_2).title("a wrong client secret is refused with invalid_client").run(wrong_secret_rejected),
+    must("client_auth.no_secret.rejected").spec(spec::RFC6749_5_2).title("a confidential client sending no secret is refused with invalid_client").run(no_secret_rejected),
+    must("client_auth.basic.challenge").spec(spec::RFC6749_5_2).title("a failed HTTP Basic client authentication is 401 with WWW-Authenticate").run(basic_challenge),
+    must("client_auth.method.accepted").spec(spec::OIDCC_9).title("an advertised authentication method the client uses works").run(method_accepted),
+    should("client_auth.method.advertised").spec(spec::OIDCD_3).title("an authentication method that works is advertised").run(method_advertised),
 ];

@@ -9,7 +9,8 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::discovery::media_type_is;
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, must, should};
+use crate::spec;
 
 pub mod error;
 pub mod success;
@@ -71,42 +72,23 @@ impl TokenResponseEvidence {
     }
 }
 
-const fn check(
-    id: &'static str,
-    title: &'static str,
-    spec: &'static str,
-    level: Level,
-    run: fn(&TokenResponseEvidence) -> Verdict,
-) -> Check<TokenResponseEvidence> {
-    Check::new(id, level, spec, title, run)
-}
-
 type C = Check<TokenResponseEvidence>;
 
 /// 200 OK.
-pub const STATUS_OK: C = check(
-    "token.response.status_ok",
-    "the token request succeeds with 200 OK",
-    "RFC6749-5.1",
-    Level::Must,
-    status_ok,
-);
+pub const STATUS_OK: C = must("token.response.status_ok")
+    .spec(spec::RFC6749_5_1)
+    .title("the token request succeeds with 200 OK")
+    .run(status_ok);
 /// JSON media type.
-pub const CONTENT_TYPE_JSON: C = check(
-    "token.response.content_type_json",
-    "the response (success or error) is application/json",
-    "RFC6749-5.1",
-    Level::Should,
-    content_type_json,
-);
+pub const CONTENT_TYPE_JSON: C = should("token.response.content_type_json")
+    .spec(spec::RFC6749_5_1)
+    .title("the response (success or error) is application/json")
+    .run(content_type_json);
 /// JSON object body.
-pub const BODY_OBJECT: C = check(
-    "token.response.body_json_object",
-    "the body (success or error) is a JSON object",
-    "RFC6749-5.1",
-    Level::Must,
-    body_object,
-);
+pub const BODY_OBJECT: C = must("token.response.body_json_object")
+    .spec(spec::RFC6749_5_1)
+    .title("the body (success or error) is a JSON object")
+    .run(body_object);
 
 /// Every token response check, in report order.
 pub const CHECKS: &[C] = &[

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::discovery::media_type_is;
 use super::scopes::SCOPE_CLAIMS;
-use super::{Check, Level, Verdict};
+use super::{Check, Verdict, must, should};
 use crate::discovery::json_type;
 
 mod refusals;
@@ -18,6 +18,7 @@ mod tests;
 
 #[cfg(test)]
 use refusals::{Challenge, parse_www_authenticate};
+use crate::spec;
 pub use refusals::{INVALID_TOKEN_CHECKS, NO_TOKEN_CHECKS, UserInfoErrorEvidence};
 
 /// A UserInfo call made with a valid access token.
@@ -49,69 +50,36 @@ impl UserInfoEvidence {
     }
 }
 
-const fn c<E>(
-    id: &'static str,
-    level: Level,
-    spec: &'static str,
-    title: &'static str,
-    run: fn(&E) -> Verdict,
-) -> Check<E> {
-    Check::new(id, level, spec, title, run)
-}
-
-use Level::{Must, Should};
-
 /// Checks for a UserInfo call with a valid access token.
 pub const CHECKS: &[Check<UserInfoEvidence>] = &[
-    c(
-        "userinfo.status_200",
-        Must,
-        "OIDCC-5.3.2",
-        "UserInfo answers 200 OK",
-        status_200,
-    ),
-    c(
-        "userinfo.content_type",
-        Must,
-        "OIDCC-5.3.2",
-        "UserInfo served as application/json (application/jwt when signed)",
-        content_type,
-    ),
-    c(
-        "userinfo.body.json_object",
-        Must,
-        "OIDCC-5.3.2",
-        "UserInfo body is a JSON object",
-        body_json_object,
-    ),
-    c(
-        "userinfo.sub.present",
-        Must,
-        "OIDCC-5.3.2",
-        "UserInfo returns sub",
-        sub_present,
-    ),
-    c(
-        "userinfo.sub.matches_id_token",
-        Must,
-        "OIDCC-5.3.2",
-        "UserInfo sub equals the ID token sub",
-        sub_matches,
-    ),
-    c(
-        "userinfo.claims.types",
-        Should,
-        "OIDCC-5.1",
-        "standard claims have their defined JSON types",
-        claim_types,
-    ),
-    c(
-        "userinfo.claims.scope_bound",
-        Should,
-        "OIDCC-5.4",
-        "no claims of scopes that were not granted",
-        scope_bound,
-    ),
+    must("userinfo.status_200")
+        .spec(spec::OIDCC_5_3_2)
+        .title("UserInfo answers 200 OK")
+        .run(status_200),
+    must("userinfo.content_type")
+        .spec(spec::OIDCC_5_3_2)
+        .title("UserInfo served as application/json (application/jwt when signed)")
+        .run(content_type),
+    must("userinfo.body.json_object")
+        .spec(spec::OIDCC_5_3_2)
+        .title("UserInfo body is a JSON object")
+        .run(body_json_object),
+    must("userinfo.sub.present")
+        .spec(spec::OIDCC_5_3_2)
+        .title("UserInfo returns sub")
+        .run(sub_present),
+    must("userinfo.sub.matches_id_token")
+        .spec(spec::OIDCC_5_3_2)
+        .title("UserInfo sub equals the ID token sub")
+        .run(sub_matches),
+    should("userinfo.claims.types")
+        .spec(spec::OIDCC_5_1)
+        .title("standard claims have their defined JSON types")
+        .run(claim_types),
+    should("userinfo.claims.scope_bound")
+        .spec(spec::OIDCC_5_4)
+        .title("no claims of scopes that were not granted")
+        .run(scope_bound),
 ];
 
 fn status_200(ev: &UserInfoEvidence) -> Verdict {

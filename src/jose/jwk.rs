@@ -2,72 +2,41 @@
 //! and either a ready-to-use [`PublicKey`] or the error that prevented one. Public keys are parsed
 //! ONCE here into aws-lc-rs [`ParsedPublicKey`]s, so verification never re-parses key material.
 
-use aws_lc_rs::signature::{self, ParsedPublicKey, RsaParameters, RsaPublicKeyComponents};
+use aws_lc_rs::signature::{self, ParsedPublicKey, RsaPublicKeyComponents};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
+use super::alg::{JwsAlg, KeyType};
 use super::{JoseError, json_kind};
 
-/// RSA signature algorithms and the aws-lc-rs parameters each needs.
-const RSA_ALGS: &[(&str, &RsaParameters)] = &[
-    ("RS256", &signature::RSA_PKCS1_2048_8192_SHA256),
-    ("RS384", &signature::RSA_PKCS1_2048_8192_SHA384),
-    ("RS512", &signature::RSA_PKCS1_2048_8192_SHA512),
-    ("PS256", &signature::RSA_PSS_2048_8192_SHA256),
-    ("PS384", &signature::RSA_PSS_2048_8192_SHA384),
-    ("PS512", &signature::RSA_PSS_2048_8192_SHA512),
-];
-
-/// The key types (`kty`) an algorithm can be used with, for signature and key-management algs of
-/// RFC 7518 / RFC 8037. `None` for an algorithm we do not know.
+/// The key types (`kty`) an algorithm can be used with, for the JWS algorithms of [`JwsAlg`] and
+/// the key-management algs of RFC 7518 / RFC 8037. `None` for an algorithm we do not know.
 pub fn key_types_for_alg(alg: &str) -> Option<&'static [&'static str]> {
+    if let Ok(jws) = alg.parse::<JwsAlg>() {
+        return Some(match jws.key_type() {
+            KeyType::Oct => &["oct"],
+            KeyType::Rsa => &["RSA"],
+            KeyType::Ec => &["EC"],
+            KeyType::Okp => &["OKP"],
+        });
+    }
     Some(match alg {
-        "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "RSA1_5" | "RSA-OAEP"
-        | "RSA-OAEP-256" | "RSA-OAEP-384" | "RSA-OAEP-512" => &["RSA"],
-        "ES256" | "ES384" | "ES512" | "ES256K" => &["EC"],
-        "EdDSA" | "Ed25519" | "Ed448" => &["OKP"],
+        "RSA1_5" | "RSA-OAEP" | "RSA-OAEP-256" | "RSA-OAEP-384" | "RSA-OAEP-512" => &["RSA"],
         "ECDH-ES" | "ECDH-ES+A128KW" | "ECDH-ES+A192KW" | "ECDH-ES+A256KW" => &["EC", "OKP"],
-        "HS256" | "HS384" | "HS512" | "dir" | "A128KW" | "A192KW" | "A256KW" | "A128GCMKW"
-        | "A192GCMKW" | "A256GCMKW" => &["oct"],
+        "dir" | "A128KW" | "A192KW" | "A256KW" | "A128GCMKW" | "A192GCMKW" | "A256GCMKW" => &["oct"],
         _ => return None,
     })
 }
 
 /// Whether `alg` is a JWS (signature or MAC) algorithm rather than a key-management one.
 pub fn is_signature_alg(alg: &str) -> bool {
-    matches!(
-        alg,
-        "RS256"
-            | "RS384"
-            | "RS512"
-            | "PS256"
-            | "PS384"
-            | "PS512"
-            | "ES256"
-            | "ES384"
-            | "ES512"
-            | "ES256K"
-            | "EdDSA"
-            | "Ed25519"
-            | "Ed448"
-            | "HS256"
-            | "HS384"
-            | "HS512"
-    )
+    alg.parse::<JwsAlg>().is_ok()
 }
 
 /// The curve an ECDSA algorithm requires (`ES256` → `P-256`), if the algorithm pins one.
 pub fn curve_for_alg(alg: &str) -> Option<&'static str> {
-    match alg {
-        "ES256" => Some("P-256"),
-        "ES384" => Some("P-384"),
-        "ES512" => Some("P-521"),
-        "ES256K" => Some("secp256k1"),
-        "Ed25519" => Some("Ed25519"),
-        "Ed448" => Some("Ed448"),
-        _ => None,
-    }
+    alg.parse::<JwsAlg>().ok().and_then(JwsAlg::curve)
 }
 
 /// A public key parsed once into what aws-lc-rs verifies with, with its size in bits.
@@ -296,9 +265,9 @@ fn rsa_key(jwk: &Map<String, Value>, declared_alg: Option<&str>) -> Result<Publi
     let bits = (n.len() - 1) * 8 + (8 - first.leading_zeros() as usize);
     let components = RsaPublicKeyComponents { n, e };
     // A key pinned to one RSA alg gets one parsed verifier; otherwise one per RSA alg.
-    let pinned = declared_alg.filter(|a| RSA_ALGS.iter().any(|(name, _)| name == a));
+    let pinned = declared_alg.filter(|a| a.parse::<JwsAlg>().is_ok_and(|alg| alg.rsa_parameters().is_some()));
     let mut verifiers = Vec::new();
-    for (name, params) in RSA_ALGS.iter().copied() {
+    for (name, params) in JwsAlg::ALL.into_iter().filter_map(|alg| Some((alg.as_str(), alg.rsa_parameters()?))) {
         if pinned.is_some_and(|p| p != name) {
             continue;
         }

@@ -7,6 +7,7 @@
 //!
 //! Nothing here decides conformance: the checks in [`crate::checks`] read these values and judge.
 
+mod alg;
 mod hmac_secret;
 mod jwe;
 mod jwe_key;
@@ -22,6 +23,7 @@ pub(crate) mod testkit;
 #[cfg(test)]
 mod tests;
 
+pub use alg::{JwsAlg, KeyType, UnknownJwsAlg};
 pub use hmac_secret::HmacSecret;
 pub use jwe::{DecryptedJwe, JWE_CONTENT_ENCS, JWE_KEY_ALGS, JweError, decrypt_compact, jwe_header};
 pub use jwe_key::{DecryptionKey, GeneratedJwk, generate_decryption_jwk};

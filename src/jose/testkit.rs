@@ -170,7 +170,7 @@ pub(crate) fn assert_group_well_formed<E>(group: &[crate::checks::Check<E>]) {
             "{id}: must match ^[a-z0-9_]+(\\.[a-z0-9_]+)+$"
         );
         assert!(
-            crate::spec::url_for(check.def.spec).is_some(),
+            check.def.spec.url().is_some(),
             "{id}: spec {} unresolved",
             check.def.spec
         );

@@ -5,6 +5,7 @@ use aws_lc_rs::{digest, hmac};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
+use super::alg::JwsAlg;
 use super::{HmacSecret, JoseError, Jwks, PublicKey, UnverifiedJwt};
 
 /// Smallest RSA modulus accepted for verification (RFC 7518 section 3.3).
@@ -96,12 +97,7 @@ pub fn verify_hmac(jwt: &UnverifiedJwt, secret: &HmacSecret) -> Result<(), JoseE
 /// `alg` (…256 → SHA-256, …384 → SHA-384, …512 and EdDSA → SHA-512), keep the left half,
 /// base64url-encode it. `None` for `none` or an algorithm without a defined hash.
 pub fn left_half_hash(alg: &str, value: &str) -> Option<String> {
-    let algorithm = match alg {
-        "HS256" | "RS256" | "PS256" | "ES256" | "ES256K" => &digest::SHA256,
-        "HS384" | "RS384" | "PS384" | "ES384" => &digest::SHA384,
-        "HS512" | "RS512" | "PS512" | "ES512" | "EdDSA" | "Ed25519" => &digest::SHA512,
-        _ => return None,
-    };
+    let algorithm = alg.parse::<JwsAlg>().ok()?.hash()?;
     let hash = digest::digest(algorithm, value.as_bytes());
     let bytes = hash.as_ref();
     let half = bytes.get(..bytes.len() / 2)?;
@@ -110,19 +106,7 @@ pub fn left_half_hash(alg: &str, value: &str) -> Option<String> {
 
 /// Whether `alg` is one of the asymmetric JWS algorithms [`verify_signature`] handles.
 pub(crate) fn is_asymmetric_alg(alg: &str) -> bool {
-    matches!(
-        alg,
-        "RS256"
-            | "RS384"
-            | "RS512"
-            | "PS256"
-            | "PS384"
-            | "PS512"
-            | "ES256"
-            | "ES384"
-            | "ES512"
-            | "EdDSA"
-    )
+    alg.parse::<JwsAlg>().is_ok_and(JwsAlg::verified_with_public_key)
 }
 
 /// The header `alg`, refusing a missing one and `none`.

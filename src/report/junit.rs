@@ -11,6 +11,7 @@
 
 use std::fmt::Write as _;
 
+use super::escape::{Escape, escape};
 use super::{MODULE_CHECK_ID, ModuleResult, ModuleStatus, ReportError, ReportWriter, RunReport};
 use crate::checks::{Finding, Status};
 use crate::spec::url_for;
@@ -242,33 +243,12 @@ fn details(f: &Finding) -> String {
 /// characters other than tab, newline, carriage return; U+FFFE, U+FFFF) are dropped; tab,
 /// newline and carriage return are written as character references so the value keeps them.
 fn esc(s: &str) -> String {
-    escape(s, true)
+    escape(s, Escape::XmlAttribute)
 }
 
 /// Escapes text for XML element content: like [`esc`], but tab and newline stay literal.
 fn esc_text(s: &str) -> String {
-    escape(s, false)
-}
-
-fn escape(s: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' if !attribute => out.push(c),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\u{FFFE}' | '\u{FFFF}' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    escape(s, Escape::XmlText)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use super::escape::{Escape, escape};
 use super::markup::{
     IssueRow, capture_files, error_rows, html_escape, human_duration, issue_rows, missing_text, module_status_word, status_word,
     threat_counts, untested_text,
@@ -271,24 +272,7 @@ fn code(s: &str) -> String {
 /// Text safe inside a table cell (and inline HTML): no raw HTML, no Markdown syntax, no `|`,
 /// newlines as `<br>`.
 pub(super) fn cell(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '|' => out.push_str("\\|"),
-            '\n' => out.push_str("<br>"),
-            '\r' => {}
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    escape(s, Escape::MarkdownCell)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! section's text and the "failures and warnings" table rows, ranked by the threats each
 //! failure leaves open.
 
+use super::escape::{Escape, escape};
 use super::{MODULE_CHECK_ID, Mitigation, ModuleStatus, RunReport, ThreatStatus};
 use crate::checks::threats::threats_of_check;
 use crate::checks::{Level, Status};
@@ -202,20 +203,7 @@ pub(super) fn human_duration(ms: u64) -> String {
 /// Escapes text for HTML element content and quoted attribute values; drops control characters
 /// other than tab, newline and carriage return.
 pub(super) fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    escape(s, Escape::Html)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 
 mod baseline;
 mod error;
+mod escape;
 mod html;
 mod json;
 mod junit;

@@ -48,6 +48,7 @@ fn prefixes_partition_the_catalog() {
     for c in CHECKS {
         assert_eq!([FirstParty, ThirdPartyNewScope, Deny].iter().filter(|k| c.def.id.starts_with(k.prefix())).count(), 1, "{}", c.def.id);
     }
+    crate::checks::test_support::assert_case_tables(CHECKS, &[FirstParty, ThirdPartyNewScope, Deny], ConsentCase::checks, ConsentCase::prefix);
 }
 
 #[test]

@@ -57,4 +57,5 @@ fn edge_cases() {
     for c in CHECKS {
         assert_eq!(cases.iter().filter(|k| c.def.id.starts_with(k.prefix())).count(), 1, "{}", c.def.id);
     }
+    crate::checks::test_support::assert_case_tables(CHECKS, &cases, EndpointCase::checks, EndpointCase::prefix);
 }

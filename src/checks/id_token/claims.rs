@@ -4,119 +4,84 @@
 
 use serde_json::Value;
 
-use super::{IdTokenEvidence, check, with_jwt};
-use crate::checks::{Check, Level, Verdict};
+use super::{IdTokenEvidence, with_jwt};
+use crate::checks::{Check, Verdict, may, must, should};
 use crate::jose::left_half_hash;
+use crate::spec;
 
 type C = Check<IdTokenEvidence>;
 
 /// `iss` equals the issuer.
-pub const ISS_MATCHES: C = check(
-    "idtoken.iss.matches",
-    "iss equals the issuer identifier exactly",
-    "OIDCC-3.1.3.7-2",
-    Level::Must,
-    iss_matches,
-);
+pub const ISS_MATCHES: C = must("idtoken.iss.matches")
+    .spec(spec::OIDCC_3_1_3_7_2)
+    .title("iss equals the issuer identifier exactly")
+    .run(iss_matches);
 
 /// `aud` contains the client.
-pub const AUD_CONTAINS_CLIENT: C = check(
-    "idtoken.aud.contains_client",
-    "aud (a string or array of strings) contains the client_id",
-    "OIDCC-3.1.3.7-3",
-    Level::Must,
-    aud_contains_client,
-);
+pub const AUD_CONTAINS_CLIENT: C = must("idtoken.aud.contains_client")
+    .spec(spec::OIDCC_3_1_3_7_3)
+    .title("aud (a string or array of strings) contains the client_id")
+    .run(aud_contains_client);
 
 /// No extra audiences.
-pub const AUD_NO_UNTRUSTED: C = check(
-    "idtoken.aud.no_untrusted",
-    "aud lists no audience other than the client",
-    "OIDCC-3.1.3.7-3",
-    Level::Should,
-    aud_no_untrusted,
-);
+pub const AUD_NO_UNTRUSTED: C = should("idtoken.aud.no_untrusted")
+    .spec(spec::OIDCC_3_1_3_7_3)
+    .title("aud lists no audience other than the client")
+    .run(aud_no_untrusted);
 
 /// `azp` present with several audiences.
-pub const AZP_WHEN_MULTIPLE_AUD: C = check(
-    "idtoken.azp.present_when_multiple_aud",
-    "azp is present when aud lists several audiences",
-    "OIDCC-3.1.3.7-4",
-    Level::Should,
-    azp_when_multiple_aud,
-);
+pub const AZP_WHEN_MULTIPLE_AUD: C = should("idtoken.azp.present_when_multiple_aud")
+    .spec(spec::OIDCC_3_1_3_7_4)
+    .title("azp is present when aud lists several audiences")
+    .run(azp_when_multiple_aud);
 
 /// `azp` is the client.
-pub const AZP_MATCHES_CLIENT: C = check(
-    "idtoken.azp.matches_client",
-    "azp, when present, is the client_id",
-    "OIDCC-2",
-    Level::Must,
-    azp_matches_client,
-);
+pub const AZP_MATCHES_CLIENT: C = must("idtoken.azp.matches_client")
+    .spec(spec::OIDCC_2)
+    .title("azp, when present, is the client_id")
+    .run(azp_matches_client);
 
 /// `nonce` echoes the request.
-pub const NONCE_MATCHES: C = check(
-    "idtoken.nonce.matches",
-    "nonce equals the nonce sent in the authentication request",
-    "OIDCC-3.1.3.7-11",
-    Level::Must,
-    nonce_matches,
-);
+pub const NONCE_MATCHES: C = must("idtoken.nonce.matches")
+    .spec(spec::OIDCC_3_1_3_7_11)
+    .title("nonce equals the nonce sent in the authentication request")
+    .run(nonce_matches);
 
 /// No `nonce` when none was sent.
-pub const NONCE_UNSOLICITED: C = check(
-    "idtoken.nonce.unsolicited",
-    "no nonce appears when the authentication request sent none",
-    "OIDCC-2",
-    Level::Should,
-    nonce_unsolicited,
-);
+pub const NONCE_UNSOLICITED: C = should("idtoken.nonce.unsolicited")
+    .spec(spec::OIDCC_2)
+    .title("no nonce appears when the authentication request sent none")
+    .run(nonce_unsolicited);
 
 /// `at_hash` correct.
-pub const AT_HASH_MATCHES: C = check(
-    "idtoken.at_hash.matches",
-    "at_hash, when present, is the left-half hash of the access token",
-    "OIDCC-3.1.3.8",
-    Level::Must,
-    at_hash_matches,
-);
+pub const AT_HASH_MATCHES: C = must("idtoken.at_hash.matches")
+    .spec(spec::OIDCC_3_1_3_8)
+    .title("at_hash, when present, is the left-half hash of the access token")
+    .run(at_hash_matches);
 
 /// `at_hash` present.
-pub const AT_HASH_PRESENT: C = check(
-    "idtoken.at_hash.present",
-    "at_hash is present when an access token is issued with the ID token",
-    "OIDCC-3.1.3.6",
-    Level::May,
-    at_hash_present,
-);
+pub const AT_HASH_PRESENT: C = may("idtoken.at_hash.present")
+    .spec(spec::OIDCC_3_1_3_6)
+    .title("at_hash is present when an access token is issued with the ID token")
+    .run(at_hash_present);
 
 /// `c_hash` correct.
-pub const C_HASH_MATCHES: C = check(
-    "idtoken.c_hash.matches",
-    "c_hash, when present, is the left-half hash of the authorization code",
-    "OIDCC-3.3.2.11",
-    Level::Must,
-    c_hash_matches,
-);
+pub const C_HASH_MATCHES: C = must("idtoken.c_hash.matches")
+    .spec(spec::OIDCC_3_3_2_11)
+    .title("c_hash, when present, is the left-half hash of the authorization code")
+    .run(c_hash_matches);
 
 /// `sub` present.
-pub const SUB_PRESENT: C = check(
-    "idtoken.sub.present",
-    "sub is a non-empty string",
-    "OIDCC-2",
-    Level::Must,
-    sub_present,
-);
+pub const SUB_PRESENT: C = must("idtoken.sub.present")
+    .spec(spec::OIDCC_2)
+    .title("sub is a non-empty string")
+    .run(sub_present);
 
 /// `sub` length.
-pub const SUB_LENGTH: C = check(
-    "idtoken.sub.length",
-    "sub is at most 255 ASCII characters",
-    "OIDCC-2",
-    Level::Must,
-    sub_length,
-);
+pub const SUB_LENGTH: C = must("idtoken.sub.length")
+    .spec(spec::OIDCC_2)
+    .title("sub is at most 255 ASCII characters")
+    .run(sub_length);
 
 fn iss_matches(e: &IdTokenEvidence) -> Verdict {
     with_jwt(e, |jwt| match jwt.claim_str("iss") {

@@ -1,84 +1,58 @@
 //! ID token checks on the JOSE layer: compact JWS format, `alg`, `typ`, `kid` resolution in the
 //! JWK Set and the signature itself (OIDC Core 2, 3.1.3.7 steps 6–8, 10.1; RFC 9068 2.1).
 
-use super::{IdTokenEvidence, check, with_jwt};
-use crate::checks::{Check, Level, Verdict};
+use super::{IdTokenEvidence, with_jwt};
+use crate::checks::{Check, Verdict, must, should};
 use crate::jose::{UnverifiedJwt, verify_hmac};
+use crate::spec;
 
 type C = Check<IdTokenEvidence>;
 
 /// Compact JWS, not JWE unless encryption was registered.
-pub const FORMAT_JWS: C = check(
-    "idtoken.format.jws",
-    "the ID token is a compact JWS (a JWE only when encryption was registered)",
-    "OIDCC-2",
-    Level::Must,
-    format_jws,
-);
+pub const FORMAT_JWS: C = must("idtoken.format.jws")
+    .spec(spec::OIDCC_2)
+    .title("the ID token is a compact JWS (a JWE only when encryption was registered)")
+    .run(format_jws);
 /// `alg` header present.
-pub const ALG_PRESENT: C = check(
-    "idtoken.header.alg_present",
-    "the JOSE header has a string `alg`",
-    "RFC7515-4.1.1",
-    Level::Must,
-    alg_present,
-);
+pub const ALG_PRESENT: C = must("idtoken.header.alg_present")
+    .spec(spec::RFC7515_4_1_1)
+    .title("the JOSE header has a string `alg`")
+    .run(alg_present);
 /// `alg` is not `none`.
-pub const ALG_NOT_NONE: C = check(
-    "idtoken.header.alg_not_none",
-    "`alg` is not \"none\" unless the client registered unsigned ID tokens",
-    "OIDCC-2",
-    Level::Must,
-    alg_not_none,
-);
+pub const ALG_NOT_NONE: C = must("idtoken.header.alg_not_none")
+    .spec(spec::OIDCC_2)
+    .title("`alg` is not \"none\" unless the client registered unsigned ID tokens")
+    .run(alg_not_none);
 /// `alg` advertised in discovery.
-pub const ALG_ADVERTISED: C = check(
-    "idtoken.header.alg_advertised",
-    "`alg` is listed in id_token_signing_alg_values_supported",
-    "OIDCD-3",
-    Level::Must,
-    alg_advertised,
-);
+pub const ALG_ADVERTISED: C = must("idtoken.header.alg_advertised")
+    .spec(spec::OIDCD_3)
+    .title("`alg` is listed in id_token_signing_alg_values_supported")
+    .run(alg_advertised);
 /// `alg` equals the registered one.
-pub const ALG_REGISTERED: C = check(
-    "idtoken.header.alg_registered",
-    "`alg` equals the client's registered id_token_signed_response_alg",
-    "OIDCC-3.1.3.7-7",
-    Level::Must,
-    alg_registered,
-);
+pub const ALG_REGISTERED: C = must("idtoken.header.alg_registered")
+    .spec(spec::OIDCC_3_1_3_7_7)
+    .title("`alg` equals the client's registered id_token_signed_response_alg")
+    .run(alg_registered);
 /// `typ` is not the access-token type.
-pub const TYP_NOT_AT_JWT: C = check(
-    "idtoken.header.typ_not_at_jwt",
-    "`typ` is not at+jwt, so the ID token cannot pass as a JWT access token",
-    "RFC9068-2.1",
-    Level::Should,
-    typ_not_at_jwt,
-);
+pub const TYP_NOT_AT_JWT: C = should("idtoken.header.typ_not_at_jwt")
+    .spec(spec::RFC9068_2_1)
+    .title("`typ` is not at+jwt, so the ID token cannot pass as a JWT access token")
+    .run(typ_not_at_jwt);
 /// `kid` present when the JWK Set has several signing keys.
-pub const KID_WHEN_SEVERAL: C = check(
-    "idtoken.header.kid_when_several",
-    "the header has `kid` when the JWK Set holds several signing keys",
-    "OIDCC-10.1",
-    Level::Must,
-    kid_when_several,
-);
+pub const KID_WHEN_SEVERAL: C = must("idtoken.header.kid_when_several")
+    .spec(spec::OIDCC_10_1)
+    .title("the header has `kid` when the JWK Set holds several signing keys")
+    .run(kid_when_several);
 /// `kid` resolves to one key.
-pub const KID_RESOLVES: C = check(
-    "idtoken.header.kid_resolves",
-    "`kid`/`alg` select exactly one key of the JWK Set",
-    "OIDCC-10.1",
-    Level::Must,
-    kid_resolves,
-);
+pub const KID_RESOLVES: C = must("idtoken.header.kid_resolves")
+    .spec(spec::OIDCC_10_1)
+    .title("`kid`/`alg` select exactly one key of the JWK Set")
+    .run(kid_resolves);
 /// The signature verifies.
-pub const SIGNATURE_VALID: C = check(
-    "idtoken.signature.valid",
-    "the signature verifies with the JWK Set key (or the client secret for HS*)",
-    "OIDCC-3.1.3.7-6",
-    Level::Must,
-    signature_valid,
-);
+pub const SIGNATURE_VALID: C = must("idtoken.signature.valid")
+    .spec(spec::OIDCC_3_1_3_7_6)
+    .title("the signature verifies with the JWK Set key (or the client secret for HS*)")
+    .run(signature_valid);
 
 fn format_jws(e: &IdTokenEvidence) -> Verdict {
     if UnverifiedJwt::is_jwe(&e.raw) {

@@ -6,60 +6,43 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{IdTokenEvidence, check, with_jwt};
-use crate::checks::{Check, Level, Verdict};
+use super::{IdTokenEvidence, with_jwt};
+use crate::checks::{Check, Verdict, must};
 use crate::jose::UnverifiedJwt;
+use crate::spec;
 
 type C = Check<IdTokenEvidence>;
 
 /// Same `iss`.
-pub const ISS_SAME: C = check(
-    "idtoken.refresh.iss_same",
-    "a refreshed ID token has the original iss",
-    "OIDCC-12.2",
-    Level::Must,
-    iss_same,
-);
+pub const ISS_SAME: C = must("idtoken.refresh.iss_same")
+    .spec(spec::OIDCC_12_2)
+    .title("a refreshed ID token has the original iss")
+    .run(iss_same);
 /// Same `sub`.
-pub const SUB_SAME: C = check(
-    "idtoken.refresh.sub_same",
-    "a refreshed ID token has the original sub",
-    "OIDCC-12.2",
-    Level::Must,
-    sub_same,
-);
+pub const SUB_SAME: C = must("idtoken.refresh.sub_same")
+    .spec(spec::OIDCC_12_2)
+    .title("a refreshed ID token has the original sub")
+    .run(sub_same);
 /// Same `aud`.
-pub const AUD_SAME: C = check(
-    "idtoken.refresh.aud_same",
-    "a refreshed ID token has the original aud",
-    "OIDCC-12.2",
-    Level::Must,
-    aud_same,
-);
+pub const AUD_SAME: C = must("idtoken.refresh.aud_same")
+    .spec(spec::OIDCC_12_2)
+    .title("a refreshed ID token has the original aud")
+    .run(aud_same);
 /// Same `azp` (or both absent).
-pub const AZP_SAME: C = check(
-    "idtoken.refresh.azp_same",
-    "a refreshed ID token has the original azp, or none if the original had none",
-    "OIDCC-12.2",
-    Level::Must,
-    azp_same,
-);
+pub const AZP_SAME: C = must("idtoken.refresh.azp_same")
+    .spec(spec::OIDCC_12_2)
+    .title("a refreshed ID token has the original azp, or none if the original had none")
+    .run(azp_same);
 /// Same `auth_time`.
-pub const AUTH_TIME_SAME: C = check(
-    "idtoken.refresh.auth_time_same",
-    "auth_time in a refreshed ID token is the original authentication time",
-    "OIDCC-12.2",
-    Level::Must,
-    auth_time_same,
-);
+pub const AUTH_TIME_SAME: C = must("idtoken.refresh.auth_time_same")
+    .spec(spec::OIDCC_12_2)
+    .title("auth_time in a refreshed ID token is the original authentication time")
+    .run(auth_time_same);
 /// New `iat`.
-pub const IAT_NOT_EARLIER: C = check(
-    "idtoken.refresh.iat_not_earlier",
-    "iat of a refreshed ID token is not earlier than the original's",
-    "OIDCC-12.2",
-    Level::Must,
-    iat_not_earlier,
-);
+pub const IAT_NOT_EARLIER: C = must("idtoken.refresh.iat_not_earlier")
+    .spec(spec::OIDCC_12_2)
+    .title("iat of a refreshed ID token is not earlier than the original's")
+    .run(iat_not_earlier);
 
 /// Runs `f` with the new and the previous token; skips without a previous one.
 fn with_previous(

@@ -2,92 +2,66 @@
 //! against max_age. They read the unverified token and judge against the evidence's `now`, with
 //! `LEEWAY_SECS` of clock skew.
 
-use super::{IdTokenEvidence, LEEWAY_SECS, MAX_IAT_AGE_SECS, check, with_jwt};
-use crate::checks::{Check, Level, Verdict};
+use super::{IdTokenEvidence, LEEWAY_SECS, MAX_IAT_AGE_SECS, with_jwt};
+use crate::checks::{Check, Verdict, must, should};
 use crate::jose::UnverifiedJwt;
+use crate::spec;
 
 type C = Check<IdTokenEvidence>;
 
 /// `exp` present.
-pub const EXP_PRESENT: C = check(
-    "idtoken.exp.present",
-    "exp is present as a number",
-    "OIDCC-2",
-    Level::Must,
-    exp_present,
-);
+pub const EXP_PRESENT: C = must("idtoken.exp.present")
+    .spec(spec::OIDCC_2)
+    .title("exp is present as a number")
+    .run(exp_present);
 
 /// `exp` in the future.
-pub const EXP_IN_FUTURE: C = check(
-    "idtoken.exp.in_future",
-    "exp is after the current time (60 s leeway)",
-    "OIDCC-3.1.3.7-9",
-    Level::Should,
-    exp_in_future,
-);
+pub const EXP_IN_FUTURE: C = should("idtoken.exp.in_future")
+    .spec(spec::OIDCC_3_1_3_7_9)
+    .title("exp is after the current time (60 s leeway)")
+    .run(exp_in_future);
 
 /// `iat` present.
-pub const IAT_PRESENT: C = check(
-    "idtoken.iat.present",
-    "iat is present as a number",
-    "OIDCC-2",
-    Level::Must,
-    iat_present,
-);
+pub const IAT_PRESENT: C = must("idtoken.iat.present")
+    .spec(spec::OIDCC_2)
+    .title("iat is present as a number")
+    .run(iat_present);
 
 /// `iat` not in the future.
-pub const IAT_NOT_IN_FUTURE: C = check(
-    "idtoken.iat.not_in_future",
-    "iat is not after the current time (60 s leeway)",
-    "OIDCC-2",
-    Level::Must,
-    iat_not_in_future,
-);
+pub const IAT_NOT_IN_FUTURE: C = must("idtoken.iat.not_in_future")
+    .spec(spec::OIDCC_2)
+    .title("iat is not after the current time (60 s leeway)")
+    .run(iat_not_in_future);
 
 /// `iat` recent.
-pub const IAT_RECENT: C = check(
-    "idtoken.iat.recent",
-    "iat of a freshly issued ID token is less than a day old",
-    "OIDCC-3.1.3.7-10",
-    Level::Should,
-    iat_recent,
-);
+pub const IAT_RECENT: C = should("idtoken.iat.recent")
+    .spec(spec::OIDCC_3_1_3_7_10)
+    .title("iat of a freshly issued ID token is less than a day old")
+    .run(iat_recent);
 
 /// `nbf` not in the future.
-pub const NBF_NOT_IN_FUTURE: C = check(
-    "idtoken.nbf.not_in_future",
-    "nbf, when present, is numeric and not after the current time (60 s leeway)",
-    "RFC7519-4.1.5",
-    Level::Must,
-    nbf_not_in_future,
-);
+pub const NBF_NOT_IN_FUTURE: C = must("idtoken.nbf.not_in_future")
+    .spec(spec::RFC7519_4_1_5)
+    .title("nbf, when present, is numeric and not after the current time (60 s leeway)")
+    .run(nbf_not_in_future);
 
 /// `auth_time` present when required.
-pub const AUTH_TIME_WHEN_REQUIRED: C = check(
-    "idtoken.auth_time.present_when_required",
-    "auth_time is present when max_age was sent or auth_time requested as essential",
-    "OIDCC-2",
-    Level::Must,
-    auth_time_when_required,
-);
+pub const AUTH_TIME_WHEN_REQUIRED: C = must("idtoken.auth_time.present_when_required")
+    .spec(spec::OIDCC_2)
+    .title("auth_time is present when max_age was sent or auth_time requested as essential")
+    .run(auth_time_when_required);
 
 /// `auth_time` valid.
-pub const AUTH_TIME_VALID: C = check(
-    "idtoken.auth_time.valid",
-    "auth_time, when present, is numeric and not in the future (60 s leeway)",
-    "OIDCC-2",
-    Level::Must,
-    auth_time_valid,
-);
+pub const AUTH_TIME_VALID: C = must("idtoken.auth_time.valid")
+    .spec(spec::OIDCC_2)
+    .title("auth_time, when present, is numeric and not in the future (60 s leeway)")
+    .run(auth_time_valid);
 
 /// `auth_time` within `max_age`.
-pub const AUTH_TIME_WITHIN_MAX_AGE: C = check(
-    "idtoken.auth_time.within_max_age",
-    "the authentication is no older than max_age (60 s leeway) when max_age was sent",
-    "OIDCC-3.1.2.1",
-    Level::Must,
-    auth_time_within_max_age,
-);
+pub const AUTH_TIME_WITHIN_MAX_AGE: C = must("idtoken.auth_time.within_max_age")
+    .spec(spec::OIDCC_3_1_2_1)
+    .title("the authentication is no older than max_age (60 s leeway) when max_age was sent")
+    .run(auth_time_within_max_age);
 
 /// Runs `f` with the numeric claim `name`; skips when absent, fails when not a number.
 fn with_time(

@@ -39,4 +39,5 @@ fn edge_cases() {
         let n = [OtherClient, Widening, Narrowing, Rotation, ReuseOld, AfterReuse].iter().filter(|k| c.def.id.starts_with(k.prefix())).count();
         assert_eq!(n, 1, "{}", c.def.id);
     }
+    crate::checks::test_support::assert_case_tables(CHECKS, &[OtherClient, Widening, Narrowing, Rotation, ReuseOld, AfterReuse], RefreshCase::checks, RefreshCase::prefix);
 }

@@ -91,4 +91,5 @@ fn every_check_belongs_to_exactly_one_case() {
     for k in cases {
         assert!(CHECKS.iter().any(|c| c.def.id.starts_with(k.prefix())), "{k:?} has no check");
     }
+    crate::checks::test_support::assert_case_tables(CHECKS, &cases, SessionCase::checks, SessionCase::prefix);
 }

@@ -3,8 +3,9 @@
 
 use serde_json::Value;
 
-use super::{C, TokenResponseEvidence, check, non_empty_string, on_error, shown};
-use crate::checks::{Level, Verdict};
+use super::{C, TokenResponseEvidence, non_empty_string, on_error, shown};
+use crate::checks::{Verdict, must};
+use crate::spec;
 
 /// Error codes a token endpoint may return: RFC 6749 section 5.2 plus registered extensions
 /// that apply to the token endpoint (RFC 8707, RFC 8628, RFC 9449).
@@ -25,53 +26,35 @@ pub const TOKEN_ERROR_CODES: &[&str] = &[
 ];
 
 /// Error status.
-pub const ERROR_STATUS: C = check(
-    "token.error.status",
-    "an error response uses 400, or 401 for invalid_client",
-    "RFC6749-5.2",
-    Level::Must,
-    error_status,
-);
+pub const ERROR_STATUS: C = must("token.error.status")
+    .spec(spec::RFC6749_5_2)
+    .title("an error response uses 400, or 401 for invalid_client")
+    .run(error_status);
 /// Error code present.
-pub const ERROR_CODE_PRESENT: C = check(
-    "token.error.code_present",
-    "an error response has an `error` string",
-    "RFC6749-5.2",
-    Level::Must,
-    error_code_present,
-);
+pub const ERROR_CODE_PRESENT: C = must("token.error.code_present")
+    .spec(spec::RFC6749_5_2)
+    .title("an error response has an `error` string")
+    .run(error_code_present);
 /// Error code registered.
-pub const ERROR_CODE_REGISTERED: C = check(
-    "token.error.code_registered",
-    "`error` is one of the RFC 6749 section 5.2 codes (or a registered token endpoint extension)",
-    "RFC6749-5.2",
-    Level::Must,
-    error_code_registered,
-);
+pub const ERROR_CODE_REGISTERED: C = must("token.error.code_registered")
+    .spec(spec::RFC6749_5_2)
+    .title("`error` is one of the RFC 6749 section 5.2 codes (or a registered token endpoint extension)")
+    .run(error_code_registered);
 /// error_description charset.
-pub const ERROR_DESCRIPTION: C = check(
-    "token.error.description_charset",
-    "error_description, when present, uses only %x20-21 / %x23-5B / %x5D-7E",
-    "RFC6749-5.2",
-    Level::Must,
-    error_description,
-);
+pub const ERROR_DESCRIPTION: C = must("token.error.description_charset")
+    .spec(spec::RFC6749_5_2)
+    .title("error_description, when present, uses only %x20-21 / %x23-5B / %x5D-7E")
+    .run(error_description);
 /// error_uri syntax.
-pub const ERROR_URI: C = check(
-    "token.error.uri_valid",
-    "error_uri, when present, is an absolute URI",
-    "RFC6749-5.2",
-    Level::Must,
-    error_uri,
-);
+pub const ERROR_URI: C = must("token.error.uri_valid")
+    .spec(spec::RFC6749_5_2)
+    .title("error_uri, when present, is an absolute URI")
+    .run(error_uri);
 /// WWW-Authenticate on 401.
-pub const ERROR_401_CHALLENGE: C = check(
-    "token.error.www_authenticate_on_401",
-    "a 401 error response includes WWW-Authenticate",
-    "RFC6749-5.2",
-    Level::Must,
-    www_authenticate_on_401,
-);
+pub const ERROR_401_CHALLENGE: C = must("token.error.www_authenticate_on_401")
+    .spec(spec::RFC6749_5_2)
+    .title("a 401 error response includes WWW-Authenticate")
+    .run(www_authenticate_on_401);
 
 fn error_status(e: &TokenResponseEvidence) -> Verdict {
     if e.status == 200 {

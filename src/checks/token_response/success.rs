@@ -3,124 +3,83 @@
 
 use serde_json::Value;
 
-use super::{C, TokenResponseEvidence, check, has_directive, non_empty_string, on_success, shown};
-use crate::checks::{Level, Verdict};
+use super::{C, TokenResponseEvidence, has_directive, non_empty_string, on_success, shown};
+use crate::checks::{Verdict, must, should};
+use crate::spec;
 
 /// Longest `expires_in` considered sensible for an access token: one year.
 pub const MAX_SENSIBLE_EXPIRES_IN: i64 = 365 * 24 * 3600;
 
 /// access_token.
-pub const ACCESS_TOKEN: C = check(
-    "token.access_token.present",
-    "access_token is a non-empty string",
-    "RFC6749-5.1",
-    Level::Must,
-    access_token,
-);
+pub const ACCESS_TOKEN: C = must("token.access_token.present")
+    .spec(spec::RFC6749_5_1)
+    .title("access_token is a non-empty string")
+    .run(access_token);
 /// access_token character set.
-pub const ACCESS_TOKEN_CHARSET: C = check(
-    "token.access_token.charset",
-    "access_token uses only printable ASCII (%x20-7E)",
-    "RFC6749-A.12",
-    Level::Must,
-    access_token_charset,
-);
+pub const ACCESS_TOKEN_CHARSET: C = must("token.access_token.charset")
+    .spec(spec::RFC6749_A_12)
+    .title("access_token uses only printable ASCII (%x20-7E)")
+    .run(access_token_charset);
 /// token_type present.
-pub const TOKEN_TYPE_PRESENT: C = check(
-    "token.token_type.present",
-    "token_type is present as a string",
-    "RFC6749-5.1",
-    Level::Must,
-    token_type_present,
-);
+pub const TOKEN_TYPE_PRESENT: C = must("token.token_type.present")
+    .spec(spec::RFC6749_5_1)
+    .title("token_type is present as a string")
+    .run(token_type_present);
 /// token_type Bearer.
-pub const TOKEN_TYPE_BEARER: C = check(
-    "token.token_type.bearer",
-    "token_type is Bearer (compared case-insensitively)",
-    "OIDCC-3.1.3.3",
-    Level::Must,
-    token_type_bearer,
-);
+pub const TOKEN_TYPE_BEARER: C = must("token.token_type.bearer")
+    .spec(spec::OIDCC_3_1_3_3)
+    .title("token_type is Bearer (compared case-insensitively)")
+    .run(token_type_bearer);
 /// expires_in type.
-pub const EXPIRES_IN_VALID: C = check(
-    "token.expires_in.valid",
-    "expires_in, when present, is a positive integer number of seconds",
-    "RFC6749-5.1",
-    Level::Should,
-    expires_in_valid,
-);
+pub const EXPIRES_IN_VALID: C = should("token.expires_in.valid")
+    .spec(spec::RFC6749_5_1)
+    .title("expires_in, when present, is a positive integer number of seconds")
+    .run(expires_in_valid);
 /// expires_in recommended.
-pub const EXPIRES_IN_PRESENT: C = check(
-    "token.expires_in.present",
-    "expires_in is present (RECOMMENDED)",
-    "RFC6749-5.1",
-    Level::Should,
-    expires_in_present,
-);
+pub const EXPIRES_IN_PRESENT: C = should("token.expires_in.present")
+    .spec(spec::RFC6749_5_1)
+    .title("expires_in is present (RECOMMENDED)")
+    .run(expires_in_present);
 /// expires_in bounded.
-pub const EXPIRES_IN_SENSIBLE: C = check(
-    "token.expires_in.sensible",
-    "expires_in is at most one year",
-    "RFC6749-5.1",
-    Level::Should,
-    expires_in_sensible,
-);
+pub const EXPIRES_IN_SENSIBLE: C = should("token.expires_in.sensible")
+    .spec(spec::RFC6749_5_1)
+    .title("expires_in is at most one year")
+    .run(expires_in_sensible);
 /// id_token returned for openid code exchange.
-pub const ID_TOKEN_PRESENT: C = check(
-    "token.id_token.present",
-    "an authorization_code exchange for an openid request returns an id_token string",
-    "OIDCC-3.1.3.3",
-    Level::Must,
-    id_token_present,
-);
+pub const ID_TOKEN_PRESENT: C = must("token.id_token.present")
+    .spec(spec::OIDCC_3_1_3_3)
+    .title("an authorization_code exchange for an openid request returns an id_token string")
+    .run(id_token_present);
 /// scope syntax.
-pub const SCOPE_WELL_FORMED: C = check(
-    "token.scope.well_formed",
-    "scope, when returned, is a space-separated list of scope tokens",
-    "RFC6749-3.3",
-    Level::Must,
-    scope_well_formed,
-);
+pub const SCOPE_WELL_FORMED: C = must("token.scope.well_formed")
+    .spec(spec::RFC6749_3_3)
+    .title("scope, when returned, is a space-separated list of scope tokens")
+    .run(scope_well_formed);
 /// Cache-Control no-store.
-pub const CACHE_CONTROL: C = check(
-    "token.cache_control.no_store",
-    "a response carrying tokens has Cache-Control: no-store",
-    "RFC6749-5.1",
-    Level::Must,
-    cache_control,
-);
+pub const CACHE_CONTROL: C = must("token.cache_control.no_store")
+    .spec(spec::RFC6749_5_1)
+    .title("a response carrying tokens has Cache-Control: no-store")
+    .run(cache_control);
 /// Pragma no-cache.
-pub const PRAGMA: C = check(
-    "token.pragma.no_cache",
-    "a response carrying tokens has Pragma: no-cache (legacy HTTP/1.0 caches)",
-    "RFC6749-5.1",
-    Level::Should,
-    pragma,
-);
+pub const PRAGMA: C = should("token.pragma.no_cache")
+    .spec(spec::RFC6749_5_1)
+    .title("a response carrying tokens has Pragma: no-cache (legacy HTTP/1.0 caches)")
+    .run(pragma);
 /// refresh_token type.
-pub const REFRESH_TOKEN_VALID: C = check(
-    "token.refresh_token.valid",
-    "refresh_token, when present, is a non-empty string",
-    "RFC6749-5.1",
-    Level::Should,
-    refresh_token_valid,
-);
+pub const REFRESH_TOKEN_VALID: C = should("token.refresh_token.valid")
+    .spec(spec::RFC6749_5_1)
+    .title("refresh_token, when present, is a non-empty string")
+    .run(refresh_token_valid);
 /// refresh_token character set.
-pub const REFRESH_TOKEN_CHARSET: C = check(
-    "token.refresh_token.charset",
-    "refresh_token uses only printable ASCII (%x20-7E)",
-    "RFC6749-A.17",
-    Level::Should,
-    refresh_token_charset,
-);
+pub const REFRESH_TOKEN_CHARSET: C = should("token.refresh_token.charset")
+    .spec(spec::RFC6749_A_17)
+    .title("refresh_token uses only printable ASCII (%x20-7E)")
+    .run(refresh_token_charset);
 /// No error member on success.
-pub const SUCCESS_NO_ERROR: C = check(
-    "token.success.no_error_field",
-    "a 200 response carries no `error` member (errors use 400/401)",
-    "RFC6749-5.2",
-    Level::Should,
-    success_no_error,
-);
+pub const SUCCESS_NO_ERROR: C = should("token.success.no_error_field")
+    .spec(spec::RFC6749_5_2)
+    .title("a 200 response carries no `error` member (errors use 400/401)")
+    .run(success_no_error);
 fn access_token(e: &TokenResponseEvidence) -> Verdict {
     on_success(e, |b| non_empty_string(b, "access_token"))
 }

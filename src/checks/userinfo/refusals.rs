@@ -2,10 +2,8 @@
 //! invalid token must be answered 401 with a `Bearer` challenge; [`NO_TOKEN_CHECKS`] and
 //! [`INVALID_TOKEN_CHECKS`] judge them from a [`UserInfoErrorEvidence`].
 
-use super::c;
-use crate::checks::{Check, Level, Verdict};
-
-use Level::{Must, Should};
+use crate::checks::{Check, Verdict, must, should};
+use crate::spec;
 
 /// A UserInfo call made without a token or with an invalid one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,73 +16,46 @@ pub struct UserInfoErrorEvidence {
 
 /// Checks for a UserInfo call without any access token.
 pub const NO_TOKEN_CHECKS: &[Check<UserInfoErrorEvidence>] = &[
-    c(
-        "userinfo.no_token.rejected",
-        Must,
-        "RFC6750-3",
-        "a call without a token is refused",
-        refused,
-    ),
-    c(
-        "userinfo.no_token.status_401",
-        Should,
-        "RFC6750-3",
-        "a call without a token is answered 401",
-        no_token_401,
-    ),
-    c(
-        "userinfo.no_token.www_authenticate",
-        Must,
-        "RFC6750-3",
-        "the refusal of a call without a token carries WWW-Authenticate",
-        no_token_header,
-    ),
-    c(
-        "userinfo.no_token.bearer_scheme",
-        Must,
-        "RFC6750-3",
-        "the challenge uses the Bearer scheme",
-        no_token_bearer,
-    ),
+    must("userinfo.no_token.rejected")
+        .spec(spec::RFC6750_3)
+        .title("a call without a token is refused")
+        .run(refused),
+    should("userinfo.no_token.status_401")
+        .spec(spec::RFC6750_3)
+        .title("a call without a token is answered 401")
+        .run(no_token_401),
+    must("userinfo.no_token.www_authenticate")
+        .spec(spec::RFC6750_3)
+        .title("the refusal of a call without a token carries WWW-Authenticate")
+        .run(no_token_header),
+    must("userinfo.no_token.bearer_scheme")
+        .spec(spec::RFC6750_3)
+        .title("the challenge uses the Bearer scheme")
+        .run(no_token_bearer),
 ];
 
 /// Checks for a UserInfo call with an invalid access token.
 pub const INVALID_TOKEN_CHECKS: &[Check<UserInfoErrorEvidence>] = &[
-    c(
-        "userinfo.invalid_token.rejected",
-        Must,
-        "RFC6750-3.1",
-        "an invalid token is refused",
-        refused,
-    ),
-    c(
-        "userinfo.invalid_token.status_401",
-        Should,
-        "RFC6750-3.1",
-        "an invalid token is answered 401",
-        invalid_401,
-    ),
-    c(
-        "userinfo.invalid_token.www_authenticate",
-        Must,
-        "RFC6750-3",
-        "the refusal of an invalid token carries WWW-Authenticate",
-        invalid_header,
-    ),
-    c(
-        "userinfo.invalid_token.bearer_scheme",
-        Must,
-        "RFC6750-3",
-        "the challenge uses the Bearer scheme",
-        invalid_bearer,
-    ),
-    c(
-        "userinfo.invalid_token.error_code",
-        Should,
-        "RFC6750-3",
-        "challenge says error=\"invalid_token\"",
-        invalid_error_code,
-    ),
+    must("userinfo.invalid_token.rejected")
+        .spec(spec::RFC6750_3_1)
+        .title("an invalid token is refused")
+        .run(refused),
+    should("userinfo.invalid_token.status_401")
+        .spec(spec::RFC6750_3_1)
+        .title("an invalid token is answered 401")
+        .run(invalid_401),
+    must("userinfo.invalid_token.www_authenticate")
+        .spec(spec::RFC6750_3)
+        .title("the refusal of an invalid token carries WWW-Authenticate")
+        .run(invalid_header),
+    must("userinfo.invalid_token.bearer_scheme")
+        .spec(spec::RFC6750_3)
+        .title("the challenge uses the Bearer scheme")
+        .run(invalid_bearer),
+    should("userinfo.invalid_token.error_code")
+        .spec(spec::RFC6750_3)
+        .title("challenge says error=\"invalid_token\"")
+        .run(invalid_error_code),
 ];
 
 /// One challenge of a `WWW-Authenticate` header.
