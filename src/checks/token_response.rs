@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::discovery::media_type_is;
 use super::{Check, Level, Verdict};
+use crate::flow::GrantType;
 
 pub mod error;
 pub mod success;
@@ -18,7 +19,7 @@ pub mod success;
 mod tests;
 
 /// What the harness saw from one token request. `Debug` redacts the tokens in the body.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct TokenResponseEvidence {
     /// HTTP status.
     pub status: u16,
@@ -30,8 +31,8 @@ pub struct TokenResponseEvidence {
     pub requested_scope: String,
     /// Whether `openid` was among the requested scopes.
     pub openid_requested: bool,
-    /// `authorization_code`, `refresh_token` or `client_credentials`.
-    pub grant: String,
+    /// The grant of the request.
+    pub grant: GrantType,
 }
 
 /// Body members holding credentials, redacted by `Debug`.

@@ -31,7 +31,7 @@ use super::Ctx;
 use super::steps::{self, UserActs};
 use crate::flow::{self, AuthParams};
 use crate::form::{DriveOutcome, DriveReport};
-use crate::http::Redactor;
+use crate::http::{Redactor, StepLabel};
 use crate::target::{ClientAuth, ClientProfile, UserProfile};
 
 /// The code sent to prove client authentication: never issued by any provider.
@@ -169,7 +169,7 @@ pub async fn run(ctx: &Ctx) -> Preflight {
         }
     }
     for client in &ctx.target.clients {
-        let req = flow::token::code_exchange(&endpoints.token, client, BOGUS_CODE, None).labelled("preflight token");
+        let req = flow::token::code_exchange(&endpoints.token, client, BOGUS_CODE, None).labelled(StepLabel::PreflightToken);
         let verdict = match steps::send(&ctx.back, req).await {
             Ok(resp) => judge_client(client.auth_method, resp.status, resp.json().as_ref()),
             Err(e) => ClientVerdict::Unverified(e),

@@ -11,7 +11,7 @@ use super::{Ctx, Endpoints};
 use crate::flow::{self, AuthParams, AuthorizationResponse};
 use crate::browser::BrowserMode;
 use crate::form::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, NEEDS_SCRIPT, drive};
-use crate::http::{BackChannel, Browser, HttpRequest, HttpResponse};
+use crate::http::{BackChannel, Browser, HttpRequest, HttpResponse, StepLabel};
 use crate::target::{ClientProfile, UserProfile};
 
 /// Most HTTP requests one authorization may take (redirects, login, consent).
@@ -75,7 +75,7 @@ pub async fn authorize_as(
         BrowserMode::Auto => engine.preferred(),
     };
     if !in_chromium {
-        let report = drive(browser, HttpRequest::get(url.clone()).labelled("authorize"), &opts)
+        let report = drive(browser, HttpRequest::get(url.clone()).labelled(StepLabel::Authorize), &opts)
             .await
             .map_err(|e| format!("transport error during the authorization request: {e}"))?;
         let script_page = matches!(&report.outcome, DriveOutcome::Stuck { reason, .. } if reason == NEEDS_SCRIPT);

@@ -9,6 +9,7 @@ mod client;
 mod message;
 mod redact;
 mod session;
+mod step;
 #[cfg(test)]
 mod tests;
 mod tls;
@@ -18,6 +19,7 @@ mod transcript;
 
 pub use agent::Timing;
 pub use session::StoredCookie;
+pub use step::StepLabel;
 pub use channels::{BackChannel, Browser};
 pub use client::{AgentConfig, AgentError};
 pub use message::{HttpRequest, HttpResponse};

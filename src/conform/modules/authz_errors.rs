@@ -10,7 +10,6 @@
 use url::Url;
 
 use super::ModuleOutcome;
-use super::code_flow::source_name;
 use crate::checks::{
     AUTHORIZATION_CHECKS, AUTHZ_ERROR_CHECKS, AuthorizationEvidence, AuthzErrorEvidence, AuthzErrorExpectation as Expectation,
     Finding, Verdict, evaluate,
@@ -254,7 +253,7 @@ pub(crate) fn judge(j: &Judging<'_>, report: &DriveReport) -> Result<Vec<Finding
     if let Some(cb) = callback.filter(|_| expectation != Expectation::NoRedirect) {
         let authz = AuthorizationEvidence {
             params: cb.params.clone(),
-            source: source_name(cb.source).into(),
+            source: cb.source,
             state_sent: j.params.state.clone(),
             issuer: j.issuer.to_owned(),
             iss_advertised: j.iss_advertised,

@@ -15,7 +15,7 @@ use crate::checks::{
 };
 use crate::conform::steps::{self, UserActs};
 use crate::conform::{Ctx, ModuleSpec};
-use crate::flow::{self, AuthParams, random_token};
+use crate::flow::{self, AuthParams, GrantType, random_token};
 use crate::form::DriveOutcome;
 use crate::http::{BackChannel, Browser, HttpRequest, HttpResponse};
 use crate::target::{ClientAuth, ClientProfile, Secret, Target};
@@ -112,7 +112,7 @@ pub(super) struct Judged {
 }
 
 /// Reads and judges a token endpoint response to a request of `grant`.
-pub(super) fn judged(resp: &HttpResponse, grant: &str) -> Judged {
+pub(super) fn judged(resp: &HttpResponse, grant: GrantType) -> Judged {
     let findings = if resp.status == 200 {
         Vec::new()
     } else {
@@ -122,7 +122,7 @@ pub(super) fn judged(resp: &HttpResponse, grant: &str) -> Judged {
 }
 
 /// Sends a token request and judges the answer; a transport error becomes a note.
-async fn send_judged(back: &BackChannel, req: HttpRequest, grant: &str) -> Result<Judged, String> {
+async fn send_judged(back: &BackChannel, req: HttpRequest, grant: GrantType) -> Result<Judged, String> {
     steps::send(back, req).await.map(|r| judged(&r, grant))
 }
 
@@ -168,7 +168,7 @@ async fn reuse(ctx: &Ctx, browser: &Browser) -> Result<ModuleOutcome, String> {
     };
     let tokens = steps::tokens(ctx, browser, &client, AuthParams::fresh(&client)).await?;
     let verifier = tokens.params.pkce.as_ref().map(|p| p.verifier.as_str());
-    let second = judged(&steps::redeem(ctx, &client, &tokens.code, verifier).await?, "authorization_code");
+    let second = judged(&steps::redeem(ctx, &client, &tokens.code, verifier).await?, GrantType::AuthorizationCode);
     let userinfo = ctx.endpoints.as_ref().and_then(|e| e.userinfo.clone());
     let userinfo_after = match (userinfo, tokens.get("access_token")) {
         (Some(ep), Some(at)) => steps::send(&ctx.back, flow::token::userinfo(&ep, at)).await.ok().map(|r| r.status),
@@ -193,7 +193,7 @@ async fn wrong_client(ctx: &Ctx, browser: &Browser, token: &Url) -> Result<Modul
     // Only the client differs: A's redirect_uri and verifier go with B's credentials.
     let b_as_a = ClientProfile { redirect_uri: a.redirect_uri.clone(), ..b };
     let req = flow::token::code_exchange(token, &b_as_a, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    let j = send_judged(&ctx.back, req, "authorization_code").await?;
+    let j = send_judged(&ctx.back, req, GrantType::AuthorizationCode).await?;
     let mut findings = evaluate(CODE_WRONG_CLIENT_CHECKS, &j.answer);
     findings.extend(j.findings);
     Ok(ModuleOutcome { findings, ..ModuleOutcome::default() })
@@ -208,7 +208,7 @@ async fn wrong_redirect_uri(ctx: &Ctx, browser: &Browser, token: &Url) -> Result
     let code = code_for(ctx, browser, &client, &params).await?;
     let moved = ClientProfile { redirect_uri: other, ..client };
     let req = flow::token::code_exchange(token, &moved, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    let j = send_judged(&ctx.back, req, "authorization_code").await?;
+    let j = send_judged(&ctx.back, req, GrantType::AuthorizationCode).await?;
     let mut findings = evaluate(CODE_WRONG_REDIRECT_URI_CHECKS, &j.answer);
     findings.extend(j.findings);
     Ok(ModuleOutcome { findings, ..ModuleOutcome::default() })
@@ -221,7 +221,7 @@ async fn expired(ctx: &Ctx, browser: &Browser) -> Result<ModuleOutcome, String> 
     let params = AuthParams::fresh(&client);
     let code = code_for(ctx, browser, &client, &params).await?;
     tokio::time::sleep(Duration::from_secs(lifetime.saturating_add(1))).await;
-    let j = judged(&steps::redeem(ctx, &client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?, "authorization_code");
+    let j = judged(&steps::redeem(ctx, &client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?, GrantType::AuthorizationCode);
     let mut findings = evaluate(CODE_EXPIRED_CHECKS, &j.answer);
     findings.extend(j.findings);
     let mut out = ModuleOutcome { findings, ..ModuleOutcome::default() };
@@ -280,7 +280,7 @@ async fn redeem_fresh(ctx: &Ctx, browser: &Browser, token: &Url, client: &Client
     let params = AuthParams::fresh(client);
     let code = code_for(ctx, browser, client, &params).await?;
     let req = flow::token::code_exchange(token, presented, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    send_judged(&ctx.back, req, "authorization_code").await
+    send_judged(&ctx.back, req, GrantType::AuthorizationCode).await
 }
 
 #[cfg(test)]

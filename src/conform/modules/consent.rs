@@ -16,7 +16,7 @@ use crate::target::ClientProfile;
 fn evidence(ctx: &Ctx, case: ConsentCase, a: &Attempt) -> ConsentEvidence {
     ConsentEvidence {
         case,
-        outcome: a.outcome().into(),
+        outcome: a.outcome().as_str().into(),
         detail: a.detail(),
         callback_error: a.error(),
         code_returned: a.code_returned(),
@@ -28,7 +28,7 @@ fn evidence(ctx: &Ctx, case: ConsentCase, a: &Attempt) -> ConsentEvidence {
 /// `flow.consent.third_party` for a request that sent prompt=consent (a page is expected).
 fn prompted_consent(client: &ClientProfile, a: &Attempt) -> Vec<crate::checks::Finding> {
     let ev = FlowEvidence {
-        outcome: a.outcome().into(),
+        outcome: a.outcome(),
         detail: a.detail(),
         callback_error: a.error(),
         login_forms_seen: a.report.login_forms_seen,

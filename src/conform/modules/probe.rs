@@ -9,7 +9,7 @@ use crate::checks::{AUTHORIZATION_CHECKS, AuthorizationEvidence, Check, Finding,
 use crate::conform::Ctx;
 use crate::conform::steps::{self, UserActs};
 use crate::flow::{AuthParams, AuthorizationResponse};
-use crate::form::{DriveOutcome, DriveReport};
+use crate::form::{DriveEnd, DriveOutcome, DriveReport};
 use crate::http::{Browser, HttpResponse};
 use crate::jose::UnverifiedJwt;
 use crate::target::ClientProfile;
@@ -34,15 +34,9 @@ impl Attempt {
         }
     }
 
-    /// `callback`, `login_rejected`, `login_required` or `stuck`.
-    pub(super) fn outcome(&self) -> &'static str {
-        match self.report.outcome {
-            DriveOutcome::Callback(_) => "callback",
-            DriveOutcome::LoginRejected { .. } => "login_rejected",
-            DriveOutcome::LoginRequired { .. } => "login_required",
-            DriveOutcome::Stuck { .. } => "stuck",
-            DriveOutcome::CannotDrive { .. } => "cannot_drive",
-        }
+    /// How the drive ended.
+    pub(super) fn outcome(&self) -> DriveEnd {
+        self.report.outcome.end()
     }
 
     /// One line saying how the drive ended.
@@ -133,12 +127,7 @@ pub(super) fn only<E>(table: &[Check<E>], ids: &[&str], ev: &E) -> Vec<Finding> 
 pub(super) fn error_callback_findings(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthParams) -> Vec<Finding> {
     let ev = AuthorizationEvidence {
         params: cb.params.clone(),
-        source: match cb.source {
-            crate::flow::ResponseSource::Query => "query",
-            crate::flow::ResponseSource::Fragment => "fragment",
-            crate::flow::ResponseSource::FormPost => "form_post",
-        }
-        .into(),
+        source: cb.source,
         state_sent: params.state.clone(),
         issuer: ctx.target.issuer.clone(),
         iss_advertised: ctx.metadata.as_ref().is_some_and(|m| m.iss_parameter_supported()),

@@ -16,7 +16,7 @@ use super::code_exchange::regular_clients;
 use crate::checks::{ID_TOKEN_CHECKS, TOKEN_RESPONSE_CHECKS, evaluate};
 use crate::conform::steps;
 use crate::conform::{Ctx, Issued};
-use crate::flow::{self, AuthParams};
+use crate::flow::{self, AuthParams, GrantType};
 use crate::target::ClientProfile;
 
 /// Logs in with each regular client in turn until a token response carries a refresh token.
@@ -66,7 +66,7 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
         Err(note) => return out.abort(note),
     };
     let body = resp.json();
-    out.findings.extend(evaluate(TOKEN_RESPONSE_CHECKS, &token_evidence(&resp, body.clone(), &issued.scope, "refresh_token")));
+    out.findings.extend(evaluate(TOKEN_RESPONSE_CHECKS, &token_evidence(&resp, body.clone(), &issued.scope, GrantType::RefreshToken)));
     if resp.status != 200 {
         return out.abort(format!("the refresh token request failed: {}", steps::token_failure(&resp)));
     }
