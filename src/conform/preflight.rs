@@ -136,13 +136,11 @@ pub struct Preflight {
     pub unverified: Vec<String>,
 }
 
-/// Logs in once per user and sends one token request per client. Needs the endpoints from
-/// discovery; without them there is nothing to prove (the modules skip themselves).
+/// Logs in once per user and sends one token request per client, at the endpoints discovery
+/// yielded (without them the runner skips every module and there is nothing to prove).
 pub async fn run(ctx: &Ctx) -> Preflight {
     let mut out = Preflight::default();
-    let Some(endpoints) = ctx.endpoints.clone() else {
-        return out;
-    };
+    let endpoints = ctx.endpoints();
     let redactor = Redactor::new(ctx.target.secrets());
     if let Some(client) = ctx.target.clients.first() {
         let acts = UserActs::ALLOW;

@@ -111,7 +111,7 @@ pub fn verify_id_token(
 pub fn verify_access_token(ctx: &Ctx, stats: &LoadStats, raw: &str) -> Option<Verification> {
     let started = Instant::now();
     let jwt = crate::jose::UnverifiedJwt::parse(raw).ok()?;
-    let jwks = ctx.jwks.as_ref()?;
+    let jwks = ctx.jwks()?;
     let signed = jwks.verify(&jwt).is_ok();
     let iss_ok = jwt.claim_str("iss") == Some(ctx.target.issuer.as_str());
     let exp_ok = jwt.claim_i64("exp").is_some_and(|exp| exp + crate::checks::id_token::LEEWAY_SECS > ctx.clock.now());
@@ -154,7 +154,7 @@ pub async fn login_flow(
     replay_code: bool,
 ) -> Result<(Held, Vec<Verification>), String> {
     stats.count(|c| c.flows_started += 1);
-    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
+    let endpoints = ctx.endpoints();
     browser.clear_cookies();
     let mut params = AuthParams::fresh(client);
     if let Some(s) = scope {
@@ -221,7 +221,7 @@ pub async fn refresh(
     client: &ClientProfile,
     held: &mut Held,
 ) -> Result<Vec<Verification>, String> {
-    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
+    let endpoints = ctx.endpoints();
     let rt = held.refresh_token.clone().ok_or("no refresh token (the login gave none)")?;
     let resp = back.send(flow::token::refresh(&endpoints.token, client, &rt, None)).await.map_err(|_| "refresh transport error")?;
     let Some(body) = judge_token_response(stats, &resp, &client.scope, GrantType::RefreshToken) else {
@@ -243,8 +243,7 @@ pub async fn refresh(
 /// One userinfo call with the held access token (dropped when refused, to log in again; the
 /// caller renews a token before it expires, see [`Held::access_due`]).
 pub async fn userinfo(ctx: &Ctx, stats: &LoadStats, back: &BackChannel, held: &mut Held) -> Result<(), String> {
-    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
-    let ep = endpoints.userinfo.as_ref().ok_or("the provider advertises no userinfo_endpoint")?;
+    let ep = ctx.endpoints().userinfo.as_ref().ok_or("the provider advertises no userinfo_endpoint")?;
     let at = held.access_token.clone().ok_or("no access token")?;
     let resp = back.send(flow::token::userinfo(ep, &at)).await.map_err(|_| "userinfo transport error")?;
     if resp.status != 200 {
@@ -263,8 +262,7 @@ pub async fn client_credentials(
     client: &ClientProfile,
     scope: Option<&str>,
 ) -> Result<Vec<Verification>, String> {
-    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
-    let req = flow::token::client_credentials(&endpoints.token, client, scope);
+    let req = flow::token::client_credentials(&ctx.endpoints().token, client, scope);
     let resp = back.send(req).await.map_err(|_| "client_credentials transport error")?;
     let body = judge_token_response(stats, &resp, scope.unwrap_or(""), GrantType::ClientCredentials).ok_or("client_credentials refused")?;
     Ok(member(&Some(body), "access_token").and_then(|at| verify_access_token(ctx, stats, &at)).into_iter().collect())
@@ -279,7 +277,7 @@ pub async fn discovery_jwks(ctx: &Ctx, stats: &LoadStats, back: &BackChannel) ->
         stats.error("discovery document not JSON");
         return Err("discovery".into());
     }
-    if let Some(jwks) = ctx.endpoints.as_ref().and_then(|e| e.jwks.clone()) {
+    if let Some(jwks) = ctx.endpoints().jwks.clone() {
         let resp = back.send(crate::http::HttpRequest::get(jwks).labelled(StepLabel::Jwks)).await.map_err(|_| "jwks transport error")?;
         if resp.status != 200 || resp.json().is_none() {
             stats.error("JWKS not JSON");

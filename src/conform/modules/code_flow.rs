@@ -21,12 +21,9 @@ fn scopes(s: &str) -> Vec<String> {
     s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()
 }
 
-pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<&'static str>) -> ModuleOutcome {
-    let Some(endpoints) = ctx.endpoints.clone() else {
-        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
-    };
-    if let (Some(mode), Some(m)) = (response_mode, &ctx.metadata)
-        && !m.supports_response_mode(mode)
+pub(super) async fn run(ctx: &Ctx, client_idx: usize, response_mode: Option<&'static str>) -> ModuleOutcome {
+    if let Some(mode) = response_mode
+        && !ctx.metadata().supports_response_mode(mode)
     {
         return ModuleOutcome::skipped(format!("response_mode {mode} is not advertised"));
     }
@@ -99,7 +96,7 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
     }
 
     let mut userinfo_claims = None;
-    match (&endpoints.userinfo, &access_token) {
+    match (&ctx.endpoints().userinfo, &access_token) {
         (Some(ep), Some(at)) => match backchannel(&ctx.back, flow::token::userinfo(ep, at)).await {
             Ok(resp) => {
                 let ev = userinfo_evidence(&resp, id_claims.as_ref(), &granted);
@@ -116,7 +113,7 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
         scope_returned: str_of("scope").is_some(),
         id_token_claims: id_claims,
         userinfo_claims,
-        scopes_supported: ctx.metadata.as_ref().and_then(|m| m.scopes_supported.clone()),
+        scopes_supported: ctx.metadata().scopes_supported.clone(),
     };
     out.findings.extend(evaluate(SCOPE_CHECKS, &scope_ev));
     out
@@ -128,7 +125,7 @@ fn authorization_evidence(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthPa
         source: cb.source,
         state_sent: params.state.clone(),
         issuer: ctx.target.issuer.clone(),
-        iss_advertised: ctx.metadata.as_ref().is_some_and(|m| m.iss_parameter_supported()),
+        iss_advertised: ctx.metadata().iss_parameter_supported(),
         response_mode_requested: params.response_mode.clone(),
         expected_error: false,
     }
