@@ -4,6 +4,7 @@
 //! Codes are secrets: no message here ever includes a code value.
 
 use super::{Check, Verdict, may, must, should};
+use crate::flow::ResponseSource;
 use entropy::code_entropy;
 use error_response::{error_charset, error_description_charset, error_no_code, error_registered, error_state_echoed, error_uri_charset};
 use crate::spec;
@@ -19,8 +20,8 @@ mod tests;
 pub struct AuthorizationEvidence {
     /// Every callback parameter, in order, repeats included.
     pub params: Vec<(String, String)>,
-    /// Where the parameters arrived: `query`, `fragment` or `form_post`.
-    pub source: String,
+    /// Where the parameters arrived.
+    pub source: ResponseSource,
     /// The `state` sent in the request, if any.
     pub state_sent: Option<String>,
     /// The provider's issuer identifier (exact).
@@ -281,13 +282,13 @@ fn response_mode_honoured(ev: &AuthorizationEvidence) -> Verdict {
             "JWT-secured response mode {wanted} is not judged here"
         ));
     }
-    if ev.source == wanted {
+    if ev.source.as_str() == wanted {
         Verdict::Pass
     } else {
         Verdict::mismatch(
             format!("expected the response via {wanted} (found {})", ev.source),
             wanted,
-            ev.source.clone(),
+            ev.source.as_str(),
         )
     }
 }

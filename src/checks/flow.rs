@@ -2,13 +2,14 @@
 //! back to the redirect_uri, and whether login and consent pages appeared when they must.
 
 use super::{Check, Verdict, must, should};
+use crate::form::DriveEnd;
 use crate::spec;
 
 /// How a driven authorization request ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowEvidence {
-    /// `callback`, `login_rejected`, `login_required` or `stuck`.
-    pub outcome: String,
+    /// How the drive ended.
+    pub outcome: DriveEnd,
     /// Human-readable detail of where the drive stopped (redacted URL, reason).
     pub detail: String,
     /// Whether the callback carried an `error` parameter.
@@ -25,9 +26,9 @@ pub struct FlowEvidence {
 
 /// OIDC Core 3.1.2.5: a successful authentication ends with a redirect to the redirect_uri.
 fn callback_reached(e: &FlowEvidence) -> Verdict {
-    match e.outcome.as_str() {
-        "callback" => Verdict::Pass,
-        "login_rejected" => Verdict::mismatch(
+    match e.outcome {
+        DriveEnd::Callback => Verdict::Pass,
+        DriveEnd::LoginRejected => Verdict::mismatch(
             "the provider rejected the profile's credentials (it showed the login form again); check the user in the target profile",
             "a redirect to the redirect_uri",
             e.detail.clone(),
@@ -38,7 +39,7 @@ fn callback_reached(e: &FlowEvidence) -> Verdict {
 
 /// OIDC Core 3.1.2.5: the response to a valid request for a consenting user carries a code, not an error.
 fn no_error(e: &FlowEvidence) -> Verdict {
-    if e.outcome != "callback" {
+    if e.outcome != DriveEnd::Callback {
         return Verdict::skip("no callback was reached");
     }
     match &e.callback_error {
@@ -49,7 +50,7 @@ fn no_error(e: &FlowEvidence) -> Verdict {
 
 /// OIDC Core 3.1.2.3: the provider authenticates the end-user (a login form for a fresh browser).
 fn login_shown(e: &FlowEvidence) -> Verdict {
-    if e.outcome != "callback" {
+    if e.outcome != DriveEnd::Callback {
         return Verdict::skip("no callback was reached");
     }
     Verdict::check(e.login_forms_seen > 0, "a browser without a session got a code without any login page")
@@ -60,7 +61,7 @@ fn consent_for_third_party(e: &FlowEvidence) -> Verdict {
     if !e.consent_expected {
         return Verdict::skip("not a third-party client seen for the first time");
     }
-    if e.outcome != "callback" {
+    if e.outcome != DriveEnd::Callback {
         return Verdict::skip("no callback was reached");
     }
     // An error instead of a code releases nothing (OIDC Core 3.1.2.1: an OP that cannot obtain
@@ -96,7 +97,7 @@ mod tests {
 
     fn ok() -> FlowEvidence {
         FlowEvidence {
-            outcome: "callback".into(),
+            outcome: DriveEnd::Callback,
             detail: "redirected".into(),
             callback_error: None,
             login_forms_seen: 1,
@@ -119,9 +120,9 @@ mod tests {
 
     #[test]
     fn each_check_fails_on_its_bad_flow() {
-        let stuck = FlowEvidence { outcome: "stuck".into(), ..ok() };
+        let stuck = FlowEvidence { outcome: DriveEnd::Stuck, ..ok() };
         assert!(matches!(verdict("flow.callback.reached", &stuck), Verdict::Fail(_)));
-        let rejected = FlowEvidence { outcome: "login_rejected".into(), ..ok() };
+        let rejected = FlowEvidence { outcome: DriveEnd::LoginRejected, ..ok() };
         assert!(matches!(verdict("flow.callback.reached", &rejected), Verdict::Fail(d) if d.message.contains("credentials")));
         let error = FlowEvidence { callback_error: Some("server_error".into()), ..ok() };
         assert!(matches!(verdict("flow.callback.no_error", &error), Verdict::Fail(_)));

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::discovery::media_type_is;
 use super::{Check, Verdict, must, should};
+use crate::flow::GrantType;
 use crate::spec;
 
 pub mod error;
@@ -19,7 +20,7 @@ pub mod success;
 mod tests;
 
 /// What the harness saw from one token request. `Debug` redacts the tokens in the body.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct TokenResponseEvidence {
     /// HTTP status.
     pub status: u16,
@@ -31,8 +32,8 @@ pub struct TokenResponseEvidence {
     pub requested_scope: String,
     /// Whether `openid` was among the requested scopes.
     pub openid_requested: bool,
-    /// `authorization_code`, `refresh_token` or `client_credentials`.
-    pub grant: String,
+    /// The grant of the request.
+    pub grant: GrantType,
 }
 
 /// Body members holding credentials, redacted by `Debug`.

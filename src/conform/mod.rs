@@ -15,7 +15,7 @@ use std::io::IsTerminal as _;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub use context::{Ctx, Endpoints, Issued};
+pub use context::{Ctx, Endpoints, Prepared, browser_for};
 pub use coverage::{FAULTS_OUTSIDE_MATRIX, MustCoverage, UNPROVEN, Unproven, must_coverage};
 pub use embedded::{EmbeddedProvider, embedded_config, embedded_profile, start_embedded};
 pub use faults::{FAULT_MATRIX, FaultProof};
@@ -23,11 +23,12 @@ pub use faults::{FAULT_MATRIX, FaultProof};
 pub use modules::AuthzErrorCase;
 pub(crate) use modules::{open_id_token, token_evidence, userinfo_evidence};
 pub use modules::{CodeCase, ModuleKind, PkceCase, RaceGrant};
+use modules::{ModuleOutcome, Preparation};
 pub use plan::{ModuleSpec, Plan, PlanError, Selection, build_plan};
 
 use crate::checks::{Finding, Status};
 use crate::clock::{self, Clock};
-use crate::http::{Browser, AgentConfig, AgentError, Redactor};
+use crate::http::{AgentError, Exchange};
 use crate::report::{ModuleResult, ModuleStatus, RunReport, TargetSummary};
 use crate::target::Target;
 
@@ -67,56 +68,48 @@ pub struct RunOptions {
 }
 
 /// Runs the selected plan against `target` and returns the report.
+///
+/// The set-up modules (discovery, JWKS) run first and make the [`Prepared`] value every other
+/// module receives; when discovery yields no usable endpoints, the other modules are skipped here,
+/// each with its note.
 pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) -> Result<RunReport, HarnessError> {
     let started = clock.now();
     let wall = Instant::now();
     let plan = build_plan(&target, &options.selection)?;
-    let agent_config = AgentConfig {
-        timeout: std::time::Duration::from_secs(target.timeout_secs),
-        ca_file: target.ca_file.clone(),
-        insecure_skip_tls_verify: target.insecure_skip_tls_verify,
-        ..AgentConfig::default()
-    };
-    let browser = Browser::new(&agent_config, Redactor::new(target.secrets()))?;
+    let browser = browser_for(&target)?;
     let run_name = options.run_name.clone().unwrap_or_else(|| format!("{}-{}", target.name(), clock::compact(started)));
     let summary = TargetSummary { name: target.name().to_owned(), issuer: target.issuer.clone() };
-    let mut ctx = Ctx::new(target, browser, Arc::clone(&clock));
-    let mut results = Vec::new();
-    let total = plan.modules.len();
-    let live = options.progress && std::io::stderr().is_terminal();
-    // Credentials are proven once discovery has yielded the endpoints, before any module logs in.
-    let mut preflight_due = plan.modules.iter().any(|m| !matches!(m.kind, ModuleKind::Discovery | ModuleKind::Jwks));
-    for (i, spec) in plan.modules.iter().enumerate() {
-        if preflight_due && ctx.endpoints.is_some() && !matches!(spec.kind, ModuleKind::Discovery | ModuleKind::Jwks) {
-            preflight_due = false;
-            check_credentials(&ctx).await?;
-        }
-        let t = Instant::now();
-        if live {
-            // A live status line on a terminal; CI logs get only the final lines.
-            eprint!("\r\x1b[2K[{:>2}/{total}] {} ...", i + 1, spec.id);
-        }
-        let outcome = modules::run_module(&mut ctx, &spec.kind).await?;
-        let transcript = ctx.browser.take_transcript();
-        let findings = selection_filter(outcome.findings, &options.selection);
-        let status = module_status(outcome.status, &findings);
-        if options.progress {
-            let n = findings.iter().filter(|f| f.status != Status::Skip).count();
-            if live {
-                eprint!("\r\x1b[2K");
-            }
-            eprintln!("[{:>2}/{total}] {:<44} {:<8} ({n} checks)", i + 1, spec.id, format!("{status:?}").to_lowercase());
-        }
-        results.push(ModuleResult {
-            id: spec.id.clone(),
-            description: spec.description.clone(),
-            status,
-            duration_ms: u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX),
-            note: outcome.note,
-            findings,
-            transcript,
-        });
+    let mut progress = Progress { total: plan.modules.len(), shown: 0, live: options.progress && std::io::stderr().is_terminal(), options, results: Vec::new() };
+    // `build_plan` puts the set-up modules first; any order keeps them first here.
+    let (setup, rest): (Vec<&ModuleSpec>, Vec<&ModuleSpec>) = plan.modules.iter().partition(|m| m.kind.is_setup());
+    let mut preparation = Preparation::default();
+    let back = browser.back_channel();
+    for spec in setup {
+        let t = progress.start(spec);
+        let outcome = modules::run_setup(&mut preparation, &target, &back, &spec.kind).await?;
+        progress.finish(spec, outcome, browser.take_transcript(), t);
     }
+    match preparation.prepared() {
+        Some(prepared) => {
+            let ctx = Ctx::new(target, browser, Arc::clone(&clock), prepared);
+            // Credentials are proven once, before any module logs in.
+            if !rest.is_empty() {
+                check_credentials(&ctx).await?;
+            }
+            for spec in rest {
+                let t = progress.start(spec);
+                let outcome = modules::run_module(&ctx, &spec.kind).await;
+                progress.finish(spec, outcome, ctx.browser.take_transcript(), t);
+            }
+        }
+        None => {
+            for spec in rest {
+                let t = progress.start(spec);
+                progress.finish(spec, ModuleOutcome::skipped(spec.kind.unprepared_note()), Vec::new(), t);
+            }
+        }
+    }
+    let mut results = progress.results;
     for (spec, reason) in plan.excluded {
         results.push(ModuleResult {
             id: spec.id,
@@ -140,6 +133,54 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
     })
 }
 
+/// The plan's results as they come, with progress lines on stderr.
+struct Progress<'a> {
+    /// Modules in the plan.
+    total: usize,
+    /// Modules started so far.
+    shown: usize,
+    /// A live status line on a terminal.
+    live: bool,
+    /// The run's options (selection, progress).
+    options: &'a RunOptions,
+    /// Results so far.
+    results: Vec<ModuleResult>,
+}
+
+impl Progress<'_> {
+    /// A module starts: its start time.
+    fn start(&mut self, spec: &ModuleSpec) -> Instant {
+        self.shown += 1;
+        if self.live {
+            // A live status line on a terminal; CI logs get only the final lines.
+            eprint!("\r\x1b[2K[{:>2}/{}] {} ...", self.shown, self.total, spec.id);
+        }
+        Instant::now()
+    }
+
+    /// A module ended with `outcome` and `transcript`.
+    fn finish(&mut self, spec: &ModuleSpec, outcome: ModuleOutcome, transcript: Vec<Exchange>, started: Instant) {
+        let findings = selection_filter(outcome.findings, &self.options.selection);
+        let status = module_status(outcome.status, &findings);
+        if self.options.progress {
+            let n = findings.iter().filter(|f| f.status != Status::Skip).count();
+            if self.live {
+                eprint!("\r\x1b[2K");
+            }
+            eprintln!("[{:>2}/{}] {:<44} {:<8} ({n} checks)", self.shown, self.total, spec.id, format!("{status:?}").to_lowercase());
+        }
+        self.results.push(ModuleResult {
+            id: spec.id.clone(),
+            description: spec.description.clone(),
+            status,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            note: outcome.note,
+            findings,
+            transcript,
+        });
+    }
+}
+
 /// Runs the [`preflight`]: refused credentials are an error of the whole run; credentials that
 /// could not be judged are said on stderr and the plan runs.
 async fn check_credentials(ctx: &Ctx) -> Result<(), HarnessError> {
@@ -152,13 +193,16 @@ async fn check_credentials(ctx: &Ctx) -> Result<(), HarnessError> {
 }
 
 /// Discovery and JWKS only, for callers that drive flows themselves (load tests): the shared
-/// context with endpoints and keys, and the findings of those two modules.
-pub async fn prepare(target: Target, browser: Browser, clock: Arc<dyn Clock>) -> Result<(Ctx, Vec<Finding>), HarnessError> {
-    let mut ctx = Ctx::new(target, browser, clock);
-    let mut findings = modules::run_module(&mut ctx, &ModuleKind::Discovery).await?.findings;
-    findings.extend(modules::run_module(&mut ctx, &ModuleKind::Jwks).await?.findings);
-    ctx.browser.take_transcript();
-    Ok((ctx, findings))
+/// context (`None` when discovery yielded no usable endpoints) and the findings of those two
+/// modules.
+pub async fn prepare(target: Target, clock: Arc<dyn Clock>) -> Result<(Option<Ctx>, Vec<Finding>), HarnessError> {
+    let browser = browser_for(&target)?;
+    let back = browser.back_channel();
+    let mut preparation = Preparation::default();
+    let mut findings = preparation.discovery(&target, &back).await?.findings;
+    findings.extend(preparation.jwks(&back).await.findings);
+    browser.take_transcript();
+    Ok((preparation.prepared().map(|p| Ctx::new(target, browser, clock, p)), findings))
 }
 
 /// Applies `--only`/`--skip` check ids: checks filtered out become skips with the reason.

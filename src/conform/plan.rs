@@ -179,7 +179,7 @@ pub fn build_plan(target: &Target, sel: &Selection) -> Result<BuiltPlan, PlanErr
     let modules = all
         .into_iter()
         .filter(|m| match sel.plan {
-            Plan::Config => matches!(m.kind, ModuleKind::Discovery | ModuleKind::Jwks),
+            Plan::Config => m.kind.is_setup(),
             Plan::Basic => m.in_basic,
             Plan::All => true,
         })
@@ -199,7 +199,7 @@ pub fn build_plan(target: &Target, sel: &Selection) -> Result<BuiltPlan, PlanErr
     }
     let mut modules = modules;
     if let Some(seed) = sel.shuffle {
-        let setup = modules.iter().take_while(|m| matches!(m.kind, ModuleKind::Discovery | ModuleKind::Jwks)).count();
+        let setup = modules.iter().take_while(|m| m.kind.is_setup()).count();
         shuffle(&mut modules[setup..], seed);
     }
     Ok(BuiltPlan { name: sel.plan.name().to_owned(), modules, excluded })

@@ -31,7 +31,7 @@ use super::Ctx;
 use super::steps::{self, UserActs};
 use crate::flow::{self, AuthParams};
 use crate::form::{DriveOutcome, DriveReport};
-use crate::http::Redactor;
+use crate::http::{Redactor, StepLabel};
 use crate::target::{ClientAuth, ClientProfile, UserProfile};
 
 /// The code sent to prove client authentication: never issued by any provider.
@@ -136,13 +136,11 @@ pub struct Preflight {
     pub unverified: Vec<String>,
 }
 
-/// Logs in once per user and sends one token request per client. Needs the endpoints from
-/// discovery; without them there is nothing to prove (the modules skip themselves).
+/// Logs in once per user and sends one token request per client, at the endpoints discovery
+/// yielded (without them the runner skips every module and there is nothing to prove).
 pub async fn run(ctx: &Ctx) -> Preflight {
     let mut out = Preflight::default();
-    let Some(endpoints) = ctx.endpoints.clone() else {
-        return out;
-    };
+    let endpoints = ctx.endpoints();
     let redactor = Redactor::new(ctx.target.secrets());
     if let Some(client) = ctx.target.clients.first() {
         let acts = UserActs::ALLOW;
@@ -169,7 +167,7 @@ pub async fn run(ctx: &Ctx) -> Preflight {
         }
     }
     for client in &ctx.target.clients {
-        let req = flow::token::code_exchange(&endpoints.token, client, BOGUS_CODE, None).labelled("preflight token");
+        let req = flow::token::code_exchange(&endpoints.token, client, BOGUS_CODE, None).labelled(StepLabel::PreflightToken);
         let verdict = match steps::send(&ctx.back, req).await {
             Ok(resp) => judge_client(client.auth_method, resp.status, resp.json().as_ref()),
             Err(e) => ClientVerdict::Unverified(e),

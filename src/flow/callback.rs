@@ -17,6 +17,23 @@ pub enum ResponseSource {
     FormPost,
 }
 
+impl ResponseSource {
+    /// The response mode that carries parameters this way, as evidence names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseSource::Query => "query",
+            ResponseSource::Fragment => "fragment",
+            ResponseSource::FormPost => "form_post",
+        }
+    }
+}
+
+impl std::fmt::Display for ResponseSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The parameters returned to the client's redirect_uri.
 ///
 /// `url` is the full callback URL and may contain the code: redact it before reporting.

@@ -4,7 +4,9 @@
 
 pub mod authorize;
 pub mod callback;
+pub mod grant;
 pub mod token;
 
 pub use authorize::{AuthParams, Pkce, asks_offline_access, authorization_url, random_token};
 pub use callback::{AuthorizationResponse, ResponseSource};
+pub use grant::GrantType;

@@ -3,7 +3,8 @@
 
 use url::Url;
 
-use crate::http::HttpRequest;
+use super::GrantType;
+use crate::http::{HttpRequest, StepLabel};
 use crate::target::{ClientAuth, ClientProfile};
 
 /// Adds client authentication to a token-endpoint form request.
@@ -30,40 +31,40 @@ pub fn authenticate(mut req: HttpRequest, client: &ClientProfile) -> HttpRequest
 /// The authorization-code exchange (RFC 6749 4.1.3, RFC 7636 4.5).
 pub fn code_exchange(token_endpoint: &Url, client: &ClientProfile, code: &str, verifier: Option<&str>) -> HttpRequest {
     let mut form = vec![
-        ("grant_type".to_owned(), "authorization_code".to_owned()),
+        ("grant_type".to_owned(), GrantType::AuthorizationCode.as_str().to_owned()),
         ("code".to_owned(), code.to_owned()),
         ("redirect_uri".to_owned(), client.redirect_uri.clone()),
     ];
     if let Some(v) = verifier {
         form.push(("code_verifier".to_owned(), v.to_owned()));
     }
-    authenticate(HttpRequest::post_form(token_endpoint.clone(), form), client).labelled("token")
+    authenticate(HttpRequest::post_form(token_endpoint.clone(), form), client).labelled(StepLabel::Token)
 }
 
 /// A refresh request (RFC 6749 6), optionally narrowing the scope.
 pub fn refresh(token_endpoint: &Url, client: &ClientProfile, refresh_token: &str, scope: Option<&str>) -> HttpRequest {
     let mut form = vec![
-        ("grant_type".to_owned(), "refresh_token".to_owned()),
+        ("grant_type".to_owned(), GrantType::RefreshToken.as_str().to_owned()),
         ("refresh_token".to_owned(), refresh_token.to_owned()),
     ];
     if let Some(s) = scope {
         form.push(("scope".to_owned(), s.to_owned()));
     }
-    authenticate(HttpRequest::post_form(token_endpoint.clone(), form), client).labelled("refresh")
+    authenticate(HttpRequest::post_form(token_endpoint.clone(), form), client).labelled(StepLabel::Refresh)
 }
 
 /// A client-credentials grant (RFC 6749 4.4), optionally with a scope.
 pub fn client_credentials(token_endpoint: &Url, client: &ClientProfile, scope: Option<&str>) -> HttpRequest {
-    let mut form = vec![("grant_type".to_owned(), "client_credentials".to_owned())];
+    let mut form = vec![("grant_type".to_owned(), GrantType::ClientCredentials.as_str().to_owned())];
     if let Some(s) = scope {
         form.push(("scope".to_owned(), s.to_owned()));
     }
-    authenticate(HttpRequest::post_form(token_endpoint.clone(), form), client).labelled("client_credentials")
+    authenticate(HttpRequest::post_form(token_endpoint.clone(), form), client).labelled(StepLabel::ClientCredentials)
 }
 
 /// A UserInfo GET with a bearer header (OIDC Core 5.3.1).
 pub fn userinfo(endpoint: &Url, access_token: &str) -> HttpRequest {
-    HttpRequest::get(endpoint.clone()).bearer(access_token).labelled("userinfo")
+    HttpRequest::get(endpoint.clone()).bearer(access_token).labelled(StepLabel::Userinfo)
 }
 
 #[cfg(test)]

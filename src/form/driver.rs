@@ -10,8 +10,9 @@ use url::Url;
 use super::detect::{FormHints, Page, classify, meta_refresh, needs_script, provider_error};
 use super::fill::{fill_login, press};
 use json_calls::JsonKind;
-use crate::flow::callback::{AuthorizationResponse, parse_form_post, parse_redirect};
-use crate::http::{Browser, AgentError, HttpRequest, HttpResponse};
+use super::outcome::{DriveOutcome, DriveReport};
+use crate::flow::callback::{parse_form_post, parse_redirect};
+use crate::http::{Browser, AgentError, HttpRequest, HttpResponse, StepLabel};
 
 /// The [`DriveOutcome::Stuck`] reason on a page that may show its form only through script
 /// (the cue to drive it in a real browser, see [`crate::browser`]).
@@ -57,54 +58,6 @@ pub struct DriveOptions<'a> {
     pub consent: ConsentChoice,
     /// Most HTTP requests to make before giving up.
     pub max_steps: usize,
-}
-
-/// How a drive ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DriveOutcome {
-    /// The provider sent the user agent to the redirect_uri with these parameters.
-    Callback(AuthorizationResponse),
-    /// Credentials were submitted and a login page came back (or the JSON login API refused them).
-    LoginRejected {
-        /// Redacted URL of the returned login page.
-        url: String,
-    },
-    /// A login page (form or JSON login) appeared but no credentials were given.
-    LoginRequired {
-        /// Redacted URL of the login page.
-        url: String,
-    },
-    /// The harness cannot go on with what it was told (a JSON login hint that does not fit the
-    /// provider's answers, a deny that only a script can press): the harness's limit, never the
-    /// provider's failure. Modules stop with an error saying why.
-    CannotDrive {
-        /// Redacted URL of the last response.
-        url: String,
-        /// What the harness could not do, and what to change.
-        reason: String,
-    },
-    /// No way forward: an error or unknown page, a missing control, or too many steps.
-    Stuck {
-        /// Redacted URL of the last response.
-        url: String,
-        /// Status of the last response.
-        status: u16,
-        /// Why the drive stopped.
-        reason: String,
-    },
-}
-
-/// The outcome plus what was seen on the way.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DriveReport {
-    /// How the drive ended.
-    pub outcome: DriveOutcome,
-    /// Login pages seen (the rejected one included).
-    pub login_forms_seen: usize,
-    /// Consent pages seen.
-    pub consent_pages_seen: usize,
-    /// HTTP requests made.
-    pub steps: usize,
 }
 
 /// Drives `start` (usually a GET of the authorization URL) to the redirect_uri.
@@ -261,12 +214,12 @@ enum Answered {
 
 impl Answered {
     /// The step label of the request that answers this kind of response.
-    fn label(&self) -> &'static str {
+    fn label(&self) -> StepLabel {
         match self {
-            Answered::Redirect => "redirect",
-            Answered::Login(_) => "login",
-            Answered::Consent => "consent",
-            Answered::AutoPost => "form_post",
+            Answered::Redirect => StepLabel::Redirect,
+            Answered::Login(_) => StepLabel::Login,
+            Answered::Consent => StepLabel::Consent,
+            Answered::AutoPost => StepLabel::FormPost,
         }
     }
 }

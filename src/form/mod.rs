@@ -5,6 +5,7 @@ mod detect;
 mod driver;
 mod fill;
 mod json_login;
+mod outcome;
 mod parse;
 mod prefix;
 mod simple;
@@ -14,7 +15,8 @@ mod tests;
 mod tests_fief;
 
 pub use detect::{ConsentForm, FormHints, LoginForm, Page, classify, meta_refresh};
-pub use driver::{ConsentChoice, Credentials, DriveOptions, DriveOutcome, DriveReport, NEEDS_SCRIPT, drive};
+pub use driver::{ConsentChoice, Credentials, DriveOptions, NEEDS_SCRIPT, drive};
 pub use fill::{Submission, fill_login, login_submit, press};
+pub use outcome::{DriveEnd, DriveOutcome, DriveReport};
 pub use json_login::{ApiAnswer, JsonLogin, JsonStep, Vars};
 pub use parse::{Field, Form, FormEncoding, FormMethod, Submit, parse_forms};

@@ -6,6 +6,8 @@
 
 use url::Url;
 
+use super::StepLabel;
+
 /// One HTTP request, as the agent will send it. `Debug` shows names, never values.
 #[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
@@ -21,8 +23,8 @@ pub struct HttpRequest {
     pub basic_auth: Option<(String, String)>,
     /// Bearer token for the `Authorization` header.
     pub bearer: Option<String>,
-    /// Step name for load metrics (`authorize`, `login`, `token`, ...); never sent.
-    pub label: Option<&'static str>,
+    /// The step for load metrics; never sent.
+    pub label: Option<StepLabel>,
     /// Any other body (its `Content-Type` is among `headers`); ignored when `form` is set.
     pub body: Option<String>,
 }
@@ -80,7 +82,7 @@ impl HttpRequest {
     }
 
     /// Names the step this request belongs to (load metrics group by it).
-    pub fn labelled(mut self, label: &'static str) -> Self {
+    pub fn labelled(mut self, label: StepLabel) -> Self {
         self.label = Some(label);
         self
     }

@@ -12,6 +12,7 @@ mod race;
 mod race_tests;
 mod redact;
 mod session;
+mod step;
 #[cfg(test)]
 mod tests;
 mod tls;
@@ -22,6 +23,7 @@ mod transcript;
 
 pub use agent::Timing;
 pub use session::StoredCookie;
+pub use step::StepLabel;
 pub use channels::{BackChannel, Browser};
 pub use client::{AgentConfig, AgentError};
 pub use message::{HttpRequest, HttpResponse};

@@ -13,7 +13,7 @@ use url::Url;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timing {
     /// The request's step label (`None` when the caller set none).
-    pub label: Option<&'static str>,
+    pub label: Option<super::StepLabel>,
     /// HTTP method.
     pub method: reqwest::Method,
     /// Response status; `None` when no response arrived.

@@ -14,7 +14,7 @@ use super::stats::LoadStats;
 use crate::checks::evaluate_failures;
 use crate::checks::load::{CHECKS as LOAD_CHECKS, LoadAnswer};
 use crate::conform::Ctx;
-use crate::http::{BackChannel, Browser, Timing};
+use crate::http::{BackChannel, Browser, StepLabel, Timing};
 
 /// What every user shares: the prepared context (endpoints, keys, profile) and the stats.
 #[derive(Debug)]
@@ -56,9 +56,9 @@ fn fail(msg: String) -> TransactionResult {
 /// Records drained timings as Goose requests and in our histograms.
 async fn flush(user: &mut GooseUser, stats: &LoadStats, timings: Vec<Timing>, verifications: &[Verification]) {
     for t in timings {
-        let step = t.label.unwrap_or("other");
+        let step = t.label.map_or("other", StepLabel::as_str);
         // A replayed code must be refused: a 4xx is the expected answer there.
-        let expected_refusal = step == "token_replay";
+        let expected_refusal = t.label == Some(StepLabel::TokenReplay);
         let error = match t.status {
             None => Some(format!("no response at {step}")),
             Some(s) if s >= 500 => {

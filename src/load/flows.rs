@@ -14,9 +14,9 @@ use crate::checks::{
 };
 use crate::conform::steps::{self, UserActs};
 use crate::conform::{Ctx, open_id_token, token_evidence, userinfo_evidence};
-use crate::flow::{self, AuthParams};
+use crate::flow::{self, AuthParams, GrantType};
 use crate::form::DriveOutcome;
-use crate::http::{BackChannel, Browser, HttpResponse};
+use crate::http::{BackChannel, Browser, HttpResponse, StepLabel};
 use crate::jose::UnverifiedJwt;
 use crate::target::{ClientProfile, UserProfile};
 
@@ -102,7 +102,7 @@ pub fn verify_id_token(
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let ok = count_failures(stats, &findings) && decrypted_ok;
     stats.count(|c| if ok { c.verifications += 1 } else { c.verification_failures += 1 });
-    stats.step("verify_jwt", micros, (!ok).then_some("ID token failed verification"));
+    stats.step(StepLabel::VerifyJwt.as_str(), micros, (!ok).then_some("ID token failed verification"));
     (Verification { micros, ok }, ev.jwt.map(UnverifiedJwt::into_claims))
 }
 
@@ -111,7 +111,7 @@ pub fn verify_id_token(
 pub fn verify_access_token(ctx: &Ctx, stats: &LoadStats, raw: &str) -> Option<Verification> {
     let started = Instant::now();
     let jwt = crate::jose::UnverifiedJwt::parse(raw).ok()?;
-    let jwks = ctx.jwks.as_ref()?;
+    let jwks = ctx.jwks()?;
     let signed = jwks.verify(&jwt).is_ok();
     let iss_ok = jwt.claim_str("iss") == Some(ctx.target.issuer.as_str());
     let exp_ok = jwt.claim_i64("exp").is_some_and(|exp| exp + crate::checks::id_token::LEEWAY_SECS > ctx.clock.now());
@@ -123,13 +123,13 @@ pub fn verify_access_token(ctx: &Ctx, stats: &LoadStats, raw: &str) -> Option<Ve
         (true, false) => "access token iss differs from the issuer",
         (true, true) => "access token expired",
     };
-    stats.step("verify_jwt", micros, (!ok).then_some(why));
+    stats.step(StepLabel::VerifyJwt.as_str(), micros, (!ok).then_some(why));
     Some(Verification { micros, ok })
 }
 
 /// Judges a token response; counts it when it is a 200 with an access token.
-fn judge_token_response(stats: &LoadStats, resp: &HttpResponse, requested_scope: &str, grant: &str) -> Option<Value> {
-    let evidence = token_evidence(resp, resp.json(), requested_scope, grant);
+fn judge_token_response(stats: &LoadStats, resp: &HttpResponse, requested_scope: &str, grant: GrantType) -> Option<Value> {
+    let evidence = token_evidence(resp, resp.json(), requested_scope, grant.clone());
     count_failures(stats, &evaluate_failures(TOKEN_RESPONSE_CHECKS, &evidence));
     let body = evidence.body;
     if resp.status == 200 && member(&body, "access_token").is_some() {
@@ -154,7 +154,7 @@ pub async fn login_flow(
     replay_code: bool,
 ) -> Result<(Held, Vec<Verification>), String> {
     stats.count(|c| c.flows_started += 1);
-    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
+    let endpoints = ctx.endpoints();
     browser.clear_cookies();
     let mut params = AuthParams::fresh(client);
     if let Some(s) = scope {
@@ -178,7 +178,7 @@ pub async fn login_flow(
     // The request is kept only when it is to be replayed.
     let replay = replay_code.then(|| exchange.clone());
     let resp = back.send(exchange).await.map_err(|_| "token transport error")?;
-    let body = judge_token_response(stats, &resp, &params.scope, "authorization_code").ok_or("code exchange refused")?;
+    let body = judge_token_response(stats, &resp, &params.scope, GrantType::AuthorizationCode).ok_or("code exchange refused")?;
     let body = Some(body);
     let mut held = Held { refresh_token: member(&body, "refresh_token"), ..Held::default() };
     held.keep_access(&body, ctx.clock.now());
@@ -203,7 +203,7 @@ pub async fn login_flow(
     if let Some(exchange) = replay {
         // A code is single-use (RFC 6749 4.1.2): a replay under load must fail. Last, because a
         // replay may (SHOULD) revoke the tokens already issued from the code.
-        if let Ok(again) = back.send(exchange.labelled("token_replay")).await {
+        if let Ok(again) = back.send(exchange.labelled(StepLabel::TokenReplay)).await {
             // The same check as the code-reuse module, on the replay's answer (no userinfo after).
             let ev = CodeReuseEvidence { second: TokenAnswer::new(again.status, again.json().as_ref(), again.header("www-authenticate")), userinfo_after: None };
             count_failures(stats, &evaluate_failures(CODE_REUSE_CHECKS, &ev));
@@ -221,10 +221,10 @@ pub async fn refresh(
     client: &ClientProfile,
     held: &mut Held,
 ) -> Result<Vec<Verification>, String> {
-    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
+    let endpoints = ctx.endpoints();
     let rt = held.refresh_token.clone().ok_or("no refresh token (the login gave none)")?;
     let resp = back.send(flow::token::refresh(&endpoints.token, client, &rt, None)).await.map_err(|_| "refresh transport error")?;
-    let Some(body) = judge_token_response(stats, &resp, &client.scope, "refresh_token") else {
+    let Some(body) = judge_token_response(stats, &resp, &client.scope, GrantType::RefreshToken) else {
         held.refresh_token = None;
         return Err("refresh refused".into());
     };
@@ -243,8 +243,7 @@ pub async fn refresh(
 /// One userinfo call with the held access token (dropped when refused, to log in again; the
 /// caller renews a token before it expires, see [`Held::access_due`]).
 pub async fn userinfo(ctx: &Ctx, stats: &LoadStats, back: &BackChannel, held: &mut Held) -> Result<(), String> {
-    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
-    let ep = endpoints.userinfo.as_ref().ok_or("the provider advertises no userinfo_endpoint")?;
+    let ep = ctx.endpoints().userinfo.as_ref().ok_or("the provider advertises no userinfo_endpoint")?;
     let at = held.access_token.clone().ok_or("no access token")?;
     let resp = back.send(flow::token::userinfo(ep, &at)).await.map_err(|_| "userinfo transport error")?;
     if resp.status != 200 {
@@ -263,10 +262,9 @@ pub async fn client_credentials(
     client: &ClientProfile,
     scope: Option<&str>,
 ) -> Result<Vec<Verification>, String> {
-    let endpoints = ctx.endpoints.as_ref().ok_or("no endpoints")?;
-    let req = flow::token::client_credentials(&endpoints.token, client, scope);
+    let req = flow::token::client_credentials(&ctx.endpoints().token, client, scope);
     let resp = back.send(req).await.map_err(|_| "client_credentials transport error")?;
-    let body = judge_token_response(stats, &resp, scope.unwrap_or(""), "client_credentials").ok_or("client_credentials refused")?;
+    let body = judge_token_response(stats, &resp, scope.unwrap_or(""), GrantType::ClientCredentials).ok_or("client_credentials refused")?;
     Ok(member(&Some(body), "access_token").and_then(|at| verify_access_token(ctx, stats, &at)).into_iter().collect())
 }
 
@@ -274,13 +272,13 @@ pub async fn client_credentials(
 pub async fn discovery_jwks(ctx: &Ctx, stats: &LoadStats, back: &BackChannel) -> Result<(), String> {
     let issuer = url::Url::parse(&ctx.target.issuer).map_err(|_| "issuer is not a URL")?;
     let disc = crate::discovery::discovery_url(&issuer);
-    let resp = back.send(crate::http::HttpRequest::get(disc).labelled("discovery")).await.map_err(|_| "discovery transport error")?;
+    let resp = back.send(crate::http::HttpRequest::get(disc).labelled(StepLabel::Discovery)).await.map_err(|_| "discovery transport error")?;
     if resp.status != 200 || resp.json().is_none() {
         stats.error("discovery document not JSON");
         return Err("discovery".into());
     }
-    if let Some(jwks) = ctx.endpoints.as_ref().and_then(|e| e.jwks.clone()) {
-        let resp = back.send(crate::http::HttpRequest::get(jwks).labelled("jwks")).await.map_err(|_| "jwks transport error")?;
+    if let Some(jwks) = ctx.endpoints().jwks.clone() {
+        let resp = back.send(crate::http::HttpRequest::get(jwks).labelled(StepLabel::Jwks)).await.map_err(|_| "jwks transport error")?;
         if resp.status != 200 || resp.json().is_none() {
             stats.error("JWKS not JSON");
             return Err("jwks".into());

@@ -25,7 +25,6 @@ pub use scenario::{FlowKind, Scenario, ScenarioError, TransactionSpec};
 
 use crate::clock::{self, Clock};
 use crate::conform::{self, HarnessError};
-use crate::http::{Browser, AgentConfig, Redactor};
 use crate::report::TargetSummary;
 use crate::target::{ClientAuth, Target};
 use attack::{Job, Shared};
@@ -156,18 +155,9 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
     }
     checked.validate()?;
     let jobs = jobs(&target, &checked, opts)?;
-    let agent_config = AgentConfig {
-        timeout: std::time::Duration::from_secs(target.timeout_secs),
-        ca_file: target.ca_file.clone(),
-        insecure_skip_tls_verify: target.insecure_skip_tls_verify,
-        ..AgentConfig::default()
-    };
-    let agent = Browser::new(&agent_config, Redactor::new(target.secrets())).map_err(HarnessError::from)?;
     let summary = TargetSummary { name: target.name().to_owned(), issuer: target.issuer.clone() };
-    let (ctx, _) = conform::prepare(target, agent, Arc::clone(&clock)).await?;
-    if ctx.endpoints.is_none() {
-        return Err(LoadError::NoEndpoints);
-    }
+    let (ctx, _) = conform::prepare(target, Arc::clone(&clock)).await?;
+    let ctx = ctx.ok_or(LoadError::NoEndpoints)?;
     let config = goose_config(&summary.issuer, &checked, opts)?;
     let shared = Arc::new(Shared { ctx, stats: LoadStats::default() });
     let started_at = clock::rfc3339(clock.now());

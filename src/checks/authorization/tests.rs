@@ -3,6 +3,7 @@
 use super::entropy::estimated_bits;
 use super::{AuthorizationEvidence, CHECKS};
 use crate::checks::Verdict;
+use crate::flow::ResponseSource;
 use crate::checks::test_support::{assert_catalog_well_formed, run_cases};
 
 const ISSUER: &str = "https://op.example";
@@ -15,7 +16,7 @@ fn ev(params: &[(&str, &str)]) -> AuthorizationEvidence {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect(),
-        source: "query".into(),
+        source: ResponseSource::Query,
         state_sent: Some("st-123".into()),
         issuer: ISSUER.into(),
         iss_advertised: true,
@@ -110,7 +111,7 @@ fn cases() -> Vec<(&'static str, AuthorizationEvidence, AuthorizationEvidence)> 
             "authz.response_mode.honoured",
             AuthorizationEvidence {
                 response_mode_requested: Some("form_post".into()),
-                source: "form_post".into(),
+                source: ResponseSource::FormPost,
                 ..good()
             },
             AuthorizationEvidence {

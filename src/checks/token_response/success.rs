@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::{C, TokenResponseEvidence, has_directive, non_empty_string, on_success, shown};
 use crate::checks::{Verdict, must, should};
+use crate::flow::GrantType;
 use crate::spec;
 
 /// Longest `expires_in` considered sensible for an access token: one year.
@@ -150,7 +151,7 @@ fn expires_in_sensible(e: &TokenResponseEvidence) -> Verdict {
 }
 
 fn id_token_present(e: &TokenResponseEvidence) -> Verdict {
-    if e.grant != "authorization_code" || !e.openid_requested {
+    if e.grant != GrantType::AuthorizationCode || !e.openid_requested {
         return Verdict::skip(
             "id_token is only required for an authorization_code exchange of an openid request",
         );

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use super::{CHECKS, TokenResponseEvidence};
+use crate::flow::GrantType;
 use crate::jose::testkit::{assert_check_table, assert_group_well_formed};
 
 fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -29,7 +30,7 @@ fn ok() -> TokenResponseEvidence {
         })),
         requested_scope: "openid profile email".into(),
         openid_requested: true,
-        grant: "authorization_code".into(),
+        grant: GrantType::AuthorizationCode,
     }
 }
 
@@ -195,9 +196,9 @@ fn token_ids_and_specs_are_well_formed() {
 
 #[test]
 fn id_token_is_not_required_for_refresh_or_client_credentials() {
-    for grant in ["refresh_token", "client_credentials"] {
+    for grant in [GrantType::RefreshToken, GrantType::ClientCredentials] {
         let e = TokenResponseEvidence {
-            grant: grant.into(),
+            grant: grant.clone(),
             ..body(remove("id_token"))
         };
         assert!(

@@ -10,7 +10,6 @@
 use url::Url;
 
 use super::ModuleOutcome;
-use super::code_flow::source_name;
 use crate::checks::{
     AUTHORIZATION_CHECKS, AUTHZ_ERROR_CHECKS, AuthorizationEvidence, AuthzErrorEvidence, AuthzErrorExpectation as Expectation,
     Finding, Verdict, evaluate,
@@ -254,7 +253,7 @@ pub(crate) fn judge(j: &Judging<'_>, report: &DriveReport) -> Result<Vec<Finding
     if let Some(cb) = callback.filter(|_| expectation != Expectation::NoRedirect) {
         let authz = AuthorizationEvidence {
             params: cb.params.clone(),
-            source: source_name(cb.source).into(),
+            source: cb.source,
             state_sent: j.params.state.clone(),
             issuer: j.issuer.to_owned(),
             iss_advertised: j.iss_advertised,
@@ -275,16 +274,13 @@ pub(crate) fn judge(j: &Judging<'_>, report: &DriveReport) -> Result<Vec<Finding
     Ok(findings)
 }
 
-pub(super) async fn run(ctx: &mut Ctx, case: AuthzErrorCase) -> ModuleOutcome {
-    let Some(endpoints) = ctx.endpoints.clone() else {
-        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
-    };
+pub(super) async fn run(ctx: &Ctx, case: AuthzErrorCase) -> ModuleOutcome {
     let Some(client) = ctx.target.clients.first().cloned() else {
         return ModuleOutcome::skipped("no client in the profile");
     };
     let params = AuthParams::fresh(&client);
-    let response_types = ctx.metadata.as_ref().and_then(|m| m.response_types_supported.clone());
-    let req = match bad_request(case, &endpoints.authorization, &client, &params, response_types.as_deref()) {
+    let response_types = ctx.metadata().response_types_supported.clone();
+    let req = match bad_request(case, &ctx.endpoints().authorization, &client, &params, response_types.as_deref()) {
         Ok(r) => r,
         Err(reason) => return ModuleOutcome::skipped(reason),
     };
@@ -301,7 +297,7 @@ pub(super) async fn run(ctx: &mut Ctx, case: AuthzErrorCase) -> ModuleOutcome {
         what: &req.what,
         params: &params,
         issuer: &ctx.target.issuer,
-        iss_advertised: ctx.metadata.as_ref().is_some_and(|m| m.iss_parameter_supported()),
+        iss_advertised: ctx.metadata().iss_parameter_supported(),
     };
     match judge(&judging, &report) {
         Ok(findings) => ModuleOutcome { findings, ..ModuleOutcome::default() },

@@ -1,8 +1,8 @@
 //! Code-exchange negatives (RFC 6749 4.1.2, 4.1.3, 5.2): a code redeemed twice, by another
 //! client, with another redirect_uri or after it expired, and client authentication with a
-//! wrong or missing secret. Every attempt uses a fresh code from a completed authorization; the
-//! helpers here (getting a code, reading a token answer) are shared with the PKCE and
-//! concurrency modules.
+//! wrong or missing secret. Every attempt uses a fresh code from a completed authorization
+//! ([`steps::code_for`]); the helpers here (reading and judging a token answer) are shared with
+//! the PKCE and concurrency modules.
 
 use std::time::Duration;
 
@@ -13,10 +13,9 @@ use crate::checks::{
     CLIENT_AUTH_CHECKS, CODE_EXPIRED_CHECKS, CODE_REUSE_CHECKS, CODE_WRONG_CLIENT_CHECKS, CODE_WRONG_REDIRECT_URI_CHECKS,
     ClientAuthEvidence, CodeReuseEvidence, Finding, TOKEN_ERROR_RESPONSE_CHECKS, TokenAnswer, evaluate,
 };
-use crate::conform::steps::{self, UserActs};
+use crate::conform::steps;
 use crate::conform::{Ctx, ModuleSpec};
-use crate::flow::{self, AuthParams, random_token};
-use crate::form::DriveOutcome;
+use crate::flow::{self, AuthParams, GrantType, random_token};
 use crate::http::{BackChannel, Browser, HttpRequest, HttpResponse};
 use crate::target::{ClientAuth, ClientProfile, Secret, Target};
 
@@ -66,36 +65,6 @@ pub(super) fn regular_clients(target: &Target) -> impl Iterator<Item = &ClientPr
     target.clients.iter().filter(|c| !target.is_short_lifetime(c))
 }
 
-/// How an authorization request ended.
-pub(super) enum Authz {
-    /// A code was issued.
-    Code(String),
-    /// The provider refused: the `error` of the response, or an error page.
-    Refused(String),
-}
-
-/// Drives an authorization for `client`; `Err` when it ended in neither a code nor a refusal.
-pub(super) async fn authorize(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: &AuthParams) -> Result<Authz, String> {
-    let report = steps::authorize(ctx, browser, client, params, UserActs::ALLOW).await?;
-    match report.outcome {
-        DriveOutcome::Callback(cb) => match (cb.code(), cb.error()) {
-            (Some(code), _) => Ok(Authz::Code(code.to_owned())),
-            (None, Some(error)) => Ok(Authz::Refused(error.to_owned())),
-            (None, None) => Err("the authorization response carried neither code nor error".to_owned()),
-        },
-        DriveOutcome::Stuck { status, .. } if (400..500).contains(&status) => Ok(Authz::Refused(format!("an error page (HTTP {status})"))),
-        other => Err(format!("the authorization did not complete: {}", steps::describe(&other))),
-    }
-}
-
-/// A fresh code for `client` (setup: a refusal is an error).
-pub(super) async fn code_for(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: &AuthParams) -> Result<String, String> {
-    match authorize(ctx, browser, client, params).await? {
-        Authz::Code(code) => Ok(code),
-        Authz::Refused(why) => Err(format!("the setup authorization for {} was refused: {why}", client.label())),
-    }
-}
-
 /// The token endpoint's answer as check evidence.
 pub(super) fn answer(resp: &HttpResponse) -> TokenAnswer {
     TokenAnswer::new(resp.status, resp.json().as_ref(), resp.header("www-authenticate"))
@@ -112,7 +81,7 @@ pub(super) struct Judged {
 }
 
 /// Reads and judges a token endpoint response to a request of `grant`.
-pub(super) fn judged(resp: &HttpResponse, grant: &str) -> Judged {
+pub(super) fn judged(resp: &HttpResponse, grant: GrantType) -> Judged {
     let findings = if resp.status == 200 {
         Vec::new()
     } else {
@@ -122,18 +91,13 @@ pub(super) fn judged(resp: &HttpResponse, grant: &str) -> Judged {
 }
 
 /// Sends a token request and judges the answer; a transport error becomes a note.
-async fn send_judged(back: &BackChannel, req: HttpRequest, grant: &str) -> Result<Judged, String> {
+async fn send_judged(back: &BackChannel, req: HttpRequest, grant: GrantType) -> Result<Judged, String> {
     steps::send(back, req).await.map(|r| judged(&r, grant))
 }
 
 /// Sends a token request; a transport error becomes a note.
 pub(super) async fn token_answer(back: &BackChannel, req: HttpRequest) -> Result<TokenAnswer, String> {
     steps::send(back, req).await.map(|r| answer(&r))
-}
-
-/// The token endpoint, or a skip.
-fn token_endpoint(ctx: &Ctx) -> Result<Url, ModuleOutcome> {
-    ctx.endpoints.as_ref().map(|e| e.token.clone()).ok_or_else(|| ModuleOutcome::skipped("discovery did not yield usable endpoints"))
 }
 
 /// `redirect_uri` with `-other` appended to its path: registered nowhere.
@@ -144,11 +108,8 @@ pub(super) fn other_redirect_uri(uri: &str) -> Option<String> {
     Some(url.to_string())
 }
 
-pub(super) async fn run(ctx: &mut Ctx, case: CodeCase) -> ModuleOutcome {
-    let token = match token_endpoint(ctx) {
-        Ok(t) => t,
-        Err(skip) => return skip,
-    };
+pub(super) async fn run(ctx: &Ctx, case: CodeCase) -> ModuleOutcome {
+    let token = ctx.endpoints().token.clone();
     let browser = match steps::browser(ctx) {
         Ok(a) => a,
         Err(e) => return ModuleOutcome::default().abort(e),
@@ -168,8 +129,8 @@ async fn reuse(ctx: &Ctx, browser: &Browser) -> Result<ModuleOutcome, String> {
     };
     let tokens = steps::tokens(ctx, browser, &client, AuthParams::fresh(&client)).await?;
     let verifier = tokens.params.pkce.as_ref().map(|p| p.verifier.as_str());
-    let second = judged(&steps::redeem(ctx, &client, &tokens.code, verifier).await?, "authorization_code");
-    let userinfo = ctx.endpoints.as_ref().and_then(|e| e.userinfo.clone());
+    let second = judged(&steps::redeem(ctx, &client, &tokens.code, verifier).await?, GrantType::AuthorizationCode);
+    let userinfo = ctx.endpoints().userinfo.clone();
     let userinfo_after = match (userinfo, tokens.get("access_token")) {
         (Some(ep), Some(at)) => steps::send(&ctx.back, flow::token::userinfo(&ep, at)).await.ok().map(|r| r.status),
         _ => None,
@@ -189,11 +150,11 @@ async fn wrong_client(ctx: &Ctx, browser: &Browser, token: &Url) -> Result<Modul
         return Ok(ModuleOutcome::skipped("needs two confidential clients in the profile"));
     };
     let params = AuthParams::fresh(&a);
-    let code = code_for(ctx, browser, &a, &params).await?;
+    let code = steps::code_for(ctx, browser, &a, &params).await?;
     // Only the client differs: A's redirect_uri and verifier go with B's credentials.
     let b_as_a = ClientProfile { redirect_uri: a.redirect_uri.clone(), ..b };
     let req = flow::token::code_exchange(token, &b_as_a, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    let j = send_judged(&ctx.back, req, "authorization_code").await?;
+    let j = send_judged(&ctx.back, req, GrantType::AuthorizationCode).await?;
     let mut findings = evaluate(CODE_WRONG_CLIENT_CHECKS, &j.answer);
     findings.extend(j.findings);
     Ok(ModuleOutcome { findings, ..ModuleOutcome::default() })
@@ -205,10 +166,10 @@ async fn wrong_redirect_uri(ctx: &Ctx, browser: &Browser, token: &Url) -> Result
     };
     let other = other_redirect_uri(&client.redirect_uri).ok_or("the client's redirect_uri is not a URL")?;
     let params = AuthParams::fresh(&client);
-    let code = code_for(ctx, browser, &client, &params).await?;
+    let code = steps::code_for(ctx, browser, &client, &params).await?;
     let moved = ClientProfile { redirect_uri: other, ..client };
     let req = flow::token::code_exchange(token, &moved, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    let j = send_judged(&ctx.back, req, "authorization_code").await?;
+    let j = send_judged(&ctx.back, req, GrantType::AuthorizationCode).await?;
     let mut findings = evaluate(CODE_WRONG_REDIRECT_URI_CHECKS, &j.answer);
     findings.extend(j.findings);
     Ok(ModuleOutcome { findings, ..ModuleOutcome::default() })
@@ -219,9 +180,9 @@ async fn expired(ctx: &Ctx, browser: &Browser) -> Result<ModuleOutcome, String> 
         return Ok(ModuleOutcome::skipped("the profile names no short-lifetime client (features.short_lifetime_client and code_lifetime_secs)"));
     };
     let params = AuthParams::fresh(&client);
-    let code = code_for(ctx, browser, &client, &params).await?;
+    let code = steps::code_for(ctx, browser, &client, &params).await?;
     tokio::time::sleep(Duration::from_secs(lifetime.saturating_add(1))).await;
-    let j = judged(&steps::redeem(ctx, &client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?, "authorization_code");
+    let j = judged(&steps::redeem(ctx, &client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?, GrantType::AuthorizationCode);
     let mut findings = evaluate(CODE_EXPIRED_CHECKS, &j.answer);
     findings.extend(j.findings);
     let mut out = ModuleOutcome { findings, ..ModuleOutcome::default() };
@@ -230,11 +191,8 @@ async fn expired(ctx: &Ctx, browser: &Browser) -> Result<ModuleOutcome, String> 
 }
 
 /// Client authentication of confidential client `idx`: a wrong secret, no secret, the right one.
-pub(super) async fn client_auth(ctx: &mut Ctx, idx: usize) -> ModuleOutcome {
-    let token = match token_endpoint(ctx) {
-        Ok(t) => t,
-        Err(skip) => return skip,
-    };
+pub(super) async fn client_auth(ctx: &Ctx, idx: usize) -> ModuleOutcome {
+    let token = ctx.endpoints().token.clone();
     let Some(client) = ctx.target.clients.get(idx).cloned() else {
         return ModuleOutcome::skipped("no such client in the profile");
     };
@@ -262,7 +220,7 @@ async fn client_auth_evidence(ctx: &Ctx, browser: &Browser, token: &Url, client:
     let mut wrong_secret = redeem_fresh(ctx, browser, token, client, &wrong).await?;
     let no_secret = redeem_fresh(ctx, browser, token, client, &none).await?;
     let correct = redeem_fresh(ctx, browser, token, client, client).await?;
-    let advertised = ctx.metadata.as_ref().map(|m| m.token_endpoint_auth_methods().into_iter().map(str::to_owned).collect()).unwrap_or_default();
+    let advertised = ctx.metadata().token_endpoint_auth_methods().into_iter().map(str::to_owned).collect();
     // One set of token-error findings per module: the wrong secret is the refusal every provider gives.
     let errors = std::mem::take(&mut wrong_secret.findings);
     let ev = ClientAuthEvidence {
@@ -278,9 +236,9 @@ async fn client_auth_evidence(ctx: &Ctx, browser: &Browser, token: &Url, client:
 /// Gets a fresh code for `client` and redeems it presenting `presented`'s credentials.
 async fn redeem_fresh(ctx: &Ctx, browser: &Browser, token: &Url, client: &ClientProfile, presented: &ClientProfile) -> Result<Judged, String> {
     let params = AuthParams::fresh(client);
-    let code = code_for(ctx, browser, client, &params).await?;
+    let code = steps::code_for(ctx, browser, client, &params).await?;
     let req = flow::token::code_exchange(token, presented, &code, params.pkce.as_ref().map(|p| p.verifier.as_str()));
-    send_judged(&ctx.back, req, "authorization_code").await
+    send_judged(&ctx.back, req, GrantType::AuthorizationCode).await
 }
 
 #[cfg(test)]

@@ -11,32 +11,19 @@ use crate::checks::{
 };
 use crate::conform::steps::{self, UserActs};
 use crate::conform::Ctx;
-use crate::flow::{self, AuthParams, AuthorizationResponse, ResponseSource};
-use crate::form::DriveOutcome;
+use crate::flow::{self, AuthParams, AuthorizationResponse, GrantType};
+use crate::form::DriveEnd;
 use crate::http::{BackChannel, HttpRequest, HttpResponse};
 use crate::target::ClientProfile;
-
-
-/// The response source's name as evidence spells it.
-pub(super) fn source_name(s: ResponseSource) -> &'static str {
-    match s {
-        ResponseSource::Query => "query",
-        ResponseSource::Fragment => "fragment",
-        ResponseSource::FormPost => "form_post",
-    }
-}
 
 /// Splits a space-separated scope.
 fn scopes(s: &str) -> Vec<String> {
     s.split(' ').filter(|x| !x.is_empty()).map(str::to_owned).collect()
 }
 
-pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<&'static str>) -> ModuleOutcome {
-    let Some(endpoints) = ctx.endpoints.clone() else {
-        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
-    };
-    if let (Some(mode), Some(m)) = (response_mode, &ctx.metadata)
-        && !m.supports_response_mode(mode)
+pub(super) async fn run(ctx: &Ctx, client_idx: usize, response_mode: Option<&'static str>) -> ModuleOutcome {
+    if let Some(mode) = response_mode
+        && !ctx.metadata().supports_response_mode(mode)
     {
         return ModuleOutcome::skipped(format!("response_mode {mode} is not advertised"));
     }
@@ -55,16 +42,14 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
         Err(e) => return out.abort(e),
     };
     let detail = steps::describe(&report.outcome);
-    let (outcome, callback) = match report.outcome {
-        DriveOutcome::Callback(cb) => ("callback", Some(cb)),
-        DriveOutcome::LoginRejected { .. } => ("login_rejected", None),
-        DriveOutcome::LoginRequired { .. } => ("login_required", None),
-        DriveOutcome::Stuck { .. } => ("stuck", None),
+    let outcome = report.outcome.end();
+    if outcome == DriveEnd::CannotDrive {
         // `steps::authorize` turns it into an error; never the provider's failure.
-        DriveOutcome::CannotDrive { .. } => return out.abort(detail),
-    };
+        return out.abort(detail);
+    }
+    let callback = report.outcome.callback().cloned();
     let flow_ev = FlowEvidence {
-        outcome: outcome.into(),
+        outcome,
         detail: detail.clone(),
         callback_error: callback.as_ref().and_then(|c| c.error().map(str::to_owned)),
         login_forms_seen: report.login_forms_seen,
@@ -87,7 +72,7 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
         Err(note) => return out.abort(note),
     };
     let body = token_resp.json();
-    out.findings.extend(evaluate(TOKEN_RESPONSE_CHECKS, &token_evidence(&token_resp, body.clone(), &params.scope, "authorization_code")));
+    out.findings.extend(evaluate(TOKEN_RESPONSE_CHECKS, &token_evidence(&token_resp, body.clone(), &params.scope, GrantType::AuthorizationCode)));
     let str_of = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).map(str::to_owned);
     let access_token = str_of("access_token");
     let id_token_raw = str_of("id_token");
@@ -111,7 +96,7 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
     }
 
     let mut userinfo_claims = None;
-    match (&endpoints.userinfo, &access_token) {
+    match (&ctx.endpoints().userinfo, &access_token) {
         (Some(ep), Some(at)) => match backchannel(&ctx.back, flow::token::userinfo(ep, at)).await {
             Ok(resp) => {
                 let ev = userinfo_evidence(&resp, id_claims.as_ref(), &granted);
@@ -128,7 +113,7 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
         scope_returned: str_of("scope").is_some(),
         id_token_claims: id_claims,
         userinfo_claims,
-        scopes_supported: ctx.metadata.as_ref().and_then(|m| m.scopes_supported.clone()),
+        scopes_supported: ctx.metadata().scopes_supported.clone(),
     };
     out.findings.extend(evaluate(SCOPE_CHECKS, &scope_ev));
     out
@@ -137,10 +122,10 @@ pub(super) async fn run(ctx: &mut Ctx, client_idx: usize, response_mode: Option<
 fn authorization_evidence(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthParams) -> AuthorizationEvidence {
     AuthorizationEvidence {
         params: cb.params.clone(),
-        source: source_name(cb.source).into(),
+        source: cb.source,
         state_sent: params.state.clone(),
         issuer: ctx.target.issuer.clone(),
-        iss_advertised: ctx.metadata.as_ref().is_some_and(|m| m.iss_parameter_supported()),
+        iss_advertised: ctx.metadata().iss_parameter_supported(),
         response_mode_requested: params.response_mode.clone(),
         expected_error: false,
     }
@@ -180,14 +165,14 @@ pub(super) async fn backchannel(back: &BackChannel, req: HttpRequest) -> Result<
 }
 
 /// Token response evidence.
-pub(crate) fn token_evidence(resp: &HttpResponse, body: Option<Value>, requested_scope: &str, grant: &str) -> TokenResponseEvidence {
+pub(crate) fn token_evidence(resp: &HttpResponse, body: Option<Value>, requested_scope: &str, grant: GrantType) -> TokenResponseEvidence {
     TokenResponseEvidence {
         status: resp.status,
         headers: resp.headers.clone(),
         body,
         requested_scope: requested_scope.to_owned(),
         openid_requested: requested_scope.split(' ').any(|s| s == "openid"),
-        grant: grant.to_owned(),
+        grant,
     }
 }
 

@@ -2,7 +2,7 @@
 //! of one rotating refresh token (N = `features.parallel_requests`). Exactly one may succeed;
 //! the counts go into the module note.
 
-use super::code_exchange::{answer, code_for, regular_clients};
+use super::code_exchange::{answer, regular_clients};
 use super::{ModuleKind, ModuleOutcome};
 use crate::checks::{CODE_RACE_CHECKS, REFRESH_RACE_CHECKS, RaceEvidence, TokenAnswer, evaluate};
 use crate::conform::steps;
@@ -39,10 +39,8 @@ pub(in crate::conform) fn specs(target: &Target) -> Vec<ModuleSpec> {
     ]
 }
 
-pub(super) async fn run(ctx: &mut Ctx, grant: RaceGrant) -> ModuleOutcome {
-    let Some(token) = ctx.endpoints.as_ref().map(|e| e.token.clone()) else {
-        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
-    };
+pub(super) async fn run(ctx: &Ctx, grant: RaceGrant) -> ModuleOutcome {
+    let token = ctx.endpoints().token.clone();
     let features = &ctx.target.features;
     if grant == RaceGrant::Refresh && !(features.refresh_token && features.refresh_rotation) {
         return ModuleOutcome::skipped("the profile claims no rotating refresh tokens (features.refresh_token, refresh_rotation)");
@@ -58,7 +56,7 @@ pub(super) async fn run(ctx: &mut Ctx, grant: RaceGrant) -> ModuleOutcome {
     let params = AuthParams::fresh(&client);
     let verifier = params.pkce.as_ref().map(|p| p.verifier.clone());
     let (req, checks) = match grant {
-        RaceGrant::Code => match code_for(ctx, &browser, &client, &params).await {
+        RaceGrant::Code => match steps::code_for(ctx, &browser, &client, &params).await {
             Ok(code) => (flow::token::code_exchange(&token, &client, &code, verifier.as_deref()), CODE_RACE_CHECKS),
             Err(note) => return ModuleOutcome::default().abort(note),
         },

@@ -4,10 +4,10 @@
 //! denial comes back as `access_denied` with the state.
 
 use super::ModuleOutcome;
-use super::probe::{self, Attempt};
+use super::probe;
 use crate::checks::{CONSENT_CHECKS, ConsentCase, ConsentEvidence, FLOW_CHECKS, FlowEvidence};
 use crate::conform::Ctx;
-use crate::conform::steps::{self, UserActs};
+use crate::conform::steps::{self, Attempt, UserActs};
 use crate::flow::AuthParams;
 use crate::form::ConsentChoice;
 use crate::http::Browser;
@@ -16,7 +16,7 @@ use crate::target::ClientProfile;
 fn evidence(ctx: &Ctx, case: ConsentCase, a: &Attempt) -> ConsentEvidence {
     ConsentEvidence {
         case,
-        outcome: a.outcome().into(),
+        outcome: a.outcome().as_str().into(),
         detail: a.detail(),
         callback_error: a.error(),
         code_returned: a.code_returned(),
@@ -28,7 +28,7 @@ fn evidence(ctx: &Ctx, case: ConsentCase, a: &Attempt) -> ConsentEvidence {
 /// `flow.consent.third_party` for a request that sent prompt=consent (a page is expected).
 fn prompted_consent(client: &ClientProfile, a: &Attempt) -> Vec<crate::checks::Finding> {
     let ev = FlowEvidence {
-        outcome: a.outcome().into(),
+        outcome: a.outcome(),
         detail: a.detail(),
         callback_error: a.error(),
         login_forms_seen: a.report.login_forms_seen,
@@ -43,7 +43,7 @@ fn prompted_consent(client: &ClientProfile, a: &Attempt) -> Vec<crate::checks::F
 /// requests below meet a session: without one, some providers (Fief 0.30) answer prompt=consent
 /// with `login_required` instead of a login page, and the consent page is never reached.
 async fn sign_in(ctx: &Ctx, browser: &Browser, client: &ClientProfile, notes: &mut Vec<String>) -> Result<(), String> {
-    let att = probe::attempt(ctx, browser, client, AuthParams::fresh(client), UserActs::ALLOW).await?;
+    let att = steps::attempt(ctx, browser, client, AuthParams::fresh(client), UserActs::ALLOW).await?;
     if !att.code_returned() {
         return Err(format!("setup flow for {} (signing the browser in) did not yield a code: {}", client.label(), att.detail()));
     }
@@ -51,10 +51,7 @@ async fn sign_in(ctx: &Ctx, browser: &Browser, client: &ClientProfile, notes: &m
     Ok(())
 }
 
-pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
-    if ctx.endpoints.is_none() {
-        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
-    }
+pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     let first = ctx.target.clients.iter().find(|c| c.first_party).cloned();
     let third = ctx.target.clients.iter().find(|c| !c.first_party).cloned();
     if first.is_none() && third.is_none() {
@@ -85,19 +82,19 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
 
 async fn first_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome) -> Result<(), String> {
     let browser = steps::browser(ctx)?;
-    let att = probe::attempt(ctx, &browser, client, AuthParams::fresh(client), UserActs::ALLOW).await?;
+    let att = steps::attempt(ctx, &browser, client, AuthParams::fresh(client), UserActs::ALLOW).await?;
     out.findings.extend(probe::prefixed(CONSENT_CHECKS, ConsentCase::FirstParty.prefix(), &evidence(ctx, ConsentCase::FirstParty, &att)));
     Ok(())
 }
 
-async fn third_party(ctx: &mut Ctx, client: &ClientProfile, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {
+async fn third_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {
     let browser = steps::browser(ctx)?;
     let mut signed_in = false;
     match probe::extra_scope(ctx, &client.scope) {
         Some(extra) => {
             let mut params = AuthParams::fresh(client);
             params.scope = format!("{} {extra}", client.scope);
-            let att = probe::attempt(ctx, &browser, client, params, UserActs::ALLOW).await?;
+            let att = steps::attempt(ctx, &browser, client, params, UserActs::ALLOW).await?;
             out.findings.extend(probe::prefixed(CONSENT_CHECKS, ConsentCase::ThirdPartyNewScope.prefix(), &evidence(ctx, ConsentCase::ThirdPartyNewScope, &att)));
             if let Some(body) = &att.tokens {
                 out.findings.extend(probe::scope_bound_findings(ctx, &att.params.scope, body));
@@ -115,13 +112,13 @@ async fn third_party(ctx: &mut Ctx, client: &ClientProfile, out: &mut ModuleOutc
         p
     };
     let deny = UserActs { login: true, consent: ConsentChoice::Deny };
-    let denied = probe::attempt(ctx, &browser, client, prompted(), deny).await?;
+    let denied = steps::attempt(ctx, &browser, client, prompted(), deny).await?;
     out.findings.extend(prompted_consent(client, &denied));
     out.findings.extend(probe::prefixed(CONSENT_CHECKS, ConsentCase::Deny.prefix(), &evidence(ctx, ConsentCase::Deny, &denied)));
     if let (Some(cb), true) = (denied.callback(), denied.error().is_some()) {
         out.findings.extend(probe::error_callback_findings(ctx, cb, &denied.params));
     }
-    let allowed = probe::attempt(ctx, &browser, client, prompted(), UserActs::ALLOW).await?;
+    let allowed = steps::attempt(ctx, &browser, client, prompted(), UserActs::ALLOW).await?;
     out.findings.extend(prompted_consent(client, &allowed));
     Ok(())
 }

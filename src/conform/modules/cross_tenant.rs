@@ -29,13 +29,10 @@ enum Presenter {
     HomeClient,
 }
 
-pub(super) async fn run(ctx: &mut Ctx, tenant_idx: usize) -> ModuleOutcome {
+pub(super) async fn run(ctx: &Ctx, tenant_idx: usize) -> ModuleOutcome {
     let Some(tenant) = ctx.target.tenants.get(tenant_idx).cloned() else {
         return ModuleOutcome::skipped("the profile lists no such tenant ([[tenants]])");
     };
-    if ctx.endpoints.is_none() {
-        return ModuleOutcome::skipped("discovery of the home tenant did not yield usable endpoints");
-    }
     let Some(home_client) = ctx.target.clients.iter().find(|c| !ctx.target.is_short_lifetime(c)).cloned() else {
         return ModuleOutcome::skipped("the profile has no client for ordinary flows at the home tenant");
     };
@@ -49,19 +46,19 @@ pub(super) async fn run(ctx: &mut Ctx, tenant_idx: usize) -> ModuleOutcome {
 }
 
 /// Runs every step, filling `ev`; `Err` says which setup step could not complete.
-async fn gather(ctx: &mut Ctx, tenant: &TenantProfile, home_client: &ClientProfile, ev: &mut TenantEvidence) -> Result<(), String> {
+async fn gather(ctx: &Ctx, tenant: &TenantProfile, home_client: &ClientProfile, ev: &mut TenantEvidence) -> Result<(), String> {
     let (metadata, endpoints) = discover(ctx, &tenant.issuer).await?;
     ev.discovery_issuer = metadata.issuer.clone();
     let tenant_jwks = match &endpoints.jwks {
         Some(url) => fetch_jwks(&ctx.back, url).await?,
         None => None,
     };
-    if ctx.jwks.is_none()
-        && let Some(url) = ctx.endpoints.as_ref().and_then(|e| e.jwks.clone())
-    {
+    let home_jwks = match (ctx.jwks(), &ctx.endpoints().jwks) {
+        (Some(keys), _) => Some(Arc::clone(keys)),
         // The jwks module did not run (`--only`): the home keys are needed to compare.
-        ctx.jwks = fetch_jwks(&ctx.back, &url).await?.map(Arc::new);
-    }
+        (None, Some(url)) => fetch_jwks(&ctx.back, url).await?.map(Arc::new),
+        (None, None) => None,
+    };
     let tenant_client = tenant.clients.first().ok_or("the tenant has no client")?;
     let home_browser = steps::browser(ctx)?;
     for presenter in [Presenter::TenantClient, Presenter::HomeClient] {
@@ -89,7 +86,7 @@ async fn gather(ctx: &mut Ctx, tenant: &TenantProfile, home_client: &ClientProfi
     };
     ev.tenant_id_token_iss = jwt.claim_str("iss").map(str::to_owned);
     ev.verifies_with_tenant_keys = verifies(&jwt, tenant_jwks.as_ref());
-    ev.verifies_with_home_keys = verifies(&jwt, ctx.jwks.as_deref());
+    ev.verifies_with_home_keys = verifies(&jwt, home_jwks.as_deref());
     Ok(())
 }
 

@@ -7,10 +7,10 @@
 use url::Url;
 
 use super::ModuleOutcome;
-use super::probe::{self, Attempt};
+use super::probe;
 use crate::checks::{ENDPOINT_CHECKS, EndpointCase, EndpointEvidence, USERINFO_INVALID_TOKEN_CHECKS, UserInfoErrorEvidence, evaluate};
 use crate::conform::Ctx;
-use crate::conform::steps;
+use crate::conform::steps::{self, Attempt};
 use crate::flow::{self, AuthParams};
 use crate::http::{Browser, HttpRequest, HttpResponse};
 use crate::target::ClientProfile;
@@ -33,10 +33,7 @@ fn token_form(token: &str, hint: &str) -> Vec<(String, String)> {
     vec![("token".into(), token.to_owned()), ("token_type_hint".into(), hint.to_owned())]
 }
 
-pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
-    if ctx.endpoints.is_none() {
-        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
-    }
+pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     let revoke = probe::advertised(ctx, |m| m.revocation_endpoint.as_ref());
     let introspect = probe::advertised(ctx, |m| m.introspection_endpoint.as_ref());
     let logout = probe::advertised(ctx, |m| m.end_session_endpoint.as_ref());
@@ -52,7 +49,7 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
     let mut notes = Vec::new();
     let result = async {
         let browser = steps::browser(ctx)?;
-        let first = probe::login_for_refresh(ctx, &browser, &client, AuthParams::fresh(&client)).await?;
+        let first = steps::login_for_refresh(ctx, &browser, &client, AuthParams::fresh(&client)).await?;
         tokens_rules(ctx, &browser, &client, &first, revoke.as_ref(), introspect.as_ref(), &mut out, &mut notes).await?;
         match &logout {
             Some(ep) => logout_rule(ctx, &browser, &client, &first, ep, &mut out).await,
@@ -98,19 +95,19 @@ async fn tokens_rules(
             if let Some(iep) = introspect {
                 judge(EndpointCase::IntrospectRevoked, &steps::send(&ctx.back, authed(iep, client, token_form(&rt, "refresh_token"))).await?);
             }
-            let token_ep = &ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?.token;
+            let token_ep = &ctx.endpoints().token;
             judge(EndpointCase::RevokedRefresh, &steps::send(&ctx.back, flow::token::refresh(token_ep, client, &rt, None)).await?);
         }
         None => notes.push("no refresh token was issued: its revocation is not tested".into()),
     }
     // A revoked access token at UserInfo, judged only when introspection confirms the provider
     // revoked it (RFC 7009 2.1 lets a provider not support revoking access tokens).
-    let userinfo = ctx.endpoints.as_ref().and_then(|e| e.userinfo.clone());
+    let userinfo = ctx.endpoints().userinfo.clone();
     let (Some(uep), Some(iep)) = (userinfo, introspect) else {
         notes.push("access-token revocation at UserInfo needs a userinfo_endpoint and introspection".into());
         return Ok(());
     };
-    let second = probe::login(ctx, browser, client, AuthParams::fresh(client)).await?;
+    let second = steps::login(ctx, browser, client, AuthParams::fresh(client)).await?;
     let Some(at) = second.token("access_token") else { return Err("the token response carried no access_token".into()) };
     steps::send(&ctx.back, authed(ep, client, token_form(&at, "access_token"))).await?;
     let inspected = steps::send(&ctx.back, authed(iep, client, token_form(&at, "access_token"))).await?;

@@ -21,10 +21,13 @@ pub use code_exchange::CodeCase;
 pub use concurrency::RaceGrant;
 pub use pkce::PkceCase;
 pub(crate) use code_flow::{open_id_token, token_evidence, userinfo_evidence};
+pub(crate) use metadata::Preparation;
 
 use super::{Ctx, HarnessError};
 use crate::checks::Finding;
+use crate::http::BackChannel;
 use crate::report::ModuleStatus;
+use crate::target::Target;
 
 /// What a module does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,11 +103,40 @@ impl ModuleOutcome {
     }
 }
 
-/// Runs one module.
-pub(crate) async fn run_module(ctx: &mut Ctx, kind: &ModuleKind) -> Result<ModuleOutcome, HarnessError> {
+/// A module's note when discovery did not yield usable endpoints.
+const NO_ENDPOINTS: &str = "discovery did not yield usable endpoints";
+
+impl ModuleKind {
+    /// Whether this is a set-up module (discovery, JWKS): run first, through a [`Preparation`],
+    /// to make the [`super::Prepared`] value the other modules receive.
+    pub(crate) fn is_setup(&self) -> bool {
+        matches!(self, ModuleKind::Discovery | ModuleKind::Jwks)
+    }
+
+    /// Why this module is skipped when discovery did not yield usable endpoints.
+    pub(crate) fn unprepared_note(&self) -> &'static str {
+        match self {
+            ModuleKind::Jwks => metadata::NO_JWKS_URI,
+            ModuleKind::UserinfoErrors | ModuleKind::UserinfoMethods => userinfo::NO_USERINFO_ENDPOINT,
+            ModuleKind::CrossTenant { .. } => "discovery of the home tenant did not yield usable endpoints",
+            _ => NO_ENDPOINTS,
+        }
+    }
+}
+
+/// Runs a set-up module, adding what it learned to `prep`.
+pub(crate) async fn run_setup(prep: &mut Preparation, target: &Target, back: &BackChannel, kind: &ModuleKind) -> Result<ModuleOutcome, HarnessError> {
     Ok(match kind {
-        ModuleKind::Discovery => metadata::discovery(ctx).await?,
-        ModuleKind::Jwks => metadata::jwks(ctx).await,
+        ModuleKind::Discovery => prep.discovery(target, back).await?,
+        ModuleKind::Jwks => prep.jwks(back).await,
+        _ => ModuleOutcome::default().abort(format!("{kind:?} is no set-up module")),
+    })
+}
+
+/// Runs one module after the set-up (a set-up module is no module to run here).
+pub(crate) async fn run_module(ctx: &Ctx, kind: &ModuleKind) -> ModuleOutcome {
+    match kind {
+        ModuleKind::Discovery | ModuleKind::Jwks => ModuleOutcome::default().abort(format!("{kind:?} is a set-up module")),
         ModuleKind::CodeFlow { client, response_mode } => code_flow::run(ctx, *client, *response_mode).await,
         ModuleKind::Refresh => refresh::run(ctx).await,
         ModuleKind::UserinfoErrors => userinfo::errors(ctx).await,
@@ -119,5 +151,5 @@ pub(crate) async fn run_module(ctx: &mut Ctx, kind: &ModuleKind) -> Result<Modul
         ModuleKind::UserinfoMethods => userinfo_methods::run(ctx).await,
         ModuleKind::TokenLifecycle => lifecycle::run(ctx).await,
         ModuleKind::CrossTenant { tenant } => cross_tenant::run(ctx, *tenant).await,
-    })
+    }
 }

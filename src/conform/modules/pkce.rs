@@ -4,7 +4,7 @@
 
 use url::Url;
 
-use super::code_exchange::{Authz, authorize, code_for, regular_clients, token_answer};
+use super::code_exchange::{regular_clients, token_answer};
 use super::{ModuleKind, ModuleOutcome};
 use crate::checks::{
     Check, PKCE_MISSING_VERIFIER_CHECKS, PKCE_PLAIN_CHECKS, PKCE_PUBLIC_CLIENT_CHECKS, PKCE_SHORT_VERIFIER_CHECKS,
@@ -54,10 +54,8 @@ fn public_client(target: &Target) -> Option<ClientProfile> {
     regular_clients(target).find(|c| c.auth_method == ClientAuth::None).cloned()
 }
 
-pub(super) async fn run(ctx: &mut Ctx, case: PkceCase) -> ModuleOutcome {
-    let Some(token) = ctx.endpoints.as_ref().map(|e| e.token.clone()) else {
-        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
-    };
+pub(super) async fn run(ctx: &Ctx, case: PkceCase) -> ModuleOutcome {
+    let token = ctx.endpoints().token.clone();
     // PKCE matters most for public clients; any client will do for the verifier checks.
     let client = match case {
         PkceCase::PublicClient => public_client(&ctx.target),
@@ -70,7 +68,7 @@ pub(super) async fn run(ctx: &mut Ctx, case: PkceCase) -> ModuleOutcome {
         });
     };
     if case == PkceCase::Plain
-        && let Some(reason) = plain_not_applicable(ctx.metadata.as_ref().and_then(|m| m.code_challenge_methods_supported.as_deref()))
+        && let Some(reason) = plain_not_applicable(ctx.metadata().code_challenge_methods_supported.as_deref())
     {
         return ModuleOutcome::skipped(reason);
     }
@@ -126,7 +124,7 @@ impl Attempt<'_> {
     /// Authorizes with `pkce` (setup: must yield a code) and redeems sending `verifier`.
     async fn redeem_with(&self, pkce: Pkce, verifier: Option<String>) -> Result<PkceEvidence, String> {
         let params = AuthParams { pkce: Some(pkce), ..AuthParams::fresh(self.client) };
-        let code = code_for(self.ctx, self.browser, self.client, &params).await?;
+        let code = steps::code_for(self.ctx, self.browser, self.client, &params).await?;
         let req = flow::token::code_exchange(self.token, self.client, &code, verifier.as_deref());
         Ok(PkceEvidence { authz_refusal: None, token: Some(token_answer(&self.ctx.back, req).await?), public_client: self.public() })
     }
@@ -148,9 +146,9 @@ impl Attempt<'_> {
     /// provider may refuse at either endpoint.
     async fn either_endpoint(&self, pkce: Option<Pkce>, checks: &[Check<PkceEvidence>]) -> Result<Vec<crate::checks::Finding>, String> {
         let params = AuthParams { pkce, ..AuthParams::fresh(self.client) };
-        let ev = match authorize(self.ctx, self.browser, self.client, &params).await? {
-            Authz::Refused(why) => PkceEvidence { authz_refusal: Some(why), token: None, public_client: self.public() },
-            Authz::Code(code) => {
+        let ev = match steps::authorize_code(self.ctx, self.browser, self.client, &params).await? {
+            steps::Authz::Refused(why) => PkceEvidence { authz_refusal: Some(why), token: None, public_client: self.public() },
+            steps::Authz::Code(code) => {
                 let verifier = params.pkce.as_ref().map(|p| p.verifier.as_str());
                 let req = flow::token::code_exchange(self.token, self.client, &code, verifier);
                 PkceEvidence { authz_refusal: None, token: Some(token_answer(&self.ctx.back, req).await?), public_client: self.public() }

@@ -1,123 +1,16 @@
-//! Shared steps of the stateful modules (prompt/session, consent, refresh rules, userinfo
-//! methods, token lifecycle): one authorization attempt with its code redeemed, picking checks
-//! by id, and small evidence builders. Steps act; the checks judge.
+//! Shared judging helpers of the stateful modules (prompt/session, consent, refresh rules,
+//! userinfo methods, token lifecycle): picking checks by id and small evidence builders over an
+//! [`Attempt`] (the steps that act live in [`crate::conform::steps`]).
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use url::Url;
 
 use crate::checks::{AUTHORIZATION_CHECKS, AuthorizationEvidence, Check, Finding, ID_TOKEN_CHECKS, IdTokenEvidence, SCOPE_CHECKS, ScopeEvidence, Status};
 use crate::conform::Ctx;
-use crate::conform::steps::{self, UserActs};
+use crate::conform::steps::Attempt;
 use crate::flow::{AuthParams, AuthorizationResponse};
-use crate::form::{DriveOutcome, DriveReport};
-use crate::http::{Browser, HttpResponse};
-use crate::jose::UnverifiedJwt;
+use crate::http::HttpResponse;
 use crate::target::ClientProfile;
-
-/// One authorization request, driven, and its code (if any) redeemed.
-#[derive(Debug, Clone)]
-pub(super) struct Attempt {
-    /// The parameters sent.
-    pub(super) params: AuthParams,
-    /// What the drive saw.
-    pub(super) report: DriveReport,
-    /// The token response body, when a code was redeemed successfully.
-    pub(super) tokens: Option<Value>,
-}
-
-impl Attempt {
-    /// The callback, when the drive reached the redirect_uri.
-    pub(super) fn callback(&self) -> Option<&AuthorizationResponse> {
-        match &self.report.outcome {
-            DriveOutcome::Callback(cb) => Some(cb),
-            _ => None,
-        }
-    }
-
-    /// `callback`, `login_rejected`, `login_required` or `stuck`.
-    pub(super) fn outcome(&self) -> &'static str {
-        match self.report.outcome {
-            DriveOutcome::Callback(_) => "callback",
-            DriveOutcome::LoginRejected { .. } => "login_rejected",
-            DriveOutcome::LoginRequired { .. } => "login_required",
-            DriveOutcome::Stuck { .. } => "stuck",
-            DriveOutcome::CannotDrive { .. } => "cannot_drive",
-        }
-    }
-
-    /// One line saying how the drive ended.
-    pub(super) fn detail(&self) -> String {
-        steps::describe(&self.report.outcome)
-    }
-
-    /// The callback's `error`.
-    pub(super) fn error(&self) -> Option<String> {
-        self.callback().and_then(|c| c.error().map(str::to_owned))
-    }
-
-    /// Whether the callback carried a code.
-    pub(super) fn code_returned(&self) -> bool {
-        self.callback().is_some_and(|c| c.code().is_some())
-    }
-
-    /// A string member of the token response.
-    pub(super) fn token(&self, k: &str) -> Option<String> {
-        self.tokens.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).map(str::to_owned)
-    }
-
-    /// The ID token's claims (unverified: the code-flow module judges the token itself).
-    pub(super) fn id_claims(&self) -> Option<Map<String, Value>> {
-        let raw = self.token("id_token")?;
-        UnverifiedJwt::parse(&raw).ok().map(UnverifiedJwt::into_claims)
-    }
-
-    /// The ID token's `sub`.
-    pub(super) fn sub(&self) -> Option<String> {
-        self.id_claims().and_then(|c| c.get("sub").and_then(Value::as_str).map(str::to_owned))
-    }
-
-    /// The ID token's `auth_time`.
-    pub(super) fn auth_time(&self) -> Option<i64> {
-        self.id_claims().and_then(|c| c.get("auth_time").and_then(Value::as_i64))
-    }
-}
-
-/// Drives `params` in `browser` and redeems the code when one comes back. `Err` only for
-/// transport problems and a missing discovery; every provider behaviour is in the [`Attempt`].
-pub(super) async fn attempt(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: AuthParams, acts: UserActs) -> Result<Attempt, String> {
-    let report = steps::authorize(ctx, browser, client, &params, acts).await?;
-    let code = match &report.outcome {
-        DriveOutcome::Callback(cb) => cb.code().map(str::to_owned),
-        _ => None,
-    };
-    let mut tokens = None;
-    if let Some(code) = code {
-        let resp = steps::redeem(ctx, client, &code, params.pkce.as_ref().map(|p| p.verifier.as_str())).await?;
-        if resp.status == 200 {
-            tokens = resp.json();
-        }
-    }
-    Ok(Attempt { params, report, tokens })
-}
-
-/// A complete login flow as setup: `Err` explains where it stopped.
-pub(super) async fn login(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: AuthParams) -> Result<Attempt, String> {
-    let a = attempt(ctx, browser, client, params, UserActs::ALLOW).await?;
-    if a.tokens.is_none() {
-        return Err(format!("setup flow for {} did not yield tokens: {}", client.label(), a.detail()));
-    }
-    Ok(a)
-}
-
-/// [`login`] for a module that needs a refresh token: the same second try with
-/// `prompt=consent` as [`steps::tokens_for_refresh`].
-pub(super) async fn login_for_refresh(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: AuthParams) -> Result<Attempt, String> {
-    let first = login(ctx, browser, client, params).await?;
-    match steps::consent_for_offline_access(&first.params, client, first.token("refresh_token").is_some()) {
-        Some(again) => Ok(login(ctx, browser, client, again).await.unwrap_or(first)),
-        None => Ok(first),
-    }
-}
 
 /// Runs the checks of `table` whose id starts with `prefix`.
 pub(super) fn prefixed<E>(table: &[Check<E>], prefix: &str, ev: &E) -> Vec<Finding> {
@@ -133,15 +26,10 @@ pub(super) fn only<E>(table: &[Check<E>], ids: &[&str], ev: &E) -> Vec<Finding> 
 pub(super) fn error_callback_findings(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthParams) -> Vec<Finding> {
     let ev = AuthorizationEvidence {
         params: cb.params.clone(),
-        source: match cb.source {
-            crate::flow::ResponseSource::Query => "query",
-            crate::flow::ResponseSource::Fragment => "fragment",
-            crate::flow::ResponseSource::FormPost => "form_post",
-        }
-        .into(),
+        source: cb.source,
         state_sent: params.state.clone(),
         issuer: ctx.target.issuer.clone(),
-        iss_advertised: ctx.metadata.as_ref().is_some_and(|m| m.iss_parameter_supported()),
+        iss_advertised: ctx.metadata().iss_parameter_supported(),
         response_mode_requested: params.response_mode.clone(),
         expected_error: true,
     };
@@ -181,7 +69,7 @@ pub(super) fn scope_bound_findings(ctx: &Ctx, requested: &str, body: &Value) -> 
         scope_returned: granted.is_some(),
         id_token_claims: None,
         userinfo_claims: None,
-        scopes_supported: ctx.metadata.as_ref().and_then(|m| m.scopes_supported.clone()),
+        scopes_supported: ctx.metadata().scopes_supported.clone(),
     };
     only(SCOPE_CHECKS, &["scope.granted.subset_of_requested"], &ev)
 }
@@ -193,7 +81,7 @@ pub(super) fn split(s: &str) -> Vec<String> {
 
 /// A standard OIDC scope beyond `have`, advertised when the provider lists scopes_supported.
 pub(super) fn extra_scope(ctx: &Ctx, have: &str) -> Option<&'static str> {
-    extra_scope_of(have, ctx.metadata.as_ref().and_then(|m| m.scopes_supported.as_deref()))
+    extra_scope_of(have, ctx.metadata().scopes_supported.as_deref())
 }
 
 /// [`extra_scope`] over plain values.
@@ -207,7 +95,7 @@ fn extra_scope_of(have: &str, supported: Option<&[String]>) -> Option<&'static s
 
 /// An advertised endpoint from the metadata, when it parses as a URL.
 pub(super) fn advertised(ctx: &Ctx, pick: fn(&crate::discovery::ProviderMetadata) -> Option<&String>) -> Option<Url> {
-    ctx.metadata.as_ref().and_then(pick).and_then(|u| Url::parse(u).ok())
+    pick(ctx.metadata()).and_then(|u| Url::parse(u).ok())
 }
 
 /// The JSON body and status of a response, for evidence.

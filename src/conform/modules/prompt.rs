@@ -13,10 +13,10 @@
 use std::time::{Duration, Instant};
 
 use super::ModuleOutcome;
-use super::probe::{self, Attempt};
+use super::probe;
 use crate::checks::{SESSION_CHECKS, SessionCase, SessionEvidence};
 use crate::conform::Ctx;
-use crate::conform::steps::{self, UserActs};
+use crate::conform::steps::{self, Attempt, UserActs};
 use crate::flow::AuthParams;
 use crate::form::ConsentChoice;
 use crate::target::ClientProfile;
@@ -30,7 +30,7 @@ const LARGE_MAX_AGE: i64 = 3600;
 fn evidence(case: SessionCase, a: &Attempt, before: Option<&Attempt>) -> SessionEvidence {
     SessionEvidence {
         case,
-        outcome: a.outcome().into(),
+        outcome: a.outcome().as_str().into(),
         detail: a.detail(),
         callback_error: a.error(),
         code_returned: a.code_returned(),
@@ -51,13 +51,10 @@ fn judged(case: SessionCase, att: &Attempt, before: &Attempt) -> Vec<crate::chec
 
 /// Whether the provider advertises the prompt value (assumed when it lists none).
 fn prompt_supported(ctx: &Ctx, value: &str) -> bool {
-    ctx.metadata.as_ref().and_then(|m| m.prompt_values_supported.as_ref()).is_none_or(|v| v.iter().any(|p| p == value))
+    ctx.metadata().prompt_values_supported.as_ref().is_none_or(|v| v.iter().any(|p| p == value))
 }
 
-pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
-    if ctx.endpoints.is_none() {
-        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
-    }
+pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     // A first-party client keeps consent pages out of the silent requests.
     let Some(client) = ctx.target.clients.iter().find(|c| c.first_party).or(ctx.target.clients.first()).cloned() else {
         return ModuleOutcome::skipped("no client in the profile");
@@ -83,7 +80,7 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
     };
     let none_ok = prompt_supported(ctx, "none");
     if none_ok {
-        let att = probe::attempt(ctx, &a, client, with(&|p| p.prompt = Some("none".into())), silent).await?;
+        let att = steps::attempt(ctx, &a, client, with(&|p| p.prompt = Some("none".into())), silent).await?;
         out.findings.extend(probe::prefixed(SESSION_CHECKS, SessionCase::PromptNoneNoSession.prefix(), &evidence(SessionCase::PromptNoneNoSession, &att, None)));
         if let (Some(cb), true) = (att.callback(), att.error().is_some()) {
             out.findings.extend(probe::error_callback_findings(ctx, cb, &att.params));
@@ -91,12 +88,12 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
     } else {
         notes.push("prompt=none is not advertised in prompt_values_supported".into());
     }
-    let base_a = probe::login(ctx, &a, client, AuthParams::fresh(client)).await?;
+    let base_a = steps::login(ctx, &a, client, AuthParams::fresh(client)).await?;
     if none_ok {
-        let att = probe::attempt(ctx, &a, client, with(&|p| p.prompt = Some("none".into())), silent).await?;
+        let att = steps::attempt(ctx, &a, client, with(&|p| p.prompt = Some("none".into())), silent).await?;
         out.findings.extend(judged(SessionCase::PromptNoneWithSession, &att, &base_a));
         if let Some(hint) = base_a.token("id_token") {
-            let att = probe::attempt(ctx, &a, client, with(&|p| {
+            let att = steps::attempt(ctx, &a, client, with(&|p| {
                 p.prompt = Some("none".into());
                 p.extra.push(("id_token_hint".into(), hint.clone()));
             }), silent).await?;
@@ -104,22 +101,22 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
             out.findings.extend(probe::prefixed(SESSION_CHECKS, SessionCase::IdTokenHint.prefix(), &ev));
         }
     }
-    let large = probe::attempt(ctx, &a, client, with(&|p| p.max_age = Some(LARGE_MAX_AGE)), silent).await?;
+    let large = steps::attempt(ctx, &a, client, with(&|p| p.max_age = Some(LARGE_MAX_AGE)), silent).await?;
     out.findings.extend(judged(SessionCase::MaxAgeLarge, &large, &base_a));
     let username = ctx.target.users.first().map(|u| u.username.clone()).unwrap_or_default();
-    let hinted = probe::attempt(ctx, &a, client, with(&|p| p.extra.push(("login_hint".into(), username.clone()))), UserActs::ALLOW).await?;
+    let hinted = steps::attempt(ctx, &a, client, with(&|p| p.extra.push(("login_hint".into(), username.clone()))), UserActs::ALLOW).await?;
     out.findings.extend(judged(SessionCase::LoginHint, &hinted, &base_a));
 
     // B logs in only now: A's silent answers above never met another login of the user.
-    let base_b = probe::login(ctx, &b, client, AuthParams::fresh(client)).await?;
+    let base_b = steps::login(ctx, &b, client, AuthParams::fresh(client)).await?;
     let b_logged_in = Instant::now();
     // One wait serves both: B's session is older than max_age=1, A's auth_time can advance.
     tokio::time::sleep(MAX_AGE_WAIT.saturating_sub(b_logged_in.elapsed())).await;
     // B's max_age before A logs in again, so that no fresher login of the user stands between.
-    let expired = probe::attempt(ctx, &b, client, with(&|p| p.max_age = Some(1)), UserActs::ALLOW).await?;
+    let expired = steps::attempt(ctx, &b, client, with(&|p| p.max_age = Some(1)), UserActs::ALLOW).await?;
     out.findings.extend(judged(SessionCase::MaxAgeExpired, &expired, &base_b));
     if prompt_supported(ctx, "login") {
-        let att = probe::attempt(ctx, &a, client, with(&|p| p.prompt = Some("login".into())), UserActs::ALLOW).await?;
+        let att = steps::attempt(ctx, &a, client, with(&|p| p.prompt = Some("login".into())), UserActs::ALLOW).await?;
         out.findings.extend(judged(SessionCase::PromptLogin, &att, &base_a));
     } else {
         notes.push("prompt=login is not advertised in prompt_values_supported".to_owned());

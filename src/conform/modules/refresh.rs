@@ -15,15 +15,27 @@ use super::code_flow::{backchannel, open_id_token, token_evidence};
 use super::code_exchange::regular_clients;
 use crate::checks::{ID_TOKEN_CHECKS, TOKEN_RESPONSE_CHECKS, evaluate};
 use crate::conform::steps;
-use crate::conform::{Ctx, Issued};
-use crate::flow::{self, AuthParams};
+use crate::conform::Ctx;
+use crate::flow::{self, AuthParams, GrantType};
+use crate::jose::UnverifiedJwt;
 use crate::target::ClientProfile;
+
+/// The refresh token the module's own login obtained, with what it came with.
+#[derive(Debug, Clone)]
+struct Issued {
+    /// The refresh token.
+    refresh_token: String,
+    /// The ID token it came with.
+    id_token: Option<UnverifiedJwt>,
+    /// Scope granted.
+    scope: String,
+}
 
 /// Logs in with each regular client in turn until a token response carries a refresh token.
 /// `Ok(Err(why))`: no client got one (why, per client); `Err`: the harness could not log in.
 async fn first_refresh_token(ctx: &Ctx) -> Result<Result<(ClientProfile, Issued), String>, String> {
     let mut answers = Vec::new();
-    for (index, client) in regular_clients(&ctx.target).enumerate() {
+    for client in regular_clients(&ctx.target) {
         let browser = steps::browser(ctx)?;
         let tokens = match steps::tokens_for_refresh(ctx, &browser, client, AuthParams::fresh(client)).await {
             Ok(t) => t,
@@ -38,15 +50,12 @@ async fn first_refresh_token(ctx: &Ctx) -> Result<Result<(ClientProfile, Issued)
         };
         let id_token = tokens.get("id_token").and_then(|raw| ctx.id_token_evidence(client, &open_id_token(raw, client).token, None).jwt);
         let scope = tokens.get("scope").map_or_else(|| tokens.params.scope.clone(), str::to_owned);
-        return Ok(Ok((client.clone(), Issued { client: index, refresh_token, id_token, scope })));
+        return Ok(Ok((client.clone(), Issued { refresh_token, id_token, scope })));
     }
     Ok(Err(answers.join("; ")))
 }
 
-pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
-    let Some(endpoints) = ctx.endpoints.clone() else {
-        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
-    };
+pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     if !ctx.target.features.refresh_token {
         return ModuleOutcome::skipped("the profile says the provider issues no refresh tokens (features.refresh_token = false)");
     }
@@ -59,14 +68,14 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
         }
         Err(e) => return ModuleOutcome::default().abort(e),
     };
-    let req = flow::token::refresh(&endpoints.token, &client, &issued.refresh_token, None);
+    let req = flow::token::refresh(&ctx.endpoints().token, &client, &issued.refresh_token, None);
     let mut out = ModuleOutcome::default();
     let resp = match backchannel(&ctx.back, req).await {
         Ok(r) => r,
         Err(note) => return out.abort(note),
     };
     let body = resp.json();
-    out.findings.extend(evaluate(TOKEN_RESPONSE_CHECKS, &token_evidence(&resp, body.clone(), &issued.scope, "refresh_token")));
+    out.findings.extend(evaluate(TOKEN_RESPONSE_CHECKS, &token_evidence(&resp, body.clone(), &issued.scope, GrantType::RefreshToken)));
     if resp.status != 200 {
         return out.abort(format!("the refresh token request failed: {}", steps::token_failure(&resp)));
     }

@@ -10,7 +10,7 @@ use super::probe;
 use crate::checks::{REFRESH_RULE_CHECKS, RefreshCase, RefreshRuleEvidence};
 use crate::conform::Ctx;
 use crate::conform::steps;
-use crate::flow::{self, AuthParams};
+use crate::flow::{self, AuthParams, GrantType};
 use crate::http::{Browser, HttpResponse};
 use crate::target::ClientProfile;
 
@@ -25,7 +25,7 @@ async fn grant(ctx: &Ctx, browser: &Browser, client: &ClientProfile) -> Result<G
 }
 
 async fn grant_with(ctx: &Ctx, browser: &Browser, client: &ClientProfile, params: AuthParams) -> Result<Grant, String> {
-    let a = probe::login_for_refresh(ctx, browser, client, params).await?;
+    let a = steps::login_for_refresh(ctx, browser, client, params).await?;
     let refresh_token = a.token("refresh_token").ok_or_else(|| format!("the code flow of {} returned no refresh token", client.label()))?;
     let scope = a.token("scope").unwrap_or_else(|| a.params.scope.clone());
     Ok(Grant { refresh_token, scope })
@@ -39,8 +39,7 @@ fn minimal_scope(client_scope: &str) -> String {
 }
 
 async fn refresh(ctx: &Ctx, client: &ClientProfile, token: &str, scope: Option<&str>) -> Result<HttpResponse, String> {
-    let endpoints = ctx.endpoints.as_ref().ok_or("discovery did not yield usable endpoints")?;
-    steps::send(&ctx.back, flow::token::refresh(&endpoints.token, client, token, scope)).await
+    steps::send(&ctx.back, flow::token::refresh(&ctx.endpoints().token, client, token, scope)).await
 }
 
 fn evidence(case: RefreshCase, request: String, resp: &HttpResponse, presented: &str) -> RefreshRuleEvidence {
@@ -55,14 +54,11 @@ fn evidence(case: RefreshCase, request: String, resp: &HttpResponse, presented: 
     }
 }
 
-pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
-    if ctx.endpoints.is_none() {
-        return ModuleOutcome::skipped("discovery did not yield usable endpoints");
-    }
+pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     if !ctx.target.features.refresh_token {
         return ModuleOutcome::skipped("the profile says the provider issues no refresh tokens (features.refresh_token = false)");
     }
-    if ctx.metadata.as_ref().is_some_and(|m| m.grant_types_supported.is_some() && !m.supports_grant_type("refresh_token")) {
+    if ctx.metadata().grant_types_supported.is_some() && !ctx.metadata().supports_grant_type(GrantType::RefreshToken.as_str()) {
         return ModuleOutcome::skipped("grant_types_supported does not list refresh_token");
     }
     let Some(client) = ctx.target.clients.first().cloned() else {

@@ -7,9 +7,12 @@ use crate::checks::{USERINFO_INVALID_TOKEN_CHECKS, USERINFO_NO_TOKEN_CHECKS, Use
 use crate::conform::Ctx;
 use crate::http::HttpRequest;
 
-pub(super) async fn errors(ctx: &mut Ctx) -> ModuleOutcome {
-    let Some(ep) = ctx.endpoints.as_ref().and_then(|e| e.userinfo.clone()) else {
-        return ModuleOutcome::skipped("no userinfo_endpoint advertised");
+/// The note of a module that needs the userinfo_endpoint when none was advertised.
+pub(super) const NO_USERINFO_ENDPOINT: &str = "no userinfo_endpoint advertised";
+
+pub(super) async fn errors(ctx: &Ctx) -> ModuleOutcome {
+    let Some(ep) = ctx.endpoints().userinfo.clone() else {
+        return ModuleOutcome::skipped(NO_USERINFO_ENDPOINT);
     };
     let mut out = ModuleOutcome::default();
     let calls = [

@@ -30,9 +30,9 @@ fn evidence(case: EndpointCase, resp: &HttpResponse) -> EndpointEvidence {
     EndpointEvidence { case, status, body_json, location: None, forbidden_target: None, introspection_allowed: false }
 }
 
-pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
-    let Some(ep) = ctx.endpoints.as_ref().and_then(|e| e.userinfo.clone()) else {
-        return ModuleOutcome::skipped("no userinfo_endpoint advertised");
+pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
+    let Some(ep) = ctx.endpoints().userinfo.clone() else {
+        return ModuleOutcome::skipped(super::userinfo::NO_USERINFO_ENDPOINT);
     };
     let Some(client) = ctx.target.clients.first().cloned() else {
         return ModuleOutcome::skipped("no client in the profile");
@@ -42,7 +42,7 @@ pub(super) async fn run(ctx: &mut Ctx) -> ModuleOutcome {
         Ok(b) => b,
         Err(e) => return out.abort(e),
     };
-    let tokens = match probe::login(ctx, &browser, &client, AuthParams::fresh(&client)).await {
+    let tokens = match steps::login(ctx, &browser, &client, AuthParams::fresh(&client)).await {
         Ok(t) => t,
         Err(e) => return out.abort(e),
     };

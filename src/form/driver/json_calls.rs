@@ -11,7 +11,7 @@ use url::Url;
 use super::{DriveOptions, DriveOutcome, Step, follow};
 use crate::form::ConsentChoice;
 use crate::form::json_login::{ApiAnswer, JsonLogin, Vars};
-use crate::http::{AgentError, Browser, HttpRequest, HttpResponse};
+use crate::http::{AgentError, Browser, HttpRequest, HttpResponse, StepLabel};
 
 /// Which page's call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,10 +100,10 @@ pub(super) async fn steps_before(
 }
 
 /// The step label of a call's requests.
-pub(super) fn label(kind: JsonKind) -> &'static str {
+pub(super) fn label(kind: JsonKind) -> StepLabel {
     match kind {
-        JsonKind::Login => "login",
-        JsonKind::Consent => "consent",
+        JsonKind::Login => StepLabel::Login,
+        JsonKind::Consent => StepLabel::Consent,
     }
 }
 
