@@ -29,7 +29,7 @@ fn main() -> ExitCode {
 /// Validates the subcommand's flags, then runs it; returns the exit code.
 fn run(command: Command) -> anyhow::Result<u8> {
     match command {
-        Command::Conform(args) => cli::conform::run(args.into_options()?),
+        Command::Conform(args) => cli::conform::run((*args).into_options()?),
         Command::Report(command) => cli::report::run(command),
         Command::Checks(args) => Ok(cli::checks::run(&args)),
         Command::Bench(args) => cli::bench::run(args.into_options()?),

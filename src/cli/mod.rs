@@ -42,7 +42,7 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Drive complete flows against a provider and report conformance findings.
-    Conform(conform::ConformArgs),
+    Conform(Box<conform::ConformArgs>),
     /// Work with saved reports.
     #[command(subcommand)]
     Report(report::ReportCommand),

@@ -19,7 +19,7 @@ fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
 
 fn conform(args: &[&str]) -> Result<Conform, OptionsError> {
     match parse(args).unwrap_or_else(|e| panic!("{e}")).command {
-        Command::Conform(a) => a.into_options(),
+        Command::Conform(a) => (*a).into_options(),
         other => panic!("{other:?}"),
     }
 }
