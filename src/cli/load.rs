@@ -1,5 +1,6 @@
 //! `oidc-harness load` and `oidc-harness report merge`: flags (Goose's names where they
-//! overlap), the target (a profile, or the embedded provider with a user pool), output files,
+//! overlap), the validated [`LoadRun`] they become, the target (a profile, or the embedded
+//! provider with a user pool; `--shard` narrows its users before it is validated), output files,
 //! exit codes (0 all thresholds met and no MUST failure under load, 1 otherwise, 2 could not run).
 
 use std::path::{Path, PathBuf};
@@ -9,7 +10,10 @@ use anyhow::Context as _;
 use clap::Args;
 use oidc_harness::clock::{self, Clock as _, SystemClock};
 use oidc_harness::load::{self, LoadOptions, LoadReport, Scenario};
-use oidc_harness::target::Profile;
+use oidc_harness::target::{Profile, Target};
+use reference_provider::Fault;
+
+use super::OptionsError;
 
 /// `oidc-harness load` flags.
 #[derive(Debug, Args)]
@@ -47,14 +51,60 @@ pub(crate) struct LoadArgs {
     goose_metrics: bool,
     /// Run as shard I of N (e.g. `--shard $JOB_COMPLETION_INDEX/8`): this process logs in
     /// only with the pool users whose position modulo N is I, so shards never share a user.
-    #[arg(long, value_name = "I/N")]
-    shard: Option<String>,
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
     /// Embedded provider only: break one rule on purpose (repeatable).
     #[arg(long = "fault", value_name = "NAME", conflicts_with = "target")]
-    faults: Vec<String>,
+    faults: Vec<Fault>,
 }
 
-fn scenario(name: &str) -> anyhow::Result<Scenario> {
+/// `--shard I/N`: this process is shard `index` of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shard {
+    index: usize,
+    count: usize,
+}
+
+/// Parses `I/N` with I < N.
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let parsed = s.split_once('/').and_then(|(i, n)| Some((i.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
+    match parsed {
+        Some((index, count)) if count > 0 && index < count => Ok(Shard { index, count }),
+        _ => Err(format!("invalid --shard {s:?}: expected I/N with 0 ≤ I < N, e.g. 0/4")),
+    }
+}
+
+impl Shard {
+    /// Keeps this shard's users of `profile` (a shard without a user cannot run) and says so on stderr.
+    fn apply(self, profile: &mut Profile) -> Result<(), OptionsError> {
+        let Shard { index, count } = self;
+        let pool = std::mem::take(&mut profile.users);
+        let total = pool.len();
+        profile.users = pool.into_iter().enumerate().filter(|(k, _)| k % count == index).map(|(_, u)| u).collect();
+        if profile.users.is_empty() {
+            return Err(OptionsError::EmptyShard { index, count, total });
+        }
+        eprintln!("load: shard {index}/{count} with {} of {total} users", profile.users.len());
+        Ok(())
+    }
+}
+
+/// Validated `load` options (the target profile, if any, read and validated).
+#[derive(Debug)]
+pub(crate) struct LoadRun {
+    scenario: Scenario,
+    /// The concurrent users the run starts (the scenario's or `--users`).
+    users: usize,
+    opts: LoadOptions,
+    /// `--target` with the shard's users; `None`: the embedded provider.
+    target: Option<Target>,
+    shard: Option<Shard>,
+    faults: Vec<Fault>,
+    out: Option<PathBuf>,
+}
+
+/// The scenario named by `--scenario`: a built-in name or a file.
+fn scenario(name: &str) -> Result<Scenario, OptionsError> {
     if let Some(s) = Scenario::builtin(name) {
         return Ok(s);
     }
@@ -63,71 +113,72 @@ fn scenario(name: &str) -> anyhow::Result<Scenario> {
         return Ok(Scenario::load(path)?);
     }
     let known: Vec<&str> = Scenario::builtin_names().collect();
-    anyhow::bail!("unknown scenario {name:?}: expected a file or one of {}", known.join(", "))
+    Err(OptionsError::UnknownScenario { name: name.to_owned(), known: known.join(", ") })
 }
 
-/// Parses `I/N` with I < N.
-fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
-    let parsed = s.split_once('/').and_then(|(i, n)| Some((i.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
-    match parsed {
-        Some((i, n)) if n > 0 && i < n => Ok((i, n)),
-        _ => anyhow::bail!("invalid --shard {s:?}: expected I/N with 0 ≤ I < N, e.g. 0/4"),
+impl LoadArgs {
+    /// Checks the scenario with the overrides applied and reads the target profile.
+    pub(crate) fn into_options(self) -> Result<LoadRun, OptionsError> {
+        let scenario = scenario(&self.scenario)?;
+        let users = self.users.unwrap_or(scenario.users);
+        // Bad overrides fail before anything starts.
+        let mut checked = scenario.clone();
+        checked.users = users;
+        checked.hatch_rate = self.hatch_rate.clone().unwrap_or(checked.hatch_rate);
+        checked.run_time = self.run_time.clone().unwrap_or(checked.run_time);
+        checked.validate()?;
+        let opts = LoadOptions {
+            users: self.users,
+            hatch_rate: self.hatch_rate,
+            run_time: self.run_time,
+            thresholds: self.threshold,
+            goose_reports: self.report_file,
+            replay_codes: self.replay_codes,
+            goose_metrics: self.goose_metrics,
+            provider_in_process: self.target.is_none(),
+        };
+        // The profile is validated with the shard's users only.
+        let target = match &self.target {
+            Some(path) => {
+                let mut profile = Profile::read(path)?;
+                if let Some(shard) = self.shard {
+                    shard.apply(&mut profile)?;
+                }
+                Some(Target::new(profile, path)?)
+            }
+            None => None,
+        };
+        Ok(LoadRun { scenario, users, opts, target, shard: self.shard, faults: self.faults, out: self.out })
     }
 }
 
 /// Runs a load test; returns the exit code.
-pub(crate) fn run(args: LoadArgs) -> anyhow::Result<u8> {
-    let scenario = scenario(&args.scenario)?;
-    let faults = args.faults.iter().map(|n| n.parse::<reference_provider::Fault>()).collect::<Result<Vec<_>, _>>()?;
-    let opts = LoadOptions {
-        users: args.users,
-        hatch_rate: args.hatch_rate.clone(),
-        run_time: args.run_time.clone(),
-        thresholds: args.threshold.clone(),
-        goose_reports: args.report_file.clone(),
-        replay_codes: args.replay_codes,
-        goose_metrics: args.goose_metrics,
-        provider_in_process: args.target.is_none(),
-    };
-    let users = args.users.unwrap_or(scenario.users);
-    // Bad overrides fail before anything starts.
-    let mut checked = scenario.clone();
-    checked.users = users;
-    checked.hatch_rate = args.hatch_rate.clone().unwrap_or(checked.hatch_rate);
-    checked.run_time = args.run_time.clone().unwrap_or(checked.run_time);
-    checked.validate()?;
-    let shard = args.shard.as_deref().map(parse_shard).transpose()?;
-    for path in &args.report_file {
+pub(crate) fn run(run: LoadRun) -> anyhow::Result<u8> {
+    let LoadRun { scenario, users, opts, target, shard, faults, out } = run;
+    for path in &opts.goose_reports {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let report = runtime.block_on(async {
-        let (target, _embedded) = match &args.target {
-            Some(path) => (Profile::load(path)?, None),
+        let (target, _embedded) = match target {
+            Some(target) => (target, None),
             None => {
                 let set = reference_provider::FaultSet::of(faults.iter().copied());
-                let (running, profile) =
+                let (running, mut profile) =
                     load::start_embedded_for_load(users, set).await.context("starting the embedded reference provider")?;
                 eprintln!("embedded reference provider at {} ({} pool users)", running.issuer(), profile.users.len());
-                (profile, Some(running))
+                if let Some(shard) = shard {
+                    shard.apply(&mut profile)?;
+                }
+                (Target::try_from(profile)?, Some(running))
             }
         };
-        let mut target = target;
-        if let Some((i, n)) = shard {
-            let pool = std::mem::take(&mut target.users);
-            let total = pool.len();
-            target.users = pool.into_iter().enumerate().filter(|(k, _)| k % n == i).map(|(_, u)| u).collect();
-            if target.users.is_empty() {
-                anyhow::bail!("shard {i}/{n} gets no user: the profile has {total} user(s); give it at least {n}");
-            }
-            eprintln!("load: shard {i}/{n} with {} of {total} users", target.users.len());
-        }
         eprintln!("load: scenario {} against {}", scenario.name(), target.issuer);
         anyhow::Ok(load::run(target, &scenario, &opts, Arc::new(SystemClock)).await?)
     })?;
-    let out = args.out.clone().unwrap_or_else(|| {
+    let out = out.unwrap_or_else(|| {
         Path::new("reports").join(format!("load-{}-{}", report.scenario, clock::compact(SystemClock.now()))).join("load.json")
     });
     write(&report, &out)?;
@@ -150,25 +201,57 @@ fn exit_code(report: &LoadReport) -> u8 {
     u8::from(!report.thresholds_failed.is_empty() || report.must_failures() > 0)
 }
 
-/// `oidc-harness report merge`: merges load reports of shards into one.
-pub(crate) fn merge(files: &[PathBuf], out: &Path) -> anyhow::Result<u8> {
-    let reports = files
+/// `oidc-harness report merge` flags.
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// The load.json files.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Merged report path (summary.md is written beside it).
+    #[arg(long, default_value = "reports/load-merged/load.json")]
+    out: PathBuf,
+}
+
+/// `oidc-harness report merge`: merges load reports of shards into one; returns the exit code.
+pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<u8> {
+    let reports = args
+        .files
         .iter()
         .map(|p| LoadReport::read(p).map(|r| (p.display().to_string(), r)))
         .collect::<Result<Vec<_>, _>>()?;
     let merged = load::merge(reports)?;
-    write(&merged, out)?;
+    write(&merged, &args.out)?;
     Ok(exit_code(&merged))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::parse_shard;
+    use clap::Parser as _;
+
+    use super::{Shard, parse_shard};
+    use crate::cli::tests::{profile_file, scratch};
+    use crate::cli::{Cli, Command};
+
+    #[test]
+    fn the_shard_narrows_the_users_before_the_profile_is_validated() {
+        let dir = scratch("shard");
+        let path = profile_file(&dir, "");
+        let options = |shard: &str| match Cli::parse_from(["oidc-harness", "load", "--target", path.to_str().unwrap(), "--shard", shard]).command {
+            Command::Load(args) => args.into_options(),
+            other => panic!("{other:?}"),
+        };
+        let run = options("1/2").unwrap();
+        let users: Vec<&str> = run.target.as_ref().unwrap().users.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(users, ["bob"]);
+        let e = options("2/3").unwrap_err().to_string();
+        assert_eq!(e, "shard 2/3 gets no user: the profile has 2 user(s); give it at least 3");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn shards_are_index_over_count() {
-        assert_eq!(parse_shard("0/4").unwrap(), (0, 4));
-        assert_eq!(parse_shard(" 3 / 4 ").unwrap(), (3, 4));
+        assert_eq!(parse_shard("0/4").unwrap(), Shard { index: 0, count: 4 });
+        assert_eq!(parse_shard(" 3 / 4 ").unwrap(), Shard { index: 3, count: 4 });
         for bad in ["4/4", "1/0", "x/2", "2", ""] {
             assert!(parse_shard(bad).is_err(), "{bad}");
         }

@@ -228,7 +228,7 @@ mod shuffle_tests {
     use crate::conform::embedded_profile;
 
     fn ids(sel: &Selection) -> Vec<String> {
-        let target = embedded_profile("http://127.0.0.1:1");
+        let target = Target::try_from(embedded_profile("http://127.0.0.1:1")).unwrap();
         build_plan(&target, sel).unwrap().modules.into_iter().map(|m| m.id).collect()
     }
 

@@ -10,7 +10,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
 use crate::http::{AgentConfig, Redactor};
-use crate::target::{ClientAuth, Profile};
+use crate::target::{ClientAuth, Target};
 
 const FIEF: &str = include_str!("../discovery/fixtures/fief.json");
 const NODE: &str = include_str!("../discovery/fixtures/node-oidc-provider.json");
@@ -34,8 +34,8 @@ fn env(name: &str) -> Option<String> {
     }
 }
 
-fn parse(text: &str) -> Profile {
-    Profile::parse(text, Path::new("drafted.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{text}"))
+fn parse(text: &str) -> Target {
+    Target::parse(text, Path::new("drafted.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{text}"))
 }
 
 #[test]
@@ -100,10 +100,10 @@ fn fief_starter_profile_parses_and_prefers_basic() {
     assert!(p.features.refresh_token && !p.features.refresh_rotation);
     // Without OIDC_REDIRECT_URI the default loopback callback is used.
     let no_redirect = |n: &str| if n == "OIDC_REDIRECT_URI" { None } else { env(n) };
-    let p = Profile::parse(&text, Path::new("d.toml"), &no_redirect).unwrap();
+    let p = Target::parse(&text, Path::new("d.toml"), &no_redirect).unwrap();
     assert_eq!(p.clients[0].redirect_uri, "http://127.0.0.1:8765/callback");
     // The placeholders are required: a missing secret is named.
-    let e = Profile::parse(&text, Path::new("d.toml"), &|_| None).unwrap_err().to_string();
+    let e = Target::parse(&text, Path::new("d.toml"), &|_| None).unwrap_err().to_string();
     assert!(e.contains("OIDC_CLIENT_ID"), "{e}");
 }
 
@@ -210,7 +210,7 @@ async fn the_drafted_profile_drives_plan_basic_against_the_embedded_provider() {
         "OIDC_PASSWORD" => Some("alice-demo-password".to_owned()),
         _ => None,
     };
-    let profile = Profile::parse(&text, Path::new("drafted.toml"), &demo).unwrap();
+    let profile = Target::parse(&text, Path::new("drafted.toml"), &demo).unwrap();
     assert!(profile.features.refresh_token);
     let options = RunOptions { selection: Selection::plan(Plan::Basic), run_name: Some("drafted".into()), progress: false };
     let report = conform::run(profile, &options, Arc::new(crate::clock::SystemClock)).await.unwrap();

@@ -12,7 +12,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use super::infer::{apply_to_ad_hoc, contradictions, draft_name, infer};
 use super::*;
 use crate::http::{AgentConfig, Redactor};
-use crate::target::{AdHoc, ClientAuth, Profile};
+use crate::target::{AdHoc, ClientAuth, Profile, Target};
 
 fn metadata(doc: &Value) -> ProviderMetadata {
     ProviderMetadata::from_json(doc).unwrap()
@@ -55,7 +55,6 @@ fn ad_hoc(secret: Option<&str>) -> Profile {
         password: "pw".into(),
         ..AdHoc::default()
     })
-    .unwrap()
 }
 
 #[test]
@@ -84,6 +83,8 @@ fn ad_hoc_runs_get_the_same_guesses_and_the_flags_override_refresh() {
     assert!(p.features.refresh_token);
     assert_eq!((p.clients[0].scope.as_str(), p.clients[0].auth_method), ("openid offline_access", ClientAuth::None));
     assert!(lines.iter().any(|l| l == "features.refresh_token = true: set by --refresh"), "{lines:?}");
+    // The guesses are applied to the raw profile; the result still validates into a target.
+    Target::new(p, std::path::Path::new(AdHoc::ORIGIN)).unwrap();
 }
 
 #[test]
@@ -134,7 +135,7 @@ async fn a_contradictory_document_is_shown_and_not_copied_into_the_draft() {
     assert!(settings.iter().all(|l| !l.contains("plain") && !l.contains("form_post")), "{draft}");
     assert!(draft.contains("# The discovery document contradicts itself; these values were not used:"), "{draft}");
     let env = |n: &str| (n.starts_with("OIDC_") && n != "OIDC_REDIRECT_URI").then(|| format!("value-of-{n}"));
-    let p = Profile::parse(&draft, Path::new("d.toml"), &env).unwrap();
+    let p = Target::parse(&draft, Path::new("d.toml"), &env).unwrap();
     assert_eq!(p.clients[0].auth_method, ClientAuth::ClientSecretPost);
     assert!(!p.features.refresh_token, "no refresh_token grant advertised");
     assert!(draft.contains("#   features.refresh_token = false: the refresh_token grant is not advertised"), "{draft}");

@@ -239,7 +239,7 @@ async fn an_error_code_header_is_cut_to_printable_ascii() {
 
 #[test]
 fn shipped_fief_profile_parses_with_the_peer_variables() {
-    use crate::target::{ClientAuth, Profile};
+    use crate::target::{ClientAuth, Target};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     // Any existing file stands for the peer's CA (the profile checks that ca_file exists).
     // The encrypted-ID-token client reads its private JWK from a file.
@@ -256,7 +256,7 @@ fn shipped_fief_profile_parses_with_the_peer_variables() {
         _ => None,
     };
     let path = dir.join("scenarios/targets/fief.toml");
-    let p = Profile::parse(&std::fs::read_to_string(&path).unwrap(), &path, &env).unwrap();
+    let p = Target::parse(&std::fs::read_to_string(&path).unwrap(), &path, &env).unwrap();
     assert_eq!(p.issuer, "https://localhost:9390");
     assert_eq!(p.ca_file.as_deref(), Some(ca.as_path()));
     let shape: Vec<(&str, ClientAuth, bool, &str)> =
@@ -276,7 +276,7 @@ fn shipped_fief_profile_parses_with_the_peer_variables() {
     assert!(p.features.refresh_token);
     // Without the CA variable the profile is refused, naming it.
     let no_ca = |name: &str| if name == "FIEF_CA_FILE" { None } else { env(name) };
-    let err = Profile::parse(&std::fs::read_to_string(&path).unwrap(), &path, &no_ca).unwrap_err();
+    let err = Target::parse(&std::fs::read_to_string(&path).unwrap(), &path, &no_ca).unwrap_err();
     assert!(err.to_string().contains("FIEF_CA_FILE"), "{err}");
     let _ = std::fs::remove_file(&jwk_file);
 }

@@ -9,7 +9,7 @@ use reference_provider::config::{Lifetimes, UserPool};
 use reference_provider::{FaultSet, Options, StartError, Storage};
 
 use crate::conform::{EmbeddedProvider, embedded_config, embedded_profile};
-use crate::target::{Secret, Target, UserProfile};
+use crate::target::{Profile, Secret, UserProfile};
 
 /// Username prefix of the pool.
 const POOL_PREFIX: &str = "load-user-";
@@ -29,8 +29,9 @@ pub fn load_lifetimes() -> Lifetimes {
 }
 
 /// Starts the embedded provider with `users` pool members (1..=10 000) and `faults`, and
-/// returns it with the matching profile; lifetimes are [`load_lifetimes`].
-pub async fn start_embedded_for_load(users: usize, faults: FaultSet) -> Result<(EmbeddedProvider, Target), StartError> {
+/// returns it with the matching profile (not validated yet: the caller may narrow the pool, as
+/// `--shard` does, then makes it a [`Target`](crate::target::Target)); lifetimes are [`load_lifetimes`].
+pub async fn start_embedded_for_load(users: usize, faults: FaultSet) -> Result<(EmbeddedProvider, Profile), StartError> {
     start_embedded_for_load_with(users, faults, load_lifetimes()).await
 }
 
@@ -39,7 +40,7 @@ pub async fn start_embedded_for_load_with(
     users: usize,
     faults: FaultSet,
     lifetimes: Lifetimes,
-) -> Result<(EmbeddedProvider, Target), StartError> {
+) -> Result<(EmbeddedProvider, Profile), StartError> {
     let count = u32::try_from(users.clamp(1, 10_000)).unwrap_or(1);
     // The conformance run's embedded seed (demo clients, cheap hashing, this process's
     // encryption key for the encrypted-ID-token client), plus the pool.

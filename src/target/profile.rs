@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 use super::interpolate::{InterpolateError, interpolate_toml};
-use super::tenant::{TenantProfile, is_http_url, validate_clients, validate_tenants};
+use super::tenant::TenantProfile;
 use crate::form::FormHints;
 use crate::jose::HmacSecret;
 
@@ -221,11 +221,7 @@ pub struct Profile {
     pub tenants: Vec<TenantProfile>,
 }
 
-/// Longest code lifetime the code-expiry module will wait for.
-const MAX_CODE_LIFETIME_SECS: u64 = 300;
-/// Most parallel requests the concurrency modules send.
-const MAX_PARALLEL_REQUESTS: usize = 256;
-
+/// Default of [`Profile::timeout_secs`].
 fn default_timeout() -> u64 {
     10
 }
@@ -293,15 +289,22 @@ pub struct AdHoc {
     pub insecure_skip_tls_verify: bool,
 }
 
+impl AdHoc {
+    /// Where an ad-hoc profile comes from, as error messages name it.
+    pub const ORIGIN: &'static str = "ad-hoc flags";
+}
+
 impl Profile {
-    /// Reads a profile file, interpolating `${ENV}` from the process environment.
-    pub fn load(path: &Path) -> Result<Profile, ProfileError> {
+    /// Reads a profile file, interpolating `${ENV}` from the process environment; not validated
+    /// yet (overrides may follow; [`Target::new`](super::Target::new) validates).
+    pub fn read(path: &Path) -> Result<Profile, ProfileError> {
         let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Read { path: path.to_owned(), source })?;
-        Self::parse(&text, path, &|name| std::env::var(name).ok())
+        Self::from_toml(&text, path, &|name| std::env::var(name).ok())
     }
 
-    /// Parses profile text with an injected environment.
-    pub fn parse(text: &str, path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Profile, ProfileError> {
+    /// Parses profile text read from `path` with an injected environment: `${ENV}` interpolated,
+    /// paths made relative to the profile's directory, JWK files read; not validated yet.
+    pub fn from_toml(text: &str, path: &Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Profile, ProfileError> {
         let parse_err = |message: String| ProfileError::Parse { path: path.to_owned(), message };
         let mut value: toml::Value = toml::from_str(text).map_err(|e| parse_err(e.to_string()))?;
         interpolate_toml(&mut value, env, "").map_err(|(field, e)| match e {
@@ -319,14 +322,13 @@ impl Profile {
             profile.ca_file = Some(dir.join(ca));
         }
         super::decryption::load_jwk_files(&mut profile.clients, path)?;
-        profile.validate(path)?;
         Ok(profile)
     }
 
-    /// Builds a profile from ad-hoc flags.
-    pub fn ad_hoc(a: AdHoc) -> Result<Profile, ProfileError> {
+    /// Builds a profile from ad-hoc flags; not validated yet (validate it from [`AdHoc::ORIGIN`]).
+    pub fn ad_hoc(a: AdHoc) -> Profile {
         let auth = a.auth_method.unwrap_or(if a.client_secret.is_some() { ClientAuth::ClientSecretBasic } else { ClientAuth::None });
-        let profile = Profile {
+        Profile {
             name: Some("ad-hoc".into()),
             issuer: a.issuer,
             ca_file: a.ca_file,
@@ -348,9 +350,7 @@ impl Profile {
             hints: FormHints::default(),
             features: Features::default(),
             tenants: Vec::new(),
-        };
-        profile.validate(Path::new("ad-hoc flags"))?;
-        Ok(profile)
+        }
     }
 
     /// The profile's name.
@@ -376,47 +376,5 @@ impl Profile {
         let tenants = self.tenants.iter().flat_map(TenantProfile::secrets);
         let decryption = self.clients.iter().flat_map(super::decryption::redaction_values);
         clients.chain(users).chain(tenants).chain(decryption).filter(|s| !s.is_empty()).collect()
-    }
-
-    fn validate(&self, path: &Path) -> Result<(), ProfileError> {
-        let bad = |message: String| Err(ProfileError::Invalid { path: path.to_owned(), message });
-        if !is_http_url(&self.issuer) {
-            return bad(format!("issuer must be an absolute http(s) URL (found {:?})", self.issuer));
-        }
-        if self.clients.is_empty() {
-            return bad("at least one client is needed ([[clients]])".into());
-        }
-        if self.users.is_empty() {
-            return bad("at least one test user is needed ([[users]])".into());
-        }
-        validate_clients(&self.clients, "").or_else(bad)?;
-        validate_tenants(&self.tenants, self.name(), &self.issuer).or_else(bad)?;
-        if self.users.iter().any(|u| u.username.is_empty()) {
-            return bad("a user has an empty username".into());
-        }
-        if let Some(ca) = &self.ca_file
-            && !ca.is_file()
-        {
-            return bad(format!("ca_file {} does not exist", ca.display()));
-        }
-        if let Some(name) = &self.features.short_lifetime_client {
-            if self.short_lifetime_client().is_none() {
-                return bad(format!("features.short_lifetime_client {name:?} names no client (use a label or client_id)"));
-            }
-            match self.features.code_lifetime_secs {
-                Some(1..=MAX_CODE_LIFETIME_SECS) => {}
-                other => return bad(format!("features.code_lifetime_secs must be 1 to {MAX_CODE_LIFETIME_SECS} with short_lifetime_client (found {other:?})")),
-            }
-        }
-        if !(2..=MAX_PARALLEL_REQUESTS).contains(&self.features.parallel_requests) {
-            return bad(format!("features.parallel_requests must be 2 to {MAX_PARALLEL_REQUESTS} (found {})", self.features.parallel_requests));
-        }
-        if let Some(json) = &self.hints.json_login {
-            json.validate().or_else(bad)?;
-        }
-        if self.timeout_secs == 0 {
-            return bad("timeout_secs must be positive".into());
-        }
-        Ok(())
     }
 }

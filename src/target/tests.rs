@@ -25,7 +25,7 @@ fn env(name: &str) -> Option<String> {
 
 #[test]
 fn interpolates_secrets_and_defaults() {
-    let p = Profile::parse(GOOD, Path::new("scenarios/targets/op.toml"), &env).unwrap();
+    let p = Target::parse(GOOD, Path::new("scenarios/targets/op.toml"), &env).unwrap();
     assert_eq!(p.name(), "op");
     assert_eq!(p.clients[0].client_secret.as_ref().unwrap().expose(), "s3cret");
     assert_eq!(p.clients[0].auth_method, ClientAuth::ClientSecretBasic);
@@ -36,7 +36,7 @@ fn interpolates_secrets_and_defaults() {
 
 #[test]
 fn a_client_secret_is_prepared_for_hmac_once_and_shared_by_clones() {
-    let p = Profile::parse(GOOD, Path::new("op.toml"), &env).unwrap();
+    let p = Target::parse(GOOD, Path::new("op.toml"), &env).unwrap();
     let client = p.clients[0].clone();
     let secret = client.client_secret.as_ref().unwrap();
     // Prepared on first use through a clone, then the same keys for the profile's own value.
@@ -49,7 +49,7 @@ fn a_client_secret_is_prepared_for_hmac_once_and_shared_by_clones() {
 
 #[test]
 fn missing_variable_is_named_with_its_field() {
-    let err = Profile::parse(GOOD, Path::new("op.toml"), &|_| None).unwrap_err().to_string();
+    let err = Target::parse(GOOD, Path::new("op.toml"), &|_| None).unwrap_err().to_string();
     assert!(err.contains("APP_SECRET") && err.contains("clients[0].client_secret"), "{err}");
 }
 
@@ -64,28 +64,33 @@ fn interpolation_escapes_and_errors() {
 
 #[test]
 fn unknown_fields_and_bad_values_are_refused() {
-    let e = Profile::parse(&format!("{GOOD}\nbogus = 1\n"), Path::new("p.toml"), &env).unwrap_err().to_string();
+    let e = Target::parse(&format!("{GOOD}\nbogus = 1\n"), Path::new("p.toml"), &env).unwrap_err().to_string();
     assert!(e.contains("bogus"), "{e}");
-    let e = Profile::parse(&GOOD.replace("https://op.example", "not a url"), Path::new("p.toml"), &env).unwrap_err().to_string();
+    let e = Target::parse(&GOOD.replace("https://op.example", "not a url"), Path::new("p.toml"), &env).unwrap_err().to_string();
     assert!(e.contains("issuer"), "{e}");
     let public_with_secret = GOOD.replace("redirect_uri =", "auth_method = \"none\"\nredirect_uri =");
-    assert!(Profile::parse(&public_with_secret, Path::new("p.toml"), &env).is_err());
+    assert!(Target::parse(&public_with_secret, Path::new("p.toml"), &env).is_err());
 }
 
 #[test]
 fn ad_hoc_flags_build_a_profile() {
-    let p = Profile::ad_hoc(AdHoc {
-        issuer: "http://127.0.0.1:9400".into(),
-        client_id: "c".into(),
-        client_secret: None,
-        redirect_uri: "http://127.0.0.1:8765/callback".into(),
-        username: "u".into(),
-        password: "p".into(),
-        ..AdHoc::default()
-    })
+    let origin = Path::new(AdHoc::ORIGIN);
+    let p = Target::new(
+        Profile::ad_hoc(AdHoc {
+            issuer: "http://127.0.0.1:9400".into(),
+            client_id: "c".into(),
+            client_secret: None,
+            redirect_uri: "http://127.0.0.1:8765/callback".into(),
+            username: "u".into(),
+            password: "p".into(),
+            ..AdHoc::default()
+        }),
+        origin,
+    )
     .unwrap();
     assert_eq!(p.clients[0].auth_method, ClientAuth::None);
-    assert!(Profile::ad_hoc(AdHoc::default()).is_err());
+    let e = Target::new(Profile::ad_hoc(AdHoc::default()), origin).unwrap_err().to_string();
+    assert!(e.starts_with("invalid target profile ad-hoc flags: issuer must be"), "{e}");
 }
 
 #[test]
@@ -113,7 +118,7 @@ fn shipped_profiles_parse() {
     for file in ["template.toml", "reference.toml", "node-oidc-provider.toml", "fief.toml"] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/targets").join(file);
         let text = std::fs::read_to_string(&path).unwrap();
-        let p = Profile::parse(&text, &path, &env).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let p = Target::parse(&text, &path, &env).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(!p.clients.is_empty(), "{file}");
         if file == "fief.toml" {
             assert_eq!(p.tenants.len(), 1, "fief.toml lists the second tenant");
@@ -127,12 +132,12 @@ fn shipped_profiles_parse() {
 
 #[test]
 fn short_lifetime_client_and_parallel_requests() {
-    let with = |features: &str| Profile::parse(&format!("{GOOD}\n[features]\n{features}\n"), Path::new("p.toml"), &env);
+    let with = |features: &str| Target::parse(&format!("{GOOD}\n[features]\n{features}\n"), Path::new("p.toml"), &env);
     let p = with("short_lifetime_client = \"app\"\ncode_lifetime_secs = 2\nparallel_requests = 4").unwrap();
     assert_eq!(p.short_lifetime_client().map(|c| c.client_id.as_str()), Some("app"));
     assert!(p.is_short_lifetime(&p.clients[0]));
     assert_eq!(p.features.parallel_requests, 4);
-    let plain = Profile::parse(GOOD, Path::new("p.toml"), &env).unwrap();
+    let plain = Target::parse(GOOD, Path::new("p.toml"), &env).unwrap();
     assert_eq!(plain.features.parallel_requests, 16);
     assert!(plain.short_lifetime_client().is_none() && !plain.is_short_lifetime(&plain.clients[0]));
     let e = with("short_lifetime_client = \"nobody\"\ncode_lifetime_secs = 2").unwrap_err().to_string();
@@ -146,13 +151,13 @@ fn short_lifetime_client_and_parallel_requests() {
 #[test]
 fn json_login_hints_parse_and_are_validated() {
     let json = "[hints.json_login]\npage = \"/login\"\nurl = \"{origin}/api/login\"\nbody = '{\"u\": \"{username}\"}'\ncontinue = \"{json.redirect_to}\"\ncsrf_cookie = \"csrf\"\n";
-    let p = Profile::parse(&format!("{GOOD}\n{json}"), Path::new("p.toml"), &env).unwrap();
+    let p = Target::parse(&format!("{GOOD}\n{json}"), Path::new("p.toml"), &env).unwrap();
     let j = p.hints.json_login.as_ref().unwrap();
     assert_eq!((j.url.as_str(), j.method.as_str(), j.content_type.as_str()), ("{origin}/api/login", "POST", "application/json"));
     assert_eq!(j.continue_to.as_deref(), Some("{json.redirect_to}"));
-    let e = Profile::parse(&format!("{GOOD}\n{json}method = \"NOT A METHOD\"\n"), Path::new("p.toml"), &env).unwrap_err().to_string();
+    let e = Target::parse(&format!("{GOOD}\n{json}method = \"NOT A METHOD\"\n"), Path::new("p.toml"), &env).unwrap_err().to_string();
     assert!(e.contains("hints.json_login.method"), "{e}");
-    assert!(Profile::parse(&format!("{GOOD}\n[hints.json_login]\nurl = \"/x\"\n"), Path::new("p.toml"), &env).is_err(), "body is required");
+    assert!(Target::parse(&format!("{GOOD}\n[hints.json_login]\nurl = \"/x\"\n"), Path::new("p.toml"), &env).is_err(), "body is required");
 }
 
 #[test]
@@ -167,8 +172,8 @@ fn the_template_json_login_example_parses_once_uncommented() {
         .filter(|l| !l.trim_start().starts_with('#'))
         .collect();
     assert!(block.contains("csrf_header"), "{block}");
-    let p = Profile::parse(&format!("{GOOD}\n{block}"), Path::new("p.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{block}"));
-    let j = p.hints.json_login.unwrap();
+    let p = Target::parse(&format!("{GOOD}\n{block}"), Path::new("p.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{block}"));
+    let j = p.into_profile().hints.json_login.unwrap();
     assert_eq!((j.page.as_deref(), j.continue_to.as_deref(), j.csrf_cookie.as_deref()), (Some("/ui/login"), Some("{json.redirect_to}"), Some("csrf")));
     assert_eq!((j.before.len(), j.headers.len()), (1, 1), "the steps example parses too");
 }
@@ -179,9 +184,9 @@ fn private_jwk() -> &'static str {
     JWK.get_or_init(|| serde_json::Value::Object(crate::jose::generate_decryption_jwk("k").unwrap().private).to_string())
 }
 
-fn with_client_lines(lines: &str, env: &dyn Fn(&str) -> Option<String>, path: &Path) -> Result<Profile, ProfileError> {
+fn with_client_lines(lines: &str, env: &dyn Fn(&str) -> Option<String>, path: &Path) -> Result<Target, ProfileError> {
     let text = GOOD.replace("redirect_uri = \"http://127.0.0.1:8765/callback\"\n", &format!("redirect_uri = \"http://127.0.0.1:8765/callback\"\n{lines}\n"));
-    Profile::parse(&text, path, env)
+    Target::parse(&text, path, env)
 }
 
 #[test]
@@ -196,7 +201,7 @@ fn decryption_jwk_from_the_environment_is_a_redacted_secret() {
     assert!(!format!("{p:?}").contains(d), "Debug must not print the private key");
     let secrets = p.secrets();
     assert!(secrets.contains(&private_jwk().to_owned()) && secrets.contains(&d.to_owned()), "redaction covers the JWK");
-    let plain = Profile::parse(GOOD, Path::new("p.toml"), &env).unwrap();
+    let plain = Target::parse(GOOD, Path::new("p.toml"), &env).unwrap();
     assert!(plain.clients[0].id_token_encryption().is_none() && plain.clients[0].id_token_decryption_key().is_none());
     let p = with_client_lines("id_token_decryption_jwk = \"${APP_JWK}\"\nid_token_encrypted_response_alg = \"RSA-OAEP\"\nid_token_encrypted_response_enc = \"A256GCM\"", &jwk_env, Path::new("p.toml")).unwrap();
     assert_eq!(p.clients[0].id_token_encryption(), Some(("RSA-OAEP", "A256GCM")));
@@ -253,7 +258,7 @@ fn tenant_env(name: &str) -> Option<String> {
 
 #[test]
 fn tenants_parse_with_interpolation_and_default_users() {
-    let p = Profile::parse(&format!("{GOOD}{TENANT}"), Path::new("op.toml"), &tenant_env).unwrap();
+    let p = Target::parse(&format!("{GOOD}{TENANT}"), Path::new("op.toml"), &tenant_env).unwrap();
     assert_eq!(p.tenants.len(), 1);
     let t = &p.tenants[0];
     assert_eq!((t.name.as_str(), t.issuer.as_str()), ("second", "https://op.example/t2"));
@@ -263,23 +268,23 @@ fn tenants_parse_with_interpolation_and_default_users() {
     assert_eq!(t.users_or(&p.users)[0].username, "alice", "the top-level users are the default");
     assert!(p.secrets().contains(&"t2-s3cret".to_owned()), "tenant secrets are redacted");
     assert!(!format!("{p:?}").contains("t2-s3cret"));
-    let plain = Profile::parse(GOOD, Path::new("op.toml"), &env).unwrap();
+    let plain = Target::parse(GOOD, Path::new("op.toml"), &env).unwrap();
     assert!(plain.tenants.is_empty());
 }
 
 #[test]
 fn tenant_users_and_missing_variables() {
     let users = "[[tenants.users]]\nusername = \"carol\"\npassword = \"${T2_PW}\"\n";
-    let p = Profile::parse(&format!("{GOOD}{TENANT}{users}"), Path::new("op.toml"), &tenant_env).unwrap();
+    let p = Target::parse(&format!("{GOOD}{TENANT}{users}"), Path::new("op.toml"), &tenant_env).unwrap();
     assert_eq!(p.tenants[0].users_or(&p.users)[0].username, "carol");
     assert!(p.secrets().contains(&"t2-pw".to_owned()));
-    let e = Profile::parse(&format!("{GOOD}{TENANT}"), Path::new("op.toml"), &env).unwrap_err().to_string();
+    let e = Target::parse(&format!("{GOOD}{TENANT}"), Path::new("op.toml"), &env).unwrap_err().to_string();
     assert!(e.contains("T2_SECRET") && e.contains("tenants[0].clients[0].client_secret"), "{e}");
 }
 
 #[test]
 fn invalid_tenants_are_refused() {
-    let bad = |tenant: String| Profile::parse(&format!("{GOOD}{tenant}"), Path::new("op.toml"), &tenant_env).unwrap_err().to_string();
+    let bad = |tenant: String| Target::parse(&format!("{GOOD}{tenant}"), Path::new("op.toml"), &tenant_env).unwrap_err().to_string();
     let e = bad(TENANT.replace("https://op.example/${SLUG}", "https://op.example"));
     assert!(e.contains("distinct issuers"), "{e}");
     let e = bad(TENANT.replace("\"second\"", "\"op\""));
@@ -305,6 +310,6 @@ fn the_template_tenant_example_parses_once_uncommented() {
         .map(|l| format!("{}\n", l.trim_start_matches("# ")))
         .collect();
     let env = |n: &str| tenant_env(n).or_else(|| n.starts_with("HARNESS_").then(|| "x".to_owned()));
-    let p = Profile::parse(&format!("{GOOD}\n{block}"), Path::new("p.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{block}"));
+    let p = Target::parse(&format!("{GOOD}\n{block}"), Path::new("p.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{block}"));
     assert_eq!((p.tenants[0].name.as_str(), p.tenants[0].users.len()), ("second", 1));
 }

@@ -12,7 +12,7 @@ use oidc_harness::report::ModuleStatus;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reference_provider_passes_every_must_check() {
     let op = conform::start_embedded(reference_provider::FaultSet::none()).await.unwrap();
-    let target = conform::embedded_profile(op.issuer());
+    let target = oidc_harness::target::Target::try_from(conform::embedded_profile(op.issuer())).unwrap();
     let options = RunOptions { selection: Selection::plan(Plan::All), run_name: Some("e2e".into()), progress: false };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
     let failures: Vec<String> = report

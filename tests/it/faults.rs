@@ -13,7 +13,7 @@ use oidc_harness::conform::{self, FAULT_MATRIX, FaultProof, Plan, RunOptions, Se
 /// warning, not a failure).
 async fn failed_checks(fault: reference_provider::Fault, row: &[&str]) -> Vec<String> {
     let op = conform::start_embedded(reference_provider::FaultSet::of([fault])).await.unwrap();
-    let target = conform::embedded_profile(op.issuer());
+    let target = oidc_harness::target::Target::try_from(conform::embedded_profile(op.issuer())).unwrap();
     let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
     op.stop().await;

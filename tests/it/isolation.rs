@@ -36,7 +36,7 @@ async fn run(scope: AuthTimeScope, shuffle: Option<u64>) -> RunReport {
     let issuer = super::reach::serve(Config { auth_time: scope, ..conform::embedded_config() }, false).await;
     let selection = Selection { shuffle, ..Selection::plan(Plan::All) };
     let options = RunOptions { selection, run_name: None, progress: false };
-    conform::run(conform::embedded_profile(&issuer), &options, Arc::new(SystemClock)).await.unwrap()
+    conform::run(oidc_harness::target::Target::try_from(conform::embedded_profile(&issuer)).unwrap(), &options, Arc::new(SystemClock)).await.unwrap()
 }
 
 /// Failed checks and modules that did not pass or warn.
@@ -83,8 +83,9 @@ async fn a_provider_keeping_login_time_per_user_gets_the_same_verdicts_in_any_or
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn modules_left_out_by_skip_or_by_the_profile_are_listed_as_skipped_with_why() {
     let op = conform::start_embedded(reference_provider::FaultSet::none()).await.unwrap();
-    let mut target = conform::embedded_profile(op.issuer());
-    target.features.refresh_token = false;
+    let mut profile = conform::embedded_profile(op.issuer());
+    profile.features.refresh_token = false;
+    let target = oidc_harness::target::Target::try_from(profile).unwrap();
     let skip = vec!["code-reuse".to_owned()];
     let selection = Selection::with_ids(Plan::Basic, &target, &[], &skip).unwrap();
     let options = RunOptions { selection, run_name: None, progress: false };
@@ -98,7 +99,7 @@ async fn modules_left_out_by_skip_or_by_the_profile_are_listed_as_skipped_with_w
     // code-reuse is not in plan basic: --skip of it lists nothing; a basic module can be skipped.
     assert!(report.modules.iter().all(|m| m.id != "code-reuse"));
     let skip = vec!["userinfo-errors".to_owned()];
-    let target = conform::embedded_profile(op.issuer());
+    let target = oidc_harness::target::Target::try_from(conform::embedded_profile(op.issuer())).unwrap();
     let selection = Selection::with_ids(Plan::Basic, &target, &[], &skip).unwrap();
     let report = conform::run(target, &RunOptions { selection, run_name: None, progress: false }, Arc::new(SystemClock)).await.unwrap();
     let m = report.modules.iter().find(|m| m.id == "userinfo-errors").expect("listed");

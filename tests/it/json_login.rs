@@ -12,7 +12,7 @@ use oidc_harness::checks::Status;
 use oidc_harness::clock::FixedClock;
 use oidc_harness::conform::{self, Plan, RunOptions, Selection};
 use oidc_harness::report::{ModuleStatus, RunReport};
-use oidc_harness::target::Profile;
+use oidc_harness::target::Target;
 
 /// The fake's and the harness's clock (2027-01-15).
 pub(super) const NOW: i64 = 1_800_000_000;
@@ -22,12 +22,12 @@ pub(super) const LOOPBACK_WARNINGS: &[&str] = &["disc.endpoints.https_loopback",
 
 /// A target profile for the fake at `issuer`, parsed from TOML as a user would write it;
 /// `clients` is TOML for the `[[clients]]` tables.
-pub(super) fn profile(issuer: &str, clients: &str, password: &str) -> Profile {
+pub(super) fn profile(issuer: &str, clients: &str, password: &str) -> Target {
     profile_with(issuer, clients, password, "refresh_token = false\nrefresh_rotation = false")
 }
 
 /// [`profile`] with `features` as the body of its `[features]` table.
-pub(super) fn profile_with(issuer: &str, clients: &str, password: &str, features: &str) -> Profile {
+pub(super) fn profile_with(issuer: &str, clients: &str, password: &str, features: &str) -> Target {
     let text = format!(
         r#"
 name = "spa"
@@ -56,7 +56,7 @@ csrf_header = "X-CSRF-Token"
         "SPA_SECRET" => Some(spa_op::CLIENT_SECRET.to_owned()),
         _ => None,
     };
-    Profile::parse(&text, Path::new("spa.toml"), &env).expect("the profile parses")
+    Target::parse(&text, Path::new("spa.toml"), &env).expect("the profile parses")
 }
 
 /// The `[[clients]]` table of one client of the fake.
@@ -73,7 +73,7 @@ pub(super) fn client_with_scope(id: &str, first_party: bool, scope: &str) -> Str
 }
 
 /// Runs `selection` against `profile` (bounded: a hang is a failure).
-pub(super) async fn run(profile: Profile, selection: Selection) -> RunReport {
+pub(super) async fn run(profile: Target, selection: Selection) -> RunReport {
     let options = RunOptions { selection, run_name: Some("spa".into()), progress: false };
     let run = conform::run(profile, &options, Arc::new(FixedClock(NOW)));
     tokio::time::timeout(Duration::from_secs(120), run).await.expect("the run ends").expect("the run happens")

@@ -23,7 +23,8 @@ async fn run_with(mut s: Scenario, faults: FaultSet, opts: LoadOptions) -> LoadR
     s.users = 2;
     s.hatch_rate = "4".into();
     s.run_time = "2s".into();
-    let (_op, target) = load::start_embedded_for_load(s.users, faults).await.unwrap();
+    let (_op, profile) = load::start_embedded_for_load(s.users, faults).await.unwrap();
+    let target = oidc_harness::target::Target::try_from(profile).unwrap();
     load::run(target, &s, &opts, Arc::new(SystemClock)).await.unwrap()
 }
 
@@ -100,7 +101,8 @@ async fn userinfo_users_renew_access_tokens_before_they_expire() {
     s.hatch_rate = "4".into();
     s.run_time = "7s".into();
     let lifetimes = Lifetimes { token_secs: 4, ..load::load_lifetimes() };
-    let (_op, target) = load::start_embedded_for_load_with(s.users, FaultSet::none(), lifetimes).await.unwrap();
+    let (_op, profile) = load::start_embedded_for_load_with(s.users, FaultSet::none(), lifetimes).await.unwrap();
+    let target = oidc_harness::target::Target::try_from(profile).unwrap();
     let r = load::run(target, &s, &LoadOptions::default(), Arc::new(SystemClock)).await.unwrap();
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert!(r.findings.is_empty(), "{:?}", r.findings);
@@ -122,10 +124,10 @@ async fn server_error_provider() -> MockServer {
 }
 
 /// The profile of [`server_error_provider`]: one confidential client (and the user every profile has).
-fn server_error_profile(issuer: &str) -> oidc_harness::target::Profile {
+fn server_error_profile(issuer: &str) -> oidc_harness::target::Target {
     let text = format!(
         "name = \"failing\"\nissuer = \"{issuer}\"\ntimeout_secs = 5\n[[users]]\nusername = \"nobody\"\npassword = \"${{SVC_SECRET}}\"\n[[clients]]\nclient_id = \"svc\"\nclient_secret = \"${{SVC_SECRET}}\"\nredirect_uri = \"http://127.0.0.1:9/cb\"\n"
     );
     let env = |name: &str| (name == "SVC_SECRET").then(|| "not-a-real-secret".to_owned());
-    oidc_harness::target::Profile::parse(&text, std::path::Path::new("failing.toml"), &env).expect("the profile parses")
+    oidc_harness::target::Target::parse(&text, std::path::Path::new("failing.toml"), &env).expect("the profile parses")
 }

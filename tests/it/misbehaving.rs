@@ -115,7 +115,8 @@ fn profile(issuer: &str) -> Profile {
 async fn run(bad: Misbehaviour) -> RunReport {
     let (_server, issuer) = fake_op::start(bad, NOW).await;
     let options = RunOptions { selection: Selection::plan(Plan::Basic), run_name: Some(format!("{bad:?}")), progress: false };
-    conform::run(profile(&issuer), &options, Arc::new(FixedClock(NOW))).await.expect("the run happens")
+    let target = oidc_harness::target::Target::try_from(profile(&issuer)).expect("a valid profile");
+    conform::run(target, &options, Arc::new(FixedClock(NOW))).await.expect("the run happens")
 }
 
 /// The ids of checks that failed, warned or informed (anything but pass and skip), without the

@@ -71,7 +71,7 @@ async fn the_javascript_login_ui_passes_plan_all_through_chromium() {
     }
     let posts = Arc::new(Posts::default());
     let issuer = serve_spa(FaultSet::none(), Arc::clone(&posts)).await;
-    let target = conform::embedded_profile(&issuer);
+    let target = oidc_harness::target::Target::try_from(conform::embedded_profile(&issuer)).unwrap();
     let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
     assert_eq!(super::reach::problems(&report), Vec::<String>::new());
@@ -102,7 +102,7 @@ const LOGIN_AND_CONSENT_FAULTS: &[&str] = &[
 async fn failed_checks(fault: reference_provider::Fault, row: &[&str]) -> Vec<String> {
     let issuer = serve_spa(FaultSet::of([fault]), Arc::default()).await;
     let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
-    let report = conform::run(conform::embedded_profile(&issuer), &options, Arc::new(SystemClock)).await.unwrap();
+    let report = conform::run(oidc_harness::target::Target::try_from(conform::embedded_profile(&issuer)).unwrap(), &options, Arc::new(SystemClock)).await.unwrap();
     super::faults::broken(&report, row)
 }
 
@@ -124,15 +124,16 @@ async fn login_and_consent_faults_fail_exactly_their_checks_through_the_javascri
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_example_profile_logs_in_to_the_javascript_ui_with_json_login_steps_and_no_browser() {
     use oidc_harness::browser::BrowserMode;
-    use oidc_harness::target::Profile;
+    use oidc_harness::target::{Profile, Target};
     let posts = Arc::new(Posts::default());
     let issuer = serve_spa(FaultSet::none(), Arc::clone(&posts)).await;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/targets/reference-spa.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let env = |name: &str| (name == "REFERENCE_ISSUER").then(|| issuer.clone());
-    let mut target = Profile::parse(&text, &path, &env).unwrap();
+    let mut profile = Profile::from_toml(&text, &path, &env).unwrap();
     // The HTML driver alone: a page it could not log in to would leave the flow stuck.
-    target.hints.browser = BrowserMode::Never;
+    profile.hints.browser = BrowserMode::Never;
+    let target = Target::new(profile, &path).unwrap();
     // The third-party client's consent page, allowed in its code flow and denied in the
     // consent module, is answered through the consent API steps.
     let only = ["code-flow/confidential-basic".to_owned(), "code-flow/third-party-post".to_owned(), "consent".to_owned()];

@@ -31,6 +31,7 @@ async fn run(target: Profile) -> RunReport {
     let mut selection = Selection::plan(Plan::All);
     selection.only_modules = vec!["cross-tenant".into()];
     let options = RunOptions { selection, run_name: Some("tenants".into()), progress: false };
+    let target = oidc_harness::target::Target::try_from(target).expect("a valid profile");
     conform::run(target, &options, Arc::new(SystemClock)).await.expect("the run happens")
 }
 

@@ -10,7 +10,7 @@
 use oidc_harness::checks::{Finding, Level, Status};
 use oidc_harness::conform::{Plan, Selection};
 use oidc_harness::report::{ModuleResult, ModuleStatus, RunReport};
-use oidc_harness::target::Profile;
+use oidc_harness::target::Target;
 
 use super::json_login::spa_op::{self, Variations};
 use super::json_login::{NOW, client, client_with_scope, profile, profile_with, reported, run};
@@ -64,7 +64,7 @@ fn finding<'a>(report: &'a RunReport, id: &str, check: &str) -> &'a Finding {
 }
 
 /// Runs the modules `ids` of plan all against `target`.
-async fn run_ids(target: &Profile, ids: &[&str]) -> RunReport {
+async fn run_ids(target: &Target, ids: &[&str]) -> RunReport {
     let ids: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
     run(target.clone(), Selection::with_ids(Plan::All, target, &ids, &[]).expect("selection")).await
 }

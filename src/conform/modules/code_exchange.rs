@@ -257,7 +257,7 @@ mod tests {
 
     #[test]
     fn embedded_plan_has_the_negative_modules_in_all_only() {
-        let target = embedded_profile("http://127.0.0.1:9");
+        let target = crate::target::Target::try_from(embedded_profile("http://127.0.0.1:9")).unwrap();
         assert_eq!(target.short_lifetime_client().map(|c| c.client_id.as_str()), Some("demo-short"));
         assert_eq!(target.features.code_lifetime_secs, Some(2));
         let ids = |plan| build_plan(&target, &Selection::plan(plan)).unwrap().modules.into_iter().map(|m| m.id).collect::<Vec<_>>();

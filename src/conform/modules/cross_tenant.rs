@@ -185,8 +185,9 @@ mod tests {
     fn one_module_per_extra_tenant_in_plan_all_only() {
         use crate::conform::{Plan, Selection, build_plan, embedded_profile};
         let mut target = embedded_profile("http://127.0.0.1:9400");
-        let ids = |target: &crate::target::Target, plan| {
-            build_plan(target, &Selection::plan(plan)).unwrap().modules.into_iter().map(|m| m.id).filter(|id| id.starts_with("cross-tenant")).collect::<Vec<_>>()
+        let ids = |target: &crate::target::Profile, plan| {
+            let target = crate::target::Target::try_from(target.clone()).unwrap();
+            build_plan(&target, &Selection::plan(plan)).unwrap().modules.into_iter().map(|m| m.id).filter(|id| id.starts_with("cross-tenant")).collect::<Vec<_>>()
         };
         assert!(ids(&target, Plan::All).is_empty(), "no tenants, no module");
         target.tenants.push(TenantProfile { name: "second".into(), issuer: "http://127.0.0.1:9401".into(), clients: target.clients[..1].to_vec(), users: vec![] });

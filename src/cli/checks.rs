@@ -3,6 +3,32 @@
 
 use crate::outln;
 
+/// `checks` options.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ChecksArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: CatalogFormat,
+}
+
+/// How `checks` prints the catalog.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum CatalogFormat {
+    /// One line per check: id, level, reference, title.
+    Text,
+    /// Markdown tables with the quoted normative words (docs/checks.md).
+    Md,
+}
+
+/// `checks`: prints the catalog; returns the exit code (0).
+pub(crate) fn run(args: &ChecksArgs) -> u8 {
+    match args.format {
+        CatalogFormat::Text => list_checks(),
+        CatalogFormat::Md => outln!("{}", oidc_harness::checks::catalog_doc::catalog_markdown().trim_end()),
+    }
+    0
+}
+
 /// The fault matrix: each reference-provider fault, the rule it breaks, and the checks that catch it.
 pub(crate) fn explain_faults() {
     outln!("Each check is proven by running the plan against the embedded reference provider with one fault on:");
@@ -36,7 +62,7 @@ pub(crate) fn explain_faults() {
 }
 
 /// `checks`: every check by group, with its level, spec reference and title.
-pub(crate) fn list_checks() {
+fn list_checks() {
     let mut total = 0;
     for (group, defs) in oidc_harness::checks::catalog() {
         outln!("## {group} ({})", defs.len());
