@@ -79,6 +79,7 @@ spec_refs! {
     // OpenID Connect Dynamic Client Registration 1.0
     OIDCR_2 = "OIDCR-2";
     // OpenID Connect RP-Initiated Logout 1.0
+    OIDCRPL_2 = "OIDCRPL-2";
     OIDCRPL_2_1 = "OIDCRPL-2.1";
     OIDCRPL_3 = "OIDCRPL-3";
     // OAuth 2.0 Multiple Response Type Encoding Practices
@@ -93,6 +94,7 @@ spec_refs! {
     RFC6749_5_1 = "RFC6749-5.1";
     RFC6749_5_2 = "RFC6749-5.2";
     RFC6749_6 = "RFC6749-6";
+    RFC6749_7 = "RFC6749-7";
     RFC6749_10_10 = "RFC6749-10.10";
     RFC6749_A_12 = "RFC6749-A.12";
     RFC6749_A_17 = "RFC6749-A.17";

@@ -22,6 +22,7 @@ pub mod load;
 pub mod pkce;
 pub mod races;
 pub mod refresh_rules;
+pub mod robustness;
 pub mod scopes;
 pub mod session;
 pub mod tenants;
@@ -49,6 +50,7 @@ pub use pkce::{
     PUBLIC_CLIENT_CHECKS as PKCE_PUBLIC_CLIENT_CHECKS, PkceEvidence, SHORT_VERIFIER_CHECKS as PKCE_SHORT_VERIFIER_CHECKS,
     VERIFIER_CHARSET_CHECKS as PKCE_VERIFIER_CHARSET_CHECKS, WRONG_VERIFIER_CHECKS as PKCE_WRONG_VERIFIER_CHECKS,
 };
+pub use robustness::{Answer as RobustAnswer, CHECKS as ROBUSTNESS_CHECKS, Expect, Probe as RobustProbe, RobustEndpoint, RobustnessEvidence, classify as classify_robust};
 pub use races::{CODE_RACE_CHECKS, REFRESH_RACE_CHECKS, RaceEvidence};
 pub use scopes::{CHECKS as SCOPE_CHECKS, GRANT_BOUND_CHECKS as SCOPE_GRANT_BOUND_CHECKS, ScopeEvidence};
 pub use token_errors::{
@@ -108,6 +110,7 @@ pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
         ("refresh rules", defs(REFRESH_RULE_CHECKS)),
         ("userinfo methods, revocation, introspection, logout", defs(ENDPOINT_CHECKS)),
         ("cross-tenant", defs(TENANT_CHECKS)),
+        ("robustness", defs(ROBUSTNESS_CHECKS)),
         ("under load", defs(load::CHECKS)),
     ]
 }

@@ -155,4 +155,13 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("token-error-description-bad-charset", &["token.error.description_charset"]),
     p("token-error-uri-invalid", &["token.error.uri_valid"]),
     p("id-token-not-encrypted", &["idtoken.jwe.encrypted"]),
+    // Boundary input (the robustness module): one endpoint's crash or lax parsing each.
+    p("authorize-crash-on-long-nonce", &["robust.authorize.no_server_error"]),
+    p("authorize-first-repeat-wins", &["robust.authorize.bad_input_refused"]),
+    p("token-crash-on-repeat", &["robust.token.no_server_error"]),
+    p("token-first-repeat-wins", &["robust.token.bad_input_refused"]),
+    p("userinfo-crash-on-long-token", &["robust.userinfo.no_server_error"]),
+    p("revocation-crash-without-token", &["robust.revocation.no_server_error"]),
+    p("introspection-crash-on-long-token", &["robust.introspection.no_server_error"]),
+    p("end-session-crash-on-long-state", &["robust.end_session.no_server_error"]),
 ];

@@ -128,6 +128,14 @@ faults! {
     UsedCodeWrongError => "used-code-wrong-error", "a used authorization code is refused with invalid_request, not invalid_grant (RFC 6749 5.2)";
     UsedRefreshWrongError => "used-refresh-wrong-error", "a used refresh token is refused with invalid_request, not invalid_grant (RFC 6749 5.2)";
     TokenErrorDescriptionBadCharset => "token-error-description-bad-charset", "token error responses carry an error_description with a double quote and a non-ASCII letter (RFC 6749 5.2)";
+    AuthorizeCrashOnLongNonce => "authorize-crash-on-long-nonce", "the authorization endpoint answers 500 to a nonce longer than 1 KiB instead of an error redirect (RFC 6749 4.1.2.1)";
+    AuthorizeFirstRepeatWins => "authorize-first-repeat-wins", "a repeated authorization parameter is taken at its first value instead of refused (RFC 6749 3.1, 4.1.2.1)";
+    TokenCrashOnRepeat => "token-crash-on-repeat", "the token endpoint answers 500 to a repeated parameter instead of invalid_request (RFC 6749 5.2)";
+    TokenFirstRepeatWins => "token-first-repeat-wins", "a repeated token-request parameter is taken at its first value instead of refused (RFC 6749 3.2, 5.2)";
+    UserinfoCrashOnLongToken => "userinfo-crash-on-long-token", "UserInfo answers 500 to a bearer token longer than 4 KiB (RFC 6750 3.1)";
+    RevocationCrashWithoutToken => "revocation-crash-without-token", "the revocation endpoint answers 500 to a request without a token (RFC 7009 2.2.1)";
+    IntrospectionCrashOnLongToken => "introspection-crash-on-long-token", "the introspection endpoint answers 500 to a token longer than 1 KiB (RFC 7662 2.2)";
+    EndSessionCrashOnLongState => "end-session-crash-on-long-state", "the end-session endpoint answers 500 to a state longer than 4 KiB (RP-Initiated Logout 2)";
     TokenErrorUriInvalid => "token-error-uri-invalid", "token error responses carry an error_uri that is not an absolute URI (RFC 6749 5.2)";
     TokenScopeDoubleSpace => "token-scope-double-space", "the token response scope separates values with two spaces (RFC 6749 3.3)";
     ClientAuthMissingAccepted => "client-auth-missing-accepted", "a confidential client sending only its client_id is accepted (RFC 6749 2.3.1)";

@@ -7,6 +7,7 @@ use super::client_auth;
 use super::refresh_token::{self, Standing};
 use super::userinfo::validate_access_token;
 use super::{ErrorCode, JsonAnswer, OAuthError, Params, ProtocolError};
+use crate::faults::Fault;
 use crate::provider::Provider;
 
 /// The RFC 7662 2.2 answer for `token`.
@@ -21,6 +22,9 @@ fn introspect(provider: &Provider, authorization: Option<&str>, params: &Params)
     }
     let client = client_auth::authenticate(provider, &presented)?;
     let token = params.required("token")?;
+    if provider.fault(Fault::IntrospectionCrashOnLongToken) && token.len() > 1024 {
+        return Err(ProtocolError::Internal("the token does not fit the lookup key".into()));
+    }
     if let Some(at) = validate_access_token(provider, token)? {
         if at.str("client_id") == Some(client.client_id.as_str()) {
             let mut out = json!({"active": true, "token_type": "access_token"});

@@ -38,6 +38,9 @@ pub fn end_session(
     session_cookie: Option<&str>,
     confirmed_csrf: Option<&str>,
 ) -> Result<Logout, ProtocolError> {
+    if provider.fault(Fault::EndSessionCrashOnLongState) && params.len_of("state") > 4096 {
+        return Err(ProtocolError::Internal("the state does not fit the logout record".into()));
+    }
     let get = |k: &str| params.get(k);
     let (hint, client_id, target, state) = match (get("id_token_hint"), get("client_id"), get("post_logout_redirect_uri"), get("state")) {
         (Ok(h), Ok(c), Ok(t), Ok(s)) => (h, c, t, s),

@@ -53,6 +53,28 @@ impl Params {
             .ok_or_else(|| OAuthError::bad_request(ErrorCode::InvalidRequest, format!("{name} is missing")))
     }
 
+    /// Each parameter once, at its first value (what a provider that does not refuse repeated
+    /// parameters sees; only faults use it).
+    pub fn first_of_each(&self) -> Params {
+        let mut out: Vec<(String, String)> = Vec::with_capacity(self.0.len());
+        for (k, v) in &self.0 {
+            if !out.iter().any(|(n, _)| n == k) {
+                out.push((k.clone(), v.clone()));
+            }
+        }
+        Params(out)
+    }
+
+    /// Whether any parameter is repeated.
+    pub fn has_repeats(&self) -> bool {
+        self.0.iter().enumerate().any(|(i, (k, _))| self.0[..i].iter().any(|(n, _)| n == k))
+    }
+
+    /// The length of `name`'s first value (0 when absent).
+    pub fn len_of(&self, name: &str) -> usize {
+        self.0.iter().find(|(k, _)| k == name).map_or(0, |(_, v)| v.len())
+    }
+
     /// The first oversized value or a too-long list, described.
     pub fn size_problem(&self) -> Option<String> {
         if self.0.len() > MAX_PARAMS {

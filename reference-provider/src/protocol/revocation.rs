@@ -17,6 +17,9 @@ pub fn answer(provider: &Provider, authorization: Option<&str>, params: &Params)
 fn revoke(provider: &Provider, authorization: Option<&str>, params: &Params) -> Result<(), ProtocolError> {
     let presented = client_auth::presented(authorization, params)?;
     let client = client_auth::authenticate(provider, &presented)?;
+    if provider.fault(Fault::RevocationCrashWithoutToken) && params.len_of("token") == 0 {
+        return Err(ProtocolError::Internal("no token to look up".into()));
+    }
     let token = params.required("token")?;
     if provider.fault(Fault::RevocationNoop) {
         return Ok(());

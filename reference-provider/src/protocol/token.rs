@@ -53,6 +53,16 @@ pub fn success(issued: Issued) -> JsonAnswer {
 
 /// Handles a token request: authenticates the client and runs the grant.
 pub fn exchange(provider: &Provider, authorization: Option<&str>, params: &Params) -> Result<Issued, ProtocolError> {
+    if provider.fault(Fault::TokenCrashOnRepeat) && params.has_repeats() {
+        return Err(ProtocolError::Internal("a repeated parameter reached the grant".into()));
+    }
+    let first_of_each;
+    let params = if provider.fault(Fault::TokenFirstRepeatWins) {
+        first_of_each = params.first_of_each();
+        &first_of_each
+    } else {
+        params
+    };
     if let Some(problem) = params.size_problem() {
         return Err(err(ErrorCode::InvalidRequest, problem));
     }

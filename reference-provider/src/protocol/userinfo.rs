@@ -87,6 +87,9 @@ pub fn userinfo(provider: &Provider, token: Option<&str>) -> Result<Value, Proto
     let Some(token) = token else {
         return Err(bearer_error(401, None, "no access token"));
     };
+    if provider.fault(Fault::UserinfoCrashOnLongToken) && token.len() > 4096 {
+        return Err(ProtocolError::Internal("the token does not fit the cache key".into()));
+    }
     let Some(at) = validate_access_token(provider, token)? else {
         return Err(bearer_error(401, Some(ErrorCode::InvalidToken), "the access token is invalid, expired or revoked"));
     };

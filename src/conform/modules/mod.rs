@@ -13,6 +13,7 @@ mod probe;
 mod prompt;
 mod refresh;
 mod refresh_rules;
+mod robustness;
 mod userinfo;
 mod userinfo_methods;
 
@@ -70,6 +71,8 @@ pub enum ModuleKind {
     UserinfoMethods,
     /// Revocation, introspection and the logout redirect rule.
     TokenLifecycle,
+    /// Boundary input to every endpoint the provider has (no server error, no grant).
+    Robustness,
     /// Codes, tokens, issuer and keys across the home tenant and one extra tenant.
     CrossTenant {
         /// Index into the target's extra tenants.
@@ -150,6 +153,7 @@ pub(crate) async fn run_module(ctx: &Ctx, kind: &ModuleKind) -> ModuleOutcome {
         ModuleKind::RefreshRules => refresh_rules::run(ctx).await,
         ModuleKind::UserinfoMethods => userinfo_methods::run(ctx).await,
         ModuleKind::TokenLifecycle => lifecycle::run(ctx).await,
+        ModuleKind::Robustness => robustness::run(ctx).await,
         ModuleKind::CrossTenant { tenant } => cross_tenant::run(ctx, *tenant).await,
     }
 }

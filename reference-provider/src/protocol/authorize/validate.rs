@@ -2,7 +2,7 @@
 //! client and redirect_uri first (errors before they are known are shown as a page, never
 //! redirected), then every other parameter (errors go back to the client).
 
-use crate::protocol::{ErrorCode, Params, split_scope};
+use crate::protocol::{ErrorCode, Params, ProtocolError, split_scope};
 use super::{AuthRequest, AuthzFailure, ProtocolErrorOr, ResponseMode, error_callback};
 use crate::config::{AuthMethod, SCOPES};
 use crate::faults::Fault;
@@ -15,6 +15,16 @@ fn page(status: u16, message: impl Into<String>) -> AuthzFailure {
 
 /// Validates an authorization request (GET query or POST form).
 pub fn validate(provider: &Provider, params: &Params) -> Result<(AuthRequest, ClientRecord), ProtocolErrorOr> {
+    if provider.fault(Fault::AuthorizeCrashOnLongNonce) && params.len_of("nonce") > 1024 {
+        return Err(ProtocolError::Internal("the nonce does not fit its column".into()).into());
+    }
+    let first_of_each;
+    let params = if provider.fault(Fault::AuthorizeFirstRepeatWins) {
+        first_of_each = params.first_of_each();
+        &first_of_each
+    } else {
+        params
+    };
     // 1. The client and redirect_uri decide whether errors may be redirected at all.
     let client_id = params.get("client_id").map_err(|m| page(400, m))?.ok_or_else(|| page(400, "client_id is missing"))?;
     let client = provider.client(client_id).ok_or_else(|| page(400, format!("unknown client {client_id:?}")))?;
