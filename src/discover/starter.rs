@@ -3,7 +3,7 @@
 //! method, a test user from `${OIDC_USERNAME}`/`${OIDC_PASSWORD}`, and the `[features]` the
 //! document reveals. Every guess is written as a comment with its reason, and values the
 //! document contradicts itself on are listed and not used (see [`super::infer`]). It is shaped
-//! like `scenarios/targets/template.toml` and parses with [`crate::target::Profile::parse`] once
+//! like `scenarios/targets/template.toml` and parses with [`crate::target::Target::parse`] once
 //! those variables are set.
 
 use std::path::PathBuf;
