@@ -39,6 +39,18 @@ impl RaceEvidence {
         t
     }
 
+    /// The round to judge among several: the first with more than one success, else the first
+    /// with none, else the first (an empty list gives an empty tally).
+    pub fn worst(rounds: &[RaceEvidence]) -> RaceEvidence {
+        rounds
+            .iter()
+            .find(|r| r.succeeded > 1)
+            .or_else(|| rounds.iter().find(|r| r.succeeded == 0))
+            .or(rounds.first())
+            .copied()
+            .unwrap_or_default()
+    }
+
     /// `16 parallel: 1 succeeded, 15 invalid_grant, 0 server errors, 0 other, 0 no answer`.
     pub fn summary(&self) -> String {
         format!(
@@ -109,6 +121,15 @@ mod tests {
 
     fn a(status: u16, error: Option<&str>) -> Option<TokenAnswer> {
         Some(TokenAnswer { status, error: error.map(str::to_owned), www_authenticate: None })
+    }
+
+    #[test]
+    fn the_worst_round_is_judged() {
+        let won = |succeeded| RaceEvidence { attempts: 4, succeeded, invalid_grant: 4 - succeeded, ..RaceEvidence::default() };
+        assert_eq!(RaceEvidence::worst(&[won(1), won(2), won(0)]).succeeded, 2);
+        assert_eq!(RaceEvidence::worst(&[won(1), won(0), won(1)]).succeeded, 0);
+        assert_eq!(RaceEvidence::worst(&[won(1), won(1)]), won(1));
+        assert_eq!(RaceEvidence::worst(&[]), RaceEvidence::default());
     }
 
     fn fair() -> RaceEvidence {

@@ -80,7 +80,10 @@ pub const UNPROVEN: &[Unproven] = &[
 
 /// Reference-provider faults deliberately left out of [`FAULT_MATRIX`], with the reason (none today:
 /// every fault is proven by the plans).
-pub const FAULTS_OUTSIDE_MATRIX: &[(&str, &str)] = &[];
+pub const FAULTS_OUTSIDE_MATRIX: &[(&str, &str)] = &[(
+    "code-check-then-use",
+    "a real race window: whether parallel redemptions land in it is chance, so a test that expects race.code.single_winner to fail would be flaky; its detection rate is measured over many runs by scripts/measure-race-detection.sh (docs/measurements.md)",
+)];
 
 /// How much of the catalog's MUST checks the fault matrix proves.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,6 +29,11 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 /// Bytes of each copy held back until every copy is written.
 const HELD_BACK: usize = 1;
 
+/// How long the written copies rest before the release: long enough for the server to accept
+/// every connection and read every request head, so that on release it has only the last bytes
+/// to take in (race-condition testers pause the same way before their final bytes).
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Most response header lines parsed.
 const MAX_HEADERS: usize = 96;
 
@@ -46,28 +51,41 @@ pub(super) async fn send_released(core: &Core, req: &HttpRequest, n: usize, rele
     let fail = |message: String| AgentError::Transport { method: method.clone(), url: core.redactor.url(&req.url), message };
     let started = Instant::now();
     let exchanges: Vec<_> = (0..n).map(|_| core.open_exchange(None, req)).collect();
-    // Connect and write every copy but its last byte, all at once.
+    // Connect and write every copy but its last byte, all at once; keep the copies in the order
+    // their connections were established (the order the server accepted them), which is the
+    // order of the release.
+    let order = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let heads: Vec<_> = (0..n)
         .map(|_| {
-            let (core, url, head) = (core.clone(), req.url.clone(), bytes[..split].to_vec());
+            let (core, url, head, order) = (core.clone(), req.url.clone(), bytes[..split].to_vec(), order.clone());
             tokio::spawn(async move {
                 let mut io = connect(&core, &url).await?;
+                let rank = order.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 io.write_all(&head).await.map_err(|e| e.to_string())?;
                 io.flush().await.map_err(|e| e.to_string())?;
-                Ok::<_, String>(io)
+                Ok::<_, String>((rank, io))
             })
         })
         .collect();
-    let mut streams = Vec::with_capacity(n);
-    for h in heads {
-        streams.push(h.await.map_err(|e| e.to_string()).and_then(|r| r));
+    let mut streams: Vec<(usize, Result<Box<dyn Io>, String>)> = Vec::with_capacity(n);
+    for (i, h) in heads.into_iter().enumerate() {
+        streams.push(match h.await.map_err(|e| e.to_string()).and_then(|r| r) {
+            Ok((rank, io)) => (rank, Ok(io)),
+            Err(e) => (n + i, Err(e)),
+        });
     }
+    let mut release_order: Vec<usize> = (0..n).collect();
+    release_order.sort_by_key(|&i| streams[i].0);
+    let mut streams: Vec<Result<Box<dyn Io>, String>> = streams.into_iter().map(|(_, s)| s).collect();
     release.await;
+    tokio::time::sleep(SETTLE).await;
     // The release: the last bytes of every copy, back to back.
     let tail = &bytes[split..];
-    for io in streams.iter_mut().flatten() {
-        let _ = io.write_all(tail).await;
-        let _ = io.flush().await;
+    for &i in &release_order {
+        if let Ok(io) = &mut streams[i] {
+            let _ = io.write_all(tail).await;
+            let _ = io.flush().await;
+        }
     }
     let timeout = core.cfg.timeout;
     let limit = core.cfg.max_body_bytes.saturating_add(64 * 1024);

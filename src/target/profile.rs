@@ -163,8 +163,12 @@ pub struct Features {
     pub short_lifetime_client: Option<String>,
     /// Code lifetime of `short_lifetime_client` in seconds (the module waits one second more).
     pub code_lifetime_secs: Option<u64>,
-    /// Parallel requests the concurrency modules send at one code or refresh token.
+    /// Parallel requests the concurrency modules send at one code or refresh token, per round.
     pub parallel_requests: usize,
+    /// Rounds of the concurrency modules, each with a fresh code or refresh token.
+    pub race_rounds: usize,
+    /// How the concurrency modules make their requests overlap.
+    pub race_method: RaceMethod,
     /// The test user has never approved the third-party client's scopes (a fresh test
     /// environment). Only then can the harness require a consent page: a provider that remembers
     /// an earlier run's approval is right not to ask again.
@@ -172,7 +176,48 @@ pub struct Features {
 }
 
 /// Default of [`Features::parallel_requests`].
-const DEFAULT_PARALLEL_REQUESTS: usize = 16;
+const DEFAULT_PARALLEL_REQUESTS: usize = 32;
+
+/// Default of [`Features::race_rounds`].
+const DEFAULT_RACE_ROUNDS: usize = 3;
+
+/// How parallel requests are made to overlap at the server.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RaceMethod {
+    /// Rounds alternate between the two methods below, last-byte first: which one makes a
+    /// provider's requests overlap depends on how it schedules them (measured in
+    /// docs/measurements.md), so a run tries both.
+    #[default]
+    Mixed,
+    /// Last-byte synchronisation: every request is written but its last byte on a connection of
+    /// its own, then the last bytes are released together (HTTP/1.1).
+    LastByte,
+    /// N requests fired at once on tasks: whether they overlap depends on scheduling.
+    Parallel,
+}
+
+impl RaceMethod {
+    /// The method of round `round` (1-based).
+    pub fn for_round(self, round: usize) -> RaceMethod {
+        match self {
+            RaceMethod::Mixed if round % 2 == 0 => RaceMethod::Parallel,
+            RaceMethod::Mixed => RaceMethod::LastByte,
+            other => other,
+        }
+    }
+}
+
+impl RaceMethod {
+    /// The profile's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RaceMethod::Mixed => "mixed",
+            RaceMethod::LastByte => "last-byte",
+            RaceMethod::Parallel => "parallel",
+        }
+    }
+}
 
 impl Default for Features {
     fn default() -> Self {
@@ -183,6 +228,8 @@ impl Default for Features {
             short_lifetime_client: None,
             code_lifetime_secs: None,
             parallel_requests: DEFAULT_PARALLEL_REQUESTS,
+            race_rounds: DEFAULT_RACE_ROUNDS,
+            race_method: RaceMethod::default(),
             fresh_consent: false,
         }
     }

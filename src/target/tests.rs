@@ -138,7 +138,13 @@ fn short_lifetime_client_and_parallel_requests() {
     assert!(p.is_short_lifetime(&p.clients[0]));
     assert_eq!(p.features.parallel_requests, 4);
     let plain = Target::parse(GOOD, Path::new("p.toml"), &env).unwrap();
-    assert_eq!(plain.features.parallel_requests, 16);
+    assert_eq!(plain.features.parallel_requests, 32);
+    assert_eq!((plain.features.race_rounds, plain.features.race_method), (3, crate::target::RaceMethod::Mixed));
+    assert_eq!([1, 2, 3].map(|r| plain.features.race_method.for_round(r)), [crate::target::RaceMethod::LastByte, crate::target::RaceMethod::Parallel, crate::target::RaceMethod::LastByte]);
+    let e = with("race_rounds = 0").unwrap_err().to_string();
+    assert!(e.contains("race_rounds"), "{e}");
+    let p = with("race_method = \"parallel\"\nrace_rounds = 5").unwrap();
+    assert_eq!((p.features.race_rounds, p.features.race_method), (5, crate::target::RaceMethod::Parallel));
     assert!(plain.short_lifetime_client().is_none() && !plain.is_short_lifetime(&plain.clients[0]));
     let e = with("short_lifetime_client = \"nobody\"\ncode_lifetime_secs = 2").unwrap_err().to_string();
     assert!(e.contains("nobody"), "{e}");

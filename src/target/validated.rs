@@ -102,6 +102,9 @@ fn validate(profile: &Profile, origin: &Path) -> Result<(), ProfileError> {
             other => return bad(format!("features.code_lifetime_secs must be 1 to {MAX_CODE_LIFETIME_SECS} with short_lifetime_client (found {other:?})")),
         }
     }
+    if !(1..=20).contains(&features.race_rounds) {
+        return bad(format!("features.race_rounds must be 1 to 20 (found {})", features.race_rounds));
+    }
     if !(2..=MAX_PARALLEL_REQUESTS).contains(&features.parallel_requests) {
         return bad(format!("features.parallel_requests must be 2 to {MAX_PARALLEL_REQUESTS} (found {})", features.parallel_requests));
     }

@@ -128,6 +128,7 @@ faults! {
     UsedCodeWrongError => "used-code-wrong-error", "a used authorization code is refused with invalid_request, not invalid_grant (RFC 6749 5.2)";
     UsedRefreshWrongError => "used-refresh-wrong-error", "a used refresh token is refused with invalid_request, not invalid_grant (RFC 6749 5.2)";
     TokenErrorDescriptionBadCharset => "token-error-description-bad-charset", "token error responses carry an error_description with a double quote and a non-ASCII letter (RFC 6749 5.2)";
+    CodeCheckThenUse => "code-check-then-use", "a code is looked up, checked and used to issue tokens before it is marked used, in separate statements without a guard: parallel redemptions can each win (RFC 6749 4.1.2)";
     AuthorizeCrashOnLongNonce => "authorize-crash-on-long-nonce", "the authorization endpoint answers 500 to a nonce longer than 1 KiB instead of an error redirect (RFC 6749 4.1.2.1)";
     AuthorizeFirstRepeatWins => "authorize-first-repeat-wins", "a repeated authorization parameter is taken at its first value instead of refused (RFC 6749 3.1, 4.1.2.1)";
     TokenCrashOnRepeat => "token-crash-on-repeat", "the token endpoint answers 500 to a repeated parameter instead of invalid_request (RFC 6749 5.2)";

@@ -82,13 +82,30 @@ pub fn exchange(provider: &Provider, authorization: Option<&str>, params: &Param
     }
 }
 
+/// The database round trip the `code-check-then-use` fault waits between looking a code up and
+/// marking it used.
+const CHECK_THEN_USE_ROUND_TRIP: std::time::Duration = std::time::Duration::from_millis(2);
+
 fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Params) -> Result<Issued, ProtocolError> {
     let code = param(params, "code")?.ok_or_else(|| err(ErrorCode::InvalidRequest, "code is missing"))?;
     let redirect_uri = param(params, "redirect_uri")?;
     let verifier = param(params, "code_verifier")?;
     let now = provider.now();
     let code_hash = random::fingerprint(code);
-    let record = if provider.fault(Fault::CodeReusable) {
+    let check_then_use = provider.fault(Fault::CodeCheckThenUse);
+    let record = if check_then_use {
+        // Look up and check now; mark used only once the tokens are issued (below). The pause
+        // stands for the round trip to a database server that real providers make between the
+        // two statements (the embedded SQLite answers in microseconds).
+        match provider.store.peek_code(&code_hash)? {
+            Some(r) if r.redeemed_at.is_none() => {
+                std::thread::sleep(CHECK_THEN_USE_ROUND_TRIP);
+                r
+            }
+            Some(_) => return Err(err(ErrorCode::InvalidGrant, "authorization code was already used")),
+            None => return Err(err(ErrorCode::InvalidGrant, "unknown authorization code")),
+        }
+    } else if provider.fault(Fault::CodeReusable) {
         match provider.store.redeem_code(&code_hash, now)? {
             Redemption::Won(r) | Redemption::AlreadyUsed(r) => r,
             Redemption::Unknown => return Err(err(ErrorCode::InvalidGrant, "unknown authorization code")),
@@ -121,7 +138,7 @@ fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Param
         return Err(err(ErrorCode::InvalidGrant, "the user no longer exists"));
     };
     let scopes = split_scope(&record.scope);
-    mint::mint(provider, &Grant {
+    let issued = mint::mint(provider, &Grant {
         client,
         user: Some(user),
         scopes,
@@ -131,7 +148,11 @@ fn authorization_code(provider: &Provider, client: &ClientRecord, params: &Param
         claims_request: record.claims_request.as_ref(),
         with_refresh: true,
         refreshed: false,
-    })
+    })?;
+    if check_then_use {
+        provider.store.mark_code_redeemed(&code_hash, now)?;
+    }
+    Ok(issued)
 }
 
 /// RFC 7636 4.6: the verifier must match the challenge; a verifier without a challenge is refused.

@@ -126,6 +126,27 @@ impl Store {
         decode_redemption(raw, RawCode::decode)
     }
 
+    /// The code's record, redeemed or not, without redeeming it. Only the `code-check-then-use`
+    /// fault reads a code this way (look up, check, issue, then [`Store::mark_code_redeemed`]):
+    /// the race window real providers open; [`Store::redeem_code`] closes it in one statement.
+    pub fn peek_code(&self, code_hash: &str) -> Result<Option<CodeRecord>> {
+        let raw = {
+            let conn = self.lock();
+            let mut stmt = conn.prepare_cached(concat!("SELECT ", code_columns!(), " FROM codes WHERE code_hash = ?1"))?;
+            stmt.query_row([code_hash], RawCode::from_row).optional()?
+        };
+        raw.map(RawCode::decode).transpose()
+    }
+
+    /// Marks a code redeemed at `now`, whether or not it already was (no guard: see
+    /// [`Store::peek_code`]).
+    pub fn mark_code_redeemed(&self, code_hash: &str, now: i64) -> Result<()> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached("UPDATE codes SET redeemed_at = ?2 WHERE code_hash = ?1")?;
+        stmt.execute(params![code_hash, now])?;
+        Ok(())
+    }
+
     /// Revokes a grant: records the revocation (the first revocation time is kept). Every
     /// refresh token of the grant, stored before or after, reads as revoked from then on (see
     /// `refresh_tokens.rs`). Revoking an unknown grant records it anyway (tokens may still be
