@@ -60,6 +60,9 @@ pub struct DriveOptions<'a> {
     pub max_steps: usize,
 }
 
+/// A page whose JSON call was sent: its URL, the values its steps took, and which call.
+type JsonPage = (Url, Vec<(String, String)>, JsonKind);
+
 /// Drives `start` (usually a GET of the authorization URL) to the redirect_uri.
 ///
 /// Errors are transport failures only; every provider behaviour is a [`DriveOutcome`].
@@ -81,7 +84,7 @@ pub async fn drive(
     // The last response's URL, redacted only when an outcome names it.
     let mut last: Option<(Url, u16)> = None;
     // The page whose JSON call was just sent, the values its steps took, and which call.
-    let mut json_page: Option<(Url, Vec<(String, String)>, JsonKind)> = None;
+    let mut json_page: Option<JsonPage> = None;
     while report.steps < opts.max_steps {
         report.steps += 1;
         let resp = agent.send(req.clone()).await?;

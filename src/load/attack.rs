@@ -93,7 +93,7 @@ async fn login(user: &mut GooseUser, shared: &Shared, job: &Job, state: &mut Use
     };
     let member = &ctx.target.users[user.weighted_users_index % ctx.target.users.len()];
     let (held, v) =
-        flows::login_flow(ctx, &shared.stats, &state.browser, &state.back, client, member, job.scope.as_deref(), job.replay_code).await?;
+        flows::login_flow(ctx, &shared.stats, &state.browser, &state.back, flows::Login { client, user: member, scope: job.scope.as_deref(), replay_code: job.replay_code }).await?;
     state.held = held;
     Ok(v)
 }

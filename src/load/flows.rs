@@ -141,6 +141,19 @@ fn judge_token_response(stats: &LoadStats, resp: &HttpResponse, requested_scope:
     }
 }
 
+/// Who logs in, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct Login<'a> {
+    /// The client.
+    pub client: &'a ClientProfile,
+    /// The user of the pool.
+    pub user: &'a UserProfile,
+    /// Scope override.
+    pub scope: Option<&'a str>,
+    /// Replay the code once after redeeming it (a success is a finding).
+    pub replay_code: bool,
+}
+
 /// One complete login in a new browser session: authorize → login → consent → code → token →
 /// ID token verified → userinfo. `Err` names the error kind where it stopped.
 pub async fn login_flow(
@@ -148,11 +161,9 @@ pub async fn login_flow(
     stats: &LoadStats,
     browser: &Browser,
     back: &BackChannel,
-    client: &ClientProfile,
-    user: &UserProfile,
-    scope: Option<&str>,
-    replay_code: bool,
+    login: Login<'_>,
 ) -> Result<(Held, Vec<Verification>), String> {
+    let Login { client, user, scope, replay_code } = login;
     stats.count(|c| c.flows_started += 1);
     let endpoints = ctx.endpoints();
     browser.clear_cookies();

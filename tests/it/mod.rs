@@ -12,3 +12,4 @@ mod spa;
 mod load;
 mod tenants;
 mod tolerant;
+mod unprepared;

@@ -13,7 +13,7 @@ use crate::conform::steps::{self, UserActs};
 use crate::conform::Ctx;
 use crate::flow::{self, AuthParams, AuthorizationResponse, GrantType};
 use crate::form::DriveEnd;
-use crate::http::{BackChannel, HttpRequest, HttpResponse};
+use crate::http::HttpResponse;
 use crate::target::ClientProfile;
 
 /// Splits a space-separated scope.
@@ -79,25 +79,22 @@ pub(super) async fn run(ctx: &Ctx, client_idx: usize, response_mode: Option<&'st
     let granted = str_of("scope").map(|s| scopes(&s)).unwrap_or_else(|| scopes(&params.scope));
 
     let mut id_claims: Option<Map<String, Value>> = None;
-    match &id_token_raw {
-        Some(received) => {
-            let opened = open_id_token(received, &client);
-            out.findings.extend(opened.findings);
-            if opened.note.is_some() {
-                out.note = opened.note;
-            }
-            let mut ev = ctx.id_token_evidence(&client, &opened.token, access_token.clone());
-            ev.nonce_sent = params.nonce.clone();
-            ev.code = Some(code.clone());
-            id_claims = ev.jwt.as_ref().map(|j| j.claims().clone());
-            out.findings.extend(evaluate(ID_TOKEN_CHECKS, &ev));
+    if let Some(received) = &id_token_raw {
+        let opened = open_id_token(received, &client);
+        out.findings.extend(opened.findings);
+        if opened.note.is_some() {
+            out.note = opened.note;
         }
-        None => {}
+        let mut ev = ctx.id_token_evidence(&client, &opened.token, access_token.clone());
+        ev.nonce_sent = params.nonce.clone();
+        ev.code = Some(code.clone());
+        id_claims = ev.jwt.as_ref().map(|j| j.claims().clone());
+        out.findings.extend(evaluate(ID_TOKEN_CHECKS, &ev));
     }
 
     let mut userinfo_claims = None;
     match (&ctx.endpoints().userinfo, &access_token) {
-        (Some(ep), Some(at)) => match backchannel(&ctx.back, flow::token::userinfo(ep, at)).await {
+        (Some(ep), Some(at)) => match steps::send(&ctx.back, flow::token::userinfo(ep, at)).await {
             Ok(resp) => {
                 let ev = userinfo_evidence(&resp, id_claims.as_ref(), &granted);
                 userinfo_claims = ev.body_json.as_ref().and_then(Value::as_object).cloned();
@@ -157,11 +154,6 @@ pub(crate) fn open_id_token(raw: &str, client: &ClientProfile) -> OpenedIdToken 
     let (ev, token) = IdTokenEncryptionEvidence::open(raw, registration);
     let findings = if note.is_some() { Vec::new() } else { evaluate(ID_TOKEN_ENCRYPTION_CHECKS, &ev) };
     OpenedIdToken { findings, note, token }
-}
-
-/// Sends a back-channel request; a transport error becomes a module note.
-pub(super) async fn backchannel(back: &BackChannel, req: HttpRequest) -> Result<HttpResponse, String> {
-    steps::send(back, req).await
 }
 
 /// Token response evidence.

@@ -11,7 +11,7 @@
 use serde_json::Value;
 
 use super::ModuleOutcome;
-use super::code_flow::{backchannel, open_id_token, token_evidence};
+use super::code_flow::{open_id_token, token_evidence};
 use super::code_exchange::regular_clients;
 use crate::checks::{ID_TOKEN_CHECKS, TOKEN_RESPONSE_CHECKS, evaluate};
 use crate::conform::steps;
@@ -70,7 +70,7 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     };
     let req = flow::token::refresh(&ctx.endpoints().token, &client, &issued.refresh_token, None);
     let mut out = ModuleOutcome::default();
-    let resp = match backchannel(&ctx.back, req).await {
+    let resp = match steps::send(&ctx.back, req).await {
         Ok(r) => r,
         Err(note) => return out.abort(note),
     };

@@ -2,9 +2,8 @@
 //! refused with a Bearer challenge (RFC 6750 3, 3.1).
 
 use super::ModuleOutcome;
-use super::code_flow::backchannel;
 use crate::checks::{USERINFO_INVALID_TOKEN_CHECKS, USERINFO_NO_TOKEN_CHECKS, UserInfoErrorEvidence, evaluate};
-use crate::conform::Ctx;
+use crate::conform::{Ctx, steps};
 use crate::http::HttpRequest;
 
 /// The note of a module that needs the userinfo_endpoint when none was advertised.
@@ -20,7 +19,7 @@ pub(super) async fn errors(ctx: &Ctx) -> ModuleOutcome {
         (HttpRequest::get(ep).bearer("oidc-harness-invalid-token"), USERINFO_INVALID_TOKEN_CHECKS),
     ];
     for (req, checks) in calls {
-        match backchannel(&ctx.back, req).await {
+        match steps::send(&ctx.back, req).await {
             Ok(resp) => {
                 let ev = UserInfoErrorEvidence { status: resp.status, www_authenticate: resp.header("www-authenticate").map(str::to_owned) };
                 out.findings.extend(evaluate(checks, &ev));
