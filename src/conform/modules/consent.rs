@@ -5,7 +5,7 @@
 
 use super::ModuleOutcome;
 use super::probe;
-use crate::checks::{CONSENT_CHECKS, ConsentCase, ConsentEvidence, FLOW_CHECKS, FlowEvidence};
+use crate::checks::{ConsentCase, ConsentEvidence, FlowEvidence};
 use crate::conform::Ctx;
 use crate::conform::steps::{self, Attempt, UserActs};
 use crate::flow::AuthParams;
@@ -36,7 +36,7 @@ fn prompted_consent(client: &ClientProfile, a: &Attempt) -> Vec<crate::checks::F
         first_party: client.first_party,
         consent_expected: true,
     };
-    probe::only(FLOW_CHECKS, &["flow.consent.third_party"], &ev)
+    crate::checks::evaluate(crate::checks::FLOW_THIRD_PARTY_CONSENT_CHECKS, &ev)
 }
 
 /// Signs the browser in with a plain request of the client, so that the `prompt=consent`
@@ -83,7 +83,7 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
 async fn first_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome) -> Result<(), String> {
     let browser = steps::browser(ctx)?;
     let att = steps::attempt(ctx, &browser, client, AuthParams::fresh(client), UserActs::ALLOW).await?;
-    out.findings.extend(probe::prefixed(CONSENT_CHECKS, ConsentCase::FirstParty.prefix(), &evidence(ctx, ConsentCase::FirstParty, &att)));
+    out.findings.extend(crate::checks::evaluate(ConsentCase::FirstParty.checks(), &evidence(ctx, ConsentCase::FirstParty, &att)));
     Ok(())
 }
 
@@ -95,7 +95,7 @@ async fn third_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome,
             let mut params = AuthParams::fresh(client);
             params.scope = format!("{} {extra}", client.scope);
             let att = steps::attempt(ctx, &browser, client, params, UserActs::ALLOW).await?;
-            out.findings.extend(probe::prefixed(CONSENT_CHECKS, ConsentCase::ThirdPartyNewScope.prefix(), &evidence(ctx, ConsentCase::ThirdPartyNewScope, &att)));
+            out.findings.extend(crate::checks::evaluate(ConsentCase::ThirdPartyNewScope.checks(), &evidence(ctx, ConsentCase::ThirdPartyNewScope, &att)));
             if let Some(body) = &att.tokens {
                 out.findings.extend(probe::scope_bound_findings(ctx, &att.params.scope, body));
             }
@@ -114,7 +114,7 @@ async fn third_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome,
     let deny = UserActs { login: true, consent: ConsentChoice::Deny };
     let denied = steps::attempt(ctx, &browser, client, prompted(), deny).await?;
     out.findings.extend(prompted_consent(client, &denied));
-    out.findings.extend(probe::prefixed(CONSENT_CHECKS, ConsentCase::Deny.prefix(), &evidence(ctx, ConsentCase::Deny, &denied)));
+    out.findings.extend(crate::checks::evaluate(ConsentCase::Deny.checks(), &evidence(ctx, ConsentCase::Deny, &denied)));
     if let (Some(cb), true) = (denied.callback(), denied.error().is_some()) {
         out.findings.extend(probe::error_callback_findings(ctx, cb, &denied.params));
     }

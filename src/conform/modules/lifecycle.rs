@@ -8,7 +8,7 @@ use url::Url;
 
 use super::ModuleOutcome;
 use super::probe;
-use crate::checks::{ENDPOINT_CHECKS, EndpointCase, EndpointEvidence, USERINFO_INVALID_TOKEN_CHECKS, UserInfoErrorEvidence, evaluate};
+use crate::checks::{EndpointCase, EndpointEvidence, USERINFO_INVALID_TOKEN_CHECKS, UserInfoErrorEvidence, evaluate};
 use crate::conform::Ctx;
 use crate::conform::steps::{self, Attempt};
 use crate::flow::{self, AuthParams};
@@ -80,7 +80,7 @@ async fn tokens_rules(
     out: &mut ModuleOutcome,
     notes: &mut Vec<String>,
 ) -> Result<(), String> {
-    let mut judge = |case: EndpointCase, resp: &HttpResponse| out.findings.extend(probe::prefixed(ENDPOINT_CHECKS, case.prefix(), &evidence(ctx, case, resp)));
+    let mut judge = |case: EndpointCase, resp: &HttpResponse| out.findings.extend(crate::checks::evaluate(case.checks(), &evidence(ctx, case, resp)));
     if let (Some(ep), Some(at)) = (introspect, first.token("access_token")) {
         judge(EndpointCase::IntrospectActive, &steps::send(&ctx.back, authed(ep, client, token_form(&at, "access_token"))).await?);
     }
@@ -135,6 +135,6 @@ async fn logout_rule(ctx: &Ctx, browser: &Browser, client: &ClientProfile, first
     let resp = steps::visit(browser, HttpRequest::get(url)).await?;
     let location = resp.is_redirect().then(|| resp.location()).flatten().map(|l| ctx.browser.redactor().url(&l));
     let ev = EndpointEvidence { location, forbidden_target: Some(UNREGISTERED_LOGOUT_TARGET.into()), ..evidence(ctx, EndpointCase::LogoutUnregistered, &resp) };
-    out.findings.extend(probe::prefixed(ENDPOINT_CHECKS, EndpointCase::LogoutUnregistered.prefix(), &ev));
+    out.findings.extend(crate::checks::evaluate(EndpointCase::LogoutUnregistered.checks(), &ev));
     Ok(())
 }

@@ -5,22 +5,12 @@
 use serde_json::Value;
 use url::Url;
 
-use crate::checks::{AUTHORIZATION_CHECKS, AuthorizationEvidence, Check, Finding, ID_TOKEN_CHECKS, IdTokenEvidence, SCOPE_CHECKS, ScopeEvidence, Status};
+use crate::checks::{AUTHORIZATION_CHECKS, AuthorizationEvidence, Finding, ID_TOKEN_CHECKS, IdTokenEvidence, ScopeEvidence, Status};
 use crate::conform::Ctx;
 use crate::conform::steps::Attempt;
 use crate::flow::{AuthParams, AuthorizationResponse};
 use crate::http::HttpResponse;
 use crate::target::ClientProfile;
-
-/// Runs the checks of `table` whose id starts with `prefix`.
-pub(super) fn prefixed<E>(table: &[Check<E>], prefix: &str, ev: &E) -> Vec<Finding> {
-    table.iter().filter(|c| c.def.id.starts_with(prefix)).map(|c| c.evaluate(ev)).collect()
-}
-
-/// Runs the checks of `table` named in `ids`.
-pub(super) fn only<E>(table: &[Check<E>], ids: &[&str], ev: &E) -> Vec<Finding> {
-    table.iter().filter(|c| ids.contains(&c.def.id)).map(|c| c.evaluate(ev)).collect()
-}
 
 /// The authorization-response checks over an error callback (a negative test wanted an error).
 pub(super) fn error_callback_findings(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthParams) -> Vec<Finding> {
@@ -44,7 +34,7 @@ pub(super) fn auth_time_findings(ctx: &Ctx, a: &Attempt, client: &ClientProfile)
     ev.client_id = client.client_id.clone();
     ev.max_age_sent = a.params.max_age;
     ev.now = ctx.clock.now();
-    only(ID_TOKEN_CHECKS, &["idtoken.auth_time.present_when_required", "idtoken.auth_time.valid", "idtoken.auth_time.within_max_age"], &ev)
+    crate::checks::evaluate(crate::checks::ID_TOKEN_AUTH_TIME_CHECKS, &ev)
 }
 
 /// Why the attempt's ID token cannot be trusted as an `id_token_hint`: the first ID token check
@@ -71,7 +61,7 @@ pub(super) fn scope_bound_findings(ctx: &Ctx, requested: &str, body: &Value) -> 
         userinfo_claims: None,
         scopes_supported: ctx.metadata().scopes_supported.clone(),
     };
-    only(SCOPE_CHECKS, &["scope.granted.subset_of_requested"], &ev)
+    crate::checks::evaluate(crate::checks::SCOPE_GRANT_BOUND_CHECKS, &ev)
 }
 
 /// Splits a space-separated scope.

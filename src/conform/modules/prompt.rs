@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use super::ModuleOutcome;
 use super::probe;
-use crate::checks::{SESSION_CHECKS, SessionCase, SessionEvidence};
+use crate::checks::{SessionCase, SessionEvidence};
 use crate::conform::Ctx;
 use crate::conform::steps::{self, Attempt, UserActs};
 use crate::flow::AuthParams;
@@ -46,7 +46,7 @@ fn evidence(case: SessionCase, a: &Attempt, before: Option<&Attempt>) -> Session
 
 /// The checks of `case` over one attempt against the session `before` established.
 fn judged(case: SessionCase, att: &Attempt, before: &Attempt) -> Vec<crate::checks::Finding> {
-    probe::prefixed(SESSION_CHECKS, case.prefix(), &evidence(case, att, Some(before)))
+    crate::checks::evaluate(case.checks(), &evidence(case, att, Some(before)))
 }
 
 /// Whether the provider advertises the prompt value (assumed when it lists none).
@@ -81,7 +81,7 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
     let none_ok = prompt_supported(ctx, "none");
     if none_ok {
         let att = steps::attempt(ctx, &a, client, with(&|p| p.prompt = Some("none".into())), silent).await?;
-        out.findings.extend(probe::prefixed(SESSION_CHECKS, SessionCase::PromptNoneNoSession.prefix(), &evidence(SessionCase::PromptNoneNoSession, &att, None)));
+        out.findings.extend(crate::checks::evaluate(SessionCase::PromptNoneNoSession.checks(), &evidence(SessionCase::PromptNoneNoSession, &att, None)));
         if let (Some(cb), true) = (att.callback(), att.error().is_some()) {
             out.findings.extend(probe::error_callback_findings(ctx, cb, &att.params));
         }
@@ -98,7 +98,7 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
                 p.extra.push(("id_token_hint".into(), hint.clone()));
             }), silent).await?;
             let ev = SessionEvidence { hint_problem: probe::id_token_problem(ctx, &base_a, client), ..evidence(SessionCase::IdTokenHint, &att, Some(&base_a)) };
-            out.findings.extend(probe::prefixed(SESSION_CHECKS, SessionCase::IdTokenHint.prefix(), &ev));
+            out.findings.extend(crate::checks::evaluate(SessionCase::IdTokenHint.checks(), &ev));
         }
     }
     let large = steps::attempt(ctx, &a, client, with(&|p| p.max_age = Some(LARGE_MAX_AGE)), silent).await?;

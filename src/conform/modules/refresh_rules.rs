@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::ModuleOutcome;
 use super::probe;
-use crate::checks::{REFRESH_RULE_CHECKS, RefreshCase, RefreshRuleEvidence};
+use crate::checks::{RefreshCase, RefreshRuleEvidence};
 use crate::conform::Ctx;
 use crate::conform::steps;
 use crate::flow::{self, AuthParams, GrantType};
@@ -78,7 +78,7 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
 async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {
     let browser = steps::browser(ctx)?;
     let mut judge = |case: RefreshCase, request: String, resp: &HttpResponse, presented: &str| {
-        out.findings.extend(probe::prefixed(REFRESH_RULE_CHECKS, case.prefix(), &evidence(case, request, resp, presented)));
+        out.findings.extend(crate::checks::evaluate(case.checks(), &evidence(case, request, resp, presented)));
     };
 
     // Another client presents the token (prefer a confidential one: it authenticates for sure).
@@ -123,7 +123,7 @@ async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, n
         return Ok(());
     }
     let mut judge = |case: RefreshCase, request: String, resp: &HttpResponse, presented: &str| {
-        out.findings.extend(probe::prefixed(REFRESH_RULE_CHECKS, case.prefix(), &evidence(case, request, resp, presented)));
+        out.findings.extend(crate::checks::evaluate(case.checks(), &evidence(case, request, resp, presented)));
     };
     judge(RefreshCase::Rotation, "the first use of a refresh token".into(), &resp, &g.refresh_token);
     let newest = body.as_ref().and_then(|b| b.get("refresh_token")).and_then(Value::as_str).map(str::to_owned);

@@ -4,7 +4,7 @@
 
 use super::ModuleOutcome;
 use super::probe;
-use crate::checks::{ENDPOINT_CHECKS, EndpointCase, EndpointEvidence};
+use crate::checks::{EndpointCase, EndpointEvidence};
 use crate::conform::Ctx;
 use crate::conform::steps;
 use crate::flow::AuthParams;
@@ -56,7 +56,7 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     }
     for (case, req) in calls {
         match steps::send(&ctx.back, req).await {
-            Ok(resp) => out.findings.extend(probe::prefixed(ENDPOINT_CHECKS, case.prefix(), &evidence(case, &resp))),
+            Ok(resp) => out.findings.extend(crate::checks::evaluate(case.checks(), &evidence(case, &resp))),
             Err(e) => return out.abort(e),
         }
     }
