@@ -68,14 +68,18 @@ fn main() -> ExitCode {
 
 fn run() -> anyhow::Result<()> {
     let args = Args::parse();
+    // Listings end quietly when the reader goes away (`| head`).
     if args.list_faults {
+        let mut out = std::io::stdout().lock();
         for f in Fault::ALL {
-            println!("{:<36} {}", f.name(), f.description());
+            if writeln!(out, "{:<36} {}", f.name(), f.description()).is_err() {
+                break;
+            }
         }
         return Ok(());
     }
     if args.print_demo_config {
-        print!("{}", reference_provider::config::DEMO_TOML);
+        let _ = std::io::stdout().lock().write_all(reference_provider::config::DEMO_TOML.as_bytes());
         return Ok(());
     }
     tracing_subscriber::fmt()
