@@ -106,6 +106,10 @@ pub(crate) struct ConformArgs {
     /// No progress lines.
     #[arg(long, short)]
     quiet: bool,
+    /// Stop after this many seconds and write the reports of what ran, marked incomplete (Ctrl-C
+    /// and SIGTERM do the same at any time).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    max_time: Option<u64>,
     /// Print which reference-provider fault proves which checks, then exit.
     #[arg(long)]
     explain_faults: bool,
@@ -193,6 +197,7 @@ pub(crate) struct ConformOptions {
     run_name: Option<String>,
     strict: bool,
     quiet: bool,
+    max_time: Option<std::time::Duration>,
 }
 
 impl ConformArgs {
@@ -236,6 +241,7 @@ impl ConformArgs {
             run_name: self.run_name,
             strict: self.strict,
             quiet: self.quiet,
+            max_time: self.max_time.map(std::time::Duration::from_secs),
         })))
     }
 
@@ -301,7 +307,8 @@ pub(crate) fn run(conform: Conform) -> anyhow::Result<u8> {
             eprintln!("warning: TLS certificate verification is OFF (--insecure-skip-tls-verify)");
         }
         let selection = Selection { shuffle: options.shuffle, ..Selection::with_ids(options.plan, &target, &options.only, &options.skip)? };
-        let run_options = RunOptions { selection, run_name: options.run_name.clone(), progress: !options.quiet };
+        let budget = conform::Budget { max_time: options.max_time, stop: Some(stop_on_signal()) };
+        let run_options = RunOptions { selection, run_name: options.run_name.clone(), progress: !options.quiet, budget };
         let mut report = conform::run(target, &run_options, Arc::new(SystemClock)).await?;
         if let Some(b) = &options.baseline {
             report::accept(&mut report, b);
@@ -316,6 +323,9 @@ pub(crate) fn run(conform: Conform) -> anyhow::Result<u8> {
         }
         let gate = report::gate(&report, options.baseline.as_ref(), options.strict);
         outln!("{}", report::summary_line(&report));
+        if let Some(why) = &report.incomplete {
+            outln!("INCOMPLETE: {why}; the modules after the stop are skipped, each with a note");
+        }
         for (module, check) in &gate.new_failures {
             match report.failure_message(module, check) {
                 Some(message) => outln!("FAIL {module}: {check} — {message}"),
@@ -336,6 +346,30 @@ pub(crate) fn run(conform: Conform) -> anyhow::Result<u8> {
         }
         Ok(gate.exit_code(options.strict))
     })
+}
+
+/// A channel that says why the run must stop once Ctrl-C (SIGINT) or SIGTERM arrives.
+fn stop_on_signal() -> tokio::sync::watch::Receiver<Option<String>> {
+    let (tx, rx) = tokio::sync::watch::channel(None);
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        let why = tokio::select! {
+            _ = tokio::signal::ctrl_c() => "interrupted (Ctrl-C)",
+            () = terminate => "terminated (SIGTERM)",
+        };
+        let _ = tx.send(Some(why.to_owned()));
+    });
+    rx
 }
 
 /// Ad-hoc flags get the inference of `discover`: the document is fetched, the guesses applied

@@ -65,6 +65,51 @@ pub struct RunOptions {
     pub run_name: Option<String>,
     /// Progress lines on stderr.
     pub progress: bool,
+    /// When to stop early (a time budget, a signal); the report then says it is incomplete.
+    pub budget: Budget,
+}
+
+/// When a run stops before its plan is done: after `max_time`, or when `stop` says why (the CLI
+/// sends "interrupted" on Ctrl-C or SIGTERM). The module running then ends as an error, the ones
+/// after it are skipped, and the report is written, marked incomplete.
+#[derive(Debug, Clone, Default)]
+pub struct Budget {
+    /// Wall time the whole run may take.
+    pub max_time: Option<std::time::Duration>,
+    /// A reason to stop, once one is sent.
+    pub stop: Option<tokio::sync::watch::Receiver<Option<String>>>,
+}
+
+impl Budget {
+    /// Resolves, with the reason, when the run must stop (never, without a budget or signal).
+    async fn exhausted(&self, started: Instant) -> String {
+        let deadline = async {
+            match self.max_time {
+                Some(max) => {
+                    tokio::time::sleep_until((started + max).into()).await;
+                    format!("the run's time budget of {} s (--max-time) ran out", max.as_secs())
+                }
+                None => std::future::pending().await,
+            }
+        };
+        let signal = async {
+            match self.stop.clone() {
+                Some(mut rx) => loop {
+                    if let Some(why) = rx.borrow_and_update().clone() {
+                        return why;
+                    }
+                    if rx.changed().await.is_err() {
+                        return std::future::pending().await;
+                    }
+                },
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            why = deadline => why,
+            why = signal => why,
+        }
+    }
 }
 
 /// Runs the selected plan against `target` and returns the report.
@@ -84,22 +129,56 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
     let (setup, rest): (Vec<&ModuleSpec>, Vec<&ModuleSpec>) = plan.modules.iter().partition(|m| m.kind.is_setup());
     let mut preparation = Preparation::default();
     let back = browser.back_channel();
+    let budget = &options.budget;
+    let mut incomplete: Option<String> = None;
     for spec in setup {
         let t = progress.start(spec);
-        let outcome = modules::run_setup(&mut preparation, &target, &back, &spec.kind).await?;
+        let outcome = if let Some(why) = &incomplete {
+            ModuleOutcome::skipped(format!("not run: {why}"))
+        } else {
+            tokio::select! {
+                outcome = modules::run_setup(&mut preparation, &target, &back, &spec.kind) => outcome?,
+                why = budget.exhausted(wall) => {
+                    let note = format!("stopped: {why}");
+                    incomplete = Some(why);
+                    ModuleOutcome::default().abort(note)
+                }
+            }
+        };
         progress.finish(spec, outcome, browser.take_transcript(), t);
     }
-    match preparation.prepared() {
+    match preparation.prepared().filter(|_| incomplete.is_none()) {
         Some(prepared) => {
             let ctx = Ctx::new(target, browser, Arc::clone(&clock), prepared);
             // Credentials are proven once, before any module logs in.
             if !rest.is_empty() {
-                check_credentials(&ctx).await?;
+                tokio::select! {
+                    checked = check_credentials(&ctx) => checked?,
+                    why = budget.exhausted(wall) => incomplete = Some(why),
+                }
             }
             for spec in rest {
                 let t = progress.start(spec);
-                let outcome = modules::run_module(&ctx, &spec.kind).await;
+                let outcome = if let Some(why) = &incomplete {
+                    ModuleOutcome::skipped(format!("not run: {why}"))
+                } else {
+                    tokio::select! {
+                        outcome = modules::run_module(&ctx, &spec.kind) => outcome,
+                        why = budget.exhausted(wall) => {
+                            let note = format!("stopped: {why}");
+                            incomplete = Some(why);
+                            ModuleOutcome::default().abort(note)
+                        }
+                    }
+                };
                 progress.finish(spec, outcome, ctx.browser.take_transcript(), t);
+            }
+        }
+        None if incomplete.is_some() => {
+            for spec in rest {
+                let t = progress.start(spec);
+                let why = incomplete.as_deref().unwrap_or_default();
+                progress.finish(spec, ModuleOutcome::skipped(format!("not run: {why}")), Vec::new(), t);
             }
         }
         None => {
@@ -130,6 +209,7 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
         target: summary,
         plan: plan.name,
         modules: results,
+        incomplete,
     })
 }
 

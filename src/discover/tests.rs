@@ -212,7 +212,7 @@ async fn the_drafted_profile_drives_plan_basic_against_the_embedded_provider() {
     };
     let profile = Target::parse(&text, Path::new("drafted.toml"), &demo).unwrap();
     assert!(profile.features.refresh_token);
-    let options = RunOptions { selection: Selection::plan(Plan::Basic), run_name: Some("drafted".into()), progress: false };
+    let options = RunOptions { selection: Selection::plan(Plan::Basic), run_name: Some("drafted".into()), progress: false, budget: Default::default() };
     let report = conform::run(profile, &options, Arc::new(crate::clock::SystemClock)).await.unwrap();
     assert_eq!(report.totals().fail, 0, "{report:?}");
     let code_flow = report.modules.iter().find(|m| m.id == "code-flow/main").expect("the drafted client's code flow");

@@ -35,6 +35,10 @@ pub struct RunReport {
     pub plan: String,
     /// Modules in execution order.
     pub modules: Vec<ModuleResult>,
+    /// Why the run stopped before its plan was done (`--max-time`, Ctrl-C, SIGTERM); absent
+    /// when it ran to the end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incomplete: Option<String>,
 }
 
 /// What was tested (no secrets).

@@ -13,7 +13,7 @@ use oidc_harness::report::ModuleStatus;
 async fn the_reference_provider_passes_every_must_check() {
     let op = conform::start_embedded(reference_provider::FaultSet::none()).await.unwrap();
     let target = oidc_harness::target::Target::try_from(conform::embedded_profile(op.issuer())).unwrap();
-    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: Some("e2e".into()), progress: false };
+    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: Some("e2e".into()), progress: false, budget: Default::default() };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
     let failures: Vec<String> = report
         .modules

@@ -14,7 +14,7 @@ use oidc_harness::conform::{self, FAULT_MATRIX, FaultProof, Plan, RunOptions, Se
 async fn failed_checks(fault: reference_provider::Fault, row: &[&str]) -> Vec<String> {
     let op = conform::start_embedded(reference_provider::FaultSet::of([fault])).await.unwrap();
     let target = oidc_harness::target::Target::try_from(conform::embedded_profile(op.issuer())).unwrap();
-    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
+    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false, budget: Default::default() };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
     op.stop().await;
     broken(&report, row)

@@ -35,7 +35,7 @@ fn verdicts(report: &RunReport) -> Verdicts {
 async fn run(scope: AuthTimeScope, shuffle: Option<u64>) -> RunReport {
     let issuer = super::reach::serve(Config { auth_time: scope, ..conform::embedded_config() }, false).await;
     let selection = Selection { shuffle, ..Selection::plan(Plan::All) };
-    let options = RunOptions { selection, run_name: None, progress: false };
+    let options = RunOptions { selection, run_name: None, progress: false, budget: Default::default() };
     conform::run(oidc_harness::target::Target::try_from(conform::embedded_profile(&issuer)).unwrap(), &options, Arc::new(SystemClock)).await.unwrap()
 }
 
@@ -88,7 +88,7 @@ async fn modules_left_out_by_skip_or_by_the_profile_are_listed_as_skipped_with_w
     let target = oidc_harness::target::Target::try_from(profile).unwrap();
     let skip = vec!["code-reuse".to_owned()];
     let selection = Selection::with_ids(Plan::Basic, &target, &[], &skip).unwrap();
-    let options = RunOptions { selection, run_name: None, progress: false };
+    let options = RunOptions { selection, run_name: None, progress: false, budget: Default::default() };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
     let note = |id: &str| {
         let m = report.modules.iter().find(|m| m.id == id).unwrap_or_else(|| panic!("{id} is not in the report"));
@@ -101,7 +101,7 @@ async fn modules_left_out_by_skip_or_by_the_profile_are_listed_as_skipped_with_w
     let skip = vec!["userinfo-errors".to_owned()];
     let target = oidc_harness::target::Target::try_from(conform::embedded_profile(op.issuer())).unwrap();
     let selection = Selection::with_ids(Plan::Basic, &target, &[], &skip).unwrap();
-    let report = conform::run(target, &RunOptions { selection, run_name: None, progress: false }, Arc::new(SystemClock)).await.unwrap();
+    let report = conform::run(target, &RunOptions { selection, run_name: None, progress: false, budget: Default::default() }, Arc::new(SystemClock)).await.unwrap();
     let m = report.modules.iter().find(|m| m.id == "userinfo-errors").expect("listed");
     assert_eq!((m.status, m.note.as_deref()), (ModuleStatus::Skipped, Some("excluded by --skip userinfo-errors")));
 }

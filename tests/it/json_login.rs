@@ -74,7 +74,7 @@ pub(super) fn client_with_scope(id: &str, first_party: bool, scope: &str) -> Str
 
 /// Runs `selection` against `profile` (bounded: a hang is a failure).
 pub(super) async fn run(profile: Target, selection: Selection) -> RunReport {
-    let options = RunOptions { selection, run_name: Some("spa".into()), progress: false };
+    let options = RunOptions { selection, run_name: Some("spa".into()), progress: false, budget: Default::default() };
     let run = conform::run(profile, &options, Arc::new(FixedClock(NOW)));
     tokio::time::timeout(Duration::from_secs(120), run).await.expect("the run ends").expect("the run happens")
 }
@@ -116,7 +116,7 @@ async fn a_wrong_password_is_a_rejected_login() {
     let user = profile.users[0].username.clone();
     let only = vec![format!("code-flow/{}", spa_op::WEB_CLIENT)];
     let selection = Selection::with_ids(Plan::Basic, &profile, &only, &[]).expect("selection");
-    let options = RunOptions { selection, run_name: Some("spa".into()), progress: false };
+    let options = RunOptions { selection, run_name: Some("spa".into()), progress: false, budget: Default::default() };
     let run = conform::run(profile, &options, Arc::new(FixedClock(NOW)));
     // The preflight stops the run before the code-flow module: one sentence naming the user.
     let error = tokio::time::timeout(Duration::from_secs(120), run).await.expect("the run ends").expect_err("wrong credentials");

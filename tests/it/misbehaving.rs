@@ -114,7 +114,7 @@ fn profile(issuer: &str) -> Profile {
 /// Runs plan basic against a fake misbehaving in `bad`.
 async fn run(bad: Misbehaviour) -> RunReport {
     let (_server, issuer) = fake_op::start(bad, NOW).await;
-    let options = RunOptions { selection: Selection::plan(Plan::Basic), run_name: Some(format!("{bad:?}")), progress: false };
+    let options = RunOptions { selection: Selection::plan(Plan::Basic), run_name: Some(format!("{bad:?}")), progress: false, budget: Default::default() };
     let target = oidc_harness::target::Target::try_from(profile(&issuer)).expect("a valid profile");
     conform::run(target, &options, Arc::new(FixedClock(NOW))).await.expect("the run happens")
 }

@@ -54,7 +54,7 @@ pub(super) async fn serve(config: Config, strict_back_channel: bool) -> String {
 /// Plan `all` against `issuer` with the embedded demo profile.
 async fn plan_all(issuer: &str) -> RunReport {
     let target = oidc_harness::target::Target::try_from(conform::embedded_profile(issuer)).unwrap();
-    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
+    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false, budget: Default::default() };
     conform::run(target, &options, Arc::new(SystemClock)).await.unwrap()
 }
 

@@ -72,7 +72,7 @@ async fn the_javascript_login_ui_passes_plan_all_through_chromium() {
     let posts = Arc::new(Posts::default());
     let issuer = serve_spa(FaultSet::none(), Arc::clone(&posts)).await;
     let target = oidc_harness::target::Target::try_from(conform::embedded_profile(&issuer)).unwrap();
-    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
+    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false, budget: Default::default() };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
     assert_eq!(super::reach::problems(&report), Vec::<String>::new());
     let ran = report.modules.iter().filter(|m| m.status == ModuleStatus::Passed).count();
@@ -101,7 +101,7 @@ const LOGIN_AND_CONSENT_FAULTS: &[&str] = &[
 /// SHOULD/MAY checks that warned or noted).
 async fn failed_checks(fault: reference_provider::Fault, row: &[&str]) -> Vec<String> {
     let issuer = serve_spa(FaultSet::of([fault]), Arc::default()).await;
-    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false };
+    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: None, progress: false, budget: Default::default() };
     let report = conform::run(oidc_harness::target::Target::try_from(conform::embedded_profile(&issuer)).unwrap(), &options, Arc::new(SystemClock)).await.unwrap();
     super::faults::broken(&report, row)
 }
@@ -138,7 +138,7 @@ async fn the_example_profile_logs_in_to_the_javascript_ui_with_json_login_steps_
     // consent module, is answered through the consent API steps.
     let only = ["code-flow/confidential-basic".to_owned(), "code-flow/third-party-post".to_owned(), "consent".to_owned()];
     let selection = Selection::with_ids(Plan::All, &target, &only, &[]).unwrap();
-    let options = RunOptions { selection, run_name: None, progress: false };
+    let options = RunOptions { selection, run_name: None, progress: false, budget: Default::default() };
     let report = conform::run(target, &options, Arc::new(SystemClock)).await.unwrap();
     assert_eq!(super::reach::problems(&report), Vec::<String>::new());
     for id in &only {

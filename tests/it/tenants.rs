@@ -30,7 +30,7 @@ const REDIRECT_URI: &str = "http://127.0.0.1:8765/callback";
 async fn run(target: Profile) -> RunReport {
     let mut selection = Selection::plan(Plan::All);
     selection.only_modules = vec!["cross-tenant".into()];
-    let options = RunOptions { selection, run_name: Some("tenants".into()), progress: false };
+    let options = RunOptions { selection, run_name: Some("tenants".into()), progress: false, budget: Default::default() };
     let target = oidc_harness::target::Target::try_from(target).expect("a valid profile");
     conform::run(target, &options, Arc::new(SystemClock)).await.expect("the run happens")
 }

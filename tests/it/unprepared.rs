@@ -22,7 +22,7 @@ async fn without_usable_endpoints_every_later_module_is_skipped_with_its_note() 
     // Nothing else is asked: no JWKS, no preflight login, no module request.
     Mock::given(any()).respond_with(ResponseTemplate::new(404)).with_priority(10).expect(0).mount(&server).await;
 
-    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: Some("unprepared".into()), progress: false };
+    let options = RunOptions { selection: Selection::plan(Plan::All), run_name: Some("unprepared".into()), progress: false, budget: Default::default() };
     let report = conform::run(oidc_harness::target::Target::try_from(conform::embedded_profile(&issuer)).expect("the embedded profile is valid"), &options, Arc::new(SystemClock)).await.expect("the run happens");
 
     let discovery = &report.modules[0];

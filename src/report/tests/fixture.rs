@@ -74,6 +74,7 @@ pub(super) fn report_with(modules: Vec<ModuleResult>) -> RunReport {
         },
         plan: "basic".into(),
         modules,
+        incomplete: None,
     }
 }
 
