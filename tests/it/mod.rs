@@ -1,5 +1,6 @@
 //! Integration test modules.
 
+mod budget;
 mod end_to_end;
 mod fake_kit;
 mod faults;
