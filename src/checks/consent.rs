@@ -7,6 +7,7 @@
 //! `flow.consent.third_party`.
 
 use super::{Check, Verdict, concat, count, may, must, should};
+use crate::form::DriveEnd;
 use crate::spec;
 
 #[cfg(test)]
@@ -50,7 +51,7 @@ pub struct ConsentEvidence {
     /// What the request probed.
     pub case: ConsentCase,
     /// How the drive ended: `callback`, `login_required`, `login_rejected` or `stuck`.
-    pub outcome: String,
+    pub outcome: DriveEnd,
     /// Readable detail of where the drive ended (redacted).
     pub detail: String,
     /// The callback's `error`, if any.
@@ -64,7 +65,7 @@ pub struct ConsentEvidence {
 }
 
 fn callback(e: &ConsentEvidence) -> Result<(), Verdict> {
-    if e.outcome == "callback" { Ok(()) } else { Err(Verdict::skip(format!("no callback was reached ({})", e.detail))) }
+    if e.outcome == DriveEnd::Callback { Ok(()) } else { Err(Verdict::skip(format!("no callback was reached ({})", e.detail))) }
 }
 
 /// The profile marks the client first-party: the provider establishes consent without a page.

@@ -5,6 +5,7 @@
 //! only the checks whose id starts with [`SessionCase::prefix`] judge it.
 
 use super::{Check, Verdict, concat, count, may, must, should};
+use crate::form::DriveEnd;
 use crate::spec;
 
 #[cfg(test)]
@@ -64,7 +65,7 @@ pub struct SessionEvidence {
     /// What the request probed.
     pub case: SessionCase,
     /// How the drive ended: `callback`, `login_required`, `login_rejected` or `stuck`.
-    pub outcome: String,
+    pub outcome: DriveEnd,
     /// Readable detail of where the drive ended (redacted).
     pub detail: String,
     /// The callback's `error`, if any.
@@ -90,7 +91,7 @@ pub struct SessionEvidence {
 
 impl SessionEvidence {
     fn callback(&self) -> bool {
-        self.outcome == "callback"
+        self.outcome == DriveEnd::Callback
     }
 
     fn ui_shown(&self) -> bool {

@@ -7,7 +7,7 @@ use crate::checks::test_support::{assert_catalog_well_formed, run_cases};
 fn ev(case: ConsentCase, consent_pages_seen: usize) -> ConsentEvidence {
     ConsentEvidence {
         case,
-        outcome: "callback".into(),
+        outcome: crate::form::DriveEnd::Callback,
         detail: "redirected to the redirect_uri".into(),
         callback_error: None,
         code_returned: true,
@@ -34,7 +34,7 @@ fn every_check_has_a_pass_and_a_fail() {
 #[test]
 fn unjudgeable_cases_skip() {
     let verdict = |id: &str, e: &ConsentEvidence| (CHECKS.iter().find(|c| c.def.id == id).unwrap().run)(e);
-    let stuck = ConsentEvidence { outcome: "stuck".into(), ..ev(ConsentCase::ThirdPartyNewScope, 0) };
+    let stuck = ConsentEvidence { outcome: crate::form::DriveEnd::Stuck, ..ev(ConsentCase::ThirdPartyNewScope, 0) };
     assert!(matches!(verdict("consent.third_party.asked", &stuck), Verdict::Skip(_)));
     let refused = ConsentEvidence { callback_error: Some("invalid_scope".into()), code_returned: false, ..ev(ConsentCase::ThirdPartyNewScope, 0) };
     assert!(matches!(verdict("consent.third_party.asked", &refused), Verdict::Skip(_)));

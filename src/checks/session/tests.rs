@@ -8,7 +8,7 @@ use crate::checks::test_support::{assert_catalog_well_formed, run_cases};
 fn ev(case: SessionCase) -> SessionEvidence {
     SessionEvidence {
         case,
-        outcome: "callback".into(),
+        outcome: crate::form::DriveEnd::Callback,
         detail: "redirected to the redirect_uri".into(),
         callback_error: None,
         code_returned: true,
@@ -27,7 +27,7 @@ fn error(case: SessionCase, err: &str) -> SessionEvidence {
 }
 
 fn login_page(case: SessionCase) -> SessionEvidence {
-    SessionEvidence { outcome: "login_required".into(), detail: "login form at /login".into(), code_returned: false, login_forms_seen: 1, sub: None, auth_time: None, ..ev(case) }
+    SessionEvidence { outcome: crate::form::DriveEnd::LoginRequired, detail: "login form at /login".into(), code_returned: false, login_forms_seen: 1, sub: None, auth_time: None, ..ev(case) }
 }
 
 fn relogged(case: SessionCase, auth_time: i64) -> SessionEvidence {

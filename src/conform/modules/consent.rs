@@ -16,7 +16,7 @@ use crate::target::ClientProfile;
 fn evidence(ctx: &Ctx, case: ConsentCase, a: &Attempt) -> ConsentEvidence {
     ConsentEvidence {
         case,
-        outcome: a.outcome().as_str().into(),
+        outcome: a.outcome(),
         detail: a.detail(),
         callback_error: a.error(),
         code_returned: a.code_returned(),

@@ -30,7 +30,7 @@ const LARGE_MAX_AGE: i64 = 3600;
 fn evidence(case: SessionCase, a: &Attempt, before: Option<&Attempt>) -> SessionEvidence {
     SessionEvidence {
         case,
-        outcome: a.outcome().as_str().into(),
+        outcome: a.outcome(),
         detail: a.detail(),
         callback_error: a.error(),
         code_returned: a.code_returned(),
