@@ -165,7 +165,7 @@ pub struct Features {
     pub code_lifetime_secs: Option<u64>,
     /// Parallel requests the concurrency modules send at one code or refresh token, per round.
     pub parallel_requests: usize,
-    /// Rounds of the concurrency modules, each with a fresh code or refresh token.
+    /// Rounds of the concurrency modules, each with a fresh code or refresh token (default 4: with the mixed method, two of each kind).
     pub race_rounds: usize,
     /// How the concurrency modules make their requests overlap.
     pub race_method: RaceMethod,
@@ -179,7 +179,7 @@ pub struct Features {
 const DEFAULT_PARALLEL_REQUESTS: usize = 32;
 
 /// Default of [`Features::race_rounds`].
-const DEFAULT_RACE_ROUNDS: usize = 3;
+const DEFAULT_RACE_ROUNDS: usize = 4;
 
 /// How parallel requests are made to overlap at the server.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]

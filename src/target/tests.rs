@@ -139,7 +139,7 @@ fn short_lifetime_client_and_parallel_requests() {
     assert_eq!(p.features.parallel_requests, 4);
     let plain = Target::parse(GOOD, Path::new("p.toml"), &env).unwrap();
     assert_eq!(plain.features.parallel_requests, 32);
-    assert_eq!((plain.features.race_rounds, plain.features.race_method), (3, crate::target::RaceMethod::Mixed));
+    assert_eq!((plain.features.race_rounds, plain.features.race_method), (4, crate::target::RaceMethod::Mixed));
     assert_eq!([1, 2, 3].map(|r| plain.features.race_method.for_round(r)), [crate::target::RaceMethod::LastByte, crate::target::RaceMethod::Parallel, crate::target::RaceMethod::LastByte]);
     let e = with("race_rounds = 0").unwrap_err().to_string();
     assert!(e.contains("race_rounds"), "{e}");
