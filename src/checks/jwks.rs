@@ -106,6 +106,22 @@ pub const COVERS_ADVERTISED_ALGS: Check<JwksEvidence> = must("jwks.keys.cover_ad
     .title("each advertised asymmetric id_token signing alg has a usable key")
     .run(rules::covers_advertised_algs);
 
+/// Keys say their algorithm.
+pub const ALG_PRESENT: Check<JwksEvidence> = may("jwks.keys.alg_present")
+    .spec(spec::RFC7517_4_4)
+    .title("every key has `alg`")
+    .run(rules::alg_present);
+/// Keys say their use.
+pub const USE_PRESENT: Check<JwksEvidence> = may("jwks.keys.use_present")
+    .spec(spec::RFC7517_4_2)
+    .title("every key has `use`")
+    .run(rules::use_present);
+/// Signing keys are for advertised algorithms.
+pub const ALG_ADVERTISED: Check<JwksEvidence> = may("jwks.keys.alg_advertised")
+    .spec(spec::OIDCD_3)
+    .title("a signing key's `alg` is among the advertised ID token algorithms")
+    .run(rules::alg_advertised);
+
 /// Every JWKS check, in report order.
 pub const CHECKS: &[Check<JwksEvidence>] = &[
     STATUS_OK,
@@ -124,6 +140,9 @@ pub const CHECKS: &[Check<JwksEvidence>] = &[
     RSA_MIN_SIZE,
     CURVE_SUPPORTED,
     COVERS_ADVERTISED_ALGS,
+    ALG_PRESENT,
+    USE_PRESENT,
+    ALG_ADVERTISED,
 ];
 
 #[cfg(test)]

@@ -164,4 +164,8 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("revocation-crash-without-token", &["robust.revocation.no_server_error"]),
     p("introspection-crash-on-long-token", &["robust.introspection.no_server_error"]),
     p("end-session-crash-on-long-state", &["robust.end_session.no_server_error"]),
+    // JOSE hygiene notes (MAY): a key that says neither its algorithm nor its use; a signing key
+    // for an algorithm discovery does not advertise.
+    p("jwks-key-without-alg-or-use", &["jwks.keys.alg_present", "jwks.keys.use_present"]),
+    p("jwks-key-for-unadvertised-alg", &["jwks.keys.alg_advertised"]),
 ];

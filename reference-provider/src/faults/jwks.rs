@@ -39,7 +39,16 @@ pub(crate) fn answer(p: &Provider, mut a: JsonAnswer) -> Answer {
 /// kid, bent in the way the fault names), so that the keys actually used stay valid.
 fn with_decoy_key(p: &Provider, jwks: &str) -> Option<Value> {
     let f = |fault| p.fault(fault);
-    let decoys = [Fault::JwksKeyWithoutKty, Fault::JwksAlgKtyMismatch, Fault::JwksRsaShortModulus, Fault::JwksRsaLeadingZero, Fault::JwksUseMissingWhenMixed, Fault::JwksKeyMalformed];
+    let decoys = [
+        Fault::JwksKeyWithoutKty,
+        Fault::JwksAlgKtyMismatch,
+        Fault::JwksRsaShortModulus,
+        Fault::JwksRsaLeadingZero,
+        Fault::JwksUseMissingWhenMixed,
+        Fault::JwksKeyMalformed,
+        Fault::JwksKeyWithoutAlgOrUse,
+        Fault::JwksKeyForUnadvertisedAlg,
+    ];
     if !decoys.into_iter().any(f) {
         return None;
     }
@@ -64,6 +73,14 @@ fn with_decoy_key(p: &Provider, jwks: &str) -> Option<Value> {
         for k in keys.iter_mut().filter_map(Value::as_object_mut) {
             k.remove("use");
         }
+    }
+    if f(Fault::JwksKeyWithoutAlgOrUse) {
+        let members = decoy.as_object_mut()?;
+        members.remove("alg");
+        members.remove("use");
+    }
+    if f(Fault::JwksKeyForUnadvertisedAlg) {
+        decoy["alg"] = "RS512".into();
     }
     if f(Fault::JwksKeyMalformed) {
         decoy["n"] = "not base64url!".into();

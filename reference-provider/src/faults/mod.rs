@@ -118,6 +118,8 @@ faults! {
     JwksRsaLeadingZero => "jwks-rsa-leading-zero", "the JWKS publishes an RSA modulus with a leading zero octet (RFC 7518 2, Base64urlUInt)";
     JwksNotFound => "jwks-not-found", "the jwks_uri answers 404 (OIDC Discovery 3)";
     JwksEmpty => "jwks-empty", "the JWKS publishes no key at all (OIDC Discovery 3)";
+    JwksKeyWithoutAlgOrUse => "jwks-key-without-alg-or-use", "the JWKS publishes a key with neither alg nor use (RFC 7517 4.2, 4.4)";
+    JwksKeyForUnadvertisedAlg => "jwks-key-for-unadvertised-alg", "the JWKS publishes a signing key for RS512, which discovery does not advertise (OIDC Discovery 3)";
     JwksKeyMalformed => "jwks-key-malformed", "the JWKS publishes an RSA key whose n is not base64url (RFC 7517 4)";
     JwksUseMissingWhenMixed => "jwks-use-missing-when-mixed", "the JWKS mixes signing and encryption keys but the signing keys lack use (OIDC Discovery 3)";
     TokenSuccessWithErrorField => "token-success-with-error-field", "a successful token response also carries an error member (RFC 6749 5.1)";

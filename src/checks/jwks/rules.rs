@@ -285,3 +285,25 @@ pub(super) fn covers_advertised_algs(e: &JwksEvidence) -> Verdict {
         ),
     )
 }
+
+pub(super) fn alg_present(e: &JwksEvidence) -> Verdict {
+    each_key(e, |k| k.alg.is_none().then(|| "no `alg`: a client must guess which algorithm the key is for".to_owned()))
+}
+
+pub(super) fn use_present(e: &JwksEvidence) -> Verdict {
+    each_key(e, |k| (!k.raw.contains_key("use")).then(|| "no `use`: a client must guess whether it signs or encrypts".to_owned()))
+}
+
+/// A signing key whose `alg` is not among the advertised ID token algorithms signs something
+/// else (UserInfo, request objects) or nothing: worth a note.
+pub(super) fn alg_advertised(e: &JwksEvidence) -> Verdict {
+    if e.id_token_algs_advertised.is_empty() {
+        return Verdict::skip("discovery advertises no id_token_signing_alg_values_supported");
+    }
+    each_key(e, |k| {
+        let alg = k.alg.as_deref()?;
+        let signs = crate::jose::is_signature_alg(alg) && k.raw.get("use").and_then(Value::as_str) != Some("enc");
+        (signs && !e.id_token_algs_advertised.iter().any(|a| a == alg))
+            .then(|| format!("signing alg {alg} is not in id_token_signing_alg_values_supported {:?}", e.id_token_algs_advertised))
+    })
+}

@@ -31,6 +31,16 @@ fn good() -> JwksEvidence {
     with(jwks_json())
 }
 
+/// The good set with each key's `alg` (RS256, ES256, EdDSA) and `use` set.
+fn with_algs() -> JwksEvidence {
+    let mut body = jwks_json();
+    for (i, alg) in ["RS256", "ES256", "EdDSA"].iter().enumerate() {
+        body["keys"][i]["alg"] = json!(alg);
+        body["keys"][i]["use"] = json!("sig");
+    }
+    with(body)
+}
+
 /// The good set with `f` applied to the first (RSA) key.
 fn first_key(f: impl FnOnce(&mut Value)) -> JwksEvidence {
     let mut body = jwks_json();
@@ -133,6 +143,9 @@ fn every_jwks_check_has_a_pass_and_a_fail_case() {
                 ..good()
             },
         ),
+        ("jwks.keys.alg_present", with_algs(), good()),
+        ("jwks.keys.use_present", with_algs(), good()),
+        ("jwks.keys.alg_advertised", with_algs(), first_key(|k| k["alg"] = json!("RS512"))),
     ];
     assert_check_table(CHECKS, cases);
 }
