@@ -141,6 +141,7 @@ spec_refs! {
     RFC9207_3 = "RFC9207-3";
     // RFC 9700, OAuth 2.0 Security Best Current Practice
     RFC9700_2_1_1 = "RFC9700-2.1.1";
+    RFC9700_4_4 = "RFC9700-4.4";
     RFC9700_4_14_2 = "RFC9700-4.14.2";
     // RFC 9110, HTTP Semantics
     RFC9110_15_6 = "RFC9110-15.6";

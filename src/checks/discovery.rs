@@ -16,6 +16,7 @@ use crate::spec;
 
 mod advertised;
 mod document;
+mod origins;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;
@@ -159,6 +160,14 @@ pub const CHECKS: &[Check<DiscoveryEvidence>] = &[
         .spec(spec::OIDCD_3)
         .title("loopback provider's endpoints use https")
         .run(document::endpoints_https_loopback),
+    may("disc.endpoints.same_origin")
+        .spec(spec::OIDCD_3)
+        .title("every endpoint is on the issuer's origin")
+        .run(origins::endpoints_same_origin),
+    should("disc.token_endpoint.same_origin")
+        .spec(spec::RFC9700_4_4)
+        .title("the token endpoint, where the client secret goes, is on the issuer's origin")
+        .run(origins::token_endpoint_same_origin),
     must("disc.response_types.present")
         .spec(spec::OIDCD_3)
         .title("response_types_supported is present")

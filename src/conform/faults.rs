@@ -168,4 +168,5 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     // for an algorithm discovery does not advertise.
     p("jwks-key-without-alg-or-use", &["jwks.keys.alg_present", "jwks.keys.use_present"]),
     p("jwks-key-for-unadvertised-alg", &["jwks.keys.alg_advertised"]),
+    p("discovery-token-endpoint-other-origin", &["disc.endpoints.same_origin", "disc.token_endpoint.same_origin"]),
 ];

@@ -32,6 +32,13 @@ pub(crate) fn bend_document(provider: &Provider, doc: &mut Value) {
     if f(Fault::DiscoveryWrongIssuer) {
         m.insert("issuer".into(), format!("{}/other", provider.issuer).into());
     }
+    if f(Fault::DiscoveryTokenEndpointOtherOrigin)
+        && let Some(token) = m.get("token_endpoint").and_then(Value::as_str)
+    {
+        // The same server under another host name: another origin, still reachable.
+        let moved = if token.contains("://127.0.0.1") { token.replacen("://127.0.0.1", "://localhost", 1) } else { token.replacen("://localhost", "://127.0.0.1", 1) };
+        m.insert("token_endpoint".into(), moved.into());
+    }
     if f(Fault::DiscoveryScopesWithoutOpenid) {
         let scopes: Vec<&str> = SCOPES.iter().copied().filter(|s| *s != "openid").collect();
         m.insert("scopes_supported".into(), json!(scopes));

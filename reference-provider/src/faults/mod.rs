@@ -90,6 +90,7 @@ faults! {
     UserinfoAcceptsIdToken => "userinfo-accepts-id-token", "userinfo accepts an ID token as a bearer access token (RFC 9068 4)";
     JwksPrivateMaterial => "jwks-private-material", "the JWKS publishes private key members (RFC 7517 9.2)";
     DiscoveryWrongIssuer => "discovery-wrong-issuer", "the discovery document's issuer differs from the URL it is served under (OIDC Discovery 4.3)";
+    DiscoveryTokenEndpointOtherOrigin => "discovery-token-endpoint-other-origin", "token_endpoint is advertised on another origin than the issuer's (the same loopback server under another host name)";
     DiscoveryScopesWithoutOpenid => "discovery-scopes-without-openid", "scopes_supported omits openid (OIDC Discovery 3)";
     DiscoveryNoResponseTypes => "discovery-no-response-types", "the discovery document omits the REQUIRED response_types_supported (OIDC Discovery 3)";
     DiscoveryNoSubjectTypes => "discovery-no-subject-types", "the discovery document omits the REQUIRED subject_types_supported (OIDC Discovery 3)";

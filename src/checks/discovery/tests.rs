@@ -200,6 +200,16 @@ fn cases() -> Vec<(&'static str, DiscoveryEvidence, DiscoveryEvidence)> {
             loopback(false),
         ),
         (
+            "disc.endpoints.same_origin",
+            good(),
+            with("userinfo_endpoint", json!("https://api.other.example/userinfo")),
+        ),
+        (
+            "disc.token_endpoint.same_origin",
+            with("userinfo_endpoint", json!("https://api.other.example/userinfo")),
+            with("token_endpoint", json!("https://op.example:8443/token")),
+        ),
+        (
             "disc.response_types.present",
             good(),
             with("response_types_supported", Value::Null),
