@@ -20,10 +20,26 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("oidc-harness: error: {e:#}");
+            eprintln!("oidc-harness: error: {}", one_line(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes on one line, each cause once: a message that already quotes its
+/// source (`cannot read …: No such file`) does not get it appended again.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line.replace('\n', " ")
 }
 
 /// Validates the subcommand's flags, then runs it; returns the exit code.
@@ -35,5 +51,19 @@ fn run(command: Command) -> anyhow::Result<u8> {
         Command::Bench(args) => cli::bench::run(args.into_options()?),
         Command::Load(args) => cli::load::run(args.into_options()?),
         Command::Discover(args) => cli::discover::run(args.into_options()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn each_cause_is_said_once_on_one_line() {
+        let os = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory (os error 2)");
+        let quoted = anyhow::Error::new(os).context("cannot read target profile p.toml: No such file or directory (os error 2)");
+        assert_eq!(one_line(&quoted), "cannot read target profile p.toml: No such file or directory (os error 2)");
+        let chained = anyhow::anyhow!("tcp connect error").context("cannot reach the provider\nat x");
+        assert_eq!(one_line(&chained), "cannot reach the provider at x: tcp connect error");
     }
 }
