@@ -23,6 +23,8 @@ pub enum ConsentCase {
     ThirdPartyNewScope,
     /// A third-party client with `prompt=consent`, the user pressing deny.
     Deny,
+    /// `prompt=none` for a third-party client the signed-in user never approved.
+    PromptNoneNeedsConsent,
 }
 
 impl ConsentCase {
@@ -32,6 +34,7 @@ impl ConsentCase {
             ConsentCase::FirstParty => "consent.first_party.",
             ConsentCase::ThirdPartyNewScope => "consent.third_party.",
             ConsentCase::Deny => "consent.deny.",
+            ConsentCase::PromptNoneNeedsConsent => "consent.prompt_none.",
         }
     }
 
@@ -41,6 +44,7 @@ impl ConsentCase {
             ConsentCase::FirstParty => FIRST_PARTY_CHECKS,
             ConsentCase::ThirdPartyNewScope => THIRD_PARTY_NEW_SCOPE_CHECKS,
             ConsentCase::Deny => DENY_CHECKS,
+            ConsentCase::PromptNoneNeedsConsent => PROMPT_NONE_CHECKS,
         }
     }
 }
@@ -116,6 +120,39 @@ fn deny_access_denied(e: &ConsentEvidence) -> Verdict {
     }
 }
 
+/// OIDC Core 3.1.2.1: with prompt=none the provider MUST NOT display a consent page.
+fn prompt_none_no_ui(e: &ConsentEvidence) -> Verdict {
+    if e.outcome == DriveEnd::LoginRequired {
+        return Verdict::skip(format!("the session was not recognised: a login page was shown ({}); see session.prompt_none.no_ui", e.detail));
+    }
+    Verdict::check(e.consent_pages_seen == 0, "prompt=none was answered with a consent page")
+}
+
+/// OIDC Core 3.1.2.1/3.1.2.6: a client without consent gets an error (consent_required or a kin
+/// one) by redirect — unless the provider established consent by other means (3.1.2.4), which the
+/// harness cannot see: SHOULD, and only for a user the profile says never approved the client.
+fn prompt_none_refused(e: &ConsentEvidence) -> Verdict {
+    if let Err(v) = callback(e) {
+        return v;
+    }
+    if !e.fresh_consent {
+        return Verdict::skip("the user may have approved this client in an earlier run (set features.fresh_consent = true for a fresh test user)");
+    }
+    if e.consent_pages_seen > 0 {
+        return Verdict::skip("a consent page was shown (consent.prompt_none.no_ui); what followed answered the harness's denial");
+    }
+    match (e.callback_error.as_deref(), e.code_returned) {
+        (Some("consent_required" | "interaction_required" | "account_selection_required" | "login_required"), _) => Verdict::Pass,
+        (Some(err), _) => Verdict::mismatch("prompt=none without consent should end with consent_required", "error=consent_required (or interaction_required)", format!("error={err}")),
+        (None, true) => Verdict::mismatch(
+            "prompt=none released a code for a client the user never approved, without asking",
+            "error=consent_required",
+            "a code",
+        ),
+        (None, false) => Verdict::fail("prompt=none ended at the redirect_uri with neither a code nor an error"),
+    }
+}
+
 /// The checks of [`ConsentCase::FirstParty`].
 pub const FIRST_PARTY_CHECKS: &[Check<ConsentEvidence>] = &[
     may("consent.first_party.no_page").spec(spec::OIDCC_3_1_2_4).title("a first-party client gets no consent page").run(first_party_no_page),
@@ -131,8 +168,17 @@ pub const DENY_CHECKS: &[Check<ConsentEvidence>] = &[
     must("consent.deny.access_denied").spec(spec::RFC6749_4_1_2_1).title("a denied consent comes back as error=access_denied without a code").run(deny_access_denied),
 ];
 
+/// The checks of [`ConsentCase::PromptNoneNeedsConsent`].
+pub const PROMPT_NONE_CHECKS: &[Check<ConsentEvidence>] = &[
+    must("consent.prompt_none.no_ui").spec(spec::OIDCC_3_1_2_1).title("prompt=none for a client needing consent shows no consent page").run(prompt_none_no_ui),
+    should("consent.prompt_none.refused")
+        .spec(spec::OIDCC_3_1_2_6)
+        .title("prompt=none for a client the user never approved ends with consent_required (or a kin error), not a code")
+        .run(prompt_none_refused),
+];
+
 /// The consent tables, one per [`ConsentCase`], in case order.
-const BY_CASE: &[&[Check<ConsentEvidence>]] = &[FIRST_PARTY_CHECKS, THIRD_PARTY_NEW_SCOPE_CHECKS, DENY_CHECKS];
+const BY_CASE: &[&[Check<ConsentEvidence>]] = &[FIRST_PARTY_CHECKS, THIRD_PARTY_NEW_SCOPE_CHECKS, DENY_CHECKS, PROMPT_NONE_CHECKS];
 
 /// Every consent check: the tables of all cases, in case order.
 pub const CHECKS: &[Check<ConsentEvidence>] = &concat::<_, { count(BY_CASE) }>(BY_CASE);

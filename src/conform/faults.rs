@@ -169,4 +169,6 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("jwks-key-without-alg-or-use", &["jwks.keys.alg_present", "jwks.keys.use_present"]),
     p("jwks-key-for-unadvertised-alg", &["jwks.keys.alg_advertised"]),
     p("discovery-token-endpoint-other-origin", &["disc.endpoints.same_origin", "disc.token_endpoint.same_origin"]),
+    p("prompt-none-shows-consent", &["consent.prompt_none.no_ui"]),
+    p("prompt-none-skips-consent", &["consent.prompt_none.refused"]),
 ];

@@ -77,6 +77,8 @@ faults! {
     IssParamMissing => "iss-param-missing", "the authorization response omits iss though it is advertised (RFC 9207 2)";
     ConsentSkippedThirdParty => "consent-skipped-third-party", "third-party clients get a code without a consent page (OIDC Core 3.1.2.4)";
     PromptNoneShowsLogin => "prompt-none-shows-login", "prompt=none without a session shows the login page instead of login_required (OIDC Core 3.1.2.1)";
+    PromptNoneShowsConsent => "prompt-none-shows-consent", "prompt=none for a client the user never approved shows the consent page instead of consent_required (OIDC Core 3.1.2.1)";
+    PromptNoneSkipsConsent => "prompt-none-skips-consent", "prompt=none for a client the user never approved returns a code without asking (OIDC Core 3.1.2.6)";
     MaxAgeIgnored => "max-age-ignored", "max_age is ignored: an old session is reused without re-authentication (OIDC Core 3.1.2.1)";
     ScopeWidened => "scope-widened", "tokens carry a scope that was not requested (RFC 6749 3.3)";
     TokenTypeWrong => "token-type-wrong", "token_type is \"mac\" instead of Bearer (RFC 6750 4)";

@@ -204,7 +204,10 @@ pub fn decide(
             let error = if provider.fault(Fault::PromptNoneWrongError) { ErrorCode::InvalidRequest } else { ErrorCode::LoginRequired };
             return Ok(fail(error, "the user is not logged in (or must log in again) and prompt=none forbids asking"));
         };
-        if consent_needed(provider, req, client, &s.user_sub)? {
+        if consent_needed(provider, req, client, &s.user_sub)? && !provider.fault(Fault::PromptNoneSkipsConsent) {
+            if provider.fault(Fault::PromptNoneShowsConsent) {
+                return Ok(Next::Consent { user_sub: s.user_sub.clone(), auth_time: s.auth_time });
+            }
             return Ok(fail(ErrorCode::ConsentRequired, "consent is needed and prompt=none forbids asking"));
         }
         // The fault reports "now", at least a second after the real login (so it always differs).

@@ -1,7 +1,8 @@
 //! The consent module (OIDC Core 3.1.2.4): a first-party client gets no consent page; a
 //! third-party client asking for a scope the user has not approved in this run gets one, and the
-//! token's scope stays within what was approved; `prompt=consent` shows the page again, and a
-//! denial comes back as `access_denied` with the state.
+//! token's scope stays within what was approved; `prompt=none` before that approval is refused
+//! without a page; `prompt=consent` shows the page again, and a denial comes back as
+//! `access_denied` with the state.
 
 use super::ModuleOutcome;
 use super::probe;
@@ -68,7 +69,7 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     }
     match &third {
         Some(client) => {
-            if let Err(e) = third_party(ctx, client, &mut out, &mut notes).await {
+            if let Err(e) = third_party(ctx, client, first.as_ref(), &mut out, &mut notes).await {
                 return out.abort(e);
             }
         }
@@ -87,8 +88,30 @@ async fn first_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome)
     Ok(())
 }
 
-async fn third_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {
+/// `prompt=none` for the third-party client on a browser signed in through a first-party client
+/// (a session, but no approval of the third-party client yet): an error, no page.
+async fn prompt_none_needs_consent(ctx: &Ctx, browser: &Browser, first: &ClientProfile, third: &ClientProfile, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {
+    let att = steps::attempt(ctx, browser, first, AuthParams::fresh(first), UserActs::ALLOW).await?;
+    if !att.code_returned() {
+        notes.push(format!("prompt=none for a client needing consent not judged: signing in with {} did not yield a code ({})", first.label(), att.detail()));
+        return Ok(());
+    }
+    let mut params = AuthParams::fresh(third);
+    params.prompt = Some("none".into());
+    let acts = UserActs { login: false, consent: ConsentChoice::Deny };
+    let silent = steps::attempt(ctx, browser, third, params, acts).await?;
+    out.findings.extend(crate::checks::evaluate(ConsentCase::PromptNoneNeedsConsent.checks(), &evidence(ctx, ConsentCase::PromptNoneNeedsConsent, &silent)));
+    Ok(())
+}
+
+async fn third_party(ctx: &Ctx, client: &ClientProfile, first: Option<&ClientProfile>, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {
     let browser = steps::browser(ctx)?;
+    match first {
+        // Before the client is approved: prompt=none must not show the consent page.
+        Some(first) if ctx.target.features.fresh_consent => prompt_none_needs_consent(ctx, &browser, first, client, out, notes).await?,
+        Some(_) => notes.push("prompt=none for a client needing consent not judged: the user may have approved it in an earlier run (features.fresh_consent)".to_owned()),
+        None => notes.push("prompt=none for a client needing consent not judged: no first-party client to sign in with".to_owned()),
+    }
     let mut signed_in = false;
     match probe::extra_scope(ctx, &client.scope) {
         Some(extra) => {
