@@ -7,8 +7,11 @@ mod attack;
 mod cpu;
 mod embedded;
 pub mod flows;
+mod html;
+mod progress;
 pub mod report;
 pub mod scenario;
+pub mod series;
 pub mod stats;
 
 use std::path::PathBuf;
@@ -20,7 +23,9 @@ use goose::client::GooseClientBuilder;
 use goose::{GooseAttack, GooseError};
 
 pub use embedded::{LOAD_LIFETIME_SECS, load_lifetimes, start_embedded_for_load, start_embedded_for_load_with};
-pub use report::{LoadReport, LoadReportError, merge, render};
+pub use html::render_html;
+pub use progress::{Progress, ProgressView, live_line, plain_line};
+pub use report::{LoadReport, LoadReportError, merge, render, write_all};
 pub use scenario::{FlowKind, Scenario, ScenarioError, TransactionSpec};
 
 use crate::clock::{self, Clock};
@@ -49,6 +54,8 @@ pub struct LoadOptions {
     pub goose_metrics: bool,
     /// The provider runs inside this process (its CPU is then part of the process's).
     pub provider_in_process: bool,
+    /// Live progress on stderr.
+    pub progress: Progress,
 }
 
 /// Why a load test could not run (exit code 2).
@@ -174,7 +181,13 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
     let _ = aws_lc_rs::rand::fill(&mut [0u8; 1]);
     let wall = Instant::now();
     let cpu_before = cpu::process_cpu();
-    let thresholds_failed = match attack.execute().await {
+    // The ticker cuts the time series every second (and draws progress) until the run ends.
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let ticker = tokio::spawn(progress::watch(Arc::clone(&shared), progress::Plan::of(&checked), opts.progress, wall, stopped));
+    let outcome = attack.execute().await;
+    let _ = stop.send(());
+    let _ = ticker.await;
+    let thresholds_failed = match outcome {
         Ok(_) => Vec::new(),
         Err(GooseError::ThresholdsFailed { failed, .. }) => {
             failed.iter().filter(|r| !r.passed).map(|r| format!("{} (observed {})", r.rule, r.observed)).collect()
@@ -199,6 +212,7 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
         steps: snap.steps,
         errors: snap.errors,
         findings: snap.findings,
+        series: snap.series,
         thresholds_failed,
         process_cpu_ms: spent.map(|c| ms(c.total)),
         process_system_cpu_ms: spent.map(|c| ms(c.system)),

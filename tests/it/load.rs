@@ -41,6 +41,18 @@ async fn load_runs_count_flows_catch_faults_miss_thresholds_and_merge() {
     assert!(clean.errors.is_empty(), "{:?}", clean.errors);
     assert!(clean.findings.is_empty(), "{:?}", clean.findings);
     assert!(clean.thresholds_failed.is_empty(), "{:?}", clean.thresholds_failed);
+    // The time series cuts the same counters: its intervals add up to the totals.
+    assert!(clean.series.len() >= 2, "{:?}", clean.series);
+    assert_eq!(clean.series.iter().map(|p| p.flows_completed).sum::<u64>(), c.flows_completed);
+    assert_eq!(clean.series.iter().map(|p| p.token_responses).sum::<u64>(), c.token_responses);
+    assert_eq!(clean.series.last().map(|p| p.users), Some(2));
+    // load.html is written beside load.json, with its charts inline.
+    let dir = std::env::temp_dir().join(format!("oidc-harness-it-load-{}", std::process::id()));
+    let [_, _, html] = load::write_all(&clean, &dir.join("load.json")).unwrap();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("Throughput") && page.contains("Latency: token") && page.contains("<polyline"), "{page}");
+    assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("href="));
+    let _ = std::fs::remove_dir_all(&dir);
     for step in ["authorize", "login", "token", "token_replay", "userinfo", "verify_jwt"] {
         assert!(clean.steps.get(step).is_some_and(|s| s.count > 0), "no {step} samples: {:?}", clean.steps.keys());
     }
