@@ -35,9 +35,13 @@ pub(crate) struct LoadArgs {
     /// Run time after all users started, e.g. 30s, 2m (overrides the scenario).
     #[arg(long, short = 't')]
     run_time: Option<String>,
-    /// Goose threshold, e.g. 'p95<500ms', 'error-rate<1%', 'rps>=200' (repeatable).
+    /// Goose threshold, e.g. 'p95<500ms', 'error-rate<1%', 'rps>=200' (repeatable); replaces
+    /// the scenario's thresholds. Judged when the run ends; a miss exits 1.
     #[arg(long)]
     threshold: Vec<String>,
+    /// Stop the run at the first missed threshold (checked every second once all users started).
+    #[arg(long)]
+    stop_on_threshold: bool,
     /// Goose's own report; the extension picks the format: .html, .json, .md (repeatable).
     /// Goose's HTML loads its chart library from a CDN: offline its charts are empty boxes
     /// (our load.html, written beside load.json, draws its charts inline).
@@ -130,12 +134,16 @@ impl LoadArgs {
         checked.users = users;
         checked.hatch_rate = self.hatch_rate.clone().unwrap_or(checked.hatch_rate);
         checked.run_time = self.run_time.clone().unwrap_or(checked.run_time);
+        if !self.threshold.is_empty() {
+            checked.thresholds = self.threshold.clone();
+        }
         checked.validate()?;
         let opts = LoadOptions {
             users: self.users,
             hatch_rate: self.hatch_rate,
             run_time: self.run_time,
             thresholds: self.threshold,
+            stop_on_threshold: self.stop_on_threshold,
             goose_reports: self.report_file,
             replay_codes: self.replay_codes,
             goose_metrics: self.goose_metrics,

@@ -72,10 +72,13 @@ async fn load_runs_count_flows_catch_faults_miss_thresholds_and_merge() {
     assert!(wrong_iss.findings.get("idtoken.iss.matches").is_some_and(|f| f.count > 1), "{:?}", wrong_iss.findings);
     assert!(wrong_iss.counters.verification_failures > 0);
 
-    // A threshold no provider meets fails the run.
+    // A threshold no provider meets fails the run; it replaces the scenario's, and it is judged
+    // at the end: the run lasts its whole run time (a lower bound the run time sets, not a speed).
     let opts = LoadOptions { thresholds: vec!["rps>=1000000".into()], ..LoadOptions::default() };
     let missed = run("discovery-jwks", FaultSet::none(), opts).await;
     assert_eq!(missed.thresholds_failed.len(), 1, "{:?}", missed.thresholds_failed);
+    assert!(missed.thresholds_failed[0].contains("rps"), "{:?}", missed.thresholds_failed);
+    assert!(missed.duration_ms >= 2_000, "stopped early after {} ms", missed.duration_ms);
     assert!(missed.steps["jwks"].count > 0);
 
     // Two shards of one test merge into their sum.
