@@ -162,7 +162,7 @@ pub(super) async fn watch(shared: Arc<Shared>, plan: Plan, mode: Progress, start
                 let _ = write!(err, "\r\x1b[2K{}", live_line(&view, color));
                 let _ = err.flush();
             }
-            Progress::Lines if n % PLAIN_EVERY == 0 => {
+            Progress::Lines if n.is_multiple_of(PLAIN_EVERY) => {
                 let _ = writeln!(err, "{}", plain_line(&view));
             }
             Progress::Lines => {}
