@@ -12,7 +12,7 @@ const W: f64 = 760.0;
 const H: f64 = 220.0;
 const LEFT: f64 = 60.0;
 const RIGHT: f64 = 16.0;
-const TOP: f64 = 14.0;
+const TOP: f64 = 30.0;
 const BOTTOM: f64 = 30.0;
 /// Line colours, in order (readable on white, distinct for the colour-blind in pairs).
 const COLORS: [&str; 6] = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"];
@@ -24,7 +24,9 @@ fn esc(s: &str) -> String {
 
 /// A number for an axis label: no decimals from 100, one from 1, two below.
 fn num(v: f64) -> String {
-    if v >= 100.0 {
+    if v == 0.0 {
+        "0".into()
+    } else if v >= 100.0 {
         format!("{v:.0}")
     } else if v >= 1.0 {
         format!("{v:.1}")
@@ -73,8 +75,8 @@ fn chart(title: &str, unit: &str, xs: &[f64], lines: &[Line]) -> String {
             let _ = writeln!(svg, "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"1.6\" points=\"{}\"/>", run.join(" "));
         }
         let lx = LEFT + 8.0 + 150.0 * i as f64;
-        let _ = writeln!(svg, "<rect x=\"{lx:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"{color}\"/>", TOP - 2.0);
-        let _ = writeln!(svg, "<text x=\"{:.1}\" y=\"{:.1}\" class=\"legend\">{}</text>", lx + 14.0, TOP + 7.0, esc(&line.name));
+        let _ = writeln!(svg, "<rect x=\"{lx:.1}\" y=\"4\" width=\"10\" height=\"10\" fill=\"{color}\"/>");
+        let _ = writeln!(svg, "<text x=\"{:.1}\" y=\"13\" class=\"legend\">{}</text>", lx + 14.0, esc(&line.name));
     }
     svg.push_str("</svg>\n");
     svg
