@@ -3,6 +3,7 @@
 //! provider with a user pool; `--shard` narrows its users before it is validated), output files,
 //! exit codes (0 all thresholds met and no MUST failure under load, 1 otherwise, 2 could not run).
 
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -34,13 +35,20 @@ pub(crate) struct LoadArgs {
     /// Run time after all users started, e.g. 30s, 2m (overrides the scenario).
     #[arg(long, short = 't')]
     run_time: Option<String>,
-    /// Goose threshold, e.g. 'p95<500ms', 'error-rate<1%', 'rps>=200' (repeatable).
+    /// Goose threshold, e.g. 'p95<500ms', 'error-rate<1%', 'rps>=200' (repeatable); replaces
+    /// the scenario's thresholds. Judged when the run ends; a miss exits 1.
     #[arg(long)]
     threshold: Vec<String>,
+    /// Stop the run at the first missed threshold (checked every second once all users started).
+    #[arg(long)]
+    stop_on_threshold: bool,
     /// Goose's own report; the extension picks the format: .html, .json, .md (repeatable).
+    /// Goose's HTML loads its chart library from a CDN: offline its charts are empty boxes
+    /// (our load.html, written beside load.json, draws its charts inline).
     #[arg(long)]
     report_file: Vec<PathBuf>,
-    /// Our JSON report with mergeable histograms (default reports/load-<scenario>-<UTC time>/load.json).
+    /// Our JSON report with mergeable histograms and a per-second series (default
+    /// reports/load-<scenario>-<UTC time>/load.json); summary.md and load.html go beside it.
     #[arg(long)]
     out: Option<PathBuf>,
     /// Replay every authorization code once after redeeming it; a success is a finding.
@@ -126,16 +134,21 @@ impl LoadArgs {
         checked.users = users;
         checked.hatch_rate = self.hatch_rate.clone().unwrap_or(checked.hatch_rate);
         checked.run_time = self.run_time.clone().unwrap_or(checked.run_time);
+        if !self.threshold.is_empty() {
+            checked.thresholds = self.threshold.clone();
+        }
         checked.validate()?;
         let opts = LoadOptions {
             users: self.users,
             hatch_rate: self.hatch_rate,
             run_time: self.run_time,
             thresholds: self.threshold,
+            stop_on_threshold: self.stop_on_threshold,
             goose_reports: self.report_file,
             replay_codes: self.replay_codes,
             goose_metrics: self.goose_metrics,
             provider_in_process: self.target.is_none(),
+            progress: progress_mode(),
         };
         // The profile is validated with the shard's users only.
         let target = match &self.target {
@@ -149,6 +162,16 @@ impl LoadArgs {
             None => None,
         };
         Ok(LoadRun { scenario, users, opts, target, shard: self.shard, faults: self.faults, out: self.out })
+    }
+}
+
+/// A redrawn status line when stderr is a terminal (coloured unless NO_COLOR is set), plain
+/// periodic lines otherwise.
+fn progress_mode() -> load::Progress {
+    if std::io::stderr().is_terminal() {
+        load::Progress::Live { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
+    } else {
+        load::Progress::Lines
     }
 }
 
@@ -185,14 +208,13 @@ pub(crate) fn run(run: LoadRun) -> anyhow::Result<u8> {
     Ok(exit_code(&report))
 }
 
-/// Writes `load.json` and `summary.md` beside it, and prints the summary.
+/// Writes `load.json` with `summary.md` and `load.html` beside it, and prints the summary.
 fn write(report: &LoadReport, out: &Path) -> anyhow::Result<()> {
-    report.write(out).with_context(|| format!("writing {}", out.display()))?;
-    let summary = load::render(report);
-    let md = out.with_file_name("summary.md");
-    std::fs::write(&md, &summary).with_context(|| format!("writing {}", md.display()))?;
-    crate::outln!("{summary}");
-    crate::outln!("wrote {}\nwrote {}", out.display(), md.display());
+    let written = load::write_all(report, out).with_context(|| format!("writing {} and the files beside it", out.display()))?;
+    crate::outln!("{}", load::render(report));
+    for path in written {
+        crate::outln!("wrote {}", path.display());
+    }
     Ok(())
 }
 

@@ -100,6 +100,7 @@ async fn login(user: &mut GooseUser, shared: &Shared, job: &Job, state: &mut Use
 
 /// On start: a fresh browser and back channel, and a first login for flows that need tokens.
 async fn setup(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> TransactionResult {
+    shared.stats.user_started();
     let browser = match shared.ctx.browser.for_load() {
         Ok(a) => a,
         Err(e) => return fail(format!("cannot create the user's HTTP client: {e}")),

@@ -7,8 +7,11 @@ mod attack;
 mod cpu;
 mod embedded;
 pub mod flows;
+mod html;
+mod progress;
 pub mod report;
 pub mod scenario;
+pub mod series;
 pub mod stats;
 
 use std::path::PathBuf;
@@ -20,7 +23,9 @@ use goose::client::GooseClientBuilder;
 use goose::{GooseAttack, GooseError};
 
 pub use embedded::{LOAD_LIFETIME_SECS, load_lifetimes, start_embedded_for_load, start_embedded_for_load_with};
-pub use report::{LoadReport, LoadReportError, merge, render};
+pub use html::render_html;
+pub use progress::{Progress, ProgressView, live_line, plain_line};
+pub use report::{LoadReport, LoadReportError, merge, render, write_all};
 pub use scenario::{FlowKind, Scenario, ScenarioError, TransactionSpec};
 
 use crate::clock::{self, Clock};
@@ -39,8 +44,10 @@ pub struct LoadOptions {
     pub hatch_rate: Option<String>,
     /// Run time (overrides the scenario).
     pub run_time: Option<String>,
-    /// More Goose thresholds.
+    /// Goose thresholds that replace the scenario's (none given: the scenario's apply).
     pub thresholds: Vec<String>,
+    /// A missed threshold stops the run early (also when the scenario does not ask to).
+    pub stop_on_threshold: bool,
     /// Goose's own reports (`.html`, `.json`, `.md`), one path per format.
     pub goose_reports: Vec<PathBuf>,
     /// Replay every code once after redeeming it (a success is a finding).
@@ -49,6 +56,8 @@ pub struct LoadOptions {
     pub goose_metrics: bool,
     /// The provider runs inside this process (its CPU is then part of the process's).
     pub provider_in_process: bool,
+    /// Live progress on stderr.
+    pub progress: Progress,
 }
 
 /// Why a load test could not run (exit code 2).
@@ -131,7 +140,10 @@ fn goose_config(issuer: &str, scenario: &Scenario, opts: &LoadOptions) -> Result
     c.users = Some(opts.users.unwrap_or(scenario.users));
     c.increase_rate = Some(opts.hatch_rate.clone().unwrap_or_else(|| scenario.hatch_rate.clone()));
     c.run_time = Some(opts.run_time.clone().unwrap_or_else(|| scenario.run_time.clone()));
-    c.threshold = scenario.thresholds.iter().chain(&opts.thresholds).cloned().collect();
+    // `run` has put the thresholds in force (the scenario's or the replacing ones) in `scenario`.
+    c.threshold = scenario.thresholds.clone();
+    // Judged when the run ends, unless asked to stop at the first miss.
+    c.no_threshold_abort = !(scenario.stop_on_threshold || opts.stop_on_threshold) || c.threshold.is_empty();
     c.report_file = opts.goose_reports.iter().map(|p| p.display().to_string()).collect();
     // Our counters include the ramp-up, so Goose's must too (rates compare).
     c.no_reset_metrics = true;
@@ -139,6 +151,15 @@ fn goose_config(issuer: &str, scenario: &Scenario, opts: &LoadOptions) -> Result
     c.no_telnet = true;
     c.quiet = 1;
     Ok(c)
+}
+
+/// A Goose error in words: the explanation Goose carries, not its debug form.
+fn goose_words(e: &GooseError) -> String {
+    match e {
+        GooseError::InvalidOption { detail, .. } if !detail.is_empty() => detail.clone(),
+        GooseError::InvalidOption { option, value, .. } => format!("{e}: {option} = {value:?}"),
+        other => other.to_string(),
+    }
 }
 
 /// Runs `scenario` against `target` and returns our report (thresholds missed are in it).
@@ -153,6 +174,9 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
     if let Some(t) = &opts.run_time {
         checked.run_time = t.clone();
     }
+    if !opts.thresholds.is_empty() {
+        checked.thresholds = opts.thresholds.clone();
+    }
     checked.validate()?;
     let jobs = jobs(&target, &checked, opts)?;
     let summary = TargetSummary { name: target.name().to_owned(), issuer: target.issuer.clone() };
@@ -166,20 +190,26 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
     // platform trust store: ~9.5 ms of CPU per user, inside the measured run).
     let attack = GooseAttack::initialize_with_config(config)
         .and_then(|a| a.set_client_builder_without_cookies(GooseClientBuilder::new().without_cookies()))
-        .map_err(|e| LoadError::Goose(e.to_string()))?;
-    let attack = attack::build(attack, &checked, jobs, &shared).map_err(|e| LoadError::Goose(e.to_string()))?;
+        .map_err(|e| LoadError::Goose(goose_words(&e)))?;
+    let attack = attack::build(attack, &checked, jobs, &shared).map_err(|e| LoadError::Goose(goose_words(&e)))?;
     // One-time process set-up before the measured window, like the agent's TLS trust store:
     // aws-lc-rs seeds its entropy source on first use (tens of ms of jitter sampling), which
     // the first login would otherwise pay inside the run. A failure here recurs in the run.
     let _ = aws_lc_rs::rand::fill(&mut [0u8; 1]);
     let wall = Instant::now();
     let cpu_before = cpu::process_cpu();
-    let thresholds_failed = match attack.execute().await {
+    // The ticker cuts the time series every second (and draws progress) until the run ends.
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    let ticker = tokio::spawn(progress::watch(Arc::clone(&shared), progress::Plan::of(&checked), opts.progress, wall, stopped));
+    let outcome = attack.execute().await;
+    let _ = stop.send(());
+    let _ = ticker.await;
+    let thresholds_failed = match outcome {
         Ok(_) => Vec::new(),
         Err(GooseError::ThresholdsFailed { failed, .. }) => {
             failed.iter().filter(|r| !r.passed).map(|r| format!("{} (observed {})", r.rule, r.observed)).collect()
         }
-        Err(e) => return Err(LoadError::Goose(format!("{e}: {e:?}"))),
+        Err(e) => return Err(LoadError::Goose(goose_words(&e))),
     };
     let duration_ms = u64::try_from(wall.elapsed().as_millis()).unwrap_or(u64::MAX);
     let spent = cpu_before.zip(cpu::process_cpu()).map(|(before, after)| after.since(before));
@@ -199,9 +229,35 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
         steps: snap.steps,
         errors: snap.errors,
         findings: snap.findings,
+        series: snap.series,
         thresholds_failed,
         process_cpu_ms: spent.map(|c| ms(c.total)),
         process_system_cpu_ms: spent.map(|c| ms(c.system)),
         provider_in_process: opts.provider_in_process,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_are_judged_at_the_end_unless_the_scenario_or_the_flag_asks_to_stop() {
+        let mut s = Scenario::builtin("login-flow").unwrap();
+        s.thresholds = vec!["p95<2s".into()];
+        let config = |s: &Scenario, stop: bool| goose_config("http://op.test/realm", s, &LoadOptions { stop_on_threshold: stop, ..LoadOptions::default() }).unwrap();
+        let c = config(&s, false);
+        assert!(c.no_threshold_abort);
+        assert_eq!(c.threshold, ["p95<2s"]);
+        assert_eq!(c.host.as_deref(), Some("http://op.test"));
+        assert!(!config(&s, true).no_threshold_abort);
+        s.stop_on_threshold = true;
+        assert!(!config(&s, false).no_threshold_abort);
+    }
+
+    #[test]
+    fn goose_errors_are_told_in_words() {
+        let e = GooseError::InvalidOption { option: "`configuration.x`".into(), value: "1".into(), detail: "x must be 2.".into() };
+        assert_eq!(goose_words(&e), "x must be 2.");
+    }
 }

@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::series::SeriesPoint;
 use super::stats::{Counters, FindingCount, HistogramError, Snapshot, StepReport, merge_snapshots};
 use crate::checks::Level;
 use crate::report::TargetSummary;
@@ -46,6 +47,10 @@ pub struct LoadReport {
     pub errors: BTreeMap<String, u64>,
     /// Conformance failures seen under load, by check id.
     pub findings: BTreeMap<String, FindingCount>,
+    /// The run second by second (absent in reports of older builds); merged reports add their
+    /// shards' intervals up by position, a step's percentiles being the highest shard's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub series: Vec<SeriesPoint>,
     /// Goose thresholds that were missed (empty: all met or none set).
     #[serde(default)]
     pub thresholds_failed: Vec<String>,
@@ -122,6 +127,7 @@ impl LoadReport {
             counters: self.counters,
             errors: self.errors.clone(),
             findings: self.findings.clone(),
+            series: self.series.clone(),
         }
     }
 
@@ -197,6 +203,17 @@ impl LoadReport {
     }
 }
 
+/// Writes `load.json` at `path`, and `summary.md` and the self-contained `load.html` beside it;
+/// returns the three paths.
+pub fn write_all(r: &LoadReport, path: &Path) -> std::io::Result<[PathBuf; 3]> {
+    r.write(path)?;
+    let md = path.with_file_name("summary.md");
+    std::fs::write(&md, render(r))?;
+    let html = path.with_file_name("load.html");
+    std::fs::write(&html, super::html::render_html(r))?;
+    Ok([path.to_owned(), md, html])
+}
+
 /// Merges reports of the same scenario against the same issuer (named by `paths` in errors).
 pub fn merge(reports: Vec<(String, LoadReport)>) -> Result<LoadReport, LoadReportError> {
     let mut it = reports.into_iter();
@@ -229,6 +246,7 @@ pub fn merge(reports: Vec<(String, LoadReport)>) -> Result<LoadReport, LoadRepor
     acc.counters = snap.counters;
     acc.errors = snap.errors;
     acc.findings = snap.findings;
+    acc.series = snap.series;
     Ok(acc)
 }
 

@@ -7,7 +7,8 @@
 //! hatch_rate = "4"          # users started per second (Goose --increase-rate)
 //! run_time = "20s"
 //! think_time_ms = [0, 50]   # pause between transactions, min and max
-//! thresholds = ["error-rate<1%", "p95<2s"]
+//! thresholds = ["error-rate<1%", "p95<2s"]   # judged at the end of the run
+//! stop_on_threshold = false # true: a missed threshold stops the run at once (checked every second)
 //!
 //! [[transactions]]
 //! kind = "login-flow"       # login-flow | token-refresh | client-credentials | userinfo | discovery-jwks
@@ -94,6 +95,10 @@ pub struct Scenario {
     /// Goose thresholds (`p95<500ms`, `error-rate<1%`, `rps>=200`); a miss exits 1.
     #[serde(default)]
     pub thresholds: Vec<String>,
+    /// A missed threshold stops the run early (Goose checks every second once all users
+    /// started); by default thresholds are judged only when the run ends.
+    #[serde(default)]
+    pub stop_on_threshold: bool,
     /// The transactions.
     pub transactions: Vec<TransactionSpec>,
 }
@@ -202,7 +207,24 @@ impl Scenario {
         if parse_duration_secs(&self.run_time).is_none() {
             return Err(bad("run_time like 30s, 2m or 1h30m", self.run_time.clone()));
         }
+        for rule in &self.thresholds {
+            if let Err(why) = check_threshold(rule) {
+                return Err(bad("thresholds like p95<500ms, error-rate<1% or rps>=200", format!("{rule:?}: {why}")));
+            }
+        }
         Ok(())
+    }
+}
+
+/// Why Goose refuses the threshold `rule`, in Goose's words without its wrapping.
+pub fn check_threshold(rule: &str) -> Result<(), String> {
+    match rule.parse::<goose::threshold::Threshold>() {
+        Ok(_) => Ok(()),
+        Err(goose::GooseError::InvalidOption { detail, .. }) => {
+            let prefix = format!("threshold {rule:?}: ");
+            Err(detail.strip_prefix(&prefix).unwrap_or(&detail).to_owned())
+        }
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -278,5 +300,11 @@ mod tests {
         assert!(err("[[transactions]]\nkind = \"fly\"\n").contains("fly"));
         assert!(err("users = 2\n").contains("transactions"));
         assert!(err("[[transactions]]\nkind = \"userinfo\"\nweight = 0\n").contains("weight"));
+        // A bad threshold says what is wrong in words, not Goose's `InvalidOption { … }`.
+        let bad = err("thresholds = [\"p95<soon\"]\n[[transactions]]\nkind = \"userinfo\"\n");
+        assert!(bad.contains("expected thresholds like p95<500ms") && bad.contains("\"p95<soon\": ") && bad.contains("soon"), "{bad}");
+        assert!(!bad.contains("InvalidOption") && !bad.contains("configuration.threshold"), "{bad}");
+        assert!(check_threshold("error-rate<1%").is_ok());
+        assert!(check_threshold("error-rate<101%").unwrap_err().contains("100%"));
     }
 }

@@ -11,6 +11,7 @@ use hdrhistogram::Histogram;
 use hdrhistogram::serialization::{Deserializer, Serializer as _, V2DeflateSerializer};
 use serde::{Deserialize, Serialize};
 
+use super::series::{SeriesPoint, Totals, Window, merge_series};
 use crate::checks::{Finding, Level};
 
 /// Largest latency a histogram holds exactly: 5 minutes, in microseconds (above: saturated).
@@ -130,6 +131,25 @@ struct Inner {
     counters: Counters,
     errors: BTreeMap<String, u64>,
     findings: BTreeMap<String, FindingCount>,
+    /// Users started (set up) so far.
+    users: u64,
+    /// The open interval of the time series.
+    window: Window,
+    /// The closed intervals.
+    series: Vec<SeriesPoint>,
+}
+
+impl Inner {
+    fn totals(&self) -> Totals {
+        let findings = |must: bool| self.findings.values().filter(|f| !must || f.level == Level::Must).map(|f| f.count).sum();
+        Totals {
+            counters: self.counters,
+            errors: self.errors.values().sum(),
+            findings: findings(false),
+            must_findings: findings(true),
+            users: self.users,
+        }
+    }
 }
 
 /// What every load user records into (shared; one short lock per record).
@@ -155,6 +175,8 @@ pub struct Snapshot {
     pub errors: BTreeMap<String, u64>,
     /// Findings by check id.
     pub findings: BTreeMap<String, FindingCount>,
+    /// The run interval by interval (closed by [`LoadStats::tick`]).
+    pub series: Vec<SeriesPoint>,
 }
 
 impl LoadStats {
@@ -165,8 +187,10 @@ impl LoadStats {
     /// Records one step's latency; `error` names its kind when it failed.
     pub fn step(&self, step: &str, micros: u64, error: Option<&str>) {
         self.with(|i| {
+            let micros = micros.clamp(1, MAX_MICROS);
             let entry = i.steps.entry(step.to_owned()).or_insert_with(|| (new_histogram(), 0));
-            entry.0.saturating_record(micros.clamp(1, MAX_MICROS));
+            entry.0.saturating_record(micros);
+            i.window.record(step, micros, new_histogram);
             if let Some(kind) = error {
                 entry.1 += 1;
                 *i.errors.entry(kind.to_owned()).or_default() += 1;
@@ -195,6 +219,27 @@ impl LoadStats {
         });
     }
 
+    /// Counts a user that started (its set-up began).
+    pub fn user_started(&self) {
+        self.with(|i| i.users += 1);
+    }
+
+    /// The running totals (cheap: no histogram is read).
+    pub fn totals(&self) -> Totals {
+        self.with(|i| i.totals()).unwrap_or_default()
+    }
+
+    /// Closes the interval ending `at_ms` after the start, keeps it in the series and returns
+    /// it with the running totals it was cut from.
+    pub fn tick(&self, at_ms: u64) -> Option<(SeriesPoint, Totals)> {
+        self.with(|i| {
+            let totals = i.totals();
+            let point = i.window.cut(at_ms, totals);
+            i.series.push(point.clone());
+            (point, totals)
+        })
+    }
+
     /// The numbers so far.
     pub fn snapshot(&self) -> Snapshot {
         self.with(|i| Snapshot {
@@ -202,14 +247,22 @@ impl LoadStats {
             counters: i.counters,
             errors: i.errors.clone(),
             findings: i.findings.clone(),
+            series: i.series.clone(),
         })
-        .unwrap_or(Snapshot { steps: BTreeMap::new(), counters: Counters::default(), errors: BTreeMap::new(), findings: BTreeMap::new() })
+        .unwrap_or(Snapshot {
+            steps: BTreeMap::new(),
+            counters: Counters::default(),
+            errors: BTreeMap::new(),
+            findings: BTreeMap::new(),
+            series: Vec::new(),
+        })
     }
 }
 
 /// Merges `other` into `into`: counters and errors summed, histograms added exactly.
 pub fn merge_snapshots(into: &mut Snapshot, other: &Snapshot) -> Result<(), HistogramError> {
     into.counters.add(&other.counters);
+    merge_series(&mut into.series, &other.series);
     for (k, n) in &other.errors {
         *into.errors.entry(k.clone()).or_default() += n;
     }
@@ -276,6 +329,35 @@ mod tests {
         let h = decode("token", &merged.steps["token"].hdr).unwrap();
         assert_eq!(h.len(), 2000);
         assert!((merged.steps["token"].p50_ms - 10.0).abs() < 0.1, "{}", merged.steps["token"].p50_ms);
+    }
+
+    #[test]
+    fn ticks_cut_the_same_counters_into_intervals_that_add_up_and_merge() {
+        let s = LoadStats::default();
+        s.user_started();
+        s.step("token", 2_000, None);
+        s.count(|c| (c.flows_completed, c.token_responses) = (3, 4));
+        let (first, totals) = s.tick(1_000).unwrap();
+        assert_eq!((first.interval_ms, first.users, first.flows_completed, first.token_responses), (1_000, 1, 3, 4));
+        assert_eq!(first.steps["token"].count, 1);
+        assert!((first.steps["token"].p95_ms - 2.0).abs() < 0.01);
+        assert_eq!(totals.counters.flows_completed, 3);
+        s.user_started();
+        s.step("token", 9_000, Some("HTTP 500 at token"));
+        s.finding(&failed("code.reuse.rejected", "again"));
+        s.count(|c| c.flows_completed += 2);
+        let (second, totals) = s.tick(1_500).unwrap();
+        assert_eq!((second.interval_ms, second.users, second.flows_completed, second.errors, second.findings), (500, 2, 2, 1, 1));
+        assert_eq!(second.steps["token"].count, 1);
+        assert_eq!((totals.errors, totals.findings, totals.must_findings), (1, 1, 1));
+        let snap = s.snapshot();
+        assert_eq!(snap.series.iter().map(|p| p.flows_completed).sum::<u64>(), snap.counters.flows_completed);
+        // Shards side by side: interval by interval.
+        let mut merged = snap.clone();
+        merge_snapshots(&mut merged, &snap).unwrap();
+        assert_eq!(merged.series.len(), 2);
+        assert_eq!((merged.series[1].flows_completed, merged.series[1].users), (4, 4));
+        assert_eq!(merged.series[1].steps["token"].count, 2);
     }
 
     #[test]

@@ -41,6 +41,18 @@ async fn load_runs_count_flows_catch_faults_miss_thresholds_and_merge() {
     assert!(clean.errors.is_empty(), "{:?}", clean.errors);
     assert!(clean.findings.is_empty(), "{:?}", clean.findings);
     assert!(clean.thresholds_failed.is_empty(), "{:?}", clean.thresholds_failed);
+    // The time series cuts the same counters: its intervals add up to the totals.
+    assert!(clean.series.len() >= 2, "{:?}", clean.series);
+    assert_eq!(clean.series.iter().map(|p| p.flows_completed).sum::<u64>(), c.flows_completed);
+    assert_eq!(clean.series.iter().map(|p| p.token_responses).sum::<u64>(), c.token_responses);
+    assert_eq!(clean.series.last().map(|p| p.users), Some(2));
+    // load.html is written beside load.json, with its charts inline.
+    let dir = std::env::temp_dir().join(format!("oidc-harness-it-load-{}", std::process::id()));
+    let [_, _, html] = load::write_all(&clean, &dir.join("load.json")).unwrap();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("Throughput") && page.contains("Latency: token") && page.contains("<polyline"), "{page}");
+    assert!(!page.contains("<script") && !page.contains("src=") && !page.contains("href="));
+    let _ = std::fs::remove_dir_all(&dir);
     for step in ["authorize", "login", "token", "token_replay", "userinfo", "verify_jwt"] {
         assert!(clean.steps.get(step).is_some_and(|s| s.count > 0), "no {step} samples: {:?}", clean.steps.keys());
     }
@@ -60,10 +72,13 @@ async fn load_runs_count_flows_catch_faults_miss_thresholds_and_merge() {
     assert!(wrong_iss.findings.get("idtoken.iss.matches").is_some_and(|f| f.count > 1), "{:?}", wrong_iss.findings);
     assert!(wrong_iss.counters.verification_failures > 0);
 
-    // A threshold no provider meets fails the run.
+    // A threshold no provider meets fails the run; it replaces the scenario's, and it is judged
+    // at the end: the run lasts its whole run time (a lower bound the run time sets, not a speed).
     let opts = LoadOptions { thresholds: vec!["rps>=1000000".into()], ..LoadOptions::default() };
     let missed = run("discovery-jwks", FaultSet::none(), opts).await;
     assert_eq!(missed.thresholds_failed.len(), 1, "{:?}", missed.thresholds_failed);
+    assert!(missed.thresholds_failed[0].contains("rps"), "{:?}", missed.thresholds_failed);
+    assert!(missed.duration_ms >= 2_000, "stopped early after {} ms", missed.duration_ms);
     assert!(missed.steps["jwks"].count > 0);
 
     // Two shards of one test merge into their sum.

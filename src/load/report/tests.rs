@@ -13,6 +13,8 @@ fn report(issuer: &str, ms: u64, flows: u64) -> LoadReport {
         c.flows_completed += flows;
         c.token_responses += flows;
     });
+    stats.tick(ms / 2);
+    stats.tick(ms);
     let s = stats.snapshot();
     LoadReport {
         kind: KIND.into(),
@@ -28,6 +30,7 @@ fn report(issuer: &str, ms: u64, flows: u64) -> LoadReport {
         steps: s.steps,
         errors: s.errors,
         findings: s.findings,
+        series: s.series,
         thresholds_failed: vec![],
         process_cpu_ms: Some(ms / 2),
         process_system_cpu_ms: None,
@@ -121,4 +124,39 @@ fn reports_round_trip_through_files_and_reject_other_json() {
     let err = LoadReport::read(&path).unwrap_err().to_string();
     assert!(err.contains("expected an oidc-harness load report"), "{err}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_html_report_is_written_beside_load_json_and_loads_nothing_from_the_network() {
+    let dir = std::env::temp_dir().join(format!("oidc-harness-load-html-{}", std::process::id()));
+    let mut r = report("https://op.example/<x>", 10_000, 40);
+    // A step seen in the second interval only, and an error.
+    let late = crate::load::series::WindowStep { count: 1, p50_ms: 0.7, p95_ms: 0.7, p99_ms: 0.7, max_ms: 0.7 };
+    r.series[1].steps.insert("userinfo".into(), late);
+    r.errors.insert("HTTP 500 at userinfo".into(), 1);
+    let [json, md, html] = write_all(&r, &dir.join("load.json")).unwrap();
+    assert_eq!(json.file_name().unwrap(), "load.json");
+    assert!(md.exists());
+    assert_eq!(html, dir.join("load.html"));
+    let page = std::fs::read_to_string(&html).unwrap();
+    // Throughput, users, errors and findings, and a latency chart per step.
+    assert_eq!(page.matches("<svg ").count(), 5, "{page}");
+    for part in ["Throughput", "Latency: token", "Latency: userinfo", "Errors and findings", "<polyline", "HTTP 500 at userinfo"] {
+        assert!(page.contains(part), "{part} missing");
+    }
+    // The issuer is escaped text; nothing else names a URL, and nothing is fetched.
+    assert!(page.contains("https://op.example/&lt;x&gt;"));
+    let rest = page.replace("https://op.example/&lt;x&gt;", "");
+    for loads in ["http://", "https://", "src=", "href=", "url(", "@import", "<script", "<link"] {
+        assert!(!rest.contains(loads), "{loads} in the page");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_report_without_a_time_series_says_so_in_its_page() {
+    let mut r = report("http://op", 1_000, 1);
+    r.series.clear();
+    let page = crate::load::render_html(&r);
+    assert!(page.contains("no time series") && !page.contains("<svg"), "{page}");
 }
