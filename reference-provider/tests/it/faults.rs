@@ -434,6 +434,62 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let (_, _, t) = exchange(b, encrypted, &code, &verifier).await;
             t["id_token"].as_str().unwrap().split('.').count() != 5
         }
+        Fault::CodeCheckThenUse => {
+            // Two redemptions of one code at once: with the fault both win (the window is a
+            // database round trip long, so two tasks started together both land in it).
+            let (code, verifier, _) = b.code(CONFIDENTIAL, &[]).await;
+            let (a, c) = tokio::join!(exchange(b, CONFIDENTIAL, &code, &verifier), exchange(b, CONFIDENTIAL, &code, &verifier));
+            a.0 == 200 && c.0 == 200
+        }
+        Fault::AuthorizeCrashOnLongNonce => {
+            let (_, ch) = pkce();
+            let nonce = "n".repeat(2048);
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("nonce", nonce.as_str()), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            b.http.get(b.url("/authorize")).query(&params).send().await.unwrap().status().as_u16() >= 500
+        }
+        Fault::AuthorizeFirstRepeatWins => {
+            b.code(CONFIDENTIAL, &[]).await;
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("state", "one"), ("state", "two"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            param(&b.authorize(&params, None, true).await.callback(), "code").is_some()
+        }
+        Fault::TokenCrashOnRepeat => b.token(CONFIDENTIAL, &[("grant_type", "client_credentials"), ("grant_type", "client_credentials")]).await.0 >= 500,
+        Fault::TokenFirstRepeatWins => {
+            let (code, verifier, _) = b.code(CONFIDENTIAL, &[]).await;
+            let form = [("grant_type", "authorization_code"), ("code", code.as_str()), ("code", "another"), ("redirect_uri", REDIRECT), ("code_verifier", verifier.as_str())];
+            b.token(CONFIDENTIAL, &form).await.0 == 200
+        }
+        Fault::UserinfoCrashOnLongToken => b.userinfo(&"t".repeat(5000)).await.0 >= 500,
+        Fault::RevocationCrashWithoutToken => {
+            let res = b.http.post(b.url("/revoke")).basic_auth(CONFIDENTIAL.id, CONFIDENTIAL.secret).form(&[("token_type_hint", "refresh_token")]).send().await.unwrap();
+            res.status().as_u16() >= 500
+        }
+        Fault::IntrospectionCrashOnLongToken => {
+            let long = "t".repeat(2048);
+            let res = b.http.post(b.url("/introspect")).basic_auth(CONFIDENTIAL.id, CONFIDENTIAL.secret).form(&[("token", long.as_str())]).send().await.unwrap();
+            res.status().as_u16() >= 500
+        }
+        Fault::EndSessionCrashOnLongState => {
+            let state = "s".repeat(5000);
+            b.http.get(b.url("/logout")).query(&[("state", state.as_str())]).send().await.unwrap().status().as_u16() >= 500
+        }
+        Fault::JwksKeyWithoutAlgOrUse => jwks(b).await.iter().any(|k| k.get("alg").is_none() && k.get("use").is_none()),
+        Fault::JwksKeyForUnadvertisedAlg => {
+            let advertised = strings(&discovery(b).await["id_token_signing_alg_values_supported"]);
+            jwks(b).await.iter().any(|k| k["alg"].as_str().is_some_and(|a| !advertised.iter().any(|x| x == a)))
+        }
+        Fault::DiscoveryTokenEndpointOtherOrigin => !discovery(b).await["token_endpoint"].as_str().unwrap().starts_with(issuer.as_str()),
+        Fault::PromptNoneShowsConsent | Fault::PromptNoneSkipsConsent => {
+            // Signed in through the first-party client, then prompt=none for the never-approved
+            // third-party client: consent_required, not a consent page and not a code.
+            b.code(CONFIDENTIAL, &[]).await;
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", THIRD_PARTY.id), ("redirect_uri", REDIRECT), ("scope", "openid email"), ("prompt", "none"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            match b.authorize(&params, None, false).await {
+                Outcome::Callback(p) => param(&p, "error").as_deref() != Some("consent_required"),
+                Outcome::Page(..) => true,
+            }
+        }
         other => panic!("no probe for fault {other}: add one"),
     }
 }

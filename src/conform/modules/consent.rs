@@ -88,15 +88,22 @@ async fn first_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome)
     Ok(())
 }
 
-/// `prompt=none` for the third-party client on a browser signed in through a first-party client
-/// (a session, but no approval of the third-party client yet): an error, no page.
+/// `prompt=none` for the third-party client, asking for a scope not approved in this run, on a
+/// browser signed in through a first-party client (a session, but no approval): an error, no page.
 async fn prompt_none_needs_consent(ctx: &Ctx, browser: &Browser, first: &ClientProfile, third: &ClientProfile, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {
     let att = steps::attempt(ctx, browser, first, AuthParams::fresh(first), UserActs::ALLOW).await?;
     if !att.code_returned() {
         notes.push(format!("prompt=none for a client needing consent not judged: signing in with {} did not yield a code ({})", first.label(), att.detail()));
         return Ok(());
     }
+    // A scope nobody approved for this client in this run (the code-flow module may have approved
+    // its plain scope already): the same extra scope the new-scope case asks for next.
+    let Some(extra) = probe::extra_scope(ctx, &third.scope) else {
+        notes.push(format!("prompt=none for a client needing consent not judged: no standard scope beyond {:?} to ask {} for", third.scope, third.label()));
+        return Ok(());
+    };
     let mut params = AuthParams::fresh(third);
+    params.scope = format!("{} {extra}", third.scope);
     params.prompt = Some("none".into());
     let acts = UserActs { login: false, consent: ConsentChoice::Deny };
     let silent = steps::attempt(ctx, browser, third, params, acts).await?;
