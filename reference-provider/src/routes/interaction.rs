@@ -73,14 +73,14 @@ fn spa_shell(page: &str) -> Response {
 }
 
 /// The submitted form and the pending interaction it names (its cookie and CSRF token checked),
-/// or the page refusing the submission.
-fn posted(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<(Params, Pending), Response> {
-    let params = form_params(headers, body).map_err(|e| html(StatusCode::BAD_REQUEST, pages::error(&e.description)))?;
+/// or the page refusing the submission (boxed: a response is large beside the found pair).
+fn posted(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<(Params, Pending), Box<Response>> {
+    let params = form_params(headers, body).map_err(|e| Box::new(html(StatusCode::BAD_REQUEST, pages::error(&e.description))))?;
     let cookie = cookie(headers, &paths::interaction_cookie(id(&params)));
     match interaction::load_for_post(p, id(&params), cookie, field(&params, "csrf_token")) {
         Ok(Ok(pending)) => Ok((params, pending)),
-        Ok(Err(e)) => Err(refused(&e)),
-        Err(e) => Err(WebError(e).into_response()),
+        Ok(Err(e)) => Err(Box::new(refused(&e))),
+        Err(e) => Err(Box::new(WebError(e).into_response())),
     }
 }
 
@@ -88,7 +88,7 @@ fn posted(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<(Params, Pe
 pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let (params, pending) = match posted(&p, &headers, &body) {
         Ok(found) => found,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     let run = || -> Result<Response, ProtocolError> {
         let username = field(&params, "username").unwrap_or("");
@@ -148,7 +148,7 @@ pub(crate) async fn consent_get(State(p): State<AppState>, RawQuery(q): RawQuery
 pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let (params, pending) = match posted(&p, &headers, &body) {
         Ok(found) => found,
-        Err(res) => return res,
+        Err(res) => return *res,
     };
     let run = || -> Result<Response, ProtocolError> {
         match interaction::decide_consent(&p, &pending, field(&params, "decision"))? {
