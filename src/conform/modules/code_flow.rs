@@ -192,23 +192,15 @@ mod tests {
     use super::open_id_token;
     use crate::checks::Status;
     use crate::jose::generate_decryption_jwk;
-    use crate::target::{ClientAuth, ClientProfile, Secret};
+    use crate::target::{ClientProfile, Secret};
 
     fn client(jwk: Option<String>) -> ClientProfile {
         ClientProfile {
-            name: None,
-            client_id: "enc".into(),
             client_secret: Some(Secret::new("s")),
-            auth_method: ClientAuth::ClientSecretBasic,
-            redirect_uri: "http://127.0.0.1:8765/cb".into(),
             first_party: true,
-            id_token_signed_response_alg: None,
             id_token_decryption_jwk: jwk.map(Secret::new),
-            id_token_decryption_jwk_file: None,
-            id_token_encrypted_response_alg: None,
-            id_token_encrypted_response_enc: None,
             scope: "openid".into(),
-            authorization_params: Default::default(),
+            ..ClientProfile::new("enc", "http://127.0.0.1:8765/cb")
         }
     }
 
