@@ -60,13 +60,7 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
         }
     }
     .await;
-    if let Err(e) = result {
-        return out.abort(e);
-    }
-    if !notes.is_empty() {
-        out.note = Some(notes.join("; "));
-    }
-    out
+    out.finish(result, notes)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -104,6 +104,18 @@ impl ModuleOutcome {
         self.status = super::aborted();
         self
     }
+
+    /// Ends a module that gathered findings into `self` and `notes` as it went: aborted with the
+    /// error when `result` is one, otherwise with the notes joined (if any) as its note.
+    pub(crate) fn finish(mut self, result: Result<(), String>, notes: Vec<String>) -> Self {
+        if let Err(e) = result {
+            return self.abort(e);
+        }
+        if !notes.is_empty() {
+            self.note = Some(notes.join("; "));
+        }
+        self
+    }
 }
 
 /// A module's note when discovery did not yield usable endpoints.

@@ -66,13 +66,8 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     };
     let mut out = ModuleOutcome::default();
     let mut notes = Vec::new();
-    if let Err(e) = probe_all(ctx, &client, &mut out, &mut notes).await {
-        return out.abort(e);
-    }
-    if !notes.is_empty() {
-        out.note = Some(notes.join("; "));
-    }
-    out
+    let result = probe_all(ctx, &client, &mut out, &mut notes).await;
+    out.finish(result, notes)
 }
 
 async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {
