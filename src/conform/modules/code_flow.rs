@@ -3,15 +3,15 @@
 
 use serde_json::{Map, Value};
 
-use super::ModuleOutcome;
+use super::{ModuleOutcome, probe};
 use crate::checks::{
-    AUTHORIZATION_CHECKS, AuthorizationEvidence, EncryptionRegistration, FLOW_CHECKS, Finding, FlowEvidence,
+    AUTHORIZATION_CHECKS, EncryptionRegistration, FLOW_CHECKS, Finding, FlowEvidence,
     ID_TOKEN_CHECKS, ID_TOKEN_ENCRYPTION_CHECKS, IdTokenEncryptionEvidence, SCOPE_CHECKS,
     ScopeEvidence, TOKEN_RESPONSE_CHECKS, TokenResponseEvidence, USERINFO_CHECKS, UserInfoEvidence, evaluate,
 };
 use crate::conform::steps::{self, UserActs};
 use crate::conform::Ctx;
-use crate::flow::{self, AuthParams, AuthorizationResponse, GrantType};
+use crate::flow::{self, AuthParams, GrantType};
 use crate::form::DriveEnd;
 use crate::http::HttpResponse;
 use crate::target::ClientProfile;
@@ -61,7 +61,7 @@ pub(super) async fn run(ctx: &Ctx, client_idx: usize, response_mode: Option<&'st
     let Some(cb) = callback else {
         return out.abort(format!("the flow did not reach the redirect_uri: {detail}"));
     };
-    out.findings.extend(evaluate(AUTHORIZATION_CHECKS, &authorization_evidence(ctx, &cb, &params)));
+    out.findings.extend(evaluate(AUTHORIZATION_CHECKS, &probe::authorization_evidence(ctx, &cb, &params, false)));
     let Some(code) = cb.code().map(str::to_owned) else {
         return out.abort("the callback carried no code");
     };
@@ -114,18 +114,6 @@ pub(super) async fn run(ctx: &Ctx, client_idx: usize, response_mode: Option<&'st
     };
     out.findings.extend(evaluate(SCOPE_CHECKS, &scope_ev));
     out
-}
-
-fn authorization_evidence(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthParams) -> AuthorizationEvidence {
-    AuthorizationEvidence {
-        params: cb.params.clone(),
-        source: cb.source,
-        state_sent: params.state.clone(),
-        issuer: ctx.target.issuer.clone(),
-        iss_advertised: ctx.metadata().iss_parameter_supported(),
-        response_mode_requested: params.response_mode.clone(),
-        expected_error: false,
-    }
 }
 
 /// An ID token as received, opened for the ID token checks.

@@ -57,23 +57,20 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     if first.is_none() && third.is_none() {
         return ModuleOutcome::skipped("no client in the profile");
     }
-    let mut out = ModuleOutcome::default();
-    let mut notes = Vec::new();
-    let result = async {
+    ModuleOutcome::gather(async |out, notes| {
         match &first {
-            Some(client) => first_party(ctx, client, &mut out).await?,
+            Some(client) => first_party(ctx, client, out).await?,
             None => notes.push("no first-party client in the profile".to_owned()),
         }
         match &third {
-            Some(client) => third_party(ctx, client, &mut out, &mut notes).await,
+            Some(client) => third_party(ctx, client, out, notes).await,
             None => {
                 notes.push("no third-party client in the profile (first_party = false)".to_owned());
                 Ok(())
             }
         }
-    }
-    .await;
-    out.finish(result, notes)
+    })
+    .await
 }
 
 async fn first_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome) -> Result<(), String> {

@@ -105,16 +105,19 @@ impl ModuleOutcome {
         self
     }
 
-    /// Ends a module that gathered findings into `self` and `notes` as it went: aborted with the
-    /// error when `result` is one, otherwise with the notes joined (if any) as its note.
-    pub(crate) fn finish(mut self, result: Result<(), String>, notes: Vec<String>) -> Self {
-        if let Err(e) = result {
-            return self.abort(e);
+    /// Runs a module's `probes`, which add findings to a fresh outcome and notes as they go: the
+    /// module is aborted with the error when they fail, otherwise ends with the notes joined (if
+    /// any) as its note.
+    pub(crate) async fn gather(probes: impl AsyncFnOnce(&mut ModuleOutcome, &mut Vec<String>) -> Result<(), String>) -> Self {
+        let mut out = ModuleOutcome::default();
+        let mut notes = Vec::new();
+        if let Err(e) = probes(&mut out, &mut notes).await {
+            return out.abort(e);
         }
         if !notes.is_empty() {
-            self.note = Some(notes.join("; "));
+            out.note = Some(notes.join("; "));
         }
-        self
+        out
     }
 }
 
