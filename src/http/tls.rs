@@ -78,6 +78,16 @@ enum ServerVerifier {
     InsecureAnyCertificate(Arc<CryptoProvider>),
 }
 
+impl ServerVerifier {
+    /// The platform verifier, which checks handshake signatures unless verification is off.
+    fn platform(&self) -> Option<&Verifier> {
+        match self {
+            ServerVerifier::PinnedOrPlatform { platform, .. } => Some(platform),
+            ServerVerifier::InsecureAnyCertificate(_) => None,
+        }
+    }
+}
+
 impl ServerCertVerifier for ServerVerifier {
     fn verify_server_cert(
         &self,
@@ -98,28 +108,12 @@ impl ServerCertVerifier for ServerVerifier {
         }
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        match self {
-            ServerVerifier::PinnedOrPlatform { platform, .. } => platform.verify_tls12_signature(message, cert, dss),
-            ServerVerifier::InsecureAnyCertificate(_) => Ok(HandshakeSignatureValid::assertion()),
-        }
+    fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.platform().map_or(Ok(HandshakeSignatureValid::assertion()), |v| v.verify_tls12_signature(message, cert, dss))
     }
 
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        match self {
-            ServerVerifier::PinnedOrPlatform { platform, .. } => platform.verify_tls13_signature(message, cert, dss),
-            ServerVerifier::InsecureAnyCertificate(_) => Ok(HandshakeSignatureValid::assertion()),
-        }
+    fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.platform().map_or(Ok(HandshakeSignatureValid::assertion()), |v| v.verify_tls13_signature(message, cert, dss))
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
