@@ -35,24 +35,15 @@ STORE=${STORE:-memory}
 case "$STORE" in memory | file) ;; *) echo "STORE: expected memory or file (found $STORE)" >&2; exit 2 ;; esac
 REFRESH_RATE=${REFRESH_RATE:-$ROOT/target/release/examples/refresh_rate}
 
-work=$(mktemp -d)
-op_pid=""
-stop_provider() {
-  if [[ -n "$op_pid" ]] && kill -0 "$op_pid" 2>/dev/null; then
-    kill -INT "$op_pid" 2>/dev/null || true
-    wait "$op_pid" 2>/dev/null || true
-  fi
-  op_pid=""
-}
-trap 'stop_provider; rm -rf "$work"' EXIT
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
 
 # start_provider BIN ARGS...: starts it pinned, waits for READY=1 (30 s at most).
 start_provider() {
   local bin=$1; shift
   taskset -c "$PROVIDER_CPU" "$bin" --config "$work/op.toml" "$@" >"$work/op.out" 2>"$work/op.err" &
   op_pid=$!
-  for _ in $(seq 150); do grep -qs '^READY=1$' "$work/op.out" && return 0; sleep 0.2; done
-  echo "the provider did not start:" >&2; cat "$work/op.err" >&2; exit 2
+  await_provider "$work/op.out" "$work/op.err" 150
 }
 
 one_harness_run() {
@@ -68,7 +59,7 @@ one_provider_run() {
   else
     start_provider "$1" --listen 127.0.0.1:0 --memory
   fi
-  ( set -a; . "$work/op.out"; set +a
+  ( provider_env "$work/op.out"
     taskset -c "$LOAD_CPU" "$REFRESH_RATE" --chains 8 --seconds "$SECONDS_PER_RUN" \
       --provider-pid "$op_pid" --clk-tck "$(getconf CLK_TCK)" --spin 1 ) >"$work/rr.txt" 2>&1 || true
   stop_provider

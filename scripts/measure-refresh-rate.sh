@@ -57,16 +57,8 @@ bin=$target_dir/release/reference-provider
 load=$target_dir/release/examples/refresh_rate
 sign=$target_dir/release/examples/sign_rate
 
-work="$(mktemp -d)"
-op_pid=""
-stop_provider() {
-  if [[ -n "$op_pid" ]] && kill -0 "$op_pid" 2>/dev/null; then
-    kill -INT "$op_pid" 2>/dev/null || true
-    wait "$op_pid" 2>/dev/null || true
-  fi
-  op_pid=""
-}
-trap 'stop_provider; rm -rf "$work"' EXIT
+# shellcheck source=scripts/lib.sh
+. "$root/scripts/lib.sh"
 
 # utime + stime (fields 14 and 15 of /proc/PID/stat, counted after the `(comm)` field).
 cpu_ticks() {
@@ -104,17 +96,9 @@ for alg in $algs; do
     fi
     taskset -c "$provider_cpu" "$bin" --config "$config" --listen 127.0.0.1:0 "${store_args[@]}" >"$out" 2>"$work/op-$alg-$run.err" &
     op_pid=$!
-    for _ in $(seq 1 150); do
-      grep -qs '^READY=1$' "$out" && break
-      kill -0 "$op_pid" 2>/dev/null || { echo "provider exited:" >&2; cat "$work/op-$alg-$run.err" >&2; exit 2; }
-      sleep 0.2
-    done
-    grep -q '^READY=1$' "$out" || { echo "provider not ready after 30 s" >&2; exit 2; }
+    await_provider "$out" "$work/op-$alg-$run.err" 150
     (
-      set -a
-      # shellcheck disable=SC1090
-      . "$out"
-      set +a
+      provider_env "$out"
       before="$(cpu_ticks "$op_pid")"
       wall_start="$(date +%s.%N)"
       taskset -c "$load_cpu" "$load" --chains "$chains" --seconds "$secs" --spin "$spin" \
@@ -133,7 +117,7 @@ for alg in $algs; do
     result="$(grep '^RESULT' "$work/result-$alg-$run.txt")"
     if [[ "$run" == "$runs" ]]; then
       echo "== $alg: HTTP floor on the same provider (GET /jwks, $chains chains x 5 s, generator $gen)"
-      ( set -a; . "$out"; set +a
+      ( provider_env "$out"
         taskset -c "$load_cpu" "$load" --chains "$chains" --seconds 5 --spin "$spin" --provider-pid "$op_pid" \
           --clk-tck "$clk_tck" --floor /jwks | grep '^floor' )
     fi

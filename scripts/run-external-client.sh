@@ -17,31 +17,13 @@ fi
 
 cd "$root"
 cargo build --release -q -p reference-provider --bin reference-provider
-work="$(mktemp -d)"
-op_pid=""
-cleanup() {
-  if [[ -n "$op_pid" ]] && kill -0 "$op_pid" 2>/dev/null; then
-    kill -INT "$op_pid" 2>/dev/null || true
-    wait "$op_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 ./target/release/reference-provider --listen 127.0.0.1:0 --memory "$@" >"$work/op.out" 2>"$work/op.err" &
 op_pid=$!
-for _ in $(seq 1 100); do
-  grep -qs '^READY=1$' "$work/op.out" && break
-  kill -0 "$op_pid" 2>/dev/null || { echo "run-external-client: provider exited:" >&2; cat "$work/op.err" >&2; exit 2; }
-  sleep 0.2
-done
-grep -q '^READY=1$' "$work/op.out" || { echo "run-external-client: provider not ready after 20 s" >&2; exit 2; }
-
-# ISSUER, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, USERNAME, PASSWORD (demo values only).
-set -a
-# shellcheck disable=SC1091
-. "$work/op.out"
-set +a
+await_provider "$work/op.out" "$work/op.err" 100 run-external-client
+provider_env "$work/op.out"
 echo "provider: ISSUER=$ISSUER CLIENT_ID=$CLIENT_ID USERNAME=$USERNAME${*:+ args: $*}"
 status=0
 "$python" scripts/external-client-flow.py || status=$?

@@ -57,10 +57,10 @@ async fn in_context(cdp: &Cdp, context: &str, browser: &Browser, start: &Url, op
     let mut events = cdp.subscribe(&session);
     let page = Tab { cdp, session: &session };
     let mut result = walk(&page, &mut events, &target, browser, start, opts).await;
-    if let Ok(DriveReport { outcome: DriveOutcome::Stuck { reason, .. } | DriveOutcome::CannotDrive { reason, .. }, .. }) = &mut result {
-        if let Some(note) = capture(&page, browser).await {
-            reason.push_str(&format!(" ({note})"));
-        }
+    if let Ok(DriveReport { outcome: DriveOutcome::Stuck { reason, .. } | DriveOutcome::CannotDrive { reason, .. }, .. }) = &mut result
+        && let Some(note) = capture(&page, browser).await
+    {
+        reason.push_str(&format!(" ({note})"));
     }
     cdp.unsubscribe(&session);
     if let Ok(all) = cdp.call(None, "Storage.getCookies", json!({ "browserContextId": context })).await {

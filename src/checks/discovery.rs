@@ -246,6 +246,29 @@ pub(super) fn media_type_is(content_type: &str, media_type: &str) -> bool {
         .is_some_and(|m| m.trim().eq_ignore_ascii_case(media_type))
 }
 
+/// Pass on HTTP 200, otherwise a mismatch naming the status found.
+pub(super) fn expect_200(status: u16) -> Verdict {
+    if status == 200 {
+        Verdict::Pass
+    } else {
+        Verdict::mismatch(
+            format!("expected status 200 (found {status})"),
+            "200",
+            status.to_string(),
+        )
+    }
+}
+
+/// Pass when a `Content-Type` value has the media type `want`, otherwise a mismatch naming what
+/// was found (or that the header was missing).
+pub(super) fn expect_media_type(content_type: Option<&str>, want: &str) -> Verdict {
+    match content_type {
+        Some(ct) if media_type_is(ct, want) => Verdict::Pass,
+        Some(ct) => Verdict::mismatch(format!("expected {want} (found {ct})"), want, ct),
+        None => Verdict::fail(format!("expected {want} (found no Content-Type header)")),
+    }
+}
+
 /// Whether `s` is a scope token: 1*NQCHAR (RFC 6749 §3.3: %x21 / %x23-5B / %x5D-7E).
 pub(super) fn is_scope_token(s: &str) -> bool {
     !s.is_empty()

@@ -91,8 +91,24 @@ pub const BODY_OBJECT: C = must("token.response.body_json_object")
     .title("the body (success or error) is a JSON object")
     .run(body_object);
 
+/// A check list ending with the error-answer checks (RFC 6749 5.2), which [`CHECKS`] and
+/// [`ERROR_CHECKS`] share.
+macro_rules! then_error_checks {
+    ($($check:expr,)*) => {
+        &[
+            $($check,)*
+            error::ERROR_STATUS,
+            error::ERROR_CODE_PRESENT,
+            error::ERROR_CODE_REGISTERED,
+            error::ERROR_DESCRIPTION,
+            error::ERROR_URI,
+            error::ERROR_401_CHALLENGE,
+        ]
+    };
+}
+
 /// Every token response check, in report order.
-pub const CHECKS: &[C] = &[
+pub const CHECKS: &[C] = then_error_checks![
     STATUS_OK,
     CONTENT_TYPE_JSON,
     BODY_OBJECT,
@@ -110,23 +126,10 @@ pub const CHECKS: &[C] = &[
     success::REFRESH_TOKEN_VALID,
     success::REFRESH_TOKEN_CHARSET,
     success::SUCCESS_NO_ERROR,
-    error::ERROR_STATUS,
-    error::ERROR_CODE_PRESENT,
-    error::ERROR_CODE_REGISTERED,
-    error::ERROR_DESCRIPTION,
-    error::ERROR_URI,
-    error::ERROR_401_CHALLENGE,
 ];
 
 /// The checks of an error answer (RFC 6749 5.2), for modules that provoke refusals.
-pub const ERROR_CHECKS: &[C] = &[
-    error::ERROR_STATUS,
-    error::ERROR_CODE_PRESENT,
-    error::ERROR_CODE_REGISTERED,
-    error::ERROR_DESCRIPTION,
-    error::ERROR_URI,
-    error::ERROR_401_CHALLENGE,
-];
+pub const ERROR_CHECKS: &[C] = then_error_checks![];
 
 /// The body object of a 200 response, or a skip.
 fn success(e: &TokenResponseEvidence) -> Result<&Map<String, Value>, Verdict> {

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::discovery::media_type_is;
+use super::discovery::{expect_200, expect_media_type};
 use super::scopes::SCOPE_CLAIMS;
 use super::{Check, Verdict, must, should};
 use crate::discovery::json_type;
@@ -83,15 +83,7 @@ pub const CHECKS: &[Check<UserInfoEvidence>] = &[
 ];
 
 fn status_200(ev: &UserInfoEvidence) -> Verdict {
-    if ev.status == 200 {
-        Verdict::Pass
-    } else {
-        Verdict::mismatch(
-            format!("expected status 200 (found {})", ev.status),
-            "200",
-            ev.status.to_string(),
-        )
-    }
+    expect_200(ev.status)
 }
 
 /// Skips body checks when the call did not succeed (reported once, by `userinfo.status_200`).
@@ -113,11 +105,7 @@ fn content_type(ev: &UserInfoEvidence) -> Verdict {
     } else {
         "application/json"
     };
-    match ev.header("content-type") {
-        Some(ct) if media_type_is(ct, want) => Verdict::Pass,
-        Some(ct) => Verdict::mismatch(format!("expected {want} (found {ct})"), want, ct),
-        None => Verdict::fail(format!("expected {want} (found no Content-Type header)")),
-    }
+    expect_media_type(ev.header("content-type"), want)
 }
 
 /// The claims object, or the verdict to return instead.

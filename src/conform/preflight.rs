@@ -260,18 +260,10 @@ mod tests {
         assert!(login_sentence(&user, "http://op/login").contains("user \"alice\""));
         let client = ClientProfile {
             name: Some("main".into()),
-            client_id: "rp-1".into(),
             client_secret: Some(Secret::new("s3cret-value")),
             auth_method: ClientAuth::ClientSecretPost,
-            redirect_uri: "http://127.0.0.1:9/cb".into(),
-            first_party: false,
-            id_token_signed_response_alg: None,
-            id_token_decryption_jwk: None,
-            id_token_decryption_jwk_file: None,
-            id_token_encrypted_response_alg: None,
-            id_token_encrypted_response_enc: None,
             scope: "openid".into(),
-            authorization_params: Default::default(),
+            ..ClientProfile::new("rp-1", "http://127.0.0.1:9/cb")
         };
         let redactor = Redactor::new(vec!["s3cret-value".into()]);
         let s = client_sentence(&client, 401, Some("invalid_client"), Some("secret s3cret-value is wrong"), &redactor);

@@ -141,19 +141,9 @@ mod tests {
 
     fn client() -> ClientProfile {
         ClientProfile {
-            name: None,
-            client_id: "c 1".into(),
-            client_secret: None,
             auth_method: crate::target::ClientAuth::None,
-            redirect_uri: "http://127.0.0.1:8765/cb".into(),
-            first_party: false,
-            id_token_signed_response_alg: None,
-            id_token_decryption_jwk: None,
-            id_token_decryption_jwk_file: None,
-            id_token_encrypted_response_alg: None,
-            id_token_encrypted_response_enc: None,
             scope: "openid email".into(),
-            authorization_params: Default::default(),
+            ..ClientProfile::new("c 1", "http://127.0.0.1:8765/cb")
         }
     }
 

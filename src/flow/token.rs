@@ -74,19 +74,11 @@ mod tests {
 
     fn client(auth: ClientAuth) -> ClientProfile {
         ClientProfile {
-            name: None,
-            client_id: "id:1".into(),
             client_secret: (auth != ClientAuth::None).then(|| Secret::new("s&p")),
             auth_method: auth,
-            redirect_uri: "http://127.0.0.1:8765/cb".into(),
             first_party: true,
-            id_token_signed_response_alg: None,
-            id_token_decryption_jwk: None,
-            id_token_decryption_jwk_file: None,
-            id_token_encrypted_response_alg: None,
-            id_token_encrypted_response_enc: None,
             scope: "openid".into(),
-            authorization_params: Default::default(),
+            ..ClientProfile::new("id:1", "http://127.0.0.1:8765/cb")
         }
     }
 

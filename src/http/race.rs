@@ -26,6 +26,9 @@ use super::message::{HttpRequest, HttpResponse};
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
+/// A connection opened for a race, or why it could not be.
+type Opened = Result<Box<dyn Io>, String>;
+
 /// Bytes of each copy held back until every copy is written.
 const HELD_BACK: usize = 1;
 
@@ -67,7 +70,7 @@ pub(super) async fn send_released(core: &Core, req: &HttpRequest, n: usize, rele
             })
         })
         .collect();
-    let mut streams: Vec<(usize, Result<Box<dyn Io>, String>)> = Vec::with_capacity(n);
+    let mut streams: Vec<(usize, Opened)> = Vec::with_capacity(n);
     for (i, h) in heads.into_iter().enumerate() {
         streams.push(match h.await.map_err(|e| e.to_string()).and_then(|r| r) {
             Ok((rank, io)) => (rank, Ok(io)),
@@ -76,7 +79,7 @@ pub(super) async fn send_released(core: &Core, req: &HttpRequest, n: usize, rele
     }
     let mut release_order: Vec<usize> = (0..n).collect();
     release_order.sort_by_key(|&i| streams[i].0);
-    let mut streams: Vec<Result<Box<dyn Io>, String>> = streams.into_iter().map(|(_, s)| s).collect();
+    let mut streams: Vec<Opened> = streams.into_iter().map(|(_, s)| s).collect();
     release.await;
     tokio::time::sleep(SETTLE).await;
     // The release: the last bytes of every copy, back to back.
@@ -118,7 +121,7 @@ pub(super) async fn send_released(core: &Core, req: &HttpRequest, n: usize, rele
 }
 
 /// Opens a connection to `url`'s host: TCP, then TLS for `https` with the agent's configuration.
-async fn connect(core: &Core, url: &Url) -> Result<Box<dyn Io>, String> {
+async fn connect(core: &Core, url: &Url) -> Opened {
     let host = url.host_str().ok_or("the URL has no host")?;
     let port = url.port_or_known_default().ok_or("the URL has no port")?;
     let tcp = tokio::time::timeout(core.cfg.timeout, TcpStream::connect((host.trim_matches(['[', ']']), port)))

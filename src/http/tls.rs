@@ -30,19 +30,21 @@ pub(super) fn client_config(cfg: &AgentConfig) -> Result<ClientConfig, AgentErro
         .with_protocol_versions(rustls::ALL_VERSIONS)
         .map_err(|e| built(&e))?
         .dangerous();
-    let verifier: Arc<dyn ServerCertVerifier> = if cfg.insecure_skip_tls_verify {
-        Arc::new(InsecureAnyCertificate(provider))
+    let verifier = if cfg.insecure_skip_tls_verify {
+        ServerVerifier::InsecureAnyCertificate(provider)
     } else {
-        match &cfg.ca_file {
-            Some(path) => {
-                let roots = ca_roots(path)?;
-                let platform = Verifier::new_with_extra_roots(roots.clone(), provider).map_err(|e| built(&e))?;
-                Arc::new(PinnedOrPlatform { pinned: roots, platform })
-            }
-            None => Arc::new(Verifier::new(provider).map_err(|e| built(&e))?),
-        }
+        let pinned = match &cfg.ca_file {
+            Some(path) => ca_roots(path)?,
+            None => Vec::new(),
+        };
+        let platform = if pinned.is_empty() {
+            Verifier::new(provider)
+        } else {
+            Verifier::new_with_extra_roots(pinned.clone(), provider)
+        };
+        ServerVerifier::PinnedOrPlatform { pinned, platform: platform.map_err(|e| built(&e))? }
     };
-    let mut tls = builder.with_custom_certificate_verifier(verifier).with_no_client_auth();
+    let mut tls = builder.with_custom_certificate_verifier(Arc::new(verifier)).with_no_client_auth();
     tls.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(tls)
 }
@@ -61,14 +63,32 @@ fn ca_roots(path: &Path) -> Result<Vec<CertificateDer<'static>>, AgentError> {
     Ok(certs)
 }
 
-/// The platform verifier, plus the certificates of the CA file accepted as exactly themselves.
+/// How the server's certificate and handshake signatures are verified.
 #[derive(Debug)]
-struct PinnedOrPlatform {
-    pinned: Vec<CertificateDer<'static>>,
-    platform: Verifier,
+enum ServerVerifier {
+    /// The platform verifier, plus the certificates of the CA file (`pinned`, empty without
+    /// one) accepted as exactly themselves.
+    PinnedOrPlatform { pinned: Vec<CertificateDer<'static>>, platform: Verifier },
+    /// `insecure_skip_tls_verify`: accepts any server certificate and handshake signature, as
+    /// reqwest's `danger_accept_invalid_certs` does.
+    ///
+    /// # Security Warning
+    ///
+    /// Disables server authentication entirely.
+    InsecureAnyCertificate(Arc<CryptoProvider>),
 }
 
-impl ServerCertVerifier for PinnedOrPlatform {
+impl ServerVerifier {
+    /// The platform verifier, which checks handshake signatures unless verification is off.
+    fn platform(&self) -> Option<&Verifier> {
+        match self {
+            ServerVerifier::PinnedOrPlatform { platform, .. } => Some(platform),
+            ServerVerifier::InsecureAnyCertificate(_) => None,
+        }
+    }
+}
+
+impl ServerCertVerifier for ServerVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -77,71 +97,31 @@ impl ServerCertVerifier for PinnedOrPlatform {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        if self.pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) {
-            return Ok(ServerCertVerified::assertion());
+        match self {
+            ServerVerifier::PinnedOrPlatform { pinned, platform } => {
+                if pinned.iter().any(|p| p.as_ref() == end_entity.as_ref()) {
+                    return Ok(ServerCertVerified::assertion());
+                }
+                platform.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            }
+            ServerVerifier::InsecureAnyCertificate(_) => Ok(ServerCertVerified::assertion()),
         }
-        self.platform.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.platform.verify_tls12_signature(message, cert, dss)
+    fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.platform().map_or(Ok(HandshakeSignatureValid::assertion()), |v| v.verify_tls12_signature(message, cert, dss))
     }
 
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.platform.verify_tls13_signature(message, cert, dss)
+    fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.platform().map_or(Ok(HandshakeSignatureValid::assertion()), |v| v.verify_tls13_signature(message, cert, dss))
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.platform.supported_verify_schemes()
-    }
-}
-
-/// `insecure_skip_tls_verify`: accepts any server certificate and handshake signature, as
-/// reqwest's `danger_accept_invalid_certs` does. Disables server authentication entirely.
-#[derive(Debug)]
-struct InsecureAnyCertificate(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for InsecureAnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        _message: &[u8],
-        _cert: &CertificateDer<'_>,
-        _dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        Ok(HandshakeSignatureValid::assertion())
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        match self {
+            ServerVerifier::PinnedOrPlatform { platform, .. } => platform.supported_verify_schemes(),
+            ServerVerifier::InsecureAnyCertificate(provider) => {
+                provider.signature_verification_algorithms.supported_schemes()
+            }
+        }
     }
 }

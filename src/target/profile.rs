@@ -123,6 +123,27 @@ pub struct ClientProfile {
 }
 
 impl ClientProfile {
+    /// A client as a profile naming only its `client_id` and `redirect_uri` declares it: public
+    /// (no secret) under `client_secret_basic`, not first-party, scope `openid profile email`,
+    /// nothing registered for ID tokens and no extra authorization parameters.
+    pub fn new(client_id: impl Into<String>, redirect_uri: impl Into<String>) -> Self {
+        ClientProfile {
+            name: None,
+            client_id: client_id.into(),
+            client_secret: None,
+            auth_method: default_auth(),
+            redirect_uri: redirect_uri.into(),
+            first_party: false,
+            id_token_signed_response_alg: None,
+            id_token_decryption_jwk: None,
+            id_token_decryption_jwk_file: None,
+            id_token_encrypted_response_alg: None,
+            id_token_encrypted_response_enc: None,
+            scope: default_scope(),
+            authorization_params: Default::default(),
+        }
+    }
+
     /// The label of this client.
     pub fn label(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.client_id)
@@ -201,7 +222,7 @@ impl RaceMethod {
     /// The method of round `round` (1-based).
     pub fn for_round(self, round: usize) -> RaceMethod {
         match self {
-            RaceMethod::Mixed if round % 2 == 0 => RaceMethod::Parallel,
+            RaceMethod::Mixed if round.is_multiple_of(2) => RaceMethod::Parallel,
             RaceMethod::Mixed => RaceMethod::LastByte,
             other => other,
         }
@@ -382,16 +403,9 @@ impl Profile {
             insecure_skip_tls_verify: a.insecure_skip_tls_verify,
             timeout_secs: default_timeout(),
             clients: vec![ClientProfile {
-                name: None,
-                client_id: a.client_id,
                 client_secret: a.client_secret.map(Secret::new),
                 auth_method: auth,
-                redirect_uri: a.redirect_uri,
-                first_party: false,
-                id_token_signed_response_alg: None,
-                id_token_decryption_jwk: None, id_token_decryption_jwk_file: None, id_token_encrypted_response_alg: None, id_token_encrypted_response_enc: None,
-                scope: default_scope(),
-                authorization_params: Default::default(),
+                ..ClientProfile::new(a.client_id, a.redirect_uri)
             }],
             users: vec![UserProfile { username: a.username, password: Secret::new(a.password) }],
             hints: FormHints::default(),

@@ -12,7 +12,7 @@ use oidc_harness::checks::{self, Status};
 use oidc_harness::clock::FixedClock;
 use oidc_harness::conform::{self, Plan, RunOptions, Selection};
 use oidc_harness::report::{ModuleStatus, RunReport};
-use oidc_harness::target::{ClientAuth, ClientProfile, Features, Profile, Secret, UserProfile};
+use oidc_harness::target::{ClientProfile, Features, Profile, Secret, UserProfile};
 
 use misbehaviour::Misbehaviour;
 
@@ -91,18 +91,10 @@ fn profile(issuer: &str) -> Profile {
         timeout_secs: 5,
         clients: vec![ClientProfile {
             name: Some("fake".into()),
-            client_id: fake_op::CLIENT_ID.into(),
             client_secret: Some(Secret::new(fake_op::CLIENT_SECRET)),
-            auth_method: ClientAuth::ClientSecretBasic,
-            redirect_uri: fake_op::REDIRECT_URI.into(),
             first_party: true,
-            id_token_signed_response_alg: None,
-            id_token_decryption_jwk: None,
-            id_token_decryption_jwk_file: None,
-            id_token_encrypted_response_alg: None,
-            id_token_encrypted_response_enc: None,
             scope: "openid".into(),
-            authorization_params: Default::default(),
+            ..ClientProfile::new(fake_op::CLIENT_ID, fake_op::REDIRECT_URI)
         }],
         users: vec![UserProfile { username: fake_op::USERNAME.into(), password: Secret::new(fake_op::PASSWORD) }],
         hints: Default::default(),

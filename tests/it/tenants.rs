@@ -17,7 +17,7 @@ use oidc_harness::checks::{Finding, Status};
 use oidc_harness::clock::SystemClock;
 use oidc_harness::conform::{self, Plan, RunOptions, Selection};
 use oidc_harness::report::{ModuleStatus, RunReport};
-use oidc_harness::target::{ClientAuth, ClientProfile, Profile, Secret, TenantProfile};
+use oidc_harness::target::{ClientProfile, Profile, Secret, TenantProfile};
 
 /// The fake tenant's client.
 const FAKE_CLIENT_ID: &str = "t2-client";
@@ -68,18 +68,10 @@ async fn a_tenant_redeeming_foreign_codes_is_caught() {
     let mut target = conform::embedded_profile(home.issuer());
     let client = ClientProfile {
         name: Some("t2".into()),
-        client_id: FAKE_CLIENT_ID.into(),
         client_secret: Some(Secret::new(FAKE_CLIENT_SECRET)),
-        auth_method: ClientAuth::ClientSecretBasic,
-        redirect_uri: REDIRECT_URI.into(),
         first_party: true,
-        id_token_signed_response_alg: None,
         scope: "openid".into(),
-        authorization_params: Default::default(),
-        id_token_decryption_jwk: None,
-        id_token_decryption_jwk_file: None,
-        id_token_encrypted_response_alg: None,
-        id_token_encrypted_response_enc: None,
+        ..ClientProfile::new(FAKE_CLIENT_ID, REDIRECT_URI)
     };
     target.tenants.push(TenantProfile { name: "fake".into(), issuer: fake.uri(), clients: vec![client], users: vec![] });
     let report = run(target).await;

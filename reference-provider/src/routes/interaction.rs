@@ -16,6 +16,7 @@ use crate::protocol::authorize::{self, Next};
 use crate::protocol::interaction::{self, InteractionError, Pending, Step};
 use crate::protocol::{Params, ProtocolError};
 use crate::provider::Provider;
+use crate::store::SessionRecord;
 
 fn refused(e: &InteractionError) -> Response {
     match e {
@@ -73,7 +74,7 @@ fn spa_shell(page: &str) -> Response {
 }
 
 /// The submitted form and the pending interaction it names (its cookie and CSRF token checked),
-/// or the page refusing the submission.
+/// or the page refusing the submission (boxed: a response is large beside the found pair).
 fn posted(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<(Params, Pending), Box<Response>> {
     let params = form_params(headers, body).map_err(|e| Box::new(html(StatusCode::BAD_REQUEST, pages::error(&e.description))))?;
     let cookie = cookie(headers, &paths::interaction_cookie(id(&params)));
@@ -105,13 +106,25 @@ pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, bo
         let Some((session_cookie, session, _user)) = interaction::login(&p, &pending, username, password)? else {
             return Ok(login_page(&p, &pending, Some("Wrong username or password.")));
         };
-        let next = authorize::after_login(&p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
-        let mut res = proceed(&p, &pending, next)?;
-        let ttl = p.config.lifetimes.session_secs;
-        res.headers_mut().append(header::SET_COOKIE, set_cookie(&p, paths::SESSION_COOKIE, &session_cookie, ttl));
-        Ok(res)
+        logged_in(&p, &pending, &session_cookie, &session, proceed)
     };
     run().unwrap_or_else(|e| WebError(e).into_response())
+}
+
+/// The answer to a login that succeeded: the interaction's next step, rendered by `proceed`
+/// (an HTML page or a JSON answer), with the session cookie set.
+pub(super) fn logged_in(
+    p: &Provider,
+    pending: &Pending,
+    session_cookie: &str,
+    session: &SessionRecord,
+    proceed: fn(&Provider, &Pending, Next) -> Result<Response, ProtocolError>,
+) -> Result<Response, ProtocolError> {
+    let next = authorize::after_login(p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
+    let mut res = proceed(p, pending, next)?;
+    let ttl = p.config.lifetimes.session_secs;
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(p, paths::SESSION_COOKIE, session_cookie, ttl));
+    Ok(res)
 }
 
 /// Renders the next step of an interaction: the authorization response or error (clearing the

@@ -10,10 +10,10 @@ use axum::http::header::{self, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::interaction::clear_interaction;
-use super::{AppState, WebError, cookie, query_params, set_cookie};
+use super::interaction::{clear_interaction, logged_in};
+use super::{AppState, WebError, cookie, query_params};
 use crate::paths;
-use crate::protocol::authorize::{self, AuthzFailure, Callback, Next, ResponseMode};
+use crate::protocol::authorize::{AuthzFailure, Callback, Next, ResponseMode};
 use crate::protocol::interaction::{self, InteractionError, Pending, Step};
 use crate::protocol::{JsonAnswer, ProtocolError};
 use crate::provider::Provider;
@@ -86,11 +86,7 @@ pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, bo
             let e = json!({ "error": "invalid_credentials", "error_description": "Wrong username or password." });
             return Ok(answer(StatusCode::UNAUTHORIZED, &e));
         };
-        let next = authorize::after_login(&p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
-        let mut res = proceed(&p, &pending, next)?;
-        let ttl = p.config.lifetimes.session_secs;
-        res.headers_mut().append(header::SET_COOKIE, set_cookie(&p, paths::SESSION_COOKIE, &session_cookie, ttl));
-        Ok(res)
+        logged_in(&p, &pending, &session_cookie, &session, proceed)
     };
     run().unwrap_or_else(|e| WebError(e).into_response())
 }

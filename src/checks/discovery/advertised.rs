@@ -7,16 +7,36 @@ use super::{DiscoveryEvidence, found_instead, is_scope_token, with_meta};
 use crate::checks::Verdict;
 use crate::discovery::{ProviderMetadata, json_type};
 
+/// An advertised list: its metadata name and where the parsed document keeps it.
+struct List {
+    name: &'static str,
+    get: fn(&ProviderMetadata) -> Option<&Vec<String>>,
+}
+
+/// The [`List`] of a metadata field, named as the field is.
+macro_rules! list {
+    ($field:ident) => {
+        List {
+            name: stringify!($field),
+            get: |m| m.$field.as_ref(),
+        }
+    };
+}
+
+const RESPONSE_TYPES: List = list!(response_types_supported);
+const SUBJECT_TYPES: List = list!(subject_types_supported);
+const ID_TOKEN_ALGS: List = list!(id_token_signing_alg_values_supported);
+const SCOPES: List = list!(scopes_supported);
+const TOKEN_AUTH_METHODS: List = list!(token_endpoint_auth_methods_supported);
+const CLAIMS: List = list!(claims_supported);
+const PKCE_METHODS: List = list!(code_challenge_methods_supported);
+const RESPONSE_MODES: List = list!(response_modes_supported);
+
 /// Runs `f` on an advertised list, or skips when it is absent.
-fn with_list(
-    ev: &DiscoveryEvidence,
-    field: &str,
-    get: impl FnOnce(&ProviderMetadata) -> Option<&Vec<String>>,
-    f: impl FnOnce(&[String]) -> Verdict,
-) -> Verdict {
-    with_meta(ev, |m| match get(m) {
-        Some(list) => f(list),
-        None => Verdict::skip(format!("{field} not advertised")),
+fn with_list(ev: &DiscoveryEvidence, list: &List, f: impl FnOnce(&[String]) -> Verdict) -> Verdict {
+    with_meta(ev, |m| match (list.get)(m) {
+        Some(l) => f(l),
+        None => Verdict::skip(format!("{} not advertised", list.name)),
     })
 }
 
@@ -24,144 +44,104 @@ fn contains(list: &[String], v: &str) -> bool {
     list.iter().any(|x| x == v)
 }
 
-pub(super) fn response_types_present(ev: &DiscoveryEvidence) -> Verdict {
-    with_meta(ev, |m| {
-        present_list(
-            m,
-            "response_types_supported",
-            m.response_types_supported.as_ref(),
+/// Fails unless the list is advertised and not empty.
+fn present(ev: &DiscoveryEvidence, list: &List) -> Verdict {
+    with_meta(ev, |m| match (list.get)(m) {
+        Some(l) if !l.is_empty() => Verdict::Pass,
+        Some(_) => Verdict::fail(format!("expected non-empty {} (found [])", list.name)),
+        None => Verdict::fail(format!(
+            "expected {} array (found {})",
+            list.name,
+            found_instead(m, list.name)
+        )),
+    })
+}
+
+/// Fails unless an advertised list holds `value`; `expected` says so in the failure.
+fn requires(ev: &DiscoveryEvidence, list: &List, value: &str, expected: &str) -> Verdict {
+    with_list(ev, list, |l| {
+        Verdict::check(
+            contains(l, value),
+            format!("expected {expected} (found {l:?})"),
         )
     })
 }
 
-fn present_list(m: &ProviderMetadata, name: &str, v: Option<&Vec<String>>) -> Verdict {
-    match v {
-        Some(l) if !l.is_empty() => Verdict::Pass,
-        Some(_) => Verdict::fail(format!("expected non-empty {name} (found [])")),
-        None => Verdict::fail(format!(
-            "expected {name} array (found {})",
-            found_instead(m, name)
-        )),
-    }
+/// Fails when an advertised list holds a value outside `known`, the registered `what`.
+fn only_known(ev: &DiscoveryEvidence, list: &List, known: &[&str], what: &str) -> Verdict {
+    with_list(ev, list, |l| {
+        let unknown: Vec<&String> = l.iter().filter(|x| !known.contains(&x.as_str())).collect();
+        Verdict::check(
+            unknown.is_empty(),
+            format!("unregistered {what} {unknown:?}"),
+        )
+    })
+}
+
+pub(super) fn response_types_present(ev: &DiscoveryEvidence) -> Verdict {
+    present(ev, &RESPONSE_TYPES)
 }
 
 pub(super) fn response_types_code(ev: &DiscoveryEvidence) -> Verdict {
     // The harness profile is the Authorization Code Flow, which every OP offering it lists as "code".
-    with_list(
+    requires(
         ev,
-        "response_types_supported",
-        |m| m.response_types_supported.as_ref(),
-        |l| {
-            Verdict::check(
-                contains(l, "code"),
-                format!("expected \"code\" in response_types_supported (found {l:?})"),
-            )
-        },
+        &RESPONSE_TYPES,
+        "code",
+        "\"code\" in response_types_supported",
     )
 }
 
 pub(super) fn subject_types_present(ev: &DiscoveryEvidence) -> Verdict {
-    with_meta(ev, |m| {
-        present_list(
-            m,
-            "subject_types_supported",
-            m.subject_types_supported.as_ref(),
-        )
-    })
+    present(ev, &SUBJECT_TYPES)
 }
 
 pub(super) fn subject_types_valid(ev: &DiscoveryEvidence) -> Verdict {
-    with_list(
-        ev,
-        "subject_types_supported",
-        |m| m.subject_types_supported.as_ref(),
-        |l| {
-            let bad: Vec<&String> = l
-                .iter()
-                .filter(|s| *s != "public" && *s != "pairwise")
-                .collect();
-            Verdict::check(
-                !l.is_empty() && bad.is_empty(),
-                format!("expected only public/pairwise subject types (found {l:?})"),
-            )
-        },
-    )
+    with_list(ev, &SUBJECT_TYPES, |l| {
+        let valid = l.iter().all(|s| s == "public" || s == "pairwise");
+        Verdict::check(
+            !l.is_empty() && valid,
+            format!("expected only public/pairwise subject types (found {l:?})"),
+        )
+    })
 }
 
 pub(super) fn id_token_algs_present(ev: &DiscoveryEvidence) -> Verdict {
-    with_meta(ev, |m| {
-        present_list(
-            m,
-            "id_token_signing_alg_values_supported",
-            m.id_token_signing_alg_values_supported.as_ref(),
-        )
-    })
+    present(ev, &ID_TOKEN_ALGS)
 }
 
 pub(super) fn id_token_algs_rs256(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-3: "The algorithm RS256 MUST be included."
-    with_list(
-        ev,
-        "id_token_signing_alg_values_supported",
-        |m| m.id_token_signing_alg_values_supported.as_ref(),
-        |l| {
-            Verdict::check(
-                contains(l, "RS256"),
-                format!("expected RS256 among ID token algs (found {l:?})"),
-            )
-        },
-    )
+    requires(ev, &ID_TOKEN_ALGS, "RS256", "RS256 among ID token algs")
 }
 
 pub(super) fn id_token_algs_not_only_none(ev: &DiscoveryEvidence) -> Verdict {
-    with_list(
-        ev,
-        "id_token_signing_alg_values_supported",
-        |m| m.id_token_signing_alg_values_supported.as_ref(),
-        |l| {
-            Verdict::check(
-                l.iter().any(|a| a != "none"),
-                format!("expected a signing algorithm other than none (found {l:?})"),
-            )
-        },
-    )
+    with_list(ev, &ID_TOKEN_ALGS, |l| {
+        Verdict::check(
+            l.iter().any(|a| a != "none"),
+            format!("expected a signing algorithm other than none (found {l:?})"),
+        )
+    })
 }
 
 pub(super) fn scopes_present(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-3: scopes_supported is RECOMMENDED.
-    with_meta(ev, |m| {
-        present_list(m, "scopes_supported", m.scopes_supported.as_ref())
-    })
+    present(ev, &SCOPES)
 }
 
 pub(super) fn scopes_openid(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-3: "The server MUST support the openid scope value."
-    with_list(
-        ev,
-        "scopes_supported",
-        |m| m.scopes_supported.as_ref(),
-        |l| {
-            Verdict::check(
-                contains(l, "openid"),
-                format!("expected openid in scopes_supported (found {l:?})"),
-            )
-        },
-    )
+    requires(ev, &SCOPES, "openid", "openid in scopes_supported")
 }
 
 pub(super) fn scopes_syntax(ev: &DiscoveryEvidence) -> Verdict {
-    with_list(
-        ev,
-        "scopes_supported",
-        |m| m.scopes_supported.as_ref(),
-        |l| {
-            let bad: Vec<&String> = l.iter().filter(|s| !is_scope_token(s)).collect();
-            Verdict::check(
-                bad.is_empty(),
-                format!("expected scope tokens of NQCHAR (found {bad:?})"),
-            )
-        },
-    )
+    with_list(ev, &SCOPES, |l| {
+        let bad: Vec<&String> = l.iter().filter(|s| !is_scope_token(s)).collect();
+        Verdict::check(
+            bad.is_empty(),
+            format!("expected scope tokens of NQCHAR (found {bad:?})"),
+        )
+    })
 }
 
 pub(super) fn grant_types_code(ev: &DiscoveryEvidence) -> Verdict {
@@ -190,61 +170,37 @@ const KNOWN_AUTH_METHODS: &[&str] = &[
 
 pub(super) fn token_auth_methods_known(ev: &DiscoveryEvidence) -> Verdict {
     // RFC 8414 §2 lets extensions define more methods: unknown ones are information only.
-    with_list(
+    only_known(
         ev,
-        "token_endpoint_auth_methods_supported",
-        |m| m.token_endpoint_auth_methods_supported.as_ref(),
-        |l| {
-            let unknown: Vec<&String> = l
-                .iter()
-                .filter(|x| !KNOWN_AUTH_METHODS.contains(&x.as_str()))
-                .collect();
-            Verdict::check(
-                unknown.is_empty(),
-                format!("unregistered client auth methods {unknown:?}"),
-            )
-        },
+        &TOKEN_AUTH_METHODS,
+        KNOWN_AUTH_METHODS,
+        "client auth methods",
     )
 }
 
 pub(super) fn claims_supported_present(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-3: claims_supported is RECOMMENDED.
-    with_meta(ev, |m| {
-        present_list(m, "claims_supported", m.claims_supported.as_ref())
-    })
+    present(ev, &CLAIMS)
 }
 
 pub(super) fn pkce_s256(ev: &DiscoveryEvidence) -> Verdict {
     // RFC 7636 §4.2: S256 is mandatory to implement on the server.
-    with_list(
+    requires(
         ev,
-        "code_challenge_methods_supported",
-        |m| m.code_challenge_methods_supported.as_ref(),
-        |l| {
-            Verdict::check(
-                contains(l, "S256"),
-                format!("expected S256 in code_challenge_methods_supported (found {l:?})"),
-            )
-        },
+        &PKCE_METHODS,
+        "S256",
+        "S256 in code_challenge_methods_supported",
     )
 }
 
 pub(super) fn pkce_plain_with_s256(ev: &DiscoveryEvidence) -> Verdict {
     // plain exposes the verifier; offering it without S256 invites downgrade (RFC 9700 §2.1.1).
-    with_list(
-        ev,
-        "code_challenge_methods_supported",
-        |m| m.code_challenge_methods_supported.as_ref(),
-        |l| {
-            if !contains(l, "plain") {
-                return Verdict::Pass;
-            }
-            Verdict::check(
-                contains(l, "S256"),
-                "expected plain only alongside S256 (found plain without S256)",
-            )
-        },
-    )
+    with_list(ev, &PKCE_METHODS, |l| {
+        Verdict::check(
+            !contains(l, "plain") || contains(l, "S256"),
+            "expected plain only alongside S256 (found plain without S256)",
+        )
+    })
 }
 
 /// Response modes registered for OAuth 2.0 (query, fragment, form_post, JARM).
@@ -259,21 +215,7 @@ const KNOWN_RESPONSE_MODES: &[&str] = &[
 ];
 
 pub(super) fn response_modes_known(ev: &DiscoveryEvidence) -> Verdict {
-    with_list(
-        ev,
-        "response_modes_supported",
-        |m| m.response_modes_supported.as_ref(),
-        |l| {
-            let unknown: Vec<&String> = l
-                .iter()
-                .filter(|x| !KNOWN_RESPONSE_MODES.contains(&x.as_str()))
-                .collect();
-            Verdict::check(
-                unknown.is_empty(),
-                format!("unregistered response modes {unknown:?}"),
-            )
-        },
-    )
+    only_known(ev, &RESPONSE_MODES, KNOWN_RESPONSE_MODES, "response modes")
 }
 
 pub(super) fn iss_param_boolean(ev: &DiscoveryEvidence) -> Verdict {

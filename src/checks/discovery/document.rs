@@ -3,34 +3,18 @@
 use serde_json::Value;
 use url::Url;
 
-use super::{DiscoveryEvidence, found_instead, media_type_is, with_meta};
+use super::{DiscoveryEvidence, expect_200, expect_media_type, found_instead, with_meta};
 use crate::checks::Verdict;
 use crate::discovery::{ProviderMetadata, WELL_KNOWN_SUFFIX, is_loopback, json_type};
 
 pub(super) fn status_200(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-4.2: "A successful response MUST use the 200 OK HTTP status code".
-    if ev.status == 200 {
-        Verdict::Pass
-    } else {
-        Verdict::mismatch(
-            format!("expected status 200 (found {})", ev.status),
-            "200",
-            ev.status.to_string(),
-        )
-    }
+    expect_200(ev.status)
 }
 
 pub(super) fn content_type_json(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-4.2: "return a JSON object using the application/json content type".
-    match &ev.content_type {
-        Some(ct) if media_type_is(ct, "application/json") => Verdict::Pass,
-        Some(ct) => Verdict::mismatch(
-            format!("expected application/json (found {ct})"),
-            "application/json",
-            ct.clone(),
-        ),
-        None => Verdict::fail("expected application/json (found no Content-Type header)"),
-    }
+    expect_media_type(ev.content_type.as_deref(), "application/json")
 }
 
 pub(super) fn body_json_object(ev: &DiscoveryEvidence) -> Verdict {

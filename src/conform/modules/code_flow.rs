@@ -3,15 +3,15 @@
 
 use serde_json::{Map, Value};
 
-use super::ModuleOutcome;
+use super::{ModuleOutcome, probe};
 use crate::checks::{
-    AUTHORIZATION_CHECKS, AuthorizationEvidence, EncryptionRegistration, FLOW_CHECKS, Finding, FlowEvidence,
+    AUTHORIZATION_CHECKS, EncryptionRegistration, FLOW_CHECKS, Finding, FlowEvidence,
     ID_TOKEN_CHECKS, ID_TOKEN_ENCRYPTION_CHECKS, IdTokenEncryptionEvidence, SCOPE_CHECKS,
     ScopeEvidence, TOKEN_RESPONSE_CHECKS, TokenResponseEvidence, USERINFO_CHECKS, UserInfoEvidence, evaluate,
 };
 use crate::conform::steps::{self, UserActs};
 use crate::conform::Ctx;
-use crate::flow::{self, AuthParams, AuthorizationResponse, GrantType};
+use crate::flow::{self, AuthParams, GrantType};
 use crate::form::DriveEnd;
 use crate::http::HttpResponse;
 use crate::target::ClientProfile;
@@ -61,7 +61,7 @@ pub(super) async fn run(ctx: &Ctx, client_idx: usize, response_mode: Option<&'st
     let Some(cb) = callback else {
         return out.abort(format!("the flow did not reach the redirect_uri: {detail}"));
     };
-    out.findings.extend(evaluate(AUTHORIZATION_CHECKS, &authorization_evidence(ctx, &cb, &params)));
+    out.findings.extend(evaluate(AUTHORIZATION_CHECKS, &probe::authorization_evidence(ctx, &cb, &params, false)));
     let Some(code) = cb.code().map(str::to_owned) else {
         return out.abort("the callback carried no code");
     };
@@ -114,18 +114,6 @@ pub(super) async fn run(ctx: &Ctx, client_idx: usize, response_mode: Option<&'st
     };
     out.findings.extend(evaluate(SCOPE_CHECKS, &scope_ev));
     out
-}
-
-fn authorization_evidence(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthParams) -> AuthorizationEvidence {
-    AuthorizationEvidence {
-        params: cb.params.clone(),
-        source: cb.source,
-        state_sent: params.state.clone(),
-        issuer: ctx.target.issuer.clone(),
-        iss_advertised: ctx.metadata().iss_parameter_supported(),
-        response_mode_requested: params.response_mode.clone(),
-        expected_error: false,
-    }
 }
 
 /// An ID token as received, opened for the ID token checks.
@@ -192,23 +180,15 @@ mod tests {
     use super::open_id_token;
     use crate::checks::Status;
     use crate::jose::generate_decryption_jwk;
-    use crate::target::{ClientAuth, ClientProfile, Secret};
+    use crate::target::{ClientProfile, Secret};
 
     fn client(jwk: Option<String>) -> ClientProfile {
         ClientProfile {
-            name: None,
-            client_id: "enc".into(),
             client_secret: Some(Secret::new("s")),
-            auth_method: ClientAuth::ClientSecretBasic,
-            redirect_uri: "http://127.0.0.1:8765/cb".into(),
             first_party: true,
-            id_token_signed_response_alg: None,
             id_token_decryption_jwk: jwk.map(Secret::new),
-            id_token_decryption_jwk_file: None,
-            id_token_encrypted_response_alg: None,
-            id_token_encrypted_response_enc: None,
             scope: "openid".into(),
-            authorization_params: Default::default(),
+            ..ClientProfile::new("enc", "http://127.0.0.1:8765/cb")
         }
     }
 

@@ -58,27 +58,20 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     if first.is_none() && third.is_none() {
         return ModuleOutcome::skipped("no client in the profile");
     }
-    let mut out = ModuleOutcome::default();
-    let mut notes = Vec::new();
-    if let Some(client) = &first {
-        if let Err(e) = first_party(ctx, client, &mut out).await {
-            return out.abort(e);
+    ModuleOutcome::gather(async |out, notes| {
+        match &first {
+            Some(client) => first_party(ctx, client, out).await?,
+            None => notes.push("no first-party client in the profile".to_owned()),
         }
-    } else {
-        notes.push("no first-party client in the profile".to_owned());
-    }
-    match &third {
-        Some(client) => {
-            if let Err(e) = third_party(ctx, client, first.as_ref(), &mut out, &mut notes).await {
-                return out.abort(e);
+        match &third {
+            Some(client) => third_party(ctx, client, first.as_ref(), out, notes).await,
+            None => {
+                notes.push("no third-party client in the profile (first_party = false)".to_owned());
+                Ok(())
             }
         }
-        None => notes.push("no third-party client in the profile (first_party = false)".to_owned()),
-    }
-    if !notes.is_empty() {
-        out.note = Some(notes.join("; "));
-    }
-    out
+    })
+    .await
 }
 
 async fn first_party(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome) -> Result<(), String> {

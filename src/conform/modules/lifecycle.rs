@@ -45,28 +45,19 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
         return ModuleOutcome::skipped("no client in the profile");
     };
     let introspect = introspect.filter(|_| client.client_secret.is_some());
-    let mut out = ModuleOutcome::default();
-    let mut notes = Vec::new();
-    let result = async {
+    ModuleOutcome::gather(async |out, notes| {
         let browser = steps::browser(ctx)?;
         let first = steps::login_for_refresh(ctx, &browser, &client, AuthParams::fresh(&client)).await?;
-        tokens_rules(ctx, &browser, &client, &first, revoke.as_ref(), introspect.as_ref(), &mut out, &mut notes).await?;
+        tokens_rules(ctx, &browser, &client, &first, revoke.as_ref(), introspect.as_ref(), out, notes).await?;
         match &logout {
-            Some(ep) => logout_rule(ctx, &browser, &client, &first, ep, &mut out).await,
+            Some(ep) => logout_rule(ctx, &browser, &client, &first, ep, out).await,
             None => {
                 notes.push("no end_session_endpoint advertised".to_owned());
                 Ok(())
             }
         }
-    }
-    .await;
-    if let Err(e) = result {
-        return out.abort(e);
-    }
-    if !notes.is_empty() {
-        out.note = Some(notes.join("; "));
-    }
-    out
+    })
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]

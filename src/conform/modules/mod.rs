@@ -104,6 +104,21 @@ impl ModuleOutcome {
         self.status = super::aborted();
         self
     }
+
+    /// Runs a module's `probes`, which add findings to a fresh outcome and notes as they go: the
+    /// module is aborted with the error when they fail, otherwise ends with the notes joined (if
+    /// any) as its note.
+    pub(crate) async fn gather(probes: impl AsyncFnOnce(&mut ModuleOutcome, &mut Vec<String>) -> Result<(), String>) -> Self {
+        let mut out = ModuleOutcome::default();
+        let mut notes = Vec::new();
+        if let Err(e) = probes(&mut out, &mut notes).await {
+            return out.abort(e);
+        }
+        if !notes.is_empty() {
+            out.note = Some(notes.join("; "));
+        }
+        out
+    }
 }
 
 /// A module's note when discovery did not yield usable endpoints.

@@ -12,18 +12,23 @@ use crate::flow::{AuthParams, AuthorizationResponse};
 use crate::http::HttpResponse;
 use crate::target::ClientProfile;
 
-/// The authorization-response checks over an error callback (a negative test wanted an error).
-pub(super) fn error_callback_findings(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthParams) -> Vec<Finding> {
-    let ev = AuthorizationEvidence {
+/// The evidence of an authorization response to a request made with `params`;
+/// `expected_error` when a negative test wanted an error.
+pub(super) fn authorization_evidence(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthParams, expected_error: bool) -> AuthorizationEvidence {
+    AuthorizationEvidence {
         params: cb.params.clone(),
         source: cb.source,
         state_sent: params.state.clone(),
         issuer: ctx.target.issuer.clone(),
         iss_advertised: ctx.metadata().iss_parameter_supported(),
         response_mode_requested: params.response_mode.clone(),
-        expected_error: true,
-    };
-    crate::checks::evaluate(AUTHORIZATION_CHECKS, &ev)
+        expected_error,
+    }
+}
+
+/// The authorization-response checks over an error callback (a negative test wanted an error).
+pub(super) fn error_callback_findings(ctx: &Ctx, cb: &AuthorizationResponse, params: &AuthParams) -> Vec<Finding> {
+    crate::checks::evaluate(AUTHORIZATION_CHECKS, &authorization_evidence(ctx, cb, params, true))
 }
 
 /// The ID token's auth_time checks for a request that sent `max_age`.

@@ -59,15 +59,7 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     let Some(client) = ctx.target.clients.iter().find(|c| c.first_party).or(ctx.target.clients.first()).cloned() else {
         return ModuleOutcome::skipped("no client in the profile");
     };
-    let mut out = ModuleOutcome::default();
-    let mut notes = Vec::new();
-    if let Err(e) = probe_all(ctx, &client, &mut out, &mut notes).await {
-        return out.abort(e);
-    }
-    if !notes.is_empty() {
-        out.note = Some(notes.join("; "));
-    }
-    out
+    ModuleOutcome::gather(async |out, notes| probe_all(ctx, &client, out, notes).await).await
 }
 
 async fn probe_all(ctx: &Ctx, client: &ClientProfile, out: &mut ModuleOutcome, notes: &mut Vec<String>) -> Result<(), String> {

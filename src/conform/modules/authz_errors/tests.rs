@@ -5,26 +5,14 @@ use url::Url;
 use super::*;
 use crate::checks::Status;
 use crate::flow::{AuthorizationResponse, ResponseSource};
-use crate::target::ClientAuth;
 
 const ISSUER: &str = "https://op.example";
 const REDIRECT: &str = "http://127.0.0.1:8765/callback";
 
 fn client() -> ClientProfile {
     ClientProfile {
-        name: None,
-        client_id: "demo-client".into(),
-        client_secret: None,
-        auth_method: ClientAuth::ClientSecretBasic,
-        redirect_uri: REDIRECT.into(),
         first_party: true,
-        id_token_signed_response_alg: None,
-        id_token_decryption_jwk: None,
-        id_token_decryption_jwk_file: None,
-        id_token_encrypted_response_alg: None,
-        id_token_encrypted_response_enc: None,
-        scope: "openid profile email".into(),
-        authorization_params: Default::default(),
+        ..ClientProfile::new("demo-client", REDIRECT)
     }
 }
 
