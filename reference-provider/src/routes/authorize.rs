@@ -2,7 +2,6 @@
 //! and failures (error page or error redirect).
 
 use aws_lc_rs::digest;
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::StatusCode;
@@ -10,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+use super::body::PageBody;
 use super::{AppState, WebError, cookie, form_params, html, query_params, set_cookie};
 use crate::html as pages;
 use crate::paths;
@@ -23,7 +23,7 @@ pub(crate) async fn authorize_get(State(p): State<AppState>, RawQuery(q): RawQue
 }
 
 /// `POST /authorize` (form-encoded, OIDC Core 3.1.2.1).
-pub(crate) async fn authorize_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn authorize_post(State(p): State<AppState>, headers: HeaderMap, PageBody(body): PageBody) -> Response {
     match form_params(&headers, &body) {
         Ok(params) => handle(&p, &params, &headers),
         Err(e) => failure(&AuthzFailure::Page { status: 400, message: e.description }),

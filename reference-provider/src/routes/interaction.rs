@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
+use super::body::PageBody;
 use super::authorize::{callback, failure, redirect};
 use super::{AppState, WebError, cookie, form_params, html, query_params, set_cookie};
 use crate::config::LoginUi;
@@ -85,7 +86,7 @@ fn posted(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<(Params, Pe
 }
 
 /// `POST /login`.
-pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, PageBody(body): PageBody) -> Response {
     let (params, pending) = match posted(&p, &headers, &body) {
         Ok(found) => found,
         Err(res) => return *res,
@@ -145,7 +146,7 @@ pub(crate) async fn consent_get(State(p): State<AppState>, RawQuery(q): RawQuery
 }
 
 /// `POST /consent` with `decision=allow|deny`.
-pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, PageBody(body): PageBody) -> Response {
     let (params, pending) = match posted(&p, &headers, &body) {
         Ok(found) => found,
         Err(res) => return *res,

@@ -3,6 +3,7 @@
 //! its `protocol` file. Shared request/response helpers live here.
 
 mod authorize;
+mod body;
 mod discovery;
 mod interaction;
 mod introspection;

@@ -10,6 +10,7 @@ use axum::http::header::{self, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::body::ApiBody;
 use super::interaction::clear_interaction;
 use super::{AppState, WebError, cookie, query_params, set_cookie};
 use crate::paths;
@@ -75,7 +76,7 @@ fn pending_for(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<Result
 }
 
 /// `POST /api/login` with `{"interaction", "username", "password"}`.
-pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, ApiBody(body): ApiBody) -> Response {
     let run = || -> Result<Response, ProtocolError> {
         let (v, pending) = match pending_for(&p, &headers, &body)? {
             Ok(found) => found,
@@ -96,7 +97,7 @@ pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, bo
 }
 
 /// `POST /api/consent` with `{"interaction", "decision": "allow" | "deny"}`.
-pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, ApiBody(body): ApiBody) -> Response {
     let run = || -> Result<Response, ProtocolError> {
         let (v, pending) = match pending_for(&p, &headers, &body)? {
             Ok(found) => found,
