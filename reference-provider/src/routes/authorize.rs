@@ -42,24 +42,25 @@ fn handle(p: &Provider, params: &Params, headers: &HeaderMap) -> Response {
             Next::Issue { user_sub, auth_time } => Ok(callback(&authorize::issue_code(p, &req, &client, &user_sub, auth_time)?)),
             Next::Fail(f) => Ok(failure(&f)),
             Next::Login => {
-                let rec = interaction::start(p, &req)?;
-                Ok(to_interaction(p, paths::LOGIN, &rec.id))
+                let (rec, secret) = interaction::start(p, &req)?;
+                Ok(to_interaction(p, paths::LOGIN, &rec.id, &secret))
             }
             Next::Consent { user_sub, auth_time } => {
-                let rec = interaction::start(p, &req)?;
+                let (rec, secret) = interaction::start(p, &req)?;
                 p.store.set_interaction_user(&rec.id, &user_sub, auth_time)?;
-                Ok(to_interaction(p, paths::CONSENT, &rec.id))
+                Ok(to_interaction(p, paths::CONSENT, &rec.id, &secret))
             }
         }
     })();
     result.unwrap_or_else(|e| WebError(e).into_response())
 }
 
-/// Redirect to the login or consent page, binding the interaction to this browser by a cookie.
-fn to_interaction(p: &Provider, page: &str, id: &str) -> Response {
+/// Redirect to the login or consent page, binding the interaction to this browser by a cookie
+/// holding its secret (the URL carries only the id, the secret's fingerprint).
+fn to_interaction(p: &Provider, page: &str, id: &str, secret: &str) -> Response {
     let mut res = redirect(&format!("{page}?interaction={id}"));
     let ttl = p.config.lifetimes.interaction_secs;
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(p, &paths::interaction_cookie(id), id, ttl));
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(p, &paths::interaction_cookie(id), secret, ttl));
     res
 }
 

@@ -14,7 +14,7 @@ use crate::config::LoginUi;
 use crate::html as pages;
 use crate::paths;
 use crate::protocol::authorize::{self, Next};
-use crate::protocol::interaction::{self, InteractionError, Pending, Step};
+use crate::protocol::interaction::{self, InteractionError, Login, Pending, Step};
 use crate::protocol::{Params, ProtocolError};
 use crate::provider::Provider;
 
@@ -28,7 +28,16 @@ fn refused(e: &InteractionError) -> Response {
             StatusCode::FORBIDDEN,
             pages::error("This form was not issued to this browser (CSRF protection). Start again from the application."),
         ),
+        InteractionError::AlreadySubmitted => already_submitted(),
     }
+}
+
+/// The answer to the losing copy of a double-submitted form.
+fn already_submitted() -> Response {
+    html(
+        StatusCode::CONFLICT,
+        pages::error("This form was already submitted; the first submission is being completed. If nothing happens, start again from the application."),
+    )
 }
 
 fn id(params: &Params) -> &str {
@@ -103,8 +112,10 @@ pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, Pa
                 _ => login_page(&p, &pending, Some("Wrong username or password.")),
             });
         };
-        let Some((session_cookie, session, _user)) = interaction::login(&p, &pending, username, password)? else {
-            return Ok(login_page(&p, &pending, Some("Wrong username or password.")));
+        let (session_cookie, session) = match interaction::login(&p, &pending, username, password)? {
+            Login::Done { cookie, session } => (cookie, session),
+            Login::WrongCredentials => return Ok(login_page(&p, &pending, Some("Wrong username or password."))),
+            Login::AlreadySubmitted => return Ok(already_submitted()),
         };
         let next = authorize::after_login(&p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
         let mut res = proceed(&p, &pending, next)?;
@@ -122,6 +133,7 @@ fn proceed(p: &Provider, pending: &Pending, next: Next) -> Result<Response, Prot
         Step::Callback(cb) => clear_interaction(p, pending, callback(&cb)),
         Step::Fail(f) => clear_interaction(p, pending, failure(&f)),
         Step::Continue(url) => redirect(&url),
+        Step::AlreadySubmitted => already_submitted(),
     })
 }
 

@@ -15,7 +15,7 @@ use super::interaction::clear_interaction;
 use super::{AppState, WebError, cookie, query_params, set_cookie};
 use crate::paths;
 use crate::protocol::authorize::{self, AuthzFailure, Callback, Next, ResponseMode};
-use crate::protocol::interaction::{self, InteractionError, Pending, Step};
+use crate::protocol::interaction::{self, InteractionError, Login, Pending, Step};
 use crate::protocol::{JsonAnswer, ProtocolError};
 use crate::provider::Provider;
 
@@ -36,7 +36,16 @@ fn refused(e: &InteractionError) -> Response {
             StatusCode::FORBIDDEN,
             &json!({ "error": "request_refused", "error_description": "This request was not issued to this browser (CSRF protection). Start again from the application." }),
         ),
+        InteractionError::AlreadySubmitted => already_submitted(),
     }
+}
+
+/// The answer to the losing copy of a double submission.
+fn already_submitted() -> Response {
+    answer(
+        StatusCode::CONFLICT,
+        &json!({ "error": "request_refused", "error_description": "This form was already submitted; the first submission is being completed." }),
+    )
 }
 
 /// `GET /api/interaction?interaction=ID`: the state the app renders (only with the cookie).
@@ -83,9 +92,13 @@ pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, Ap
             Err(res) => return Ok(res),
         };
         let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
-        let Some((session_cookie, session, _user)) = interaction::login(&p, &pending, text("username"), text("password"))? else {
-            let e = json!({ "error": "invalid_credentials", "error_description": "Wrong username or password." });
-            return Ok(answer(StatusCode::UNAUTHORIZED, &e));
+        let (session_cookie, session) = match interaction::login(&p, &pending, text("username"), text("password"))? {
+            Login::Done { cookie, session } => (cookie, session),
+            Login::WrongCredentials => {
+                let e = json!({ "error": "invalid_credentials", "error_description": "Wrong username or password." });
+                return Ok(answer(StatusCode::UNAUTHORIZED, &e));
+            }
+            Login::AlreadySubmitted => return Ok(already_submitted()),
         };
         let next = authorize::after_login(&p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
         let mut res = proceed(&p, &pending, next)?;
@@ -122,6 +135,7 @@ fn proceed(p: &Provider, pending: &Pending, next: Next) -> Result<Response, Prot
             clear_interaction(p, pending, answer(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &e))
         }
         Step::Continue(url) => answer(StatusCode::OK, &json!({ "continue": url })),
+        Step::AlreadySubmitted => already_submitted(),
     })
 }
 

@@ -5,6 +5,7 @@ mod cookie_client;
 mod endpoints;
 mod faults;
 mod flows;
+mod interactions;
 mod persistence;
 mod refresh_tokens;
 mod support;
