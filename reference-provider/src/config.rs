@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::keys::SigningAlg;
+pub use crate::serve::ConnectionLimits;
 
 /// Everything the provider is configured with.
 #[derive(Debug, Clone, Deserialize)]
@@ -58,6 +59,9 @@ pub struct Config {
     /// What `auth_time` (and `max_age`) counts from.
     #[serde(default)]
     pub auth_time: AuthTimeScope,
+    /// Limits on client connections: timeouts for slow and idle clients, a cap on connections.
+    #[serde(default)]
+    pub connections: ConnectionLimits,
 }
 
 /// What `auth_time` counts from. Both are conformant: OIDC Core 2 says "Time when the End-User

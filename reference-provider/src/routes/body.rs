@@ -2,7 +2,10 @@
 //! rejections (a body over [`super::MAX_BODY`], a broken or stalled upload) would otherwise be
 //! axum's `text/plain` text. [`ApiBody`] refuses with OAuth error JSON (RFC 6749 §5.2) for the
 //! token, revocation, introspection, userinfo and JSON login endpoints; [`PageBody`] with an
-//! HTML page for the browser's forms.
+//! HTML page for the browser's forms. A body that does not arrive within the configured
+//! `body_timeout_secs` is refused with 408.
+
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -10,7 +13,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::html;
+use super::{AppState, html};
 use crate::html as pages;
 use crate::protocol::{ErrorCode, JsonAnswer};
 
@@ -19,6 +22,15 @@ pub(crate) struct ApiBody(pub Bytes);
 
 /// A body for a browser endpoint that answers errors as an HTML page.
 pub(crate) struct PageBody(pub Bytes);
+
+/// Reads the body within the configured body timeout.
+async fn read(req: Request, p: &AppState) -> Result<Bytes, (StatusCode, String)> {
+    let limit = Duration::from_secs(p.config.connections.body_timeout_secs.max(1));
+    match tokio::time::timeout(limit, Bytes::from_request(req, p)).await {
+        Ok(read) => read.map_err(|e| reason(&e)),
+        Err(_) => Err((StatusCode::REQUEST_TIMEOUT, format!("the request body did not arrive within {} s", limit.as_secs()))),
+    }
+}
 
 /// What went wrong reading the body, and its status (413 for a body over the limit, else 400).
 fn reason(e: &BytesRejection) -> (StatusCode, String) {
@@ -30,24 +42,22 @@ fn reason(e: &BytesRejection) -> (StatusCode, String) {
     }
 }
 
-impl<S: Send + Sync> FromRequest<S> for ApiBody {
+impl FromRequest<AppState> for ApiBody {
     type Rejection = Response;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
-        Bytes::from_request(req, state).await.map(ApiBody).map_err(|e| {
-            let (status, description) = reason(&e);
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        read(req, state).await.map(ApiBody).map_err(|(status, description)| {
             let body = serde_json::json!({"error": ErrorCode::InvalidRequest, "error_description": description});
             JsonAnswer::private(status.as_u16(), body).into_response()
         })
     }
 }
 
-impl<S: Send + Sync> FromRequest<S> for PageBody {
+impl FromRequest<AppState> for PageBody {
     type Rejection = Response;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
-        Bytes::from_request(req, state).await.map(PageBody).map_err(|e| {
-            let (status, description) = reason(&e);
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        read(req, state).await.map(PageBody).map_err(|(status, description)| {
             html(status, pages::error(&format!("This form could not be read: {description}.")))
         })
     }

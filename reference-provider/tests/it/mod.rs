@@ -1,6 +1,7 @@
 //! Integration test modules.
 
 mod concurrency;
+mod connections;
 mod cookie_client;
 mod endpoints;
 mod faults;
