@@ -34,13 +34,15 @@ pub struct ConnectionLimits {
     pub body_timeout_secs: u64,
     /// Seconds a connection may wait, silent, for its next request.
     pub idle_timeout_secs: u64,
-    /// Connections served at once; more wait to be accepted.
+    /// Connections served at once; more wait to be accepted. The default (4096) leaves load runs
+    /// of thousands of users (a browser, so a connection, each) unchanged; keep it below the
+    /// process's file-descriptor limit (`ulimit -n`).
     pub max_connections: usize,
 }
 
 impl Default for ConnectionLimits {
     fn default() -> Self {
-        ConnectionLimits { header_read_timeout_secs: 10, body_timeout_secs: 30, idle_timeout_secs: 60, max_connections: 512 }
+        ConnectionLimits { header_read_timeout_secs: 10, body_timeout_secs: 30, idle_timeout_secs: 60, max_connections: 4096 }
     }
 }
 
