@@ -36,6 +36,7 @@ mod routes;
 pub mod serve;
 pub mod spa;
 pub mod store;
+pub mod throttle;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -147,7 +148,8 @@ pub async fn start(options: Options) -> Result<Running, StartError> {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app(Arc::clone(&provider));
     let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let service = router.into_make_service_with_connect_info::<serve::PeerAddr>();
+        let serve = axum::serve(listener, service).with_graceful_shutdown(async move {
             let _ = rx.await;
         });
         if let Err(e) = serve.await {

@@ -46,6 +46,16 @@ impl Default for ConnectionLimits {
     }
 }
 
+/// The client's address, as the router's connect info.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddr(pub std::net::SocketAddr);
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, GuardedListener>> for PeerAddr {
+    fn connect_info(stream: axum::serve::IncomingStream<'_, GuardedListener>) -> Self {
+        PeerAddr(*stream.remote_addr())
+    }
+}
+
 /// A TCP listener that caps concurrent connections and times out slow and idle ones.
 #[derive(Debug)]
 pub struct GuardedListener {

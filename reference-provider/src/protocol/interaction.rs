@@ -7,6 +7,8 @@
 //! claims it with one conditional UPDATE and finishing it is one DELETE whose row count decides
 //! the single winner of double submissions, as codes are redeemed.
 
+use std::net::IpAddr;
+
 use super::ProtocolError;
 use super::authorize::{self, AuthRequest, AuthzFailure, Callback, Next};
 use crate::faults::Fault;
@@ -33,6 +35,8 @@ pub enum Login {
     WrongCredentials,
     /// Another submission already logged in on this interaction, or finished it.
     AlreadySubmitted,
+    /// Too many failed logins for this login name or client address lately; not checked.
+    Throttled,
     /// Logged in: the session cookie's value and the session opened.
     Done {
         /// The session cookie's value (only its hash is stored).
@@ -106,11 +110,17 @@ pub fn load_for_post(
 
 /// Checks credentials; on success claims the interaction for the user (at most once: a second
 /// submission finds it claimed) and opens a session.
-pub fn login(provider: &Provider, pending: &Pending, username: &str, password: &str) -> Result<Login, ProtocolError> {
+/// Failed attempts are throttled per login name (existing or not) and per client `addr`.
+pub fn login(provider: &Provider, pending: &Pending, username: &str, password: &str, addr: Option<IpAddr>) -> Result<Login, ProtocolError> {
+    let now = provider.now();
+    if !provider.login_throttle.allows(username, addr, now) {
+        return Ok(Login::Throttled);
+    }
     let Some(user) = provider.authenticate(username, password).cloned() else {
+        provider.login_throttle.failed(username, addr, now);
         return Ok(Login::WrongCredentials);
     };
-    let now = provider.now();
+    provider.login_throttle.succeeded(username);
     if !provider.store.claim_interaction(&pending.record.id, &user.sub, now)? {
         return Ok(Login::AlreadySubmitted);
     }

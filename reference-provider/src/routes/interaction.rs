@@ -1,6 +1,9 @@
 //! Login and consent pages: `GET|POST /login`, `GET|POST /consent` (with `--login-ui spa`, the
 //! GETs serve the JavaScript app, see [`crate::spa`] and the JSON endpoints in `spa.rs`).
 
+use std::net::IpAddr;
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -9,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::body::PageBody;
 use super::authorize::{callback, failure, redirect};
-use super::{AppState, WebError, cookie, form_params, html, query_params, set_cookie};
+use super::{AppState, ClientAddr, WebError, on_hashing_pool, cookie, form_params, html, query_params, set_cookie};
 use crate::config::LoginUi;
 use crate::html as pages;
 use crate::paths;
@@ -95,32 +98,48 @@ fn posted(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<(Params, Pe
 }
 
 /// `POST /login`.
-pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, PageBody(body): PageBody) -> Response {
+pub(crate) async fn login_post(
+    State(p): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    PageBody(body): PageBody,
+) -> Response {
     let (params, pending) = match posted(&p, &headers, &body) {
         Ok(found) => found,
         Err(res) => return *res,
     };
+    let provider = Arc::clone(&p);
+    on_hashing_pool(&p, move || login_answer(&provider, &params, &pending, addr)).await
+}
+
+/// The answer to a login form (on the blocking pool).
+fn login_answer(p: &Provider, params: &Params, pending: &Pending, addr: Option<IpAddr>) -> Response {
     let run = || -> Result<Response, ProtocolError> {
-        let username = field(&params, "username").unwrap_or("");
-        let Some(password) = field(&params, "password") else {
+        let username = field(params, "username").unwrap_or("");
+        let Some(password) = field(params, "password") else {
             // Identifier-first: the login name alone asks for the password next, whether or not
             // the account exists (the answer must not tell).
             return Ok(match p.config.login_ui {
                 LoginUi::IdentifierFirst if !username.is_empty() => {
                     html(StatusCode::OK, pages::login_password(&pending.record.id, &pending.record.csrf, &pending.client.name, username))
                 }
-                _ => login_page(&p, &pending, Some("Wrong username or password.")),
+                _ => login_page(p, pending, Some("Wrong username or password.")),
             });
         };
-        let (session_cookie, session) = match interaction::login(&p, &pending, username, password)? {
+        let (session_cookie, session) = match interaction::login(p, pending, username, password, addr)? {
             Login::Done { cookie, session } => (cookie, session),
-            Login::WrongCredentials => return Ok(login_page(&p, &pending, Some("Wrong username or password."))),
+            Login::WrongCredentials => return Ok(login_page(p, pending, Some("Wrong username or password."))),
             Login::AlreadySubmitted => return Ok(already_submitted()),
+            Login::Throttled => {
+                let mut res = login_page(p, pending, Some("Too many failed sign-ins. Wait a minute and try again."));
+                *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+                return Ok(res);
+            }
         };
-        let next = authorize::after_login(&p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
-        let mut res = proceed(&p, &pending, next)?;
+        let next = authorize::after_login(p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
+        let mut res = proceed(p, pending, next)?;
         let ttl = p.config.lifetimes.session_secs;
-        res.headers_mut().append(header::SET_COOKIE, set_cookie(&p, paths::SESSION_COOKIE, &session_cookie, ttl));
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(p, paths::SESSION_COOKIE, &session_cookie, ttl));
         Ok(res)
     };
     run().unwrap_or_else(|e| WebError(e).into_response())

@@ -3,6 +3,9 @@
 //! handlers and answer where to go next as JSON instead of a redirect: `{"continue": URL}`, or
 //! `{"form_post": {"action", "params"}}` for a `form_post` response the script submits.
 
+use std::net::IpAddr;
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -12,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::body::ApiBody;
 use super::interaction::clear_interaction;
-use super::{AppState, WebError, cookie, query_params, set_cookie};
+use super::{AppState, ClientAddr, WebError, on_hashing_pool, cookie, query_params, set_cookie};
 use crate::paths;
 use crate::protocol::authorize::{self, AuthzFailure, Callback, Next, ResponseMode};
 use crate::protocol::interaction::{self, InteractionError, Login, Pending, Step};
@@ -85,25 +88,40 @@ fn pending_for(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<Result
 }
 
 /// `POST /api/login` with `{"interaction", "username", "password"}`.
-pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, ApiBody(body): ApiBody) -> Response {
+pub(crate) async fn login_post(
+    State(p): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    ApiBody(body): ApiBody,
+) -> Response {
+    let provider = Arc::clone(&p);
+    on_hashing_pool(&p, move || login_answer(&provider, &headers, &body, addr)).await
+}
+
+/// The answer to a JSON login (on the blocking pool).
+fn login_answer(p: &Provider, headers: &HeaderMap, body: &Bytes, addr: Option<IpAddr>) -> Response {
     let run = || -> Result<Response, ProtocolError> {
-        let (v, pending) = match pending_for(&p, &headers, &body)? {
+        let (v, pending) = match pending_for(p, headers, body)? {
             Ok(found) => found,
             Err(res) => return Ok(res),
         };
         let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
-        let (session_cookie, session) = match interaction::login(&p, &pending, text("username"), text("password"))? {
+        let (session_cookie, session) = match interaction::login(p, &pending, text("username"), text("password"), addr)? {
             Login::Done { cookie, session } => (cookie, session),
             Login::WrongCredentials => {
                 let e = json!({ "error": "invalid_credentials", "error_description": "Wrong username or password." });
                 return Ok(answer(StatusCode::UNAUTHORIZED, &e));
             }
             Login::AlreadySubmitted => return Ok(already_submitted()),
+            Login::Throttled => {
+                let e = json!({ "error": "too_many_attempts", "error_description": "Too many failed sign-ins. Wait a minute and try again." });
+                return Ok(answer(StatusCode::TOO_MANY_REQUESTS, &e));
+            }
         };
-        let next = authorize::after_login(&p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
-        let mut res = proceed(&p, &pending, next)?;
+        let next = authorize::after_login(p, &pending.request, &pending.client, &session.user_sub, session.auth_time)?;
+        let mut res = proceed(p, &pending, next)?;
         let ttl = p.config.lifetimes.session_secs;
-        res.headers_mut().append(header::SET_COOKIE, set_cookie(&p, paths::SESSION_COOKIE, &session_cookie, ttl));
+        res.headers_mut().append(header::SET_COOKIE, set_cookie(p, paths::SESSION_COOKIE, &session_cookie, ttl));
         Ok(res)
     };
     run().unwrap_or_else(|e| WebError(e).into_response())

@@ -1,5 +1,6 @@
 //! Login and consent interactions under attack: double-submitted forms (2-way and 100-way, one
-//! code at most, never a 5xx) and the interaction's binding to the browser (login CSRF).
+//! code at most, never a 5xx), the interaction's binding to the browser (login CSRF), and
+//! password guessing (the 11th failure in a minute is refused).
 
 use axum::Router;
 use axum::body::Body;
@@ -123,4 +124,32 @@ async fn the_interaction_id_in_the_url_does_not_bind_a_browser() {
     let (status, headers, body) = oneshot(&app, post("/login", &cookie, &form)).await;
     assert_eq!(status, 302, "{body}");
     assert!(headers["location"].to_str().unwrap().contains("code="));
+}
+
+/// Ten wrong passwords for `username` on one login form, then `last_password`: its status.
+async fn eleventh_attempt(app: &Router, username: &str, last_password: &str) -> u16 {
+    let (id, cookie) = begin(app, "demo-client").await;
+    let token = csrf(app, "/login", &id, &cookie).await;
+    let form = |password: &str| format!("interaction={id}&csrf_token={token}&username={username}&password={password}");
+    for i in 0..10 {
+        let (status, _, body) = oneshot(app, post("/login", &cookie, &form("wrong"))).await;
+        assert_eq!(status, 200, "attempt {i}: {body}");
+        assert!(body.contains("Wrong username or password."), "attempt {i}");
+    }
+    let (status, _, body) = oneshot(app, post("/login", &cookie, &form(last_password))).await;
+    assert!(status != 429 || body.contains("Too many failed sign-ins"), "{body}");
+    status
+}
+
+#[tokio::test]
+async fn the_eleventh_wrong_guess_in_a_minute_is_refused_whether_or_not_the_account_exists() {
+    let app = app(provider(&[]));
+    assert_eq!(eleventh_attempt(&app, "alice", "alice-demo-password").await, 429);
+    assert_eq!(eleventh_attempt(&app, "nobody-here", "whatever").await, 429);
+    // Another account is not affected.
+    let (id, cookie) = begin(&app, "demo-client").await;
+    let token = csrf(&app, "/login", &id, &cookie).await;
+    let form = format!("interaction={id}&csrf_token={token}&username=bob&password=bob-demo-password");
+    let (status, _, body) = oneshot(&app, post("/login", &cookie, &form)).await;
+    assert_ne!(status, 429, "{body}");
 }
