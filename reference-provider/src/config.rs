@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::keys::SigningAlg;
+pub use crate::serve::ConnectionLimits;
+pub use crate::throttle::ThrottleConfig;
 
 /// Everything the provider is configured with.
 #[derive(Debug, Clone, Deserialize)]
@@ -58,6 +60,12 @@ pub struct Config {
     /// What `auth_time` (and `max_age`) counts from.
     #[serde(default)]
     pub auth_time: AuthTimeScope,
+    /// Limits on client connections: timeouts for slow and idle clients, a cap on connections.
+    #[serde(default)]
+    pub connections: ConnectionLimits,
+    /// Failed-login throttling per account and per client address.
+    #[serde(default)]
+    pub login_throttle: ThrottleConfig,
 }
 
 /// What `auth_time` counts from. Both are conformant: OIDC Core 2 says "Time when the End-User
@@ -140,18 +148,24 @@ pub struct PasswordHashCost {
     pub iterations: u32,
     /// Lanes.
     pub parallelism: u32,
+    /// Password checks run at once on the blocking pool (default: the number of CPUs).
+    pub max_concurrent: usize,
+}
+
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
 impl Default for PasswordHashCost {
     fn default() -> Self {
-        PasswordHashCost { memory_kib: 19_456, iterations: 2, parallelism: 1 }
+        PasswordHashCost { memory_kib: 19_456, iterations: 2, parallelism: 1, max_concurrent: cpus() }
     }
 }
 
 impl PasswordHashCost {
     /// The cheapest cost argon2 allows (load tests and unit tests).
     pub fn cheap() -> Self {
-        PasswordHashCost { memory_kib: 64, iterations: 1, parallelism: 1 }
+        PasswordHashCost { memory_kib: 64, iterations: 1, parallelism: 1, max_concurrent: cpus() }
     }
 }
 

@@ -19,6 +19,7 @@
 //!   passes the answer through `faults` and writes the response.
 //! - [`app`] returns the `Router` (tests drive it with `oneshot`); [`start`] binds a socket and
 //!   serves it in the background (the harness embeds the provider this way).
+//! - [`serve`] guards the socket: a cap on connections, header-read and idle timeouts.
 //! - `housekeeping` deletes expired rows while the provider runs (every `purge_interval_secs`).
 
 pub mod clock;
@@ -32,8 +33,10 @@ pub mod protocol;
 pub mod provider;
 pub mod random;
 mod routes;
+pub mod serve;
 pub mod spa;
 pub mod store;
+pub mod throttle;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -133,6 +136,7 @@ pub async fn start(options: Options) -> Result<Running, StartError> {
         .map_err(|e| StartError::Io(format!("cannot listen on {}: {e}", options.config.listen)))?;
     let addr = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
     let issuer = options.config.issuer.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let listener = serve::GuardedListener::new(listener, options.config.connections.clone());
     let store = open_store(&options.storage)?;
     // Key generation and password hashing are CPU-bound: keep them off the async workers.
     let provider = tokio::task::spawn_blocking(move || {
@@ -144,7 +148,8 @@ pub async fn start(options: Options) -> Result<Running, StartError> {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app(Arc::clone(&provider));
     let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let service = router.into_make_service_with_connect_info::<serve::PeerAddr>();
+        let serve = axum::serve(listener, service).with_graceful_shutdown(async move {
             let _ = rx.await;
         });
         if let Err(e) = serve.await {

@@ -58,6 +58,10 @@ pub struct Provider {
     subs_by_username: HashMap<String, String>,
     /// The latest login time per user `sub` (kept only with `auth_time = "user"`).
     last_login: std::sync::Mutex<HashMap<String, i64>>,
+    /// Failed logins per account and client address.
+    pub(crate) login_throttle: crate::throttle::LoginThrottle,
+    /// Slots for password checks on the blocking pool.
+    pub(crate) hashing: Arc<tokio::sync::Semaphore>,
 }
 
 /// Issuer and faults only: the configuration holds the seed's passwords and client secrets, the
@@ -97,6 +101,8 @@ impl Provider {
             users: HashMap::new(),
             subs_by_username: HashMap::new(),
             last_login: std::sync::Mutex::default(),
+            login_throttle: crate::throttle::LoginThrottle::new(config.login_throttle.clone()),
+            hashing: Arc::new(tokio::sync::Semaphore::new(config.password_hash.max_concurrent.max(1))),
             dummy_hash: String::new(),
             config,
             issuer,

@@ -1,5 +1,13 @@
 //! Login and consent interactions: a pending authorization request bound to the browser by a
 //! cookie and protected by a CSRF token, then a session once the user has logged in.
+//!
+//! The binding cookie holds a random secret that never appears in a URL; the interaction's id
+//! (in the login and consent URLs) is that secret's SHA-256, so whoever sees the URL still cannot
+//! answer for the browser (login CSRF). An interaction is consumed at most once: logging in
+//! claims it with one conditional UPDATE and finishing it is one DELETE whose row count decides
+//! the single winner of double submissions, as codes are redeemed.
+
+use std::net::IpAddr;
 
 use super::ProtocolError;
 use super::authorize::{self, AuthRequest, AuthzFailure, Callback, Next};
@@ -7,7 +15,7 @@ use crate::faults::Fault;
 use crate::paths;
 use crate::provider::Provider;
 use crate::random::{self, constant_time_eq};
-use crate::store::{ClientRecord, InteractionRecord, SessionRecord, UserRecord};
+use crate::store::{ClientRecord, InteractionRecord, SessionRecord};
 
 /// Why an interaction form submission is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +24,26 @@ pub enum InteractionError {
     Expired,
     /// The browser's interaction cookie or CSRF token does not match.
     Forged,
+    /// Another submission of the same form already went through (double submission).
+    AlreadySubmitted,
+}
+
+/// What a login attempt on a pending interaction ended with.
+#[derive(Debug, Clone)]
+pub enum Login {
+    /// Wrong username or password (the answer does not tell which).
+    WrongCredentials,
+    /// Another submission already logged in on this interaction, or finished it.
+    AlreadySubmitted,
+    /// Too many failed logins for this login name or client address lately; not checked.
+    Throttled,
+    /// Logged in: the session cookie's value and the session opened.
+    Done {
+        /// The session cookie's value (only its hash is stored).
+        cookie: String,
+        /// The new session.
+        session: SessionRecord,
+    },
 }
 
 /// A pending interaction with its decoded request and client.
@@ -29,11 +57,13 @@ pub struct Pending {
     pub client: ClientRecord,
 }
 
-/// Creates an interaction for `req` (the caller sets its id as a cookie and shows the login page).
-pub fn start(provider: &Provider, req: &AuthRequest) -> Result<InteractionRecord, ProtocolError> {
+/// Creates an interaction for `req`; returns it with the secret the caller sets as the binding
+/// cookie (never in a URL; the interaction's id is its fingerprint) before showing the login page.
+pub fn start(provider: &Provider, req: &AuthRequest) -> Result<(InteractionRecord, String), ProtocolError> {
     let now = provider.now();
+    let secret = provider.token(32);
     let record = InteractionRecord {
-        id: provider.token(18),
+        id: random::fingerprint(&secret),
         csrf: provider.token(24),
         request: serde_json::to_value(req).map_err(|e| ProtocolError::Internal(e.to_string()))?,
         user_sub: None,
@@ -42,7 +72,7 @@ pub fn start(provider: &Provider, req: &AuthRequest) -> Result<InteractionRecord
         expires_at: now + provider.config.lifetimes.interaction_secs,
     };
     provider.store.insert_interaction(&record)?;
-    Ok(record)
+    Ok((record, secret))
 }
 
 /// Loads an interaction for display (GET): only the cookie must match.
@@ -50,7 +80,7 @@ pub fn load(provider: &Provider, id: &str, cookie: Option<&str>) -> Result<Resul
     let Some(record) = provider.store.interaction(id, provider.now())? else {
         return Ok(Err(InteractionError::Expired));
     };
-    if !cookie.is_some_and(|c| constant_time_eq(c.as_bytes(), record.id.as_bytes())) {
+    if !cookie.is_some_and(|c| constant_time_eq(random::fingerprint(c).as_bytes(), record.id.as_bytes())) {
         return Ok(Err(InteractionError::Forged));
     }
     let request: AuthRequest =
@@ -78,19 +108,22 @@ pub fn load_for_post(
     Ok(Ok(pending))
 }
 
-/// Checks credentials; on success records the login on the interaction and opens a session.
-/// Returns the session cookie value and the user, or `None` for wrong credentials.
-pub fn login(
-    provider: &Provider,
-    pending: &Pending,
-    username: &str,
-    password: &str,
-) -> Result<Option<(String, SessionRecord, UserRecord)>, ProtocolError> {
-    let Some(user) = provider.authenticate(username, password).cloned() else {
-        return Ok(None);
-    };
+/// Checks credentials; on success claims the interaction for the user (at most once: a second
+/// submission finds it claimed) and opens a session.
+/// Failed attempts are throttled per login name (existing or not) and per client `addr`.
+pub fn login(provider: &Provider, pending: &Pending, username: &str, password: &str, addr: Option<IpAddr>) -> Result<Login, ProtocolError> {
     let now = provider.now();
-    provider.store.set_interaction_user(&pending.record.id, &user.sub, now)?;
+    if !provider.login_throttle.allows(username, addr, now) {
+        return Ok(Login::Throttled);
+    }
+    let Some(user) = provider.authenticate(username, password).cloned() else {
+        provider.login_throttle.failed(username, addr, now);
+        return Ok(Login::WrongCredentials);
+    };
+    provider.login_throttle.succeeded(username);
+    if !provider.store.claim_interaction(&pending.record.id, &user.sub, now)? {
+        return Ok(Login::AlreadySubmitted);
+    }
     let cookie = provider.token(32);
     let session = SessionRecord {
         id_hash: random::fingerprint(&cookie),
@@ -101,7 +134,7 @@ pub fn login(
     };
     provider.store.insert_session(&session)?;
     provider.note_login(&user.sub, now);
-    Ok(Some((cookie, session, user)))
+    Ok(Login::Done { cookie, session })
 }
 
 /// The session behind a session cookie, if valid.
@@ -137,10 +170,10 @@ pub fn decide_consent(provider: &Provider, pending: &Pending, decision: Option<&
     })
 }
 
-/// Ends an interaction.
-pub fn finish(provider: &Provider, pending: &Pending) -> Result<(), ProtocolError> {
-    provider.store.delete_interaction(&pending.record.id)?;
-    Ok(())
+/// Ends an interaction; `false` when another submission ended it first (it then must not
+/// answer the client a second time).
+pub fn finish(provider: &Provider, pending: &Pending) -> Result<bool, ProtocolError> {
+    Ok(provider.store.take_interaction(&pending.record.id)?)
 }
 
 /// Where a pending interaction goes after login or consent, for any UI to render.
@@ -152,22 +185,21 @@ pub enum Step {
     Fail(AuthzFailure),
     /// The user has another page to see (login or consent), at this URL.
     Continue(String),
+    /// Another submission of the same form already ended the interaction.
+    AlreadySubmitted,
 }
 
 /// Continues a pending interaction with the next step: issues the code, or ends the interaction
 /// with an error, or names the page that comes next.
 pub fn proceed(provider: &Provider, pending: &Pending, next: Next) -> Result<Step, ProtocolError> {
     Ok(match next {
+        // The interaction is taken before the code is issued, so only one submission issues one.
+        Next::Issue { .. } | Next::Fail(_) if !finish(provider, pending)? => Step::AlreadySubmitted,
         Next::Issue { user_sub, auth_time } => {
-            let cb = authorize::issue_code(provider, &pending.request, &pending.client, &user_sub, auth_time)?;
-            finish(provider, pending)?;
-            Step::Callback(cb)
+            Step::Callback(authorize::issue_code(provider, &pending.request, &pending.client, &user_sub, auth_time)?)
         }
         Next::Consent { .. } => Step::Continue(format!("{}?interaction={}", paths::CONSENT, pending.record.id)),
         Next::Login => Step::Continue(format!("{}?interaction={}", paths::LOGIN, pending.record.id)),
-        Next::Fail(f) => {
-            finish(provider, pending)?;
-            Step::Fail(f)
-        }
+        Next::Fail(f) => Step::Fail(f),
     })
 }

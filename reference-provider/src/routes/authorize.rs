@@ -2,7 +2,6 @@
 //! and failures (error page or error redirect).
 
 use aws_lc_rs::digest;
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::StatusCode;
@@ -10,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+use super::body::PageBody;
 use super::{AppState, WebError, cookie, form_params, html, query_params, set_cookie};
 use crate::html as pages;
 use crate::paths;
@@ -23,7 +23,7 @@ pub(crate) async fn authorize_get(State(p): State<AppState>, RawQuery(q): RawQue
 }
 
 /// `POST /authorize` (form-encoded, OIDC Core 3.1.2.1).
-pub(crate) async fn authorize_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn authorize_post(State(p): State<AppState>, headers: HeaderMap, PageBody(body): PageBody) -> Response {
     match form_params(&headers, &body) {
         Ok(params) => handle(&p, &params, &headers),
         Err(e) => failure(&AuthzFailure::Page { status: 400, message: e.description }),
@@ -42,24 +42,25 @@ fn handle(p: &Provider, params: &Params, headers: &HeaderMap) -> Response {
             Next::Issue { user_sub, auth_time } => Ok(callback(&authorize::issue_code(p, &req, &client, &user_sub, auth_time)?)),
             Next::Fail(f) => Ok(failure(&f)),
             Next::Login => {
-                let rec = interaction::start(p, &req)?;
-                Ok(to_interaction(p, paths::LOGIN, &rec.id))
+                let (rec, secret) = interaction::start(p, &req)?;
+                Ok(to_interaction(p, paths::LOGIN, &rec.id, &secret))
             }
             Next::Consent { user_sub, auth_time } => {
-                let rec = interaction::start(p, &req)?;
+                let (rec, secret) = interaction::start(p, &req)?;
                 p.store.set_interaction_user(&rec.id, &user_sub, auth_time)?;
-                Ok(to_interaction(p, paths::CONSENT, &rec.id))
+                Ok(to_interaction(p, paths::CONSENT, &rec.id, &secret))
             }
         }
     })();
     result.unwrap_or_else(|e| WebError(e).into_response())
 }
 
-/// Redirect to the login or consent page, binding the interaction to this browser by a cookie.
-fn to_interaction(p: &Provider, page: &str, id: &str) -> Response {
+/// Redirect to the login or consent page, binding the interaction to this browser by a cookie
+/// holding its secret (the URL carries only the id, the secret's fingerprint).
+fn to_interaction(p: &Provider, page: &str, id: &str, secret: &str) -> Response {
     let mut res = redirect(&format!("{page}?interaction={id}"));
     let ttl = p.config.lifetimes.interaction_secs;
-    res.headers_mut().append(header::SET_COOKIE, set_cookie(p, &paths::interaction_cookie(id), id, ttl));
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(p, &paths::interaction_cookie(id), secret, ttl));
     res
 }
 

@@ -1,19 +1,23 @@
 //! Login and consent pages: `GET|POST /login`, `GET|POST /consent` (with `--login-ui spa`, the
 //! GETs serve the JavaScript app, see [`crate::spa`] and the JSON endpoints in `spa.rs`).
 
+use std::net::IpAddr;
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
+use super::body::PageBody;
 use super::authorize::{callback, failure, redirect};
-use super::{AppState, WebError, cookie, form_params, html, query_params, set_cookie};
+use super::{AppState, ClientAddr, WebError, on_hashing_pool, cookie, form_params, html, query_params, set_cookie};
 use crate::config::LoginUi;
 use crate::html as pages;
 use crate::paths;
 use crate::protocol::authorize::{self, Next};
-use crate::protocol::interaction::{self, InteractionError, Pending, Step};
+use crate::protocol::interaction::{self, InteractionError, Login, Pending, Step};
 use crate::protocol::{Params, ProtocolError};
 use crate::provider::Provider;
 use crate::store::SessionRecord;
@@ -28,7 +32,16 @@ fn refused(e: &InteractionError) -> Response {
             StatusCode::FORBIDDEN,
             pages::error("This form was not issued to this browser (CSRF protection). Start again from the application."),
         ),
+        InteractionError::AlreadySubmitted => already_submitted(),
     }
+}
+
+/// The answer to the losing copy of a double-submitted form.
+fn already_submitted() -> Response {
+    html(
+        StatusCode::CONFLICT,
+        pages::error("This form was already submitted; the first submission is being completed. If nothing happens, start again from the application."),
+    )
 }
 
 fn id(params: &Params) -> &str {
@@ -86,27 +99,45 @@ fn posted(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<(Params, Pe
 }
 
 /// `POST /login`.
-pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn login_post(
+    State(p): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    PageBody(body): PageBody,
+) -> Response {
     let (params, pending) = match posted(&p, &headers, &body) {
         Ok(found) => found,
         Err(res) => return *res,
     };
+    let provider = Arc::clone(&p);
+    on_hashing_pool(&p, move || login_answer(&provider, &params, &pending, addr)).await
+}
+
+/// The answer to a login form (on the blocking pool).
+fn login_answer(p: &Provider, params: &Params, pending: &Pending, addr: Option<IpAddr>) -> Response {
     let run = || -> Result<Response, ProtocolError> {
-        let username = field(&params, "username").unwrap_or("");
-        let Some(password) = field(&params, "password") else {
+        let username = field(params, "username").unwrap_or("");
+        let Some(password) = field(params, "password") else {
             // Identifier-first: the login name alone asks for the password next, whether or not
             // the account exists (the answer must not tell).
             return Ok(match p.config.login_ui {
                 LoginUi::IdentifierFirst if !username.is_empty() => {
                     html(StatusCode::OK, pages::login_password(&pending.record.id, &pending.record.csrf, &pending.client.name, username))
                 }
-                _ => login_page(&p, &pending, Some("Wrong username or password.")),
+                _ => login_page(p, pending, Some("Wrong username or password.")),
             });
         };
-        let Some((session_cookie, session, _user)) = interaction::login(&p, &pending, username, password)? else {
-            return Ok(login_page(&p, &pending, Some("Wrong username or password.")));
+        let (session_cookie, session) = match interaction::login(p, pending, username, password, addr)? {
+            Login::Done { cookie, session } => (cookie, session),
+            Login::WrongCredentials => return Ok(login_page(p, pending, Some("Wrong username or password."))),
+            Login::AlreadySubmitted => return Ok(already_submitted()),
+            Login::Throttled => {
+                let mut res = login_page(p, pending, Some("Too many failed sign-ins. Wait a minute and try again."));
+                *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+                return Ok(res);
+            }
         };
-        logged_in(&p, &pending, &session_cookie, &session, proceed)
+        logged_in(p, pending, &session_cookie, &session, proceed)
     };
     run().unwrap_or_else(|e| WebError(e).into_response())
 }
@@ -134,6 +165,7 @@ fn proceed(p: &Provider, pending: &Pending, next: Next) -> Result<Response, Prot
         Step::Callback(cb) => clear_interaction(p, pending, callback(&cb)),
         Step::Fail(f) => clear_interaction(p, pending, failure(&f)),
         Step::Continue(url) => redirect(&url),
+        Step::AlreadySubmitted => already_submitted(),
     })
 }
 
@@ -158,7 +190,7 @@ pub(crate) async fn consent_get(State(p): State<AppState>, RawQuery(q): RawQuery
 }
 
 /// `POST /consent` with `decision=allow|deny`.
-pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, PageBody(body): PageBody) -> Response {
     let (params, pending) = match posted(&p, &headers, &body) {
         Ok(found) => found,
         Err(res) => return *res,

@@ -1,11 +1,11 @@
 //! `GET|POST /logout`: RP-initiated logout.
 
-use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderMap};
 use axum::response::{IntoResponse, Response};
 
+use super::body::PageBody;
 use super::authorize::redirect;
 use super::{AppState, WebError, cookie, form_params, html, query_params, set_cookie};
 use crate::html as pages;
@@ -20,7 +20,7 @@ pub(crate) async fn logout_get(State(p): State<AppState>, RawQuery(q): RawQuery,
 }
 
 /// `POST /logout` (also the confirmation form's target).
-pub(crate) async fn logout_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn logout_post(State(p): State<AppState>, headers: HeaderMap, PageBody(body): PageBody) -> Response {
     match form_params(&headers, &body) {
         Ok(params) => {
             let csrf = params.get("csrf_token").ok().flatten().map(str::to_owned);

@@ -3,6 +3,7 @@
 //! its `protocol` file. Shared request/response helpers live here.
 
 mod authorize;
+mod body;
 mod discovery;
 mod interaction;
 mod introspection;
@@ -71,6 +72,29 @@ async fn security_headers(mut res: Response) -> Response {
         }
     }
     res
+}
+
+/// The client's address when the router is served with connect info (not under `oneshot`).
+pub(crate) struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let info = parts.extensions.get::<axum::extract::ConnectInfo<crate::serve::PeerAddr>>();
+        Ok(ClientAddr(info.map(|c| c.0.0.ip())))
+    }
+}
+
+/// Runs a login (argon2) on the blocking pool, at most `password_hash.max_concurrent` at once,
+/// so password checks never hold the async workers other endpoints need.
+pub(crate) async fn on_hashing_pool(p: &AppState, f: impl FnOnce() -> Response + Send + 'static) -> Response {
+    let Ok(_slot) = Arc::clone(&p.hashing).acquire_owned().await else {
+        return WebError(ProtocolError::Internal("the hashing pool is closed".into())).into_response();
+    };
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| WebError(ProtocolError::Internal(format!("login task failed: {e}"))).into_response())
 }
 
 /// Parameters from a query string.

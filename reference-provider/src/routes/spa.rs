@@ -3,6 +3,9 @@
 //! handlers and answer where to go next as JSON instead of a redirect: `{"continue": URL}`, or
 //! `{"form_post": {"action", "params"}}` for a `form_post` response the script submits.
 
+use std::net::IpAddr;
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -10,11 +13,12 @@ use axum::http::header::{self, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::body::ApiBody;
 use super::interaction::{clear_interaction, logged_in};
-use super::{AppState, WebError, cookie, query_params};
+use super::{AppState, ClientAddr, WebError, on_hashing_pool, cookie, query_params};
 use crate::paths;
 use crate::protocol::authorize::{AuthzFailure, Callback, Next, ResponseMode};
-use crate::protocol::interaction::{self, InteractionError, Pending, Step};
+use crate::protocol::interaction::{self, InteractionError, Login, Pending, Step};
 use crate::protocol::{JsonAnswer, ProtocolError};
 use crate::provider::Provider;
 
@@ -35,7 +39,16 @@ fn refused(e: &InteractionError) -> Response {
             StatusCode::FORBIDDEN,
             &json!({ "error": "request_refused", "error_description": "This request was not issued to this browser (CSRF protection). Start again from the application." }),
         ),
+        InteractionError::AlreadySubmitted => already_submitted(),
     }
+}
+
+/// The answer to the losing copy of a double submission.
+fn already_submitted() -> Response {
+    answer(
+        StatusCode::CONFLICT,
+        &json!({ "error": "request_refused", "error_description": "This form was already submitted; the first submission is being completed." }),
+    )
 }
 
 /// `GET /api/interaction?interaction=ID`: the state the app renders (only with the cookie).
@@ -75,24 +88,43 @@ fn pending_for(p: &Provider, headers: &HeaderMap, body: &Bytes) -> Result<Result
 }
 
 /// `POST /api/login` with `{"interaction", "username", "password"}`.
-pub(crate) async fn login_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn login_post(
+    State(p): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+    ApiBody(body): ApiBody,
+) -> Response {
+    let provider = Arc::clone(&p);
+    on_hashing_pool(&p, move || login_answer(&provider, &headers, &body, addr)).await
+}
+
+/// The answer to a JSON login (on the blocking pool).
+fn login_answer(p: &Provider, headers: &HeaderMap, body: &Bytes, addr: Option<IpAddr>) -> Response {
     let run = || -> Result<Response, ProtocolError> {
-        let (v, pending) = match pending_for(&p, &headers, &body)? {
+        let (v, pending) = match pending_for(p, headers, body)? {
             Ok(found) => found,
             Err(res) => return Ok(res),
         };
         let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
-        let Some((session_cookie, session, _user)) = interaction::login(&p, &pending, text("username"), text("password"))? else {
-            let e = json!({ "error": "invalid_credentials", "error_description": "Wrong username or password." });
-            return Ok(answer(StatusCode::UNAUTHORIZED, &e));
+        let (session_cookie, session) = match interaction::login(p, &pending, text("username"), text("password"), addr)? {
+            Login::Done { cookie, session } => (cookie, session),
+            Login::WrongCredentials => {
+                let e = json!({ "error": "invalid_credentials", "error_description": "Wrong username or password." });
+                return Ok(answer(StatusCode::UNAUTHORIZED, &e));
+            }
+            Login::AlreadySubmitted => return Ok(already_submitted()),
+            Login::Throttled => {
+                let e = json!({ "error": "too_many_attempts", "error_description": "Too many failed sign-ins. Wait a minute and try again." });
+                return Ok(answer(StatusCode::TOO_MANY_REQUESTS, &e));
+            }
         };
-        logged_in(&p, &pending, &session_cookie, &session, proceed)
+        logged_in(p, &pending, &session_cookie, &session, proceed)
     };
     run().unwrap_or_else(|e| WebError(e).into_response())
 }
 
 /// `POST /api/consent` with `{"interaction", "decision": "allow" | "deny"}`.
-pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn consent_post(State(p): State<AppState>, headers: HeaderMap, ApiBody(body): ApiBody) -> Response {
     let run = || -> Result<Response, ProtocolError> {
         let (v, pending) = match pending_for(&p, &headers, &body)? {
             Ok(found) => found,
@@ -117,6 +149,7 @@ fn proceed(p: &Provider, pending: &Pending, next: Next) -> Result<Response, Prot
             clear_interaction(p, pending, answer(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &e))
         }
         Step::Continue(url) => answer(StatusCode::OK, &json!({ "continue": url })),
+        Step::AlreadySubmitted => already_submitted(),
     })
 }
 

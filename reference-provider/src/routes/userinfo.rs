@@ -1,11 +1,11 @@
 //! `GET|POST /userinfo` (OIDC Core 5.3): the bearer token from the header or the form body, the
 //! claims (bent by `faults/userinfo.rs`) out.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
+use super::body::ApiBody;
 use super::{AppState, WebError, authorization, form_params, respond};
 use crate::faults;
 use crate::protocol::{ErrorCode, OAuthError, userinfo};
@@ -32,7 +32,7 @@ pub(crate) async fn userinfo_get(State(p): State<AppState>, headers: HeaderMap) 
 }
 
 /// `POST /userinfo`: bearer in the header or `access_token` in the form body (RFC 6750 2.2), not both.
-pub(crate) async fn userinfo_post(State(p): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn userinfo_post(State(p): State<AppState>, headers: HeaderMap, ApiBody(body): ApiBody) -> Response {
     if let Some(refusal) = faults::userinfo::refuse_post(&p) {
         return refusal.into_response();
     }

@@ -145,6 +145,25 @@ impl Store {
         }
     }
 
+    /// Claims an interaction for the user who just logged in: one conditional UPDATE, so of
+    /// several simultaneous logins on one interaction exactly one gets `true`; `false` when the
+    /// interaction is gone or already has a user.
+    pub fn claim_interaction(&self, id: &str, user_sub: &str, auth_time: i64) -> Result<bool> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached(
+            "UPDATE interactions SET user_sub = ?2, auth_time = ?3 WHERE id = ?1 AND user_sub IS NULL",
+        )?;
+        Ok(stmt.execute(params![id, user_sub, auth_time])? == 1)
+    }
+
+    /// Takes (deletes) an interaction to finish it: `true` for the one caller whose DELETE
+    /// removed the row, `false` when it was already gone (a double submission's loser).
+    pub fn take_interaction(&self, id: &str) -> Result<bool> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare_cached("DELETE FROM interactions WHERE id = ?1")?;
+        Ok(stmt.execute([id])? == 1)
+    }
+
     /// Deletes an interaction (finished or abandoned). Unknown ids are not an error.
     pub fn delete_interaction(&self, id: &str) -> Result<()> {
         let conn = self.lock();

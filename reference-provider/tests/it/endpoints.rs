@@ -166,3 +166,25 @@ async fn oversized_parameters_and_bodies_are_client_errors_not_500() {
     let (status, _, _) = oneshot(&app, req).await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn body_errors_answer_oauth_json_on_api_endpoints_and_html_on_pages() {
+    let app = app(provider(&[]));
+    let big = "x=".to_owned() + &"a".repeat(reference_provider::MAX_BODY + 10);
+    for path in ["/token", "/revoke", "/introspect", "/userinfo"] {
+        let (status, headers, body) = oneshot(&app, post_form(path, &big)).await;
+        assert_eq!(status, 413, "{path}: {body}");
+        assert_eq!(headers["content-type"], "application/json", "{path}");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["error"], "invalid_request", "{path}: {body}");
+        let req = axum::http::Request::post(path).header("content-type", "text/plain").body(axum::body::Body::from("x=1")).unwrap();
+        let (status, headers, body) = oneshot(&app, req).await;
+        assert_eq!((status, headers["content-type"].to_str().unwrap()), (400, "application/json"), "{path}: {body}");
+    }
+    for path in ["/login", "/consent", "/logout", "/authorize"] {
+        let (status, headers, body) = oneshot(&app, post_form(path, &big)).await;
+        assert_eq!(status, 413, "{path}: {body}");
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        assert!(!body.contains("Failed to buffer"), "{path}: {body}");
+    }
+}

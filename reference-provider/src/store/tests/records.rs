@@ -163,6 +163,19 @@ fn interactions_lifecycle() {
 }
 
 #[test]
+fn an_interaction_is_claimed_and_taken_at_most_once() {
+    let s = store();
+    s.insert_interaction(&interaction("ia-2", 100)).unwrap();
+    assert!(s.claim_interaction("ia-2", "sub-ada", 42).unwrap());
+    assert!(!s.claim_interaction("ia-2", "sub-eve", 43).unwrap());
+    let got = s.interaction("ia-2", 50).unwrap().unwrap();
+    assert_eq!(got.user_sub.as_deref(), Some("sub-ada"));
+    assert!(s.take_interaction("ia-2").unwrap());
+    assert!(!s.take_interaction("ia-2").unwrap());
+    assert!(!s.claim_interaction("ia-2", "sub-ada", 44).unwrap());
+}
+
+#[test]
 fn consent_accumulates_per_user_and_client() {
     let s = store();
     assert!(s.consented_scopes("sub-ada", "rp").unwrap().is_empty());
