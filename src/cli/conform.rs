@@ -349,7 +349,7 @@ pub(crate) fn run(conform: Conform) -> anyhow::Result<u8> {
 }
 
 /// A channel that says why the run must stop once Ctrl-C (SIGINT) or SIGTERM arrives.
-fn stop_on_signal() -> tokio::sync::watch::Receiver<Option<String>> {
+pub(super) fn stop_on_signal() -> tokio::sync::watch::Receiver<Option<String>> {
     let (tx, rx) = tokio::sync::watch::channel(None);
     tokio::spawn(async move {
         #[cfg(unix)]

@@ -51,6 +51,10 @@ pub(crate) struct LoadArgs {
     /// reports/load-<scenario>-<UTC time>/load.json); summary.md and load.html go beside it.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Stop after this many seconds in all (discovery, ramp-up and run time) and write the
+    /// reports of what ran, marked incomplete (Ctrl-C and SIGTERM do the same at any time).
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=604_800))]
+    max_time: Option<u64>,
     /// Replay every authorization code once after redeeming it; a success is a finding.
     #[arg(long)]
     replay_codes: bool,
@@ -149,6 +153,7 @@ impl LoadArgs {
             goose_metrics: self.goose_metrics,
             provider_in_process: self.target.is_none(),
             progress: progress_mode(),
+            budget: oidc_harness::conform::Budget { max_time: self.max_time.map(std::time::Duration::from_secs), stop: None },
         };
         // The profile is validated with the shard's users only.
         let target = match &self.target {
@@ -177,7 +182,7 @@ fn progress_mode() -> load::Progress {
 
 /// Runs a load test; returns the exit code.
 pub(crate) fn run(run: LoadRun) -> anyhow::Result<u8> {
-    let LoadRun { scenario, users, opts, target, shard, faults, out } = run;
+    let LoadRun { scenario, users, mut opts, target, shard, faults, out } = run;
     for path in &opts.goose_reports {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -199,6 +204,7 @@ pub(crate) fn run(run: LoadRun) -> anyhow::Result<u8> {
             }
         };
         eprintln!("load: scenario {} against {}", scenario.name(), target.issuer);
+        opts.budget.stop = Some(super::conform::stop_on_signal());
         anyhow::Ok(load::run(target, &scenario, &opts, Arc::new(SystemClock)).await?)
     })?;
     let out = out.unwrap_or_else(|| {
@@ -218,9 +224,16 @@ fn write(report: &LoadReport, out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// 1 when a threshold was missed or a MUST check failed under load.
+/// 1 when a threshold was missed or a MUST check failed under load; else 2 when the run stopped
+/// early (the numbers are then not the scenario's), 0 otherwise.
 fn exit_code(report: &LoadReport) -> u8 {
-    u8::from(!report.thresholds_failed.is_empty() || report.must_failures() > 0)
+    if !report.thresholds_failed.is_empty() || report.must_failures() > 0 {
+        1
+    } else if report.incomplete.is_some() {
+        2
+    } else {
+        0
+    }
 }
 
 /// `oidc-harness report merge` flags.

@@ -82,7 +82,7 @@ pub struct Budget {
 
 impl Budget {
     /// Resolves, with the reason, when the run must stop (never, without a budget or signal).
-    async fn exhausted(&self, started: Instant) -> String {
+    pub(crate) async fn exhausted(&self, started: Instant) -> String {
         let deadline = async {
             match self.max_time {
                 Some(max) => {

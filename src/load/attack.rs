@@ -11,6 +11,7 @@ use goose::prelude::*;
 use super::flows::{self, Held, Verification};
 use super::scenario::{FlowKind, Scenario as LoadScenario};
 use super::stats::LoadStats;
+use super::stop::Stop;
 use crate::checks::evaluate_failures;
 use crate::checks::load::{CHECKS as LOAD_CHECKS, LoadAnswer};
 use crate::conform::Ctx;
@@ -53,6 +54,14 @@ fn fail(msg: String) -> TransactionResult {
     Err(Box::new(TransactionError::Custom(msg)))
 }
 
+/// A stopped flow: its reason counted once (unless its step counted it) and a Goose failure.
+fn stopped(stats: &LoadStats, stop: &Stop) -> TransactionResult {
+    if let Some(kind) = stop.uncounted() {
+        stats.error(kind);
+    }
+    fail(stop.to_string())
+}
+
 /// Records drained timings as Goose requests and in our histograms.
 async fn flush(user: &mut GooseUser, stats: &LoadStats, timings: Vec<Timing>, verifications: &[Verification]) {
     for t in timings {
@@ -86,7 +95,7 @@ async fn flush(user: &mut GooseUser, stats: &LoadStats, timings: Vec<Timing>, ve
 }
 
 /// Logs in as this user's pool member; keeps the tokens.
-async fn login(user: &mut GooseUser, shared: &Shared, job: &Job, state: &mut UserState) -> Result<Vec<Verification>, String> {
+async fn login(user: &mut GooseUser, shared: &Shared, job: &Job, state: &mut UserState) -> Result<Vec<Verification>, Stop> {
     let ctx = &shared.ctx;
     let (Some(client), false) = (ctx.target.clients.get(job.client), ctx.target.users.is_empty()) else {
         return Err("no client or no user in the profile".into());
@@ -115,7 +124,7 @@ async fn setup(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> Tran
     let verifications = result.clone().unwrap_or_default();
     flush(user, &shared.stats, timings, &verifications).await;
     user.set_session_data(state);
-    result.map(|_| ()).or_else(fail)
+    result.map(|_| ()).or_else(|e| stopped(&shared.stats, &e))
 }
 
 /// The repeated transaction.
@@ -126,7 +135,7 @@ async fn act(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> Transa
     let mut state = UserState { browser: state.browser.clone(), back: state.back.clone(), held: std::mem::take(&mut state.held) };
     let ctx = &shared.ctx;
     let client = ctx.target.clients.get(job.client);
-    let result: Result<Vec<Verification>, String> = match (job.kind, client) {
+    let result: Result<Vec<Verification>, Stop> = match (job.kind, client) {
         (_, None) => Err("no such client in the profile".into()),
         (FlowKind::LoginFlow, Some(_)) => login(user, &shared, &job, &mut state).await,
         (FlowKind::TokenRefresh, Some(c)) => {
@@ -140,13 +149,13 @@ async fn act(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> Transa
             if state.held.access_due(ctx.clock.now()) {
                 login(user, &shared, &job, &mut state).await
             } else {
-                flows::userinfo(ctx, &shared.stats, &state.back, &mut state.held).await.map(|()| Vec::new())
+                flows::userinfo(ctx, &state.back, &mut state.held).await.map(|()| Vec::new())
             }
         }
         (FlowKind::ClientCredentials, Some(c)) => {
             flows::client_credentials(ctx, &shared.stats, &state.back, c, job.scope.as_deref()).await
         }
-        (FlowKind::DiscoveryJwks, Some(_)) => flows::discovery_jwks(ctx, &shared.stats, &state.back).await.map(|()| Vec::new()),
+        (FlowKind::DiscoveryJwks, Some(_)) => flows::discovery_jwks(ctx, &state.back).await.map(|()| Vec::new()),
     };
     let timings = state.browser.take_timings();
     let verifications = result.clone().unwrap_or_default();
@@ -154,13 +163,7 @@ async fn act(user: &mut GooseUser, shared: Arc<Shared>, job: Arc<Job>) -> Transa
     if let Some(s) = user.get_session_data_mut::<UserState>() {
         s.held = state.held;
     }
-    match result {
-        Ok(_) => Ok(()),
-        Err(e) => {
-            shared.stats.error(&e);
-            fail(e)
-        }
-    }
+    result.map(|_| ()).or_else(|e| stopped(&shared.stats, &e))
 }
 
 /// Builds the Goose attack: one Goose scenario per transaction entry.

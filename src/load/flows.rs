@@ -8,6 +8,7 @@ use std::time::Instant;
 use serde_json::{Map, Value};
 
 use super::stats::LoadStats;
+use super::stop::Stop;
 use crate::checks::{
     CODE_REUSE_CHECKS, CodeReuseEvidence, Finding, ID_TOKEN_CHECKS, Status, TOKEN_RESPONSE_CHECKS, TokenAnswer, USERINFO_CHECKS,
     evaluate_failures,
@@ -127,17 +128,17 @@ pub fn verify_access_token(ctx: &Ctx, stats: &LoadStats, raw: &str) -> Option<Ve
     Some(Verification { micros, ok })
 }
 
-/// Judges a token response; counts it when it is a 200 with an access token.
-fn judge_token_response(stats: &LoadStats, resp: &HttpResponse, requested_scope: &str, grant: GrantType) -> Option<Value> {
+/// Judges a token response; counts it when it is a 200 with an access token, else says why the
+/// flow stops (an error status is counted at its step, see [`Stop`]).
+fn judge_token_response(stats: &LoadStats, resp: &HttpResponse, requested_scope: &str, grant: GrantType) -> Result<Value, Stop> {
     let evidence = token_evidence(resp, resp.json(), requested_scope, grant.clone());
     count_failures(stats, &evaluate_failures(TOKEN_RESPONSE_CHECKS, &evidence));
-    let body = evidence.body;
-    if resp.status == 200 && member(&body, "access_token").is_some() {
-        stats.count(|c| c.token_responses += 1);
-        body
-    } else {
-        stats.error(&format!("{grant} refused (HTTP {})", resp.status));
-        None
+    match evidence.body {
+        Some(body) if resp.status == 200 && body.get("access_token").and_then(Value::as_str).is_some() => {
+            stats.count(|c| c.token_responses += 1);
+            Ok(body)
+        }
+        _ => Err(Stop::refused(grant, resp.status)),
     }
 }
 
@@ -162,7 +163,7 @@ pub async fn login_flow(
     browser: &Browser,
     back: &BackChannel,
     login: Login<'_>,
-) -> Result<(Held, Vec<Verification>), String> {
+) -> Result<(Held, Vec<Verification>), Stop> {
     let Login { client, user, scope, replay_code } = login;
     stats.count(|c| c.flows_started += 1);
     let endpoints = ctx.endpoints();
@@ -172,24 +173,26 @@ pub async fn login_flow(
         params.scope = s.to_owned();
     }
     let url = flow::authorization_url(&endpoints.authorization, client, &params);
-    let report = steps::authorize_as(ctx, browser, client, url, UserActs::ALLOW, user).await.map_err(|_| "authorization transport error")?;
+    let report = steps::authorize_as(ctx, browser, client, url, UserActs::ALLOW, user).await.map_err(|_| Stop::transport("authorization"))?;
     let code = match report.outcome {
         DriveOutcome::Callback(cb) => match (cb.code(), cb.error()) {
             (Some(code), _) => code.to_owned(),
-            (None, Some(e)) => return Err(format!("authorization error {e}")),
+            (None, Some(e)) => return Err(format!("authorization error {e}").into()),
             (None, None) => return Err("callback without code".into()),
         },
         DriveOutcome::LoginRejected { .. } => return Err("login rejected".into()),
         DriveOutcome::LoginRequired { .. } => return Err("login required".into()),
-        DriveOutcome::Stuck { status, .. } => return Err(format!("flow stuck (HTTP {status})")),
+        // A stuck page with an error status is counted at its step.
+        DriveOutcome::Stuck { status, .. } if status >= 400 => return Err(Stop::AtStep(format!("flow stuck (HTTP {status})"))),
+        DriveOutcome::Stuck { status, .. } => return Err(format!("flow stuck (HTTP {status})").into()),
         DriveOutcome::CannotDrive { .. } => return Err("the HTML driver could not go on (see conform)".into()),
     };
     let verifier = params.pkce.as_ref().map(|p| p.verifier.clone());
     let exchange = flow::token::code_exchange(&endpoints.token, client, &code, verifier.as_deref());
     // The request is kept only when it is to be replayed.
     let replay = replay_code.then(|| exchange.clone());
-    let resp = back.send(exchange).await.map_err(|_| "token transport error")?;
-    let body = judge_token_response(stats, &resp, &params.scope, GrantType::AuthorizationCode).ok_or("code exchange refused")?;
+    let resp = back.send(exchange).await.map_err(|_| Stop::transport("token"))?;
+    let body = judge_token_response(stats, &resp, &params.scope, GrantType::AuthorizationCode)?;
     let body = Some(body);
     let mut held = Held { refresh_token: member(&body, "refresh_token"), ..Held::default() };
     held.keep_access(&body, ctx.clock.now());
@@ -207,7 +210,7 @@ pub async fn login_flow(
         verifications.push(v);
     }
     if let (Some(ep), Some(at)) = (&endpoints.userinfo, &held.access_token) {
-        let resp = back.send(flow::token::userinfo(ep, at)).await.map_err(|_| "userinfo transport error")?;
+        let resp = back.send(flow::token::userinfo(ep, at)).await.map_err(|_| Stop::transport("userinfo"))?;
         let granted: Vec<String> = member(&body, "scope").unwrap_or(params.scope.clone()).split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
         count_failures(stats, &evaluate_failures(USERINFO_CHECKS, &userinfo_evidence(&resp, id_claims.as_ref(), &granted)));
     }
@@ -231,14 +234,11 @@ pub async fn refresh(
     back: &BackChannel,
     client: &ClientProfile,
     held: &mut Held,
-) -> Result<Vec<Verification>, String> {
+) -> Result<Vec<Verification>, Stop> {
     let endpoints = ctx.endpoints();
     let rt = held.refresh_token.clone().ok_or("no refresh token (the login gave none)")?;
-    let resp = back.send(flow::token::refresh(&endpoints.token, client, &rt, None)).await.map_err(|_| "refresh transport error")?;
-    let Some(body) = judge_token_response(stats, &resp, &client.scope, GrantType::RefreshToken) else {
-        held.refresh_token = None;
-        return Err("refresh refused".into());
-    };
+    let resp = back.send(flow::token::refresh(&endpoints.token, client, &rt, None)).await.map_err(|_| Stop::transport("refresh"))?;
+    let body = judge_token_response(stats, &resp, &client.scope, GrantType::RefreshToken).inspect_err(|_| held.refresh_token = None)?;
     let body = Some(body);
     if let Some(new) = member(&body, "refresh_token") {
         held.refresh_token = Some(new);
@@ -253,14 +253,13 @@ pub async fn refresh(
 
 /// One userinfo call with the held access token (dropped when refused, to log in again; the
 /// caller renews a token before it expires, see [`Held::access_due`]).
-pub async fn userinfo(ctx: &Ctx, stats: &LoadStats, back: &BackChannel, held: &mut Held) -> Result<(), String> {
+pub async fn userinfo(ctx: &Ctx, back: &BackChannel, held: &mut Held) -> Result<(), Stop> {
     let ep = ctx.endpoints().userinfo.as_ref().ok_or("the provider advertises no userinfo_endpoint")?;
     let at = held.access_token.clone().ok_or("no access token")?;
-    let resp = back.send(flow::token::userinfo(ep, &at)).await.map_err(|_| "userinfo transport error")?;
+    let resp = back.send(flow::token::userinfo(ep, &at)).await.map_err(|_| Stop::transport("userinfo"))?;
     if resp.status != 200 {
         held.access_token = None;
-        stats.error(&format!("userinfo refused (HTTP {})", resp.status));
-        return Err("userinfo refused".into());
+        return Err(Stop::refused("userinfo", resp.status));
     }
     Ok(())
 }
@@ -272,27 +271,31 @@ pub async fn client_credentials(
     back: &BackChannel,
     client: &ClientProfile,
     scope: Option<&str>,
-) -> Result<Vec<Verification>, String> {
+) -> Result<Vec<Verification>, Stop> {
     let req = flow::token::client_credentials(&ctx.endpoints().token, client, scope);
-    let resp = back.send(req).await.map_err(|_| "client_credentials transport error")?;
-    let body = judge_token_response(stats, &resp, scope.unwrap_or(""), GrantType::ClientCredentials).ok_or("client_credentials refused")?;
+    let resp = back.send(req).await.map_err(|_| Stop::transport("client_credentials"))?;
+    let body = judge_token_response(stats, &resp, scope.unwrap_or(""), GrantType::ClientCredentials)?;
     Ok(member(&Some(body), "access_token").and_then(|at| verify_access_token(ctx, stats, &at)).into_iter().collect())
 }
 
 /// The discovery document and the JWKS, each parsed as JSON.
-pub async fn discovery_jwks(ctx: &Ctx, stats: &LoadStats, back: &BackChannel) -> Result<(), String> {
+pub async fn discovery_jwks(ctx: &Ctx, back: &BackChannel) -> Result<(), Stop> {
     let issuer = url::Url::parse(&ctx.target.issuer).map_err(|_| "issuer is not a URL")?;
     let disc = crate::discovery::discovery_url(&issuer);
-    let resp = back.send(crate::http::HttpRequest::get(disc).labelled(StepLabel::Discovery)).await.map_err(|_| "discovery transport error")?;
-    if resp.status != 200 || resp.json().is_none() {
-        stats.error("discovery document not JSON");
-        return Err("discovery".into());
+    let resp = back.send(crate::http::HttpRequest::get(disc).labelled(StepLabel::Discovery)).await.map_err(|_| Stop::transport("discovery"))?;
+    if resp.status != 200 {
+        return Err(Stop::refused("discovery", resp.status));
+    }
+    if resp.json().is_none() {
+        return Err("discovery document not JSON".into());
     }
     if let Some(jwks) = ctx.endpoints().jwks.clone() {
-        let resp = back.send(crate::http::HttpRequest::get(jwks).labelled(StepLabel::Jwks)).await.map_err(|_| "jwks transport error")?;
-        if resp.status != 200 || resp.json().is_none() {
-            stats.error("JWKS not JSON");
-            return Err("jwks".into());
+        let resp = back.send(crate::http::HttpRequest::get(jwks).labelled(StepLabel::Jwks)).await.map_err(|_| Stop::transport("jwks"))?;
+        if resp.status != 200 {
+            return Err(Stop::refused("jwks", resp.status));
+        }
+        if resp.json().is_none() {
+            return Err("JWKS not JSON".into());
         }
     }
     Ok(())

@@ -201,6 +201,9 @@ pub fn render_html(r: &LoadReport) -> String {
         esc(&r.started_at),
         esc(&r.tool_version)
     );
+    if let Some(why) = &r.incomplete {
+        let _ = writeln!(out, "<p class=\"bad\">Incomplete: {}; the numbers are those of the time that ran.</p>", esc(why));
+    }
     out += &charts(&r.series);
     out += &tables(r);
     out.push_str("</body></html>\n");

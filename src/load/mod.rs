@@ -13,6 +13,7 @@ pub mod report;
 pub mod scenario;
 pub mod series;
 pub mod stats;
+pub mod stop;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -58,6 +59,9 @@ pub struct LoadOptions {
     pub provider_in_process: bool,
     /// Live progress on stderr.
     pub progress: Progress,
+    /// When to stop before the run time ends (`--max-time`, a signal): the report then says it
+    /// is incomplete. Ctrl-C is also caught by Goose itself, with the same effect.
+    pub budget: conform::Budget,
 }
 
 /// Why a load test could not run (exit code 2).
@@ -94,6 +98,9 @@ pub enum LoadError {
     /// Goose refused the configuration or failed.
     #[error("goose: {0}")]
     Goose(String),
+    /// The budget ran out, or a signal came, before the load started (nothing to report).
+    #[error("stopped before the load started: {0}")]
+    Stopped(String),
 }
 
 /// Resolves each transaction's client against the profile.
@@ -180,7 +187,11 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
     checked.validate()?;
     let jobs = jobs(&target, &checked, opts)?;
     let summary = TargetSummary { name: target.name().to_owned(), issuer: target.issuer.clone() };
-    let (ctx, _) = conform::prepare(target, Arc::clone(&clock)).await?;
+    let began = Instant::now();
+    let (ctx, _) = tokio::select! {
+        prepared = conform::prepare(target, Arc::clone(&clock)) => prepared?,
+        why = opts.budget.exhausted(began) => return Err(LoadError::Stopped(why)),
+    };
     let ctx = ctx.ok_or(LoadError::NoEndpoints)?;
     let config = goose_config(&summary.issuer, &checked, opts)?;
     let shared = Arc::new(Shared { ctx, stats: LoadStats::default() });
@@ -201,9 +212,17 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
     // The ticker cuts the time series every second (and draws progress) until the run ends.
     let (stop, stopped) = tokio::sync::oneshot::channel();
     let ticker = tokio::spawn(progress::watch(Arc::clone(&shared), progress::Plan::of(&checked), opts.progress, wall, stopped));
+    // The budget stops Goose the way its own Ctrl-C handler does: users end, metrics are kept.
+    let budget = opts.budget.clone();
+    let watchdog = tokio::spawn(async move {
+        let why = budget.exhausted(began).await;
+        goose::trigger_killswitch(&why);
+        why
+    });
     let outcome = attack.execute().await;
     let _ = stop.send(());
     let _ = ticker.await;
+    let incomplete = stop_reason(watchdog, outcome.is_ok()).await;
     let thresholds_failed = match outcome {
         Ok(_) => Vec::new(),
         Err(GooseError::ThresholdsFailed { failed, .. }) => {
@@ -234,7 +253,18 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
         process_cpu_ms: spent.map(|c| ms(c.total)),
         process_system_cpu_ms: spent.map(|c| ms(c.system)),
         provider_in_process: opts.provider_in_process,
+        incomplete,
     })
+}
+
+/// Why the attack stopped early: the watchdog's reason when it fired, else Ctrl-C when Goose's
+/// own handler stopped a run that otherwise ended well (a threshold abort is not a stop).
+async fn stop_reason(watchdog: tokio::task::JoinHandle<String>, ended_well: bool) -> Option<String> {
+    if watchdog.is_finished() {
+        return watchdog.await.ok();
+    }
+    watchdog.abort();
+    (ended_well && goose::is_killswitch_triggered()).then(|| "interrupted (Ctrl-C)".to_owned())
 }
 
 #[cfg(test)]

@@ -66,6 +66,10 @@ pub struct LoadReport {
     /// `process_cpu_ms` includes the provider's work too.
     #[serde(default)]
     pub provider_in_process: bool,
+    /// Why the run stopped before its run time (`--max-time`, Ctrl-C, SIGTERM); absent when it
+    /// ran to the end. The counts are then those of the time that ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incomplete: Option<String>,
 }
 
 /// Why reports cannot be read or merged.
@@ -236,6 +240,7 @@ pub fn merge(reports: Vec<(String, LoadReport)>) -> Result<LoadReport, LoadRepor
         acc.process_system_cpu_ms = acc.process_system_cpu_ms.zip(r.process_system_cpu_ms).map(|(a, b)| a.saturating_add(b));
         acc.provider_in_process |= r.provider_in_process;
         acc.users += r.users;
+        acc.incomplete = acc.incomplete.take().or(r.incomplete);
         for t in r.thresholds_failed {
             if !acc.thresholds_failed.contains(&t) {
                 acc.thresholds_failed.push(t);
@@ -263,6 +268,9 @@ pub fn render(r: &LoadReport) -> String {
         if r.processes == 1 { "" } else { "es" },
         r.seconds()
     );
+    if let Some(why) = &r.incomplete {
+        let _ = writeln!(out, "INCOMPLETE: {why}; the numbers are those of the time that ran.\n");
+    }
     let c = &r.counters;
     let _ = writeln!(out, "| rate | per second | total |\n|---|---:|---:|");
     let _ = writeln!(out, "| login flows completed | {:.1} | {} of {} started |", r.flows_per_sec(), c.flows_completed, c.flows_started);

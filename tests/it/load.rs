@@ -1,10 +1,12 @@
 //! `oidc-harness load` against the embedded reference provider: a clean run counts flows and
 //! finds nothing; a broken provider is caught under load; thresholds fail the run; shard
 //! reports merge exactly; a (wiremock) provider answering 500 is a finding under load; access
-//! tokens that expire during a run are renewed without an error. Goose
+//! tokens that expire during a run are renewed without an error; a budget stops a run, reported
+//! incomplete; each failed request is one error. Goose
 //! keeps process-wide state, so the runs go one after another.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use oidc_harness::clock::SystemClock;
 use oidc_harness::load::{self, LoadOptions, LoadReport, Scenario};
@@ -103,9 +105,37 @@ async fn load_runs_count_flows_catch_faults_miss_thresholds_and_merge() {
     // A 5xx breaks no MUST (no sentence forbids a server error): a SHOULD finding, and an error.
     assert!(found.as_ref().is_some_and(|(level, n)| *level == oidc_harness::checks::Level::Should && *n > 0), "{:?}", broken.findings);
     assert_eq!(broken.errors.get("HTTP 500 at client_credentials").copied(), found.map(|(_, n)| n), "{:?}", broken.errors);
+    // Each failed request is one error: no second kind ("client_credentials refused") for it.
+    assert_eq!(broken.errors.len(), 1, "{:?}", broken.errors);
     assert_eq!(broken.counters.token_responses, 0);
 
+    // A token endpoint nobody listens on: each request is one error, "no response at ...".
+    let unreachable = server_error_provider_at("http://127.0.0.1:9/token").await;
+    let dead = load::run(server_error_profile(&unreachable.uri()), &s, &LoadOptions::default(), Arc::new(SystemClock)).await.unwrap();
+    assert_eq!(dead.errors.len(), 1, "{:?}", dead.errors);
+    assert!(dead.errors.get("no response at client_credentials").is_some_and(|n| *n > 0), "{:?}", dead.errors);
+    assert!(dead.findings.is_empty(), "{:?}", dead.findings);
+
     userinfo_users_renew_access_tokens_before_they_expire().await;
+    // Last: the budget stops Goose through its process-wide killswitch.
+    a_budget_stops_the_run_and_the_report_says_so().await;
+}
+
+/// `--max-time` ends a 60 s run after 2 s in all; what ran is reported, marked incomplete.
+async fn a_budget_stops_the_run_and_the_report_says_so() {
+    let budget = oidc_harness::conform::Budget { max_time: Some(Duration::from_secs(2)), stop: None };
+    let mut s = Scenario::builtin("login-flow").unwrap();
+    s.users = 2;
+    s.hatch_rate = "4".into();
+    s.run_time = "60s".into();
+    let r = run_with(s, FaultSet::none(), LoadOptions { budget, ..LoadOptions::default() }).await;
+    let why = r.incomplete.as_deref().unwrap_or_default();
+    assert!(why.contains("--max-time"), "{:?}", r.incomplete);
+    assert!(r.duration_ms < 60_000, "{}", r.duration_ms);
+    assert!(r.counters.flows_started > 0, "{:?}", r.counters);
+    assert!(load::render(&r).starts_with("INCOMPLETE: ") || load::render(&r).contains("\nINCOMPLETE: "), "{}", load::render(&r));
+    let back: load::LoadReport = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+    assert_eq!(back.incomplete, r.incomplete);
 }
 
 /// Access tokens that expire during the run (4 s here) are renewed by logging in again before
@@ -129,8 +159,17 @@ async fn userinfo_users_renew_access_tokens_before_they_expire() {
 
 /// A wiremock provider: discovery and an empty JWK Set work, the token endpoint answers 500.
 async fn server_error_provider() -> MockServer {
+    server_error_provider_at("").await
+}
+
+/// [`server_error_provider`], its discovery document naming `token_endpoint` when not empty.
+async fn server_error_provider_at(token_endpoint: &str) -> MockServer {
     let server = MockServer::start().await;
-    let doc = fake_kit::discovery(&server.uri(), serde_json::json!({"grant_types_supported": ["client_credentials"]}));
+    let mut extra = serde_json::json!({"grant_types_supported": ["client_credentials"]});
+    if !token_endpoint.is_empty() {
+        extra["token_endpoint"] = token_endpoint.into();
+    }
+    let doc = fake_kit::discovery(&server.uri(), extra);
     Mock::given(method("GET")).and(path("/.well-known/openid-configuration")).respond_with(fake_kit::json(200, &doc)).mount(&server).await;
     Mock::given(method("GET")).and(path("/jwks")).respond_with(fake_kit::json(200, &serde_json::json!({"keys": []}))).mount(&server).await;
     let oops = serde_json::json!({"error": "server_error"});

@@ -35,6 +35,7 @@ fn report(issuer: &str, ms: u64, flows: u64) -> LoadReport {
         process_cpu_ms: Some(ms / 2),
         process_system_cpu_ms: None,
         provider_in_process: false,
+        incomplete: None,
     }
 }
 
