@@ -96,6 +96,7 @@ spec_refs! {
     RFC6749_6 = "RFC6749-6";
     RFC6749_7 = "RFC6749-7";
     RFC6749_10_10 = "RFC6749-10.10";
+    RFC6749_10_11 = "RFC6749-10.11";
     RFC6749_A_12 = "RFC6749-A.12";
     RFC6749_A_17 = "RFC6749-A.17";
     // RFC 6750, Bearer Token Usage

@@ -136,6 +136,15 @@ pub async fn start(options: Options) -> Result<Running, StartError> {
         .map_err(|e| StartError::Io(format!("cannot listen on {}: {e}", options.config.listen)))?;
     let addr = listener.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
     let issuer = options.config.issuer.clone().unwrap_or_else(|| format!("http://{addr}"));
+    // A second origin on the same host, for the fault whose login form posts elsewhere.
+    let other = if faults::login::needs_other_origin(&options.faults) {
+        let l = tokio::net::TcpListener::bind((addr.ip(), 0)).await.map_err(|e| StartError::Io(format!("cannot listen on a second port: {e}")))?;
+        let at = l.local_addr().map_err(|e| StartError::Io(e.to_string()))?;
+        let scheme = issuer.split_once("://").map_or("http", |(s, _)| s);
+        Some((serve::GuardedListener::new(l, options.config.connections.clone()), format!("{scheme}://{at}")))
+    } else {
+        None
+    };
     let listener = serve::GuardedListener::new(listener, options.config.connections.clone());
     let store = open_store(&options.storage)?;
     // Key generation and password hashing are CPU-bound: keep them off the async workers.
@@ -144,16 +153,33 @@ pub async fn start(options: Options) -> Result<Running, StartError> {
     })
     .await
     .map_err(|e| StartError::Io(format!("startup task failed: {e}")))??;
+    let mut provider = provider;
+    let (other_listener, other_origin) = other.unzip();
+    provider.other_origin = other_origin;
     let provider = Arc::new(provider);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app(Arc::clone(&provider));
     let task = tokio::spawn(async move {
+        // The second origin (a fault's) stops when the first does.
+        let (stop_other, other_stopped) = tokio::sync::oneshot::channel::<()>();
+        let other_task = other_listener.map(|l| {
+            let service = router.clone().into_make_service_with_connect_info::<serve::PeerAddr>();
+            tokio::spawn(async move {
+                let _ = axum::serve(l, service).with_graceful_shutdown(async move {
+                    let _ = other_stopped.await;
+                }).await;
+            })
+        });
         let service = router.into_make_service_with_connect_info::<serve::PeerAddr>();
         let serve = axum::serve(listener, service).with_graceful_shutdown(async move {
             let _ = rx.await;
         });
         if let Err(e) = serve.await {
             tracing::error!(error = %e, "server stopped");
+        }
+        let _ = stop_other.send(());
+        if let Some(t) = other_task {
+            let _ = t.await;
         }
     });
     let housekeeping = tokio::spawn(housekeeping::purge_loop(Arc::clone(&provider)));

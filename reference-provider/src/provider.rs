@@ -62,6 +62,9 @@ pub struct Provider {
     pub(crate) login_throttle: crate::throttle::LoginThrottle,
     /// Slots for password checks on the blocking pool.
     pub(crate) hashing: Arc<tokio::sync::Semaphore>,
+    /// A second origin serving the same routes (`scheme://host:port`), bound only for the fault
+    /// login-form-other-origin (the login form then posts there).
+    pub(crate) other_origin: Option<String>,
 }
 
 /// Issuer and faults only: the configuration holds the seed's passwords and client secrets, the
@@ -103,6 +106,7 @@ impl Provider {
             last_login: std::sync::Mutex::default(),
             login_throttle: crate::throttle::LoginThrottle::new(config.login_throttle.clone()),
             hashing: Arc::new(tokio::sync::Semaphore::new(config.password_hash.max_concurrent.max(1))),
+            other_origin: None,
             dummy_hash: String::new(),
             config,
             issuer,

@@ -128,7 +128,7 @@ async fn walk(tab: &Tab<'_>, events: &mut UnboundedReceiver<Event>, target: &str
     // Not awaited: a redirect straight to the redirect_uri pauses before the navigation commits.
     tab.cdp.send(Some(tab.session), "Page.navigate", json!({ "url": start.as_str() })).await?;
     let mut st = State {
-        report: DriveReport { outcome: DriveOutcome::LoginRequired { url: String::new() }, login_forms_seen: 0, consent_pages_seen: 0, steps: 1 },
+        report: DriveReport { outcome: DriveOutcome::LoginRequired { url: String::new() }, login_forms_seen: 0, consent_pages_seen: 0, steps: 1, password_origins: Vec::new() },
         login_submitted: None,
         acted_on: None,
         previous: None,

@@ -22,6 +22,10 @@ pub struct FlowEvidence {
     pub first_party: bool,
     /// Whether the client is third-party and the user had not consented before in this run.
     pub consent_expected: bool,
+    /// The issuer's origin (`scheme://host:port`); `None` when the issuer is not a URL.
+    pub issuer_origin: Option<String>,
+    /// The origins the password was sent to (empty: none sent, or the driver cannot tell).
+    pub password_origins: Vec<String>,
 }
 
 /// OIDC Core 3.1.2.5: a successful authentication ends with a redirect to the redirect_uri.
@@ -74,6 +78,25 @@ fn consent_for_third_party(e: &FlowEvidence) -> Verdict {
     Verdict::check(e.consent_pages_seen > 0, "a third-party client got a code without a consent page")
 }
 
+/// RFC 6749 10.11: the password goes to the issuer's origin, where the user can see whose site it is.
+fn password_same_origin(e: &FlowEvidence) -> Verdict {
+    let Some(home) = &e.issuer_origin else {
+        return Verdict::skip("the configured issuer is not a URL");
+    };
+    if e.password_origins.is_empty() {
+        return Verdict::skip("no password was sent in this flow, or the browser driver cannot tell where it went");
+    }
+    let elsewhere: Vec<&str> = e.password_origins.iter().map(String::as_str).filter(|o| o != home).collect();
+    if elsewhere.is_empty() {
+        return Verdict::Pass;
+    }
+    Verdict::mismatch(
+        "the login form sent the user's password to another origin than the issuer's; check that this origin belongs to the provider",
+        format!("the issuer's origin {home}"),
+        elsewhere.join(", "),
+    )
+}
+
 /// A third-party client is asked for consent.
 pub const CONSENT_THIRD_PARTY: Check<FlowEvidence> = should("flow.consent.third_party")
     .spec(spec::OIDCC_3_1_2_4)
@@ -89,6 +112,10 @@ pub const CHECKS: &[Check<FlowEvidence>] = &[
     must("flow.callback.no_error").spec(spec::OIDCC_3_1_2_5).title("a valid request from a consenting user is answered with a code").run(no_error),
     must("flow.login.shown").spec(spec::OIDCC_3_1_2_3).title("a browser without a session is asked to log in").run(login_shown),
     CONSENT_THIRD_PARTY,
+    should("flow.password.same_origin")
+        .spec(spec::RFC6749_10_11)
+        .title("the login form sends the password to the issuer's origin")
+        .run(password_same_origin),
 ];
 
 #[cfg(test)]
@@ -104,6 +131,8 @@ mod tests {
             consent_pages_seen: 1,
             first_party: false,
             consent_expected: true,
+            issuer_origin: Some("https://op.example".into()),
+            password_origins: vec!["https://op.example".into()],
         }
     }
 
@@ -136,5 +165,9 @@ mod tests {
         assert!(matches!(verdict("flow.consent.third_party", &refused), Verdict::Skip(_)));
         let denied_after_page = FlowEvidence { callback_error: Some("access_denied".into()), ..ok() };
         assert_eq!(verdict("flow.consent.third_party", &denied_after_page), Verdict::Pass);
+        let phished = FlowEvidence { password_origins: vec!["https://op.example".into(), "https://login.elsewhere.example".into()], ..ok() };
+        assert!(matches!(verdict("flow.password.same_origin", &phished), Verdict::Fail(d) if d.message.contains("another origin")));
+        let no_password = FlowEvidence { password_origins: vec![], ..ok() };
+        assert!(matches!(verdict("flow.password.same_origin", &no_password), Verdict::Skip(_)));
     }
 }

@@ -171,4 +171,5 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("discovery-token-endpoint-other-origin", &["disc.endpoints.same_origin", "disc.token_endpoint.same_origin"]),
     p("prompt-none-shows-consent", &["consent.prompt_none.no_ui"]),
     p("prompt-none-skips-consent", &["consent.prompt_none.refused"]),
+    p("login-form-other-origin", &["flow.password.same_origin"]),
 ];

@@ -195,7 +195,7 @@ mod tests {
     use crate::target::{ClientAuth, Secret};
 
     fn report(outcome: DriveOutcome, logins: usize, consents: usize) -> DriveReport {
-        DriveReport { outcome, login_forms_seen: logins, consent_pages_seen: consents, steps: 3 }
+        DriveReport { outcome, login_forms_seen: logins, consent_pages_seen: consents, steps: 3, password_origins: Vec::new() }
     }
 
     fn callback() -> DriveOutcome {

@@ -76,6 +76,7 @@ pub async fn drive(
         login_forms_seen: 0,
         consent_pages_seen: 0,
         steps: 0,
+        password_origins: Vec::new(),
     };
     let mut req = start;
     // What the last login page submitted (cleared by a consent or auto-submit page).
@@ -105,6 +106,9 @@ pub async fn drive(
                 match answered {
                     Answered::Login(step) => {
                         report.login_forms_seen += 1;
+                        if step == LoginStep::Password {
+                            report.password_sent_to(&request.url);
+                        }
                         login_submitted = Some(step);
                     }
                     Answered::Consent => {
@@ -153,6 +157,9 @@ pub async fn drive(
                 match json_calls::request(agent, opts, kind, &page, &taken) {
                     Ok(request) => {
                         login_submitted = (kind == JsonKind::Login).then_some(LoginStep::Password);
+                        if kind == JsonKind::Login {
+                            report.password_sent_to(&request.url);
+                        }
                         redirects_in_a_row = 0;
                         json_page = Some((page, taken, kind));
                         req = request.labelled(json_calls::label(kind));

@@ -52,6 +52,19 @@ pub struct DriveReport {
     pub consent_pages_seen: usize,
     /// HTTP requests made.
     pub steps: usize,
+    /// The origins (`scheme://host:port`) the user's password was sent to, in order, each once;
+    /// empty when no password was sent or the driver cannot tell (the Chromium driver).
+    pub password_origins: Vec<String>,
+}
+
+impl DriveReport {
+    /// Notes that the password went to `url`'s origin.
+    pub(crate) fn password_sent_to(&mut self, url: &url::Url) {
+        let origin = url.origin().ascii_serialization();
+        if !self.password_origins.contains(&origin) {
+            self.password_origins.push(origin);
+        }
+    }
 }
 
 impl DriveOutcome {

@@ -4,7 +4,8 @@
 //! Where a fault is applied, by what it breaks:
 //! - an endpoint's answer (its document, media type, caching or challenge): in this folder, one
 //!   file per answer, named like the endpoint (`token.rs`, `userinfo.rs`, `introspection.rs`,
-//!   `discovery.rs`, `jwks.rs`); `routes` passes every answer through it;
+//!   `discovery.rs`, `jwks.rs`, `login.rs` for the login page); `routes` passes every answer
+//!   through it;
 //! - a token's contents (ID token claims and header, scope): `protocol/mint.rs`;
 //! - an authorization response's parameters: `protocol/authorize.rs`;
 //! - a rule the provider stops enforcing (single use, PKCE, client binding, redirect_uri, prompt,
@@ -13,6 +14,7 @@
 pub(crate) mod discovery;
 pub(crate) mod introspection;
 pub(crate) mod jwks;
+pub(crate) mod login;
 pub(crate) mod token;
 pub(crate) mod userinfo;
 
@@ -181,6 +183,7 @@ faults! {
     IntrospectionAlwaysInactive => "introspection-always-inactive", "introspection says active false even for a live access token (RFC 7662 2.2)";
     RevocationNoop => "revocation-noop", "revocation answers 200 but the token stays valid (RFC 7009 2.2)";
     LogoutOpenRedirect => "logout-open-redirect", "logout redirects to any post_logout_redirect_uri (OIDC RP-Initiated Logout 3)";
+    LoginFormOtherOrigin => "login-form-other-origin", "the login form posts the password to another origin than the issuer's (RFC 6749 10.11)";
     IdTokenNotEncrypted => "id-token-not-encrypted", "ID token is a plain JWS for a client that registered id_token_encrypted_response_alg (OIDC Registration 2)";
 }
 

@@ -70,6 +70,7 @@ fn login_page(p: &Provider, pending: &Pending, error: Option<&str>) -> Response 
         LoginUi::IdentifierFirst => pages::login_identifier(id, csrf, name, hint, error),
         LoginUi::Spa => return spa_shell("login"),
     };
+    let body = crate::faults::login::page(p, body);
     let mut res = html(StatusCode::OK, body);
     if error.is_some() {
         res.headers_mut().insert("x-login-error", HeaderValue::from_static("invalid_credentials"));

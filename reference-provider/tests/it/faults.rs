@@ -423,6 +423,19 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             b.http.post(b.url("/revoke")).basic_auth(CONFIDENTIAL.id, CONFIDENTIAL.secret).form(&[("token", rt)]).send().await.unwrap();
             b.token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await.0 == 200
         }
+        Fault::LoginFormOtherOrigin => {
+            // The login form's action names another origin than the issuer's, and a browser can
+            // finish the login there (cookies do not depend on the port).
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            let Outcome::Page(_, body) = b.authorize(&params, None, true).await else { return false };
+            let Some(action) = body.split("action=\"").nth(1).and_then(|r| r.split('"').next()).map(str::to_owned) else { return false };
+            if !action.starts_with("http") || action.starts_with(&b.issuer) {
+                return false;
+            }
+            let form = [("interaction", hidden(&body, "interaction").unwrap()), ("csrf_token", hidden(&body, "csrf_token").unwrap()), ("username", "alice".to_owned()), ("password", "alice-demo-password".to_owned())];
+            b.http.post(action).form(&form).send().await.is_ok_and(|r| r.status().is_redirection())
+        }
         Fault::LogoutOpenRedirect => {
             let t = b.tokens(CONFIDENTIAL).await;
             let res = b.http.get(b.url("/logout")).query(&[("id_token_hint", t["id_token"].as_str().unwrap()), ("post_logout_redirect_uri", "http://evil.example/")]).send().await.unwrap();

@@ -9,15 +9,34 @@ use crate::discovery::{ProviderMetadata, WELL_KNOWN_SUFFIX, is_loopback, json_ty
 
 pub(super) fn status_200(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-4.2: "A successful response MUST use the 200 OK HTTP status code".
+    if (300..400).contains(&ev.status) {
+        return Verdict::mismatch(
+            format!("expected the document itself with status 200 at {} (found a redirect, status {}); the checks of its media type and body are skipped", ev.fetched_from, ev.status),
+            "200",
+            ev.status.to_string(),
+        );
+    }
     expect_200(ev.status)
+}
+
+/// Another status than 200 is one finding (disc.status_200): what came instead of the document
+/// is not judged as the document too.
+fn not_the_document(ev: &DiscoveryEvidence) -> Option<Verdict> {
+    (ev.status != 200).then(|| Verdict::skip(format!("the answer was HTTP {}, not the document (see disc.status_200)", ev.status)))
 }
 
 pub(super) fn content_type_json(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-4.2: "return a JSON object using the application/json content type".
+    if let Some(skip) = not_the_document(ev) {
+        return skip;
+    }
     expect_media_type(ev.content_type.as_deref(), "application/json")
 }
 
 pub(super) fn body_json_object(ev: &DiscoveryEvidence) -> Verdict {
+    if let Some(skip) = not_the_document(ev) {
+        return skip;
+    }
     match &ev.body {
         Some(Value::Object(_)) => Verdict::Pass,
         Some(other) => Verdict::fail(format!(

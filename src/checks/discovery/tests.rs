@@ -327,6 +327,29 @@ fn good_document_passes_everything_that_applies() {
 }
 
 #[test]
+fn a_redirect_instead_of_the_document_is_one_failure_of_its_cause() {
+    // A login page behind a 302: HTML, no JSON. One MUST failure names the redirect; the media
+    // type and body of what came instead are not judged again, and the rest skip.
+    let ev = DiscoveryEvidence::from_response(
+        &url::Url::parse("https://op.example/.well-known/openid-configuration").unwrap(),
+        "https://op.example",
+        302,
+        Some("text/html"),
+        b"<html>Sign in</html>",
+    );
+    let failed: Vec<(&str, String)> = CHECKS
+        .iter()
+        .filter_map(|c| match (c.run)(&ev) {
+            crate::checks::Verdict::Fail(d) => Some((c.def.id, d.message)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].0, "disc.fetch.status_200");
+    assert!(failed[0].1.contains("redirect"), "{}", failed[0].1);
+}
+
+#[test]
 fn metadata_checks_skip_without_an_object() {
     let ev = DiscoveryEvidence {
         body: None,

@@ -56,6 +56,8 @@ pub(super) async fn run(ctx: &Ctx, client_idx: usize, response_mode: Option<&'st
         consent_pages_seen: report.consent_pages_seen,
         first_party: client.first_party,
         consent_expected: false,
+        issuer_origin: url::Url::parse(&ctx.target.issuer).ok().map(|u| u.origin().ascii_serialization()),
+        password_origins: report.password_origins.clone(),
     };
     out.findings.extend(evaluate(FLOW_CHECKS, &flow_ev));
     let Some(cb) = callback else {

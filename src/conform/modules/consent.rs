@@ -36,6 +36,8 @@ fn prompted_consent(client: &ClientProfile, a: &Attempt) -> Vec<crate::checks::F
         consent_pages_seen: a.report.consent_pages_seen,
         first_party: client.first_party,
         consent_expected: true,
+        issuer_origin: None,
+        password_origins: Vec::new(),
     };
     crate::checks::evaluate(crate::checks::FLOW_THIRD_PARTY_CONSENT_CHECKS, &ev)
 }

@@ -115,7 +115,7 @@ fn callback(pairs: &[(&str, &str)]) -> DriveReport {
 }
 
 fn report(outcome: DriveOutcome) -> DriveReport {
-    DriveReport { outcome, login_forms_seen: 1, consent_pages_seen: 0, steps: 3 }
+    DriveReport { outcome, login_forms_seen: 1, consent_pages_seen: 0, steps: 3, password_origins: Vec::new() }
 }
 
 fn stuck(status: u16) -> DriveReport {
