@@ -87,6 +87,8 @@ pub struct LoginForm {
     /// Name of the password field; `None` on the first page of an identifier-first login
     /// (the login name alone; the password page follows).
     pub password_field: Option<String>,
+    /// Other login forms on the page that post somewhere else (the driver fills the first).
+    pub others_elsewhere: usize,
 }
 
 /// A consent form and its buttons.
@@ -105,7 +107,9 @@ pub struct ConsentForm {
 /// Classifies a page by its forms.
 pub fn classify(html: &str, page_url: &Url, hints: &FormHints) -> Page {
     let forms = parse_forms(html, page_url);
-    if let Some(login) = forms.iter().find_map(|f| login_form(f, hints)) {
+    let mut logins = forms.iter().filter(|f| login_form(f, hints).is_some());
+    if let Some(mut login) = logins.next().and_then(|f| login_form(f, hints)) {
+        login.others_elsewhere = logins.filter(|f| f.action != login.form.action).count();
         return Page::Login(login);
     }
     let consent = consent_page(&forms, hints);
@@ -144,6 +148,7 @@ fn login_form(form: &Form, hints: &FormHints) -> Option<LoginForm> {
         form: form.clone(),
         username_field: username.map(|f| f.name.clone()),
         password_field: Some(password.name.clone()),
+        others_elsewhere: 0,
     })
 }
 
@@ -156,7 +161,7 @@ fn identifier_form(form: &Form, hints: &FormHints) -> Option<LoginForm> {
         return None;
     };
     let username = hinted_username(form, hints).or_else(|| strong_username(&visible)).filter(|f| f.name == only.name)?;
-    Some(LoginForm { form: form.clone(), username_field: Some(username.name.clone()), password_field: None })
+    Some(LoginForm { form: form.clone(), username_field: Some(username.name.clone()), password_field: None, others_elsewhere: 0 })
 }
 
 /// The field the profile names as the username field.

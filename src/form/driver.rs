@@ -86,6 +86,8 @@ pub async fn drive(
     let mut last: Option<(Url, u16)> = None;
     // The page whose JSON call was just sent, the values its steps took, and which call.
     let mut json_page: Option<JsonPage> = None;
+    // An ambiguous login page met on the way (the first of its login forms was filled).
+    let mut ambiguous: Option<String> = None;
     while report.steps < opts.max_steps {
         report.steps += 1;
         let resp = agent.send(req.clone()).await?;
@@ -97,15 +99,22 @@ pub async fn drive(
         };
         match step {
             Step::Done(outcome) => {
-                report.outcome = outcome;
+                report.outcome = unless_ambiguous(outcome, ambiguous);
                 return Ok(report);
             }
             Step::Next { mut request, answered } => {
                 // Load metrics group requests by what they answer.
                 request.label = Some(answered.label());
                 match answered {
-                    Answered::Login(step) => {
+                    Answered::Login(step, others) => {
                         report.login_forms_seen += 1;
+                        if others > 0 {
+                            ambiguous = Some(format!(
+                                "the login page at {} has {} login forms posting to different places and the first was filled",
+                                red_url(),
+                                others + 1
+                            ));
+                        }
                         if step == LoginStep::Password {
                             report.password_sent_to(&request.url);
                         }
@@ -139,7 +148,7 @@ pub async fn drive(
             }
             Step::Stop { outcome, login } => {
                 report.login_forms_seen += usize::from(login);
-                report.outcome = outcome;
+                report.outcome = unless_ambiguous(outcome, ambiguous);
                 return Ok(report);
             }
             Step::Json { page, kind } => {
@@ -201,6 +210,18 @@ enum Step {
     },
 }
 
+/// A login that did not go through after an ambiguous login page is the harness's limit, not
+/// the provider's refusal: the driver may have filled the wrong form (one clear cause).
+fn unless_ambiguous(outcome: DriveOutcome, ambiguous: Option<String>) -> DriveOutcome {
+    match (outcome, ambiguous) {
+        (DriveOutcome::LoginRejected { url } | DriveOutcome::Stuck { url, .. }, Some(why)) => DriveOutcome::CannotDrive {
+            url,
+            reason: format!("{why}; the login did not go through: name the fields with the profile's form hints (docs/login-pages.md)"),
+        },
+        (outcome, _) => outcome,
+    }
+}
+
 /// Which page of a login was submitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LoginStep {
@@ -214,8 +235,9 @@ enum LoginStep {
 enum Answered {
     /// A redirect to follow.
     Redirect,
-    /// A login form, filled and submitted.
-    Login(LoginStep),
+    /// A login form, filled and submitted; with the number of other login forms on its page
+    /// that post elsewhere.
+    Login(LoginStep, usize),
     /// A consent form, answered.
     Consent,
     /// An auto-submitting form elsewhere than the redirect_uri.
@@ -227,7 +249,7 @@ impl Answered {
     fn label(&self) -> StepLabel {
         match self {
             Answered::Redirect => StepLabel::Redirect,
-            Answered::Login(_) => StepLabel::Login,
+            Answered::Login(..) => StepLabel::Login,
             Answered::Consent => StepLabel::Consent,
             Answered::AutoPost => StepLabel::FormPost,
         }
@@ -287,7 +309,7 @@ fn next_step(
                 };
             }
             let sub = fill_login(&login, &creds.username, &creds.password, opts.hints);
-            Step::Next { request: sub.into_request(), answered: Answered::Login(step) }
+            Step::Next { request: sub.into_request(), answered: Answered::Login(step, login.others_elsewhere) }
         }
         Page::Consent(consent) => {
             let submission = match opts.consent {
@@ -358,6 +380,8 @@ fn follow(
 
 mod json_calls;
 
+#[cfg(test)]
+mod ambiguous_tests;
 #[cfg(test)]
 mod identifier_tests;
 #[cfg(test)]

@@ -149,8 +149,21 @@ pub(crate) fn forms_of(doc: &Html, page_url: &Url) -> Vec<Form> {
         })
         .collect();
 
+    // Each form by its node and by its id: one lookup per control, whatever the page's size.
+    let by_node: std::collections::HashMap<_, usize> = form_elems.iter().enumerate().map(|(i, f)| (f.id(), i)).collect();
+    let mut by_id: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, f) in form_elems.iter().enumerate() {
+        if let Some(id) = f.attr("id") {
+            by_id.entry(id).or_insert(i);
+        }
+    }
     for control in doc.select(control_sel) {
-        let Some(owner) = owner_form(control, &form_elems) else { continue };
+        // A control's form: the one its `form` attribute names, else its nearest form ancestor.
+        let owner = match control.attr("form") {
+            Some(id) => by_id.get(id).copied(),
+            None => control.ancestors().filter_map(ElementRef::wrap).find(|a| a.value().name() == "form").and_then(|a| by_node.get(&a.id()).copied()),
+        };
+        let Some(owner) = owner else { continue };
         let Some(form) = forms.get_mut(owner) else { continue };
         if control.attr("disabled").is_some() {
             continue;
@@ -178,16 +191,6 @@ pub(crate) fn resolve_action(action: Option<&str>, page_url: &Url, base: &Url) -
     };
     url.set_fragment(None);
     url
-}
-
-/// Index of the form owning a control: its `form` attribute, else its nearest form ancestor.
-fn owner_form(control: ElementRef<'_>, forms: &[ElementRef<'_>]) -> Option<usize> {
-    if let Some(id) = control.attr("form") {
-        return forms.iter().position(|f| f.attr("id") == Some(id));
-    }
-    let ancestor =
-        control.ancestors().filter_map(ElementRef::wrap).find(|a| a.value().name() == "form")?;
-    forms.iter().position(|f| f.id() == ancestor.id())
 }
 
 /// What [`add_control`] reads of an element: its attributes and its text. Implemented by

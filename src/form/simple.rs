@@ -72,6 +72,7 @@ pub(crate) fn simple_forms(markup: &str, page_url: &Url) -> Option<Vec<Form>> {
         return None;
     }
     let b = markup.as_bytes();
+    let last_maker = last_form_maker(markup);
     let mut forms: Vec<Form> = Vec::new();
     let mut stack: Vec<String> = Vec::new();
     let mut in_form = false;
@@ -113,8 +114,7 @@ pub(crate) fn simple_forms(markup: &str, page_url: &Url) -> Option<Vec<Form>> {
                         // Nothing after the last form can change the forms read so far: done
                         // unless another form, a `<base>` or a control joining a form by id
                         // may follow.
-                        let rest = markup.get(i..)?;
-                        if stack.is_empty() && !may_add_forms(rest) {
+                        if stack.is_empty() && last_maker.is_none_or(|at| at < i) {
                             return Some(forms);
                         }
                     }
@@ -185,14 +185,19 @@ pub(crate) fn simple_forms(markup: &str, page_url: &Url) -> Option<Vec<Form>> {
 
 /// Whether `rest` may hold another form, a `<base>` or a `form` attribute (any case; a mention
 /// in text or a script counts too: the caller then keeps scanning).
-fn may_add_forms(rest: &str) -> bool {
-    let lower = rest.to_ascii_lowercase();
-    if lower.contains("<form") || lower.contains("<base") {
-        return true;
-    }
-    lower.match_indices("form").any(|(at, _)| {
-        lower.get(at + 4..).is_some_and(|after| after.trim_start_matches(|c: char| c.is_ascii_whitespace()).starts_with('='))
-    })
+/// Where the last `<form`, `<base` or `form=` of `markup` starts: past it nothing can add to the
+/// forms read. Found once per page (looking at the rest after every form made a page of
+/// thousands of forms quadratic).
+fn last_form_maker(markup: &str) -> Option<usize> {
+    let lower = markup.to_ascii_lowercase();
+    let attr = lower
+        .match_indices("form")
+        .filter(|(at, _)| {
+            lower.get(at + 4..).is_some_and(|after| after.trim_start_matches(|c: char| c.is_ascii_whitespace()).starts_with('='))
+        })
+        .map(|(at, _)| at)
+        .last();
+    [lower.rfind("<form"), lower.rfind("<base"), attr].into_iter().flatten().max()
 }
 
 fn is_heading(name: &str) -> bool {

@@ -146,6 +146,7 @@ async fn logs_in_consents_and_stops_at_the_callback() {
     assert_eq!(cb.state(), Some("st-1"));
     assert_eq!(cb.iss(), Some("https://op.test"));
     assert_eq!((report.login_forms_seen, report.consent_pages_seen, report.steps), (1, 1, 5));
+    assert_eq!(report.password_origins, vec![server.uri()], "the password went to the page's own origin");
     let exchanges = a.take_transcript();
     assert_eq!(exchanges.len(), 5);
     assert!(
