@@ -134,6 +134,9 @@ spec_refs! {
     RFC7662_2_2 = "RFC7662-2.2";
     // RFC 8414, Authorization Server Metadata
     RFC8414_2 = "RFC8414-2";
+    // RFC 8725, JSON Web Token Best Current Practices
+    RFC8725_2_1 = "RFC8725-2.1";
+    RFC8725_3_11 = "RFC8725-3.11";
     // RFC 9068, JWT Access Tokens
     RFC9068_2_1 = "RFC9068-2.1";
     RFC9068_4 = "RFC9068-4";

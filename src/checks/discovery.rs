@@ -176,6 +176,10 @@ pub const CHECKS: &[Check<DiscoveryEvidence>] = &[
         .spec(spec::OIDCD_3)
         .title("response_types_supported includes code")
         .run(advertised::response_types_code),
+    should("disc.response_types.registered")
+        .spec(spec::OAUTH2MRT_2_1)
+        .title("response_types_supported holds registered response types")
+        .run(advertised::response_types_registered),
     must("disc.subject_types.present")
         .spec(spec::OIDCD_3)
         .title("subject_types_supported is present")
@@ -196,6 +200,10 @@ pub const CHECKS: &[Check<DiscoveryEvidence>] = &[
         .spec(spec::OIDCD_3)
         .title("ID tokens can be signed (not only alg none)")
         .run(advertised::id_token_algs_not_only_none),
+    should("disc.id_token_algs.no_none")
+        .spec(spec::RFC8725_2_1)
+        .title("none is not advertised for ID tokens")
+        .run(advertised::id_token_algs_no_none),
     should("disc.scopes.present")
         .spec(spec::OIDCD_3)
         .title("scopes_supported is advertised")

@@ -114,6 +114,7 @@ pub const CHECKS: &[C] = then_error_checks![
     BODY_OBJECT,
     success::ACCESS_TOKEN,
     success::ACCESS_TOKEN_CHARSET,
+    success::ACCESS_TOKEN_TYPED,
     success::TOKEN_TYPE_PRESENT,
     success::TOKEN_TYPE_BEARER,
     success::EXPIRES_IN_VALID,

@@ -172,4 +172,7 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("prompt-none-shows-consent", &["consent.prompt_none.no_ui"]),
     p("prompt-none-skips-consent", &["consent.prompt_none.refused"]),
     p("login-form-other-origin", &["flow.password.same_origin"]),
+    p("discovery-advertises-none", &["disc.id_token_algs.no_none"]),
+    p("access-token-typ-jwt", &["token.access_token.typ_at_jwt"]),
+    p("discovery-response-type-unregistered", &["disc.response_types.registered"]),
 ];

@@ -48,6 +48,16 @@ pub(crate) fn bend_document(provider: &Provider, doc: &mut Value) {
         scopes.push("bad\"scope");
         m.insert("scopes_supported".into(), json!(scopes));
     }
+    if f(Fault::DiscoveryAdvertisesNone)
+        && let Some(Value::Array(algs)) = m.get_mut("id_token_signing_alg_values_supported")
+    {
+        algs.push("none".into());
+    }
+    if f(Fault::DiscoveryResponseTypeUnregistered)
+        && let Some(Value::Array(types)) = m.get_mut("response_types_supported")
+    {
+        types.push("authorization_code".into());
+    }
     if f(Fault::DiscoveryNoResponseTypes) {
         m.remove("response_types_supported");
     }

@@ -99,6 +99,9 @@ faults! {
     DiscoveryNoResponseTypes => "discovery-no-response-types", "the discovery document omits the REQUIRED response_types_supported (OIDC Discovery 3)";
     DiscoveryNoSubjectTypes => "discovery-no-subject-types", "the discovery document omits the REQUIRED subject_types_supported (OIDC Discovery 3)";
     DiscoveryUnknownSubjectType => "discovery-unknown-subject-type", "subject_types_supported lists a value other than public or pairwise (OIDC Discovery 3)";
+    AccessTokenTypJwt => "access-token-typ-jwt", "JWT access tokens are typed JWT, not at+jwt (RFC 9068 2.1)";
+    DiscoveryAdvertisesNone => "discovery-advertises-none", "id_token_signing_alg_values_supported lists none though every ID token is signed (RFC 8725 2.1)";
+    DiscoveryResponseTypeUnregistered => "discovery-response-type-unregistered", "response_types_supported lists a value that is not a response type (RFC 6749 3.1.1)";
     DiscoveryNoCodeGrant => "discovery-no-code-grant", "grant_types_supported omits authorization_code though the code flow works (OIDC Discovery 3)";
     DiscoveryIssParamNotBoolean => "discovery-iss-param-not-boolean", "authorization_response_iss_parameter_supported is the string \"true\", not a boolean (RFC 9207 3)";
     DiscoveryEndpointFragment => "discovery-endpoint-fragment", "revocation_endpoint is advertised with a fragment (RFC 6749 3.1)";

@@ -131,7 +131,8 @@ pub fn mint_unstored(provider: &Provider, grant: &Grant<'_>) -> Result<(Issued, 
         auth_time: grant.auth_time,
         userinfo_claims: grant.auth_time.map(|_| claims::requested(grant.claims_request, "userinfo")).unwrap_or_default(),
     };
-    let access_token = keys::encode_jws(at_key, Some("at+jwt"), &at)?;
+    let typ = if provider.fault(Fault::AccessTokenTypJwt) { "JWT" } else { "at+jwt" };
+    let access_token = keys::encode_jws(at_key, Some(typ), &at)?;
 
     let id_token = match grant.user {
         Some(user) if scopes.iter().any(|s| s == "openid") => {

@@ -49,7 +49,9 @@ pub fn validate_access_token(provider: &Provider, token: &str) -> Result<Option<
         return Ok(None);
     };
     let Value::Object(claims) = claims else { return Ok(None) };
-    let is_at = header.get("typ").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("at+jwt"));
+    let typed_at = header.get("typ").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("at+jwt"));
+    // Untyped access tokens (a fault) are still told from ID tokens by their client_id claim.
+    let is_at = typed_at || (provider.fault(Fault::AccessTokenTypJwt) && claims.contains_key("client_id"));
     let id_token_ok = provider.fault(Fault::UserinfoAcceptsIdToken);
     if !is_at && !id_token_ok {
         return Ok(None);

@@ -223,6 +223,13 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
         Fault::DiscoveryNoResponseTypes => discovery(b).await.get("response_types_supported").is_none(),
         Fault::DiscoveryNoSubjectTypes => discovery(b).await.get("subject_types_supported").is_none(),
         Fault::DiscoveryUnknownSubjectType => strings(&discovery(b).await["subject_types_supported"]).iter().any(|t| t != "public" && t != "pairwise"),
+        Fault::AccessTokenTypJwt => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let at = t["access_token"].as_str().unwrap();
+            segment(at, 0)["typ"] == "JWT" && b.http.get(b.url("/userinfo")).bearer_auth(at).send().await.unwrap().status() == 200
+        }
+        Fault::DiscoveryAdvertisesNone => strings(&discovery(b).await["id_token_signing_alg_values_supported"]).contains(&"none".to_owned()),
+        Fault::DiscoveryResponseTypeUnregistered => strings(&discovery(b).await["response_types_supported"]).contains(&"authorization_code".to_owned()),
         Fault::DiscoveryNoCodeGrant => !strings(&discovery(b).await["grant_types_supported"]).contains(&"authorization_code".to_owned()),
         Fault::DiscoveryIssParamNotBoolean => !discovery(b).await["authorization_response_iss_parameter_supported"].is_boolean(),
         Fault::DiscoveryEndpointFragment => discovery(b).await.as_object().unwrap().iter().any(|(k, v)| k.ends_with("_endpoint") && v.as_str().is_some_and(|u| u.contains('#'))),

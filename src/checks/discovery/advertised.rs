@@ -124,6 +124,41 @@ pub(super) fn id_token_algs_not_only_none(ev: &DiscoveryEvidence) -> Verdict {
     })
 }
 
+/// `none` among the ID token algorithms: allowed (MAY), but a client library that takes the
+/// list at its word may accept unsigned ID tokens.
+pub(super) fn id_token_algs_no_none(ev: &DiscoveryEvidence) -> Verdict {
+    with_list(ev, &ID_TOKEN_ALGS, |l| {
+        Verdict::check(
+            !l.iter().any(|a| a == "none"),
+            "id_token_signing_alg_values_supported lists none: clients that trust the list may accept unsigned ID tokens",
+        )
+    })
+}
+
+/// Each `response_types_supported` value is a space-separated set of the registered response
+/// types `code`, `id_token`, `token` (or `none` alone), each once.
+pub(super) fn response_types_registered(ev: &DiscoveryEvidence) -> Verdict {
+    with_list(ev, &RESPONSE_TYPES, |l| {
+        let odd: Vec<&str> = l.iter().map(String::as_str).filter(|v| !is_response_type(v)).collect();
+        Verdict::check(
+            odd.is_empty(),
+            format!("expected response types made of code, id_token and token, or none alone (found {odd:?})"),
+        )
+    })
+}
+
+/// Whether `v` is a registered response_type value (OAuth Multiple Response Type Encoding
+/// Practices, RFC 6749 3.1.1): `none`, or a set of code, id_token, token without repeats.
+fn is_response_type(v: &str) -> bool {
+    if v == "none" {
+        return true;
+    }
+    let parts: Vec<&str> = v.split(' ').collect();
+    !parts.is_empty()
+        && parts.iter().all(|p| matches!(*p, "code" | "id_token" | "token"))
+        && parts.iter().enumerate().all(|(i, p)| !parts[..i].contains(p))
+}
+
 pub(super) fn scopes_present(ev: &DiscoveryEvidence) -> Verdict {
     // OIDCD-3: scopes_supported is RECOMMENDED.
     present(ev, &SCOPES)

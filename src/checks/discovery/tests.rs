@@ -245,6 +245,16 @@ fn cases() -> Vec<(&'static str, DiscoveryEvidence, DiscoveryEvidence)> {
             with("id_token_signing_alg_values_supported", json!(["none"])),
         ),
         (
+            "disc.id_token_algs.no_none",
+            good(),
+            with("id_token_signing_alg_values_supported", json!(["RS256", "none"])),
+        ),
+        (
+            "disc.response_types.registered",
+            with("response_types_supported", json!(["code", "code id_token", "none", "id_token token"])),
+            with("response_types_supported", json!(["code", "code code", "authorization_code"])),
+        ),
+        (
             "disc.scopes.present",
             good(),
             with("scopes_supported", Value::Null),

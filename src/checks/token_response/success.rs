@@ -21,6 +21,11 @@ pub const ACCESS_TOKEN_CHARSET: C = must("token.access_token.charset")
     .spec(spec::RFC6749_A_12)
     .title("access_token uses only printable ASCII (%x20-7E)")
     .run(access_token_charset);
+/// A JWT access token is explicitly typed.
+pub const ACCESS_TOKEN_TYPED: C = should("token.access_token.typ_at_jwt")
+    .spec(spec::RFC9068_2_1)
+    .title("a JWT access token is typed at+jwt")
+    .run(access_token_typed);
 /// token_type present.
 pub const TOKEN_TYPE_PRESENT: C = must("token.token_type.present")
     .spec(spec::RFC6749_5_1)
@@ -98,6 +103,28 @@ fn vschar_only(e: &TokenResponseEvidence, name: &str) -> Verdict {
 
 fn access_token_charset(e: &TokenResponseEvidence) -> Verdict {
     vschar_only(e, "access_token")
+}
+
+fn access_token_typed(e: &TokenResponseEvidence) -> Verdict {
+    on_success(e, |b| {
+        let Some(at) = b.get("access_token").and_then(Value::as_str) else {
+            return Verdict::skip("no access_token");
+        };
+        if crate::jose::UnverifiedJwt::is_jwe(at) {
+            return Verdict::skip("an encrypted access token (its header is the JWE's)");
+        }
+        let Ok(jwt) = crate::jose::UnverifiedJwt::parse(at) else {
+            return Verdict::skip("an opaque access token (not a JWT)");
+        };
+        match jwt.typ() {
+            Some(t) if t.eq_ignore_ascii_case("at+jwt") || t.eq_ignore_ascii_case("application/at+jwt") => Verdict::Pass,
+            other => Verdict::mismatch(
+                "the access token is a JWT without the at+jwt type: a resource server cannot tell it from an ID token",
+                "typ at+jwt",
+                other.map_or_else(|| "no typ".to_owned(), |t| format!("typ {t}")),
+            ),
+        }
+    })
 }
 
 fn refresh_token_charset(e: &TokenResponseEvidence) -> Verdict {

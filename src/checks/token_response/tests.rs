@@ -16,6 +16,13 @@ fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// A conforming authorization_code success response.
+/// A compact JWS (unsigned for the purpose: only the header is read) typed `typ`.
+fn jwt(typ: &str) -> String {
+    use base64::Engine as _;
+    let b64 = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    format!("{}.{}.c2ln", b64(json!({"alg": "RS256", "typ": typ})), b64(json!({"iss": "https://op.test", "sub": "s"})))
+}
+
 fn ok() -> TokenResponseEvidence {
     TokenResponseEvidence {
         status: 200,
@@ -108,6 +115,11 @@ fn every_token_check_has_a_pass_and_a_fail_case() {
             "token.access_token.charset",
             ok(),
             body(|b| b["access_token"] = json!("at\n123")),
+        ),
+        (
+            "token.access_token.typ_at_jwt",
+            body(|b| b["access_token"] = json!(jwt("at+jwt"))),
+            body(|b| b["access_token"] = json!(jwt("JWT"))),
         ),
         (
             "token.refresh_token.charset",
