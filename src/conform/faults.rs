@@ -173,6 +173,8 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("prompt-none-skips-consent", &["consent.prompt_none.refused"]),
     p("login-form-other-origin", &["flow.password.same_origin"]),
     p("discovery-advertises-none", &["disc.id_token_algs.no_none"]),
+    p("discovery-omits-pkce-methods", &["pkce.methods.advertised"]),
+    p("discovery-omits-refresh-grant", &["refresh.grant.advertised"]),
     p("access-token-typ-jwt", &["token.access_token.typ_at_jwt"]),
     p("discovery-response-type-unregistered", &["disc.response_types.registered"]),
 ];

@@ -48,6 +48,14 @@ pub(crate) fn bend_document(provider: &Provider, doc: &mut Value) {
         scopes.push("bad\"scope");
         m.insert("scopes_supported".into(), json!(scopes));
     }
+    if f(Fault::DiscoveryOmitsPkceMethods) {
+        m.remove("code_challenge_methods_supported");
+    }
+    if f(Fault::DiscoveryOmitsRefreshGrant)
+        && let Some(Value::Array(grants)) = m.get_mut("grant_types_supported")
+    {
+        grants.retain(|g| g != "refresh_token");
+    }
     if f(Fault::DiscoveryAdvertisesNone)
         && let Some(Value::Array(algs)) = m.get_mut("id_token_signing_alg_values_supported")
     {

@@ -100,6 +100,8 @@ faults! {
     DiscoveryNoSubjectTypes => "discovery-no-subject-types", "the discovery document omits the REQUIRED subject_types_supported (OIDC Discovery 3)";
     DiscoveryUnknownSubjectType => "discovery-unknown-subject-type", "subject_types_supported lists a value other than public or pairwise (OIDC Discovery 3)";
     AccessTokenTypJwt => "access-token-typ-jwt", "JWT access tokens are typed JWT, not at+jwt (RFC 9068 2.1)";
+    DiscoveryOmitsPkceMethods => "discovery-omits-pkce-methods", "code_challenge_methods_supported is absent though PKCE is verified (RFC 8414 2)";
+    DiscoveryOmitsRefreshGrant => "discovery-omits-refresh-grant", "grant_types_supported omits refresh_token though refresh grants work (RFC 8414 2)";
     DiscoveryAdvertisesNone => "discovery-advertises-none", "id_token_signing_alg_values_supported lists none though every ID token is signed (RFC 8725 2.1)";
     DiscoveryResponseTypeUnregistered => "discovery-response-type-unregistered", "response_types_supported lists a value that is not a response type (RFC 6749 3.1.1)";
     DiscoveryNoCodeGrant => "discovery-no-code-grant", "grant_types_supported omits authorization_code though the code flow works (OIDC Discovery 3)";

@@ -228,6 +228,11 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let at = t["access_token"].as_str().unwrap();
             segment(at, 0)["typ"] == "JWT" && b.http.get(b.url("/userinfo")).bearer_auth(at).send().await.unwrap().status() == 200
         }
+        Fault::DiscoveryOmitsPkceMethods => discovery(b).await.get("code_challenge_methods_supported").is_none(),
+        Fault::DiscoveryOmitsRefreshGrant => {
+            let grants = strings(&discovery(b).await["grant_types_supported"]);
+            !grants.is_empty() && !grants.contains(&"refresh_token".to_owned())
+        }
         Fault::DiscoveryAdvertisesNone => strings(&discovery(b).await["id_token_signing_alg_values_supported"]).contains(&"none".to_owned()),
         Fault::DiscoveryResponseTypeUnregistered => strings(&discovery(b).await["response_types_supported"]).contains(&"authorization_code".to_owned()),
         Fault::DiscoveryNoCodeGrant => !strings(&discovery(b).await["grant_types_supported"]).contains(&"authorization_code".to_owned()),

@@ -7,7 +7,7 @@ use url::Url;
 use super::code_exchange::{regular_clients, token_answer};
 use super::{ModuleKind, ModuleOutcome};
 use crate::checks::{
-    Check, PKCE_MISSING_VERIFIER_CHECKS, PKCE_PLAIN_CHECKS, PKCE_PUBLIC_CLIENT_CHECKS, PKCE_SHORT_VERIFIER_CHECKS,
+    Check, ObservedEvidence, PKCE_ADVERTISED_CHECKS, PKCE_MISSING_VERIFIER_CHECKS, PKCE_PLAIN_CHECKS, PKCE_PUBLIC_CLIENT_CHECKS, PKCE_SHORT_VERIFIER_CHECKS,
     PKCE_VERIFIER_CHARSET_CHECKS, PKCE_WRONG_VERIFIER_CHECKS, PkceEvidence, evaluate,
 };
 use crate::conform::steps;
@@ -80,7 +80,19 @@ pub(super) async fn run(ctx: &Ctx, case: PkceCase) -> ModuleOutcome {
     let result = match case {
         PkceCase::WrongVerifier => {
             let other = Pkce::s256().verifier;
-            attempt.redeem_with(Pkce::s256(), Some(other)).await.map(|ev| evaluate(PKCE_WRONG_VERIFIER_CHECKS, &ev))
+            attempt.redeem_with(Pkce::s256(), Some(other)).await.map(|ev| {
+                let mut findings = evaluate(PKCE_WRONG_VERIFIER_CHECKS, &ev);
+                // Advertised against observed: a refusal shows the provider verifies PKCE.
+                let refused = ev.token.as_ref().is_some_and(|t| (400..500).contains(&t.status));
+                let methods = ctx.metadata().code_challenge_methods_supported.clone();
+                let observed = ObservedEvidence {
+                    seen: refused.then(|| "the provider refused a code_verifier that does not match (it verifies PKCE)".to_owned()),
+                    member_present: methods.is_some(),
+                    advertised: methods.unwrap_or_default(),
+                };
+                findings.extend(evaluate(PKCE_ADVERTISED_CHECKS, &observed));
+                findings
+            })
         }
         PkceCase::MissingVerifier => attempt.redeem_with(Pkce::s256(), None).await.map(|ev| evaluate(PKCE_MISSING_VERIFIER_CHECKS, &ev)),
         PkceCase::MalformedVerifier => attempt.malformed().await,

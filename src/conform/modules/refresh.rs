@@ -80,6 +80,14 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
         return out.abort(format!("the refresh token request failed: {}", steps::token_failure(&resp)));
     }
     let get = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).map(str::to_owned);
+    // Advertised against observed: the refresh grant works; does the metadata say so?
+    let meta = ctx.metadata();
+    let observed = crate::checks::ObservedEvidence {
+        seen: get("access_token").map(|_| "a refresh grant returned tokens".to_owned()),
+        advertised: meta.grant_types().into_iter().map(str::to_owned).collect(),
+        member_present: meta.grant_types_supported.is_some(),
+    };
+    out.findings.extend(evaluate(crate::checks::REFRESH_ADVERTISED_CHECKS, &observed));
     if let Some(received) = get("id_token") {
         let opened = open_id_token(&received, &client);
         out.findings.extend(opened.findings);
