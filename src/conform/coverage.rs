@@ -82,7 +82,7 @@ pub const UNPROVEN: &[Unproven] = &[
 /// every fault is proven by the plans).
 pub const FAULTS_OUTSIDE_MATRIX: &[(&str, &str)] = &[(
     "code-check-then-use",
-    "a real race window: whether parallel redemptions land in it is chance, so a test that expects race.code.single_winner to fail would be flaky; its detection rate is measured over many runs by scripts/measure-race-detection.sh (docs/measurements.md)",
+    "a real race window: whether parallel redemptions land in it is chance, so a test that expects race.code.single_winner to fail would be flaky; its detection rate is measured over many runs by scripts/measure-race-detection.sh (docs/performance.md)",
 )];
 
 /// How much of the catalog's MUST checks the fault matrix proves.

@@ -208,7 +208,7 @@ const DEFAULT_RACE_ROUNDS: usize = 4;
 pub enum RaceMethod {
     /// Rounds alternate between the two methods below, last-byte first: which one makes a
     /// provider's requests overlap depends on how it schedules them (measured in
-    /// docs/measurements.md), so a run tries both.
+    /// docs/performance.md), so a run tries both.
     #[default]
     Mixed,
     /// Last-byte synchronisation: every request is written but its last byte on a connection of

@@ -9,6 +9,7 @@ mod json_login;
 mod misbehaving;
 mod preflight;
 mod reach;
+mod screenshots;
 mod spa;
 mod load;
 mod tenants;
