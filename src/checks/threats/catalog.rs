@@ -1,4 +1,4 @@
-//! The threat catalog as data: 37 threats with their instances and mitigation sets, and the
+//! The threat catalog as data: 38 threats with their instances and mitigation sets, and the
 //! countermeasures as observable behaviour (threat-model.md §1.1, §1.2, §2; paraphrased).
 //! The composite shorthands of §2 are spelled out in each set: `PKCE-CORE` = S256, verifier
 //! checked, no downgrade, method bound; `CODE-ONE-SHOT` = single use, race safe;
@@ -115,7 +115,9 @@ pub const THREATS: &[Threat] = &[
     Threat { id: "T-SESSION-FIXATION", title: "a planted pre-login session id kept after login", sources: "OWASP session management",
         instances: &[single(&[Interactive], &[&["C-SESSION-ROTATION"]], &[])] },
     Threat { id: "T-DOS-RESOURCE-EXHAUSTION", title: "floods exhaust code space or capacity", sources: "RFC 6819 §4.4.1.11, §4.4.1.12; RFC 7009 §5",
-        instances: &[single(&[], &[&["C-RATE-LIMIT", "C-ENTROPY"]], &[])] },
+        instances: &[single(&[], &[&["C-RATE-LIMIT", "C-ENTROPY"]], &["C-INPUT-ROBUST"])] },
+    Threat { id: "T-INPUT-HANDLING", title: "oversized, repeated or malformed input crashes an endpoint or is taken as valid", sources: "RFC 6749 §3.1, §3.2, §4.1.2.1, §5.2; RFC 6819 §5.1.4.2",
+        instances: &[single(&[], &[&["C-INPUT-ROBUST", "C-DUP-PARAM-REJECT"]], &[])] },
 ];
 
 /// A countermeasure that applies whatever the provider offers.
@@ -190,6 +192,7 @@ pub const COUNTERMEASURES: &[Countermeasure] = &[
     cm("C-OUTPUT-ENCODING", "reflected values escaped"),
     cm_if("C-POSTMESSAGE-ORIGIN", WebMessage, "web_message targets the registered origin"),
     cm("C-RATE-LIMIT", "bad logins, secrets and codes throttled"),
+    cm("C-INPUT-ROBUST", "boundary and malformed input refused with a 4xx or an error redirect, never a server error or a hang"),
     cm("C-SESSION-ROTATION", "the session cookie changes at login"),
     cm("C-IDT-SIGNED", "ID tokens signed with an advertised algorithm, verifying with the JWKS"),
     cm("C-IDT-CLAIMS", "ID token iss, aud, azp, exp, iat correct"),

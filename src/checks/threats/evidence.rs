@@ -96,6 +96,15 @@ pub const EVIDENCE: &[(&str, &[&str])] = &[
     ("introspection.revoked_token.inactive", &["C-REVOCATION"]),
     // An open redirector at logout is the same abuse as at the authorization endpoint.
     ("logout.unregistered_uri.not_redirected", &["C-NO-AUTO-REDIRECT-INVALID"]),
+    // robustness (boundary input)
+    ("robust.authorize.no_server_error", &["C-INPUT-ROBUST"]),
+    ("robust.authorize.bad_input_refused", &["C-INPUT-ROBUST", "C-DUP-PARAM-REJECT"]),
+    ("robust.token.no_server_error", &["C-INPUT-ROBUST"]),
+    ("robust.token.bad_input_refused", &["C-INPUT-ROBUST", "C-DUP-PARAM-REJECT"]),
+    ("robust.userinfo.no_server_error", &["C-INPUT-ROBUST"]),
+    ("robust.revocation.no_server_error", &["C-INPUT-ROBUST"]),
+    ("robust.introspection.no_server_error", &["C-INPUT-ROBUST"]),
+    ("robust.end_session.no_server_error", &["C-INPUT-ROBUST"]),
     // cross-tenant
     ("tenant.discovery.issuer_is_tenant", &["C-TENANT-ISOLATION"]),
     ("tenant.code.not_redeemable_elsewhere", &["C-TENANT-ISOLATION"]),

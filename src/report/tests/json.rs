@@ -84,7 +84,7 @@ fn json_has_totals_and_is_pretty() {
     );
     assert_eq!(JsonWriter.file_name(), "report.json");
     let threats = v["threats"].as_array().expect("threats");
-    assert_eq!(threats.len(), 37);
+    assert_eq!(threats.len(), 38);
     let sub = threats.iter().find(|t| t["id"] == "T-ID-TOKEN-SUBSTITUTION").expect("threat");
     assert_eq!(sub["status"], "partially_mitigated");
     let nonce = sub["countermeasures"].as_array().expect("list").iter().find(|c| c["id"] == "C-NONCE-ECHO").expect("member");

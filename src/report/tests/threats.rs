@@ -105,7 +105,7 @@ fn the_skip_reasons_read_as_feature_off_are_the_modules_own_words() {
 #[test]
 fn the_fixture_is_classified_worst_first() {
     let threats = threat_report(&fixture());
-    assert_eq!(threats.len(), 37);
+    assert_eq!(threats.len(), 38);
     assert!(threats.windows(2).all(|w| w[0].status <= w[1].status), "worst first");
     // Nonce absent, ID token claims present: partially mitigated.
     let sub = threats.iter().find(|t| t.id == "T-ID-TOKEN-SUBSTITUTION").expect("threat");
