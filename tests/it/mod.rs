@@ -8,6 +8,7 @@ mod isolation;
 mod json_login;
 mod misbehaving;
 mod preflight;
+mod progress;
 mod reach;
 mod screenshots;
 mod spa;
