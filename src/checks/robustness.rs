@@ -3,7 +3,7 @@
 //! checks judge per endpoint: no server error and no hang on any input; no code, token or claims
 //! for input that had to be refused.
 
-use super::{Check, Verdict, should};
+use super::{Check, Verdict, must, should};
 use crate::http::{AgentError, HttpResponse};
 use crate::spec;
 
@@ -22,6 +22,10 @@ pub enum RobustEndpoint {
     Introspection,
     /// end_session_endpoint.
     EndSession,
+    /// The login form the provider shows (its action).
+    Login,
+    /// The consent form the provider shows (its action).
+    Consent,
 }
 
 impl RobustEndpoint {
@@ -34,6 +38,8 @@ impl RobustEndpoint {
             RobustEndpoint::Revocation => "revocation",
             RobustEndpoint::Introspection => "introspection",
             RobustEndpoint::EndSession => "end_session",
+            RobustEndpoint::Login => "login form",
+            RobustEndpoint::Consent => "consent form",
         }
     }
 }
@@ -175,7 +181,7 @@ fn granted(p: &Probe) -> Option<String> {
 
 fn judge(e: &RobustnessEvidence, endpoint: RobustEndpoint, bad: fn(&Probe) -> Option<String>, rule: &str) -> Verdict {
     if e.at(endpoint).next().is_none() {
-        return Verdict::skip(format!("no boundary input sent to the {} endpoint (not advertised)", endpoint.as_str()));
+        return Verdict::skip(format!("no boundary input sent to the {} endpoint (not advertised, or not an HTML form)", endpoint.as_str()));
     }
     match e.offenders(endpoint, bad) {
         None => Verdict::Pass,
@@ -225,7 +231,22 @@ pub const CHECKS: &[Check<RobustnessEvidence>] = &[
         .spec(spec::OIDCRPL_2)
         .title("boundary input to the end-session endpoint draws no server error or hang")
         .run(|e| judge(e, RobustEndpoint::EndSession, crashed, NO_CRASH)),
+    should("robust.login.no_server_error")
+        .spec(spec::OIDCC_3_1_2_3)
+        .title("a login post with a field missing, another session's token or posted twice draws no server error")
+        .run(|e| judge(e, RobustEndpoint::Login, crashed, NO_CRASH)),
+    should("robust.consent.no_server_error")
+        .spec(spec::OIDCC_3_1_2_4)
+        .title("a consent post with a field missing, another session's token or posted twice draws no server error")
+        .run(|e| judge(e, RobustEndpoint::Consent, crashed, NO_CRASH)),
+    must("robust.consent.forged_not_granted")
+        .spec(spec::OIDCC_3_1_2_4)
+        .title("a consent post without a decision or without this session's anti-forgery token yields no code")
+        .run(|e| judge(e, RobustEndpoint::Consent, granted, FORGED)),
 ];
+
+/// The message of `robust.consent.forged_not_granted`.
+const FORGED: &str = "no code for a consent post that lacks the decision or this session's anti-forgery token";
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
@@ -287,6 +308,9 @@ mod tests {
             ("robust.revocation.no_server_error", crash(Revocation)),
             ("robust.introspection.no_server_error", crash(Introspection)),
             ("robust.end_session.no_server_error", crash(EndSession)),
+            ("robust.login.no_server_error", crash(Login)),
+            ("robust.consent.no_server_error", crash(Consent)),
+            ("robust.consent.forged_not_granted", grant(Consent)),
         ] {
             cases.push((id, pass, fail));
         }

@@ -1,5 +1,5 @@
-//! Faults that bend the login page: its form posting the password to another origin than the
-//! issuer's (RFC 6749 10.11). The provider then serves its routes on a second port of the same
+//! Faults that bend the login page and its post: the form posting the password to another
+//! origin than the issuer's (RFC 6749 10.11), and a server error for a post without a password. The provider then serves its routes on a second port of the same
 //! host (bound by `start`), so the flow still completes: cookies do not depend on the port.
 
 use super::Fault;
@@ -14,6 +14,11 @@ pub(crate) fn page(p: &Provider, body: String) -> String {
         }
         _ => body,
     }
+}
+
+/// Whether a login post without a password must fail with a server error (a fault).
+pub(crate) fn crash_without_password(p: &Provider) -> bool {
+    p.fault(Fault::LoginCrashWithoutPassword)
 }
 
 /// Whether `start` must bind the second origin.

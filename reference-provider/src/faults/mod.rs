@@ -99,6 +99,9 @@ faults! {
     DiscoveryNoResponseTypes => "discovery-no-response-types", "the discovery document omits the REQUIRED response_types_supported (OIDC Discovery 3)";
     DiscoveryNoSubjectTypes => "discovery-no-subject-types", "the discovery document omits the REQUIRED subject_types_supported (OIDC Discovery 3)";
     DiscoveryUnknownSubjectType => "discovery-unknown-subject-type", "subject_types_supported lists a value other than public or pairwise (OIDC Discovery 3)";
+    LoginCrashWithoutPassword => "login-crash-without-password", "a login post without a password answers 500 (OIDC Core 3.1.2.3)";
+    ConsentIgnoresCsrf => "consent-ignores-csrf", "a consent post with another session's or no anti-forgery token is taken as the user's decision (OIDC Core 3.1.2.4)";
+    ConsentCrashWithoutDecision => "consent-crash-without-decision", "a consent post without a decision answers 500 (OIDC Core 3.1.2.4)";
     AccessTokenTypJwt => "access-token-typ-jwt", "JWT access tokens are typed JWT, not at+jwt (RFC 9068 2.1)";
     DiscoveryOmitsPkceMethods => "discovery-omits-pkce-methods", "code_challenge_methods_supported is absent though PKCE is verified (RFC 8414 2)";
     DiscoveryOmitsRefreshGrant => "discovery-omits-refresh-grant", "grant_types_supported omits refresh_token though refresh grants work (RFC 8414 2)";

@@ -102,7 +102,9 @@ pub fn load_for_post(
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),
     };
-    if !csrf.is_some_and(|t| constant_time_eq(t.as_bytes(), pending.record.csrf.as_bytes())) {
+    // The consent-ignores-csrf fault takes any post at the consent step (a user is logged in).
+    let unchecked = provider.fault(Fault::ConsentIgnoresCsrf) && pending.record.user_sub.is_some();
+    if !unchecked && !csrf.is_some_and(|t| constant_time_eq(t.as_bytes(), pending.record.csrf.as_bytes())) {
         return Ok(Err(InteractionError::Forged));
     }
     Ok(Ok(pending))
@@ -166,6 +168,7 @@ pub fn decide_consent(provider: &Provider, pending: &Pending, decision: Option<&
         }
         Some("deny") if provider.fault(Fault::ConsentDenyIssuesCode) => Some(Next::Issue { user_sub, auth_time }),
         Some("deny") => Some(Next::Fail(authorize::denied(provider, &pending.request))),
+        _ if provider.fault(Fault::ConsentCrashWithoutDecision) => return Err(ProtocolError::Internal("no decision (fault)".into())),
         _ => None,
     })
 }

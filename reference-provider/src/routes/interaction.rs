@@ -119,6 +119,9 @@ fn login_answer(p: &Provider, params: &Params, pending: &Pending, addr: Option<I
     let run = || -> Result<Response, ProtocolError> {
         let username = field(params, "username").unwrap_or("");
         let Some(password) = field(params, "password") else {
+            if crate::faults::login::crash_without_password(p) {
+                return Err(ProtocolError::Internal("a login post without a password (fault)".into()));
+            }
             // Identifier-first: the login name alone asks for the password next, whether or not
             // the account exists (the answer must not tell).
             return Ok(match p.config.login_ui {

@@ -435,6 +435,37 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             b.http.post(b.url("/revoke")).basic_auth(CONFIDENTIAL.id, CONFIDENTIAL.secret).form(&[("token", rt)]).send().await.unwrap();
             b.token(CONFIDENTIAL, &[("grant_type", "refresh_token"), ("refresh_token", rt)]).await.0 == 200
         }
+        Fault::LoginCrashWithoutPassword => {
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            let Outcome::Page(_, body) = b.authorize(&params, None, true).await else { return false };
+            let form = [("interaction", hidden(&body, "interaction").unwrap()), ("csrf_token", hidden(&body, "csrf_token").unwrap()), ("username", "alice".to_owned())];
+            b.http.post(b.url("/login")).form(&form).send().await.unwrap().status().is_server_error()
+        }
+        Fault::ConsentIgnoresCsrf | Fault::ConsentCrashWithoutDecision => {
+            // Logged in, on the consent page: post it with a wrong token, or without a decision.
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", THIRD_PARTY.id), ("redirect_uri", REDIRECT), ("scope", "openid email"), ("prompt", "consent"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            let Outcome::Page(_, login) = b.authorize(&params, None, true).await else { return false };
+            let form = [("interaction", hidden(&login, "interaction").unwrap()), ("csrf_token", hidden(&login, "csrf_token").unwrap()), ("username", "alice".to_owned()), ("password", "alice-demo-password".to_owned())];
+            let mut res = b.http.post(b.url("/login")).form(&form).send().await.unwrap();
+            while let Some(loc) = res.headers().get("location").map(|v| v.to_str().unwrap().to_owned()) {
+                res = b.http.get(url::Url::parse(&b.issuer).unwrap().join(&loc).unwrap()).send().await.unwrap();
+            }
+            let page = res.text().await.unwrap();
+            let Some(interaction) = hidden(&page, "interaction") else { return false };
+            let res = if fault == Fault::ConsentIgnoresCsrf {
+                b.http.post(b.url("/consent")).form(&[("interaction", interaction.as_str()), ("csrf_token", "not-this-sessions"), ("decision", "allow")]).send().await.unwrap()
+            } else {
+                let csrf = hidden(&page, "csrf_token").unwrap();
+                b.http.post(b.url("/consent")).form(&[("interaction", interaction.as_str()), ("csrf_token", csrf.as_str())]).send().await.unwrap()
+            };
+            if fault == Fault::ConsentIgnoresCsrf {
+                res.headers().get("location").is_some_and(|l| l.to_str().unwrap().starts_with(REDIRECT) && l.to_str().unwrap().contains("code="))
+            } else {
+                res.status().is_server_error()
+            }
+        }
         Fault::LoginFormOtherOrigin => {
             // The login form's action names another origin than the issuer's, and a browser can
             // finish the login there (cookies do not depend on the port).

@@ -105,6 +105,9 @@ pub const EVIDENCE: &[(&str, &[&str])] = &[
     ("robust.revocation.no_server_error", &["C-INPUT-ROBUST"]),
     ("robust.introspection.no_server_error", &["C-INPUT-ROBUST"]),
     ("robust.end_session.no_server_error", &["C-INPUT-ROBUST"]),
+    ("robust.login.no_server_error", &["C-INPUT-ROBUST"]),
+    ("robust.consent.no_server_error", &["C-INPUT-ROBUST"]),
+    ("robust.consent.forged_not_granted", &["C-CONSENT-CSRF"]),
     // cross-tenant
     ("tenant.discovery.issuer_is_tenant", &["C-TENANT-ISOLATION"]),
     ("tenant.code.not_redeemable_elsewhere", &["C-TENANT-ISOLATION"]),

@@ -7,6 +7,7 @@
 //! on a browser without the session. Bounded: about 45 requests and one login.
 
 pub(super) mod cases;
+mod forms;
 
 use super::ModuleOutcome;
 use super::code_exchange::regular_clients;
@@ -72,7 +73,15 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
         let login = result.as_ref().is_ok_and(|r| is_login_page(r, hints));
         ev.probes.push(RobustProbe { name: case.name, endpoint: case.endpoint, expect: case.expect, answer: classify_robust(&result, &client.redirect_uri, login) });
     }
-    ModuleOutcome { findings: evaluate(ROBUSTNESS_CHECKS, &ev), note: Some(summary(&ev)), status: None }
+    // The login and consent forms, each input on a page of its own in a fresh browser.
+    let third_party = ctx.target.clients.iter().find(|c| !c.first_party);
+    let (form_probes, form_notes) = forms::Forms { ctx, browser: &browser }.probes(&client, third_party).await;
+    ev.probes.extend(form_probes);
+    let mut note = summary(&ev);
+    if !form_notes.is_empty() {
+        note.push_str(&format!("; {}", form_notes.join("; ")));
+    }
+    ModuleOutcome { findings: evaluate(ROBUSTNESS_CHECKS, &ev), note: Some(note), status: None }
 }
 
 /// `45 boundary inputs: 30 refused, 8 pages, ... ; not judged before login: authorize.duplicate_state`.
