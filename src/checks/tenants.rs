@@ -14,6 +14,9 @@ pub struct ForeignRedemption {
     pub answer: TokenAnswer,
     /// Whether the body carried an `access_token` or an `id_token`.
     pub tokens_issued: bool,
+    /// What the issued ID token says about whose it is (`iss … for aud …`), read unverified;
+    /// `None` when no ID token came or it could not be read.
+    pub issued_as: Option<String>,
 }
 
 /// What one cross-tenant module observed for one extra tenant.
@@ -48,7 +51,11 @@ fn refused(r: &Option<ForeignRedemption>, what: &str) -> Verdict {
     };
     let expected = "HTTP 4xx without tokens";
     if r.tokens_issued || r.answer.accepted() {
-        let found = if r.tokens_issued { format!("{} with tokens", r.answer.describe()) } else { r.answer.describe() };
+        let found = match (r.tokens_issued, &r.issued_as) {
+            (true, Some(whose)) => format!("{} with tokens: an ID token of {whose}", r.answer.describe()),
+            (true, None) => format!("{} with tokens", r.answer.describe()),
+            (false, _) => r.answer.describe(),
+        };
         return Verdict::mismatch(format!("expected {what} to be refused (found it accepted: {found})"), expected, found);
     }
     if (400..500).contains(&r.answer.status) {
@@ -155,7 +162,8 @@ mod tests {
     const TENANT: &str = "https://op.example/t2";
 
     fn redemption(status: u16, error: Option<&str>, tokens_issued: bool) -> Option<ForeignRedemption> {
-        Some(ForeignRedemption { answer: TokenAnswer { status, error: error.map(str::to_owned), www_authenticate: None }, tokens_issued })
+        let issued_as = tokens_issued.then(|| format!("iss {TENANT} for aud home-client"));
+        Some(ForeignRedemption { answer: TokenAnswer { status, error: error.map(str::to_owned), www_authenticate: None }, tokens_issued, issued_as })
     }
 
     fn good() -> TenantEvidence {
@@ -191,6 +199,12 @@ mod tests {
                 ("tenant.access_token.not_accepted_elsewhere", good(), TenantEvidence { home_token_at_tenant_userinfo: Some(200), ..good() }),
             ],
         );
+    }
+
+    #[test]
+    fn what_a_foreign_redemption_issued_is_named() {
+        let e = TenantEvidence { code_with_tenant_client: redemption(200, None, true), ..good() };
+        assert!(matches!(verdict("tenant.code.not_redeemable_elsewhere", &e), Verdict::Fail(d) if d.message.contains("an ID token of iss https://op.example/t2 for aud home-client")));
     }
 
     #[test]

@@ -108,9 +108,19 @@ async fn present_home_code(ctx: &Ctx, browser: &Browser, home_client: &ClientPro
 fn foreign_redemption(resp: &HttpResponse) -> ForeignRedemption {
     let body = resp.json();
     let has = |k: &str| body.as_ref().and_then(|b| b.get(k)).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+    // Whose tokens they are: the ID token's iss and aud (read unverified, for the message).
+    let issued_as = body.as_ref().and_then(|b| b.get("id_token")).and_then(Value::as_str).and_then(|raw| UnverifiedJwt::parse(raw).ok()).map(|jwt| {
+        let aud = match jwt.claims().get("aud") {
+            Some(Value::String(a)) => a.clone(),
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(" "),
+            _ => "(none)".to_owned(),
+        };
+        format!("iss {} for aud {aud}", jwt.claim_str("iss").unwrap_or("(none)"))
+    });
     ForeignRedemption {
         answer: TokenAnswer::new(resp.status, body.as_ref(), resp.header("www-authenticate")),
         tokens_issued: has("access_token") || has("id_token"),
+        issued_as,
     }
 }
 
