@@ -103,6 +103,8 @@ spec_refs! {
     RFC6750_2_2 = "RFC6750-2.2";
     RFC6750_3 = "RFC6750-3";
     RFC6750_3_1 = "RFC6750-3.1";
+    // RFC 7617, The Basic HTTP Authentication Scheme
+    RFC7617_2 = "RFC7617-2";
     // RFC 7009, Token Revocation
     RFC7009_2_1 = "RFC7009-2.1";
     RFC7009_2_2 = "RFC7009-2.2";
@@ -167,6 +169,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("RFC7517", "https://www.rfc-editor.org/rfc/rfc7517#section-"),
     ("RFC7518", "https://www.rfc-editor.org/rfc/rfc7518#section-"),
     ("RFC7519", "https://www.rfc-editor.org/rfc/rfc7519#section-"),
+    ("RFC7617", "https://www.rfc-editor.org/rfc/rfc7617#section-"),
     ("RFC7636", "https://www.rfc-editor.org/rfc/rfc7636#section-"),
     ("RFC7662", "https://www.rfc-editor.org/rfc/rfc7662#section-"),
     ("RFC8414", "https://www.rfc-editor.org/rfc/rfc8414#section-"),

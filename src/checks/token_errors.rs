@@ -158,6 +158,40 @@ fn basic_challenge(e: &ClientAuthEvidence) -> Verdict {
     }
 }
 
+/// The Basic challenge of a refused Basic authentication, or why it is not judged here.
+fn basic_challenges(e: &ClientAuthEvidence) -> Result<Vec<crate::checks::userinfo::refusals::Challenge>, Verdict> {
+    if e.method != "client_secret_basic" {
+        return Err(Verdict::skip(format!("the client uses {}, not HTTP Basic", e.method)));
+    }
+    match (&e.wrong_secret.www_authenticate, e.wrong_secret.status) {
+        (Some(h), 401) => Ok(crate::checks::userinfo::refusals::parse_www_authenticate(h)),
+        _ => Err(Verdict::skip("no 401 with WWW-Authenticate (see client_auth.basic.challenge)")),
+    }
+}
+
+/// RFC 6749 5.2: the challenge matches the scheme the client used (Basic).
+fn basic_challenge_scheme(e: &ClientAuthEvidence) -> Verdict {
+    match basic_challenges(e) {
+        Err(v) => v,
+        Ok(c) if c.iter().any(|c| c.scheme.eq_ignore_ascii_case("basic")) => Verdict::Pass,
+        Ok(c) => {
+            let found = c.iter().map(|c| c.scheme.as_str()).collect::<Vec<_>>().join(", ");
+            Verdict::mismatch(format!("expected a Basic challenge for a failed Basic authentication (found {found})"), "Basic", found)
+        }
+    }
+}
+
+/// RFC 7617 2: a Basic challenge names its realm.
+fn basic_challenge_realm(e: &ClientAuthEvidence) -> Verdict {
+    match basic_challenges(e) {
+        Err(v) => v,
+        Ok(c) => match c.iter().find(|c| c.scheme.eq_ignore_ascii_case("basic")) {
+            None => Verdict::skip("no Basic challenge (see client_auth.basic.challenge_scheme)"),
+            Some(b) => Verdict::check(b.params.iter().any(|(k, _)| k == "realm"), "expected realm=\"...\" in the Basic challenge (found none)"),
+        },
+    }
+}
+
 /// OIDC Core 9: an advertised method the client is registered for is accepted.
 fn method_accepted(e: &ClientAuthEvidence) -> Verdict {
     if !e.advertised.contains(&e.method) {
@@ -208,6 +242,11 @@ pub const CLIENT_AUTH_CHECKS: &[Check<ClientAuthEvidence>] = &[
     must("client_auth.wrong_secret.rejected").spec(spec::RFC6749_5_2).title("a wrong client secret is refused with invalid_client").run(wrong_secret_rejected),
     must("client_auth.no_secret.rejected").spec(spec::RFC6749_5_2).title("a confidential client sending no secret is refused with invalid_client").run(no_secret_rejected),
     must("client_auth.basic.challenge").spec(spec::RFC6749_5_2).title("a failed HTTP Basic client authentication is 401 with WWW-Authenticate").run(basic_challenge),
+    must("client_auth.basic.challenge_scheme")
+        .spec(spec::RFC6749_5_2)
+        .title("the challenge of a failed HTTP Basic client authentication uses the Basic scheme")
+        .run(basic_challenge_scheme),
+    should("client_auth.basic.challenge_realm").spec(spec::RFC7617_2).title("the Basic challenge carries a realm").run(basic_challenge_realm),
     must("client_auth.method.accepted").spec(spec::OIDCC_9).title("an advertised authentication method the client uses works").run(method_accepted),
     should("client_auth.method.advertised").spec(spec::OIDCD_3).title("an authentication method that works is advertised").run(method_advertised),
 ];

@@ -11,7 +11,7 @@ use super::scopes::SCOPE_CLAIMS;
 use super::{Check, Verdict, must, should};
 use crate::discovery::json_type;
 
-mod refusals;
+pub(crate) mod refusals;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;

@@ -175,6 +175,8 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("discovery-advertises-none", &["disc.id_token_algs.no_none"]),
     p("discovery-omits-pkce-methods", &["pkce.methods.advertised"]),
     p("login-crash-without-password", &["robust.login.no_server_error"]),
+    p("client-auth-challenge-bearer", &["client_auth.basic.challenge_scheme"]),
+    p("client-auth-challenge-no-realm", &["client_auth.basic.challenge_realm"]),
     p("consent-ignores-csrf", &["robust.consent.forged_not_granted"]),
     p("consent-crash-without-decision", &["robust.consent.no_server_error"]),
     p("discovery-omits-refresh-grant", &["refresh.grant.advertised"]),

@@ -137,6 +137,8 @@ faults! {
     JwksUseMissingWhenMixed => "jwks-use-missing-when-mixed", "the JWKS mixes signing and encryption keys but the signing keys lack use (OIDC Discovery 3)";
     TokenSuccessWithErrorField => "token-success-with-error-field", "a successful token response also carries an error member (RFC 6749 5.1)";
     TokenExpiresInZero => "token-expires-in-zero", "token responses say expires_in 0 (RFC 6749 5.1: lifetime in seconds)";
+    ClientAuthChallengeBearer => "client-auth-challenge-bearer", "a failed HTTP Basic client authentication is challenged with the Bearer scheme (RFC 6749 5.2)";
+    ClientAuthChallengeNoRealm => "client-auth-challenge-no-realm", "the Basic challenge of a failed client authentication has no realm (RFC 7617 2)";
     ClientAuthNoChallenge => "client-auth-no-challenge", "a failed HTTP Basic client authentication is 401 without WWW-Authenticate (RFC 6749 5.2)";
     TokenContentTypeText => "token-content-type-text", "successful token responses are served as text/plain, not application/json (RFC 6749 5.1)";
     TokenTypeMissing => "token-type-missing", "token responses omit the REQUIRED token_type (RFC 6749 5.1)";

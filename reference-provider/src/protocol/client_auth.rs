@@ -99,6 +99,12 @@ pub fn authenticate<'p>(provider: &'p Provider, presented: &Presented) -> Result
         if provider.fault(Fault::ClientAuthNoChallenge) {
             e.www_authenticate = None;
         }
+        if provider.fault(Fault::ClientAuthChallengeBearer) {
+            e.www_authenticate = e.www_authenticate.map(|c| c.replacen("Basic", "Bearer", 1));
+        }
+        if provider.fault(Fault::ClientAuthChallengeNoRealm) {
+            e.www_authenticate = e.www_authenticate.map(|_| "Basic charset=\"UTF-8\"".to_owned());
+        }
         e
     };
     let Some(client) = provider.client(id) else {

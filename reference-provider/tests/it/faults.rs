@@ -273,6 +273,13 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
         Fault::JwksRsaLeadingZero => rsa_moduli(b).await.iter().any(|n| n.first() == Some(&0)),
         Fault::TokenSuccessWithErrorField => b.tokens(CONFIDENTIAL).await.get("error").is_some(),
         Fault::TokenExpiresInZero => b.tokens(CONFIDENTIAL).await["expires_in"].as_i64().unwrap() <= 0,
+        Fault::ClientAuthChallengeBearer | Fault::ClientAuthChallengeNoRealm => {
+            let wrong = Client { id: CONFIDENTIAL.id, secret: Some("not-the-secret"), post: false };
+            let (status, headers, _) = b.token(wrong, &[("grant_type", "client_credentials")]).await;
+            let challenge = headers.get("www-authenticate").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+            status == 401
+                && if fault == Fault::ClientAuthChallengeBearer { challenge.starts_with("Bearer") } else { challenge.starts_with("Basic") && !challenge.contains("realm") }
+        }
         Fault::ClientAuthNoChallenge => {
             let wrong = Client { id: CONFIDENTIAL.id, secret: Some("not-the-secret"), post: false };
             let (status, headers, _) = b.token(wrong, &[("grant_type", "client_credentials")]).await;

@@ -76,6 +76,16 @@ fn client_auth_cases() {
         ("client_auth.wrong_secret.rejected", good.clone(), ClientAuthEvidence { wrong_secret: ok(), ..good.clone() }),
         ("client_auth.no_secret.rejected", good.clone(), ClientAuthEvidence { no_secret: answer(400, Some("invalid_grant")), ..good.clone() }),
         ("client_auth.basic.challenge", good.clone(), ClientAuthEvidence { wrong_secret: answer(401, Some("invalid_client")), ..good.clone() }),
+        (
+            "client_auth.basic.challenge_scheme",
+            good.clone(),
+            ClientAuthEvidence { wrong_secret: TokenAnswer { www_authenticate: Some("Bearer error=\"invalid_client\"".into()), ..answer(401, Some("invalid_client")) }, ..good.clone() },
+        ),
+        (
+            "client_auth.basic.challenge_realm",
+            good.clone(),
+            ClientAuthEvidence { wrong_secret: TokenAnswer { www_authenticate: Some("Basic charset=\"UTF-8\"".into()), ..answer(401, Some("invalid_client")) }, ..good.clone() },
+        ),
         ("client_auth.method.accepted", good.clone(), ClientAuthEvidence { correct: answer(401, Some("invalid_client")), ..good.clone() }),
         ("client_auth.method.advertised", good.clone(), ClientAuthEvidence { advertised: vec!["client_secret_post".into()], ..good.clone() }),
     ]);
