@@ -9,13 +9,13 @@ Examples:
   oidc-harness conform
 
   # A provider described by a profile, reports into a directory of your choice
-  oidc-harness conform --target scenarios/targets/my-provider.toml --out reports/ci
+  oidc-harness conform --target scenarios/targets/op.toml --out reports/ci
 
-  # The reference provider with one rule broken on purpose: the checks that catch it fail
+  # The reference provider with a rule broken on purpose: the checks that catch it fail
   oidc-harness conform --fault id-token-wrong-nonce
 
   # Only failures not in the baseline fail the run
-  oidc-harness conform --target scenarios/targets/my-provider.toml --baseline baseline.json";
+  oidc-harness conform --target op.toml --baseline baseline.json";
 
 /// `report`.
 pub(crate) const REPORT: &str = "\
@@ -29,8 +29,8 @@ Examples:
   # summary.md beside the saved report
   oidc-harness report render reports/ci/report.json
 
-  # HTML and JUnit into another directory
-  oidc-harness report render reports/ci/report.json --format html,junit --out /tmp/ci-html";
+  # HTML into another directory
+  oidc-harness report render reports/ci/report.json --format html --out /tmp/ci";
 
 /// `report merge`.
 pub(crate) const MERGE: &str = "\
@@ -64,17 +64,17 @@ Examples:
   oidc-harness load --users 8 --run-time 30s
 
   # Refresh grants against a provider; a p95 over 500 ms exits 1
-  oidc-harness load --target scenarios/targets/my-provider.toml --scenario token-refresh \\
+  oidc-harness load --target op.toml --scenario token-refresh \\
     --threshold 'p95<500ms' --out reports/refresh
 
   # Shard 3 of 8; merge the shards with `oidc-harness report merge`
-  oidc-harness load --target scenarios/targets/my-provider.toml --shard 3/8 --out /results/shard-3";
+  oidc-harness load --target op.toml --shard 3/8 --out /results/shard-3";
 
 /// `discover`.
 pub(crate) const DISCOVER: &str = "\
 Examples:
   # A starter profile on stdout (the summary as TOML comments above it)
-  oidc-harness discover --issuer https://login.example.com > scenarios/targets/my-provider.toml
+  oidc-harness discover --issuer https://login.example.com > op.toml
 
-  # A provider with a private CA; the profile into scenarios/targets/op/profile.toml
-  oidc-harness discover --issuer https://op.internal:8443 --ca-file ca.pem --out scenarios/targets/op";
+  # A provider with a private CA; the profile into targets/op/profile.toml
+  oidc-harness discover --issuer https://op.internal --ca-file ca.pem --out targets/op";

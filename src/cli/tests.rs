@@ -173,7 +173,8 @@ fn the_command_line_is_consistent() {
 /// Every subcommand, by path (`["report", "merge"]`), with its long help.
 fn every_subcommand_help() -> Vec<(String, String)> {
     fn walk(cmd: &mut clap::Command, path: &str, out: &mut Vec<(String, String)>) {
-        for sub in cmd.get_subcommands_mut() {
+        // clap's generated `help` subcommands are not ours.
+        for sub in cmd.get_subcommands_mut().filter(|c| c.get_name() != "help") {
             let name = format!("{path} {}", sub.get_name()).trim().to_owned();
             out.push((name.clone(), sub.render_long_help().to_string()));
             walk(sub, &name, out);
