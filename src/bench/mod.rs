@@ -34,7 +34,7 @@ use crate::jose::JwsAlg;
 
 pub use fixture::Fixture;
 pub use measure::{Rate, TimeSource};
-pub use table::{RATIO_BAR, render_table, to_json};
+pub use table::{RATIO_BAR, group_thousands, render_table, to_json};
 
 /// The algorithms the benchmark knows, in the default order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -145,8 +145,8 @@ pub struct BenchConfig {
 
 impl BenchConfig {
     /// Every algorithm, `seconds` per side, `threads` workers for the multi-thread rows, a warm-up
-    /// of an eighth of the duration (at most 0.25 s), slices of at most 0.25 s that fill the
-    /// duration, the best clock available.
+    /// of an eighth of the duration (at most 0.25 s), slices that fill the duration (at most
+    /// 0.25 s, at least four where each is 25 ms or more), the best clock available.
     pub fn new(seconds: f64, threads: usize) -> Result<BenchConfig, BenchError> {
         if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
             return Err(BenchError::BadDuration(seconds.to_string()));
@@ -222,9 +222,16 @@ const MAX_WARMUP: Duration = Duration::from_millis(250);
 /// The longest interleaving slice.
 const MAX_SLICE: Duration = Duration::from_millis(250);
 
-/// Slices of at most [`MAX_SLICE`] that fill `duration` exactly.
+/// The shortest slice worth cutting a side into to get a spread (thread start-up is far below).
+const MIN_SLICE: Duration = Duration::from_millis(25);
+
+/// Slices that fill `duration` exactly: at most [`MAX_SLICE`] long, and at least four of them
+/// (so that a row has a spread and pairs for the median) where that leaves them
+/// [`MIN_SLICE`] or longer.
 fn slice_for(duration: Duration) -> Duration {
-    let n = duration.as_nanos().div_ceil(MAX_SLICE.as_nanos()).max(1);
+    let by_max = duration.as_nanos().div_ceil(MAX_SLICE.as_nanos());
+    let by_min = (duration.as_nanos() / MIN_SLICE.as_nanos()).min(4);
+    let n = by_max.max(by_min).max(1);
     duration / u32::try_from(n).unwrap_or(u32::MAX)
 }
 

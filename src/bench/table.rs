@@ -153,7 +153,7 @@ fn round1(x: f64) -> f64 {
 }
 
 /// A rate rounded to a whole number with thousands separators (`1234567.8` → `1,234,568`).
-pub(crate) fn group_thousands(rate: f64) -> String {
+pub fn group_thousands(rate: f64) -> String {
     if !rate.is_finite() || rate < 0.0 {
         return format!("{rate}");
     }

@@ -66,7 +66,7 @@ fn config_rejects_bad_durations_and_zero_threads() {
     assert_eq!(BenchConfig::new(0.1, 1).unwrap().thread_counts(), [1]);
     assert_eq!(
         BenchConfig::new(0.1, 1).unwrap().slice,
-        Duration::from_millis(100)
+        Duration::from_millis(25)
     );
 }
 
@@ -412,7 +412,8 @@ fn within_shares_the_total_out_so_the_estimate_is_the_total() {
 
 #[test]
 fn new_fills_the_duration_with_whole_slices() {
-    for (seconds, slice_ms) in [(2.0, 250.0), (0.3, 150.0), (0.1, 100.0), (1.1, 220.0)] {
+    // At most 250 ms, at least four slices where each is 25 ms or more, one below.
+    for (seconds, slice_ms) in [(2.0, 250.0), (0.3, 75.0), (0.1, 25.0), (0.05, 25.0), (0.02, 20.0), (1.1, 220.0)] {
         let config = BenchConfig::new(seconds, 1).unwrap();
         assert!((config.slice.as_secs_f64() * 1000.0 - slice_ms).abs() < 1e-6, "{seconds}: {:?}", config.slice);
     }

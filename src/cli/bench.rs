@@ -90,31 +90,35 @@ pub(crate) fn run(options: BenchOptions) -> anyhow::Result<u8> {
 const NOISY_SIDE: Duration = Duration::from_millis(100);
 
 /// Progress on stderr: a line per row (a redrawn line on a terminal) with the time left, from
-/// the rows' planned times scaled by how long the rows so far really took.
+/// the rows' planned times scaled by how long the rows after the first really took (the first
+/// also builds the RSA keys).
 struct Progress {
     estimates: Vec<Duration>,
     done: usize,
     started: Instant,
+    /// When the first row ended.
+    first_done: Option<Instant>,
     redraw: bool,
 }
 
 impl Progress {
     fn new(estimates: Vec<Duration>, redraw: bool) -> Progress {
-        Progress { estimates, done: 0, started: Instant::now(), redraw }
+        Progress { estimates, done: 0, started: Instant::now(), first_done: None, redraw }
     }
 
     fn row_done(&mut self, row: &Row) {
         self.done += 1;
-        let left = time_left(&self.estimates, self.done, self.started.elapsed());
+        let first_done = *self.first_done.get_or_insert_with(Instant::now);
+        let left = time_left(self.estimates.get(1..).unwrap_or_default(), self.done - 1, first_done.elapsed());
         let rate = row.ours_per_sec.unwrap_or(row.raw_per_sec);
         let line = format!(
-            "[{}/{}] {} {} x{}: {:.0}/s, about {} left",
+            "[{}/{}] {} {} x{}: {}/s, about {} left",
             self.done,
             self.estimates.len(),
             row.alg,
             row.operation.as_str(),
             row.threads,
-            rate,
+            bench::group_thousands(rate),
             short(left)
         );
         if self.redraw {
@@ -133,8 +137,9 @@ impl Progress {
     }
 }
 
-/// The time left after `done` rows: the remaining rows' planned time, scaled by the ratio of
-/// the time the finished rows took to their planned time (setup and overhead included).
+/// The time left after `done` of the `estimates` rows: the remaining rows' planned time,
+/// scaled by the ratio of the time the finished rows took to their planned time (key set-up
+/// and overhead included).
 fn time_left(estimates: &[Duration], done: usize, elapsed: Duration) -> Duration {
     let planned_done: Duration = estimates.iter().take(done).sum();
     let planned_left: Duration = estimates.iter().skip(done).sum();
