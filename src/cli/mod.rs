@@ -65,10 +65,16 @@ pub(crate) enum Command {
     Discover(discover::DiscoverArgs),
 }
 
-/// The directory an old-style `--out FILE` meant: the file's directory (`reports/x/load.json`
-/// → `reports/x`), or `reports` for a bare file name.
+/// The directory an old-style `--out FILE` meant: the file's directory when the file has one of
+/// the names written inside it (`reports/x/load.json` → `reports/x`), else the path without its
+/// extension (`targets/op.toml` → `targets/op`).
 fn suggested_dir(file: &std::path::Path) -> PathBuf {
-    file.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("reports"), std::path::Path::to_path_buf)
+    let ours = file.file_stem().and_then(|s| s.to_str()).is_some_and(|s| ["load", "summary", "report", "junit", "profile"].contains(&s));
+    match file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) if ours => parent.to_path_buf(),
+        _ if ours => PathBuf::from("."),
+        _ => file.with_extension(""),
+    }
 }
 
 /// Why the flags cannot be used: each message is one line, naming the flag or file.

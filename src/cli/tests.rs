@@ -230,6 +230,7 @@ fn out_is_a_directory_for_every_command_and_an_old_file_name_is_refused() {
         other => panic!("{other:?}"),
     };
     assert!(discover.starts_with(&format!("--out {}: --out is now a directory", profile.display())), "{discover}");
+    assert!(discover.ends_with(&format!("give a directory such as {}", dir.join("my-provider").display())), "{discover}");
     let e = conform(&["conform", "--out", s(&old)]).unwrap_err().to_string();
     assert!(e.starts_with(&expected), "{e}");
     for e in [load, merge, discover, e] {
