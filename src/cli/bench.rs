@@ -1,4 +1,6 @@
 //! `oidc-harness bench`: JWT sign/verify rates through our code paths next to raw aws-lc-rs.
+//! `--seconds` is the whole run's measuring time, shared out over the rows; progress on stderr
+//! says how long is left.
 //! Flags become a validated [`BenchOptions`] (the measuring setup, the JSON file opened) before
 //! anything is measured.
 
@@ -76,7 +78,7 @@ pub(crate) fn run(options: BenchOptions) -> anyhow::Result<u8> {
     }
     let mut progress = Progress::new(estimates, std::io::stderr().is_terminal());
     let rows = bench::run(&config, |row| progress.row_done(row))?;
-    progress.finish();
+    progress.finish(seconds);
     outln!("{}", bench::render_table(&rows, config.time_source).trim_end());
     if let Some((path, mut file)) = json {
         use std::io::Write as _;
@@ -129,11 +131,11 @@ impl Progress {
         }
     }
 
-    fn finish(&self) {
+    fn finish(&self, budget_secs: f64) {
         if self.redraw {
             eprintln!();
         }
-        eprintln!("measured in {}", short(self.started.elapsed()));
+        eprintln!("done in {} for {budget_secs} s of measuring (building the keys and thread start-up come on top)", short(self.started.elapsed()));
     }
 }
 
