@@ -48,7 +48,7 @@ start_provider() {
 
 one_harness_run() {
   taskset -c "$LOAD_CPU" "$1" load --scenario login-flow --target scenarios/targets/reference.toml \
-    --users 8 --run-time "$RUN_TIME" --out "$work/load.json" >"$work/h.txt" 2>&1 || true
+    --users 8 --run-time "$RUN_TIME" --out "$work/load" >"$work/h.txt" 2>&1 || true
   grep "harness CPU per login flow" "$work/h.txt" | grep -o '| [0-9,]* µs' | tr -dc 0-9
 }
 

@@ -109,7 +109,7 @@ run() {
   rm -rf "$out"
   before=$(cpu_busy "$PROVIDER_CPU")
   taskset -c "$LOAD_CPU" "$HARNESS" load --scenario "$SCENARIO" --target "$profile" --users "$USERS" \
-    --run-time "$RUN_TIME" --out "$out/load.json" >"$WORK/$name.txt" 2>&1 || rc=$?
+    --run-time "$RUN_TIME" --out "$out" >"$WORK/$name.txt" 2>&1 || rc=$?
   after=$(cpu_busy "$PROVIDER_CPU")
   if [ ! -f "$out/load.json" ]; then
     cat "$WORK/$name.txt" >&2

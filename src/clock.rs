@@ -16,30 +16,29 @@ impl Clock for FixedClock {
     }
 }
 
-/// Formats Unix seconds as RFC 3339 UTC (`2026-11-27T18:09:52Z`).
+/// Formats Unix seconds as RFC 3339 UTC (`2026-11-27T18:09:52Z`); an instant outside the
+/// years -9999..=9999 is clamped to the nearest end of that range.
 pub fn rfc3339(unix: i64) -> String {
-    let (date, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(date);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+    let at = time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(if unix < 0 {
+        time::PrimitiveDateTime::MIN.assume_utc()
+    } else {
+        time::PrimitiveDateTime::MAX.assume_utc()
+    });
+    let (date, clock) = (at.date(), at.time());
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        date.year(),
+        u8::from(date.month()),
+        date.day(),
+        clock.hour(),
+        clock.minute(),
+        clock.second()
+    )
 }
 
 /// Compact UTC timestamp for directory names (`20261127-180952`).
 pub fn compact(unix: i64) -> String {
     rfc3339(unix).replace(['-', ':'], "").replace('T', "-").trim_end_matches('Z').to_owned()
-}
-
-/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
-/// (H. Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 #[cfg(test)]
@@ -52,5 +51,7 @@ mod tests {
         assert_eq!(rfc3339(1_795_802_992), "2026-11-27T18:09:52Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(compact(1_795_802_992), "20261127-180952");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(rfc3339(4_102_444_800), "2100-01-01T00:00:00Z");
     }
 }

@@ -50,7 +50,7 @@ fn run(command: Command) -> anyhow::Result<u8> {
         Command::Checks(args) => Ok(cli::checks::run(&args)),
         Command::Bench(args) => cli::bench::run(args.into_options()?),
         Command::Load(args) => cli::load::run(args.into_options()?),
-        Command::Discover(args) => cli::discover::run(args.into_options()),
+        Command::Discover(args) => cli::discover::run(args.into_options()?),
     }
 }
 

@@ -82,8 +82,11 @@ fn run() -> anyhow::Result<()> {
         let _ = std::io::stdout().lock().write_all(reference_provider::config::DEMO_TOML.as_bytes());
         return Ok(());
     }
+    // Colour only on a terminal, and not with NO_COLOR set: a log file or a CI log gets plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let mut config = match &args.config {

@@ -75,30 +75,38 @@ pub(crate) fn parse_schedstat(text: &str) -> Option<Duration> {
     Some(Duration::from_nanos(ns))
 }
 
-/// Operations counted by each worker and the time each worker measured, summed over slices.
+/// Operations counted by each worker and the time each worker measured, summed over slices,
+/// and the rate of each slice.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rate {
     /// Per worker: (operations, measured time).
     pub workers: Vec<(u64, Duration)>,
+    /// Per slice, in order: operations per second over all workers.
+    pub slices: Vec<f64>,
 }
 
 impl Rate {
     /// Operations per second over all workers: the sum of each worker's own rate (so a worker
     /// that was descheduled does not drag the others down under CPU-time measurement).
     pub fn per_sec(&self) -> f64 {
-        self.workers
-            .iter()
-            .filter(|(_, t)| !t.is_zero())
-            .map(|(ops, t)| *ops as f64 / t.as_secs_f64())
-            .sum()
+        rate_of(&self.workers)
     }
 
-    /// Adds another measurement's per-worker totals to this one.
+    /// The lowest and highest slice rate; `None` before any slice.
+    pub fn spread(&self) -> Option<(f64, f64)> {
+        let mut rates = self.slices.iter().copied().filter(|r| r.is_finite());
+        let first = rates.next()?;
+        Some(rates.fold((first, first), |(lo, hi), r| (lo.min(r), hi.max(r))))
+    }
+
+    /// Adds another measurement (of one slice) to this one.
     fn merge(&mut self, other: Rate) {
         self.add(other.workers);
     }
 
+    /// Adds one slice's per-worker counts.
     fn add(&mut self, slice: Vec<(u64, Duration)>) {
+        self.slices.push(rate_of(&slice));
         if self.workers.len() < slice.len() {
             self.workers.resize(slice.len(), (0, Duration::ZERO));
         }
@@ -122,13 +130,27 @@ pub(crate) struct Plan {
 
 impl Plan {
     /// Number of slices per side (at least one).
-    fn slices(&self) -> u32 {
-        if self.slice.is_zero() {
-            return 1;
-        }
-        let n = self.duration.as_secs_f64() / self.slice.as_secs_f64();
-        (n.round() as u32).max(1)
+    pub(crate) fn slices(&self) -> u32 {
+        slice_count(self.duration, self.slice)
     }
+}
+
+/// The sum of each worker's own rate (workers that measured no time left out).
+fn rate_of(workers: &[(u64, Duration)]) -> f64 {
+    workers
+        .iter()
+        .filter(|(_, t)| !t.is_zero())
+        .map(|(ops, t)| *ops as f64 / t.as_secs_f64())
+        .sum()
+}
+
+/// How many slices of `slice` fill `duration` (at least one).
+pub(crate) fn slice_count(duration: Duration, slice: Duration) -> u32 {
+    if slice.is_zero() {
+        return 1;
+    }
+    let n = duration.as_secs_f64() / slice.as_secs_f64();
+    (n.round() as u32).max(1)
 }
 
 /// Both sides of a paired measurement.

@@ -34,7 +34,7 @@ use crate::jose::JwsAlg;
 
 pub use fixture::Fixture;
 pub use measure::{Rate, TimeSource};
-pub use table::{RATIO_BAR, render_table, to_json};
+pub use table::{RATIO_BAR, group_thousands, render_table, to_json};
 
 /// The algorithms the benchmark knows, in the default order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -145,7 +145,8 @@ pub struct BenchConfig {
 
 impl BenchConfig {
     /// Every algorithm, `seconds` per side, `threads` workers for the multi-thread rows, a warm-up
-    /// of an eighth of the duration (at most 0.25 s), slices of 0.25 s, the best clock available.
+    /// of an eighth of the duration (at most 0.25 s), slices that fill the duration (at most
+    /// 0.25 s, at least four where each is 25 ms or more), the best clock available.
     pub fn new(seconds: f64, threads: usize) -> Result<BenchConfig, BenchError> {
         if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
             return Err(BenchError::BadDuration(seconds.to_string()));
@@ -158,10 +159,51 @@ impl BenchConfig {
             algs: BenchAlg::ALL.to_vec(),
             duration,
             threads,
-            warmup: (duration / 8).min(Duration::from_millis(250)),
-            slice: duration.min(Duration::from_millis(250)),
+            warmup: (duration / 8).min(MAX_WARMUP),
+            slice: slice_for(duration),
             time_source: TimeSource::detect(),
         })
+    }
+
+    /// `algs` at 1 and `threads` threads in `total_seconds` of measuring in all (warm-ups
+    /// included; building the keys is not): the time per side is the total shared out over
+    /// every side of every row, so [`BenchConfig::estimate`] comes out at the total.
+    pub fn within(total_seconds: f64, threads: usize, algs: Vec<BenchAlg>) -> Result<BenchConfig, BenchError> {
+        let mut config = BenchConfig::new(total_seconds, threads)?;
+        config.algs = algs;
+        let sides: u32 = config.planned_rows().iter().map(|&(alg, op, _)| sides(alg, op)).sum();
+        // A side is its measured duration plus its warm-up: d + min(d / 8, MAX_WARMUP).
+        let per_side = config.duration / sides.max(1);
+        let duration = if per_side <= MAX_WARMUP * 9 { per_side * 8 / 9 } else { per_side - MAX_WARMUP };
+        config.duration = duration;
+        config.warmup = (duration / 8).min(MAX_WARMUP);
+        config.slice = slice_for(duration);
+        Ok(config)
+    }
+
+    /// The rows [`run`] measures, in order: (algorithm, operation, threads).
+    pub fn planned_rows(&self) -> Vec<(BenchAlg, Operation, usize)> {
+        let mut rows = Vec::new();
+        for &alg in &self.algs {
+            for operation in [Operation::Sign, Operation::Verify] {
+                for threads in self.thread_counts() {
+                    rows.push((alg, operation, threads));
+                }
+            }
+        }
+        rows
+    }
+
+    /// The time each planned row takes (its sides' slices and warm-ups), in the order of
+    /// [`BenchConfig::planned_rows`].
+    pub fn row_estimates(&self) -> Vec<Duration> {
+        let side = self.slice * measure::slice_count(self.duration, self.slice) + self.warmup;
+        self.planned_rows().iter().map(|&(alg, op, _)| side * sides(alg, op)).collect()
+    }
+
+    /// The whole run's measuring time, the sum of [`BenchConfig::row_estimates`].
+    pub fn estimate(&self) -> Duration {
+        self.row_estimates().iter().sum()
     }
 
     /// The thread counts measured: 1, then [`BenchConfig::threads`] when it is more.
@@ -171,6 +213,50 @@ impl BenchConfig {
         } else {
             vec![1]
         }
+    }
+}
+
+/// The longest warm-up of a side.
+const MAX_WARMUP: Duration = Duration::from_millis(250);
+
+/// The longest interleaving slice.
+const MAX_SLICE: Duration = Duration::from_millis(250);
+
+/// The shortest slice worth cutting a side into to get a spread (thread start-up is far below).
+const MIN_SLICE: Duration = Duration::from_millis(25);
+
+/// Slices that fill `duration` exactly: at most [`MAX_SLICE`] long, and at least four of them
+/// (so that a row has a spread and pairs for the median) where that leaves them
+/// [`MIN_SLICE`] or longer.
+fn slice_for(duration: Duration) -> Duration {
+    let by_max = duration.as_nanos().div_ceil(MAX_SLICE.as_nanos());
+    let by_min = (duration.as_nanos() / MIN_SLICE.as_nanos()).min(4);
+    let n = by_max.max(by_min).max(1);
+    duration / u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The measured sides of a row: ours and raw (raw alone when we do not sign with `alg`), and
+/// for verify a second pair, the signature step alone.
+fn sides(alg: BenchAlg, operation: Operation) -> u32 {
+    match operation {
+        Operation::Sign if alg.signed_by_us() => 2,
+        Operation::Sign => 1,
+        Operation::Verify => 4,
+    }
+}
+
+/// The lowest and highest rate of a row's slices, operations per second over all threads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    /// The slowest slice.
+    pub min: f64,
+    /// The fastest slice.
+    pub max: f64,
+}
+
+impl Spread {
+    fn of(rate: &Rate) -> Option<Spread> {
+        rate.spread().map(|(min, max)| Spread { min, max })
     }
 }
 
@@ -188,6 +274,10 @@ pub struct Row {
     pub ours_per_sec: Option<f64>,
     /// The raw aws-lc-rs primitive's rate.
     pub raw_per_sec: f64,
+    /// Our code path's slowest and fastest slice; `None` without an "ours" side.
+    pub ours_spread: Option<Spread>,
+    /// The raw primitive's slowest and fastest slice.
+    pub raw_spread: Option<Spread>,
     /// The median of `ours / raw` over the pairs of slices measured back to back; `None` when
     /// there is no "ours" side.
     pub median_ratio: Option<f64>,
@@ -274,15 +364,16 @@ pub enum BenchError {
 /// calling `progress` with each row as soon as it is measured.
 pub fn run(config: &BenchConfig, mut progress: impl FnMut(&Row)) -> Result<Vec<Row>, BenchError> {
     let mut rows = Vec::new();
-    for &alg in &config.algs {
-        let fixture = fixture::Fixture::new(alg)?;
-        for operation in [Operation::Sign, Operation::Verify] {
-            for threads in config.thread_counts() {
-                let row = measure_row(config, &fixture, operation, threads)?;
-                progress(&row);
-                rows.push(row);
-            }
-        }
+    // Rows come grouped by algorithm: its keys are built once, when its first row starts.
+    let mut current: Option<fixture::Fixture> = None;
+    for (alg, operation, threads) in config.planned_rows() {
+        let fixture = match current.take() {
+            Some(f) if f.alg() == alg => current.insert(f),
+            _ => current.insert(fixture::Fixture::new(alg)?),
+        };
+        let row = measure_row(config, fixture, operation, threads)?;
+        progress(&row);
+        rows.push(row);
     }
     Ok(rows)
 }
@@ -322,6 +413,8 @@ fn measure_row(
                 threads,
                 ours_per_sec: None,
                 raw_per_sec: raw.per_sec(),
+                ours_spread: None,
+                raw_spread: Spread::of(&raw),
                 median_ratio: None,
                 signature_step_ratio: None,
             });
@@ -347,6 +440,8 @@ fn measure_row(
         threads,
         ours_per_sec: Some(pair.ours.per_sec()),
         raw_per_sec: pair.raw.per_sec(),
+        ours_spread: Spread::of(&pair.ours),
+        raw_spread: Spread::of(&pair.raw),
         median_ratio: measure::median(&pair.pair_ratios),
         signature_step_ratio,
     })

@@ -1,5 +1,6 @@
 //! Output of [`Row`]s: a fixed-width text table with the ratio ours/raw and the 0.9 bar, and the
-//! JSON array `[{alg, operation, threads, ours_per_sec, raw_per_sec, ratio, ratio_of_totals,
+//! JSON array `[{alg, operation, threads, ours_per_sec, raw_per_sec, ours_min_per_sec,
+//! ours_max_per_sec, raw_min_per_sec, raw_max_per_sec, ratio, ratio_of_totals,
 //! signature_step_ratio, bar}]`.
 
 use std::fmt::Write as _;
@@ -16,8 +17,8 @@ pub fn render_table(rows: &[Row], source: TimeSource) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<6} {:<7} {:>7} {:>14} {:>14} {:>9} {:>8}  ≥ 0.9",
-        "alg", "op", "threads", "ours/s", "raw/s", "ours/raw", "sig/raw"
+        "{:<6} {:<7} {:>7} {:>14} {:>23} {:>14} {:>9} {:>8}  ≥ 0.9",
+        "alg", "op", "threads", "ours/s", "slices min–max/s", "raw/s", "ours/raw", "sig/raw"
     );
     for row in rows {
         let ours = row
@@ -33,13 +34,18 @@ pub fn render_table(rows: &[Row], source: TimeSource) -> String {
             BarStanding::Missed => "NO",
             BarStanding::NotApplicable => "-",
         };
+        let spread = row
+            .ours_spread
+            .or(row.raw_spread)
+            .map_or_else(|| "-".to_owned(), |s| format!("{}–{}", group_thousands(s.min), group_thousands(s.max)));
         let _ = writeln!(
             out,
-            "{:<6} {:<7} {:>7} {:>14} {:>14} {:>9} {:>8}  {}",
+            "{:<6} {:<7} {:>7} {:>14} {:>23} {:>14} {:>9} {:>8}  {}",
             row.alg.as_str(),
             row.operation.as_str(),
             row.threads,
             ours,
+            spread,
             group_thousands(row.raw_per_sec),
             ratio,
             step,
@@ -54,6 +60,10 @@ pub fn render_table(rows: &[Row], source: TimeSource) -> String {
     let _ = writeln!(
         out,
         "Ours and raw alternate in slices (ABBA) so both see the same load; ours/raw is the median of the ratios of the slice pairs measured back to back (a slice a neighbour disturbed moves one pair, not the figure); the rate columns are totals."
+    );
+    let _ = writeln!(
+        out,
+        "slices min–max/s: the slowest and the fastest slice of ours (of raw where ours is n/a); a wide spread means a disturbed run."
     );
     let _ = writeln!(
         out,
@@ -90,6 +100,12 @@ struct JsonRow<'a> {
     threads: usize,
     ours_per_sec: Option<f64>,
     raw_per_sec: f64,
+    /// Our slowest and fastest slice ([`Row::ours_spread`]).
+    ours_min_per_sec: Option<f64>,
+    ours_max_per_sec: Option<f64>,
+    /// Raw's slowest and fastest slice ([`Row::raw_spread`]).
+    raw_min_per_sec: Option<f64>,
+    raw_max_per_sec: Option<f64>,
     /// The judged figure: the median slice-pair ratio ([`Row::ratio`]).
     ratio: Option<f64>,
     /// `ours_per_sec / raw_per_sec`.
@@ -110,6 +126,10 @@ pub fn to_json(rows: &[Row]) -> Result<String, serde_json::Error> {
             threads: r.threads,
             ours_per_sec: r.ours_per_sec.map(round1),
             raw_per_sec: round1(r.raw_per_sec),
+            ours_min_per_sec: r.ours_spread.map(|s| round1(s.min)),
+            ours_max_per_sec: r.ours_spread.map(|s| round1(s.max)),
+            raw_min_per_sec: r.raw_spread.map(|s| round1(s.min)),
+            raw_max_per_sec: r.raw_spread.map(|s| round1(s.max)),
             ratio: r.ratio().map(round3),
             ratio_of_totals: r.ratio_of_totals().map(round3),
             signature_step_ratio: r.signature_step_ratio.map(round3),
@@ -133,7 +153,7 @@ fn round1(x: f64) -> f64 {
 }
 
 /// A rate rounded to a whole number with thousands separators (`1234567.8` → `1,234,568`).
-pub(crate) fn group_thousands(rate: f64) -> String {
+pub fn group_thousands(rate: f64) -> String {
     if !rate.is_finite() || rate < 0.0 {
         return format!("{rate}");
     }

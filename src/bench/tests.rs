@@ -66,7 +66,7 @@ fn config_rejects_bad_durations_and_zero_threads() {
     assert_eq!(BenchConfig::new(0.1, 1).unwrap().thread_counts(), [1]);
     assert_eq!(
         BenchConfig::new(0.1, 1).unwrap().slice,
-        Duration::from_millis(100)
+        Duration::from_millis(25)
     );
 }
 
@@ -78,6 +78,8 @@ fn ratio_is_ours_over_raw_and_absent_without_ours() {
         threads: 1,
         ours_per_sec: Some(900.0),
         raw_per_sec: 1000.0,
+        ours_spread: None,
+        raw_spread: None,
         median_ratio: None,
         signature_step_ratio: None,
     };
@@ -120,6 +122,7 @@ fn rate_sums_each_workers_own_rate_and_skips_untimed_workers() {
             (50, Duration::from_millis(250)),
             (7, Duration::ZERO),
         ],
+        slices: vec![],
     };
     assert!((rate.per_sec() - 300.0).abs() < 1e-9);
     assert_eq!(Rate::default().per_sec(), 0.0);
@@ -170,8 +173,12 @@ fn paired_measures_both_sides_and_names_the_failing_one() {
     assert_eq!(ours.workers.len(), 2);
     assert_eq!(raw.workers.len(), 2);
     assert!(ours.per_sec() > 0.0 && raw.per_sec() > 0.0);
-    // One ratio per pair of slices (tiny_plan: 2 slices per side).
+    // One ratio per pair of slices (tiny_plan: 2 slices per side), and each slice's rate.
     assert_eq!(pair.pair_ratios.len(), 2, "{:?}", pair.pair_ratios);
+    assert_eq!((ours.slices.len(), raw.slices.len()), (2, 2));
+    let (lo, hi) = ours.spread().unwrap();
+    assert!(0.0 < lo && lo <= hi, "{lo} {hi}");
+    assert_eq!(Rate::default().spread(), None);
     assert_eq!(
         measure::paired(&tiny_plan(1), &bad, &ok).err(),
         Some(("ours", "broken".to_owned()))
@@ -249,6 +256,8 @@ fn sample_rows() -> Vec<Row> {
             threads: 2,
             ours_per_sec: Some(1950.4),
             raw_per_sec: 2000.0,
+            ours_spread: Some(Spread { min: 1800.0, max: 2010.4 }),
+            raw_spread: Some(Spread { min: 1900.0, max: 2100.0 }),
             median_ratio: Some(0.96),
             signature_step_ratio: None,
         },
@@ -258,6 +267,8 @@ fn sample_rows() -> Vec<Row> {
             threads: 1,
             ours_per_sec: None,
             raw_per_sec: 1_351_000.0,
+            ours_spread: None,
+            raw_spread: Some(Spread { min: 1_300_000.0, max: 1_400_000.0 }),
             median_ratio: None,
             signature_step_ratio: None,
         },
@@ -267,6 +278,8 @@ fn sample_rows() -> Vec<Row> {
             threads: 1,
             ours_per_sec: Some(200_000.0),
             raw_per_sec: 1_000_000.0,
+            ours_spread: None,
+            raw_spread: None,
             median_ratio: None,
             signature_step_ratio: Some(0.5),
         },
@@ -276,6 +289,8 @@ fn sample_rows() -> Vec<Row> {
             threads: 2,
             ours_per_sec: Some(400_000.0),
             raw_per_sec: 1_000_000.0,
+            ours_spread: None,
+            raw_spread: None,
             median_ratio: Some(0.41),
             signature_step_ratio: Some(0.95),
         },
@@ -286,16 +301,21 @@ fn sample_rows() -> Vec<Row> {
 fn table_shows_rates_ratio_bar_and_notes() {
     let text = render_table(&sample_rows(), TimeSource::ThreadCpu);
     let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("slices min–max/s"), "{}", lines[0]);
     assert!(
         lines[1].starts_with("RS256  sign")
             && lines[1].contains("1,950")
+            && lines[1].contains("1,800–2,010")
             && lines[1].contains("0.96")
             && lines[1].ends_with("yes"),
         "{}",
         lines[1]
     );
     assert!(
-        lines[2].contains("n/a") && lines[2].contains("1,351,000") && lines[2].ends_with('-'),
+        lines[2].contains("n/a")
+            && lines[2].contains("1,351,000")
+            && lines[2].contains("1,300,000–1,400,000")
+            && lines[2].ends_with('-'),
         "{}",
         lines[2]
     );
@@ -332,9 +352,13 @@ fn json_has_the_documented_fields_with_null_for_na() {
             "alg",
             "bar",
             "operation",
+            "ours_max_per_sec",
+            "ours_min_per_sec",
             "ours_per_sec",
             "ratio",
             "ratio_of_totals",
+            "raw_max_per_sec",
+            "raw_min_per_sec",
             "raw_per_sec",
             "signature_step_ratio",
             "threads"
@@ -346,6 +370,8 @@ fn json_has_the_documented_fields_with_null_for_na() {
     assert_eq!(rows[0]["ours_per_sec"], 1950.4);
     assert_eq!(rows[0]["ratio"], 0.96);
     assert_eq!(rows[0]["ratio_of_totals"], 0.975);
+    assert_eq!((&rows[0]["ours_min_per_sec"], &rows[0]["ours_max_per_sec"]), (&Value::from(1800.0), &Value::from(2010.4)));
+    assert_eq!((&rows[1]["ours_min_per_sec"], &rows[1]["raw_min_per_sec"]), (&Value::Null, &Value::from(1_300_000.0)));
     assert_eq!(rows[1]["ours_per_sec"], Value::Null);
     assert_eq!(rows[1]["ratio"], Value::Null);
     assert_eq!(rows[1]["ratio_of_totals"], Value::Null);
@@ -363,4 +389,32 @@ fn thousands_are_grouped() {
     assert_eq!(group_thousands(999.0), "999");
     assert_eq!(group_thousands(1000.0), "1,000");
     assert_eq!(group_thousands(1_234_567.8), "1,234,568");
+}
+
+#[test]
+fn within_shares_the_total_out_so_the_estimate_is_the_total() {
+    for (total, algs) in [(1.0, BenchAlg::ALL.to_vec()), (10.0, BenchAlg::ALL.to_vec()), (60.0, vec![BenchAlg::Rs256]), (3.0, vec![BenchAlg::Hs256, BenchAlg::EdDsa])] {
+        for threads in [1, 2] {
+            let config = BenchConfig::within(total, threads, algs.clone()).unwrap();
+            let estimate = config.estimate().as_secs_f64();
+            assert!((estimate - total).abs() <= total * 0.01, "{total} s, {threads} thread(s), {algs:?}: estimate {estimate}");
+            assert_eq!(config.row_estimates().len(), config.planned_rows().len());
+            assert!(config.slice <= Duration::from_millis(250) && config.warmup <= Duration::from_millis(250));
+        }
+    }
+    // 6 algorithms at 1 and 2 threads: 24 rows; 1 s shared out gives each side about 12 ms
+    // (it was 1 s per side, 79 s in all).
+    let config = BenchConfig::within(1.0, 2, BenchAlg::ALL.to_vec()).unwrap();
+    assert_eq!(config.planned_rows().len(), 24);
+    assert!(config.duration < Duration::from_millis(20), "{:?}", config.duration);
+    assert!(matches!(BenchConfig::within(0.0, 2, vec![BenchAlg::Rs256]), Err(BenchError::BadDuration(_))));
+}
+
+#[test]
+fn new_fills_the_duration_with_whole_slices() {
+    // At most 250 ms, at least four slices where each is 25 ms or more, one below.
+    for (seconds, slice_ms) in [(2.0, 250.0), (0.3, 75.0), (0.1, 25.0), (0.05, 25.0), (0.02, 20.0), (1.1, 220.0)] {
+        let config = BenchConfig::new(seconds, 1).unwrap();
+        assert!((config.slice.as_secs_f64() * 1000.0 - slice_ms).abs() < 1e-6, "{seconds}: {:?}", config.slice);
+    }
 }

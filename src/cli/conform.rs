@@ -18,6 +18,7 @@ use oidc_harness::report::{self, Baseline, Format};
 use oidc_harness::target::{AdHoc, Profile, Target};
 use reference_provider::Fault;
 
+use super::out::{self, DEFAULT_PARENT};
 use super::OptionsError;
 use super::values::{AuthMethodArg, FormatArg, PlanArg, trimmed};
 use crate::outln;
@@ -88,8 +89,8 @@ pub(crate) struct ConformArgs {
     /// Write this run's failures and warnings as a baseline file.
     #[arg(long)]
     write_baseline: Option<PathBuf>,
-    /// Report directory (default reports/<run-name>/).
-    #[arg(long)]
+    /// Report directory (default reports/<run-name>/); created and checked writable before the run.
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Run name (default <profile>-<UTC time>).
     #[arg(long)]
@@ -213,6 +214,15 @@ impl ConformArgs {
             }
             None => None,
         };
+        // The report directory is proven writable before the run (the default's parent, as the
+        // run name is only known at the end).
+        let out = match &self.out {
+            Some(dir) => Some(out::prepare(dir)?),
+            None => {
+                out::prepare(Path::new(DEFAULT_PARENT))?;
+                None
+            }
+        };
         let overrides = Overrides { browser: self.browser, browser_path: self.browser_path.clone() };
         let source = match (&self.target, &self.issuer) {
             (Some(path), _) => {
@@ -237,7 +247,7 @@ impl ConformArgs {
             formats: self.format.into_iter().map(Format::from).collect(),
             baseline,
             write_baseline: self.write_baseline,
-            out: self.out,
+            out,
             run_name: self.run_name,
             strict: self.strict,
             quiet: self.quiet,
@@ -313,7 +323,7 @@ pub(crate) fn run(conform: Conform) -> anyhow::Result<u8> {
         if let Some(b) = &options.baseline {
             report::accept(&mut report, b);
         }
-        let dir = options.out.clone().unwrap_or_else(|| Path::new("reports").join(&report.run_name));
+        let dir = options.out.clone().unwrap_or_else(|| Path::new(DEFAULT_PARENT).join(&report.run_name));
         let mut written = report::write_all(&report, &dir, &options.formats)?;
         // Pages the Chromium driver could not get past, named in the modules' notes.
         let captures = oidc_harness::browser::take_captures();
@@ -322,18 +332,12 @@ pub(crate) fn run(conform: Conform) -> anyhow::Result<u8> {
             std::fs::write(path, Baseline::from_report(&report).to_json()?).with_context(|| format!("writing {}", path.display()))?;
         }
         let gate = report::gate(&report, options.baseline.as_ref(), options.strict);
-        outln!("{}", report::summary_line(&report));
-        if let Some(why) = &report.incomplete {
-            outln!("INCOMPLETE: {why}; the modules after the stop are skipped, each with a note");
-        }
-        for (module, check) in &gate.new_failures {
-            match report.failure_message(module, check) {
-                Some(message) => outln!("FAIL {module}: {check} — {message}"),
-                None => outln!("FAIL {module}: {check}"),
-            }
+        let color = super::color::stdout();
+        for line in report::console_summary(&report, &gate, color) {
+            outln!("{line}");
         }
         for (module, why) in &gate.errors {
-            outln!("ERROR {module} (the harness could not run it; not a provider failure): {why}");
+            outln!("{} {module} (the harness could not run it; not a provider failure): {why}", report::paint("ERROR", report::Tone::Fail, color));
         }
         for (module, check) in &gate.fixed {
             outln!("FIXED (in baseline, now passing) {module}: {check}");
@@ -404,12 +408,15 @@ pub(crate) struct RenderArgs {
     #[arg(long, default_value = "md", value_delimiter = ',', ignore_case = true, value_parser = trimmed::<FormatArg>())]
     format: Vec<FormatArg>,
     /// Output directory (default: the report's directory).
-    #[arg(long)]
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
 
 /// Re-renders a saved conformance report into other formats; returns the exit code (0).
 pub(crate) fn render(args: RenderArgs) -> anyhow::Result<u8> {
+    if let Some(dir) = &args.out {
+        out::prepare(dir)?;
+    }
     let bytes = std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let report = report::read_json(&bytes)?;
     let dir = args.out.unwrap_or_else(|| args.file.parent().map(Path::to_path_buf).unwrap_or_default());

@@ -8,7 +8,11 @@ use clap::Args;
 use oidc_harness::discover::{self, StarterOptions};
 use oidc_harness::http::{AgentConfig, BackChannel, Redactor};
 
+use super::{OptionsError, out};
 use crate::outln;
+
+/// The starter profile's name inside `--out`.
+pub(crate) const PROFILE_FILE: &str = "profile.toml";
 
 /// `oidc-harness discover` flags.
 #[derive(Debug, Args)]
@@ -22,9 +26,10 @@ pub(crate) struct DiscoverArgs {
     /// Accept any TLS certificate. Dangerous: for throw-away test setups only.
     #[arg(long)]
     insecure_skip_tls_verify: bool,
-    /// Write the starter profile to this file (default: print it after the summary, which is
-    /// then printed as TOML comments so that stdout as a whole is a valid profile).
-    #[arg(long)]
+    /// Write the starter profile into this directory as profile.toml (default: print it after
+    /// the summary, which is then printed as TOML comments so that stdout as a whole is a valid
+    /// profile).
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
 
@@ -34,19 +39,21 @@ pub(crate) struct DiscoverOptions {
     issuer: String,
     /// The TLS settings, as the starter profile will carry them.
     tls: StarterOptions,
+    /// `--out`, created and proven writable.
     out: Option<PathBuf>,
 }
 
 impl DiscoverArgs {
     /// The options (the issuer URL and the CA file are checked when the back channel is built,
-    /// before any request).
-    pub(crate) fn into_options(self) -> DiscoverOptions {
+    /// before any request); `--out` is created and proven writable.
+    pub(crate) fn into_options(self) -> Result<DiscoverOptions, OptionsError> {
         let tls = StarterOptions { ca_file: self.ca_file, insecure_skip_tls_verify: self.insecure_skip_tls_verify };
-        DiscoverOptions { issuer: self.issuer, tls, out: self.out }
+        let out = self.out.as_deref().map(out::prepare).transpose()?;
+        Ok(DiscoverOptions { issuer: self.issuer, tls, out })
     }
 }
 
-/// `discover`: the summary on stdout, then the starter profile (or into --out); returns the exit code (0).
+/// `discover`: the summary on stdout, then the starter profile (or into `--out`/profile.toml); returns the exit code (0).
 pub(crate) fn run(options: DiscoverOptions) -> anyhow::Result<u8> {
     let DiscoverOptions { issuer, tls, out } = options;
     if tls.insecure_skip_tls_verify {
@@ -69,8 +76,9 @@ pub(crate) fn run(options: DiscoverOptions) -> anyhow::Result<u8> {
     }
     let profile = discover::starter_profile(&found, &tls);
     match &out {
-        Some(path) => {
-            std::fs::write(path, profile).with_context(|| format!("writing {}", path.display()))?;
+        Some(dir) => {
+            let path = dir.join(PROFILE_FILE);
+            std::fs::write(&path, profile).with_context(|| format!("writing {}", path.display()))?;
             outln!("wrote starter profile {}", path.display());
         }
         None => outln!("{profile}"),

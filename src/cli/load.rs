@@ -14,6 +14,7 @@ use oidc_harness::load::{self, LoadOptions, LoadReport, Scenario};
 use oidc_harness::target::{Profile, Target};
 use reference_provider::Fault;
 
+use super::out::{self, DEFAULT_PARENT};
 use super::OptionsError;
 
 /// `oidc-harness load` flags.
@@ -47,9 +48,10 @@ pub(crate) struct LoadArgs {
     /// (our load.html, written beside load.json, draws its charts inline).
     #[arg(long)]
     report_file: Vec<PathBuf>,
-    /// Our JSON report with mergeable histograms and a per-second series (default
-    /// reports/load-<scenario>-<UTC time>/load.json); summary.md and load.html go beside it.
-    #[arg(long)]
+    /// Report directory (default reports/load-<scenario>-<UTC time>/): load.json (mergeable
+    /// histograms, a per-second series), summary.md and load.html. Created and checked
+    /// writable before the run.
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Stop after this many seconds in all (discovery, ramp-up and run time) and write the
     /// reports of what ran, marked incomplete (Ctrl-C and SIGTERM do the same at any time).
@@ -112,6 +114,8 @@ pub(crate) struct LoadRun {
     target: Option<Target>,
     shard: Option<Shard>,
     faults: Vec<Fault>,
+    /// `--out`, created and proven writable; `None`: the default directory under `reports/`
+    /// (itself proven writable), named when the run ends.
     out: Option<PathBuf>,
 }
 
@@ -166,7 +170,14 @@ impl LoadArgs {
             }
             None => None,
         };
-        Ok(LoadRun { scenario, users, opts, target, shard: self.shard, faults: self.faults, out: self.out })
+        let out = match &self.out {
+            Some(dir) => Some(out::prepare(dir)?),
+            None => {
+                out::prepare(Path::new(DEFAULT_PARENT))?;
+                None
+            }
+        };
+        Ok(LoadRun { scenario, users, opts, target, shard: self.shard, faults: self.faults, out })
     }
 }
 
@@ -174,7 +185,7 @@ impl LoadArgs {
 /// periodic lines otherwise.
 fn progress_mode() -> load::Progress {
     if std::io::stderr().is_terminal() {
-        load::Progress::Live { color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) }
+        load::Progress::Live { color: super::color::stderr() }
     } else {
         load::Progress::Lines
     }
@@ -207,16 +218,14 @@ pub(crate) fn run(run: LoadRun) -> anyhow::Result<u8> {
         opts.budget.stop = Some(super::conform::stop_on_signal());
         anyhow::Ok(load::run(target, &scenario, &opts, Arc::new(SystemClock)).await?)
     })?;
-    let out = out.unwrap_or_else(|| {
-        Path::new("reports").join(format!("load-{}-{}", report.scenario, clock::compact(SystemClock.now()))).join("load.json")
-    });
+    let out = out.unwrap_or_else(|| Path::new(DEFAULT_PARENT).join(format!("load-{}-{}", report.scenario, clock::compact(SystemClock.now()))));
     write(&report, &out)?;
     Ok(exit_code(&report))
 }
 
-/// Writes `load.json` with `summary.md` and `load.html` beside it, and prints the summary.
-fn write(report: &LoadReport, out: &Path) -> anyhow::Result<()> {
-    let written = load::write_all(report, out).with_context(|| format!("writing {} and the files beside it", out.display()))?;
+/// Writes `load.json`, `summary.md` and `load.html` into `dir`, and prints the summary.
+fn write(report: &LoadReport, dir: &Path) -> anyhow::Result<()> {
+    let written = load::write_all(report, &dir.join("load.json")).with_context(|| format!("writing the load report into {}", dir.display()))?;
     crate::outln!("{}", load::render(report));
     for path in written {
         crate::outln!("wrote {}", path.display());
@@ -242,20 +251,21 @@ pub(crate) struct MergeArgs {
     /// The load.json files.
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Merged report path (summary.md is written beside it).
-    #[arg(long, default_value = "reports/load-merged/load.json")]
+    /// Report directory of the merged report: load.json, summary.md and load.html.
+    #[arg(long, value_name = "DIR", default_value = "reports/load-merged")]
     out: PathBuf,
 }
 
 /// `oidc-harness report merge`: merges load reports of shards into one; returns the exit code.
 pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<u8> {
+    let dir = out::prepare(&args.out)?;
     let reports = args
         .files
         .iter()
         .map(|p| LoadReport::read(p).map(|r| (p.display().to_string(), r)))
         .collect::<Result<Vec<_>, _>>()?;
     let merged = load::merge(reports)?;
-    write(&merged, &args.out)?;
+    write(&merged, &dir)?;
     Ok(exit_code(&merged))
 }
 

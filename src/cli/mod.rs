@@ -12,9 +12,12 @@ use clap::{Parser, Subcommand};
 
 pub(crate) mod bench;
 pub(crate) mod checks;
+pub(crate) mod color;
 pub(crate) mod conform;
 pub(crate) mod discover;
+pub(crate) mod examples;
 pub(crate) mod load;
+pub(crate) mod out;
 pub(crate) mod report;
 pub(crate) mod values;
 #[cfg(test)]
@@ -42,19 +45,36 @@ pub(crate) struct Cli {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Drive complete flows against a provider and report conformance findings.
+    #[command(after_help = examples::CONFORM)]
     Conform(Box<conform::ConformArgs>),
     /// Work with saved reports.
-    #[command(subcommand)]
+    #[command(subcommand, after_help = examples::REPORT)]
     Report(report::ReportCommand),
     /// List every check: id, level, spec reference and title (`--format md`: with the quoted
     /// normative words, as in docs/checks.md).
+    #[command(after_help = examples::CHECKS)]
     Checks(checks::ChecksArgs),
     /// JWT sign/verify rates through our code paths next to raw aws-lc-rs.
+    #[command(after_help = examples::BENCH)]
     Bench(bench::BenchArgs),
     /// Load-test a provider (Goose): logins, token grants, userinfo, metadata.
+    #[command(after_help = examples::LOAD)]
     Load(load::LoadArgs),
     /// Show what a provider advertises and draft a starter target profile from it.
+    #[command(after_help = examples::DISCOVER)]
     Discover(discover::DiscoverArgs),
+}
+
+/// The directory an old-style `--out FILE` meant: the file's directory when the file has one of
+/// the names written inside it (`reports/x/load.json` → `reports/x`), else the path without its
+/// extension (`targets/op.toml` → `targets/op`).
+fn suggested_dir(file: &std::path::Path) -> PathBuf {
+    let ours = file.file_stem().and_then(|s| s.to_str()).is_some_and(|s| ["load", "summary", "report", "junit", "profile"].contains(&s));
+    match file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(parent) if ours => parent.to_path_buf(),
+        _ if ours => PathBuf::from("."),
+        _ => file.with_extension(""),
+    }
 }
 
 /// Why the flags cannot be used: each message is one line, naming the flag or file.
@@ -105,6 +125,20 @@ pub(crate) enum OptionsError {
     /// The scenario (with `--users`, `--hatch-rate`, `--run-time` applied) is invalid.
     #[error(transparent)]
     Scenario(#[from] oidc_harness::load::ScenarioError),
+    /// `--out` names a file (the old meaning for `load`, `report merge`, `discover`).
+    #[error("--out {}: --out is now a directory (the files are written inside it); give a directory such as {}", path.display(), suggested_dir(path).display())]
+    OutIsAFile {
+        /// The value given.
+        path: PathBuf,
+    },
+    /// `--out` cannot be created or written.
+    #[error("--out {}: cannot create or write this directory: {source}", path.display())]
+    OutNotWritable {
+        /// The directory.
+        path: PathBuf,
+        /// Cause.
+        source: std::io::Error,
+    },
     /// `--seconds`, `--threads` or `--algs` of `bench`.
     #[error(transparent)]
     Bench(#[from] oidc_harness::bench::BenchError),

@@ -14,8 +14,10 @@ use super::load::MergeArgs;
 #[derive(Debug, Subcommand)]
 pub(crate) enum ReportCommand {
     /// Re-render a saved report.json into other formats.
+    #[command(after_help = super::examples::RENDER)]
     Render(RenderArgs),
     /// Merge load reports (load.json) of shards run side by side into one, exactly.
+    #[command(after_help = super::examples::MERGE)]
     Merge(MergeArgs),
 }
 

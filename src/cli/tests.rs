@@ -169,3 +169,98 @@ fn help_lists_the_enumerated_values() {
 fn the_command_line_is_consistent() {
     Cli::command().debug_assert();
 }
+
+/// Every subcommand, by path (`["report", "merge"]`), with its long help.
+fn every_subcommand_help() -> Vec<(String, String)> {
+    fn walk(cmd: &mut clap::Command, path: &str, out: &mut Vec<(String, String)>) {
+        // clap's generated `help` subcommands are not ours.
+        for sub in cmd.get_subcommands_mut().filter(|c| c.get_name() != "help") {
+            let name = format!("{path} {}", sub.get_name()).trim().to_owned();
+            out.push((name.clone(), sub.render_long_help().to_string()));
+            walk(sub, &name, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&mut Cli::command(), "", &mut out);
+    out
+}
+
+#[test]
+fn every_subcommand_help_ends_with_examples_that_parse() {
+    let helps = every_subcommand_help();
+    assert!(helps.len() >= 8, "{:?}", helps.iter().map(|(n, _)| n).collect::<Vec<_>>());
+    for (name, help) in helps {
+        let at = help.find("\nExamples:\n").unwrap_or_else(|| panic!("`{name} --help` has no Examples:\n{help}"));
+        let examples = help.get(at..).unwrap_or_default();
+        // Continuation lines joined; a pipe or redirection ends the command.
+        let joined = examples.replace("\\\n", " ");
+        let invocations: Vec<&str> = joined.lines().map(str::trim).filter(|l| l.starts_with("oidc-harness ")).collect();
+        assert!((2..=4).contains(&invocations.len()), "`{name}`: {invocations:?}");
+        for line in invocations {
+            let command = line.split(['|', '>']).next().unwrap_or_default();
+            let args: Vec<String> = command.split_whitespace().skip(1).map(|a| a.trim_matches('\'').to_owned()).collect();
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            assert!(args.first().is_some_and(|first| name.starts_with(first)), "`{name}` shows another command: {line}");
+            if let Err(e) = parse(&args) {
+                panic!("`{name}` example does not parse: {line}\n{e}");
+            }
+        }
+    }
+}
+
+#[test]
+fn out_is_a_directory_for_every_command_and_an_old_file_name_is_refused() {
+    let dir = scratch("out-dir");
+    let old = dir.join("load.json");
+    let expected = format!("--out {}: --out is now a directory", old.display());
+    let load = match parse(&["load", "--out", s(&old)]).unwrap().command {
+        Command::Load(args) => args.into_options().unwrap_err().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert!(load.starts_with(&expected), "{load}");
+    assert!(load.contains(&format!("give a directory such as {}", dir.display())), "{load}");
+    let merge = match parse(&["report", "merge", "a.json", "--out", s(&old)]).unwrap().command {
+        Command::Report(super::report::ReportCommand::Merge(args)) => super::load::merge(&args).unwrap_err().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert!(merge.starts_with(&expected), "checked before the inputs are read: {merge}");
+    let profile = dir.join("my-provider.toml");
+    let discover = match parse(&["discover", "--issuer", "https://op.example", "--out", s(&profile)]).unwrap().command {
+        Command::Discover(args) => args.into_options().unwrap_err().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert!(discover.starts_with(&format!("--out {}: --out is now a directory", profile.display())), "{discover}");
+    assert!(discover.ends_with(&format!("give a directory such as {}", dir.join("my-provider").display())), "{discover}");
+    let e = conform(&["conform", "--out", s(&old)]).unwrap_err().to_string();
+    assert!(e.starts_with(&expected), "{e}");
+    for e in [load, merge, discover, e] {
+        assert!(!e.contains('\n'), "one line: {e}");
+    }
+    // A directory is created (and left empty) before anything runs.
+    let fresh = dir.join("new/run");
+    match parse(&["discover", "--issuer", "https://op.example", "--out", s(&fresh)]).unwrap().command {
+        Command::Discover(args) => drop(args.into_options().unwrap()),
+        other => panic!("{other:?}"),
+    }
+    assert!(fresh.is_dir() && std::fs::read_dir(&fresh).unwrap().count() == 0);
+    // A directory that cannot be created: refused by the options, not after the run.
+    std::fs::write(dir.join("file"), "x").unwrap();
+    let blocked = dir.join("file/run");
+    let e = conform(&["conform", "--out", s(&blocked)]).unwrap_err().to_string();
+    assert!(e.starts_with(&format!("--out {}: cannot create or write this directory", blocked.display())), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_unknown_check_id_gets_the_most_similar_one() {
+    let dir = scratch("did-you-mean");
+    let target = conform_target(&["conform", "--target", s(&profile_file(&dir, ""))]).unwrap();
+    let with = |id: &str| {
+        oidc_harness::conform::Selection::with_ids(oidc_harness::conform::Plan::All, &target, &[id.to_owned()], &[]).unwrap_err().to_string()
+    };
+    // A typo in the middle: the common prefix alone would pick another check.
+    assert!(with("idtoken.nonse.matches").ends_with("did you mean \"idtoken.nonce.matches\"?"), "{}", with("idtoken.nonse.matches"));
+    assert!(with("idtoken.nonce.matchez").ends_with("did you mean \"idtoken.nonce.matches\"?"));
+    assert!(!with("zzzz").contains("did you mean"), "{}", with("zzzz"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

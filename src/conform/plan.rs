@@ -84,9 +84,12 @@ impl Selection {
                     into_checks.push(id.clone());
                 } else {
                     let all_ids = modules.iter().cloned().chain(crate::checks::catalog().into_iter().flat_map(|(_, d)| d).map(|d| d.id.to_owned()));
+                    // The most similar id (Jaro-Winkler, at least 0.8): a typo anywhere is forgiven.
                     let hint = all_ids
-                        .max_by_key(|c| c.bytes().zip(id.bytes()).take_while(|(a, b)| a == b).count())
-                        .map(|c| format!("; did you mean {c:?}?"))
+                        .map(|c| (strsim::jaro_winkler(id, &c), c))
+                        .filter(|(score, _)| *score >= 0.8)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, c)| format!("; did you mean {c:?}?"))
                         .unwrap_or_default();
                     return Err(PlanError(format!("unknown module or check id {id:?} (see `oidc-harness checks`){hint}")));
                 }

@@ -32,7 +32,7 @@ pub use markdown::MarkdownWriter;
 pub use model::{
     Counts, MODULE_CHECK_ID, ModuleResult, ModuleStatus, RunReport, RunVerdict, SCHEMA_VERSION, TargetSummary, Totals,
 };
-pub use summary::summary_line;
+pub use summary::{CONSOLE_ISSUE_LINES, CONSOLE_MESSAGE_CHARS, Tone, console_summary, first_line, paint, summary_line};
 pub use threats::{CheckResult, CountermeasureStatus, Mitigation, Outcome, ThreatStatus, threat_report};
 pub use write::{Format, write_all};
 

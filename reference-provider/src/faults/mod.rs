@@ -224,14 +224,15 @@ impl FromStr for Fault {
     }
 }
 
-/// The fault name sharing the longest prefix with `s` (at least 6 characters), or containing it.
+/// The fault name most like `s` (Jaro-Winkler similarity at least 0.8, which favours a shared
+/// prefix and forgives a typo anywhere), or else one containing it.
 fn closest(s: &str) -> Option<&'static str> {
-    let prefix = |n: &str| n.bytes().zip(s.bytes()).take_while(|(a, b)| a == b).count();
     Fault::ALL
         .iter()
-        .map(|f| f.name())
-        .max_by_key(|n| prefix(n))
-        .filter(|n| prefix(n) >= 6)
+        .map(|f| (strsim::jaro_winkler(s, f.name()), f.name()))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| name)
         .or_else(|| Fault::ALL.iter().map(|f| f.name()).find(|n| s.len() >= 4 && n.contains(s)))
 }
 
@@ -289,5 +290,8 @@ mod tests {
         assert_eq!(err.suggestion, Some("code-reusable"));
         assert!(err.to_string().contains("did you mean"));
         assert_eq!("zzz".parse::<Fault>().unwrap_err().suggestion, None);
+        // A typo in the middle, where a common prefix alone would pick a neighbour.
+        assert_eq!("code-reuseable".parse::<Fault>().unwrap_err().suggestion, Some("code-reusable"));
+        assert_eq!("id-tokn-wrong-nonce".parse::<Fault>().unwrap_err().suggestion, Some("id-token-wrong-nonce"));
     }
 }

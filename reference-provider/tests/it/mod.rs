@@ -7,6 +7,7 @@ mod endpoints;
 mod faults;
 mod flows;
 mod interactions;
+mod logging;
 mod persistence;
 mod refresh_tokens;
 mod support;

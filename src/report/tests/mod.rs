@@ -4,6 +4,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod baseline;
+mod console;
 mod fixture;
 mod html;
 mod json;
