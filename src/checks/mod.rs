@@ -52,7 +52,7 @@ pub use pkce::{
     VERIFIER_CHARSET_CHECKS as PKCE_VERIFIER_CHARSET_CHECKS, WRONG_VERIFIER_CHECKS as PKCE_WRONG_VERIFIER_CHECKS,
 };
 pub use robustness::{Answer as RobustAnswer, CHECKS as ROBUSTNESS_CHECKS, Expect, Probe as RobustProbe, RobustEndpoint, RobustnessEvidence, classify as classify_robust};
-pub use observed::{ObservedEvidence, PKCE_ADVERTISED_CHECKS, REFRESH_ADVERTISED_CHECKS};
+pub use observed::{CLAIMS_ADVERTISED_CHECKS, ClaimsEvidence, ObservedEvidence, PKCE_ADVERTISED_CHECKS, REFRESH_ADVERTISED_CHECKS};
 pub use races::{CODE_RACE_CHECKS, REFRESH_RACE_CHECKS, RaceEvidence};
 pub use scopes::{CHECKS as SCOPE_CHECKS, GRANT_BOUND_CHECKS as SCOPE_GRANT_BOUND_CHECKS, ScopeEvidence};
 pub use token_errors::{
@@ -113,7 +113,7 @@ pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
         ("userinfo methods, revocation, introspection, logout", defs(ENDPOINT_CHECKS)),
         ("cross-tenant", defs(TENANT_CHECKS)),
         ("robustness", defs(ROBUSTNESS_CHECKS)),
-        ("advertised against observed", [defs(PKCE_ADVERTISED_CHECKS), defs(REFRESH_ADVERTISED_CHECKS)].concat()),
+        ("advertised against observed", [defs(PKCE_ADVERTISED_CHECKS), defs(REFRESH_ADVERTISED_CHECKS), defs(CLAIMS_ADVERTISED_CHECKS)].concat()),
         ("under load", defs(load::CHECKS)),
     ]
 }

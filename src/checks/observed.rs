@@ -42,6 +42,36 @@ fn refresh_listed(e: &ObservedEvidence) -> Verdict {
     listed(e, "grant_types_supported", "refresh_token")
 }
 
+/// Claims a flow returned, against `claims_supported`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimsEvidence {
+    /// Claim names of the ID token and UserInfo of one flow.
+    pub returned: Vec<String>,
+    /// `claims_supported`, when advertised.
+    pub claims_supported: Option<Vec<String>>,
+}
+
+/// Claims of the JWT and protocol machinery, not End-User claims a provider lists.
+const PROTOCOL_CLAIMS: &[&str] = &[
+    "iss", "sub", "aud", "exp", "iat", "nbf", "jti", "auth_time", "nonce", "acr", "amr", "azp", "at_hash", "c_hash", "s_hash", "sid", "scope",
+    "client_id", "typ",
+];
+
+fn claims_listed(e: &ClaimsEvidence) -> Verdict {
+    let Some(listed) = &e.claims_supported else {
+        return Verdict::skip("claims_supported is not advertised (see disc.claims_supported.present)");
+    };
+    let missing: Vec<&str> =
+        e.returned.iter().map(String::as_str).filter(|c| !PROTOCOL_CLAIMS.contains(c) && !listed.iter().any(|l| l == c)).collect();
+    Verdict::check(missing.is_empty(), format!("claims returned but not in claims_supported: {} (the list need not be exhaustive)", missing.join(", ")))
+}
+
+/// End-User claims returned are listed in `claims_supported` (a note: the list may be partial).
+pub const CLAIMS_ADVERTISED_CHECKS: &[Check<ClaimsEvidence>] = &[crate::checks::may("claims.returned.advertised")
+    .spec(spec::OIDCD_3)
+    .title("End-User claims returned are listed in claims_supported")
+    .run(claims_listed)];
+
 /// PKCE verified: S256 advertised.
 pub const PKCE_ADVERTISED_CHECKS: &[Check<ObservedEvidence>] = &[should("pkce.methods.advertised")
     .spec(spec::RFC8414_2)
@@ -74,5 +104,16 @@ mod tests {
         assert!(matches!(refresh_listed(&ev(false, &[], false)), Verdict::Skip(_)));
         assert_eq!(pkce_listed(&ev(true, &["S256"], true)), Verdict::Pass);
         assert!(matches!(pkce_listed(&ev(true, &[], false)), Verdict::Fail(_)));
+    }
+
+    #[test]
+    fn claims_returned_but_not_listed_are_named() {
+        let ev = |listed: Option<&[&str]>| ClaimsEvidence {
+            returned: ["sub", "iss", "email", "name"].iter().map(|s| (*s).to_owned()).collect(),
+            claims_supported: listed.map(|l| l.iter().map(|s| (*s).to_owned()).collect()),
+        };
+        assert_eq!(claims_listed(&ev(Some(&["sub", "email", "name"]))), Verdict::Pass);
+        assert!(matches!(claims_listed(&ev(Some(&["sub", "name"]))), Verdict::Fail(d) if d.message.contains("email") && !d.message.contains("iss")));
+        assert!(matches!(claims_listed(&ev(None)), Verdict::Skip(_)));
     }
 }

@@ -174,6 +174,7 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("login-form-other-origin", &["flow.password.same_origin"]),
     p("discovery-advertises-none", &["disc.id_token_algs.no_none"]),
     p("discovery-omits-pkce-methods", &["pkce.methods.advertised"]),
+    p("discovery-claims-incomplete", &["claims.returned.advertised"]),
     p("login-crash-without-password", &["robust.login.no_server_error"]),
     p("client-auth-challenge-bearer", &["client_auth.basic.challenge_scheme"]),
     p("client-auth-challenge-no-realm", &["client_auth.basic.challenge_realm"]),

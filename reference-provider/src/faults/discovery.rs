@@ -48,6 +48,11 @@ pub(crate) fn bend_document(provider: &Provider, doc: &mut Value) {
         scopes.push("bad\"scope");
         m.insert("scopes_supported".into(), json!(scopes));
     }
+    if f(Fault::DiscoveryClaimsIncomplete)
+        && let Some(Value::Array(claims)) = m.get_mut("claims_supported")
+    {
+        claims.retain(|c| c != "email");
+    }
     if f(Fault::DiscoveryOmitsPkceMethods) {
         m.remove("code_challenge_methods_supported");
     }

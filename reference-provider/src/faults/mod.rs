@@ -103,6 +103,7 @@ faults! {
     ConsentIgnoresCsrf => "consent-ignores-csrf", "a consent post with another session's or no anti-forgery token is taken as the user's decision (OIDC Core 3.1.2.4)";
     ConsentCrashWithoutDecision => "consent-crash-without-decision", "a consent post without a decision answers 500 (OIDC Core 3.1.2.4)";
     AccessTokenTypJwt => "access-token-typ-jwt", "JWT access tokens are typed JWT, not at+jwt (RFC 9068 2.1)";
+    DiscoveryClaimsIncomplete => "discovery-claims-incomplete", "claims_supported leaves out email, which the provider returns (OIDC Discovery 3)";
     DiscoveryOmitsPkceMethods => "discovery-omits-pkce-methods", "code_challenge_methods_supported is absent though PKCE is verified (RFC 8414 2)";
     DiscoveryOmitsRefreshGrant => "discovery-omits-refresh-grant", "grant_types_supported omits refresh_token though refresh grants work (RFC 8414 2)";
     DiscoveryAdvertisesNone => "discovery-advertises-none", "id_token_signing_alg_values_supported lists none though every ID token is signed (RFC 8725 2.1)";

@@ -228,6 +228,10 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let at = t["access_token"].as_str().unwrap();
             segment(at, 0)["typ"] == "JWT" && b.http.get(b.url("/userinfo")).bearer_auth(at).send().await.unwrap().status() == 200
         }
+        Fault::DiscoveryClaimsIncomplete => {
+            let claims = strings(&discovery(b).await["claims_supported"]);
+            !claims.is_empty() && !claims.contains(&"email".to_owned())
+        }
         Fault::DiscoveryOmitsPkceMethods => discovery(b).await.get("code_challenge_methods_supported").is_none(),
         Fault::DiscoveryOmitsRefreshGrant => {
             let grants = strings(&discovery(b).await["grant_types_supported"]);

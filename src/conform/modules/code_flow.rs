@@ -106,6 +106,11 @@ pub(super) async fn run(ctx: &Ctx, client_idx: usize, response_mode: Option<&'st
         },
         _ => out.note = Some("no userinfo call: no userinfo_endpoint or no access token".into()),
     }
+    // Advertised against observed: End-User claims returned, against claims_supported.
+    let mut returned: Vec<String> = id_claims.iter().chain(userinfo_claims.iter()).flat_map(|m| m.keys().cloned()).collect();
+    returned.sort();
+    returned.dedup();
+    out.findings.extend(evaluate(crate::checks::CLAIMS_ADVERTISED_CHECKS, &crate::checks::ClaimsEvidence { returned, claims_supported: ctx.metadata().claims_supported.clone() }));
     let scope_ev = ScopeEvidence {
         requested: scopes(&params.scope),
         granted,
