@@ -96,6 +96,8 @@ pub const EVIDENCE: &[(&str, &[&str])] = &[
     ("introspection.revoked_token.inactive", &["C-REVOCATION"]),
     // An open redirector at logout is the same abuse as at the authorization endpoint.
     ("logout.unregistered_uri.not_redirected", &["C-NO-AUTO-REDIRECT-INVALID"]),
+    ("logout.modified_query.not_redirected", &["C-NO-AUTO-REDIRECT-INVALID"]),
+    ("logout.modified_path.not_redirected", &["C-NO-AUTO-REDIRECT-INVALID"]),
     // cross-tenant
     ("tenant.discovery.issuer_is_tenant", &["C-TENANT-ISOLATION"]),
     ("tenant.code.not_redeemable_elsewhere", &["C-TENANT-ISOLATION"]),
