@@ -342,8 +342,8 @@ fn logout_fields_parse_and_are_validated() {
 fn the_template_logout_fields_parse_once_uncommented() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/targets/template.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let top: String = text.lines().filter(|l| l.starts_with("# logout_")).map(|l| format!("{}\n", l.trim_start_matches("# "))).collect();
-    let client = text.lines().find(|l| l.starts_with("# post_logout_redirect_uri")).unwrap().trim_start_matches("# ");
+    let top: String = text.lines().filter(|l| l.starts_with("# logout_url = ") || l.starts_with("# logout_redirect_param = ")).map(|l| format!("{}\n", l.trim_start_matches("# "))).collect();
+    let client = text.lines().find(|l| l.starts_with("# post_logout_redirect_uri = ")).unwrap().trim_start_matches("# ");
     assert_eq!(top.lines().count(), 2, "{top}");
     let with_client = GOOD.replace("redirect_uri = \"http://127.0.0.1:8765/callback\"\n", &format!("redirect_uri = \"http://127.0.0.1:8765/callback\"\n{client}\n"));
     let p = Target::parse(&format!("{top}{with_client}"), Path::new("p.toml"), &env).unwrap();

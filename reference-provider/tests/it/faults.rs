@@ -453,7 +453,7 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
         Fault::LogoutAcceptsForeignHint | Fault::LogoutAcceptsUnsignedHint => {
             let t = b.tokens(CONFIDENTIAL).await;
             let hint = t["id_token"].as_str().unwrap();
-            let [header, claims, _] = hint.split('.').collect::<Vec<_>>()[..] else { panic!("{hint}") };
+            let &[header, claims, _] = hint.split('.').collect::<Vec<_>>().as_slice() else { panic!("{hint}") };
             let forged = if fault == Fault::LogoutAcceptsForeignHint {
                 format!("{header}.{claims}.{}", URL_SAFE_NO_PAD.encode([7u8; 256]))
             } else {

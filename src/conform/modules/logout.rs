@@ -118,7 +118,7 @@ fn evidence(ctx: &Ctx, case: LogoutCase, r: &Request, resp: &HttpResponse, left:
         target: r.target.clone(),
         to_target: at_target.is_some(),
         state_sent: r.state.is_some(),
-        state_returned: at_target.and_then(|(l, _)| l.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| Some(v.as_ref()) == r.state.as_deref())),
+        state_returned: at_target.and_then(|(l, _)| l.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| Some(&*v) == r.state.as_deref())),
         added_params: at_target.map(|(l, t)| added_params(l, t)).unwrap_or_default(),
         session_after,
     }
