@@ -293,7 +293,8 @@ pub struct Profile {
     #[serde(default)]
     pub tenants: Vec<TenantProfile>,
     /// The provider's logout URL when discovery advertises no `end_session_endpoint`: the logout
-    /// module then probes it for open redirects (the must-not-redirect cases only).
+    /// module then probes it (instead of any advertised one) for open redirects, with the
+    /// must-not-redirect cases only.
     #[serde(default)]
     pub logout_url: Option<String>,
     /// The name of the logout URL's redirect parameter (default `post_logout_redirect_uri`;

@@ -11,6 +11,7 @@ mod preflight;
 mod reach;
 mod spa;
 mod load;
+mod logout;
 mod tenants;
 mod tolerant;
 mod unprepared;

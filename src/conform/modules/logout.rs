@@ -9,9 +9,9 @@
 //! after which `prompt=none` must fail, and one without `state`. Browser B logs in and sends a
 //! request without any parameter: a page, and (RP-Initiated Logout 6) no logout without asking.
 //!
-//! Without an advertised `end_session_endpoint`, the profile's `logout_url` (with its
-//! `logout_redirect_param`) is probed for the must-not-redirect cases only: it is no standard
-//! logout endpoint whose other behaviour could be judged. Redirects within the OP are followed;
+//! A profile that names a `logout_url` (with its `logout_redirect_param`), for a provider that
+//! advertises no `end_session_endpoint`, has that URL probed for the must-not-redirect cases
+//! only: it is no standard logout endpoint whose other behaviour could be judged. Redirects within the OP are followed;
 //! one leaving it is where the request ended.
 
 use url::Url;
@@ -56,13 +56,15 @@ struct Request {
 }
 
 impl Endpoint {
+    /// The profile's `logout_url` when it names one (it is probed as it is, not as a standard
+    /// end-session endpoint), else the advertised `end_session_endpoint`.
     fn of(ctx: &Ctx) -> Option<Endpoint> {
         let param = ctx.target.logout_redirect_param().to_owned();
-        if let Some(url) = probe::advertised(ctx, |m| m.end_session_endpoint.as_ref()) {
-            return Some(Endpoint { url, param, standard: true });
+        if let Some(url) = ctx.target.logout_url.as_deref().and_then(|u| Url::parse(u).ok()) {
+            return Some(Endpoint { url, param, standard: false });
         }
-        let url = ctx.target.logout_url.as_deref().and_then(|u| Url::parse(u).ok())?;
-        Some(Endpoint { url, param, standard: false })
+        let url = probe::advertised(ctx, |m| m.end_session_endpoint.as_ref())?;
+        Some(Endpoint { url, param, standard: true })
     }
 
     fn request(&self, r: &Request) -> HttpRequest {
@@ -186,7 +188,7 @@ async fn probe_all(ctx: &Ctx, ep: &Endpoint, client: &ClientProfile, out: &mut M
         out.findings.extend(evaluate(case.checks(), &evidence(ctx, *case, r, &resp, left.as_ref(), None)));
     }
     if !ep.standard {
-        notes.push("no end_session_endpoint advertised: the profile's logout_url is probed for the must-not-redirect cases only".into());
+        notes.push("the profile's logout_url is probed for the must-not-redirect cases only".into());
         return Ok(());
     }
     let none_ok = ctx.metadata().prompt_values_supported.as_ref().is_none_or(|v| v.iter().any(|p| p == "none"));
