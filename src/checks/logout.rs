@@ -93,9 +93,10 @@ pub struct SessionAfter {
 }
 
 impl SessionAfter {
-    /// Whether the answer says the browser has no session any more.
+    /// Whether the answer says the browser has no session any more: an error (a code beside it
+    /// is another rule's failure, `authz.error.no_code`), or a login form and no code.
     fn ended(&self) -> bool {
-        !self.code_returned && (self.error.is_some() || self.login_form_seen)
+        self.error.is_some() || (self.login_form_seen && !self.code_returned)
     }
 }
 
@@ -209,8 +210,8 @@ fn no_params_answered(e: &LogoutEvidence) -> Verdict {
 fn no_params_confirmed(e: &LogoutEvidence) -> Verdict {
     match &e.session_after {
         None => Verdict::skip("no prompt=none request followed the logout request"),
-        Some(s) if s.code_returned => Verdict::Pass,
         Some(s) if s.ended() => Verdict::fail("a logout request without id_token_hint ended the session without asking the user"),
+        Some(s) if s.code_returned => Verdict::Pass,
         Some(s) => Verdict::skip(format!("prompt=none after the request ended neither with an error nor with a code ({})", s.detail)),
     }
 }

@@ -59,3 +59,26 @@ async fn a_profile_logout_url_is_probed_with_its_redirect_parameter() {
     .await;
     assert!(m.findings.iter().all(|f| f.status == Status::Pass), "{:?}", statuses(&m));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logout_page_asking_the_user_first_fails_no_must_check() {
+    use super::json_login::spa_op::{self, Variations};
+    use super::json_login::{NOW, client, profile, run};
+
+    // A provider whose logout endpoint always asks the user first (conformant: RP-Initiated
+    // Logout 2 says it SHOULD): no redirect, the session kept until the user confirms.
+    let op = spa_op::start_with(NOW, Variations { logout_confirmation: true, ..Variations::default() }).await;
+    let clients = format!("{}post_logout_redirect_uri = \"https://client.example.org/logged-out\"\n", client(spa_op::WEB_CLIENT, true));
+    let target = profile(&op.issuer, &clients, spa_op::PASSWORD);
+    let report = run(target.clone(), Selection::with_ids(Plan::All, &target, &["logout".to_owned()], &[]).unwrap()).await;
+    let m = report.modules.iter().find(|m| m.id == "logout").expect("the logout module ran");
+    let all = statuses(m);
+    assert!(all.iter().all(|(_, s)| *s != Status::Fail), "{all:?}");
+    let status = |id: &str| all.iter().find(|(c, _)| c == id).map(|(_, s)| *s);
+    for id in ["logout.normal.redirected", "logout.normal.state_echoed", "logout.normal.session_ended", "logout.no_state.no_state_param"] {
+        assert_eq!(status(id), Some(Status::Skip), "{id}: a confirmation page is not judged as a redirect");
+    }
+    for id in ["logout.unregistered_uri.not_redirected", "logout.foreign_hint.not_redirected", "logout.unsigned_hint.not_redirected", "logout.no_params.confirmed"] {
+        assert_eq!(status(id), Some(Status::Pass), "{id}");
+    }
+}

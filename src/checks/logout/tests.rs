@@ -97,6 +97,10 @@ fn edge_cases() {
     let stuck = SessionAfter { error: None, code_returned: false, login_form_seen: false, detail: "stuck".into() };
     assert!(matches!(verdict("logout.normal.session_ended", &LogoutEvidence { session_after: Some(stuck.clone()), ..redirected(Normal) }), Verdict::Skip(_)));
     assert!(matches!(verdict("logout.no_params.confirmed", &LogoutEvidence { session_after: Some(stuck), ..page(NoParams, 200) }), Verdict::Skip(_)));
+    // An error with a code beside it (another rule's failure) still says the session is gone.
+    let both = SessionAfter { error: Some("login_required".into()), code_returned: true, login_form_seen: false, detail: "callback".into() };
+    assert_eq!(verdict("logout.normal.session_ended", &LogoutEvidence { session_after: Some(both.clone()), ..redirected(Normal) }), Verdict::Pass);
+    assert!(matches!(verdict("logout.no_params.confirmed", &LogoutEvidence { session_after: Some(both), ..page(NoParams, 200) }), Verdict::Fail(_)));
     // A login form (no error) after the logout also shows the session is gone.
     let form = SessionAfter { error: None, code_returned: false, login_form_seen: true, detail: "login form".into() };
     assert_eq!(verdict("logout.normal.session_ended", &LogoutEvidence { session_after: Some(form), ..redirected(Normal) }), Verdict::Pass);
