@@ -82,6 +82,8 @@ spec_refs! {
     OIDCRPL_2 = "OIDCRPL-2";
     OIDCRPL_2_1 = "OIDCRPL-2.1";
     OIDCRPL_3 = "OIDCRPL-3";
+    OIDCRPL_4 = "OIDCRPL-4";
+    OIDCRPL_6 = "OIDCRPL-6";
     // OAuth 2.0 Multiple Response Type Encoding Practices
     OAUTH2MRT_2_1 = "OAUTH2MRT-2.1";
     // RFC 6749, OAuth 2.0

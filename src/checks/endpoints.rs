@@ -1,5 +1,6 @@
 //! Checks over the token-consuming endpoints: UserInfo request methods (OIDC Core 5.3, RFC 6750
-//! 2), revocation (RFC 7009), introspection (RFC 7662) and RP-initiated logout's redirect rule.
+//! 2), revocation (RFC 7009) and introspection (RFC 7662). RP-initiated logout has its own
+//! table ([`super::logout`]).
 //!
 //! Each piece of [`EndpointEvidence`] is one request of an [`EndpointCase`]; only the checks
 //! whose id starts with [`EndpointCase::prefix`] judge it. A revoked access token at UserInfo is
@@ -33,8 +34,6 @@ pub enum EndpointCase {
     IntrospectActive,
     /// Introspection of a revoked refresh token.
     IntrospectRevoked,
-    /// End-session with a post_logout_redirect_uri the client never registered.
-    LogoutUnregistered,
 }
 
 impl EndpointCase {
@@ -49,7 +48,6 @@ impl EndpointCase {
             EndpointCase::RevokedRefresh => "revocation.refresh_token.",
             EndpointCase::IntrospectActive => "introspection.active_token.",
             EndpointCase::IntrospectRevoked => "introspection.revoked_token.",
-            EndpointCase::LogoutUnregistered => "logout.unregistered_uri.",
         }
     }
 
@@ -64,7 +62,6 @@ impl EndpointCase {
             EndpointCase::RevokedRefresh => REVOKED_REFRESH_CHECKS,
             EndpointCase::IntrospectActive => INTROSPECT_ACTIVE_CHECKS,
             EndpointCase::IntrospectRevoked => INTROSPECT_REVOKED_CHECKS,
-            EndpointCase::LogoutUnregistered => LOGOUT_UNREGISTERED_CHECKS,
         }
     }
 }
@@ -78,10 +75,6 @@ pub struct EndpointEvidence {
     pub status: u16,
     /// The JSON body, when it parsed.
     pub body_json: Option<Value>,
-    /// The `Location` of a redirect (redacted), if any.
-    pub location: Option<String>,
-    /// For logout: the unregistered post_logout_redirect_uri that was sent.
-    pub forbidden_target: Option<String>,
     /// The profile declares that the client may introspect its own tokens. RFC 7662 §2.2 lets
     /// a provider answer `active: false` to a caller that may not introspect a token, so only
     /// then is an inactive (or refused) live token a failure; otherwise it is inconclusive.
@@ -157,19 +150,6 @@ fn introspect_revoked(e: &EndpointEvidence) -> Verdict {
     }
 }
 
-/// OIDC RP-Initiated Logout 3: the OP MUST NOT redirect to an unregistered post_logout_redirect_uri.
-fn logout_not_redirected(e: &EndpointEvidence) -> Verdict {
-    let Some(target) = &e.forbidden_target else {
-        return Verdict::skip("no post_logout_redirect_uri was sent");
-    };
-    match &e.location {
-        Some(loc) if loc.starts_with(target.as_str()) => {
-            Verdict::mismatch("the OP redirected to a post_logout_redirect_uri the client never registered", "no redirect there", loc.clone())
-        }
-        _ => Verdict::Pass,
-    }
-}
-
 /// The checks of [`EndpointCase::UserinfoGet`].
 pub const USERINFO_GET_CHECKS: &[Check<EndpointEvidence>] = &[
     must("userinfo.method.get_header").spec(spec::OIDCC_5_3).title("UserInfo answers GET with a bearer header").run(userinfo_served),
@@ -210,13 +190,8 @@ pub const INTROSPECT_REVOKED_CHECKS: &[Check<EndpointEvidence>] = &[
     must("introspection.revoked_token.inactive").spec(spec::RFC7662_2_2).title("a revoked refresh token introspects as inactive").run(introspect_revoked),
 ];
 
-/// The checks of [`EndpointCase::LogoutUnregistered`].
-pub const LOGOUT_UNREGISTERED_CHECKS: &[Check<EndpointEvidence>] = &[
-    must("logout.unregistered_uri.not_redirected").spec(spec::OIDCRPL_3).title("logout never redirects to an unregistered post_logout_redirect_uri").run(logout_not_redirected),
-];
-
 /// The endpoint tables, one per [`EndpointCase`], in case order.
-const BY_CASE: &[&[Check<EndpointEvidence>]] = &[USERINFO_GET_CHECKS, USERINFO_POST_CHECKS, USERINFO_FORM_BODY_CHECKS, USERINFO_ID_TOKEN_CHECKS, REVOKE_CHECKS, REVOKED_REFRESH_CHECKS, INTROSPECT_ACTIVE_CHECKS, INTROSPECT_REVOKED_CHECKS, LOGOUT_UNREGISTERED_CHECKS];
+const BY_CASE: &[&[Check<EndpointEvidence>]] = &[USERINFO_GET_CHECKS, USERINFO_POST_CHECKS, USERINFO_FORM_BODY_CHECKS, USERINFO_ID_TOKEN_CHECKS, REVOKE_CHECKS, REVOKED_REFRESH_CHECKS, INTROSPECT_ACTIVE_CHECKS, INTROSPECT_REVOKED_CHECKS];
 
 /// Every endpoint check: the tables of all cases, in case order.
 pub const CHECKS: &[Check<EndpointEvidence>] = &concat::<_, { count(BY_CASE) }>(BY_CASE);

@@ -19,6 +19,7 @@ pub mod id_token;
 pub mod id_token_encryption;
 pub mod jwks;
 pub mod load;
+pub mod logout;
 pub mod observed;
 pub mod pkce;
 pub mod races;
@@ -44,6 +45,7 @@ pub use flow::{CHECKS as FLOW_CHECKS, FlowEvidence, THIRD_PARTY_CONSENT_CHECKS a
 pub use id_token::{AUTH_TIME_CHECKS as ID_TOKEN_AUTH_TIME_CHECKS, CHECKS as ID_TOKEN_CHECKS, IdTokenEvidence};
 pub use id_token_encryption::{CHECKS as ID_TOKEN_ENCRYPTION_CHECKS, EncryptionRegistration, IdTokenEncryptionEvidence};
 pub use jwks::{CHECKS as JWKS_CHECKS, JwksEvidence};
+pub use logout::{CHECKS as LOGOUT_CHECKS, LogoutCase, LogoutEvidence, SessionAfter as LogoutSessionAfter};
 pub use declare::{Cited, Declared, concat, count, may, must, should};
 pub use model::{Check, CheckDef, FailDetail, Finding, Level, Status, Verdict};
 pub use pkce::{
@@ -110,7 +112,8 @@ pub fn catalog() -> Vec<(&'static str, Vec<CheckDef>)> {
         ("prompt and session", defs(SESSION_CHECKS)),
         ("consent", defs(CONSENT_CHECKS)),
         ("refresh rules", defs(REFRESH_RULE_CHECKS)),
-        ("userinfo methods, revocation, introspection, logout", defs(ENDPOINT_CHECKS)),
+        ("userinfo methods, revocation, introspection", defs(ENDPOINT_CHECKS)),
+        ("rp-initiated logout", defs(LOGOUT_CHECKS)),
         ("cross-tenant", defs(TENANT_CHECKS)),
         ("robustness", defs(ROBUSTNESS_CHECKS)),
         ("advertised against observed", [defs(PKCE_ADVERTISED_CHECKS), defs(REFRESH_ADVERTISED_CHECKS), defs(CLAIMS_ADVERTISED_CHECKS)].concat()),

@@ -20,12 +20,13 @@ use super::Level;
 mod authorization;
 mod discovery;
 mod id_token;
+mod logout;
 mod resources;
 mod robustness;
 mod tokens;
 
 /// The quote tables, one per group of checks.
-const GROUPS: &[&[(&str, &str)]] = &[discovery::QUOTES, authorization::QUOTES, tokens::QUOTES, id_token::QUOTES, resources::QUOTES, robustness::QUOTES];
+const GROUPS: &[&[(&str, &str)]] = &[discovery::QUOTES, authorization::QUOTES, tokens::QUOTES, id_token::QUOTES, resources::QUOTES, logout::QUOTES, robustness::QUOTES];
 
 /// Checks whose quoted sentence does not carry their current level's keyword (docs/level-audit.md
 /// says why and proposes a level). The level-keyword test skips them — and fails once a quote

@@ -39,7 +39,11 @@ pub(crate) fn prepare(dir: &Path) -> Result<PathBuf, OptionsError> {
 /// Creates `dir` and proves it writable.
 fn probe(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let file = dir.join(format!(".oidc-harness-probe-{}", std::process::id()));
+    // Unique per call: two probes of one directory at once (threads of one process) must not
+    // remove each other's file.
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = dir.join(format!(".oidc-harness-probe-{}-{n}", std::process::id()));
     let written = std::fs::File::create(&file).and_then(|mut f| f.write_all(b"probe"));
     let removed = std::fs::remove_file(&file);
     written.and(removed)

@@ -84,6 +84,7 @@ pub fn embedded_profile(issuer: &str) -> Profile {
                 client_secret: c.client_secret.clone().map(Secret::new),
                 auth_method: auth,
                 redirect_uri: c.redirect_uris.first().cloned().unwrap_or_default(),
+                post_logout_redirect_uri: c.post_logout_redirect_uris.first().cloned(),
                 first_party: c.first_party,
                 id_token_signed_response_alg: alg,
                 id_token_decryption_jwk: c
@@ -131,5 +132,7 @@ pub fn embedded_profile(issuer: &str) -> Profile {
         hints: Default::default(),
         features,
         tenants: Vec::new(),
+        logout_url: None,
+        logout_redirect_param: None,
     }
 }

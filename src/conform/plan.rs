@@ -163,7 +163,13 @@ fn build_all(target: &Target) -> Vec<ModuleSpec> {
     out.push(m("consent".into(), "consent pages for first- and third-party clients, prompt=consent and a denial (OIDC Core 3.1.2.4)".into(), ModuleKind::Consent, false));
     out.push(m("refresh-rules".into(), "refresh tokens bound to the client, no scope widening, rotation and reuse (RFC 6749 6, RFC 9700 4.14.2)".into(), ModuleKind::RefreshRules, false));
     out.push(m("userinfo-methods".into(), "UserInfo with GET, POST and a form-body token; an ID token as bearer is refused (OIDC Core 5.3)".into(), ModuleKind::UserinfoMethods, false));
-    out.push(m("token-lifecycle".into(), "revocation, introspection and the logout redirect rule, when advertised (RFC 7009, RFC 7662)".into(), ModuleKind::TokenLifecycle, false));
+    out.push(m("token-lifecycle".into(), "revocation and introspection, when advertised (RFC 7009, RFC 7662)".into(), ModuleKind::TokenLifecycle, false));
+    out.push(m(
+        "logout".into(),
+        "RP-initiated logout: state echoed and the session ended; no redirect to an unregistered or modified URI or with a forged id_token_hint (RP-Initiated Logout 1.0)".into(),
+        ModuleKind::Logout,
+        false,
+    ));
     out.push(m("robustness".into(), "boundary input to every endpoint: oversized, repeated, empty and malformed parameters and bodies (RFC 6749 4.1.2.1, 5.2)".into(), ModuleKind::Robustness, false));
     // Last: its flows at the home tenant must not change what earlier modules expect (consent).
     for (i, t) in target.tenants.iter().enumerate() {

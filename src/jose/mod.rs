@@ -8,6 +8,7 @@
 //! Nothing here decides conformance: the checks in [`crate::checks`] read these values and judge.
 
 mod alg;
+mod forge;
 mod hmac_secret;
 mod jwe;
 mod jwe_key;
@@ -24,6 +25,7 @@ pub(crate) mod testkit;
 mod tests;
 
 pub use alg::{JwsAlg, KeyType, UnknownJwsAlg};
+pub use forge::{ForeignSigner, stripped_to_alg_none};
 pub use hmac_secret::HmacSecret;
 pub use jwe::{DecryptedJwe, JWE_CONTENT_ENCS, JWE_KEY_ALGS, JweError, decrypt_compact, jwe_header};
 pub use jwe_key::{DecryptionKey, GeneratedJwk, generate_decryption_jwk};
@@ -38,6 +40,9 @@ pub use verify::{MIN_RSA_BITS, left_half_hash, verify_hmac, verify_signature};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum JoseError {
+    /// A forged token could not be signed (key generation or signing failed).
+    #[error("expected to sign a token with a generated key (found {0})")]
+    Signing(&'static str),
     /// The compact serialization does not have the expected shape.
     #[error("expected a compact JWS of 3 dot-separated segments (found {0})")]
     Segments(usize),

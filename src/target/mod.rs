@@ -12,6 +12,6 @@ mod tests;
 
 pub use decryption::{DEFAULT_ENCRYPTION_ALG, DEFAULT_ENCRYPTION_ENC};
 pub use interpolate::{InterpolateError, interpolate};
-pub use profile::{AdHoc, ClientAuth, ClientProfile, Features, Profile, ProfileError, RaceMethod, Secret, UserProfile};
+pub use profile::{DEFAULT_LOGOUT_REDIRECT_PARAM, AdHoc, ClientAuth, ClientProfile, Features, Profile, ProfileError, RaceMethod, Secret, UserProfile};
 pub use tenant::TenantProfile;
 pub use validated::Target;

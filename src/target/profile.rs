@@ -98,6 +98,10 @@ pub struct ClientProfile {
     pub auth_method: ClientAuth,
     /// Registered redirect URI (the harness never serves it; it stops when redirected there).
     pub redirect_uri: String,
+    /// A `post_logout_redirect_uri` registered for this client (RP-Initiated Logout 3): the
+    /// logout module's normal cases, and its modified-URI and forged-hint cases, need one.
+    #[serde(default)]
+    pub post_logout_redirect_uri: Option<String>,
     /// First-party clients get no consent page.
     #[serde(default)]
     pub first_party: bool,
@@ -133,6 +137,7 @@ impl ClientProfile {
             client_secret: None,
             auth_method: default_auth(),
             redirect_uri: redirect_uri.into(),
+            post_logout_redirect_uri: None,
             first_party: false,
             id_token_signed_response_alg: None,
             id_token_decryption_jwk: None,
@@ -287,7 +292,19 @@ pub struct Profile {
     /// Further tenants of the same provider (`[[tenants]]`; the top level is the first tenant).
     #[serde(default)]
     pub tenants: Vec<TenantProfile>,
+    /// The provider's logout URL when discovery advertises no `end_session_endpoint`: the logout
+    /// module then probes it (instead of any advertised one) for open redirects, with the
+    /// must-not-redirect cases only.
+    #[serde(default)]
+    pub logout_url: Option<String>,
+    /// The name of the logout URL's redirect parameter (default `post_logout_redirect_uri`;
+    /// some providers use `redirect_uri`).
+    #[serde(default)]
+    pub logout_redirect_param: Option<String>,
 }
+
+/// Default of [`Profile::logout_redirect_param`]: RP-Initiated Logout 2's name.
+pub const DEFAULT_LOGOUT_REDIRECT_PARAM: &str = "post_logout_redirect_uri";
 
 /// Default of [`Profile::timeout_secs`].
 fn default_timeout() -> u64 {
@@ -411,7 +428,15 @@ impl Profile {
             hints: FormHints::default(),
             features: Features::default(),
             tenants: Vec::new(),
+            logout_url: None,
+            logout_redirect_param: None,
         }
+    }
+
+    /// The name of the logout redirect parameter: [`Profile::logout_redirect_param`] or
+    /// [`DEFAULT_LOGOUT_REDIRECT_PARAM`].
+    pub fn logout_redirect_param(&self) -> &str {
+        self.logout_redirect_param.as_deref().unwrap_or(DEFAULT_LOGOUT_REDIRECT_PARAM)
     }
 
     /// The profile's name.

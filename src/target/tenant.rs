@@ -64,6 +64,11 @@ pub(super) fn validate_clients(clients: &[ClientProfile], at: &str) -> Result<()
             Ok(u) if u.fragment().is_none() => {}
             _ => return Err(format!("{at}client {:?}: redirect_uri must be an absolute URL without fragment (found {:?})", c.label(), c.redirect_uri)),
         }
+        if let Some(uri) = &c.post_logout_redirect_uri
+            && !url::Url::parse(uri).is_ok_and(|u| u.fragment().is_none())
+        {
+            return Err(format!("{at}client {:?}: post_logout_redirect_uri must be an absolute URL without fragment (found {uri:?})", c.label()));
+        }
         if !c.scope.split(' ').any(|s| s == "openid") {
             return Err(format!("{at}client {:?}: scope must include openid", c.label()));
         }

@@ -319,3 +319,33 @@ fn the_template_tenant_example_parses_once_uncommented() {
     let p = Target::parse(&format!("{GOOD}\n{block}"), Path::new("p.toml"), &env).unwrap_or_else(|e| panic!("{e}\n{block}"));
     assert_eq!((p.tenants[0].name.as_str(), p.tenants[0].users.len()), ("second", 1));
 }
+
+#[test]
+fn logout_fields_parse_and_are_validated() {
+    let path = Path::new("p.toml");
+    let p = Target::parse(GOOD, path, &env).unwrap();
+    assert_eq!((p.logout_url.as_deref(), p.logout_redirect_param(), p.clients[0].post_logout_redirect_uri.as_deref()), (None, "post_logout_redirect_uri", None));
+    let top = "logout_url = \"https://op.example/signout\"\nlogout_redirect_param = \"redirect_uri\"\n";
+    let p = with_client_lines("post_logout_redirect_uri = \"http://127.0.0.1:8765/logged-out\"", &env, path).unwrap();
+    assert_eq!(p.clients[0].post_logout_redirect_uri.as_deref(), Some("http://127.0.0.1:8765/logged-out"));
+    let p = Target::parse(&format!("{top}{GOOD}"), path, &env).unwrap();
+    assert_eq!((p.logout_url.as_deref(), p.logout_redirect_param()), (Some("https://op.example/signout"), "redirect_uri"));
+    let err = |text: String| Target::parse(&text, path, &env).unwrap_err().to_string();
+    assert!(err(format!("logout_url = \"/signout\"\n{GOOD}")).contains("logout_url"));
+    assert!(err(format!("logout_redirect_param = \"a b\"\n{GOOD}")).contains("logout_redirect_param"));
+    assert!(err(format!("logout_redirect_param = \"\"\n{GOOD}")).contains("logout_redirect_param"));
+    let e = with_client_lines("post_logout_redirect_uri = \"/logged-out\"", &env, path).unwrap_err().to_string();
+    assert!(e.contains("post_logout_redirect_uri"), "{e}");
+}
+
+#[test]
+fn the_template_logout_fields_parse_once_uncommented() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/targets/template.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let top: String = text.lines().filter(|l| l.starts_with("# logout_url = ") || l.starts_with("# logout_redirect_param = ")).map(|l| format!("{}\n", l.trim_start_matches("# "))).collect();
+    let client = text.lines().find(|l| l.starts_with("# post_logout_redirect_uri = ")).unwrap().trim_start_matches("# ");
+    assert_eq!(top.lines().count(), 2, "{top}");
+    let with_client = GOOD.replace("redirect_uri = \"http://127.0.0.1:8765/callback\"\n", &format!("redirect_uri = \"http://127.0.0.1:8765/callback\"\n{client}\n"));
+    let p = Target::parse(&format!("{top}{with_client}"), Path::new("p.toml"), &env).unwrap();
+    assert!(p.logout_url.is_some() && p.clients[0].post_logout_redirect_uri.is_some());
+}

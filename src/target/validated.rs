@@ -111,6 +111,16 @@ fn validate(profile: &Profile, origin: &Path) -> Result<(), ProfileError> {
     if let Some(json) = &profile.hints.json_login {
         json.validate().or_else(bad)?;
     }
+    if let Some(url) = &profile.logout_url
+        && !is_http_url(url)
+    {
+        return bad(format!("logout_url must be an absolute http(s) URL (found {url:?})"));
+    }
+    if let Some(name) = &profile.logout_redirect_param
+        && (name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_-.".contains(&b)))
+    {
+        return bad(format!("logout_redirect_param must be a parameter name of letters, digits, _, - or . (found {name:?})"));
+    }
     if profile.timeout_secs == 0 {
         return bad("timeout_secs must be positive".into());
     }

@@ -100,6 +100,8 @@ fn profile(issuer: &str) -> Profile {
         hints: Default::default(),
         features: Features { refresh_token: false, refresh_rotation: false, ..Features::default() },
         tenants: Vec::new(),
+        logout_url: None,
+        logout_redirect_param: None,
     }
 }
 

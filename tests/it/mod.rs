@@ -13,6 +13,7 @@ mod reach;
 mod screenshots;
 mod spa;
 mod load;
+mod logout;
 mod tenants;
 mod tolerant;
 mod unprepared;

@@ -9,12 +9,14 @@
 //! - a token's contents (ID token claims and header, scope): `protocol/mint.rs`;
 //! - an authorization response's parameters: `protocol/authorize.rs`;
 //! - a rule the provider stops enforcing (single use, PKCE, client binding, redirect_uri, prompt,
-//!   consent, revocation): at the rule, in `protocol/<endpoint>.rs` (search for the variant).
+//!   consent, revocation, logout): at the rule, in `protocol/<endpoint>.rs` (search for the
+//!   variant); trusting a forged logout hint in `logout.rs`.
 
 pub(crate) mod discovery;
 pub(crate) mod introspection;
 pub(crate) mod jwks;
 pub(crate) mod login;
+pub(crate) mod logout;
 pub(crate) mod token;
 pub(crate) mod userinfo;
 
@@ -195,6 +197,11 @@ faults! {
     RevocationNoop => "revocation-noop", "revocation answers 200 but the token stays valid (RFC 7009 2.2)";
     LogoutOpenRedirect => "logout-open-redirect", "logout redirects to any post_logout_redirect_uri (OIDC RP-Initiated Logout 3)";
     LoginFormOtherOrigin => "login-form-other-origin", "the login form posts the password to another origin than the issuer's (RFC 6749 10.11)";
+    LogoutDropsState => "logout-drops-state", "the post-logout redirect omits the state the RP sent (OIDC RP-Initiated Logout 2)";
+    LogoutKeepsSession => "logout-keeps-session", "a logout redirected to the RP leaves the browser's session alive (OIDC RP-Initiated Logout 2)";
+    LogoutAcceptsForeignHint => "logout-accepts-foreign-hint", "logout trusts an id_token_hint whose signature does not verify (OIDC RP-Initiated Logout 2, 4)";
+    LogoutAcceptsUnsignedHint => "logout-accepts-unsigned-hint", "logout trusts an id_token_hint changed to alg none (OIDC RP-Initiated Logout 2, 4)";
+    LogoutPrefixMatchRedirect => "logout-prefix-match-redirect", "logout accepts a post_logout_redirect_uri that merely starts with a registered one (OIDC RP-Initiated Logout 3)";
     IdTokenNotEncrypted => "id-token-not-encrypted", "ID token is a plain JWS for a client that registered id_token_encrypted_response_alg (OIDC Registration 2)";
 }
 

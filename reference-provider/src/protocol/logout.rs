@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::{Params, ProtocolError};
-use crate::faults::Fault;
+use crate::faults::{self, Fault};
 use crate::provider::Provider;
 use crate::random::{self, constant_time_eq};
 
@@ -48,10 +48,13 @@ pub fn end_session(
     };
     let hint_claims = match hint {
         None => None,
-        Some(h) => match provider.keys().verify(h) {
-            Ok((_, claims)) if claims.get("iss").and_then(Value::as_str) == Some(provider.issuer.as_str()) => Some(claims),
-            _ => return Ok(Logout::Error("id_token_hint is not an ID token issued by this provider".into())),
-        },
+        Some(h) => {
+            let verified = provider.keys().verify(h).ok().map(|(_, claims)| claims);
+            match verified.or_else(|| faults::logout::insecure_accepted_hint(provider, h)) {
+                Some(claims) if claims.get("iss").and_then(Value::as_str) == Some(provider.issuer.as_str()) => Some(claims),
+                _ => return Ok(Logout::Error("id_token_hint is not an ID token issued by this provider".into())),
+            }
+        }
     };
     let hint_aud = hint_claims.as_ref().and_then(|c| match c.get("aud") {
         Some(Value::String(s)) => Some(s.clone()),
@@ -68,14 +71,17 @@ pub fn end_session(
         None => None,
         Some(uri) => {
             let registered = match client_id {
-                Some(id) => provider.client(id).is_some_and(|c| c.post_logout_redirect_uris.iter().any(|u| u == uri)),
+                Some(id) => provider.client(id).is_some_and(|c| {
+                    let prefix = provider.fault(Fault::LogoutPrefixMatchRedirect);
+                    c.post_logout_redirect_uris.iter().any(|u| u == uri || (prefix && uri.starts_with(u.as_str())))
+                }),
                 None => false,
             };
             if !registered && !provider.fault(Fault::LogoutOpenRedirect) {
                 return Ok(Logout::Error("post_logout_redirect_uri is not registered for this client".into()));
             }
             let mut url = url::Url::parse(uri).map_err(|e| ProtocolError::Internal(e.to_string()))?;
-            if let Some(s) = state {
+            if let Some(s) = state.filter(|_| !provider.fault(Fault::LogoutDropsState)) {
                 url.query_pairs_mut().append_pair("state", s);
             }
             Some(url.to_string())
@@ -87,7 +93,10 @@ pub fn end_session(
         if !hint_proves && !confirmed {
             return Ok(Logout::Confirm { csrf: confirm_token(cookie) });
         }
-        provider.store.delete_session(&random::fingerprint(cookie))?;
+        // The route keeps the cookie too under this fault (routes/logout.rs).
+        if !provider.fault(Fault::LogoutKeepsSession) {
+            provider.store.delete_session(&random::fingerprint(cookie))?;
+        }
     }
     Ok(match redirect {
         Some(u) => Logout::Redirect(u),

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use super::body::PageBody;
 use super::authorize::redirect;
 use super::{AppState, WebError, cookie, form_params, html, query_params, set_cookie};
+use crate::faults::Fault;
 use crate::html as pages;
 use crate::paths;
 use crate::protocol::Params;
@@ -47,7 +48,12 @@ fn handle(p: &Provider, params: &Params, headers: &HeaderMap, csrf: Option<&str>
     }
 }
 
+/// Expires the session cookie (not under the fault `logout-keeps-session`, which keeps the
+/// session too: protocol/logout.rs).
 fn clear_session(p: &Provider, mut res: Response) -> Response {
+    if p.fault(Fault::LogoutKeepsSession) {
+        return res;
+    }
     res.headers_mut().append(header::SET_COOKIE, set_cookie(p, paths::SESSION_COOKIE, "", 0));
     res
 }

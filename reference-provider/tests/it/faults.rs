@@ -78,6 +78,15 @@ async fn refreshed_id_tokens(op: &Op) -> (Value, Value) {
     (claims(t["id_token"].as_str().unwrap()), claims(again["id_token"].as_str().unwrap()))
 }
 
+/// The post_logout_redirect_uri registered for the confidential client.
+const LOGGED_OUT: &str = "http://127.0.0.1:8765/logged-out";
+
+/// The `Location` of a logout request's answer, if it redirected.
+async fn logout_location(b: &Browser, query: &[(&str, &str)]) -> Option<String> {
+    let res = b.http.get(b.url("/logout")).query(query).send().await.unwrap();
+    res.headers().get("location").map(|l| l.to_str().unwrap().to_owned())
+}
+
 /// Returns true when the provider breaks the rule `fault` names.
 async fn misbehaves(fault: Fault, op: &Op) -> bool {
     let b = &op.b;
@@ -494,6 +503,36 @@ async fn misbehaves(fault: Fault, op: &Op) -> bool {
             let t = b.tokens(CONFIDENTIAL).await;
             let res = b.http.get(b.url("/logout")).query(&[("id_token_hint", t["id_token"].as_str().unwrap()), ("post_logout_redirect_uri", "http://evil.example/")]).send().await.unwrap();
             res.headers().get("location").is_some_and(|l| l.to_str().unwrap().starts_with("http://evil.example/"))
+        }
+        Fault::LogoutDropsState => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let hint = t["id_token"].as_str().unwrap();
+            !logout_location(b, &[("id_token_hint", hint), ("post_logout_redirect_uri", LOGGED_OUT), ("state", "s-1")]).await.is_some_and(|l| l.ends_with("state=s-1"))
+        }
+        Fault::LogoutKeepsSession => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let hint = t["id_token"].as_str().unwrap();
+            assert!(logout_location(b, &[("id_token_hint", hint), ("post_logout_redirect_uri", LOGGED_OUT)]).await.is_some());
+            let (_, ch) = pkce();
+            let params = [("response_type", "code"), ("client_id", CONFIDENTIAL.id), ("redirect_uri", REDIRECT), ("scope", "openid"), ("prompt", "none"), ("code_challenge", &ch), ("code_challenge_method", "S256")];
+            param(&b.authorize(&params, None, true).await.callback(), "code").is_some()
+        }
+        Fault::LogoutAcceptsForeignHint | Fault::LogoutAcceptsUnsignedHint => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let hint = t["id_token"].as_str().unwrap();
+            let &[header, claims, _] = hint.split('.').collect::<Vec<_>>().as_slice() else { panic!("{hint}") };
+            let forged = if fault == Fault::LogoutAcceptsForeignHint {
+                format!("{header}.{claims}.{}", URL_SAFE_NO_PAD.encode([7u8; 256]))
+            } else {
+                format!("{}.{claims}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#))
+            };
+            logout_location(b, &[("id_token_hint", forged.as_str()), ("post_logout_redirect_uri", LOGGED_OUT)]).await.is_some_and(|l| l.starts_with(LOGGED_OUT))
+        }
+        Fault::LogoutPrefixMatchRedirect => {
+            let t = b.tokens(CONFIDENTIAL).await;
+            let target = format!("{LOGGED_OUT}/elsewhere");
+            let loc = logout_location(b, &[("id_token_hint", t["id_token"].as_str().unwrap()), ("post_logout_redirect_uri", target.as_str())]).await;
+            loc.is_some_and(|l| l.starts_with(target.as_str()))
         }
         Fault::IdTokenNotEncrypted => {
             let encrypted = Client { id: "demo-encrypted", secret: Some("demo-encrypted-secret"), post: false };

@@ -7,15 +7,7 @@ use crate::checks::Verdict;
 use crate::checks::test_support::{assert_catalog_well_formed, run_cases};
 
 fn ev(case: EndpointCase, status: u16, body: serde_json::Value) -> EndpointEvidence {
-    EndpointEvidence { case, status, body_json: Some(body), location: None, forbidden_target: None, introspection_allowed: true }
-}
-
-fn logout(location: Option<&str>) -> EndpointEvidence {
-    EndpointEvidence {
-        location: location.map(str::to_owned),
-        forbidden_target: Some("https://attacker.invalid/logged-out".into()),
-        ..ev(EndpointCase::LogoutUnregistered, if location.is_some() { 302 } else { 400 }, json!(null))
-    }
+    EndpointEvidence { case, status, body_json: Some(body), introspection_allowed: true }
 }
 
 #[test]
@@ -32,7 +24,6 @@ fn every_check_has_a_pass_and_a_fail() {
         ("revocation.refresh_token.unusable", ev(RevokedRefresh, 400, json!({"error": "invalid_grant"})), ev(RevokedRefresh, 200, json!({"access_token": "x"}))),
         ("introspection.active_token.active", ev(IntrospectActive, 200, json!({"active": true})), ev(IntrospectActive, 200, json!({"active": false}))),
         ("introspection.revoked_token.inactive", ev(IntrospectRevoked, 200, json!({"active": false})), ev(IntrospectRevoked, 200, json!({"active": true}))),
-        ("logout.unregistered_uri.not_redirected", logout(None), logout(Some("https://attacker.invalid/logged-out?state=s"))),
     ]);
     assert_catalog_well_formed(CHECKS);
 }
@@ -49,11 +40,7 @@ fn edge_cases() {
     assert!(matches!(verdict("introspection.active_token.active", &undeclared(403, json!({}))), Verdict::Skip(_)));
     assert_eq!(verdict("introspection.active_token.active", &undeclared(200, json!({"active": true}))), Verdict::Pass);
     assert!(matches!(verdict("introspection.active_token.active", &undeclared(500, json!({}))), Verdict::Fail(_)));
-    let elsewhere = EndpointEvidence { location: Some("https://op/logged-out".into()), ..logout(None) };
-    assert_eq!(verdict("logout.unregistered_uri.not_redirected", &elsewhere), Verdict::Pass);
-    let unsent = EndpointEvidence { forbidden_target: None, ..logout(Some("https://x")) };
-    assert!(matches!(verdict("logout.unregistered_uri.not_redirected", &unsent), Verdict::Skip(_)));
-    let cases = [UserinfoGet, UserinfoPost, UserinfoFormBody, UserinfoIdToken, Revoke, RevokedRefresh, IntrospectActive, IntrospectRevoked, LogoutUnregistered];
+    let cases = [UserinfoGet, UserinfoPost, UserinfoFormBody, UserinfoIdToken, Revoke, RevokedRefresh, IntrospectActive, IntrospectRevoked];
     for c in CHECKS {
         assert_eq!(cases.iter().filter(|k| c.def.id.starts_with(k.prefix())).count(), 1, "{}", c.def.id);
     }

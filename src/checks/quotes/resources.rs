@@ -1,6 +1,6 @@
 //! Quotes of the resource-side checks: UserInfo (and its refusals), scopes, UserInfo methods,
-//! revocation, introspection, logout, and cross-tenant isolation (OIDC Core §5, RFC 6750,
-//! RFC 7009, RFC 7662, RP-Initiated Logout).
+//! revocation, introspection, and cross-tenant isolation (OIDC Core §5, RFC 6750, RFC 7009,
+//! RFC 7662).
 
 /// `(check id, quoted normative words)` of the resource-side groups.
 pub(super) const QUOTES: &[(&str, &str)] = &[
@@ -31,7 +31,7 @@ pub(super) const QUOTES: &[(&str, &str)] = &[
     ("scope.address.claims_released", r#"OIDC Core §5.4: "address OPTIONAL. This scope value requests access to the address Claim."; "The Claims requested by the profile, email, address, and phone scope values are returned from the UserInfo Endpoint [...]" — the user may lack it or decline: SHOULD."#),
     ("scope.phone.claims_released", r#"OIDC Core §5.4: "phone OPTIONAL. This scope value requests access to the phone_number and phone_number_verified Claims."; "The Claims requested by [...] scope values are returned from the UserInfo Endpoint [...]" — the user may lack them or decline: SHOULD."#),
     ("scope.requested.advertised", r#"OIDC Discovery §3 (scopes_supported): "Servers MAY choose not to advertise some supported scope values even when this parameter is used, although those defined in [OpenID.Core] SHOULD be listed, if supported.""#),
-    // userinfo methods, revocation, introspection, logout
+    // userinfo methods, revocation, introspection
     ("userinfo.method.get_header", r#"OIDC Core §5.3: "The UserInfo Endpoint MUST support the use of the HTTP GET and HTTP POST methods defined in RFC 7231 [RFC7231]. The UserInfo Endpoint MUST accept Access Tokens as OAuth 2.0 Bearer Token Usage [RFC6750].""#),
     ("userinfo.method.post_header", r#"OIDC Core §5.3: "The UserInfo Endpoint MUST support the use of the HTTP GET and HTTP POST methods [...]"; RFC 6750 §2.1: [resource servers MUST support the Authorization request header field]."#),
     ("userinfo.method.post_form_body", r#"RFC 6750 §2.2 (form-encoded body parameter): "Resource servers MAY support this method.""#),
@@ -40,7 +40,6 @@ pub(super) const QUOTES: &[(&str, &str)] = &[
     ("revocation.refresh_token.unusable", r#"RFC 7009 §2.1: "Implementations MUST support the revocation of refresh tokens and SHOULD support the revocation of access tokens [...]"; §2.2: [the token is invalidated immediately and cannot be used again after the revocation]."#),
     ("introspection.active_token.active", r#"RFC 7662 §2.2: "active REQUIRED. Boolean indicator of whether or not the presented token is currently active." [...] "If the introspection call is properly authorized but the token is not active, does not exist on this server, or the protected resource is not allowed to introspect this particular token, then the authorization server MUST return an introspection response with the "active" field set to "false"." — so active:false to a caller not allowed to introspect is correct (see docs/level-audit.md)."#),
     ("introspection.revoked_token.inactive", r#"RFC 7662 §2.2: "If the introspection call is properly authorized but the token is not active, does not exist on this server, or the protected resource is not allowed to introspect this particular token, then the authorization server MUST return an introspection response with the "active" field set to "false".""#),
-    ("logout.unregistered_uri.not_redirected", r#"RP-Initiated Logout §3: "post_logout_redirect_uri OPTIONAL. URI to which the RP is requesting that the End-User's User Agent be redirected after a logout has been performed. [...] The value MUST have been previously registered with the OP [...]" [the OP MUST NOT redirect to a post_logout_redirect_uri that does not match one registered for the client]."#),
     // cross-tenant
     ("tenant.discovery.issuer_is_tenant", r#"OIDC Discovery §4.3: "The issuer value returned MUST be identical to the Issuer URL that was used as the prefix to /.well-known/openid-configuration to retrieve the configuration information.""#),
     ("tenant.code.not_redeemable_elsewhere", r#"RFC 6749 §4.1.3: "The authorization server MUST: [...] ensure that the authorization code was issued to the authenticated confidential client [...], verify that the authorization code is valid [...]" — a code of another issuer is not valid here."#),

@@ -108,6 +108,8 @@ pub const EVIDENCE: &[(&str, &[&str])] = &[
     ("robust.login.no_server_error", &["C-INPUT-ROBUST"]),
     ("robust.consent.no_server_error", &["C-INPUT-ROBUST"]),
     ("robust.consent.forged_not_granted", &["C-CONSENT-CSRF"]),
+    ("logout.modified_query.not_redirected", &["C-NO-AUTO-REDIRECT-INVALID"]),
+    ("logout.modified_path.not_redirected", &["C-NO-AUTO-REDIRECT-INVALID"]),
     // cross-tenant
     ("tenant.discovery.issuer_is_tenant", &["C-TENANT-ISOLATION"]),
     ("tenant.code.not_redeemable_elsewhere", &["C-TENANT-ISOLATION"]),

@@ -1,8 +1,7 @@
-//! The token-lifecycle module: revocation (RFC 7009), introspection (RFC 7662) and the redirect
-//! rule of RP-initiated logout, each when advertised. A refresh token is introspected, revoked,
-//! refused and introspected again; a revoked access token must be refused by UserInfo with an
-//! `invalid_token` challenge (RFC 6750 3.1); logout with an unregistered
-//! post_logout_redirect_uri must not redirect there.
+//! The token-lifecycle module: revocation (RFC 7009) and introspection (RFC 7662), each when
+//! advertised. A refresh token is introspected, revoked, refused and introspected again; a
+//! revoked access token must be refused by UserInfo with an `invalid_token` challenge (RFC 6750
+//! 3.1). RP-initiated logout is the `logout` module's.
 
 use url::Url;
 
@@ -15,13 +14,10 @@ use crate::flow::{self, AuthParams};
 use crate::http::{Browser, HttpRequest, HttpResponse};
 use crate::target::ClientProfile;
 
-/// A post_logout_redirect_uri no client registers (the `.invalid` TLD never resolves).
-const UNREGISTERED_LOGOUT_TARGET: &str = "https://post-logout.oidc-harness.invalid/logged-out";
-
 fn evidence(ctx: &Ctx, case: EndpointCase, resp: &HttpResponse) -> EndpointEvidence {
     let (status, body_json) = probe::status_json(resp);
     let introspection_allowed = ctx.target.features.introspection_allowed;
-    EndpointEvidence { case, status, body_json, location: None, forbidden_target: None, introspection_allowed }
+    EndpointEvidence { case, status, body_json, introspection_allowed }
 }
 
 /// A client-authenticated form POST (revocation, introspection).
@@ -36,9 +32,8 @@ fn token_form(token: &str, hint: &str) -> Vec<(String, String)> {
 pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     let revoke = probe::advertised(ctx, |m| m.revocation_endpoint.as_ref());
     let introspect = probe::advertised(ctx, |m| m.introspection_endpoint.as_ref());
-    let logout = probe::advertised(ctx, |m| m.end_session_endpoint.as_ref());
-    if revoke.is_none() && introspect.is_none() && logout.is_none() {
-        return ModuleOutcome::skipped("no revocation_endpoint, introspection_endpoint or end_session_endpoint advertised");
+    if revoke.is_none() && introspect.is_none() {
+        return ModuleOutcome::skipped("no revocation_endpoint or introspection_endpoint advertised");
     }
     // Introspection needs a confidential client.
     let Some(client) = ctx.target.clients.iter().find(|c| c.client_secret.is_some()).or(ctx.target.clients.first()).cloned() else {
@@ -48,14 +43,7 @@ pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {
     ModuleOutcome::gather(async |out, notes| {
         let browser = steps::browser(ctx)?;
         let first = steps::login_for_refresh(ctx, &browser, &client, AuthParams::fresh(&client)).await?;
-        tokens_rules(ctx, &browser, &client, &first, revoke.as_ref(), introspect.as_ref(), out, notes).await?;
-        match &logout {
-            Some(ep) => logout_rule(ctx, &browser, &client, &first, ep, out).await,
-            None => {
-                notes.push("no end_session_endpoint advertised".to_owned());
-                Ok(())
-            }
-        }
+        tokens_rules(ctx, &browser, &client, &first, revoke.as_ref(), introspect.as_ref(), out, notes).await
     })
     .await
 }
@@ -109,23 +97,5 @@ async fn tokens_rules(
     let resp = steps::send(&ctx.back, flow::token::userinfo(&uep, &at)).await?;
     let ev = UserInfoErrorEvidence { status: resp.status, www_authenticate: resp.header("www-authenticate").map(str::to_owned) };
     out.findings.extend(evaluate(USERINFO_INVALID_TOKEN_CHECKS, &ev));
-    Ok(())
-}
-
-async fn logout_rule(ctx: &Ctx, browser: &Browser, client: &ClientProfile, first: &Attempt, ep: &Url, out: &mut ModuleOutcome) -> Result<(), String> {
-    let mut url = ep.clone();
-    {
-        let mut q = url.query_pairs_mut();
-        if let Some(hint) = first.token("id_token") {
-            q.append_pair("id_token_hint", &hint);
-        }
-        q.append_pair("client_id", &client.client_id);
-        q.append_pair("post_logout_redirect_uri", UNREGISTERED_LOGOUT_TARGET);
-        q.append_pair("state", &flow::random_token(16));
-    }
-    let resp = steps::visit(browser, HttpRequest::get(url)).await?;
-    let location = resp.is_redirect().then(|| resp.location()).flatten().map(|l| ctx.browser.redactor().url(&l));
-    let ev = EndpointEvidence { location, forbidden_target: Some(UNREGISTERED_LOGOUT_TARGET.into()), ..evidence(ctx, EndpointCase::LogoutUnregistered, &resp) };
-    out.findings.extend(crate::checks::evaluate(EndpointCase::LogoutUnregistered.checks(), &ev));
     Ok(())
 }

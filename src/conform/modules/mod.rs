@@ -8,6 +8,7 @@ pub(super) mod pkce;
 mod consent;
 mod cross_tenant;
 mod lifecycle;
+mod logout;
 mod metadata;
 mod probe;
 mod prompt;
@@ -69,8 +70,10 @@ pub enum ModuleKind {
     RefreshRules,
     /// UserInfo with GET, POST and a form-body token; an ID token as bearer.
     UserinfoMethods,
-    /// Revocation, introspection and the logout redirect rule.
+    /// Revocation and introspection.
     TokenLifecycle,
+    /// RP-initiated logout: the normal logout, and the requests that must not redirect.
+    Logout,
     /// Boundary input to every endpoint the provider has (no server error, no grant).
     Robustness,
     /// Codes, tokens, issuer and keys across the home tenant and one extra tenant.
@@ -168,6 +171,7 @@ pub(crate) async fn run_module(ctx: &Ctx, kind: &ModuleKind) -> ModuleOutcome {
         ModuleKind::RefreshRules => refresh_rules::run(ctx).await,
         ModuleKind::UserinfoMethods => userinfo_methods::run(ctx).await,
         ModuleKind::TokenLifecycle => lifecycle::run(ctx).await,
+        ModuleKind::Logout => logout::run(ctx).await,
         ModuleKind::Robustness => robustness::run(ctx).await,
         ModuleKind::CrossTenant { tenant } => cross_tenant::run(ctx, *tenant).await,
     }

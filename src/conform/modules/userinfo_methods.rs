@@ -27,7 +27,7 @@ fn token_requests(ep: &Url, at: &str) -> Vec<(EndpointCase, HttpRequest)> {
 
 fn evidence(case: EndpointCase, resp: &HttpResponse) -> EndpointEvidence {
     let (status, body_json) = probe::status_json(resp);
-    EndpointEvidence { case, status, body_json, location: None, forbidden_target: None, introspection_allowed: false }
+    EndpointEvidence { case, status, body_json, introspection_allowed: false }
 }
 
 pub(super) async fn run(ctx: &Ctx) -> ModuleOutcome {

@@ -160,6 +160,7 @@ impl Respond for SpaOp {
             ("POST", "/token") => self.token(req),
             ("GET", "/userinfo") => self.userinfo(req),
             ("POST", "/introspect") => self.introspect(req),
+            ("GET", "/logout") => self.logout_confirmation(),
             _ => ResponseTemplate::new(404),
         }
     }
@@ -177,7 +178,7 @@ impl SpaOp {
     }
 
     fn discovery(&self) -> ResponseTemplate {
-        json(200, &discovery(&self.issuer, json!({
+        let mut doc = discovery(&self.issuer, json!({
             "response_modes_supported": ["query"],
             "grant_types_supported": ["authorization_code", "refresh_token"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -187,7 +188,11 @@ impl SpaOp {
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", "at_hash", "name", "given_name", "family_name", "email", "email_verified"],
             "code_challenge_methods_supported": ["S256"],
             "authorization_response_iss_parameter_supported": true,
-        })))
+        }));
+        if self.variations.logout_confirmation {
+            doc["end_session_endpoint"] = json!(format!("{}/logout", self.issuer));
+        }
+        json(200, &doc)
     }
 
     fn jwks(&self) -> ResponseTemplate {

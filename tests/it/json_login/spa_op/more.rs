@@ -3,7 +3,7 @@
 //! [`ASK_CLIENT`]; a scope without `openid` answered with an HTML page or an error code OIDC
 //! never names; introspection answering `active: false` to every client (none may introspect);
 //! refresh tokens for `offline_access` only with `prompt=consent` (as node oidc-provider);
-//! a code race whose losers partly get no answer; UserInfo refusals with a lower-case, unquoted `bearer` challenge, and optionally a 400
+//! a code race whose losers partly get no answer; a logout endpoint asking the user first; UserInfo refusals with a lower-case, unquoted `bearer` challenge, and optionally a 400
 //! `invalid_request` for a call without any token (RFC 6750 §3.1).
 
 use std::collections::HashMap;
@@ -39,6 +39,10 @@ pub struct Variations {
     /// Every other redemption of an unknown (or spent) code gets its `invalid_grant` only after
     /// [`LOSER_DELAY`]: past the harness's timeout, no answer.
     pub silent_losers: bool,
+    /// An `end_session_endpoint` (`/logout`) that first asks the user to confirm, whatever the
+    /// request (RP-Initiated Logout 2: the OP SHOULD ask): a page, never a redirect, and the
+    /// session kept until the user confirms.
+    pub logout_confirmation: bool,
 }
 
 /// How long a silent loser of a code race waits for its answer.
@@ -46,7 +50,7 @@ pub const LOSER_DELAY: Duration = Duration::from_secs(30);
 
 impl Default for Variations {
     fn default() -> Self {
-        Variations { refresh_with_consent: false, no_token_400: false, no_openid_error: None, silent_consent_error: "consent_required", silent_losers: false }
+        Variations { refresh_with_consent: false, no_token_400: false, no_openid_error: None, silent_consent_error: "consent_required", silent_losers: false, logout_confirmation: false }
     }
 }
 
@@ -128,6 +132,17 @@ impl SpaOp {
             return json(401, &json!({ "error": "invalid_client" })).insert_header("WWW-Authenticate", "Basic realm=\"spa\"");
         }
         json(200, &json!({ "active": false }))
+    }
+
+    /// The logout endpoint's confirmation page (its form would POST back to `/logout`; the fake
+    /// does not act on it: no test confirms).
+    pub(super) fn logout_confirmation(&self) -> ResponseTemplate {
+        if !self.variations.logout_confirmation {
+            return ResponseTemplate::new(404);
+        }
+        super::html(
+            "<!doctype html><html><body><h1>Sign out?</h1><form method=post action=/logout><button type=submit>Sign out</button></form></body></html>".to_owned(),
+        )
     }
 
     /// UserInfo's refusal of a call with an unknown token (`with_token`) or without any.
