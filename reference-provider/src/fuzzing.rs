@@ -12,8 +12,11 @@ use crate::protocol::refresh_token::{RefreshToken, format};
 use crate::protocol::{Params, claims};
 use crate::store::UserRecord;
 
+/// A fuzz target: raw bytes in, a panic when the parser has a bug.
+pub type FuzzTarget = fn(&[u8]);
+
 /// The provider's fuzz targets by name (the corpus directory and the cargo-fuzz target).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("provider_params", params),
     ("provider_basic", basic),
     ("provider_refresh_token", refresh_token),

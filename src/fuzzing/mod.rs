@@ -22,8 +22,11 @@ mod mutate;
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;
 
+/// A fuzz target: raw bytes in, a panic when the parser has a bug.
+pub type FuzzTarget = fn(&[u8]);
+
 /// The harness's fuzz targets by name (the name is the corpus directory and the cargo-fuzz target).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("form_parse", form_parse),
     ("form_classify", form_classify),
     ("jws", jws),
@@ -167,10 +170,10 @@ pub fn callback(data: &[u8]) {
     };
     let redirect = redirect.or_else(|| Url::parse("https://rp.example/cb?tenant=a").ok());
     let Some(redirect) = redirect else { return };
-    if let Ok(location) = Url::parse(location) {
-        if let Some(response) = crate::flow::callback::parse_redirect(&location, &redirect) {
-            let _ = (response.code(), response.state(), response.iss(), response.error(), response.count("code"));
-        }
+    if let Ok(location) = Url::parse(location)
+        && let Some(response) = crate::flow::callback::parse_redirect(&location, &redirect)
+    {
+        let _ = (response.code(), response.state(), response.iss(), response.error(), response.count("code"));
     }
     for form in parse_forms(location, &page_url()) {
         let _ = crate::flow::callback::parse_form_post(&form, &redirect);
@@ -180,7 +183,7 @@ pub fn callback(data: &[u8]) {
 /// A target profile: TOML, `${ENV}` interpolation (a fixed environment), then validation.
 pub fn profile_toml(data: &[u8]) {
     let Some(t) = text(data) else { return };
-    let env = |name: &str| (name.len() % 2 == 0).then(|| format!("value-of-{name}"));
+    let env = |name: &str| name.len().is_multiple_of(2).then(|| format!("value-of-{name}"));
     // A directory that does not exist: relative files named by the profile are never found.
     let path = Path::new("/nonexistent/oidc-harness-fuzz/profile.toml");
     if let Ok(profile) = Profile::from_toml(t, path, &env) {
@@ -200,7 +203,7 @@ pub fn scenario_toml(data: &[u8]) {
 /// `${ENV}` interpolation alone; text without `$` comes back unchanged.
 pub fn interpolate_env(data: &[u8]) {
     let Some(t) = text(data) else { return };
-    let env = |name: &str| (name.len() % 2 == 0).then(|| format!("<{name}>"));
+    let env = |name: &str| name.len().is_multiple_of(2).then(|| format!("<{name}>"));
     let out = interpolate(t, &env);
     if !t.contains('$') {
         assert_eq!(out.as_deref(), Ok(t), "text without $ is unchanged");

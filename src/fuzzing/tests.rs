@@ -27,7 +27,7 @@ fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-fn all_targets() -> Vec<(&'static str, fn(&[u8]))> {
+fn all_targets() -> Vec<(&'static str, super::FuzzTarget)> {
     super::TARGETS.iter().chain(reference_provider::fuzzing::TARGETS).copied().collect()
 }
 
