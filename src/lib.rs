@@ -34,6 +34,8 @@ pub mod discover;
 pub mod discovery;
 pub mod flow;
 pub mod form;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod jose;
 pub mod load;

@@ -25,6 +25,8 @@
 pub mod clock;
 pub mod config;
 pub mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 mod housekeeping;
 pub mod html;
 pub mod keys;

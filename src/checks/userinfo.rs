@@ -17,7 +17,8 @@ pub(crate) mod refusals;
 mod tests;
 
 #[cfg(test)]
-use refusals::{Challenge, parse_www_authenticate};
+use refusals::Challenge;
+pub(crate) use refusals::parse_www_authenticate;
 use crate::spec;
 pub use refusals::{INVALID_TOKEN_CHECKS, NO_TOKEN_CHECKS, UserInfoErrorEvidence};
 

@@ -14,6 +14,7 @@ mod tests;
 #[cfg(test)]
 mod tests_fief;
 
+pub(crate) use detect::needs_script;
 pub use detect::{ConsentForm, FormHints, LoginForm, Page, classify, meta_refresh};
 pub use driver::{ConsentChoice, Credentials, DriveOptions, NEEDS_SCRIPT, drive};
 pub use fill::{Submission, fill_login, login_submit, press};

@@ -27,6 +27,7 @@ mod tests;
 pub use alg::{JwsAlg, KeyType, UnknownJwsAlg};
 pub use forge::{ForeignSigner, stripped_to_alg_none};
 pub use hmac_secret::HmacSecret;
+pub(crate) use jwe::open_content;
 pub use jwe::{DecryptedJwe, JWE_CONTENT_ENCS, JWE_KEY_ALGS, JweError, decrypt_compact, jwe_header};
 pub use jwe_key::{DecryptionKey, GeneratedJwk, generate_decryption_jwk};
 

@@ -26,6 +26,11 @@ pub const SUPPORTED: &[&str] = &[
     "address", "phone_number", "phone_number_verified",
 ];
 
+/// The `claims` request parameter (OIDC Core 5.5): a JSON object, else `None`.
+pub fn parse_request(text: &str) -> Option<Value> {
+    serde_json::from_str::<Value>(text).ok().filter(Value::is_object)
+}
+
 /// Names of claims requested through the `claims` parameter for `member` (`userinfo` or `id_token`).
 pub fn requested(claims_request: Option<&Value>, member: &str) -> Vec<String> {
     claims_request

@@ -130,9 +130,9 @@ pub fn validate(provider: &Provider, params: &Params) -> Result<(AuthRequest, Cl
     };
     let claims = match get("claims") {
         None => None,
-        Some(v) => match serde_json::from_str::<serde_json::Value>(v) {
-            Ok(j) if j.is_object() => Some(j),
-            _ => return Err(fail(ErrorCode::InvalidRequest, "claims must be a JSON object")),
+        Some(v) => match crate::protocol::claims::parse_request(v) {
+            Some(j) => Some(j),
+            None => return Err(fail(ErrorCode::InvalidRequest, "claims must be a JSON object")),
         },
     };
     let id_token_hint_sub = match get("id_token_hint") {
