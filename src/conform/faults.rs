@@ -59,7 +59,7 @@ pub const FAULT_MATRIX: &[FaultProof] = &[
     p("discovery-content-type-text", &["disc.fetch.content_type_json"]),
     p("discovery-no-issuer", &["disc.issuer.present"]),
     // Without a usable document or either endpoint no flow can run: every later module is skipped.
-    p("discovery-not-found", &["disc.body.json_object", "disc.fetch.content_type_json", "disc.fetch.status_200"]),
+    p("discovery-not-found", &["disc.fetch.status_200"]),
     p("discovery-body-array", &["disc.body.json_object"]),
     p("discovery-no-token-endpoint", &["disc.token_endpoint.present"]),
     p("discovery-no-authorization-endpoint", &["disc.authorization_endpoint.present"]),
