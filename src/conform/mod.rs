@@ -136,13 +136,16 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
         let outcome = if let Some(why) = &incomplete {
             ModuleOutcome::skipped(format!("not run: {why}"))
         } else {
+            // Biased, the stop first: a stop already asked for wins over a module that could
+            // finish within the same poll (loopback answers can be that fast).
             tokio::select! {
-                outcome = modules::run_setup(&mut preparation, &target, &back, &spec.kind) => outcome?,
+                biased;
                 why = budget.exhausted(wall) => {
                     let note = format!("stopped: {why}");
                     incomplete = Some(why);
                     ModuleOutcome::default().abort(note)
                 }
+                outcome = modules::run_setup(&mut preparation, &target, &back, &spec.kind) => outcome?,
             }
         };
         progress.finish(spec, outcome, browser.take_transcript(), t);
@@ -153,8 +156,9 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
             // Credentials are proven once, before any module logs in.
             if !rest.is_empty() {
                 tokio::select! {
-                    checked = check_credentials(&ctx) => checked?,
+                    biased;
                     why = budget.exhausted(wall) => incomplete = Some(why),
+                    checked = check_credentials(&ctx) => checked?,
                 }
             }
             for spec in rest {
@@ -163,12 +167,13 @@ pub async fn run(target: Target, options: &RunOptions, clock: Arc<dyn Clock>) ->
                     ModuleOutcome::skipped(format!("not run: {why}"))
                 } else {
                     tokio::select! {
-                        outcome = modules::run_module(&ctx, &spec.kind) => outcome,
+                        biased;
                         why = budget.exhausted(wall) => {
                             let note = format!("stopped: {why}");
                             incomplete = Some(why);
                             ModuleOutcome::default().abort(note)
                         }
+                        outcome = modules::run_module(&ctx, &spec.kind) => outcome,
                     }
                 };
                 progress.finish(spec, outcome, ctx.browser.take_transcript(), t);

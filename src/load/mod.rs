@@ -189,8 +189,9 @@ pub async fn run(target: Target, scenario: &Scenario, opts: &LoadOptions, clock:
     let summary = TargetSummary { name: target.name().to_owned(), issuer: target.issuer.clone() };
     let began = Instant::now();
     let (ctx, _) = tokio::select! {
-        prepared = conform::prepare(target, Arc::clone(&clock)) => prepared?,
+        biased;
         why = opts.budget.exhausted(began) => return Err(LoadError::Stopped(why)),
+        prepared = conform::prepare(target, Arc::clone(&clock)) => prepared?,
     };
     let ctx = ctx.ok_or(LoadError::NoEndpoints)?;
     let config = goose_config(&summary.issuer, &checked, opts)?;
