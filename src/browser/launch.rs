@@ -25,7 +25,8 @@ const KNOWN_PATHS: &[&str] = &[
 
 /// Flags for a headless, quiet browser: no sandbox (CI runs as root), no GPU, and nothing that
 /// phones home (on a closed network those connections are refused and slow the start).
-const FLAGS: &[&str] = &[
+/// The same flags serve other headless uses of Chromium (the report screenshot tests).
+pub const HEADLESS_FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -39,8 +40,6 @@ const FLAGS: &[&str] = &[
     "--disable-default-apps",
     "--disable-dev-shm-usage",
     "--mute-audio",
-    "--remote-debugging-port=0",
-    "about:blank",
 ];
 
 /// How long Chromium may take to open its DevTools endpoint.
@@ -98,8 +97,10 @@ impl Chromium {
         let _ = std::fs::remove_dir_all(&profile);
         std::fs::create_dir_all(&profile).map_err(|e| BrowserError::Start(format!("cannot create {}: {e}", profile.display())))?;
         let child = Command::new(binary)
-            .args(FLAGS)
+            .args(HEADLESS_FLAGS)
+            .arg("--remote-debugging-port=0")
             .arg(format!("--user-data-dir={}", profile.display()))
+            .arg("about:blank")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -39,7 +39,7 @@ use serde::Deserialize;
 
 pub use capture::{CAPTURE_DIR, PageCapture, take_captures, write_captures};
 pub use driver::{DEFAULT_WAIT, drive};
-pub use launch::{CHROMIUM_ENV, Chromium, locate};
+pub use launch::{CHROMIUM_ENV, Chromium, HEADLESS_FLAGS, locate};
 
 /// The one sentence shown when a page needs a browser and none can be started.
 pub const INSTALL_HINT: &str = "this login page needs a browser: install chromium (apt-get install chromium) or pass --browser-path";

@@ -67,19 +67,8 @@ struct Rendered {
 fn open(chromium: &Path, page: &Path, dir: &Path) -> Rendered {
     let png = dir.join(format!("{}.png", page.file_stem().unwrap().to_string_lossy()));
     let output = Command::new(chromium)
+        .args(oidc_harness::browser::HEADLESS_FLAGS)
         .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--disable-default-apps",
-            "--disable-dev-shm-usage",
-            "--mute-audio",
             "--hide-scrollbars",
             "--force-device-scale-factor=1",
             // Offline: any request goes to a proxy on the discard port, where nothing listens.

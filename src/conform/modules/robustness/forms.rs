@@ -70,10 +70,16 @@ impl Forms<'_> {
     /// A fresh browser on `client`'s login page, with the page's form filled for the profile's
     /// user; `None` when the page is not an HTML login form with a password field.
     async fn login_page(&self, client: &ClientProfile, prompt_consent: bool) -> Result<Option<(Browser, Submission)>, String> {
+        Ok(self.login_form_filled(client, prompt_consent).await?.map(|(b, sub, _)| (b, sub)))
+    }
+
+    /// [`Self::login_page`] with the name of the form's password field.
+    async fn login_form_filled(&self, client: &ClientProfile, prompt_consent: bool) -> Result<Option<(Browser, Submission, String)>, String> {
         let (b, resp) = self.open(client, prompt_consent).await?;
         let Some(login) = login_form(self.ctx, &resp) else { return Ok(None) };
         let user = self.ctx.target.users.first().ok_or("no user in the profile")?;
-        Ok(Some((b, form::fill_login(&login, &user.username, user.password.expose(), &self.ctx.target.hints))))
+        let password = login.password_field.clone().unwrap_or_default();
+        Ok(Some((b, form::fill_login(&login, &user.username, user.password.expose(), &self.ctx.target.hints), password)))
     }
 
     /// A fresh browser on `client`'s consent page (logged in, prompt=consent), with the
@@ -116,9 +122,8 @@ impl Forms<'_> {
 
     async fn login_probes(&self, client: &ClientProfile, out: &mut Vec<RobustProbe>) -> Result<bool, String> {
         let probe = |name: &str, answer| RobustProbe { name: format!("login.{name}"), endpoint: RobustEndpoint::Login, expect: Expect::NoCrash, answer };
-        let Some((b, filled)) = self.login_page(client, false).await? else { return Ok(false) };
-        let password = filled.fields.iter().map(|(k, _)| k.clone()).find(|k| k.to_ascii_lowercase().contains("pass"));
-        let no_password = without(filled.clone(), |k| Some(k) == password.as_deref());
+        let Some((b, filled, password)) = self.login_form_filled(client, false).await? else { return Ok(false) };
+        let no_password = without(filled, |k| k == password);
         out.push(probe("no_password", self.post(&b, no_password, client).await));
         if let Some((b, filled)) = self.login_page(client, false).await? {
             let mut empty = filled;
